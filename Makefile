@@ -1,0 +1,20 @@
+# The usual commands; each is a script under scripts/ that CI and the README share.
+.PHONY: run test bench check verify regen-golden
+
+run:            ## build (release) and replay the bundled fixtures
+	scripts/run-fixtures
+
+test:           ## build and run every test
+	scripts/test
+
+bench:          ## vloop against CPython's stock asyncio on fixtures/bench/sleepers.trace
+	scripts/bench
+
+check:          ## parse and validate every fixture
+	swift run vloop check fixtures/seed fixtures/conformance
+
+verify:         ## compare vloop's logs with CPython 3.11.7's
+	swift run vloop verify fixtures/seed fixtures/conformance
+
+regen-golden:   ## rewrite the golden logs with the CPython reference
+	scripts/regen-golden

@@ -1,0 +1,194 @@
+/// The compact instruction form a trace compiles to: a stack machine close
+/// to CPython's, whose frames can stop at any `yield` or `await` and resume
+/// later. One `CodeObject` per module, function, lambda and comprehension.
+
+public enum Constant: Sendable {
+    case none
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case bytes([UInt8])
+    case code(CodeObject)
+    /// Keyword names of a call, in order.
+    case names([String])
+}
+
+public enum Op: Sendable {
+    // Values and names.
+    case loadConst(Int32)
+    case loadNone
+    case loadFast(Int32)
+    case storeFast(Int32)
+    case deleteFast(Int32)
+    case loadDeref(Int32)
+    case storeDeref(Int32)
+    case loadGlobal(Int32)
+    case storeGlobal(Int32)
+    case loadAttr(Int32)
+    case storeAttr(Int32)
+    case loadSubscript
+    case storeSubscript
+
+    // The stack.
+    case pop
+    case dup
+    /// Duplicates the top two values (for `a[i] += x`).
+    case dup2
+    /// Swaps the top two values.
+    case rot2
+    /// Lifts the second and third values over the top: [a, b, c] -> [c, a, b].
+    case rot3
+
+    // Operators.
+    case binary(BinaryOp)
+    case inplace(BinaryOp)
+    case unary(UnaryOp)
+    case compare(CompareOp)
+
+    // Building values.
+    case buildTuple(Int32)
+    case buildList(Int32)
+    case buildSet(Int32)
+    /// Pops 2n values (key, value, key, value...).
+    case buildDict(Int32)
+    /// Appends the top of the stack to the list `n` below it (comprehensions).
+    case listAppend(Int32)
+    case setAdd(Int32)
+    /// Extends the list `n` below the top with the iterable on top (`*args`).
+    case listExtend(Int32)
+    /// Merges the mapping on top into the dict `n` below it (`**kwargs`); duplicate keys are an error.
+    case dictMerge(Int32)
+    /// Key and value on top: adds them to the dict `n` below them.
+    case mapAdd(Int32)
+    /// 3 values: lower, upper, step (None where absent).
+    case buildSlice
+    /// Pops a value (and its spec string when `hasSpec`), pushes its formatted text.
+    /// `conversion`: 0 none, 1 str, 2 repr, 3 ascii.
+    case formatValue(conversion: UInt8, hasSpec: Bool)
+    case buildString(Int32)
+    /// Pops an iterable, pushes its n items, last item first (the first on top).
+    case unpackSequence(Int32)
+
+    // Control flow; targets are instruction indices.
+    case jump(Int32)
+    case popJumpIfFalse(Int32)
+    case popJumpIfTrue(Int32)
+    case jumpIfFalseOrPop(Int32)
+    case jumpIfTrueOrPop(Int32)
+    case getIter
+    /// Pushes the iterator's next value, or pops the iterator and jumps when exhausted.
+    case forIter(Int32)
+
+    // Calls.
+    case call(Int32)
+    /// Like `call`, with the last `count` arguments keyword arguments named by constant `names`.
+    case callKw(argc: Int32, names: Int32)
+    /// The callable, a tuple of positional arguments, and a dict of keywords (or None).
+    case callEx
+    /// The receiver, then argc arguments: calls `receiver.name(...)`.
+    case callMethod(name: Int32, argc: Int32)
+    /// Code constant `code`; below it, `defaults` values, a dict of keyword-only
+    /// defaults when `kwDefaults`, and a tuple of cells when the function closes over any.
+    case makeFunction(code: Int32, defaults: Int32, kwDefaults: Bool, closure: Bool)
+    /// Pushes the cell (not its content) of deref slot n, for closures.
+    case loadClosure(Int32)
+    case returnValue
+
+    // Exceptions.
+    /// Enters a protected region: an exception inside jumps to the target with the
+    /// exception pushed, the stack cut back to its depth here.
+    case setupTry(Int32)
+    case popBlock
+    /// Leaves an exception handler: restores the exception being handled before it.
+    case popExcept
+    /// 0: bare `raise`; 1: `raise X`; 2: `raise X from Y`.
+    case raise(Int32)
+    /// Re-raises the exception on top of the stack (end of a handler that did not match, of `finally`).
+    case reraise
+    /// The exception and a type (or tuple of types) on the stack: pops the type,
+    /// pushes whether the exception matches.
+    case checkExcMatch
+    case assertFail(hasMessage: Bool)
+
+    // Context managers.
+    /// Pops a context manager; pushes its exit method, then the result of entering
+    /// it (for `async with`, the awaitable of `__aenter__`).
+    case beforeWith(isAsync: Bool)
+    /// The exit method and the exception on the stack: pushes the result of
+    /// calling exit with the exception (an awaitable for `async with`).
+    case withExceptStart
+    /// The exit method on top: pops it and pushes the result of exit(None, None, None).
+    case callExitNormally
+
+    // Generators and coroutines.
+    case yieldValue
+    /// Converts the top of the stack to the iterator `await` delegates to.
+    case getAwaitable
+    /// Converts the top of the stack to the iterator `yield from` delegates to.
+    case getYieldFromIter
+    /// The delegate and the value to send: sends it; a yield suspends the
+    /// frame here, a return replaces both with the returned value.
+    case yieldFrom
+
+    // Modules.
+    /// Pushes the module named by constant n.
+    case importName(Int32)
+    /// Attribute of the module on top named by constant n (the module stays).
+    case importFrom(Int32)
+
+    /// Runs before a top-level `expect.*` statement: marks the statement as reached.
+    case expectStatement(Int32)
+    case nop
+}
+
+/// What a name inside a function refers to.
+public enum NameScope: Sendable {
+    case local(Int32)
+    case cell(Int32)
+    case global(Int32)
+}
+
+public final class CodeObject: @unchecked Sendable {
+    public let name: String
+    public let qualifiedName: String
+    public var ops: [Op] = []
+    /// The trace position of each instruction, for tracebacks and errors.
+    public var locations: [SourceLocation] = []
+    public var constants: [Constant] = []
+    /// Attribute names used by `loadAttr`, `storeAttr` and `callMethod`.
+    public var names: [String] = []
+    /// Local slots; parameters come first, in order: positional, `*args`,
+    /// keyword-only, `**kwargs`.
+    public var localNames: [String] = []
+    /// Deref slots: this code's cells first, then the closure's cells.
+    public var cellNames: [String] = []
+    public var freeNames: [String] = []
+    /// For each cell that is also a parameter: (cell index, local slot) to copy at entry.
+    public var cellParameters: [(cell: Int32, local: Int32)] = []
+    public var parameters: [String] = []
+    public var positionalCount = 0
+    public var keywordOnly: [String] = []
+    public var hasVarargs = false
+    public var hasKwargs = false
+    public var isGenerator = false
+    public var isCoroutine = false
+    public let firstLine: Int
+
+    public init(name: String, qualifiedName: String, firstLine: Int) {
+        self.name = name
+        self.qualifiedName = qualifiedName
+        self.firstLine = firstLine
+    }
+}
+
+/// A compiled trace: the module's code, its global names, and the
+/// top-level `expect.*` statements, which run even after the trace failed.
+public struct CompiledModule: Sendable {
+    public var code: CodeObject
+    public var globalNames: [String]
+    /// One code object per top-level `expect.*` statement, in source order;
+    /// `expectStatement(i)` in the module code runs entry i.
+    public var expectStatements: [(code: CodeObject, loc: SourceLocation)]
+    public var imports: [String]
+}

@@ -1,0 +1,961 @@
+/// Compiles a parsed trace to `CodeObject`s, and reports what the subset
+/// allows syntactically but a trace cannot do (unknown modules, names that a
+/// later version of vloop provides, `await` outside `async def`...).
+public enum Compiler {
+    /// The modules a trace may import.
+    public static let importableModules: Set<String> = [
+        "asyncio", "concurrent", "concurrent.futures", "time", "functools", "logging", "sys", "random",
+    ]
+
+    /// Names of the spec that a later version of vloop builds: rejected at
+    /// compile time with "is not supported yet", never a crash or a wrong result.
+    public static let notYetSupported: [String: Set<String>] = [
+        "asyncio": [
+            "wait", "wait_for", "as_completed", "shield", "timeout", "timeout_at", "TaskGroup", "Lock", "Event",
+            "Condition", "Semaphore", "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue", "QueueEmpty",
+            "QueueFull", "open_connection", "StreamReader", "StreamWriter", "IncompleteReadError",
+            "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED",
+        ],
+        "concurrent.futures": ["ThreadPoolExecutor", "ProcessPoolExecutor"],
+        "sim": ["peer"],
+    ]
+    /// Methods of loops that a later version provides.
+    public static let notYetSupportedMethods: Set<String> = ["run_in_executor", "set_default_executor"]
+
+    public static func compile(_ module: Module, file: SourceFile) throws -> CompiledModule {
+        var builder = ScopeBuilder()
+        let root = builder.build(module)
+        var diagnostics = builder.diagnostics.map { Diagnostic(path: file.path, loc: $0.0, message: $0.1) }
+        let unit = CompilationUnit(file: file, scopes: builder.scopes)
+        let code = CodeObject(name: "<module>", qualifiedName: "<module>", firstLine: 1)
+        let c = FunctionCompiler(unit: unit, scope: root, code: code)
+        c.compileModule(module.body)
+        diagnostics += unit.diagnostics
+        if !diagnostics.isEmpty {
+            diagnostics.sort { $0.loc < $1.loc }
+            throw DiagnosticList(diagnostics: diagnostics)
+        }
+        return CompiledModule(code: code, globalNames: unit.globalNames,
+                              expectStatements: unit.expectStatements, imports: unit.imports)
+    }
+}
+
+/// State shared by every function of one trace.
+final class CompilationUnit {
+    let file: SourceFile
+    let scopes: [ScopeKey: Scope]
+    var diagnostics: [Diagnostic] = []
+    var globalNames: [String] = []
+    var globalIndex: [String: Int32] = [:]
+    var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
+    var imports: [String] = []
+    /// Names bound at module level by `import`, to the module they name.
+    var moduleAliases: [String: String] = ["sim": "sim"]
+
+    init(file: SourceFile, scopes: [ScopeKey: Scope]) {
+        self.file = file
+        self.scopes = scopes
+    }
+
+    func global(_ name: String) -> Int32 {
+        if let i = globalIndex[name] { return i }
+        let i = Int32(globalNames.count)
+        globalNames.append(name)
+        globalIndex[name] = i
+        return i
+    }
+
+    func error(_ loc: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(path: file.path, loc: loc, message: message))
+    }
+}
+
+/// Compiles the body of one scope (module, function, lambda or comprehension).
+final class FunctionCompiler {
+    /// What a `return`, `break` or `continue` must undo on its way out.
+    enum Block {
+        case loop(start: Int, breaks: Box, isFor: Bool)
+        case tryExcept
+        case tryFinally([Stmt])
+        /// Inside an `except` clause; the name bound by `as`, if any.
+        case handler(String?)
+        /// Inside the exceptional copy of a `finally` body: the exception is on the stack.
+        case finallyHandler
+        case with(isAsync: Bool)
+    }
+
+    final class Box { var jumps: [Int] = [] }
+
+    let unit: CompilationUnit
+    let scope: Scope
+    let code: CodeObject
+    var blocks: [Block] = []
+    var constIndex: [String: Int32] = [:]
+    var nameIndex: [String: Int32] = [:]
+    var loc = SourceLocation.unknown
+    /// True inside the code object of a top-level `expect.*` statement.
+    var isExpect = false
+
+    init(unit: CompilationUnit, scope: Scope, code: CodeObject) {
+        self.unit = unit
+        self.scope = scope
+        self.code = code
+        code.localNames = scope.locals
+        code.cellNames = scope.cells
+        code.freeNames = scope.frees
+        code.parameters = scope.parameters
+        code.isGenerator = scope.isGenerator
+        code.isCoroutine = scope.isAsync
+        for (ci, name) in scope.cells.enumerated() {
+            if let li = scope.parameters.firstIndex(of: name) {
+                code.cellParameters.append((Int32(ci), Int32(li)))
+            }
+        }
+    }
+
+    // MARK: Emitting
+
+    @discardableResult
+    func emit(_ op: Op) -> Int {
+        code.ops.append(op)
+        code.locations.append(loc)
+        return code.ops.count - 1
+    }
+
+    var here: Int { code.ops.count }
+
+    func patch(_ at: Int, to target: Int) {
+        let t = Int32(target)
+        switch code.ops[at] {
+        case .jump: code.ops[at] = .jump(t)
+        case .popJumpIfFalse: code.ops[at] = .popJumpIfFalse(t)
+        case .popJumpIfTrue: code.ops[at] = .popJumpIfTrue(t)
+        case .jumpIfFalseOrPop: code.ops[at] = .jumpIfFalseOrPop(t)
+        case .jumpIfTrueOrPop: code.ops[at] = .jumpIfTrueOrPop(t)
+        case .forIter: code.ops[at] = .forIter(t)
+        case .setupTry: code.ops[at] = .setupTry(t)
+        default: preconditionFailure("patching a non-jump")
+        }
+    }
+
+    func constant(_ c: Constant) -> Int32 {
+        let key: String?
+        switch c {
+        case .none: key = "n"
+        case .bool(let b): key = "b\(b)"
+        case .int(let i): key = "i\(i)"
+        case .float(let d): key = "f\(d.bitPattern)"
+        case .string(let s): key = "s" + s
+        case .names(let n): key = "k" + n.joined(separator: "\u{0}")
+        case .bytes, .code: key = nil
+        }
+        if let key, let i = constIndex[key] { return i }
+        code.constants.append(c)
+        let i = Int32(code.constants.count - 1)
+        if let key { constIndex[key] = i }
+        return i
+    }
+
+    func name(_ s: String) -> Int32 {
+        if let i = nameIndex[s] { return i }
+        code.names.append(s)
+        let i = Int32(code.names.count - 1)
+        nameIndex[s] = i
+        return i
+    }
+
+    func resolve(_ n: String) -> NameScope {
+        if scope.kind == .module || isExpect { return .global(unit.global(n)) }
+        if scope.globals.contains(n) { return .global(unit.global(n)) }
+        if let i = scope.cells.firstIndex(of: n) { return .cell(Int32(i)) }
+        if let i = scope.frees.firstIndex(of: n) { return .cell(Int32(scope.cells.count + i)) }
+        if let i = scope.locals.firstIndex(of: n) { return .local(Int32(i)) }
+        return .global(unit.global(n))
+    }
+
+    func load(_ n: String) {
+        switch resolve(n) {
+        case .local(let i): emit(.loadFast(i))
+        case .cell(let i): emit(.loadDeref(i))
+        case .global(let i): emit(.loadGlobal(i))
+        }
+    }
+
+    func store(_ n: String) {
+        switch resolve(n) {
+        case .local(let i): emit(.storeFast(i))
+        case .cell(let i): emit(.storeDeref(i))
+        case .global(let i): emit(.storeGlobal(i))
+        }
+    }
+
+    // MARK: Module
+
+    func compileModule(_ body: [Stmt]) {
+        compileTopLevel(body)
+        emit(.loadNone)
+        emit(.returnValue)
+    }
+
+    /// The module's statements, where `expect.*` calls become statements of their own.
+    private func compileTopLevel(_ body: [Stmt]) {
+        for s in body {
+            if case .expr(let e) = s.kind, isExpectCall(e) {
+                loc = s.loc
+                let index = Int32(unit.expectStatements.count)
+                let ec = CodeObject(name: "<expect>", qualifiedName: "<expect>", firstLine: s.loc.line)
+                let fc = FunctionCompiler(unit: unit, scope: scope, code: ec)
+                fc.isExpect = true
+                fc.loc = s.loc
+                fc.compile(e)
+                fc.emit(.pop)
+                fc.emit(.loadNone)
+                fc.emit(.returnValue)
+                unit.expectStatements.append((ec, s.loc))
+                emit(.expectStatement(index))
+            } else if case .if(let test, let ifBody, let orElse) = s.kind, isMainGuard(test) {
+                loc = s.loc
+                compile(test)
+                let j = emit(.popJumpIfFalse(0))
+                compileTopLevel(ifBody)
+                let end = emit(.jump(0))
+                patch(j, to: here)
+                compileStatements(orElse)
+                patch(end, to: here)
+            } else {
+                compile(s)
+            }
+        }
+    }
+
+    private func isExpectCall(_ e: Expr) -> Bool {
+        if case .call(let f, _) = e.kind, case .attribute(let o, _) = f.kind, case .name("expect") = o.kind {
+            return true
+        }
+        return false
+    }
+
+    private func isMainGuard(_ e: Expr) -> Bool {
+        guard case .compare(let a, let rest) = e.kind, rest.count == 1, rest[0].0 == .eq else { return false }
+        if case .name("__name__") = a.kind, case .string("__main__") = rest[0].1.kind { return true }
+        if case .string("__main__") = a.kind, case .name("__name__") = rest[0].1.kind { return true }
+        return false
+    }
+
+    // MARK: Statements
+
+    func compileStatements(_ body: [Stmt]) {
+        for s in body { compile(s) }
+    }
+
+    func compile(_ s: Stmt) {
+        loc = s.loc
+        switch s.kind {
+        case .expr(let e):
+            if isExpectCall(e) && !isExpect {
+                unit.error(e.loc, "expect.* must be a statement at the top level of the trace (or of its "
+                    + "`if __name__ == '__main__':` block)")
+            }
+            compile(e)
+            emit(.pop)
+        case .assign(let targets, let value):
+            compile(value)
+            for (i, t) in targets.enumerated() {
+                if i < targets.count - 1 { emit(.dup) }
+                compileStore(t)
+            }
+        case .augAssign(let target, let op, let value):
+            compileAugAssign(target, op, value)
+        case .if(let test, let body, let orElse):
+            compile(test)
+            let j = emit(.popJumpIfFalse(0))
+            compileStatements(body)
+            if orElse.isEmpty {
+                patch(j, to: here)
+            } else {
+                let end = emit(.jump(0))
+                patch(j, to: here)
+                compileStatements(orElse)
+                patch(end, to: here)
+            }
+        case .while(let test, let body, let orElse):
+            let start = here
+            compile(test)
+            let exit = emit(.popJumpIfFalse(0))
+            let breaks = Box()
+            blocks.append(.loop(start: start, breaks: breaks, isFor: false))
+            compileStatements(body)
+            blocks.removeLast()
+            emit(.jump(Int32(start)))
+            patch(exit, to: here)
+            compileStatements(orElse)
+            for b in breaks.jumps { patch(b, to: here) }
+        case .for(let target, let iter, let body, let orElse):
+            compile(iter)
+            emit(.getIter)
+            let start = here
+            let exit = emit(.forIter(0))
+            compileStore(target)
+            let breaks = Box()
+            blocks.append(.loop(start: start, breaks: breaks, isFor: true))
+            compileStatements(body)
+            blocks.removeLast()
+            loc = s.loc
+            emit(.jump(Int32(start)))
+            patch(exit, to: here)
+            compileStatements(orElse)
+            for b in breaks.jumps { patch(b, to: here) }
+        case .break:
+            guard let i = blocks.lastIndex(where: { if case .loop = $0 { return true } else { return false } }),
+                  case .loop(_, let breaks, let isFor) = blocks[i] else {
+                unit.error(s.loc, "'break' outside loop")
+                return
+            }
+            unwind(to: i + 1, preservingTop: false)
+            if isFor { emit(.pop) }
+            breaks.jumps.append(emit(.jump(0)))
+        case .continue:
+            guard let i = blocks.lastIndex(where: { if case .loop = $0 { return true } else { return false } }),
+                  case .loop(let start, _, _) = blocks[i] else {
+                unit.error(s.loc, "'continue' not properly in loop")
+                return
+            }
+            unwind(to: i + 1, preservingTop: false)
+            emit(.jump(Int32(start)))
+        case .pass:
+            break
+        case .return(let e):
+            if scope.kind == .module || isExpect {
+                unit.error(s.loc, "'return' outside function")
+                return
+            }
+            if let e { compile(e) } else { emit(.loadNone) }
+            unwind(to: 0, preservingTop: true)
+            emit(.returnValue)
+        case .raise(let e, let cause):
+            if let e {
+                compile(e)
+                if let cause {
+                    compile(cause)
+                    emit(.raise(2))
+                } else {
+                    emit(.raise(1))
+                }
+            } else {
+                emit(.raise(0))
+            }
+        case .try(let body, let handlers, let orElse, let fin):
+            if fin.isEmpty {
+                compileTryExcept(body, handlers, orElse)
+            } else {
+                compileTryFinally(fin) {
+                    if handlers.isEmpty {
+                        compileStatements(body)
+                    } else {
+                        compileTryExcept(body, handlers, orElse)
+                    }
+                }
+            }
+        case .assert(let test, let message):
+            compile(test)
+            let ok = emit(.popJumpIfTrue(0))
+            if let message { compile(message) }
+            emit(.assertFail(hasMessage: message != nil))
+            patch(ok, to: here)
+        case .with(let items, let body, let isAsync):
+            if isAsync && !scope.isAsync {
+                unit.error(s.loc, "'async with' outside async function")
+                return
+            }
+            compileWith(items[...], body, isAsync: isAsync)
+        case .functionDef(let f):
+            compileFunction(f, s.loc)
+            store(f.name)
+        case .global, .nonlocal:
+            break
+        case .import(let names):
+            for n in names {
+                loc = n.loc
+                guard checkImport(n.name, n.loc) else { continue }
+                if let alias = n.asName {
+                    emit(.importName(constant(.string(n.name))))
+                    store(alias)
+                    unit.moduleAliases[alias] = n.name
+                } else {
+                    let top = String(n.name.split(separator: ".")[0])
+                    emit(.importName(constant(.string(top))))
+                    store(top)
+                    unit.moduleAliases[top] = top
+                }
+            }
+        case .importFrom(let module, let names):
+            guard checkImport(module, s.loc) else { return }
+            emit(.importName(constant(.string(module))))
+            for n in names {
+                loc = n.loc
+                if let banned = Compiler.notYetSupported[module], banned.contains(n.name) {
+                    unit.error(n.loc, "'\(module).\(n.name)' is not supported yet")
+                }
+                emit(.importFrom(constant(.string(n.name))))
+                store(n.asName ?? n.name)
+                if Compiler.importableModules.contains("\(module).\(n.name)") {
+                    unit.moduleAliases[n.asName ?? n.name] = "\(module).\(n.name)"
+                }
+            }
+            emit(.pop)
+        }
+    }
+
+    private func checkImport(_ module: String, _ loc: SourceLocation) -> Bool {
+        if !unit.imports.contains(module) { unit.imports.append(module) }
+        if Compiler.importableModules.contains(module) { return true }
+        unit.error(loc, "module '\(module)' is not available in a trace (a trace may import asyncio, "
+            + "concurrent.futures, functools, logging, random, sys and time)")
+        return false
+    }
+
+    /// Emits what leaving blocks[depth...] requires, innermost first, for a
+    /// `return` (value on top of the stack), `break` or `continue`.
+    private func unwind(to depth: Int, preservingTop: Bool) {
+        var i = blocks.count - 1
+        while i >= depth {
+            switch blocks[i] {
+            case .loop(_, _, let isFor):
+                if isFor && preservingTop {
+                    emit(.rot2)
+                    emit(.pop)
+                }
+            case .tryExcept:
+                emit(.popBlock)
+            case .tryFinally(let fin):
+                emit(.popBlock)
+                // The finally body runs outside its own block.
+                let saved = blocks
+                blocks = Array(blocks[..<i])
+                compileStatements(fin)
+                blocks = saved
+            case .handler(let name):
+                emit(.popExcept)
+                if let name { clearName(name) }
+            case .finallyHandler:
+                if preservingTop { emit(.rot2) }
+                emit(.pop)
+                emit(.popExcept)
+            case .with(let isAsync):
+                emit(.popBlock)
+                if preservingTop { emit(.rot2) }
+                emit(.callExitNormally)
+                if isAsync { emitAwait() }
+                emit(.pop)
+            }
+            i -= 1
+        }
+    }
+
+    private func clearName(_ name: String) {
+        if case .local(let i) = resolve(name) { emit(.deleteFast(i)) }
+    }
+
+    private func compileTryExcept(_ body: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) {
+        let setup = emit(.setupTry(0))
+        blocks.append(.tryExcept)
+        compileStatements(body)
+        blocks.removeLast()
+        emit(.popBlock)
+        compileStatements(orElse)
+        var ends = [emit(.jump(0))]
+        patch(setup, to: here)
+        for h in handlers {
+            loc = h.loc
+            if h.isStar {
+                unit.error(h.loc, "'except*' is not supported yet")
+            }
+            var next: Int?
+            if let t = h.type {
+                compile(t)
+                emit(.checkExcMatch)
+                next = emit(.popJumpIfFalse(0))
+            }
+            if let n = h.name { store(n) } else { emit(.pop) }
+            blocks.append(.handler(h.name))
+            compileStatements(h.body)
+            blocks.removeLast()
+            emit(.popExcept)
+            if let n = h.name { clearName(n) }
+            ends.append(emit(.jump(0)))
+            if let next { patch(next, to: here) }
+        }
+        emit(.reraise)
+        for e in ends { patch(e, to: here) }
+    }
+
+    private func compileTryFinally(_ fin: [Stmt], body: () -> Void) {
+        let setup = emit(.setupTry(0))
+        blocks.append(.tryFinally(fin))
+        body()
+        blocks.removeLast()
+        emit(.popBlock)
+        compileStatements(fin)
+        let end = emit(.jump(0))
+        patch(setup, to: here)
+        blocks.append(.finallyHandler)
+        compileStatements(fin)
+        blocks.removeLast()
+        emit(.reraise)
+        patch(end, to: here)
+    }
+
+    private func compileWith(_ items: ArraySlice<WithItem>, _ body: [Stmt], isAsync: Bool) {
+        guard let item = items.first else {
+            compileStatements(body)
+            return
+        }
+        compile(item.context)
+        emit(.beforeWith(isAsync: isAsync))
+        if isAsync { emitAwait() }
+        if let t = item.target { compileStore(t) } else { emit(.pop) }
+        let setup = emit(.setupTry(0))
+        blocks.append(.with(isAsync: isAsync))
+        compileWith(items.dropFirst(), body, isAsync: isAsync)
+        blocks.removeLast()
+        emit(.popBlock)
+        emit(.callExitNormally)
+        if isAsync { emitAwait() }
+        emit(.pop)
+        let end = emit(.jump(0))
+        // Exceptional exit: [exit, exc] -> [exit, exc, suppress?]
+        patch(setup, to: here)
+        emit(.withExceptStart)
+        if isAsync { emitAwait() }
+        let suppress = emit(.popJumpIfTrue(0))
+        emit(.reraise)
+        patch(suppress, to: here)
+        emit(.pop)
+        emit(.popExcept)
+        emit(.pop)
+        patch(end, to: here)
+    }
+
+    private func emitAwait() {
+        emit(.getAwaitable)
+        emit(.loadNone)
+        emit(.yieldFrom)
+    }
+
+    private func compileAugAssign(_ target: Expr, _ op: BinaryOp, _ value: Expr) {
+        switch target.kind {
+        case .name(let n):
+            load(n)
+            compile(value)
+            loc = target.loc
+            emit(.inplace(op))
+            store(n)
+        case .attribute(let o, let attr):
+            compile(o)
+            emit(.dup)
+            emit(.loadAttr(name(attr)))
+            compile(value)
+            loc = target.loc
+            emit(.inplace(op))
+            emit(.rot2)
+            emit(.storeAttr(name(attr)))
+        case .subscript(let o, let i):
+            compile(o)
+            compileIndex(i)
+            emit(.dup2)
+            emit(.loadSubscript)
+            compile(value)
+            loc = target.loc
+            emit(.inplace(op))
+            emit(.rot3)
+            emit(.storeSubscript)
+        default:
+            unit.error(target.loc, "illegal expression for augmented assignment")
+        }
+    }
+
+    func compileStore(_ t: Expr) {
+        loc = t.loc
+        switch t.kind {
+        case .name(let n):
+            store(n)
+        case .attribute(let o, let attr):
+            compile(o)
+            emit(.storeAttr(name(attr)))
+        case .subscript(let o, let i):
+            compile(o)
+            compileIndex(i)
+            emit(.storeSubscript)
+        case .tuple(let items), .list(let items):
+            emit(.unpackSequence(Int32(items.count)))
+            for i in items { compileStore(i) }
+        default:
+            unit.error(t.loc, "cannot assign to expression")
+        }
+    }
+
+    // MARK: Functions
+
+    private func childScope(_ loc: SourceLocation, _ tag: Int) -> Scope {
+        unit.scopes[ScopeBuilder.key(loc, tag)]!
+    }
+
+    private func qualified(_ name: String) -> String {
+        if scope.kind == .module || isExpect { return name }
+        return "\(code.qualifiedName).<locals>.\(name)"
+    }
+
+    /// Compiles a child scope's code and emits the instructions that make the function.
+    private func makeFunction(_ child: Scope, name: String, loc fnLoc: SourceLocation,
+                              parameters: Parameters, body: (FunctionCompiler) -> Void) {
+        for p in parameters.positional {
+            if let d = p.defaultValue { compile(d) }
+        }
+        let defaults = parameters.positional.filter { $0.defaultValue != nil }.count
+        let kwDefaults = parameters.keywordOnly.filter { $0.defaultValue != nil }
+        for p in kwDefaults {
+            emit(.loadConst(constant(.string(p.name))))
+            compile(p.defaultValue!)
+        }
+        if !kwDefaults.isEmpty { emit(.buildDict(Int32(kwDefaults.count))) }
+        let fcode = CodeObject(name: name, qualifiedName: qualified(name), firstLine: fnLoc.line)
+        fcode.positionalCount = parameters.positional.count
+        fcode.hasVarargs = parameters.varargs != nil
+        fcode.keywordOnly = parameters.keywordOnly.map(\.name)
+        fcode.hasKwargs = parameters.kwargs != nil
+        let fc = FunctionCompiler(unit: unit, scope: child, code: fcode)
+        fc.loc = fnLoc
+        body(fc)
+        loc = fnLoc
+        for n in child.frees {
+            switch resolve(n) {
+            case .cell(let i): emit(.loadClosure(i))
+            default: preconditionFailure("free variable \(n) not found in the enclosing scope")
+            }
+        }
+        if !child.frees.isEmpty { emit(.buildTuple(Int32(child.frees.count))) }
+        emit(.makeFunction(code: constant(.code(fcode)), defaults: Int32(defaults),
+                           kwDefaults: !kwDefaults.isEmpty, closure: !child.frees.isEmpty))
+    }
+
+    private func compileFunction(_ f: FunctionDef, _ fnLoc: SourceLocation) {
+        let child = childScope(fnLoc, 1)
+        if f.isAsync && child.isGenerator {
+            unit.error(fnLoc, "async generators are not supported in a trace")
+        }
+        makeFunction(child, name: f.name, loc: fnLoc, parameters: f.parameters) { fc in
+            fc.compileStatements(f.body)
+            fc.emit(.loadNone)
+            fc.emit(.returnValue)
+        }
+    }
+
+    // MARK: Expressions
+
+    func compile(_ e: Expr) {
+        loc = e.loc
+        switch e.kind {
+        case .none: emit(.loadNone)
+        case .bool(let b): emit(.loadConst(constant(.bool(b))))
+        case .int(let i): emit(.loadConst(constant(.int(i))))
+        case .float(let d): emit(.loadConst(constant(.float(d))))
+        case .string(let s): emit(.loadConst(constant(.string(s))))
+        case .bytes(let b): emit(.loadConst(constant(.bytes(b))))
+        case .fstring(let parts):
+            compileFString(parts)
+        case .name(let n):
+            load(n)
+        case .attribute(let o, let attr):
+            checkNotYet(o, attr, e.loc)
+            compile(o)
+            loc = e.loc
+            emit(.loadAttr(name(attr)))
+        case .call(let f, let args):
+            compileCall(f, args, e.loc)
+        case .subscript(let o, let i):
+            compile(o)
+            compileIndex(i)
+            loc = e.loc
+            emit(.loadSubscript)
+        case .slice:
+            unit.error(e.loc, "a slice is only allowed inside []")
+        case .list(let xs):
+            for x in xs { compile(x) }
+            loc = e.loc
+            emit(.buildList(Int32(xs.count)))
+        case .tuple(let xs):
+            for x in xs { compile(x) }
+            loc = e.loc
+            emit(.buildTuple(Int32(xs.count)))
+        case .set(let xs):
+            for x in xs { compile(x) }
+            loc = e.loc
+            emit(.buildSet(Int32(xs.count)))
+        case .dict(let pairs):
+            for p in pairs {
+                compile(p.key)
+                compile(p.value)
+            }
+            loc = e.loc
+            emit(.buildDict(Int32(pairs.count)))
+        case .listComp(let el, let gens): compileComprehension(e, 2, gens) { fc in fc.compile(el) }
+        case .setComp(let el, let gens): compileComprehension(e, 3, gens) { fc in fc.compile(el) }
+        case .dictComp(let k, let v, let gens):
+            compileComprehension(e, 4, gens) { fc in
+                fc.compile(k)
+                fc.compile(v)
+            }
+        case .generatorExp(let el, let gens): compileComprehension(e, 5, gens) { fc in fc.compile(el) }
+        case .binary(let op, let a, let b):
+            compile(a)
+            compile(b)
+            loc = e.loc
+            emit(.binary(op))
+        case .unary(let op, let a):
+            compile(a)
+            loc = e.loc
+            emit(.unary(op))
+        case .and(let a, let b):
+            compile(a)
+            let j = emit(.jumpIfFalseOrPop(0))
+            compile(b)
+            patch(j, to: here)
+        case .or(let a, let b):
+            compile(a)
+            let j = emit(.jumpIfTrueOrPop(0))
+            compile(b)
+            patch(j, to: here)
+        case .compare(let first, let rest):
+            compile(first)
+            if rest.count == 1 {
+                compile(rest[0].1)
+                loc = e.loc
+                emit(.compare(rest[0].0))
+                return
+            }
+            var cleanups: [Int] = []
+            for (i, (op, x)) in rest.enumerated() {
+                compile(x)
+                loc = e.loc
+                if i < rest.count - 1 {
+                    emit(.dup)
+                    emit(.rot3)
+                    emit(.compare(op))
+                    cleanups.append(emit(.jumpIfFalseOrPop(0)))
+                } else {
+                    emit(.compare(op))
+                }
+            }
+            let end = emit(.jump(0))
+            for c in cleanups { patch(c, to: here) }
+            emit(.rot2)
+            emit(.pop)
+            patch(end, to: here)
+        case .conditional(let test, let body, let orElse):
+            compile(test)
+            let j = emit(.popJumpIfFalse(0))
+            compile(body)
+            let end = emit(.jump(0))
+            patch(j, to: here)
+            compile(orElse)
+            patch(end, to: here)
+        case .lambda(let params, let body):
+            let child = childScope(e.loc, 6)
+            if child.isGenerator {
+                unit.error(e.loc, "'yield' inside a lambda is not supported in a trace")
+            }
+            makeFunction(child, name: "<lambda>", loc: e.loc, parameters: params) { fc in
+                fc.compile(body)
+                fc.emit(.returnValue)
+            }
+        case .await(let x):
+            if !scope.isAsync {
+                unit.error(e.loc, scope.kind == .module || isExpect
+                    ? "'await' outside function" : "'await' outside async function")
+            }
+            compile(x)
+            loc = e.loc
+            emitAwait()
+        case .yield(let x):
+            if scope.kind == .module || isExpect { unit.error(e.loc, "'yield' outside function") }
+            if let x { compile(x) } else { emit(.loadNone) }
+            loc = e.loc
+            emit(.yieldValue)
+        case .yieldFrom(let x):
+            if scope.kind == .module || isExpect { unit.error(e.loc, "'yield' outside function") }
+            if scope.isAsync { unit.error(e.loc, "'yield from' inside async function") }
+            compile(x)
+            loc = e.loc
+            emit(.getYieldFromIter)
+            emit(.loadNone)
+            emit(.yieldFrom)
+        }
+    }
+
+    private func checkNotYet(_ o: Expr, _ attr: String, _ at: SourceLocation) {
+        if case .name(let n) = o.kind, let module = unit.moduleAliases[n],
+           let banned = Compiler.notYetSupported[module], banned.contains(attr) {
+            unit.error(at, "'\(module).\(attr)' is not supported yet")
+        } else if Compiler.notYetSupportedMethods.contains(attr) {
+            unit.error(at, "'loop.\(attr)' is not supported yet")
+        }
+    }
+
+    private func compileIndex(_ i: Expr) {
+        if case .slice(let a, let b, let c) = i.kind {
+            for x in [a, b, c] {
+                if let x { compile(x) } else { emit(.loadNone) }
+            }
+            emit(.buildSlice)
+        } else {
+            compile(i)
+        }
+    }
+
+    private func compileFString(_ parts: [FStringPart]) {
+        var n: Int32 = 0
+        for p in parts {
+            switch p {
+            case .literal(let s):
+                emit(.loadConst(constant(.string(s))))
+            case .field(let e, let conversion, let spec):
+                compile(e)
+                if let spec { compileFString(spec) }
+                let conv: UInt8
+                switch conversion {
+                case "s": conv = 1
+                case "r": conv = 2
+                case "a": conv = 3
+                default: conv = 0
+                }
+                emit(.formatValue(conversion: conv, hasSpec: spec != nil))
+            }
+            n += 1
+        }
+        if n == 0 {
+            emit(.loadConst(constant(.string(""))))
+        } else if n > 1 {
+            emit(.buildString(n))
+        }
+    }
+
+    private func compileCall(_ f: Expr, _ args: [Argument], _ callLoc: SourceLocation) {
+        var hasStar = false
+        var keywordNames: [String] = []
+        for a in args {
+            switch a {
+            case .star, .doubleStar: hasStar = true
+            case .keyword(let k, _): keywordNames.append(k)
+            case .positional: break
+            }
+        }
+        if !hasStar, keywordNames.isEmpty, case .attribute(let o, let attr) = f.kind {
+            checkNotYet(o, attr, f.loc)
+            compile(o)
+            for a in args { if case .positional(let x) = a { compile(x) } }
+            loc = callLoc
+            emit(.callMethod(name: name(attr), argc: Int32(args.count)))
+            return
+        }
+        compile(f)
+        if !hasStar {
+            for a in args { if case .positional(let x) = a { compile(x) } }
+            for a in args { if case .keyword(_, let x) = a { compile(x) } }
+            loc = callLoc
+            if keywordNames.isEmpty {
+                emit(.call(Int32(args.count)))
+            } else {
+                emit(.callKw(argc: Int32(args.count), names: constant(.names(keywordNames))))
+            }
+            return
+        }
+        emit(.buildList(0))
+        for a in args {
+            switch a {
+            case .positional(let x):
+                compile(x)
+                emit(.listAppend(1))
+            case .star(let x):
+                compile(x)
+                emit(.listExtend(1))
+            default: break
+            }
+        }
+        let hasKeywords = args.contains { if case .keyword = $0 { return true }; if case .doubleStar = $0 { return true }; return false }
+        if hasKeywords {
+            emit(.buildDict(0))
+            for a in args {
+                switch a {
+                case .keyword(let k, let x):
+                    emit(.loadConst(constant(.string(k))))
+                    compile(x)
+                    emit(.mapAdd(1))
+                case .doubleStar(let x):
+                    compile(x)
+                    emit(.dictMerge(1))
+                default: break
+                }
+            }
+        } else {
+            emit(.loadNone)
+        }
+        loc = callLoc
+        emit(.callEx)
+    }
+
+    /// A comprehension is a hidden function called at once with the iterator
+    /// of its first iterable (which is evaluated in the enclosing scope).
+    private func compileComprehension(_ e: Expr, _ tag: Int, _ gens: [Comprehension],
+                                      element: @escaping (FunctionCompiler) -> Void) {
+        let child = childScope(e.loc, tag)
+        let names = [2: "<listcomp>", 3: "<setcomp>", 4: "<dictcomp>", 5: "<genexpr>"]
+        makeFunction(child, name: names[tag]!, loc: e.loc, parameters: Parameters(positional: [
+            Parameter(name: ".0", defaultValue: nil, loc: e.loc),
+        ])) { fc in
+            switch tag {
+            case 2: fc.emit(.buildList(0))
+            case 3: fc.emit(.buildSet(0))
+            case 4: fc.emit(.buildDict(0))
+            default: break
+            }
+            var exits: [(forIter: Int, start: Int)] = []
+            for (i, g) in gens.enumerated() {
+                if i == 0 {
+                    fc.emit(.loadFast(0))
+                } else {
+                    fc.compile(g.iter)
+                    fc.emit(.getIter)
+                }
+                let start = fc.here
+                let exit = fc.emit(.forIter(0))
+                exits.append((exit, start))
+                fc.compileStore(g.target)
+                for cond in g.ifs {
+                    fc.compile(cond)
+                    fc.emit(.popJumpIfFalse(Int32(start)))
+                }
+            }
+            element(fc)
+            fc.loc = e.loc
+            let depth = Int32(gens.count + 1)
+            switch tag {
+            case 2: fc.emit(.listAppend(depth))
+            case 3: fc.emit(.setAdd(depth))
+            case 4: fc.emit(.mapAdd(depth))
+            default:
+                fc.emit(.yieldValue)
+                fc.emit(.pop)
+            }
+            for (exit, start) in exits.reversed() {
+                fc.emit(.jump(Int32(start)))
+                fc.patch(exit, to: fc.here)
+            }
+            if tag == 5 { fc.emit(.loadNone) }
+            fc.emit(.returnValue)
+        }
+        compile(gens[0].iter)
+        emit(.getIter)
+        loc = e.loc
+        emit(.call(1))
+    }
+}

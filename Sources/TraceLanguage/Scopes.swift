@@ -1,0 +1,280 @@
+/// Name resolution: which names of each function are locals, cells (locals
+/// that inner functions capture), free (captured from an enclosing function)
+/// or globals. The same rules as CPython's symtable, for the constructs of
+/// the subset.
+
+final class Scope {
+    enum Kind { case module, function, lambda, comprehension }
+
+    let kind: Kind
+    let key: ScopeKey
+    var parameters: [String] = []
+    /// Names bound here, in order of first binding.
+    var bound: [String] = []
+    var boundSet: Set<String> = []
+    var used: Set<String> = []
+    var globals: Set<String> = []
+    var nonlocals: [(String, SourceLocation)] = []
+    var children: [Scope] = []
+    var isGenerator = false
+    var isAsync = false
+
+    // Filled by `resolve`.
+    var locals: [String] = []
+    var cells: [String] = []
+    var frees: [String] = []
+
+    init(kind: Kind, key: ScopeKey) {
+        self.kind = kind
+        self.key = key
+    }
+
+    func bind(_ name: String) {
+        if boundSet.insert(name).inserted { bound.append(name) }
+    }
+}
+
+/// Identifies the node that opens a scope: its position and what it is.
+struct ScopeKey: Hashable {
+    var line: Int
+    var column: Int
+    var tag: Int
+}
+
+/// Walks the tree once to record, for every scope, what it binds and uses.
+struct ScopeBuilder {
+    var scopes: [ScopeKey: Scope] = [:]
+    var diagnostics: [(SourceLocation, String)] = []
+
+    mutating func build(_ module: Module) -> Scope {
+        let root = Scope(kind: .module, key: ScopeKey(line: 0, column: 0, tag: 0))
+        for s in module.body { visit(s, root) }
+        resolve(root, enclosing: [])
+        return root
+    }
+
+    static func key(_ loc: SourceLocation, _ tag: Int) -> ScopeKey {
+        ScopeKey(line: loc.line, column: loc.column, tag: tag)
+    }
+
+    private mutating func newScope(_ kind: Scope.Kind, _ key: ScopeKey, parent: Scope) -> Scope {
+        let s = Scope(kind: kind, key: key)
+        parent.children.append(s)
+        scopes[key] = s
+        return s
+    }
+
+    private mutating func visit(_ stmts: [Stmt], _ scope: Scope) {
+        for s in stmts { visit(s, scope) }
+    }
+
+    private mutating func visit(_ stmt: Stmt, _ scope: Scope) {
+        switch stmt.kind {
+        case .expr(let e): visit(e, scope)
+        case .assign(let targets, let value):
+            visit(value, scope)
+            for t in targets { visitTarget(t, scope) }
+        case .augAssign(let target, _, let value):
+            visit(value, scope)
+            if case .name(let n) = target.kind { scope.used.insert(n) }
+            visitTarget(target, scope)
+        case .if(let test, let body, let orElse), .while(let test, let body, let orElse):
+            visit(test, scope)
+            visit(body, scope)
+            visit(orElse, scope)
+        case .for(let target, let iter, let body, let orElse):
+            visit(iter, scope)
+            visitTarget(target, scope)
+            visit(body, scope)
+            visit(orElse, scope)
+        case .break, .continue, .pass: break
+        case .return(let e): if let e { visit(e, scope) }
+        case .raise(let e, let cause):
+            if let e { visit(e, scope) }
+            if let cause { visit(cause, scope) }
+        case .try(let body, let handlers, let orElse, let fin):
+            visit(body, scope)
+            for h in handlers {
+                if let t = h.type { visit(t, scope) }
+                if let n = h.name { scope.bind(n) }
+                visit(h.body, scope)
+            }
+            visit(orElse, scope)
+            visit(fin, scope)
+        case .assert(let test, let message):
+            visit(test, scope)
+            if let message { visit(message, scope) }
+        case .with(let items, let body, _):
+            for item in items {
+                visit(item.context, scope)
+                if let t = item.target { visitTarget(t, scope) }
+            }
+            visit(body, scope)
+        case .functionDef(let f):
+            for p in f.parameters.positional + f.parameters.keywordOnly {
+                if let d = p.defaultValue { visit(d, scope) }
+            }
+            scope.bind(f.name)
+            let child = newScope(.function, Self.key(stmt.loc, 1), parent: scope)
+            child.isAsync = f.isAsync
+            declare(f.parameters, child)
+            visit(f.body, child)
+        case .global(let names):
+            for n in names { scope.globals.insert(n) }
+        case .nonlocal(let names):
+            for n in names { scope.nonlocals.append((n, stmt.loc)) }
+        case .import(let names):
+            for n in names {
+                scope.bind(n.asName ?? String(n.name.split(separator: ".").first ?? ""))
+            }
+        case .importFrom(_, let names):
+            for n in names { scope.bind(n.asName ?? n.name) }
+        }
+    }
+
+    private func declare(_ p: Parameters, _ scope: Scope) {
+        var names = p.positional.map(\.name)
+        if let v = p.varargs { names.append(v) }
+        names += p.keywordOnly.map(\.name)
+        if let k = p.kwargs { names.append(k) }
+        scope.parameters = names
+        for n in names { scope.bind(n) }
+    }
+
+    private mutating func visitTarget(_ e: Expr, _ scope: Scope) {
+        switch e.kind {
+        case .name(let n): scope.bind(n)
+        case .tuple(let items), .list(let items): for i in items { visitTarget(i, scope) }
+        case .attribute(let o, _): visit(o, scope)
+        case .subscript(let o, let i):
+            visit(o, scope)
+            visit(i, scope)
+        default: visit(e, scope)
+        }
+    }
+
+    private mutating func visitComprehension(_ e: Expr, _ tag: Int, _ generators: [Comprehension],
+                                             _ elements: [Expr], _ scope: Scope) {
+        // The first iterable is evaluated in the enclosing scope.
+        visit(generators[0].iter, scope)
+        let child = newScope(.comprehension, Self.key(e.loc, tag), parent: scope)
+        child.parameters = [".0"]
+        child.bind(".0")
+        child.isGenerator = tag == 5
+        for (i, g) in generators.enumerated() {
+            if i > 0 { visit(g.iter, child) }
+            visitTarget(g.target, child)
+            for c in g.ifs { visit(c, child) }
+        }
+        for el in elements { visit(el, child) }
+    }
+
+    private mutating func visit(_ e: Expr, _ scope: Scope) {
+        switch e.kind {
+        case .none, .bool, .int, .float, .string, .bytes: break
+        case .fstring(let parts): visitParts(parts, scope)
+        case .name(let n): scope.used.insert(n)
+        case .attribute(let o, _): visit(o, scope)
+        case .call(let f, let args):
+            visit(f, scope)
+            for a in args {
+                switch a {
+                case .positional(let x), .keyword(_, let x), .star(let x), .doubleStar(let x): visit(x, scope)
+                }
+            }
+        case .subscript(let o, let i):
+            visit(o, scope)
+            visit(i, scope)
+        case .slice(let a, let b, let c):
+            for x in [a, b, c] { if let x { visit(x, scope) } }
+        case .list(let xs), .tuple(let xs), .set(let xs): for x in xs { visit(x, scope) }
+        case .dict(let pairs):
+            for p in pairs {
+                visit(p.key, scope)
+                visit(p.value, scope)
+            }
+        case .listComp(let el, let gens): visitComprehension(e, 2, gens, [el], scope)
+        case .setComp(let el, let gens): visitComprehension(e, 3, gens, [el], scope)
+        case .dictComp(let k, let v, let gens): visitComprehension(e, 4, gens, [k, v], scope)
+        case .generatorExp(let el, let gens): visitComprehension(e, 5, gens, [el], scope)
+        case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b):
+            visit(a, scope)
+            visit(b, scope)
+        case .unary(_, let a): visit(a, scope)
+        case .compare(let a, let rest):
+            visit(a, scope)
+            for (_, x) in rest { visit(x, scope) }
+        case .conditional(let t, let b, let o):
+            visit(t, scope)
+            visit(b, scope)
+            visit(o, scope)
+        case .lambda(let params, let body):
+            for p in params.positional + params.keywordOnly {
+                if let d = p.defaultValue { visit(d, scope) }
+            }
+            let child = newScope(.lambda, Self.key(e.loc, 6), parent: scope)
+            declare(params, child)
+            visit(body, child)
+        case .await(let x): visit(x, scope)
+        case .yield(let x):
+            scope.isGenerator = true
+            if let x { visit(x, scope) }
+        case .yieldFrom(let x):
+            scope.isGenerator = true
+            visit(x, scope)
+        }
+    }
+
+    private mutating func visitParts(_ parts: [FStringPart], _ scope: Scope) {
+        for p in parts {
+            if case .field(let e, _, let spec) = p {
+                visit(e, scope)
+                if let spec { visitParts(spec, scope) }
+            }
+        }
+    }
+
+    /// Decides locals, cells and frees, top down; returns the free names of `scope`.
+    @discardableResult
+    private mutating func resolve(_ scope: Scope, enclosing: [Scope]) -> Set<String> {
+        if scope.kind == .module {
+            for (n, loc) in scope.nonlocals {
+                _ = n
+                diagnostics.append((loc, "nonlocal declaration not allowed at module level"))
+            }
+            for c in scope.children { resolve(c, enclosing: []) }
+            return []
+        }
+        let nonlocalNames = Set(scope.nonlocals.map(\.0))
+        for (n, loc) in scope.nonlocals where !enclosing.contains(where: { $0.localSet.contains(n) }) {
+            diagnostics.append((loc, "no binding for nonlocal '\(n)' found"))
+        }
+        scope.locals = scope.parameters
+        for n in scope.bound where !scope.globals.contains(n) && !nonlocalNames.contains(n)
+            && !scope.parameters.contains(n) {
+            scope.locals.append(n)
+        }
+        let localSet = Set(scope.locals)
+        var childFree = Set<String>()
+        for c in scope.children { childFree.formUnion(resolve(c, enclosing: enclosing + [scope])) }
+        scope.cells = scope.locals.filter { childFree.contains($0) }
+        var free = [String]()
+        var seen = Set<String>()
+        func enclosingBinds(_ n: String) -> Bool { enclosing.contains { $0.localSet.contains(n) } }
+        for n in scope.nonlocals.map(\.0) where enclosingBinds(n) && seen.insert(n).inserted { free.append(n) }
+        for n in scope.used.sorted() where !localSet.contains(n) && !scope.globals.contains(n)
+            && enclosingBinds(n) && seen.insert(n).inserted {
+            free.append(n)
+        }
+        for n in childFree.sorted() where !localSet.contains(n) && !scope.globals.contains(n)
+            && enclosingBinds(n) && seen.insert(n).inserted {
+            free.append(n)
+        }
+        scope.frees = free
+        return Set(free)
+    }
+}
+
+extension Scope {
+    var localSet: Set<String> { Set(locals) }
+}

@@ -1,0 +1,270 @@
+/// The event loop: CPython's `BaseEventLoop` with a virtual clock. Its one
+/// `runOnce` is the only place where callbacks run, and its phases are
+/// those of `base_events.py`'s `_run_once`, in order.
+public final class EventLoop: PyObject {
+    unowned(unsafe) let world: World
+
+    /// Callbacks to run in the next iteration, first in first out.
+    /// Invariant: no handle here is in `scheduled`.
+    var ready = HandleQueue()
+    /// Pending timers, a heapq-ordered heap. Invariant: a handle is here
+    /// exactly when its `scheduled` flag is set.
+    var scheduled = TimerHeap()
+    /// CPython's `_timer_cancelled_count`: grows when a scheduled timer is
+    /// cancelled, shrinks when a cancelled one is popped from the head, is
+    /// reset by a rebuild, and is *not* lowered when a cancelled timer leaves
+    /// in the due-timers phase (so it drifts, as in CPython).
+    var timerCancelledCount = 0
+    var stopping = false
+    var closed = false
+    var running = false
+    var debug = false
+    var slowCallbackDuration = 0.1
+    var executorShutdownCalled = false
+
+    static let minScheduledTimerHandles = 100
+    static let minCancelledTimerHandlesFraction = 0.5
+    static let maximumSelectTimeout = 24.0 * 3600
+    static let clockResolution = 1e-09
+
+    init(world: World) {
+        self.world = world
+    }
+
+    public override var typeName: String { "_UnixSelectorEventLoop" }
+    public override var pyType: PyType { .eventLoopType }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<_UnixSelectorEventLoop running=\(running ? "True" : "False") closed=\(closed ? "True" : "False") debug=\(debug ? "True" : "False")>"
+    }
+
+    // MARK: Scheduling
+
+    /// `loop.call_soon(...)`: raises when the loop is closed, as CPython's does.
+    @discardableResult
+    func callSoon(_ cb: Callback) throws -> Handle {
+        if closed { throw world.vm.error(.runtimeError, "Event loop is closed") }
+        let h = Handle(cb, loop: self)
+        ready.append(h)
+        return h
+    }
+
+    func callAt(_ when: Double, _ cb: Callback, _ vm: Interpreter) throws -> TimerHandle {
+        try checkClosed(vm)
+        let timer = TimerHandle(when: world.perturbTimer(when), cb, loop: self)
+        scheduled.push(timer)
+        timer.scheduled = true
+        return timer
+    }
+
+    func timerHandleCancelled(_ h: TimerHandle) {
+        if h.scheduled { timerCancelledCount += 1 }
+    }
+
+    func createFuture() -> PyFuture { PyFuture(loop: self) }
+
+    func checkClosed(_ vm: Interpreter) throws {
+        if closed { throw vm.error(.runtimeError, "Event loop is closed") }
+    }
+
+    func checkRunning(_ vm: Interpreter) throws {
+        if running { throw vm.error(.runtimeError, "This event loop is already running") }
+        if world.runningLoopOrNil != nil {
+            throw vm.error(.runtimeError, "Cannot run the event loop while another loop is running")
+        }
+    }
+
+    // MARK: Running
+
+    /// One iteration: purge cancelled timers, compute the timeout, let the
+    /// clock jump (the virtual `select`), move due timers to the ready
+    /// queue, then run exactly the callbacks that were ready at that point.
+    func runOnce(_ vm: Interpreter) throws {
+        let count = scheduled.count
+        if count > Self.minScheduledTimerHandles
+            && Double(timerCancelledCount) / Double(count) > Self.minCancelledTimerHandlesFraction {
+            var kept: [TimerHandle] = []
+            for h in scheduled.items {
+                if h.cancelled { h.scheduled = false } else { kept.append(h) }
+            }
+            scheduled.rebuild(kept)
+            timerCancelledCount = 0
+        } else {
+            while let h = scheduled.first, h.cancelled {
+                timerCancelledCount -= 1
+                _ = scheduled.pop()
+                h.scheduled = false
+            }
+        }
+
+        var timeout: Double?
+        if !ready.isEmpty || stopping {
+            timeout = 0
+        } else if let h = scheduled.first {
+            timeout = min(max(h.when - world.clock, 0), Self.maximumSelectTimeout)
+        }
+
+        try world.select(timeout, loop: self)
+
+        let endTime = world.clock + Self.clockResolution
+        while let h = scheduled.first, h.when < endTime {
+            _ = scheduled.pop()
+            h.scheduled = false
+            ready.append(h)
+        }
+
+        world.shuffleReady(&ready)
+        let ntodo = ready.count
+        for _ in 0..<ntodo {
+            let h = ready.popFirst()
+            if h.cancelled { continue }
+            try world.runHandle(h, vm)
+        }
+    }
+
+    func runForever(_ vm: Interpreter) throws {
+        try checkClosed(vm)
+        try checkRunning(vm)
+        running = true
+        let previous = world.runningLoopOrNil
+        world.runningLoopOrNil = self
+        defer {
+            stopping = false
+            running = false
+            world.runningLoopOrNil = previous
+        }
+        while true {
+            try runOnce(vm)
+            if stopping { break }
+        }
+    }
+
+    func runUntilComplete(_ arg: Value, _ vm: Interpreter) throws -> Value {
+        try checkClosed(vm)
+        try checkRunning(vm)
+        let isFuture: Bool
+        if case .obj(let o) = arg, o is PyFuture { isFuture = true } else { isFuture = false }
+        let future = try world.ensureFuture(arg, loop: self, vm)
+        if !isFuture, let t = future as? PyTask { t.logDestroyPending = false }
+        try future.addDoneCallback(.runUntilComplete)
+        do {
+            try runForever(vm)
+        } catch let r as PyRaise {
+            if !isFuture && future.isDone && future.state != .cancelled { future.logTraceback = false }
+            _ = future.removeDoneCallback { if case .runUntilComplete = $0 { return true } else { return false } }
+            throw r
+        }
+        _ = future.removeDoneCallback { if case .runUntilComplete = $0 { return true } else { return false } }
+        if !future.isDone { throw vm.error(.runtimeError, "Event loop stopped before Future completed.") }
+        return try future.resultValue(vm)
+    }
+
+    func close(_ vm: Interpreter) throws {
+        if running { throw vm.error(.runtimeError, "Cannot close a running event loop") }
+        if closed { return }
+        closed = true
+        ready.removeAll()
+        for h in scheduled.items { h.scheduled = false }
+        scheduled.removeAll()
+        executorShutdownCalled = true
+    }
+
+    // MARK: The methods a trace calls
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "run_until_complete":
+            try vm.checkArity("run_until_complete", args, 1, 1)
+            return try world.recordResult(runUntilComplete(args[0], vm))
+        case "run_forever":
+            try runForever(vm)
+            return .none
+        case "stop":
+            stopping = true
+            return .none
+        case "close":
+            try close(vm)
+            return .none
+        case "is_running": return .bool(running)
+        case "is_closed": return .bool(closed)
+        case "get_debug": return .bool(debug)
+        case "set_debug":
+            try vm.checkArity("set_debug", args, 1, 1)
+            debug = try vm.truthy(args[0])
+            return .none
+        case "time":
+            return .float(world.clock)
+        case "call_soon":
+            guard args.count >= 1 else { throw vm.error(.typeError, "call_soon() missing 1 required positional argument: 'callback'") }
+            try checkClosed(vm)
+            if debug { try checkCallback(args[0], "call_soon", vm) }
+            return .obj(try callSoon(.call(args[0], Array(args.positional.dropFirst()))))
+        case "call_later":
+            guard args.count >= 2 else { throw vm.error(.typeError, "call_later() missing 2 required positional arguments: 'delay' and 'callback'") }
+            if args[0].isNone { throw vm.error(.typeError, "delay must not be None") }
+            let when = world.clock + (try vm.numberArg(args[0], "delay"))
+            if debug { try checkCallback(args[1], "call_later", vm) }
+            return .obj(try callAt(when, .call(args[1], Array(args.positional.dropFirst(2))), vm))
+        case "call_at":
+            guard args.count >= 2 else { throw vm.error(.typeError, "call_at() missing 2 required positional arguments: 'when' and 'callback'") }
+            if args[0].isNone { throw vm.error(.typeError, "when cannot be None") }
+            if debug { try checkCallback(args[1], "call_at", vm) }
+            return .obj(try callAt(try vm.numberArg(args[0], "when"), .call(args[1], Array(args.positional.dropFirst(2))), vm))
+        case "create_future":
+            return .obj(createFuture())
+        case "create_task":
+            try vm.checkArity("create_task", args, 1, 1)
+            try checkClosed(vm)
+            let nameArg = args.keyword("name") ?? .none
+            let task = try world.createTask(args[0], loop: self, name: nameArg.isNone ? nil : try vm.str(nameArg), vm)
+            return .obj(task)
+        case "shutdown_asyncgens":
+            return .obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_asyncgens"))
+        case "shutdown_default_executor":
+            return .obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_default_executor") { [unowned self] _ in
+                self.executorShutdownCalled = true
+                return .none
+            })
+        case "call_exception_handler", "default_exception_handler":
+            if args.count > 0, case .obj(let o) = args[0], let d = o as? PyDict {
+                let message = try d.get(.str("message"), vm).map { try vm.str($0) } ?? "Unhandled exception in event loop"
+                world.note(message)
+            }
+            return .none
+        case "get_exception_handler", "get_task_factory":
+            return .none
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    private func checkCallback(_ cb: Value, _ method: String, _ vm: Interpreter) throws {
+        if case .obj(let o) = cb {
+            if o is PyCoroutine || o is NativeCoroutine || (o as? PyFunction)?.code.isCoroutine == true {
+                throw vm.error(.typeError, "coroutines cannot be used with \(method)()")
+            }
+            if o.isCallable { return }
+        }
+        throw vm.error(.typeError, "a callable object was expected by \(method)(), got \(try vm.repr(cb))")
+    }
+
+    static let methodNames: Set<String> = [
+        "run_until_complete", "run_forever", "stop", "close", "is_running", "is_closed", "get_debug", "set_debug",
+        "time", "call_soon", "call_later", "call_at", "create_future", "create_task", "shutdown_asyncgens",
+        "shutdown_default_executor", "call_exception_handler", "default_exception_handler",
+        "get_exception_handler", "get_task_factory",
+    ]
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if name == "slow_callback_duration" { return .float(slowCallbackDuration) }
+        return boundBuiltin(self, name, Self.methodNames)
+    }
+
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if name == "slow_callback_duration" {
+            slowCallbackDuration = try vm.numberArg(value, "slow_callback_duration")
+            return
+        }
+        try super.setAttr(name, value, vm)
+    }
+}

@@ -1,0 +1,585 @@
+/// `asyncio.Future` and `asyncio.Task`, following CPython 3.11's pure-Python
+/// implementations (`futures._PyFuture`, `tasks._PyTask`) step for step:
+/// the order in which they schedule callbacks is the order of the trace.
+public class PyFuture: PyObject, AwaitableObject {
+    /// A future's lifecycle: pending, then exactly one of the two others.
+    enum State { case pending, cancelled, finished }
+
+    var state = State.pending
+    var result: Value = .none
+    var exception: PyException?
+    /// Invariant: empty once the future is done (they have been scheduled).
+    var callbacks: [FutureCallback] = []
+    var cancelMessage: Value = .none
+    var cancelledException: PyException?
+    /// `_asyncio_future_blocking`: set by `__await__` just before it yields the future.
+    var blocking = false
+    var logTraceback = false
+    unowned(unsafe) let loop: EventLoop
+
+    init(loop: EventLoop) {
+        self.loop = loop
+    }
+
+    public override var typeName: String { "Future" }
+    public override var pyType: PyType { .asyncioFuture }
+
+    var isDone: Bool { state != .pending }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<\(typeName) \(stateText(vm))>"
+    }
+
+    func stateText(_ vm: Interpreter) -> String {
+        switch state {
+        case .pending: return "pending"
+        case .cancelled: return "cancelled"
+        case .finished:
+            if let e = exception { return "finished exception=\((try? e.repr(vm)) ?? e.type.name)" }
+            return "finished result=\((try? vm.repr(result)) ?? "?")"
+        }
+    }
+
+    // MARK: The state machine
+
+    /// Called at the moment the state changes, before callbacks are scheduled.
+    func didFinish() {}
+
+    func scheduleCallbacks() throws {
+        if callbacks.isEmpty { return }
+        let cbs = callbacks
+        callbacks = []
+        for cb in cbs { try loop.callSoon(.doneCallback(cb, self)) }
+    }
+
+    func setResult(_ v: Value, _ vm: Interpreter) throws {
+        if state != .pending {
+            throw vm.raise(PyException(type: .invalidStateError, args: [.str("\(stateName): \(try repr(vm))")]))
+        }
+        result = v
+        state = .finished
+        didFinish()
+        try scheduleCallbacks()
+    }
+
+    func setException(_ v: Value, _ vm: Interpreter) throws {
+        if state != .pending {
+            throw vm.raise(PyException(type: .invalidStateError, args: [.str("\(stateName): \(try repr(vm))")]))
+        }
+        var e: PyException
+        if case .obj(let o) = v, let t = o as? PyType, t.isExceptionType {
+            e = try vm.exceptionToRaise(.obj(t))
+        } else if case .obj(let o) = v, let inst = o as? PyException {
+            e = inst
+        } else {
+            throw vm.error(.typeError, "exceptions must derive from BaseException")
+        }
+        if e.type === PyType.stopIteration {
+            throw vm.error(.typeError, "StopIteration interacts badly with generators and cannot be raised into a Future")
+        }
+        exception = e
+        state = .finished
+        didFinish()
+        try scheduleCallbacks()
+        logTraceback = true
+    }
+
+    var stateName: String {
+        switch state {
+        case .pending: return "PENDING"
+        case .cancelled: return "CANCELLED"
+        case .finished: return "FINISHED"
+        }
+    }
+
+    /// `Future.cancel(msg)`.
+    func cancel(_ msg: Value, _ vm: Interpreter) throws -> Bool {
+        logTraceback = false
+        if state != .pending { return false }
+        state = .cancelled
+        cancelMessage = msg
+        didFinish()
+        try scheduleCallbacks()
+        return true
+    }
+
+    func makeCancelledError() -> PyException {
+        if let e = cancelledException {
+            cancelledException = nil
+            return e
+        }
+        return PyException(type: .cancelledError, args: cancelMessage.isNone ? [] : [cancelMessage])
+    }
+
+    /// `Future.result()`.
+    func resultValue(_ vm: Interpreter) throws -> Value {
+        switch state {
+        case .cancelled: throw PyRaise(exception: makeCancelledError())
+        case .pending: throw vm.raise(PyException(type: .invalidStateError, args: [.str("Result is not ready.")]))
+        case .finished:
+            logTraceback = false
+            if let e = exception { throw PyRaise(exception: e) }
+            return result
+        }
+    }
+
+    /// `Future.exception()`.
+    func exceptionValue(_ vm: Interpreter) throws -> Value {
+        switch state {
+        case .cancelled: throw PyRaise(exception: makeCancelledError())
+        case .pending: throw vm.raise(PyException(type: .invalidStateError, args: [.str("Exception is not set.")]))
+        case .finished:
+            logTraceback = false
+            return exception.map { .obj($0) } ?? .none
+        }
+    }
+
+    func addDoneCallback(_ cb: FutureCallback) throws {
+        if state != .pending {
+            try loop.callSoon(.doneCallback(cb, self))
+        } else {
+            callbacks.append(cb)
+        }
+    }
+
+    func removeDoneCallback(_ matches: (FutureCallback) -> Bool) -> Int {
+        let before = callbacks.count
+        callbacks.removeAll(where: matches)
+        return before - callbacks.count
+    }
+
+    func awaitIterator(_ vm: Interpreter) throws -> PyObject { FutureIterator(self) }
+
+    // MARK: The methods a trace calls
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "result":
+            try vm.checkArity("result", args, 0, 0)
+            return try resultValue(vm)
+        case "exception":
+            try vm.checkArity("exception", args, 0, 0)
+            return try exceptionValue(vm)
+        case "done":
+            return .bool(isDone)
+        case "cancelled":
+            return .bool(state == .cancelled)
+        case "cancel":
+            try vm.checkArity("cancel", args, 0, 1)
+            return .bool(try cancel(args.count > 0 ? args[0] : args.keyword("msg") ?? .none, vm))
+        case "add_done_callback":
+            try vm.checkArity("add_done_callback", args, 1, 1)
+            try addDoneCallback(.value(args[0]))
+            return .none
+        case "remove_done_callback":
+            try vm.checkArity("remove_done_callback", args, 1, 1)
+            let fn = args[0]
+            return .int(removeDoneCallback { $0.matches(fn, vm) })
+        case "set_result":
+            try vm.checkArity("set_result", args, 1, 1)
+            try setResult(args[0], vm)
+            return .none
+        case "set_exception":
+            try vm.checkArity("set_exception", args, 1, 1)
+            try setException(args[0], vm)
+            return .none
+        case "get_loop":
+            return .obj(loop)
+        case "__await__":
+            return .obj(FutureIterator(self))
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    static let methodNames: Set<String> = [
+        "result", "exception", "done", "cancelled", "cancel", "add_done_callback", "remove_done_callback",
+        "set_result", "set_exception", "get_loop",
+    ]
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if name == "_asyncio_future_blocking" { return .bool(blocking) }
+        return boundBuiltin(self, name, Self.methodNames)
+    }
+}
+
+/// `Future.__await__`: yields the future once if it is not done, then returns its result.
+final class FutureIterator: PyObject, SendableIterator {
+    let future: PyFuture
+    var step = 0
+
+    init(_ f: PyFuture) { future = f }
+
+    override var typeName: String { "generator" }
+
+    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
+        switch step {
+        case 0:
+            if !future.isDone {
+                step = 1
+                future.blocking = true
+                return .yielded(.obj(future))
+            }
+            step = 2
+            return .returned(try future.resultValue(vm))
+        case 1:
+            step = 2
+            if !future.isDone { throw vm.error(.runtimeError, "await wasn't used with future") }
+            return .returned(try future.resultValue(vm))
+        default:
+            return .returned(.none)
+        }
+    }
+
+    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        step = 2
+        throw PyRaise(exception: e)
+    }
+
+    func close(_ vm: Interpreter) throws { step = 2 }
+}
+
+/// `asyncio.Task`: drives a coroutine, one step per loop callback.
+public final class PyTask: PyFuture {
+    public internal(set) var name: String
+    let coro: PyObject
+    var mustCancel = false
+    var futureWaiter: PyFuture?
+    var cancelsRequested = 0
+    var logDestroyPending = true
+    /// Creation order, for `all_tasks` and the deadlock report.
+    let serial: Int
+    unowned(unsafe) let world: World
+
+    init(coro: PyObject, loop: EventLoop, name: String, world: World) {
+        self.coro = coro
+        self.name = name
+        self.world = world
+        self.serial = world.nextTaskSerial()
+        super.init(loop: loop)
+    }
+
+    public override var typeName: String { "Task" }
+    public override var pyType: PyType { .asyncioTask }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<Task \(stateText(vm)) name='\(name)' coro=\(try coro.repr(vm))>"
+    }
+
+    override func didFinish() {
+        world.taskFinished(self)
+    }
+
+    /// The text of a finished task for its `task_done` event.
+    func outcome(_ vm: Interpreter) -> (state: String, value: String) {
+        switch state {
+        case .pending: return ("pending", "")
+        case .cancelled:
+            let e = cancelledException ?? PyException(type: .cancelledError, args: cancelMessage.isNone ? [] : [cancelMessage])
+            return ("cancelled", e.summary(vm))
+        case .finished:
+            if let e = exception { return ("exception", e.summary(vm)) }
+            return ("result", (try? vm.repr(result)) ?? "?")
+        }
+    }
+
+    /// `Task.cancel(msg)`.
+    override func cancel(_ msg: Value, _ vm: Interpreter) throws -> Bool {
+        logTraceback = false
+        if isDone { return false }
+        cancelsRequested += 1
+        if let w = futureWaiter, try w.cancel(msg, vm) { return true }
+        mustCancel = true
+        cancelMessage = msg
+        return true
+    }
+
+    /// `Task.__step(exc)`: runs the coroutine up to its next suspension.
+    func step(_ excIn: PyException?, _ vm: Interpreter) throws {
+        if isDone {
+            throw vm.raise(PyException(type: .invalidStateError, args: [.str("_step(): already done: \(try repr(vm)), \(try excIn.map { try $0.repr(vm) } ?? "None")")]))
+        }
+        var exc = excIn
+        if mustCancel {
+            if exc?.type.isSubtype(of: .cancelledError) != true { exc = makeCancelledError() }
+            mustCancel = false
+        }
+        futureWaiter = nil
+        if world.currentTask != nil {
+            throw vm.error(.runtimeError, "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed.")
+        }
+        world.currentTask = self
+        defer { world.currentTask = nil }
+        let outcome: FrameResult
+        do {
+            let it = coro as! SendableIterator
+            if let exc {
+                outcome = try it.throwIn(exc, vm)
+            } else {
+                outcome = try it.send(.none, vm)
+            }
+        } catch let r as PyRaise {
+            let e = r.exception
+            if e.type.isSubtype(of: .cancelledError) {
+                cancelledException = e
+                _ = try super.cancel(.none, vm)
+            } else {
+                try super.setException(.obj(e), vm)
+                if e.type === PyType.keyboardInterrupt || e.type === PyType.systemExit { throw r }
+            }
+            return
+        }
+        switch outcome {
+        case .returned(let v):
+            if mustCancel {
+                mustCancel = false
+                _ = try super.cancel(cancelMessage, vm)
+            } else {
+                try super.setResult(v, vm)
+            }
+        case .yielded(let y):
+            if case .obj(let o) = y, let fut = o as? PyFuture {
+                if fut.loop !== loop {
+                    let e = PyException(type: .runtimeError, args: [.str("Task \(try repr(vm)) got Future \(try fut.repr(vm)) attached to a different loop")])
+                    try loop.callSoon(.taskStep(self, e))
+                } else if fut.blocking {
+                    if fut === self {
+                        let e = PyException(type: .runtimeError, args: [.str("Task cannot await on itself: \(try repr(vm))")])
+                        try loop.callSoon(.taskStep(self, e))
+                    } else {
+                        fut.blocking = false
+                        try fut.addDoneCallback(.wakeup(self))
+                        futureWaiter = fut
+                        if mustCancel, try fut.cancel(cancelMessage, vm) {
+                            mustCancel = false
+                        }
+                    }
+                } else {
+                    let e = PyException(type: .runtimeError, args: [.str("yield was used instead of yield from in task \(try repr(vm)) with \(try fut.repr(vm))")])
+                    try loop.callSoon(.taskStep(self, e))
+                }
+            } else if y.isNone {
+                try loop.callSoon(.taskStep(self, nil))
+            } else if case .obj(let o) = y, o is PyGenerator {
+                let e = PyException(type: .runtimeError, args: [.str("yield was used instead of yield from for generator in task \(try repr(vm)) with \(try vm.repr(y))")])
+                try loop.callSoon(.taskStep(self, e))
+            } else {
+                let e = PyException(type: .runtimeError, args: [.str("Task got bad yield: \(try vm.repr(y))")])
+                try loop.callSoon(.taskStep(self, e))
+            }
+        }
+    }
+
+    /// `Task.__wakeup(future)`.
+    func wakeup(_ future: PyFuture, _ vm: Interpreter) throws {
+        do {
+            _ = try future.resultValue(vm)
+        } catch let r as PyRaise {
+            try step(r.exception, vm)
+            return
+        }
+        try step(nil, vm)
+    }
+
+    override func setResult(_ v: Value, _ vm: Interpreter) throws {
+        throw vm.error(.runtimeError, "Task does not support set_result operation")
+    }
+
+    override func setException(_ v: Value, _ vm: Interpreter) throws {
+        throw vm.error(.runtimeError, "Task does not support set_exception operation")
+    }
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "get_name": return .str(self.name)
+        case "set_name":
+            try vm.checkArity("set_name", args, 1, 1)
+            self.name = try vm.str(args[0])
+            return .none
+        case "get_coro": return .obj(coro)
+        case "cancelling": return .int(cancelsRequested)
+        case "uncancel":
+            if cancelsRequested > 0 { cancelsRequested -= 1 }
+            return .int(cancelsRequested)
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "get_name", "set_name", "get_coro", "cancelling", "uncancel":
+            return .obj(PyBoundMethod(receiver: self, name: name))
+        default:
+            return try super.getAttr(name, vm)
+        }
+    }
+}
+
+/// `tasks._GatheringFuture`: cancelling it cancels the children.
+final class GatheringFuture: PyFuture {
+    var children: [PyFuture] = []
+    var cancelRequested = false
+
+    override var typeName: String { "_GatheringFuture" }
+
+    override func cancel(_ msg: Value, _ vm: Interpreter) throws -> Bool {
+        if isDone { return false }
+        var ret = false
+        for child in children where try child.cancel(msg, vm) { ret = true }
+        if ret { cancelRequested = true }
+        return ret
+    }
+}
+
+/// A coroutine implemented in Swift (`asyncio.sleep`, asyncio's own helpers).
+/// It behaves like a coroutine object: a task can drive it, `await` delegates to it.
+class NativeCoroutine: PyObject, SendableIterator {
+    let name: String
+    var started = false
+    var finished = false
+
+    init(name: String) { self.name = name }
+
+    override var typeName: String { "coroutine" }
+    override var pyType: PyType { .coroutine }
+    override func repr(_ vm: Interpreter) throws -> String { "<coroutine object \(name) at 0x7f0000000000>" }
+
+    /// One step: `value` is what was sent in (None at the start).
+    func resume(_ value: Value, _ vm: Interpreter) throws -> FrameResult { .returned(.none) }
+
+    /// An exception thrown in at the current suspension point.
+    func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult { throw PyRaise(exception: e) }
+
+    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
+        if finished { throw vm.error(.runtimeError, "cannot reuse already awaited coroutine") }
+        started = true
+        do {
+            let r = try resume(v, vm)
+            if case .returned = r { finished = true }
+            return r
+        } catch {
+            finished = true
+            throw error
+        }
+    }
+
+    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        if finished { throw vm.error(.runtimeError, "cannot reuse already awaited coroutine") }
+        if !started {
+            finished = true
+            throw PyRaise(exception: e)
+        }
+        do {
+            let r = try resume(throwing: e, vm)
+            if case .returned = r { finished = true }
+            return r
+        } catch {
+            finished = true
+            throw error
+        }
+    }
+
+    func close(_ vm: Interpreter) throws {
+        if finished || !started {
+            finished = true
+            return
+        }
+        _ = try? resume(throwing: PyException(type: .generatorExit, args: []), vm)
+        finished = true
+    }
+
+    override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "send":
+            switch try send(args.count > 0 ? args[0] : .none, vm) {
+            case .yielded(let y): return y
+            case .returned(let v): throw vm.raise(PyException(type: .stopIteration, args: v.isNone ? [] : [v]))
+            }
+        case "close":
+            try close(vm)
+            return .none
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+}
+
+/// `asyncio.sleep(delay, result)`:
+///
+///     if delay <= 0: await __sleep0(); return result
+///     future = loop.create_future()
+///     h = loop.call_later(delay, _set_result_unless_cancelled, future, result)
+///     try: return await future
+///     finally: h.cancel()
+final class SleepCoroutine: NativeCoroutine {
+    enum Stage { case start, yieldedZero, awaiting }
+
+    let delay: Value
+    let value: Value
+    var stage = Stage.start
+    var timer: TimerHandle?
+    var iterator: FutureIterator?
+
+    init(delay: Value, result: Value) {
+        self.delay = delay
+        self.value = result
+        super.init(name: "sleep")
+    }
+
+    override func resume(_ sent: Value, _ vm: Interpreter) throws -> FrameResult {
+        switch stage {
+        case .yieldedZero:
+            return .returned(value)
+        case .awaiting:
+            let it = iterator!
+            return try finishAwait { try it.send(sent, vm) }
+        case .start:
+            if try vm.truthy(try compareOp(.le, delay, .int(0), vm)) {
+                stage = .yieldedZero
+                return .yielded(.none)
+            }
+            let loop = try vm.world.runningLoop()
+            let fut = loop.createFuture()
+            let seconds = try vm.numberArg(delay, "delay")
+            timer = try loop.callAt(vm.world.clock + seconds, .setResultUnlessCancelled(fut, value), vm)
+            let it = FutureIterator(fut)
+            iterator = it
+            stage = .awaiting
+            return try finishAwait { try it.send(.none, vm) }
+        }
+    }
+
+    override func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        if stage == .awaiting, let it = iterator { return try finishAwait { try it.throwIn(e, vm) } }
+        throw PyRaise(exception: e)
+    }
+
+    /// `return await future` inside `try: ... finally: h.cancel()`.
+    private func finishAwait(_ body: () throws -> FrameResult) throws -> FrameResult {
+        let r: FrameResult
+        do {
+            r = try body()
+        } catch {
+            timer?.cancel()
+            throw error
+        }
+        if case .returned = r { timer?.cancel() }
+        return r
+    }
+}
+
+/// A coroutine that finishes at its first step with `None`
+/// (`loop.shutdown_asyncgens()`, `loop.shutdown_default_executor()` with nothing to do).
+final class ImmediateCoroutine: NativeCoroutine {
+    let body: (Interpreter) throws -> Value
+
+    init(name: String, body: @escaping (Interpreter) throws -> Value = { _ in .none }) {
+        self.body = body
+        super.init(name: name)
+    }
+
+    override func resume(_ value: Value, _ vm: Interpreter) throws -> FrameResult {
+        .returned(try body(vm))
+    }
+}

@@ -1,0 +1,230 @@
+/// What a loop callback does when it runs. Internal callbacks of asyncio
+/// (a task's step, its wake-up, sleep's timer) are cases of their own, so
+/// that scheduling them allocates no closure.
+enum Callback {
+    /// `Task.__step(exc)`.
+    case taskStep(PyTask, PyException?)
+    /// `futures._set_result_unless_cancelled(future, result)`.
+    case setResultUnlessCancelled(PyFuture, Value)
+    /// A done callback of a future, called with the future.
+    case doneCallback(FutureCallback, PyFuture)
+    /// `call_soon(fn, *args)` from the trace.
+    case call(Value, [Value])
+    /// Anything else asyncio schedules internally.
+    case native(String, () throws -> Void)
+}
+
+/// A done callback registered on a future.
+enum FutureCallback {
+    case value(Value)
+    case wakeup(PyTask)
+    case runUntilComplete
+    case native(ObjectIdentifier, (PyFuture) throws -> Void)
+
+    func matches(_ v: Value, _ vm: Interpreter) -> Bool {
+        if case .value(let mine) = self { return (try? vm.equals(mine, v)) ?? false }
+        return false
+    }
+}
+
+/// `asyncio.Handle`: a callback scheduled with `call_soon`.
+public class Handle: PyObject {
+    let callback: Callback
+    var cancelled = false
+    unowned(unsafe) let loop: EventLoop
+
+    init(_ callback: Callback, loop: EventLoop) {
+        self.callback = callback
+        self.loop = loop
+    }
+
+    public override var typeName: String { "Handle" }
+
+    func cancel() {
+        cancelled = true
+    }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<\(typeName)\(cancelled ? " cancelled" : "") \(describe(vm))>"
+    }
+
+    func describe(_ vm: Interpreter) -> String {
+        switch callback {
+        case .taskStep(let t, _): return "Task.__step() of \(t.name)"
+        case .setResultUnlessCancelled: return "_set_result_unless_cancelled()"
+        case .doneCallback: return "future done callback"
+        case .call(let f, _): return ((try? vm.repr(f)) ?? "callback") + "()"
+        case .native(let name, _): return name + "()"
+        }
+    }
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "cancel":
+            cancel()
+            return .none
+        case "cancelled":
+            return .bool(cancelled)
+        case "get_context":
+            return .none
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "cancel", "cancelled": return .obj(PyBoundMethod(receiver: self, name: name))
+        default: return nil
+        }
+    }
+}
+
+/// `asyncio.TimerHandle`: a callback scheduled for a virtual instant.
+public final class TimerHandle: Handle {
+    let when: Double
+    /// True while the handle is in the loop's heap (`_scheduled` in CPython).
+    var scheduled = false
+
+    init(when: Double, _ callback: Callback, loop: EventLoop) {
+        self.when = when
+        super.init(callback, loop: loop)
+    }
+
+    public override var typeName: String { "TimerHandle" }
+
+    override func cancel() {
+        if !cancelled { loop.timerHandleCancelled(self) }
+        super.cancel()
+    }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<TimerHandle\(cancelled ? " cancelled" : "") when=\(floatRepr(when)) \(describe(vm))>"
+    }
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        if name == "when" { return .float(when) }
+        return try super.callMethod(name, args, vm)
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if name == "when" { return .obj(PyBoundMethod(receiver: self, name: name)) }
+        return try super.getAttr(name, vm)
+    }
+}
+
+/// The loop's timers: a binary heap that sifts exactly as Python's `heapq`
+/// does, ordered by `when` alone. Ties are not broken by insertion order
+/// (heapq is not stable), and the order in which equal timers fire depends
+/// on the history of pushes and pops, as it does in CPython.
+struct TimerHeap {
+    private(set) var items: [TimerHandle] = []
+
+    var count: Int { items.count }
+    var isEmpty: Bool { items.isEmpty }
+    var first: TimerHandle? { items.first }
+
+    /// `heapq.heappush`.
+    mutating func push(_ h: TimerHandle) {
+        items.append(h)
+        siftDown(0, items.count - 1)
+    }
+
+    /// `heapq.heappop`.
+    mutating func pop() -> TimerHandle {
+        let last = items.removeLast()
+        if items.isEmpty { return last }
+        let top = items[0]
+        items[0] = last
+        siftUp(0)
+        return top
+    }
+
+    /// Replaces the heap by `handles`, then `heapq.heapify`.
+    mutating func rebuild(_ handles: [TimerHandle]) {
+        items = handles
+        var i = items.count / 2 - 1
+        while i >= 0 {
+            siftUp(i)
+            i -= 1
+        }
+    }
+
+    mutating func removeAll() { items.removeAll() }
+
+    /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
+    private mutating func siftDown(_ startPos: Int, _ pos: Int) {
+        var pos = pos
+        let newItem = items[pos]
+        while pos > startPos {
+            let parentPos = (pos - 1) >> 1
+            let parent = items[parentPos]
+            if newItem.when < parent.when {
+                items[pos] = parent
+                pos = parentPos
+                continue
+            }
+            break
+        }
+        items[pos] = newItem
+    }
+
+    /// heapq's `_siftup(heap, pos)`: moves the smaller child up until a leaf, then sifts down.
+    private mutating func siftUp(_ pos: Int) {
+        var pos = pos
+        let endPos = items.count
+        let startPos = pos
+        let newItem = items[pos]
+        var childPos = 2 * pos + 1
+        while childPos < endPos {
+            let rightPos = childPos + 1
+            if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
+                childPos = rightPos
+            }
+            items[pos] = items[childPos]
+            pos = childPos
+            childPos = 2 * pos + 1
+        }
+        items[pos] = newItem
+        siftDown(startPos, pos)
+    }
+}
+
+/// A first-in first-out queue of handles without per-element allocation.
+struct HandleQueue {
+    private var buffer: [Handle?] = Array(repeating: nil, count: 16)
+    private var head = 0
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ h: Handle) {
+        if count == buffer.count { grow() }
+        buffer[(head + count) & (buffer.count - 1)] = h
+        count += 1
+    }
+
+    mutating func popFirst() -> Handle {
+        let h = buffer[head]!
+        buffer[head] = nil
+        head = (head + 1) & (buffer.count - 1)
+        count -= 1
+        return h
+    }
+
+    mutating func removeAll() {
+        while count > 0 { _ = popFirst() }
+    }
+
+    /// The queued handles, first to last (for shuffling and inspection).
+    var elements: [Handle] {
+        (0..<count).map { buffer[(head + $0) & (buffer.count - 1)]! }
+    }
+
+    private mutating func grow() {
+        var newBuffer = [Handle?](repeating: nil, count: buffer.count * 2)
+        for i in 0..<count { newBuffer[i] = buffer[(head + i) & (buffer.count - 1)] }
+        buffer = newBuffer
+        head = 0
+    }
+}

@@ -1,0 +1,109 @@
+import TraceLanguage
+
+/// `sim`: the simulated world's knobs (TRACE_LANGUAGE.md, "The simulated world's other knobs").
+final class SimObject: PyObject {
+    unowned(unsafe) let world: World
+    var cpuCount = 4
+    var epoch = 1_700_000_000.0
+    /// `sim.explore(...)` as written in the trace; the command line wins over it.
+    var explore: [String: Value] = [:]
+
+    init(world: World) { self.world = world }
+
+    override var typeName: String { "Sim" }
+    override func repr(_ vm: Interpreter) throws -> String { "<sim>" }
+
+    override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "cpu_count": return .int(cpuCount)
+        case "epoch": return .float(epoch)
+        case "explore": return .obj(PyBoundMethod(receiver: self, name: name))
+        default: return nil
+        }
+    }
+
+    override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        switch name {
+        case "cpu_count":
+            let n = try vm.intArg(value, "cpu_count")
+            if n < 1 { throw vm.error(.valueError, "sim.cpu_count must be at least 1, not \(n)") }
+            cpuCount = n
+        case "epoch":
+            epoch = try vm.numberArg(value, "sim.epoch")
+        default:
+            throw vm.error(.attributeError, "'sim' has no setting '\(name)' (settings: cpu_count, epoch)")
+        }
+    }
+
+    override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        guard name == "explore" else {
+            throw vm.error(.attributeError, "'sim' has no attribute '\(name)'")
+        }
+        let allowed: Set<String> = ["runs", "jitter", "timer_jitter", "shuffle_ready"]
+        if args.count > 0 { throw vm.error(.typeError, "sim.explore() takes keyword arguments only") }
+        for (k, v) in args.keywords {
+            guard allowed.contains(k) else {
+                throw vm.error(.typeError, "sim.explore() got an unexpected keyword argument '\(k)'")
+            }
+            explore[k] = v
+        }
+        return .none
+    }
+}
+
+/// `expect`: each call records a property, checked against the event log after the run.
+final class ExpectObject: PyObject {
+    unowned(unsafe) let world: World
+
+    static let names: Set<String> = [
+        "output", "order", "before", "never", "at", "elapsed", "concurrency", "max_blocking", "result",
+        "raises", "all_done", "status",
+    ]
+
+    init(world: World) { self.world = world }
+
+    override var typeName: String { "Expect" }
+    override func repr(_ vm: Interpreter) throws -> String { "<expect>" }
+
+    override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        ExpectObject.names.contains(name) ? .obj(PyBoundMethod(receiver: self, name: name)) : nil
+    }
+
+    override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        guard ExpectObject.names.contains(name) else {
+            throw vm.error(.attributeError,
+                "'expect' has no property '\(name)' (properties: \(ExpectObject.names.sorted().joined(separator: ", ")))")
+        }
+        world.properties.append(PropertyCall(name: name, args: args.positional, keywords: args.keywords,
+                                             loc: world.currentExpectLoc))
+        return .none
+    }
+}
+
+extension World {
+    /// `print(*args, sep=' ', end='\n', file=None, flush=False)`: one `print` event per call.
+    func makePrint() -> PyBuiltin {
+        PyBuiltin("print") { [unowned self] args, vm in
+            var sep = " ", end = "\n"
+            for (k, v) in args.keywords {
+                switch k {
+                case "sep": if !v.isNone { sep = try self.stringArg(v, "sep", vm) }
+                case "end": if !v.isNone { end = try self.stringArg(v, "end", vm) }
+                case "file", "flush": break
+                default: throw vm.error(.typeError, "'\(k)' is an invalid keyword argument for print()")
+                }
+            }
+            var text = try args.positional.map { try vm.str($0) }.joined(separator: sep)
+            if end != "\n" { text += end }
+            self.recordPrint(text)
+            return .none
+        }
+    }
+
+    private func stringArg(_ v: Value, _ what: String, _ vm: Interpreter) throws -> String {
+        guard case .str(let s) = v else {
+            throw vm.error(.typeError, "\(what) must be None or a string, not \(vm.typeName(v))")
+        }
+        return s
+    }
+}

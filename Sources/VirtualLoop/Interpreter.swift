@@ -1,0 +1,980 @@
+import TraceLanguage
+
+/// Ends a run from anywhere in the interpreter, past every `try` of the
+/// trace: a deadlock, a limit, or the trace's own top-level failure.
+public struct RunStop: Error {
+    public enum Reason: Equatable {
+        case deadlock
+        case limit(String)
+    }
+
+    public let reason: Reason
+}
+
+/// A block of a frame's block stack: a protected region or an active handler.
+struct FrameBlock {
+    enum Kind { case tryRegion, handler }
+
+    var kind: Kind
+    var handler: Int
+    var depth: Int
+    /// For `handler`: the exception being handled before this one.
+    var saved: PyException?
+}
+
+/// The state of one running or suspended code object.
+public final class Frame {
+    let code: CodeObject
+    let constants: [Value]
+    let globals: Globals
+    var locals: [Value]
+    var cells: [PyCell]
+    var stack: [Value] = []
+    var blocks: [FrameBlock] = []
+    var pc = 0
+    /// The exception being handled (`sys.exc_info()`), for bare `raise` and chaining.
+    var handling: PyException?
+    /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
+    var delegating = false
+
+    init(code: CodeObject, constants: [Value], globals: Globals, locals: [Value], cells: [PyCell]) {
+        self.code = code
+        self.constants = constants
+        self.globals = globals
+        self.locals = locals
+        self.cells = cells
+        stack.reserveCapacity(8)
+    }
+
+    var location: SourceLocation {
+        let i = min(max(pc - 1, 0), code.locations.count - 1)
+        return i >= 0 ? code.locations[i] : .unknown
+    }
+}
+
+public enum FrameResult {
+    case returned(Value)
+    case yielded(Value)
+}
+
+/// How a suspended frame is resumed.
+enum Resume {
+    case send(Value)
+    case raise(PyException)
+}
+
+/// Runs compiled trace code: frames, calls, generators and coroutines.
+/// The simulated asyncio that the code calls into lives in `World`.
+public final class Interpreter {
+    var reprInProgress = Set<ObjectIdentifier>()
+    public internal(set) var builtins: [String: Value] = [:]
+    public var globals = Globals(names: [])
+    var constantCache: [ObjectIdentifier: [Value]] = [:]
+    var callDepth = 0
+    public static let maxCallDepth = 900
+    /// Instructions run since the current step began; bounded by `maxInstructions`.
+    public var instructions = 0
+    public var maxInstructions = 100_000_000
+    /// The frames running now, innermost last (for `sys.exc_info()`).
+    var frames: [Frame] = []
+    /// The simulated world; set by `World`.
+    public unowned(unsafe) var world: World!
+
+    public init() {
+        builtins = makeBuiltins()
+    }
+
+    // MARK: Loading code
+
+    func constants(of code: CodeObject) -> [Value] {
+        let id = ObjectIdentifier(code)
+        if let c = constantCache[id] { return c }
+        let values: [Value] = code.constants.map { c in
+            switch c {
+            case .none: return .none
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .int(Int(i))
+            case .float(let d): return .float(d)
+            case .string(let s): return .str(s)
+            case .bytes(let b): return .obj(PyBytes(b))
+            case .code(let code): return .obj(CodeBox(code))
+            case .names(let n): return .obj(PyTuple(n.map { .str($0) }))
+            }
+        }
+        constantCache[id] = values
+        return values
+    }
+
+    /// Runs a code object at module level (the module itself, or an `expect` statement).
+    public func runModuleCode(_ code: CodeObject) throws -> Value {
+        let frame = Frame(code: code, constants: constants(of: code), globals: globals, locals: [], cells: [])
+        guard case .returned(let v) = try execute(frame, .send(.none)) else {
+            preconditionFailure("module code yielded")
+        }
+        return v
+    }
+
+    // MARK: Calls
+
+    func callFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
+        let frame = try makeFrame(fn, args)
+        let code = fn.code
+        if code.isCoroutine { return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self)) }
+        if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > Interpreter.maxCallDepth {
+            throw error(.recursionError, "maximum recursion depth exceeded")
+        }
+        guard case .returned(let v) = try execute(frame, .send(.none)) else {
+            preconditionFailure("a plain function yielded")
+        }
+        return v
+    }
+
+    /// Binds arguments to parameters as Python does, with its error messages.
+    func makeFrame(_ fn: PyFunction, _ args: Args) throws -> Frame {
+        let code = fn.code
+        var locals = [Value](repeating: .undefined, count: code.localNames.count)
+        let np = code.positionalCount
+        let given = args.positional.count
+        if args.keywords.isEmpty && given == np && !code.hasVarargs && code.keywordOnly.isEmpty {
+            for i in 0..<np { locals[i] = args.positional[i] }
+            if code.hasKwargs { locals[np] = .obj(PyDict()) }
+        } else {
+            try bindSlow(fn, args, &locals)
+        }
+        var cells: [PyCell] = []
+        if !code.cellNames.isEmpty || !fn.closure.isEmpty {
+            cells.reserveCapacity(code.cellNames.count + fn.closure.count)
+            for _ in code.cellNames { cells.append(PyCell()) }
+            for (ci, li) in code.cellParameters { cells[Int(ci)].value = locals[Int(li)] }
+            cells += fn.closure
+        }
+        return Frame(code: code, constants: fn.constants, globals: fn.globals, locals: locals, cells: cells)
+    }
+
+    private func bindSlow(_ fn: PyFunction, _ args: Args, _ locals: inout [Value]) throws {
+        let code = fn.code
+        let np = code.positionalCount
+        let name = fn.name
+        let given = args.positional.count
+        if given > np && !code.hasVarargs {
+            let required = np - fn.defaults.count
+            let takes = fn.defaults.isEmpty ? "\(np)" : "from \(required) to \(np)"
+            throw error(.typeError, "\(name)() takes \(takes) positional argument\(np == 1 && fn.defaults.isEmpty ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given")
+        }
+        for i in 0..<min(given, np) { locals[i] = args.positional[i] }
+        var slot = np
+        if code.hasVarargs {
+            locals[slot] = .obj(PyTuple(given > np ? Array(args.positional[np...]) : []))
+            slot += 1
+        }
+        let kwStart = slot
+        slot += code.keywordOnly.count
+        var extra: PyDict?
+        if code.hasKwargs {
+            extra = PyDict()
+            locals[slot] = .obj(extra!)
+        }
+        for (k, v) in args.keywords {
+            if let i = code.parameters.prefix(np).firstIndex(of: k) {
+                if !isUndefined(locals[i]) {
+                    throw error(.typeError, "\(name)() got multiple values for argument '\(k)'")
+                }
+                locals[i] = v
+            } else if let i = code.keywordOnly.firstIndex(of: k) {
+                locals[kwStart + i] = v
+            } else if let extra {
+                try extra.setItem(.str(k), v, self)
+            } else {
+                throw error(.typeError, "\(name)() got an unexpected keyword argument '\(k)'")
+            }
+        }
+        let firstDefault = np - fn.defaults.count
+        var missing: [String] = []
+        for i in 0..<np where isUndefined(locals[i]) {
+            if i >= firstDefault { locals[i] = fn.defaults[i - firstDefault] } else { missing.append(code.parameters[i]) }
+        }
+        if !missing.isEmpty { throw missingError(name, missing, "positional") }
+        for (i, k) in code.keywordOnly.enumerated() where isUndefined(locals[kwStart + i]) {
+            if let d = fn.kwDefaults[k] { locals[kwStart + i] = d } else { missing.append(k) }
+        }
+        if !missing.isEmpty { throw missingError(name, missing, "keyword-only") }
+    }
+
+    private func missingError(_ name: String, _ missing: [String], _ kind: String) -> PyRaise {
+        let quoted = missing.map { "'\($0)'" }
+        let list: String
+        switch quoted.count {
+        case 1: list = quoted[0]
+        case 2: list = "\(quoted[0]) and \(quoted[1])"
+        default: list = quoted.dropLast().joined(separator: ", ") + ", and " + quoted.last!
+        }
+        return error(.typeError, "\(name)() missing \(missing.count) required \(kind) argument\(missing.count == 1 ? "" : "s"): \(list)")
+    }
+
+    // MARK: Running frames
+
+    /// Runs `f` from where it stopped until it returns, yields or raises.
+    func execute(_ f: Frame, _ resume: Resume) throws -> FrameResult {
+        frames.append(f)
+        defer { frames.removeLast() }
+        var pending: PyException?
+        switch resume {
+        case .send(let v):
+            if f.delegating {
+                f.stack[f.stack.count - 1] = v
+            } else if f.pc > 0 {
+                f.stack.append(v)
+            }
+        case .raise(let e):
+            if f.delegating {
+                f.delegating = false
+                _ = f.stack.removeLast()
+                let delegate = f.stack[f.stack.count - 1]
+                do {
+                    switch try throwInto(delegate, e) {
+                    case .yielded(let y):
+                        f.stack.append(.none)
+                        f.delegating = true
+                        return .yielded(y)
+                    case .returned(let v):
+                        f.stack[f.stack.count - 1] = v
+                        f.pc += 1
+                    }
+                } catch let r as PyRaise {
+                    f.pc += 1
+                    pending = r.exception
+                }
+            } else {
+                pending = e
+            }
+        }
+        while true {
+            do {
+                if let e = pending {
+                    pending = nil
+                    throw PyRaise(exception: e)
+                }
+                return try run(f)
+            } catch let r as PyRaise {
+                let e = r.exception
+                let entry = TracebackEntry(function: f.code.name, loc: f.location)
+                if e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true {
+                    e.traceback.insert(entry, at: 0)
+                }
+                guard unwind(f, e) else { throw r }
+            }
+        }
+    }
+
+    /// Finds the innermost handler for `e` in `f`; false when the exception leaves the frame.
+    private func unwind(_ f: Frame, _ e: PyException) -> Bool {
+        f.delegating = false
+        while let b = f.blocks.popLast() {
+            switch b.kind {
+            case .handler:
+                f.handling = b.saved
+            case .tryRegion:
+                if f.stack.count > b.depth { f.stack.removeLast(f.stack.count - b.depth) }
+                f.blocks.append(FrameBlock(kind: .handler, handler: 0, depth: b.depth, saved: f.handling))
+                f.handling = e
+                f.stack.append(.obj(e))
+                f.pc = b.handler
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Attaches the exception being handled as the context of a new one.
+    private func chain(_ e: PyException, in f: Frame) {
+        if let h = f.handling, h !== e, e.context == nil { e.context = h }
+    }
+
+    @inline(__always) private func pop(_ f: Frame) -> Value { f.stack.removeLast() }
+
+    private func run(_ f: Frame) throws -> FrameResult {
+        let ops = f.code.ops
+        let limit = maxInstructions
+        while true {
+            let op = ops[f.pc]
+            f.pc += 1
+            instructions &+= 1
+            if instructions > limit { throw RunStop(reason: .limit("max-instructions")) }
+            switch op {
+            case .loadConst(let i):
+                f.stack.append(f.constants[Int(i)])
+            case .loadNone:
+                f.stack.append(.none)
+            case .loadFast(let i):
+                let v = f.locals[Int(i)]
+                if case .undefined = v {
+                    throw error(.unboundLocalError,
+                        "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
+                }
+                f.stack.append(v)
+            case .storeFast(let i):
+                f.locals[Int(i)] = f.stack.removeLast()
+            case .deleteFast(let i):
+                f.locals[Int(i)] = .undefined
+            case .loadDeref(let i):
+                let v = f.cells[Int(i)].value
+                if case .undefined = v {
+                    let name = Int(i) < f.code.cellNames.count ? f.code.cellNames[Int(i)]
+                        : f.code.freeNames[Int(i) - f.code.cellNames.count]
+                    throw error(.nameError,
+                        "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
+                }
+                f.stack.append(v)
+            case .storeDeref(let i):
+                f.cells[Int(i)].value = f.stack.removeLast()
+            case .loadClosure(let i):
+                f.stack.append(.obj(CellBox(f.cells[Int(i)])))
+            case .loadGlobal(let i):
+                let v = f.globals.values[Int(i)]
+                if case .undefined = v {
+                    let name = f.globals.names[Int(i)]
+                    if let b = builtin(name) {
+                        f.stack.append(b)
+                    } else {
+                        throw error(.nameError, "name '\(name)' is not defined")
+                    }
+                } else {
+                    f.stack.append(v)
+                }
+            case .storeGlobal(let i):
+                f.globals.values[Int(i)] = f.stack.removeLast()
+            case .loadAttr(let i):
+                let o = f.stack.removeLast()
+                f.stack.append(try getAttr(o, f.code.names[Int(i)]))
+            case .storeAttr(let i):
+                let o = f.stack.removeLast()
+                let v = f.stack.removeLast()
+                guard case .obj(let obj) = o else {
+                    throw error(.attributeError, "'\(typeName(o))' object has no attribute '\(f.code.names[Int(i)])'")
+                }
+                try obj.setAttr(f.code.names[Int(i)], v, self)
+            case .loadSubscript:
+                let k = f.stack.removeLast()
+                let o = f.stack.removeLast()
+                f.stack.append(try loadSubscript(o, k))
+            case .storeSubscript:
+                let k = f.stack.removeLast()
+                let o = f.stack.removeLast()
+                let v = f.stack.removeLast()
+                guard case .obj(let obj) = o else {
+                    throw error(.typeError, "'\(typeName(o))' object does not support item assignment")
+                }
+                try obj.setItem(k, v, self)
+            case .pop:
+                f.stack.removeLast()
+            case .dup:
+                f.stack.append(f.stack[f.stack.count - 1])
+            case .dup2:
+                let n = f.stack.count
+                f.stack.append(f.stack[n - 2])
+                f.stack.append(f.stack[n - 1])
+            case .rot2:
+                f.stack.swapAt(f.stack.count - 1, f.stack.count - 2)
+            case .rot3:
+                let top = f.stack.removeLast()
+                f.stack.insert(top, at: f.stack.count - 2)
+            case .binary(let bop):
+                let b = f.stack.removeLast()
+                let a = f.stack.removeLast()
+                f.stack.append(try fastBinary(bop, a, b))
+            case .inplace(let bop):
+                let b = f.stack.removeLast()
+                let a = f.stack.removeLast()
+                f.stack.append(try inplaceOp(bop, a, b, self))
+            case .unary(let uop):
+                let a = f.stack.removeLast()
+                f.stack.append(try unaryOp(uop, a, self))
+            case .compare(let cop):
+                let b = f.stack.removeLast()
+                let a = f.stack.removeLast()
+                f.stack.append(try fastCompare(cop, a, b))
+            case .buildTuple(let n):
+                let items = Array(f.stack.suffix(Int(n)))
+                f.stack.removeLast(Int(n))
+                f.stack.append(.obj(PyTuple(items)))
+            case .buildList(let n):
+                let items = Array(f.stack.suffix(Int(n)))
+                f.stack.removeLast(Int(n))
+                f.stack.append(.obj(PyList(items)))
+            case .buildSet(let n):
+                let items = f.stack.suffix(Int(n))
+                let s = PySet()
+                for x in items { try s.add(x, self) }
+                f.stack.removeLast(Int(n))
+                f.stack.append(.obj(s))
+            case .buildDict(let n):
+                let d = PyDict()
+                let base = f.stack.count - 2 * Int(n)
+                for i in 0..<Int(n) { try d.setItem(f.stack[base + 2 * i], f.stack[base + 2 * i + 1], self) }
+                f.stack.removeLast(2 * Int(n))
+                f.stack.append(.obj(d))
+            case .listAppend(let n):
+                let v = f.stack.removeLast()
+                (f.stack[f.stack.count - Int(n)].object as! PyList).items.append(v)
+            case .listExtend(let n):
+                let v = f.stack.removeLast()
+                (f.stack[f.stack.count - Int(n)].object as! PyList).items += try iterate(v)
+            case .setAdd(let n):
+                let v = f.stack.removeLast()
+                try (f.stack[f.stack.count - Int(n)].object as! PySet).add(v, self)
+            case .mapAdd(let n):
+                let v = f.stack.removeLast()
+                let k = f.stack.removeLast()
+                try (f.stack[f.stack.count - Int(n)].object as! PyDict).setItem(k, v, self)
+            case .dictMerge(let n):
+                let m = f.stack.removeLast()
+                let d = f.stack[f.stack.count - Int(n)].object as! PyDict
+                guard case .obj(let mo) = m, let src = mo as? PyDict else {
+                    throw error(.typeError, "argument after ** must be a mapping, not \(typeName(m))")
+                }
+                for (k, v) in src.table.entries {
+                    if try d.contains(k, self) == true {
+                        throw error(.typeError, "got multiple values for keyword argument '\(try str(k))'")
+                    }
+                    try d.setItem(k, v, self)
+                }
+            case .buildSlice:
+                let c = f.stack.removeLast()
+                let b = f.stack.removeLast()
+                let a = f.stack.removeLast()
+                f.stack.append(.obj(PySlice(a, b, c)))
+            case .formatValue(let conversion, let hasSpec):
+                let spec = hasSpec ? try str(f.stack.removeLast()) : ""
+                var v = f.stack.removeLast()
+                switch conversion {
+                case 1: v = .str(try str(v))
+                case 2, 3: v = .str(try repr(v))
+                default: break
+                }
+                if !hasSpec, case .str = v {
+                    f.stack.append(v)
+                } else if !hasSpec {
+                    f.stack.append(.str(try str(v)))
+                } else {
+                    f.stack.append(.str(try formatWithSpec(v, spec, self)))
+                }
+            case .buildString(let n):
+                var s = ""
+                for v in f.stack.suffix(Int(n)) { if case .str(let x) = v { s += x } }
+                f.stack.removeLast(Int(n))
+                f.stack.append(.str(s))
+            case .unpackSequence(let n):
+                let v = f.stack.removeLast()
+                let items = try iterate(v)
+                if items.count != Int(n) {
+                    if items.count > Int(n) {
+                        throw error(.valueError, "too many values to unpack (expected \(n))")
+                    }
+                    throw error(.valueError, "not enough values to unpack (expected \(n), got \(items.count))")
+                }
+                for x in items.reversed() { f.stack.append(x) }
+            case .jump(let t):
+                f.pc = Int(t)
+            case .popJumpIfFalse(let t):
+                let v = f.stack.removeLast()
+                if case .bool(let b) = v {
+                    if !b { f.pc = Int(t) }
+                } else if !(try truthy(v)) {
+                    f.pc = Int(t)
+                }
+            case .popJumpIfTrue(let t):
+                let v = f.stack.removeLast()
+                if try truthy(v) { f.pc = Int(t) }
+            case .jumpIfFalseOrPop(let t):
+                if try truthy(f.stack[f.stack.count - 1]) { f.stack.removeLast() } else { f.pc = Int(t) }
+            case .jumpIfTrueOrPop(let t):
+                if try truthy(f.stack[f.stack.count - 1]) { f.pc = Int(t) } else { f.stack.removeLast() }
+            case .getIter:
+                let v = f.stack.removeLast()
+                f.stack.append(.obj(try makeIterator(v)))
+            case .forIter(let t):
+                let it = f.stack[f.stack.count - 1].object!
+                if let v = try it.next(self) {
+                    f.stack.append(v)
+                } else {
+                    f.stack.removeLast()
+                    f.pc = Int(t)
+                }
+            case .call(let argc):
+                let n = Int(argc)
+                let args = Args(Array(f.stack.suffix(n)))
+                f.stack.removeLast(n)
+                let callee = f.stack.removeLast()
+                f.stack.append(try call(callee, args))
+            case .callKw(let argc, let namesIndex):
+                let names = (f.constants[Int(namesIndex)].object as! PyTuple).items
+                let n = Int(argc)
+                let all = Array(f.stack.suffix(n))
+                f.stack.removeLast(n)
+                let callee = f.stack.removeLast()
+                let np = n - names.count
+                var kw: [(String, Value)] = []
+                for (i, name) in names.enumerated() {
+                    guard case .str(let s) = name else { continue }
+                    kw.append((s, all[np + i]))
+                }
+                f.stack.append(try call(callee, Args(Array(all[..<np]), keywords: kw)))
+            case .callEx:
+                let kwv = f.stack.removeLast()
+                let posv = f.stack.removeLast()
+                let callee = f.stack.removeLast()
+                var kw: [(String, Value)] = []
+                if case .obj(let o) = kwv, let d = o as? PyDict {
+                    for (k, v) in d.table.entries {
+                        guard case .str(let s) = k else { throw error(.typeError, "keywords must be strings") }
+                        kw.append((s, v))
+                    }
+                }
+                f.stack.append(try call(callee, Args(try iterate(posv), keywords: kw)))
+            case .callMethod(let nameIndex, let argc):
+                let n = Int(argc)
+                let args = Args(Array(f.stack.suffix(n)))
+                f.stack.removeLast(n)
+                let receiver = f.stack.removeLast()
+                f.stack.append(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
+            case .makeFunction(let codeIndex, let ndefaults, let hasKw, let hasClosure):
+                var closure: [PyCell] = []
+                if hasClosure {
+                    for c in (f.stack.removeLast().object as! PyTuple).items { closure.append((c.object as! CellBox).cell) }
+                }
+                var kwDefaults: [String: Value] = [:]
+                if hasKw {
+                    for (k, v) in (f.stack.removeLast().object as! PyDict).table.entries {
+                        if case .str(let s) = k { kwDefaults[s] = v }
+                    }
+                }
+                let defaults = Array(f.stack.suffix(Int(ndefaults)))
+                f.stack.removeLast(Int(ndefaults))
+                let code = (f.constants[Int(codeIndex)].object as! CodeBox).code
+                f.stack.append(.obj(PyFunction(code: code, constants: constants(of: code), globals: f.globals,
+                                               defaults: defaults, kwDefaults: kwDefaults, closure: closure)))
+            case .returnValue:
+                let v = f.stack.removeLast()
+                return .returned(v)
+            case .setupTry(let t):
+                f.blocks.append(FrameBlock(kind: .tryRegion, handler: Int(t), depth: f.stack.count, saved: nil))
+            case .popBlock:
+                f.blocks.removeLast()
+            case .popExcept:
+                let b = f.blocks.removeLast()
+                f.handling = b.saved
+            case .raise(let n):
+                switch n {
+                case 0:
+                    guard let h = f.handling else { throw error(.runtimeError, "No active exception to reraise") }
+                    throw PyRaise(exception: h)
+                case 1:
+                    let e = try exceptionToRaise(f.stack.removeLast())
+                    chain(e, in: f)
+                    throw PyRaise(exception: e)
+                default:
+                    let causeValue = f.stack.removeLast()
+                    let e = try exceptionToRaise(f.stack.removeLast())
+                    if causeValue.isNone {
+                        e.cause = nil
+                    } else {
+                        e.cause = try exceptionToRaise(causeValue)
+                    }
+                    e.suppressContext = true
+                    chain(e, in: f)
+                    throw PyRaise(exception: e)
+                }
+            case .reraise:
+                let v = f.stack.removeLast()
+                throw PyRaise(exception: v.object as! PyException)
+            case .checkExcMatch:
+                let t = f.stack.removeLast()
+                let e = f.stack[f.stack.count - 1].object as! PyException
+                f.stack.append(.bool(try exceptionMatches(e, t)))
+            case .assertFail(let hasMessage):
+                let e = PyException(type: .assertionError, args: hasMessage ? [f.stack.removeLast()] : [])
+                throw PyRaise(exception: e)
+            case .beforeWith(let isAsync):
+                let cm = f.stack.removeLast()
+                let exitName = isAsync ? "__aexit__" : "__exit__"
+                let enterName = isAsync ? "__aenter__" : "__enter__"
+                guard case .obj(let o) = cm, let exit = try o.getAttr(exitName, self) else {
+                    throw error(.typeError, "'\(typeName(cm))' object does not support the \(isAsync ? "asynchronous " : "")context manager protocol")
+                }
+                f.stack.append(exit)
+                f.stack.append(try o.callMethod(enterName, Args(), self))
+            case .withExceptStart:
+                let e = f.stack[f.stack.count - 1].object as! PyException
+                let exit = f.stack[f.stack.count - 2]
+                f.stack.append(try call(exit, Args([.obj(e.type), .obj(e), .none])))
+            case .callExitNormally:
+                let exit = f.stack.removeLast()
+                f.stack.append(try call(exit, Args([.none, .none, .none])))
+            case .yieldValue:
+                return .yielded(f.stack.removeLast())
+            case .getAwaitable:
+                let v = f.stack.removeLast()
+                f.stack.append(.obj(try awaitable(v)))
+            case .getYieldFromIter:
+                let v = f.stack.removeLast()
+                if case .obj(let o) = v, o is PyGenerator {
+                    if o is PyCoroutine {
+                        throw error(.typeError, "cannot 'yield from' a coroutine object in a non-coroutine generator")
+                    }
+                    f.stack.append(v)
+                } else {
+                    f.stack.append(.obj(try makeIterator(v)))
+                }
+            case .yieldFrom:
+                let v = f.stack.removeLast()
+                let delegate = f.stack[f.stack.count - 1]
+                switch try sendInto(delegate, v) {
+                case .yielded(let y):
+                    f.pc -= 1
+                    f.stack.append(.none)
+                    f.delegating = true
+                    return .yielded(y)
+                case .returned(let r):
+                    f.stack[f.stack.count - 1] = r
+                }
+            case .importName(let i):
+                guard case .str(let name) = f.constants[Int(i)] else { preconditionFailure() }
+                f.stack.append(try world.importModule(name))
+            case .importFrom(let i):
+                guard case .str(let name) = f.constants[Int(i)] else { preconditionFailure() }
+                let m = f.stack[f.stack.count - 1]
+                guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
+                    let mn = (m.object as? PyModule)?.name ?? "?"
+                    throw raise(PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
+                }
+                f.stack.append(v)
+            case .expectStatement(let i):
+                try world.runExpectStatement(Int(i))
+            case .nop:
+                break
+            }
+        }
+    }
+
+    /// The exception being handled by the innermost frame that handles one (`sys.exc_info()[1]`).
+    var currentlyHandled: PyException? {
+        for f in frames.reversed() { if let h = f.handling { return h } }
+        return nil
+    }
+
+    func builtin(_ name: String) -> Value? {
+        if let b = builtins[name] { return b }
+        return world?.globalBuiltin(name)
+    }
+
+    private func loadSubscript(_ o: Value, _ k: Value) throws -> Value {
+        switch o {
+        case .obj(let obj):
+            if let l = obj as? PyList, case .int(let i) = k {
+                let j = i < 0 ? i + l.items.count : i
+                if j >= 0 && j < l.items.count { return l.items[j] }
+            }
+            return try obj.getItem(k, self)
+        case .str(let s): return try strGetItem(s, k, self)
+        default: throw error(.typeError, "'\(typeName(o))' object is not subscriptable")
+        }
+    }
+
+    @inline(__always) private func fastBinary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
+        if case .int(let x) = a, case .int(let y) = b {
+            switch op {
+            case .add:
+                let (r, o) = x.addingReportingOverflow(y)
+                if !o { return .int(r) }
+            case .sub:
+                let (r, o) = x.subtractingReportingOverflow(y)
+                if !o { return .int(r) }
+            case .mul:
+                let (r, o) = x.multipliedReportingOverflow(by: y)
+                if !o { return .int(r) }
+            case .mod where y > 0 && x >= 0:
+                return .int(x % y)
+            case .floorDiv where y > 0 && x >= 0:
+                return .int(x / y)
+            case .div where y != 0 && abs(x) < (1 << 53) && abs(y) < (1 << 53):
+                return .float(Double(x) / Double(y))
+            default: break
+            }
+        } else if case .float(let x) = a, case .float(let y) = b {
+            switch op {
+            case .add: return .float(x + y)
+            case .sub: return .float(x - y)
+            case .mul: return .float(x * y)
+            default: break
+            }
+        }
+        return try binaryOp(op, a, b, self)
+    }
+
+    @inline(__always) private func fastCompare(_ op: CompareOp, _ a: Value, _ b: Value) throws -> Value {
+        if case .int(let x) = a, case .int(let y) = b {
+            switch op {
+            case .eq: return .bool(x == y)
+            case .ne: return .bool(x != y)
+            case .lt: return .bool(x < y)
+            case .le: return .bool(x <= y)
+            case .gt: return .bool(x > y)
+            case .ge: return .bool(x >= y)
+            default: break
+            }
+        }
+        return try compareOp(op, a, b, self)
+    }
+
+    /// The exception instance for `raise v` (a class is instantiated).
+    func exceptionToRaise(_ v: Value) throws -> PyException {
+        if case .obj(let o) = v {
+            if let e = o as? PyException { return e }
+            if let t = o as? PyType, t.isExceptionType {
+                guard case .obj(let made) = try t.call(Args(), self), let e = made as? PyException else {
+                    throw error(.typeError, "calling \(t.name) should have returned an instance of BaseException")
+                }
+                return e
+            }
+        }
+        throw error(.typeError, "exceptions must derive from BaseException")
+    }
+
+    func exceptionMatches(_ e: PyException, _ t: Value) throws -> Bool {
+        if case .obj(let o) = t {
+            if let type = o as? PyType {
+                guard type.isExceptionType else {
+                    throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
+                }
+                return e.type.isSubtype(of: type)
+            }
+            if let tuple = o as? PyTuple {
+                for x in tuple.items where try exceptionMatches(e, x) { return true }
+                return false
+            }
+        }
+        throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
+    }
+
+    // MARK: Generators, coroutines and awaitables
+
+    /// What `await v` delegates to.
+    func awaitable(_ v: Value) throws -> PyObject {
+        if case .obj(let o) = v {
+            if let c = o as? PyCoroutine { return c }
+            if let c = o as? NativeCoroutine { return c }
+            if let a = o as? AwaitableObject { return try a.awaitIterator(self) }
+        }
+        throw error(.typeError, "object \(typeName(v)) can't be used in 'await' expression")
+    }
+
+    func sendInto(_ delegate: Value, _ v: Value) throws -> FrameResult {
+        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
+        if let g = o as? SendableIterator { return try g.send(v, self) }
+        // A plain iterator under `yield from`: only None can be sent.
+        if !v.isNone {
+            throw error(.attributeError, "'\(o.typeName)' object has no attribute 'send'")
+        }
+        if let x = try o.next(self) { return .yielded(x) }
+        return .returned(.none)
+    }
+
+    func throwInto(_ delegate: Value, _ e: PyException) throws -> FrameResult {
+        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
+        if let g = o as? SendableIterator {
+            if e.type === PyType.generatorExit {
+                try g.close(self)
+                throw PyRaise(exception: e)
+            }
+            return try g.throwIn(e, self)
+        }
+        throw PyRaise(exception: e)
+    }
+}
+
+/// A code constant, as a value, for `makeFunction`.
+final class CodeBox: PyObject {
+    let code: CodeObject
+    init(_ code: CodeObject) { self.code = code }
+    override var typeName: String { "code" }
+}
+
+/// A cell passed to `makeFunction`.
+final class CellBox: PyObject {
+    let cell: PyCell
+    init(_ cell: PyCell) { self.cell = cell }
+    override var typeName: String { "cell" }
+}
+
+/// Objects that `await` accepts besides coroutines (futures, tasks, native awaitables).
+protocol AwaitableObject: AnyObject {
+    func awaitIterator(_ vm: Interpreter) throws -> PyObject
+}
+
+/// The send/throw/close protocol of generators, coroutines and the
+/// iterators of futures.
+protocol SendableIterator: AnyObject {
+    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult
+    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult
+    func close(_ vm: Interpreter) throws
+}
+
+/// A generator: a function with `yield`, run one step at a time.
+public class PyGenerator: PyObject, SendableIterator {
+    let frame: Frame
+    public let name: String
+    var started = false
+    var finished = false
+    var running = false
+
+    init(frame: Frame, name: String) {
+        self.frame = frame
+        self.name = name
+    }
+
+    public override var typeName: String { "generator" }
+    public override var pyType: PyType { .generator }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<\(typeName) object \(frame.code.qualifiedName) at 0x7f0000000000>"
+    }
+
+    var alreadyDoneError: PyRaise? { nil }
+
+    func resume(_ r: Resume, _ vm: Interpreter) throws -> FrameResult {
+        if running { throw vm.error(.valueError, "\(typeName) already executing") }
+        if finished {
+            if let e = alreadyDoneError { throw e }
+            if case .raise(let e) = r { throw PyRaise(exception: e) }
+            return .returned(.none)
+        }
+        if !started {
+            if case .send(let v) = r, !v.isNone {
+                throw vm.error(.typeError, "can't send non-None value to a just-started \(typeName)")
+            }
+            if case .raise(let e) = r {
+                finished = true
+                throw PyRaise(exception: e)
+            }
+            started = true
+        }
+        running = true
+        defer { running = false }
+        do {
+            let result = try vm.execute(frame, r)
+            if case .returned = result { finished = true }
+            return result
+        } catch let raised as PyRaise {
+            finished = true
+            if raised.exception.type === PyType.stopIteration {
+                let e = PyException(type: .runtimeError, args: [.str("\(typeName) raised StopIteration")])
+                e.cause = raised.exception
+                throw PyRaise(exception: e)
+            }
+            throw raised
+        }
+    }
+
+    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try resume(.send(v), vm) }
+    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { try resume(.raise(e), vm) }
+
+    func close(_ vm: Interpreter) throws {
+        if finished { return }
+        if !started {
+            finished = true
+            return
+        }
+        do {
+            if case .yielded = try resume(.raise(PyException(type: .generatorExit, args: [])), vm) {
+                throw vm.error(.runtimeError, "\(typeName) ignored GeneratorExit")
+            }
+        } catch let r as PyRaise where r.exception.type === PyType.generatorExit
+            || r.exception.type === PyType.stopIteration {
+        }
+    }
+
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
+
+    public override func next(_ vm: Interpreter) throws -> Value? {
+        switch try send(.none, vm) {
+        case .yielded(let v): return v
+        case .returned: return nil
+        }
+    }
+
+    /// `gen.send(v)` as Python sees it: a return becomes StopIteration(value).
+    func pySend(_ r: Resume, _ vm: Interpreter) throws -> Value {
+        switch try resume(r, vm) {
+        case .yielded(let v): return v
+        case .returned(let v):
+            let e = PyException(type: .stopIteration, args: v.isNone ? [] : [v])
+            e.value = v
+            throw PyRaise(exception: e)
+        }
+    }
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "send":
+            try vm.checkArity("send", args, 1, 1)
+            return try pySend(.send(args[0]), vm)
+        case "throw":
+            try vm.checkArity("throw", args, 1, 3)
+            var e = try vm.exceptionToRaise(args[0])
+            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException { e = inst }
+            return try pySend(.raise(e), vm)
+        case "close":
+            try close(vm)
+            return .none
+        case "__next__":
+            return try pySend(.send(.none), vm)
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "send", "throw", "close", "__next__": return .obj(PyBoundMethod(receiver: self, name: name))
+        case "__name__": return .str(self.name)
+        case "__qualname__": return .str(frame.code.qualifiedName)
+        default: return nil
+        }
+    }
+}
+
+/// A coroutine: the object an `async def` returns when called.
+public final class PyCoroutine: PyGenerator {
+    /// For the "coroutine ... was never awaited" note.
+    unowned(unsafe) let vm: Interpreter
+
+    init(frame: Frame, name: String, vm: Interpreter) {
+        self.vm = vm
+        super.init(frame: frame, name: name)
+    }
+
+    deinit {
+        if !started { vm.world?.note("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
+    }
+
+    public override var typeName: String { "coroutine" }
+    public override var pyType: PyType { .coroutine }
+
+    override var alreadyDoneError: PyRaise? {
+        vm.error(.runtimeError, "cannot reuse already awaited coroutine")
+    }
+
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { nil }
+
+    public override func next(_ vm: Interpreter) throws -> Value? {
+        throw vm.error(.typeError, "'coroutine' object is not an iterator")
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if name == "cr_running" { return .bool(running) }
+        if name == "__next__" { return nil }
+        return try super.getAttr(name, vm)
+    }
+}

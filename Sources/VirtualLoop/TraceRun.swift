@@ -1,0 +1,142 @@
+import Foundation
+import TraceLanguage
+
+/// A task left pending when the run ended, and what it was waiting for.
+public struct PendingTask: Sendable {
+    public var name: String
+    public var awaiting: String
+}
+
+/// Everything one replay of a trace produced.
+public struct RunReport {
+    public var events: [TraceEvent]
+    /// `ok`, `exception`, `deadlock` or `limit`.
+    public var status: String
+    /// The `value` of `run_end`.
+    public var value: String
+    /// The virtual clock at the end.
+    public var elapsed: Double
+    public var steps: Int
+    public var notes: [String]
+    public var properties: [PropertyCall]
+    public var blockings: [Blocking]
+    public var pendingTasks: [PendingTask]
+    /// The exception that escaped the trace, with its traceback in trace lines.
+    public var escaped: PyException?
+    public var lastResult: Value
+    /// The interpreter of the run, for evaluating properties over its values.
+    public let interpreter: Interpreter
+
+    /// The traceback of the escaped exception, innermost last, as Python prints it.
+    public func traceback(path: String) -> String? {
+        guard let e = escaped else { return nil }
+        var lines = ["Traceback (most recent call last):"]
+        for entry in e.traceback {
+            lines.append("  File \"\(path)\", line \(entry.loc.line), in \(entry.function)")
+        }
+        lines.append(e.summary(interpreter))
+        return lines.joined(separator: "\n")
+    }
+}
+
+public enum TraceRunner {
+    /// Replays a compiled trace once on a fresh world.
+    public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0) -> RunReport {
+        onLargeStack { runHere(compiled, limits: limits, seed: seed) }
+    }
+
+    /// Deeply recursive traces need more stack than a default thread has.
+    static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
+        let box = ResultBox(body)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.value = box.body()
+            done.signal()
+        }
+        thread.stackSize = 1 << 29
+        thread.start()
+        done.wait()
+        return box.value!
+    }
+
+    static func runHere(_ compiled: CompiledModule, limits: RunLimits, seed: UInt64) -> RunReport {
+        let vm = Interpreter()
+        let world = World(vm: vm, limits: limits, seed: seed)
+        vm.world = world
+        vm.globals = Globals(names: compiled.globalNames)
+        if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
+        world.expectStatements = compiled.expectStatements
+
+        var status = "ok"
+        var value = ""
+        var escaped: PyException?
+        do {
+            _ = try vm.runModuleCode(compiled.code)
+            value = (try? vm.repr(world.lastResult)) ?? "None"
+        } catch let r as PyRaise {
+            status = "exception"
+            escaped = r.exception
+            value = r.exception.summary(vm)
+        } catch let stop as RunStop {
+            switch stop.reason {
+            case .deadlock:
+                status = "deadlock"
+                value = (try? vm.repr(.obj(PyList(world.pendingTasks(of: nil).map { .str($0.name) })))) ?? "[]"
+            case .limit(let which):
+                status = "limit"
+                value = which
+            }
+        } catch {
+            status = "exception"
+            value = "\(error)"
+        }
+        let pending = world.pendingTasks(of: nil).map { PendingTask(name: $0.name, awaiting: describeWait($0, vm)) }
+        if status == "ok" { world.endOfRunNotes() }
+        world.recording = false
+        world.events.append(TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status))
+
+        // The expect statements the trace did not reach still run.
+        for i in world.expectStatements.indices where !world.expectsRun.contains(i) {
+            do {
+                try world.runExpectStatement(i)
+            } catch let r as PyRaise {
+                world.properties.append(PropertyCall(name: "<error>", args: [.str(r.exception.summary(vm))],
+                                                     keywords: [], loc: world.expectStatements[i].loc))
+            } catch {
+                world.properties.append(PropertyCall(name: "<error>", args: [.str("\(error)")], keywords: [],
+                                                     loc: world.expectStatements[i].loc))
+            }
+        }
+        return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
+                         steps: world.steps, notes: world.notes, properties: world.properties,
+                         blockings: world.blockings, pendingTasks: pending, escaped: escaped,
+                         lastResult: world.lastResult, interpreter: vm)
+    }
+
+    static func describeWait(_ t: PyTask, _ vm: Interpreter) -> String {
+        guard let w = t.futureWaiter else { return "nothing (it is ready to run)" }
+        if let other = w as? PyTask { return "task \(other.name)" }
+        if w is GatheringFuture { return "a gather() of \((w as! GatheringFuture).children.count) awaitables" }
+        return "a future that nothing resolves"
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+    let body: () -> T
+    init(_ body: @escaping () -> T) { self.body = body }
+}
+
+extension World {
+    /// Notes about what was left behind: CPython logs them when objects are collected.
+    func endOfRunNotes() {
+        for t in allTasks {
+            if t.isDone, t.logTraceback, let e = t.exception {
+                note("Task exception was never retrieved: \(t.name): \(e.summary(vm))")
+            }
+        }
+        for t in allTasks where !t.isDone && t.logDestroyPending {
+            note("Task was destroyed but it is pending: \(t.name)")
+        }
+    }
+}

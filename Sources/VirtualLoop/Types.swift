@@ -1,0 +1,246 @@
+import TraceLanguage
+
+/// Python type objects: the builtin types (for `isinstance`, `type()` and
+/// conversion calls such as `int("3")`) and the exception hierarchy.
+public final class PyType: PyObject {
+    public let name: String
+    public let base: PyType?
+    /// Called when the type is called (`int(x)`, `ValueError('m')`).
+    var constructor: ((Args, Interpreter) throws -> Value)?
+
+    init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
+        self.name = name
+        self.base = base
+        self.constructor = constructor
+    }
+
+    public override var typeName: String { "type" }
+    public override var pyType: PyType { PyType.type }
+    public override func repr(_ vm: Interpreter) throws -> String { "<class '\(qualifiedName)'>" }
+    public override var isCallable: Bool { true }
+
+    /// The name CPython prints in `repr(type)`.
+    var qualifiedName: String {
+        if let module = PyType.moduleOf[name] { return "\(module).\(name)" }
+        return name
+    }
+
+    public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
+        if let c = constructor { return try c(args, vm) }
+        if isSubtype(of: .baseException) {
+            return .obj(PyException(type: self, args: args.positional))
+        }
+        throw vm.error(.typeError, "cannot create '\(name)' instances")
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "__name__": return .str(self.name)
+        default: return nil
+        }
+    }
+
+    public func isSubtype(of other: PyType) -> Bool {
+        var t: PyType? = self
+        while let c = t {
+            if c === other { return true }
+            t = c.base
+        }
+        return false
+    }
+
+    public var isExceptionType: Bool { isSubtype(of: .baseException) }
+
+    static let moduleOf: [String: String] = [
+        "CancelledError": "asyncio.exceptions", "InvalidStateError": "asyncio.exceptions",
+        "IncompleteReadError": "asyncio.exceptions", "QueueEmpty": "asyncio.queues",
+        "QueueFull": "asyncio.queues", "LimitOverrunError": "asyncio.exceptions",
+    ]
+
+    // The builtin value types.
+    public static let object = PyType("object", base: nil)
+    public static let type = PyType("type", base: object, constructor: typeConstructor)
+    public static let noneType = PyType("NoneType", base: object)
+    public static let bool = PyType("bool", base: int, constructor: boolConstructor)
+    public static let int = PyType("int", base: object, constructor: intConstructor)
+    public static let float = PyType("float", base: object, constructor: floatConstructor)
+    public static let str = PyType("str", base: object, constructor: strConstructor)
+    public static let bytes = PyType("bytes", base: object, constructor: bytesConstructor)
+    public static let list = PyType("list", base: object, constructor: listConstructor)
+    public static let tuple = PyType("tuple", base: object, constructor: tupleConstructor)
+    public static let dict = PyType("dict", base: object, constructor: dictConstructor)
+    public static let set = PyType("set", base: object, constructor: setConstructor)
+    public static let range = PyType("range", base: object, constructor: rangeConstructor)
+    public static let function = PyType("function", base: object)
+    public static let builtinFunction = PyType("builtin_function_or_method", base: object)
+    public static let method = PyType("method", base: object)
+    public static let coroutine = PyType("coroutine", base: object)
+    public static let generator = PyType("generator", base: object)
+    public static let module = PyType("module", base: object)
+    public static let iterator = PyType("iterator", base: object)
+
+    // The exception hierarchy (CPython's, restricted to the names a trace can meet).
+    public static let baseException = PyType("BaseException", base: object)
+    public static let systemExit = PyType("SystemExit", base: baseException)
+    public static let keyboardInterrupt = PyType("KeyboardInterrupt", base: baseException)
+    public static let generatorExit = PyType("GeneratorExit", base: baseException)
+    public static let cancelledError = PyType("CancelledError", base: baseException)
+    public static let exception = PyType("Exception", base: baseException)
+    public static let stopIteration = PyType("StopIteration", base: exception)
+    public static let stopAsyncIteration = PyType("StopAsyncIteration", base: exception)
+    public static let arithmeticError = PyType("ArithmeticError", base: exception)
+    public static let zeroDivisionError = PyType("ZeroDivisionError", base: arithmeticError)
+    public static let overflowError = PyType("OverflowError", base: arithmeticError)
+    public static let assertionError = PyType("AssertionError", base: exception)
+    public static let attributeError = PyType("AttributeError", base: exception)
+    public static let lookupError = PyType("LookupError", base: exception)
+    public static let indexError = PyType("IndexError", base: lookupError)
+    public static let keyError = PyType("KeyError", base: lookupError)
+    public static let nameError = PyType("NameError", base: exception)
+    public static let unboundLocalError = PyType("UnboundLocalError", base: nameError)
+    public static let osError = PyType("OSError", base: exception)
+    public static let connectionError = PyType("ConnectionError", base: osError)
+    public static let connectionRefusedError = PyType("ConnectionRefusedError", base: connectionError)
+    public static let connectionResetError = PyType("ConnectionResetError", base: connectionError)
+    public static let timeoutError = PyType("TimeoutError", base: osError)
+    public static let runtimeError = PyType("RuntimeError", base: exception)
+    public static let notImplementedError = PyType("NotImplementedError", base: runtimeError)
+    public static let recursionError = PyType("RecursionError", base: runtimeError)
+    public static let typeError = PyType("TypeError", base: exception)
+    public static let importError = PyType("ImportError", base: exception)
+    public static let valueError = PyType("ValueError", base: exception)
+    public static let unicodeError = PyType("UnicodeError", base: valueError)
+    public static let eofError = PyType("EOFError", base: exception)
+    public static let invalidStateError = PyType("InvalidStateError", base: exception)
+    public static let incompleteReadError = PyType("IncompleteReadError", base: eofError)
+    public static let limitOverrunError = PyType("LimitOverrunError", base: exception)
+    public static let queueEmpty = PyType("QueueEmpty", base: exception)
+    public static let queueFull = PyType("QueueFull", base: exception)
+    public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException)
+    public static let exceptionGroup = PyType("ExceptionGroup", base: baseExceptionGroup)
+
+    /// Exception types by their builtin name.
+    static let builtinExceptions: [PyType] = [
+        baseException, systemExit, keyboardInterrupt, generatorExit, exception, stopIteration,
+        stopAsyncIteration, arithmeticError, zeroDivisionError, overflowError, assertionError,
+        attributeError, lookupError, indexError, keyError, nameError, unboundLocalError, osError,
+        connectionError, connectionRefusedError, connectionResetError, timeoutError, runtimeError,
+        notImplementedError, recursionError, typeError, importError, valueError, unicodeError, eofError,
+        baseExceptionGroup, exceptionGroup,
+    ]
+}
+
+/// The kinds of error the interpreter raises itself, mapped to their types.
+public enum ErrorKind {
+    case typeError, valueError, keyError, indexError, attributeError, nameError, unboundLocalError
+    case runtimeError, zeroDivisionError, overflowError, assertionError, stopIteration
+    case invalidStateError, cancelledError, notImplementedError, recursionError, generatorExit
+    case timeoutError
+
+    var type: PyType {
+        switch self {
+        case .typeError: return .typeError
+        case .valueError: return .valueError
+        case .keyError: return .keyError
+        case .indexError: return .indexError
+        case .attributeError: return .attributeError
+        case .nameError: return .nameError
+        case .unboundLocalError: return .unboundLocalError
+        case .runtimeError: return .runtimeError
+        case .zeroDivisionError: return .zeroDivisionError
+        case .overflowError: return .overflowError
+        case .assertionError: return .assertionError
+        case .stopIteration: return .stopIteration
+        case .invalidStateError: return .invalidStateError
+        case .cancelledError: return .cancelledError
+        case .notImplementedError: return .notImplementedError
+        case .recursionError: return .recursionError
+        case .generatorExit: return .generatorExit
+        case .timeoutError: return .timeoutError
+        }
+    }
+}
+
+/// One line of a traceback: where in the trace a frame was.
+public struct TracebackEntry: Sendable {
+    public var function: String
+    public var loc: SourceLocation
+}
+
+/// An exception instance.
+public final class PyException: PyObject {
+    public let type: PyType
+    public var args: [Value]
+    public var cause: PyException?
+    public var context: PyException?
+    public var suppressContext = false
+    /// Innermost last, as Python prints it.
+    public var traceback: [TracebackEntry] = []
+    /// `StopIteration.value`.
+    public var value: Value = .none
+    /// The sub-exceptions of an exception group.
+    public var exceptions: [PyException] = []
+
+    public init(type: PyType, args: [Value]) {
+        self.type = type
+        self.args = args
+        if type.isSubtype(of: .stopIteration) { value = args.first ?? .none }
+    }
+
+    public override var typeName: String { type.name }
+    public override var pyType: PyType { type }
+
+    /// The message part of `Type: message`, as `str(exception)` gives it.
+    public func message(_ vm: Interpreter) throws -> String {
+        if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
+            let msg = try vm.str(args[0])
+            let n = exceptions.count
+            return "\(msg) (\(n) sub-exception\(n == 1 ? "" : "s"))"
+        }
+        switch args.count {
+        case 0: return ""
+        case 1:
+            if type.isSubtype(of: .keyError) { return try vm.repr(args[0]) }
+            return try vm.str(args[0])
+        default:
+            return try vm.repr(.obj(PyTuple(args)))
+        }
+    }
+
+    /// `Type: message`, or `Type` alone when the message is empty: the last
+    /// line of a traceback, without a module prefix.
+    public func summary(_ vm: Interpreter) -> String {
+        let m = (try? message(vm)) ?? ""
+        return m.isEmpty ? type.name : "\(type.name): \(m)"
+    }
+
+    public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
+            return "\(type.name)(\(try vm.repr(args[0])), \(try vm.repr(args[1])))"
+        }
+        if args.count == 1 { return "\(type.name)(\(try vm.repr(args[0])))" }
+        return "\(type.name)(\(try args.map { try vm.repr($0) }.joined(separator: ", ")))"
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "args": return .obj(PyTuple(args))
+        case "value": return value
+        case "__cause__": return cause.map { .obj($0) } ?? .none
+        case "__context__": return context.map { .obj($0) } ?? .none
+        case "__class__": return .obj(type)
+        case "exceptions": return .obj(PyTuple(exceptions.map { .obj($0) }))
+        case "message" where type.isSubtype(of: .baseExceptionGroup): return args.first ?? .str("")
+        case "partial" where type === PyType.incompleteReadError: return args.first ?? .none
+        case "expected" where type === PyType.incompleteReadError: return args.count > 1 ? args[1] : .none
+        default: return nil
+        }
+    }
+}
+
+/// How the interpreter carries a raised Python exception through Swift.
+public struct PyRaise: Error {
+    public let exception: PyException
+}

@@ -1,0 +1,394 @@
+import TraceLanguage
+
+/// One event of a run's log. The observable kinds (`print`, `log`,
+/// `task_done`, `run_end`) are the ones TRACE_LANGUAGE.md's "The event log"
+/// defines and the conformance rule compares.
+public struct TraceEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case print, log
+        case taskDone = "task_done"
+        case runEnd = "run_end"
+    }
+
+    public var t: Double
+    public var ctx: String?
+    public var kind: Kind
+    public var text: String?
+    public var state: String?
+    public var value: String?
+    public var status: String?
+
+    public init(t: Double, ctx: String?, kind: Kind, text: String? = nil, state: String? = nil,
+                value: String? = nil, status: String? = nil) {
+        self.t = t
+        self.ctx = ctx
+        self.kind = kind
+        self.text = text
+        self.state = state
+        self.value = value
+        self.status = status
+    }
+
+    /// The event as one line of compact JSON, keys in the spec's order.
+    public var jsonLine: String {
+        var s = "{\"t\":" + floatRepr(t)
+        if let ctx { s += ",\"ctx\":" + jsonString(ctx) }
+        s += ",\"kind\":" + jsonString(kind.rawValue)
+        if let text { s += ",\"text\":" + jsonString(text) }
+        if let state { s += ",\"state\":" + jsonString(state) }
+        if let status { s += ",\"status\":" + jsonString(status) }
+        if let value { s += ",\"value\":" + jsonString(value) }
+        return s + "}"
+    }
+
+    /// The field of a pattern key (`ctx`, `text`, `kind`, `state`, `value`).
+    public func field(_ key: String) -> String? {
+        switch key {
+        case "ctx": return ctx
+        case "text": return text
+        case "kind": return kind.rawValue
+        case "state": return state
+        case "value": return value
+        case "status": return status
+        default: return nil
+        }
+    }
+}
+
+/// `json.dumps(s, ensure_ascii=False)` of a string.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+/// A call of `expect.*`, recorded when the statement runs and checked after the run.
+public struct PropertyCall {
+    public var name: String
+    public var args: [Value]
+    public var keywords: [(String, Value)]
+    public var loc: SourceLocation
+}
+
+/// How much one callback or task step kept the loop busy (only the ones that did).
+public struct Blocking: Sendable {
+    public var start: Double
+    public var duration: Double
+    public var ctx: String
+}
+
+/// The limits of one run (TRACE_LANGUAGE.md, "Limits").
+public struct RunLimits: Sendable {
+    public var maxSteps = 10_000_000
+    public var maxTime = 86400.0
+    public var maxInstructions = 100_000_000
+
+    public init(maxSteps: Int = 10_000_000, maxTime: Double = 86400, maxInstructions: Int = 100_000_000) {
+        self.maxSteps = maxSteps
+        self.maxTime = maxTime
+        self.maxInstructions = maxInstructions
+    }
+}
+
+/// The simulated world of one run: the virtual clock, the loops, tasks,
+/// the modules a trace imports, and the recorder of events.
+public final class World {
+    let vm: Interpreter
+    let limits: RunLimits
+    public let seed: UInt64
+
+    /// The virtual clock, in seconds since the trace started.
+    public internal(set) var clock = 0.0
+    public internal(set) var events: [TraceEvent] = []
+    /// False once the run has stopped: nothing more is recorded.
+    var recording = true
+    public internal(set) var notes: [String] = []
+    public internal(set) var properties: [PropertyCall] = []
+    public internal(set) var blockings: [Blocking] = []
+    public internal(set) var steps = 0
+    /// What the last `run`/`run_until_complete` of the trace returned.
+    public internal(set) var lastResult: Value = .none
+
+    var runningLoopOrNil: EventLoop?
+    var currentTask: PyTask?
+    /// The event loop policy's loop (`set_event_loop`), and whether it was ever set.
+    var policyLoop: EventLoop?
+    var policySetCalled = false
+    var taskNameCounter = 0
+    var taskSerial = 0
+    /// Every task, in creation order (`_all_tasks`); done ones are dropped lazily.
+    var tasks: [PyTask] = []
+    /// Every task ever created, in creation order, for the notes at the end.
+    var allTasks: [PyTask] = []
+    var modules: [String: PyModule] = [:]
+    var sim: SimObject!
+    var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
+    var expectsRun = Set<Int>()
+    var currentExpectLoc = SourceLocation.unknown
+    var random: SplitMix64
+    let logging = LoggingState()
+    lazy var expectObject = ExpectObject(world: self)
+    lazy var printBuiltin = makePrint()
+
+    init(vm: Interpreter, limits: RunLimits, seed: UInt64) {
+        self.vm = vm
+        self.limits = limits
+        self.seed = seed
+        self.random = SplitMix64(seed: seed)
+        vm.maxInstructions = limits.maxInstructions
+        sim = SimObject(world: self)
+    }
+
+    // MARK: Recording
+
+    var currentCtx: String { currentTask?.name ?? "MainThread" }
+
+    func record(_ e: TraceEvent) {
+        if recording { events.append(e) }
+    }
+
+    func recordPrint(_ text: String) {
+        record(TraceEvent(t: clock, ctx: currentCtx, kind: .print, text: text))
+    }
+
+    func recordLog(_ text: String) {
+        record(TraceEvent(t: clock, ctx: currentCtx, kind: .log, text: text))
+    }
+
+    func note(_ text: String) {
+        if recording { notes.append(text) }
+    }
+
+    func taskFinished(_ t: PyTask) {
+        let (state, value) = t.outcome(vm)
+        record(TraceEvent(t: clock, ctx: t.name, kind: .taskDone, state: state, value: value))
+    }
+
+    func recordResult(_ v: Value) -> Value {
+        lastResult = v
+        return v
+    }
+
+    // MARK: The loop's world
+
+    func nextTaskSerial() -> Int {
+        taskSerial += 1
+        return taskSerial
+    }
+
+    func runningLoop() throws -> EventLoop {
+        guard let l = runningLoopOrNil else { throw vm.error(.runtimeError, "no running event loop") }
+        return l
+    }
+
+    /// `events._get_event_loop()`: the running loop, else the policy's (created on first use).
+    func getEventLoop() throws -> EventLoop {
+        if let l = runningLoopOrNil { return l }
+        if policyLoop == nil && !policySetCalled {
+            policySetCalled = true
+            policyLoop = EventLoop(world: self)
+        }
+        guard let l = policyLoop else {
+            throw vm.error(.runtimeError, "There is no current event loop in thread 'MainThread'.")
+        }
+        return l
+    }
+
+    /// The virtual `select(timeout)`: the clock jumps instead of waiting.
+    func select(_ timeout: Double?, loop: EventLoop) throws {
+        guard let timeout else {
+            throw RunStop(reason: .deadlock)
+        }
+        if timeout > 0 {
+            let next = clock + timeout
+            if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+            clock = next
+        }
+    }
+
+    /// Timer lateness under exploration; the nominal run adds none.
+    func perturbTimer(_ when: Double) -> Double { when }
+
+    /// The ready queue's order under `shuffle_ready`; FIFO in the nominal run.
+    func shuffleReady(_ ready: inout HandleQueue) {}
+
+    /// `time.sleep(d)` in the loop's thread: the clock advances on the spot.
+    func blockLoop(_ d: Double) throws {
+        if d < 0 { throw vm.error(.valueError, "sleep length must be non-negative") }
+        let next = clock + d
+        if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+        clock = next
+    }
+
+    /// Runs one callback (`Handle._run`): the only place callbacks run.
+    func runHandle(_ h: Handle, _ vm: Interpreter) throws {
+        steps += 1
+        if steps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
+        vm.instructions = 0
+        let start = clock
+        do {
+            switch h.callback {
+            case .taskStep(let t, let e):
+                try t.step(e, vm)
+            case .setResultUnlessCancelled(let f, let v):
+                if f.state != .cancelled { try f.setResult(v, vm) }
+            case .doneCallback(let cb, let fut):
+                switch cb {
+                case .value(let fn): _ = try vm.call(fn, Args([.obj(fut)]))
+                case .wakeup(let t): try t.wakeup(fut, vm)
+                case .runUntilComplete:
+                    if fut.state != .cancelled, case .obj(let o) = try fut.exceptionValue(vm),
+                       let e = o as? PyException, e.type === PyType.systemExit || e.type === PyType.keyboardInterrupt {
+                        break
+                    }
+                    fut.loop.stopping = true
+                case .native(_, let f): try f(fut)
+                }
+            case .call(let fn, let args):
+                _ = try vm.call(fn, Args(args))
+            case .native(_, let f):
+                try f()
+            }
+        } catch let r as PyRaise {
+            note("Exception in callback \(h.describe(vm)): \(r.exception.summary(vm))")
+        }
+        let busy = clock - start
+        if busy > 0 {
+            let ctx: String
+            if case .taskStep(let t, _) = h.callback { ctx = t.name } else if case .doneCallback(.wakeup(let t), _) = h.callback { ctx = t.name } else { ctx = h.describe(vm) }
+            blockings.append(Blocking(start: start, duration: busy, ctx: ctx))
+            if h.loop.debug && busy >= h.loop.slowCallbackDuration {
+                note("Executing \((try? h.repr(vm)) ?? "handle") took \(formatFixed(busy, 3, vm)) seconds")
+            }
+        }
+    }
+
+    // MARK: Tasks and futures
+
+    func isCoroutine(_ v: Value) -> Bool {
+        if case .obj(let o) = v { return o is PyCoroutine || o is NativeCoroutine }
+        return false
+    }
+
+    /// `Task(coro, loop=loop, name=name)`.
+    func createTask(_ coro: Value, loop: EventLoop, name: String?, _ vm: Interpreter) throws -> PyTask {
+        guard isCoroutine(coro), case .obj(let o) = coro else {
+            throw vm.error(.typeError, "a coroutine was expected, got \(try vm.repr(coro))")
+        }
+        let taskName: String
+        if let name {
+            taskName = name
+        } else {
+            taskNameCounter += 1
+            taskName = "Task-\(taskNameCounter)"
+        }
+        let task = PyTask(coro: o, loop: loop, name: taskName, world: self)
+        try loop.callSoon(.taskStep(task, nil))
+        tasks.append(task)
+        allTasks.append(task)
+        return task
+    }
+
+    /// `tasks._ensure_future(arg, loop=loop)`.
+    func ensureFuture(_ arg: Value, loop: EventLoop?, _ vm: Interpreter) throws -> PyFuture {
+        if case .obj(let o) = arg, let f = o as? PyFuture {
+            if let loop, f.loop !== loop {
+                throw vm.error(.valueError, "The future belongs to a different loop than the one specified as the loop argument")
+            }
+            return f
+        }
+        guard isCoroutine(arg) else {
+            throw vm.error(.typeError, "An asyncio.Future, a coroutine or an awaitable is required")
+        }
+        let l = try loop ?? getEventLoop()
+        try l.checkClosed(vm)
+        return try createTask(arg, loop: l, name: nil, vm)
+    }
+
+    /// Pending tasks of `loop` (all loops when nil), in creation order.
+    func pendingTasks(of loop: EventLoop?) -> [PyTask] {
+        tasks.removeAll { $0.isDone }
+        return tasks.filter { loop == nil || $0.loop === loop }
+    }
+
+    // MARK: Modules
+
+    func importModule(_ name: String) throws -> Value {
+        if let m = modules[name] { return .obj(m) }
+        let m: PyModule
+        switch name {
+        case "asyncio": m = makeAsyncioModule()
+        case "time": m = makeTimeModule()
+        case "logging": m = makeLoggingModule()
+        case "sys": m = makeSysModule()
+        case "random": m = makeRandomModule()
+        case "functools": m = makeFunctoolsModule()
+        case "concurrent":
+            m = PyModule("concurrent")
+            m.attributes["futures"] = try importModule("concurrent.futures")
+        case "concurrent.futures": m = makeConcurrentFuturesModule()
+        default:
+            throw vm.raise(PyException(type: .importError, args: [.str("No module named '\(name)'")]))
+        }
+        modules[name] = m
+        return .obj(m)
+    }
+
+    /// Names every trace has without importing them: `sim`, `expect`, `print`.
+    func globalBuiltin(_ name: String) -> Value? {
+        switch name {
+        case "sim": return .obj(sim)
+        case "expect": return .obj(expectObject)
+        case "print": return .obj(printBuiltin)
+        default: return nil
+        }
+    }
+
+    func runExpectStatement(_ i: Int) throws {
+        expectsRun.insert(i)
+        currentExpectLoc = expectStatements[i].loc
+        _ = try vm.runModuleCode(expectStatements[i].code)
+    }
+}
+
+/// Python's `'%.Nf' % x`.
+func formatFixed(_ x: Double, _ digits: Int, _ vm: Interpreter) -> String {
+    (try? percentFormat("%.\(digits)f", .float(x), vm)) ?? String(x)
+}
+
+/// SplitMix64, the generator of every drawn number (TRACE_LANGUAGE.md, "Exploring").
+public struct SplitMix64 {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A double in [0, 1) from the top 53 bits.
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import TraceLanguage
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and validate traces without running them.",
+        discussion: """
+        Every error is shown as file:line:column with the offending line and a caret. \
+        Exits 1 when any trace has errors.
+
+        Examples:
+          vloop check fixtures/
+          vloop check my.trace
+        """
+    )
+
+    @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")
+    var paths: [String]
+
+    func run() throws {
+        let traces: [String]
+        do {
+            traces = try collectTraces(paths)
+        } catch let e as UsageFailure {
+            exitUsage(e.description)
+        }
+        if traces.isEmpty { exitUsage("no .trace files under \(paths.joined(separator: " "))") }
+        var valid = 0, invalid = 0
+        for path in traces {
+            switch TraceLoader.load(path: path) {
+            case .failure(.unreadable(let why)):
+                exitUsage(why)
+            case .failure(.invalid(let file, let diagnostics)):
+                invalid += 1
+                for d in diagnostics { printError(d.rendered(in: file)) }
+                print("FAIL  \(path)  (\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"))")
+            case .success:
+                valid += 1
+                print("ok    \(path)")
+            }
+        }
+        print("\(valid) passed, \(invalid) failed")
+        if invalid > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Properties
+import TraceLanguage
+import VirtualLoop
+
+@main
+struct Vloop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vloop",
+        abstract: "Replay asyncio traces deterministically on a virtual clock and check their properties.",
+        discussion: """
+        A trace is a small asyncio program (a subset of Python 3.11) that says what each task does \
+        and what must hold about the order of events. vloop replays it on an event loop whose clock \
+        is virtual: an hour of sleeps replays in microseconds, identically every time.
+
+        Examples:
+          vloop run fixtures/seed                 replay every trace in a folder
+          vloop run --events my.trace             print the event log as JSON Lines
+          vloop check fixtures/                   only parse and validate
+          vloop verify my.trace                   compare with CPython 3.11.7's asyncio
+
+        Exit status: 0 when every trace passed, 1 when one failed or has errors, \
+        2 when the command itself could not run.
+        """,
+        version: vloopVersion,
+        subcommands: [RunCommand.self, CheckCommand.self, VerifyCommand.self]
+    )
+}
+
+let vloopVersion = "0.1.0"
+
+/// Exit status 2: the command could not run (bad flags, a missing path).
+struct UsageFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Writes to standard error.
+func printError(_ s: String) {
+    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+}
+
+/// The `.trace` files named by `paths`: files as given, folders searched recursively, sorted.
+func collectTraces(_ paths: [String]) throws -> [String] {
+    var out: [String] = []
+    let fm = FileManager.default
+    for p in paths {
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+            throw UsageFailure(description: "no such file or directory: \(p)")
+        }
+        if !isDir.boolValue {
+            guard fm.isReadableFile(atPath: p) else { throw UsageFailure(description: "cannot read \(p)") }
+            out.append(p)
+            continue
+        }
+        guard let walker = fm.enumerator(atPath: p) else { throw UsageFailure(description: "cannot read \(p)") }
+        var found: [String] = []
+        while let rel = walker.nextObject() as? String {
+            if rel.hasSuffix(".trace") { found.append((p as NSString).appendingPathComponent(rel)) }
+        }
+        out += found.sorted()
+    }
+    return out
+}
+
+/// Exits with status 2 and the message, the way swift-argument-parser reports usage errors.
+func exitUsage(_ message: String) -> Never {
+    printError("vloop: \(message)")
+    Foundation.exit(2)
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Properties
+import Testing
+import TraceLanguage
+import VirtualLoop
+
+/// The repository's root: the folder holding Package.swift above this file.
+let repositoryRoot: URL = {
+    var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+        dir = dir.deletingLastPathComponent()
+    }
+    return dir
+}()
+
+/// The traces of a fixture suite, as paths relative to the repository root.
+func fixtures(_ suite: String) -> [String] {
+    let dir = repositoryRoot.appendingPathComponent("fixtures/\(suite)")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return names.filter { $0.hasSuffix(".trace") }.sorted().map { "fixtures/\(suite)/\($0)" }
+}
+
+let passingFixtures = fixtures("seed") + fixtures("conformance")
+
+func load(_ relative: String) throws -> LoadedTrace {
+    let url = repositoryRoot.appendingPathComponent(relative)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    switch TraceLoader.load(SourceFile(path: relative, text: text)) {
+    case .success(let t): return t
+    case .failure(.invalid(let file, let ds)):
+        let rendered = ds.map { $0.rendered(in: file) }.joined(separator: "\n")
+        Issue.record("\(relative) does not compile:\n\(rendered)")
+        throw CancellationError()
+    case .failure(.unreadable(let why)):
+        Issue.record("\(why)")
+        throw CancellationError()
+    }
+}
+
+func golden(_ relative: String) throws -> String {
+    let url = repositoryRoot.appendingPathComponent(relative.replacingOccurrences(of: ".trace", with: ".expected.jsonl"))
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+@Suite("Fixtures")
+struct FixtureTests {
+    @Test("the suites hold traces", arguments: ["seed", "conformance"])
+    func suitesAreNotEmpty(_ suite: String) {
+        #expect(!fixtures(suite).isEmpty)
+    }
+
+    @Test("vloop's event log equals the golden log", arguments: passingFixtures)
+    func eventLogMatchesGolden(_ path: String) throws {
+        let trace = try load(path)
+        let report = TraceRunner.run(trace.compiled)
+        let ours = report.events.map { $0.jsonLine + "\n" }.joined()
+        let expected = try golden(path)
+        if ours != expected {
+            let a = ours.split(separator: "\n"), b = expected.split(separator: "\n")
+            let i = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+            Issue.record("""
+                \(path): first difference at event \(i + 1)
+                  vloop:   \(i < a.count ? String(a[i]) : "(end)")
+                  golden:  \(i < b.count ? String(b[i]) : "(end)")
+                """)
+        }
+    }
+
+    @Test("every property of a fixture holds", arguments: passingFixtures)
+    func propertiesHold(_ path: String) throws {
+        let trace = try load(path)
+        let report = TraceRunner.run(trace.compiled)
+        let verdict = PropertyChecker.check(report)
+        #expect(verdict.passed, "\(path): \((verdict.results.filter { !$0.passed }.map(\.message) + verdict.problems).joined(separator: "; "))")
+    }
+
+    @Test("a replay is identical every time", arguments: passingFixtures.prefix(8))
+    func replayIsDeterministic(_ path: String) throws {
+        let trace = try load(path)
+        let a = TraceRunner.run(trace.compiled).events
+        let b = TraceRunner.run(trace.compiled).events
+        #expect(a == b)
+    }
+}
+
+/// Where python3 is CPython 3.11.7, each golden log is regenerated with the
+/// reference and must not have changed.
+@Suite("CPython reference")
+struct ReferenceTests {
+    static let python = ProcessInfo.processInfo.environment["VLOOP_PYTHON"] ?? "python3"
+
+    static let referenceAvailable: Bool = {
+        guard let r = run(python, ["-c", "import sys; print(sys.version.split()[0])"]) else { return false }
+        return r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "3.11.7"
+    }()
+
+    static func run(_ program: String, _ args: [String]) -> (status: Int32, stdout: String)? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [program] + args
+        p.currentDirectoryURL = repositoryRoot
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("the golden log is what CPython's asyncio produces", .enabled(if: referenceAvailable), arguments: passingFixtures)
+    func goldenMatchesCPython(_ path: String) throws {
+        guard let r = Self.run(Self.python, ["reference/vloop_reference.py", path]) else {
+            Issue.record("could not run the reference")
+            return
+        }
+        #expect(r.status == 0)
+        #expect(r.stdout == (try golden(path)), "\(path): the golden log differs from CPython's; run scripts/regen-golden")
+    }
+}

@@ -1,0 +1,1011 @@
+#!/usr/bin/env python3
+# vloop reference prelude and runner.
+#
+# Runs a trace (shared/TRACE_LANGUAGE.md) under CPython 3.11.7's own asyncio
+# and prints its event log as JSON Lines. CPython does all the scheduling:
+# `_run_once`, handles, timers, tasks and futures are CPython's, untouched.
+# This file only hooks what the simulated world and the event log need:
+#
+#   clock     VirtualLoop.time() and the patched time.time/monotonic/perf_counter
+#             read one float, World.clock (0.0 at start).
+#   selector  VirtualSelector.select(timeout) never waits: it jumps the clock
+#             to now + timeout (a float sum), or reports a deadlock when
+#             timeout is None and nothing external is pending.
+#   steps     events.Handle._run is wrapped: it counts callbacks (--max-steps),
+#             measures how far each advanced the clock (expect.max_blocking)
+#             and unwinds the run once it has been stopped.
+#   tasks     the C accelerator `_asyncio` is blocked before asyncio is
+#             imported, so every Future/Task (gather's, sleep's, run's) is the
+#             pure-Python class; the moment a task's state changes is observed
+#             in Future.__schedule_callbacks, before any callback is scheduled.
+#   print     an injected `print` writes one `print` event per call.
+#   logging   basicConfig installs an event handler; asyncio's own logger and
+#             warnings become notes on stderr.
+#   sets      set displays, set comprehensions and the name `set` are rewritten
+#             to an insertion-ordered set; tasks.all_tasks/wait/as_completed are
+#             recompiled with it; tasks._all_tasks keeps creation order.
+#
+# Usage: python3 reference/vloop_reference.py [--max-steps N] [--max-time T]
+#                                              [--seed S] [--check] TRACE
+# Exit status: 0 (without --check: the trace ran, whatever its status; with
+# --check: every property held and the status was expected), 1 (--check: a
+# property failed or the run ended with a status nothing expected), 2 (the
+# runner itself could not run: wrong Python, unreadable trace, bad flags).
+
+import sys
+
+REQUIRED_VERSION = (3, 11, 7)
+if tuple(sys.version_info[:3]) != REQUIRED_VERSION:
+    sys.stderr.write(
+        'vloop_reference: CPython %d.%d.%d is required (the reference of the '
+        'conformance rule); this is %s at %s. Run it with the pyenv python3 '
+        '(/root/.pyenv/versions/3.11.7/bin/python3).\n'
+        % (REQUIRED_VERSION + (sys.version.split()[0], sys.executable)))
+    sys.exit(2)
+
+# Block the C accelerator so that asyncio binds its pure-Python Future, Task,
+# _GatheringFuture base, current_task/_enter_task and get_running_loop.
+sys.modules['_asyncio'] = None
+
+import argparse
+import ast
+import builtins
+import io
+import json
+import os
+import re
+import threading
+import time
+import traceback
+import warnings
+import logging
+import random
+import inspect
+import selectors
+
+import asyncio
+from asyncio import base_events, events, futures, tasks, runners
+from asyncio import selector_events
+from asyncio.log import logger as asyncio_logger
+
+# The real clock functions, kept for nothing but reference.
+_real_sleep = time.sleep
+
+SET_NAME = '__vloop_set__'
+
+
+class StopRun(SystemExit):
+    """Raised by the hooks to unwind the run at once.
+
+    A SystemExit subclass: asyncio's Handle._run and Task.__step re-raise
+    SystemExit instead of routing it to the exception handler, so the run
+    unwinds straight to the top-level statement that started it."""
+
+
+# --------------------------------------------------------------------------
+# Insertion-ordered set
+
+
+class OrderedSet:
+    """A set that iterates in insertion order (the spec's `set`).
+
+    Operators keep the left operand's elements first, then the right's;
+    pop() removes the first inserted element."""
+
+    __slots__ = ('_d',)
+    __hash__ = None
+
+    def __init__(self, iterable=()):
+        self._d = dict.fromkeys(iterable)
+
+    def add(self, x):
+        self._d[x] = None
+
+    def discard(self, x):
+        self._d.pop(x, None)
+
+    def remove(self, x):
+        try:
+            del self._d[x]
+        except KeyError:
+            raise KeyError(x) from None
+
+    def pop(self):
+        if not self._d:
+            raise KeyError('pop from an empty set')
+        x = next(iter(self._d))
+        del self._d[x]
+        return x
+
+    def clear(self):
+        self._d.clear()
+
+    def copy(self):
+        return OrderedSet(self._d)
+
+    def update(self, *others):
+        for o in others:
+            for x in o:
+                self._d[x] = None
+
+    def difference_update(self, *others):
+        for o in others:
+            for x in o:
+                self._d.pop(x, None)
+
+    def __contains__(self, x):
+        return x in self._d
+
+    def __len__(self):
+        return len(self._d)
+
+    def __iter__(self):
+        return iter(self._d)
+
+    def __bool__(self):
+        return bool(self._d)
+
+    def union(self, *others):
+        r = OrderedSet(self._d)
+        r.update(*others)
+        return r
+
+    def intersection(self, *others):
+        r = OrderedSet(self._d)
+        for o in others:
+            o = o if isinstance(o, (OrderedSet, set, frozenset, dict)) else OrderedSet(o)
+            r = OrderedSet(x for x in r if x in o)
+        return r
+
+    def difference(self, *others):
+        r = OrderedSet(self._d)
+        r.difference_update(*others)
+        return r
+
+    def issubset(self, other):
+        return all(x in other for x in self)
+
+    def issuperset(self, other):
+        return all(x in self for x in other)
+
+    def isdisjoint(self, other):
+        return not any(x in self for x in other)
+
+    @staticmethod
+    def _setlike(o):
+        return isinstance(o, (OrderedSet, set, frozenset))
+
+    def __or__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return self.union(o)
+
+    def __ror__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet(o).union(self)
+
+    def __and__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet(x for x in self if x in o)
+
+    def __rand__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet(x for x in o if x in self)
+
+    def __sub__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet(x for x in self if x not in o)
+
+    def __rsub__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet(x for x in o if x not in self)
+
+    def __ior__(self, o):
+        self.update(o)
+        return self
+
+    def __isub__(self, o):
+        self.difference_update(o)
+        return self
+
+    def __iand__(self, o):
+        self._d = dict.fromkeys(x for x in self if x in o)
+        return self
+
+    def __eq__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return len(self) == len(o) and all(x in o for x in self)
+
+    def __ne__(self, o):
+        r = self.__eq__(o)
+        return r if r is NotImplemented else not r
+
+    def __le__(self, o):
+        return self.issubset(o)
+
+    def __ge__(self, o):
+        return self.issuperset(o)
+
+    def __lt__(self, o):
+        return len(self) < len(o) and self.issubset(o)
+
+    def __gt__(self, o):
+        return len(self) > len(o) and self.issuperset(o)
+
+    def __repr__(self):
+        if not self._d:
+            return 'set()'
+        return '{' + ', '.join(repr(x) for x in self._d) + '}'
+
+
+class SetRewriter(ast.NodeTransformer):
+    """Rewrites set displays, set comprehensions and the name `set`."""
+
+    def visit_Set(self, node):
+        self.generic_visit(node)
+        new = ast.Call(func=ast.Name(id=SET_NAME, ctx=ast.Load()),
+                       args=[ast.List(elts=node.elts, ctx=ast.Load())], keywords=[])
+        return ast.copy_location(new, node)
+
+    def visit_SetComp(self, node):
+        self.generic_visit(node)
+        gen = ast.GeneratorExp(elt=node.elt, generators=node.generators)
+        new = ast.Call(func=ast.Name(id=SET_NAME, ctx=ast.Load()), args=[gen], keywords=[])
+        return ast.copy_location(new, node)
+
+    def visit_Name(self, node):
+        if node.id == 'set' and isinstance(node.ctx, ast.Load):
+            return ast.copy_location(ast.Name(id=SET_NAME, ctx=ast.Load()), node)
+        return node
+
+
+class OrderedTaskRegistry:
+    """tasks._all_tasks in creation order, holding its tasks strongly
+    (the harness has no garbage collection: a task nobody references stays
+    in all_tasks, and asyncio.run cancels it)."""
+
+    def __init__(self):
+        self._d = {}
+
+    def add(self, t):
+        self._d[t] = None
+
+    def discard(self, t):
+        self._d.pop(t, None)
+
+    def __iter__(self):
+        return iter(list(self._d))
+
+    def __len__(self):
+        return len(self._d)
+
+
+# --------------------------------------------------------------------------
+# The world: clock, recorder, run state
+
+
+def exc_text(exc):
+    """`Type: message`, or `Type` when the message is empty, without module."""
+    name = type(exc).__name__
+    try:
+        msg = str(exc)
+    except Exception:
+        msg = '<exception str() failed>'
+    return f'{name}: {msg}' if msg else name
+
+
+class World:
+    def __init__(self, max_steps, max_time):
+        self.clock = 0.0
+        self.max_steps = max_steps
+        self.max_time = max_time
+        self.steps = 0
+        self.events = []
+        self.notes = []
+        self.stopped = False
+        self.status = None
+        self.status_value = None
+        self.exception = None
+        self.last_result = None
+        self.in_runner_close = 0
+        self.blocking = []      # (advance, start time, label) per callback that advanced the clock
+        self.max_advance = 0.0
+        self.current_line = 0
+        # External events (workers, peers) go here later: (due, seq, deliver)
+        self.external = []
+
+    # -- recording
+    def ctx(self):
+        th = threading.current_thread()
+        if th is not threading.main_thread():
+            return th.name
+        loop = events._get_running_loop()
+        if loop is not None:
+            t = tasks._current_tasks.get(loop)
+            if t is not None:
+                return t.get_name()
+        return 'MainThread'
+
+    def record(self, ev):
+        if not self.stopped:
+            self.events.append(ev)
+
+    def note(self, text):
+        self.notes.append(text)
+        sys.stderr.write('note: ' + text + '\n')
+
+    # -- stopping
+    def stop(self, status, value):
+        if self.stopped:
+            return
+        self.status = status
+        self.status_value = value
+        self.stopped = True
+
+    def check_stopped(self):
+        if self.stopped:
+            raise StopRun()
+
+    def pending_task_names(self):
+        return [t.get_name() for t in tasks._all_tasks if not t.done()]
+
+    # -- time
+    def advance_to(self, new):
+        """Move the clock to `new`, or stop the run if that passes --max-time."""
+        if new > self.max_time:
+            self.stop('limit', 'max-time')
+            raise StopRun()
+        self.clock = new
+
+    def sleep(self, secs):
+        if self.stopped:
+            raise StopRun()
+        if secs < 0:
+            raise ValueError('sleep length must be non-negative')
+        # Only the loop's (main) thread exists for now; executors come later.
+        self.advance_to(self.clock + secs)
+
+    def select(self, timeout):
+        if self.stopped:
+            raise StopRun()
+        if timeout is None and not self.external:
+            self.stop('deadlock', repr(self.pending_task_names()))
+            raise StopRun()
+        if self.external:
+            raise NotImplementedError('external events are not implemented yet')
+        self.advance_to(self.clock + timeout)
+        return []
+
+
+W = None  # the World of this run
+
+
+# --------------------------------------------------------------------------
+# The loop: CPython's selector loop with a virtual clock and no self-pipe
+
+
+class VirtualSelector(selectors._BaseSelectorImpl):
+    def select(self, timeout=None):
+        return W.select(timeout)
+
+
+class VirtualLoop(selector_events.BaseSelectorEventLoop):
+    def __init__(self):
+        super().__init__(selector=VirtualSelector())
+        self._clock_resolution = 1e-09
+
+    def time(self):
+        return W.clock
+
+    # No self-pipe: call_soon_threadsafe only appends to the ready queue.
+    def _make_self_pipe(self):
+        self._ssock = None
+        self._csock = None
+
+    def _close_self_pipe(self):
+        pass
+
+    def _write_to_self(self):
+        pass
+
+
+class VirtualPolicy(asyncio.DefaultEventLoopPolicy):
+    _loop_factory = VirtualLoop
+
+
+# --------------------------------------------------------------------------
+# Hooks
+
+
+def install_hooks():
+    # Everything must be the pure-Python classes.
+    assert futures.Future is futures._PyFuture
+    assert tasks.Task is tasks._PyTask
+    assert asyncio.Future is futures._PyFuture and asyncio.Task is tasks._PyTask
+    assert issubclass(tasks._GatheringFuture, futures._PyFuture)
+    assert tasks._enter_task is tasks._py_enter_task
+    assert tasks._register_task is tasks._py_register_task
+    assert events.get_running_loop is events._py_get_running_loop
+
+    asyncio.set_event_loop_policy(VirtualPolicy())
+
+    # Handles: count, measure, unwind.
+    orig_run = events.Handle._run
+
+    def _run(self):
+        w = W
+        if w.stopped:
+            raise StopRun()
+        w.steps += 1
+        if w.steps > w.max_steps:
+            w.stop('limit', 'max-steps')
+            raise StopRun()
+        before = w.clock
+        try:
+            orig_run(self)
+        finally:
+            adv = w.clock - before
+            if adv > 0:
+                cb = self._callback
+                owner = getattr(cb, '__self__', None)
+                if isinstance(owner, tasks._PyTask):
+                    label = owner.get_name()
+                else:
+                    label = getattr(cb, '__qualname__', repr(cb))
+                w.blocking.append((adv, before, label))
+        if w.stopped:
+            raise StopRun()
+    events.Handle._run = _run
+
+    # The moment a task's state changes.
+    orig_sched = futures._PyFuture._Future__schedule_callbacks
+
+    def schedule_callbacks(self):
+        if isinstance(self, tasks._PyTask) and not W.stopped:
+            if self._state == futures._CANCELLED:
+                exc = self._cancelled_exc
+                if exc is not None:
+                    msg = str(exc)
+                else:
+                    msg = self._cancel_message
+                    msg = '' if msg is None else str(msg)
+                value = 'CancelledError: ' + msg if msg else 'CancelledError'
+                state = 'cancelled'
+            elif self._exception is not None:
+                value = exc_text(self._exception)
+                state = 'exception'
+            else:
+                value = repr(self._result)
+                state = 'result'
+            W.record({'t': W.clock, 'ctx': self.get_name(), 'kind': 'task_done',
+                      'state': state, 'value': value})
+        orig_sched(self)
+    futures._PyFuture._Future__schedule_callbacks = schedule_callbacks
+
+    # all_tasks in creation order; wait/as_completed with ordered sets.
+    tasks._all_tasks = OrderedTaskRegistry()
+    tasks.__dict__[SET_NAME] = OrderedSet
+    for fname in ('all_tasks', 'wait', '_wait', 'as_completed'):
+        fn = getattr(tasks, fname)
+        src = inspect.getsource(fn)
+        tree = ast.parse(src)
+        tree = ast.fix_missing_locations(SetRewriter().visit(tree))
+        ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
+        exec(compile(tree, tasks.__file__, 'exec'), tasks.__dict__)
+        if hasattr(asyncio, fname):
+            setattr(asyncio, fname, tasks.__dict__[fname])
+
+    # The last run/run_until_complete's value (not asyncio.run's cleanup).
+    orig_ruc = base_events.BaseEventLoop.run_until_complete
+
+    def run_until_complete(self, future):
+        r = orig_ruc(self, future)
+        if not W.in_runner_close:
+            W.last_result = r
+        return r
+    base_events.BaseEventLoop.run_until_complete = run_until_complete
+
+    orig_close = runners.Runner.close
+
+    def runner_close(self):
+        W.in_runner_close += 1
+        try:
+            return orig_close(self)
+        finally:
+            W.in_runner_close -= 1
+    runners.Runner.close = runner_close
+
+    # time
+    time.sleep = lambda secs: W.sleep(secs)
+    time.time = lambda: W.clock + SIM.epoch
+    time.monotonic = lambda: W.clock
+    time.perf_counter = lambda: W.clock
+
+    # random: deterministic (outside the conformance rule)
+    random.seed(ARGS.seed)
+
+    # warnings -> notes
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        W.note(f'{category.__name__}: {message} ({os.path.basename(filename)}:{lineno})')
+    warnings.showwarning = showwarning
+    install_logging()
+
+
+class EventHandler(logging.Handler):
+    """One `log` event per record that passes the level."""
+
+    def emit(self, record):
+        if W.stopped:
+            return
+        text = self.format(record)
+        W.record({'t': W.clock, 'ctx': W.ctx(), 'kind': 'log', 'text': text})
+
+
+class NoteHandler(logging.Handler):
+    def emit(self, record):
+        try:
+            W.note('asyncio: ' + self.format(record))
+        except Exception:
+            pass
+
+
+def _format_exception_last_line(self, ei):
+    exc = ei[1]
+    if exc is None:
+        return 'NoneType: None'
+    return exc_text(exc)
+
+
+def install_logging():
+    logging.Formatter.converter = time.gmtime
+    logging.Formatter.formatException = _format_exception_last_line
+
+    orig_factory = logging.getLogRecordFactory()
+
+    def factory(*a, **kw):
+        r = orig_factory(*a, **kw)
+        r.process = 1000
+        return r
+    logging.setLogRecordFactory(factory)
+
+    orig_basic = logging.basicConfig
+    root = logging.getLogger()
+
+    def basicConfig(**kwargs):
+        kwargs.pop('stream', None)   # sys.stdout / sys.stderr: the event log either way
+        kwargs.pop('filename', None)
+        kwargs.pop('filemode', None)
+        kwargs['stream'] = io.StringIO()
+        before = list(root.handlers)
+        orig_basic(**kwargs)
+        for i, h in enumerate(list(root.handlers)):
+            if h not in before:
+                eh = EventHandler(h.level)
+                eh.setFormatter(h.formatter)
+                root.handlers[i] = eh
+                h.close()
+    logging.basicConfig = basicConfig
+
+    last = EventHandler(logging.WARNING)
+    logging.lastResort = last
+
+    asyncio_logger.propagate = False
+    nh = NoteHandler()
+    nh.setFormatter(logging.Formatter('%(message)s'))
+    asyncio_logger.addHandler(nh)
+
+
+def trace_print(*args, sep=' ', end='\n', file=None, flush=False):
+    buf = io.StringIO()
+    builtins.print(*args, sep=sep, end=end, file=buf)
+    if W.stopped:
+        return
+    text = buf.getvalue()
+    if end is None or end == '\n':
+        text = text[:-1]
+    W.record({'t': W.clock, 'ctx': W.ctx(), 'kind': 'print', 'text': text})
+
+
+class Sim:
+    """The simulated world's knobs (`sim` in a trace)."""
+
+    def __init__(self):
+        self.cpu_count = 4
+        self.epoch = 1_700_000_000.0
+
+    def explore(self, runs=200, jitter=0.5, timer_jitter=0.0, shuffle_ready=False):
+        # Exploration is vloop's job; the reference replays run 0 only.
+        return None
+
+    def peer(self, host, port, connect=0.0, dns=0.0, replies=(), close=None):
+        raise NotImplementedError('sim.peer is not implemented in the reference yet')
+
+
+SIM = None
+ARGS = None
+
+
+# --------------------------------------------------------------------------
+# Properties
+
+
+def compile_glob(pat):
+    if not isinstance(pat, str):
+        pat = str(pat)
+    out = []
+    for ch in pat:
+        if ch == '*':
+            out.append('.*')
+        elif ch == '?':
+            out.append('.')
+        else:
+            out.append(re.escape(ch))
+    return re.compile(''.join(out), re.DOTALL)
+
+
+PATTERN_KEYS = ('ctx', 'text', 'kind', 'state', 'value')
+
+
+class Pattern:
+    def __init__(self, p):
+        self.raw = p
+        if isinstance(p, dict):
+            bad = [k for k in p if k not in PATTERN_KEYS]
+            if bad:
+                raise ValueError(f'pattern keys must be among {PATTERN_KEYS}, not {bad}')
+            self.fields = {k: compile_glob(v) for k, v in p.items()}
+            self.text = None
+        else:
+            self.fields = None
+            self.text = compile_glob(p)
+
+    def matches(self, ev):
+        if self.fields is None:
+            return ev['kind'] in ('print', 'log') and self.text.fullmatch(ev['text']) is not None
+        for k, rx in self.fields.items():
+            if k not in ev or rx.fullmatch(str(ev[k])) is None:
+                return False
+        return True
+
+    def first(self, log):
+        for i, ev in enumerate(log):
+            if self.matches(ev):
+                return i
+        return None
+
+    def all(self, log):
+        return [i for i, ev in enumerate(log) if self.matches(ev)]
+
+    def __repr__(self):
+        return repr(self.raw)
+
+
+def describe(ev):
+    if ev['kind'] in ('print', 'log'):
+        return f"{ev['kind']} {ev['text']!r} by {ev['ctx']} at t={ev['t']!r}"
+    if ev['kind'] == 'task_done':
+        return f"task_done {ev['ctx']} {ev['state']} {ev['value']} at t={ev['t']!r}"
+    return f"run_end {ev['status']} {ev['value']} at t={ev['t']!r}"
+
+
+class Property:
+    def __init__(self, name, line, check):
+        self.name = name
+        self.line = line
+        self.check = check   # log, world -> None (holds) or a string (what was seen)
+
+
+class Expect:
+    """`expect` in a trace: each call records a property, checked at the end."""
+
+    def __init__(self):
+        self.props = []
+
+    def _line(self):
+        f = sys._getframe(3)
+        if f.f_code.co_name == '<module>':
+            return W.current_line
+        return f.f_lineno
+
+    def _add(self, name, check):
+        self.props.append(Property(name, self._line(), check))
+
+    def output(self, lines):
+        want = list(lines)
+
+        def check(log, w):
+            got = [e['text'] for e in log if e['kind'] in ('print', 'log')]
+            if got == want:
+                return None
+            for i, (a, b) in enumerate(zip(got, want)):
+                if a != b:
+                    return f'text {i + 1} is {a!r}, expected {b!r} (got {got!r})'
+            return f'{len(got)} texts instead of {len(want)}: {got!r}'
+        self._add('expect.output', check)
+
+    def order(self, *pats):
+        ps = [Pattern(p) for p in pats]
+
+        def check(log, w):
+            prev = None
+            for p in ps:
+                i = p.first(log)
+                if i is None:
+                    return f'no event matches {p!r}'
+                if prev is not None and i <= prev[1]:
+                    return (f'first {p!r} ({describe(log[i])}) does not come after '
+                            f'first {prev[0]!r} ({describe(log[prev[1]])})')
+                prev = (p, i)
+            return None
+        self._add('expect.order', check)
+
+    def before(self, a, b):
+        pa, pb = Pattern(a), Pattern(b)
+
+        def check(log, w):
+            ia, ib = pa.all(log), pb.all(log)
+            if not ia or not ib:
+                return None
+            if max(ia) < min(ib):
+                return None
+            return f'{describe(log[min(ib)])} matches {b!r} but comes before {describe(log[max(ia)])}'
+        self._add('expect.before', check)
+
+    def never(self, a):
+        pa = Pattern(a)
+
+        def check(log, w):
+            i = pa.first(log)
+            return None if i is None else f'{describe(log[i])}'
+        self._add('expect.never', check)
+
+    def at(self, a, t, tolerance=None):
+        pa = Pattern(a)
+
+        def check(log, w):
+            i = pa.first(log)
+            if i is None:
+                return f'no event matches {a!r}'
+            got = log[i]['t']
+            if tolerance is None:
+                ok = got == t
+            else:
+                ok = abs(got - t) <= tolerance
+            return None if ok else f'first {a!r} at t={got!r}, expected {t!r}'
+        self._add('expect.at', check)
+
+    def elapsed(self, t=None, max=None, min=None, tolerance=None):
+        def check(log, w):
+            d = w.clock
+            if t is not None:
+                ok = d == t if tolerance is None else abs(d - t) <= tolerance
+                if not ok:
+                    return f'the run lasted {d!r}, expected {t!r}'
+            if max is not None and d > max:
+                return f'the run lasted {d!r}, more than max={max!r}'
+            if min is not None and d < min:
+                return f'the run lasted {d!r}, less than min={min!r}'
+            return None
+        self._add('expect.elapsed', check)
+
+    def concurrency(self, start, end, max):
+        ps, pe = Pattern(start), Pattern(end)
+        limit = max
+
+        def check(log, w):
+            open_ = {}
+            total = 0
+            for ev in log:
+                if pe.matches(ev):
+                    c = ev.get('ctx')
+                    total -= open_.pop(c, 0)
+                if ps.matches(ev):
+                    c = ev.get('ctx')
+                    open_[c] = open_.get(c, 0) + 1
+                    total += 1
+                    if total > limit:
+                        return f'{total} intervals open at {describe(ev)}'
+            return None
+        self._add('expect.concurrency', check)
+
+    def max_blocking(self, d):
+        def check(log, w):
+            worst = None
+            for b in w.blocking:
+                if b[0] > d and (worst is None or b[0] > worst[0]):
+                    worst = b
+            if worst is None:
+                return None
+            return f'a callback of {worst[2]} blocked the loop for {worst[0]!r} s from t={worst[1]!r}'
+        self._add('expect.max_blocking', check)
+
+    def result(self, value):
+        def check(log, w):
+            if w.last_result == value:
+                return None
+            return f'the last run returned {w.last_result!r}'
+        self._add('expect.result', check)
+
+    def raises(self, name):
+        want = str(name).split('.')[-1]
+
+        def check(log, w):
+            if w.status == 'exception' and type(w.exception).__name__ == want:
+                return None
+            return f'the run ended with status {w.status!r}: {w.status_value}'
+        self._add('expect.raises', check)
+
+    def all_done(self):
+        def check(log, w):
+            p = w.pending_task_names()
+            return None if not p else f'tasks left pending: {p!r}'
+        self._add('expect.all_done', check)
+
+    def status(self, s):
+        def check(log, w):
+            return None if w.status == s else f'the run ended with status {w.status!r}: {w.status_value}'
+        self._add('expect.status', check)
+
+
+# --------------------------------------------------------------------------
+# Running the trace
+
+
+def is_main_guard(stmt):
+    if not isinstance(stmt, ast.If):
+        return False
+    t = stmt.test
+    if not (isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq)):
+        return False
+    sides = [t.left, t.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == '__name__']
+    consts = [s for s in sides if isinstance(s, ast.Constant) and s.value == '__main__']
+    return len(names) == 1 and len(consts) == 1
+
+
+def top_level_statements(body):
+    for stmt in body:
+        if is_main_guard(stmt):
+            yield from top_level_statements(stmt.body)
+        else:
+            yield stmt
+
+
+def is_expect(stmt):
+    return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+            and isinstance(stmt.value.func.value, ast.Name)
+            and stmt.value.func.value.id == 'expect')
+
+
+def run_trace(path, source):
+    tree = ast.parse(source, filename=path)
+    tree = ast.fix_missing_locations(SetRewriter().visit(tree))
+    expect = Expect()
+    g = {
+        '__name__': '__main__',
+        '__file__': path,
+        '__builtins__': builtins,
+        'print': trace_print,
+        'sim': SIM,
+        'expect': expect,
+        SET_NAME: OrderedSet,
+    }
+    for stmt in top_level_statements(tree.body):
+        if W.stopped and not is_expect(stmt):
+            continue
+        W.current_line = stmt.lineno
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, 'exec')
+        try:
+            exec(code, g)
+        except StopRun:
+            if not W.stopped:   # cannot happen: only the hooks raise it
+                W.stop('exception', 'StopRun')
+        except BaseException as e:
+            if W.stopped:
+                # An expect.* line after the stop failed to evaluate.
+                expect.props.append(Property('expect', stmt.lineno,
+                                             lambda log, w, e=e: f'could not evaluate: {exc_text(e)}'))
+            else:
+                W.exception = e
+                W.stop('exception', exc_text(e))
+        if W.stopped and W.events is not None and not getattr(W, 'ended', False):
+            write_run_end()
+    if not W.stopped:
+        W.stop('ok', repr(W.last_result))
+        write_run_end()
+    return expect
+
+
+def write_run_end():
+    W.ended = True
+    W.events.append({'t': W.clock, 'kind': 'run_end', 'status': W.status, 'value': W.status_value})
+
+
+def end_notes():
+    for t in list(tasks._all_tasks):
+        if t.done():
+            if t._log_traceback:
+                t._log_traceback = False
+                W.note(f'Task exception was never retrieved: {t.get_name()}: {exc_text(t._exception)}')
+        else:
+            t._log_destroy_pending = False
+            W.note(f'Task was destroyed but it is pending: {t.get_name()}')
+
+
+def main(argv=None):
+    global W, SIM, ARGS
+    ap = argparse.ArgumentParser(prog='vloop_reference.py',
+                                 description='Run a vloop trace under CPython asyncio; print its event log.')
+    ap.add_argument('--max-steps', type=int, default=10_000_000)
+    ap.add_argument('--max-time', type=float, default=86400.0)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--check', action='store_true',
+                    help='evaluate the expect.* properties; PASS/FAIL lines on stderr, exit 1 on failure')
+    ap.add_argument('trace')
+    try:
+        ARGS = ap.parse_args(argv)
+    except SystemExit as e:
+        return 2 if e.code else 0
+    try:
+        with open(ARGS.trace, encoding='utf-8') as f:
+            source = f.read()
+    except OSError as e:
+        sys.stderr.write(f'vloop_reference: cannot read {ARGS.trace}: {e.strerror}\n')
+        return 2
+    try:
+        ast.parse(source, filename=ARGS.trace)
+    except SyntaxError as e:
+        sys.stderr.write(f'{ARGS.trace}:{e.lineno}:{e.offset}: {e.msg}\n')
+        return 2
+
+    W = World(ARGS.max_steps, ARGS.max_time)
+    SIM = Sim()
+    install_hooks()
+    expect = run_trace(ARGS.trace, source)
+    end_notes()
+
+    out = sys.stdout
+    for ev in W.events:
+        out.write(json.dumps(ev, separators=(',', ':'), ensure_ascii=False) + '\n')
+    out.flush()
+
+    rc = 0
+    if ARGS.check:
+        log = W.events
+        for p in expect.props:
+            try:
+                bad = p.check(log, W)
+            except Exception as e:
+                bad = f'could not check: {exc_text(e)}'
+            if bad is None:
+                sys.stderr.write(f'PASS {p.name} (line {p.line})\n')
+            else:
+                rc = 1
+                sys.stderr.write(f'FAIL {p.name} (line {p.line}): {bad}\n')
+        names = [p.name for p in expect.props]
+        expected = (W.status == 'ok'
+                    or (W.status == 'exception' and 'expect.raises' in names)
+                    or any(p.name == 'expect.status' and p.check(log, W) is None
+                           for p in expect.props))
+        if not expected:
+            rc = 1
+            sys.stderr.write(f'FAIL run ended with status {W.status!r}: {W.status_value} '
+                             f'(no expect.raises/expect.status expects it)\n')
+    sys.stderr.flush()
+    return rc
+
+
+if __name__ == '__main__':
+    rc = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # No interpreter teardown: garbage collection of leftover tasks and
+    # coroutines would run trace code (finally blocks) after the run ended.
+    os._exit(rc)
