@@ -1,9 +1,145 @@
+import TraceLanguage
 import VirtualLoop
-// Placeholder until the checker lands.
-public struct PropertyResult: Sendable { public var name: String; public var line: Int; public var column: Int; public var passed: Bool; public var message: String }
-public struct Verdict: Sendable { public var passed: Bool; public var results: [PropertyResult]; public var problems: [String]; public var warnings: [String] }
-public enum PropertyChecker {
-    public static func check(_ report: RunReport) -> Verdict {
-        Verdict(passed: report.status == "ok", results: [], problems: [], warnings: [])
+
+/// The verdict on one `expect.*` statement of a trace.
+public struct PropertyResult: Sendable, CustomStringConvertible {
+    /// `expect.order`; `expect` for a statement that could not be evaluated.
+    public var name: String
+    /// Where the statement is in the trace.
+    public var line: Int
+    public var column: Int
+    public var passed: Bool
+    /// Empty when the property held; else the whole failure, naming the property,
+    /// its line and what was seen instead: `expect.order (line 14): 'b finished'
+    /// (first at t=1.0, event 3) came before 'a finished' (first at t=2.0, event 5)`.
+    public var message: String
+
+    public init(name: String, line: Int, column: Int, passed: Bool, message: String) {
+        self.name = name
+        self.line = line
+        self.column = column
+        self.passed = passed
+        self.message = message
     }
+
+    /// `expect.order (line 14)` when it held, the message when not.
+    public var description: String {
+        passed ? "\(name) (line \(line))" : message
+    }
+}
+
+/// The verdict on a whole run: its properties, and how the run ended.
+public struct Verdict: Sendable {
+    /// Every property held, and the run ended `ok` or the way a property says it would.
+    public var passed: Bool
+    /// One per `expect.*` statement, in the order they ran.
+    public var results: [PropertyResult]
+    /// Why the trace fails besides its properties: a status that nothing expected.
+    public var problems: [String]
+    /// Deadlocks and tasks left pending, reported when no `expect.all_done()` checks them.
+    public var warnings: [String]
+
+    public init(passed: Bool, results: [PropertyResult], problems: [String], warnings: [String]) {
+        self.passed = passed
+        self.results = results
+        self.problems = problems
+        self.warnings = warnings
+    }
+}
+
+/// Checks the `expect.*` properties of a run against its event log
+/// (TRACE_LANGUAGE.md, "Properties: `expect`"), with the verdicts of the
+/// reference runner's `--check` (`reference/vloop_reference.py`).
+///
+///     let report = TraceRunner.run(compiled)
+///     let verdict = PropertyChecker.check(report)
+///     for r in verdict.results where !r.passed { print("FAIL \(r)") }
+///     // FAIL expect.order (line 14): 'b finished' (first at t=1.0, event 3) came before 'a finished' (...)
+public enum PropertyChecker {
+    /// Checks every property the run recorded, and whether its status was expected.
+    public static func check(_ report: RunReport) -> Verdict {
+        check(events: report.events, status: report.status, value: report.value, elapsed: report.elapsed,
+              properties: report.properties, blockings: report.blockings, pendingTasks: report.pendingTasks,
+              lastResult: report.lastResult, interpreter: report.interpreter)
+    }
+
+    /// The checker over the parts of a run it reads, for callers (and tests)
+    /// that have no `RunReport`.
+    ///
+    /// - Parameters:
+    ///   - events: the event log, `run_end` last.
+    ///   - status: `ok`, `exception`, `deadlock` or `limit`.
+    ///   - value: the `value` of `run_end` (`Type: message` for `exception`).
+    ///   - elapsed: the virtual clock at the end (the `t` of `run_end`).
+    ///   - properties: the `expect.*` calls, in the order they ran.
+    ///   - blockings: the callbacks that advanced the clock, and by how much.
+    ///   - pendingTasks: the tasks not done at the end, in creation order.
+    ///   - lastResult: what the last `run`/`run_until_complete` returned.
+    ///   - interpreter: the run's interpreter, for `==`, `str` and `repr` of its values.
+    public static func check(
+        events: [TraceEvent], status: String, value: String, elapsed: Double,
+        properties: [PropertyCall], blockings: [Blocking], pendingTasks: [PendingTask],
+        lastResult: Value, interpreter: Interpreter
+    ) -> Verdict {
+        let run = CheckedRun(events: events, status: status, value: value, elapsed: elapsed,
+                             blockings: blockings, pendingTasks: pendingTasks, lastResult: lastResult,
+                             vm: interpreter)
+        let results = properties.map { run.evaluate($0) }
+
+        // The reference's rule: `ok`, or `exception` with any expect.raises in the
+        // trace (a wrong one fails by itself), or an expect.status that holds.
+        let expected = status == "ok"
+            || (status == "exception" && properties.contains { $0.name == "raises" })
+            || zip(properties, results).contains { $0.0.name == "status" && $0.1.passed }
+        var problems: [String] = []
+        if !expected { problems.append(unexpectedStatus(status, value)) }
+
+        var warnings: [String] = []
+        if !properties.contains(where: { $0.name == "all_done" }) {
+            warnings += leftBehind(status, value, pendingTasks)
+        }
+        return Verdict(passed: expected && results.allSatisfy(\.passed), results: results,
+                       problems: problems, warnings: warnings)
+    }
+
+    private static func unexpectedStatus(_ status: String, _ value: String) -> String {
+        let fix: String
+        switch status {
+        case "exception":
+            let type = exceptionTypeName(value)
+            fix = "add expect.raises('\(type)') if the trace means to raise, or catch it"
+        case "deadlock":
+            fix = "every task left waits for something that never happens; "
+                + "add expect.status('deadlock') if that is the point of the trace"
+        case "limit":
+            fix = "the trace may loop forever; raise --max-steps/--max-time, "
+                + "or add expect.status('limit') if that is the point of the trace"
+        default:
+            fix = "add expect.status('\(status)') if that is expected"
+        }
+        return "the run ended with status '\(status)' (\(value)) and no property expected it: \(fix)"
+    }
+
+    private static func leftBehind(_ status: String, _ value: String, _ pending: [PendingTask]) -> [String] {
+        if status == "deadlock" {
+            if pending.isEmpty { return ["the run deadlocked with no task pending (\(value))"] }
+            return ["the run deadlocked: \(describePending(pending)) never finished"]
+        }
+        if pending.isEmpty { return [] }
+        let n = pending.count
+        return ["\(n) task\(n == 1 ? " was" : "s were") left pending at the end: \(describePending(pending)) "
+                    + "(add expect.all_done() to make this a failure)"]
+    }
+}
+
+/// `Task-2 (awaiting task Task-3), Task-3 (awaiting a future that nothing resolves)`.
+func describePending(_ pending: [PendingTask]) -> String {
+    pending.map { $0.awaiting.isEmpty ? $0.name : "\($0.name) (awaiting \($0.awaiting))" }
+        .joined(separator: ", ")
+}
+
+/// The type name of a `Type: message` exception summary (`Type` alone when the message is empty).
+func exceptionTypeName(_ summary: String) -> String {
+    guard let r = summary.range(of: ": ") else { return summary }
+    return String(summary[..<r.lowerBound])
 }

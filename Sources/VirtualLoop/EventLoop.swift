@@ -84,7 +84,7 @@ public final class EventLoop: PyObject {
         if count > Self.minScheduledTimerHandles
             && Double(timerCancelledCount) / Double(count) > Self.minCancelledTimerHandlesFraction {
             var kept: [TimerHandle] = []
-            for h in scheduled.items {
+            for h in scheduled.handles {
                 if h.cancelled { h.scheduled = false } else { kept.append(h) }
             }
             scheduled.rebuild(kept)
@@ -164,7 +164,7 @@ public final class EventLoop: PyObject {
         if closed { return }
         closed = true
         ready.removeAll()
-        for h in scheduled.items { h.scheduled = false }
+        for h in scheduled.handles { h.scheduled = false }
         scheduled.removeAll()
         executorShutdownCalled = true
     }

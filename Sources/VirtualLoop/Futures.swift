@@ -1,7 +1,7 @@
 /// `asyncio.Future` and `asyncio.Task`, following CPython 3.11's pure-Python
 /// implementations (`futures._PyFuture`, `tasks._PyTask`) step for step:
 /// the order in which they schedule callbacks is the order of the trace.
-public class PyFuture: PyObject, AwaitableObject {
+public class PyFuture: PyObject {
     /// A future's lifecycle: pending, then exactly one of the two others.
     enum State { case pending, cancelled, finished }
 
@@ -148,8 +148,6 @@ public class PyFuture: PyObject, AwaitableObject {
         return before - callbacks.count
     }
 
-    func awaitIterator(_ vm: Interpreter) throws -> PyObject { FutureIterator(self) }
-
     // MARK: The methods a trace calls
 
     public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
@@ -204,7 +202,7 @@ public class PyFuture: PyObject, AwaitableObject {
 }
 
 /// `Future.__await__`: yields the future once if it is not done, then returns its result.
-final class FutureIterator: PyObject, SendableIterator {
+final class FutureIterator: SendableIterator {
     let future: PyFuture
     var step = 0
 
@@ -212,7 +210,7 @@ final class FutureIterator: PyObject, SendableIterator {
 
     override var typeName: String { "generator" }
 
-    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
+    override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
         switch step {
         case 0:
             if !future.isDone {
@@ -231,18 +229,18 @@ final class FutureIterator: PyObject, SendableIterator {
         }
     }
 
-    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+    override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
         step = 2
         throw PyRaise(exception: e)
     }
 
-    func close(_ vm: Interpreter) throws { step = 2 }
+    override func close(_ vm: Interpreter) throws { step = 2 }
 }
 
 /// `asyncio.Task`: drives a coroutine, one step per loop callback.
 public final class PyTask: PyFuture {
     public internal(set) var name: String
-    let coro: PyObject
+    let coro: SendableIterator
     var mustCancel = false
     var futureWaiter: PyFuture?
     var cancelsRequested = 0
@@ -251,7 +249,7 @@ public final class PyTask: PyFuture {
     let serial: Int
     unowned(unsafe) let world: World
 
-    init(coro: PyObject, loop: EventLoop, name: String, world: World) {
+    init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
         self.name = name
         self.world = world
@@ -312,7 +310,7 @@ public final class PyTask: PyFuture {
         defer { world.currentTask = nil }
         let outcome: FrameResult
         do {
-            let it = coro as! SendableIterator
+            let it = coro
             if let exc {
                 outcome = try it.throwIn(exc, vm)
             } else {
@@ -434,7 +432,7 @@ final class GatheringFuture: PyFuture {
 
 /// A coroutine implemented in Swift (`asyncio.sleep`, asyncio's own helpers).
 /// It behaves like a coroutine object: a task can drive it, `await` delegates to it.
-class NativeCoroutine: PyObject, SendableIterator {
+class NativeCoroutine: SendableIterator {
     let name: String
     var started = false
     var finished = false
@@ -451,7 +449,7 @@ class NativeCoroutine: PyObject, SendableIterator {
     /// An exception thrown in at the current suspension point.
     func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult { throw PyRaise(exception: e) }
 
-    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
+    override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
         if finished { throw vm.error(.runtimeError, "cannot reuse already awaited coroutine") }
         started = true
         do {
@@ -464,7 +462,7 @@ class NativeCoroutine: PyObject, SendableIterator {
         }
     }
 
-    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+    override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
         if finished { throw vm.error(.runtimeError, "cannot reuse already awaited coroutine") }
         if !started {
             finished = true
@@ -480,7 +478,7 @@ class NativeCoroutine: PyObject, SendableIterator {
         }
     }
 
-    func close(_ vm: Interpreter) throws {
+    override func close(_ vm: Interpreter) throws {
         if finished || !started {
             finished = true
             return

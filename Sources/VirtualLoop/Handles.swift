@@ -117,32 +117,46 @@ public final class TimerHandle: Handle {
 /// does, ordered by `when` alone. Ties are not broken by insertion order
 /// (heapq is not stable), and the order in which equal timers fire depends
 /// on the history of pushes and pops, as it does in CPython.
+///
+/// Entries keep `when` beside an unmanaged reference, so that sifting
+/// compares plain doubles and moves no reference counts; the heap owns one
+/// retain of each handle from push to pop.
 struct TimerHeap {
-    private(set) var items: [TimerHandle] = []
+    private struct Entry {
+        let when: Double
+        let handle: Unmanaged<TimerHandle>
+    }
+
+    private var items: [Entry] = []
 
     var count: Int { items.count }
     var isEmpty: Bool { items.isEmpty }
-    var first: TimerHandle? { items.first }
+    var first: TimerHandle? { items.first?.handle.takeUnretainedValue() }
+
+    /// The handles in heap order (for purging and closing).
+    var handles: [TimerHandle] { items.map { $0.handle.takeUnretainedValue() } }
 
     /// `heapq.heappush`.
     mutating func push(_ h: TimerHandle) {
-        items.append(h)
+        items.append(Entry(when: h.when, handle: .passRetained(h)))
         siftDown(0, items.count - 1)
     }
 
     /// `heapq.heappop`.
     mutating func pop() -> TimerHandle {
         let last = items.removeLast()
-        if items.isEmpty { return last }
+        if items.isEmpty { return last.handle.takeRetainedValue() }
         let top = items[0]
         items[0] = last
         siftUp(0)
-        return top
+        return top.handle.takeRetainedValue()
     }
 
     /// Replaces the heap by `handles`, then `heapq.heapify`.
     mutating func rebuild(_ handles: [TimerHandle]) {
-        items = handles
+        let old = items
+        items = handles.map { Entry(when: $0.when, handle: .passRetained($0)) }
+        for e in old { e.handle.release() }
         var i = items.count / 2 - 1
         while i >= 0 {
             siftUp(i)
@@ -150,7 +164,10 @@ struct TimerHeap {
         }
     }
 
-    mutating func removeAll() { items.removeAll() }
+    mutating func removeAll() {
+        for e in items { e.handle.release() }
+        items.removeAll()
+    }
 
     /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
     private mutating func siftDown(_ startPos: Int, _ pos: Int) {

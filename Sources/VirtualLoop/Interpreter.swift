@@ -766,7 +766,7 @@ public final class Interpreter {
         if case .obj(let o) = v {
             if let c = o as? PyCoroutine { return c }
             if let c = o as? NativeCoroutine { return c }
-            if let a = o as? AwaitableObject { return try a.awaitIterator(self) }
+            if let f = o as? PyFuture { return FutureIterator(f) }
         }
         throw error(.typeError, "object \(typeName(v)) can't be used in 'await' expression")
     }
@@ -809,21 +809,18 @@ final class CellBox: PyObject {
     override var typeName: String { "cell" }
 }
 
-/// Objects that `await` accepts besides coroutines (futures, tasks, native awaitables).
-protocol AwaitableObject: AnyObject {
-    func awaitIterator(_ vm: Interpreter) throws -> PyObject
-}
-
 /// The send/throw/close protocol of generators, coroutines and the
-/// iterators of futures.
-protocol SendableIterator: AnyObject {
-    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult
-    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult
-    func close(_ vm: Interpreter) throws
+/// iterators of futures. A class rather than a protocol: the interpreter
+/// meets these on every `await`, and a class cast is much cheaper than a
+/// protocol conformance check.
+public class SendableIterator: PyObject {
+    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { .returned(.none) }
+    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { throw PyRaise(exception: e) }
+    func close(_ vm: Interpreter) throws {}
 }
 
 /// A generator: a function with `yield`, run one step at a time.
-public class PyGenerator: PyObject, SendableIterator {
+public class PyGenerator: SendableIterator {
     let frame: Frame
     public let name: String
     var started = false
@@ -877,10 +874,10 @@ public class PyGenerator: PyObject, SendableIterator {
         }
     }
 
-    func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try resume(.send(v), vm) }
-    func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { try resume(.raise(e), vm) }
+    override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try resume(.send(v), vm) }
+    override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { try resume(.raise(e), vm) }
 
-    func close(_ vm: Interpreter) throws {
+    override func close(_ vm: Interpreter) throws {
         if finished { return }
         if !started {
             finished = true

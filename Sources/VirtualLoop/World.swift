@@ -289,7 +289,7 @@ public final class World {
 
     /// `Task(coro, loop=loop, name=name)`.
     func createTask(_ coro: Value, loop: EventLoop, name: String?, _ vm: Interpreter) throws -> PyTask {
-        guard isCoroutine(coro), case .obj(let o) = coro else {
+        guard isCoroutine(coro), case .obj(let o) = coro, let it = o as? SendableIterator else {
             throw vm.error(.typeError, "a coroutine was expected, got \(try vm.repr(coro))")
         }
         let taskName: String
@@ -299,7 +299,7 @@ public final class World {
             taskNameCounter += 1
             taskName = "Task-\(taskNameCounter)"
         }
-        let task = PyTask(coro: o, loop: loop, name: taskName, world: self)
+        let task = PyTask(coro: it, loop: loop, name: taskName, world: self)
         try loop.callSoon(.taskStep(task, nil))
         tasks.append(task)
         allTasks.append(task)
