@@ -173,6 +173,8 @@ public final class CodeObject: @unchecked Sendable {
     public var hasKwargs = false
     public var isGenerator = false
     public var isCoroutine = false
+    /// The deepest the value stack gets; set when compilation finishes.
+    public internal(set) var maxStackDepth = 0
     public let firstLine: Int
 
     public init(name: String, qualifiedName: String, firstLine: Int) {
@@ -191,4 +193,91 @@ public struct CompiledModule: Sendable {
     /// `expectStatement(i)` in the module code runs entry i.
     public var expectStatements: [(code: CodeObject, loc: SourceLocation)]
     public var imports: [String]
+}
+
+extension Op {
+    /// How the instruction changes the depth of the value stack; `jumping`
+    /// tells, for conditional jumps, which way it goes.
+    func stackEffect(jumping: Bool) -> Int {
+        switch self {
+        case .loadConst, .loadNone, .loadFast, .loadDeref, .loadClosure, .loadGlobal, .dup, .importName,
+             .importFrom, .beforeWith, .withExceptStart:
+            return 1
+        case .dup2: return 2
+        case .storeFast, .storeDeref, .storeGlobal, .pop, .loadSubscript, .binary, .inplace, .compare,
+             .listAppend, .setAdd, .listExtend, .dictMerge, .popJumpIfFalse, .popJumpIfTrue, .yieldFrom,
+             .returnValue, .reraise:
+            return -1
+        case .storeAttr, .buildSlice, .mapAdd, .callEx: return -2
+        case .storeSubscript: return -3
+        case .deleteFast, .loadAttr, .rot2, .rot3, .unary, .jump, .getIter, .setupTry, .popBlock, .popExcept,
+             .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
+             .expectStatement, .nop, .assertFail:
+            return 0
+        case .buildTuple(let n), .buildList(let n), .buildSet(let n), .buildString(let n): return 1 - Int(n)
+        case .buildDict(let n): return 1 - 2 * Int(n)
+        case .formatValue(_, let hasSpec): return hasSpec ? -1 : 0
+        case .unpackSequence(let n): return Int(n) - 1
+        case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return jumping ? 0 : -1
+        case .forIter: return jumping ? -1 : 1
+        case .call(let n): return -Int(n)
+        case .callKw(let argc, _): return -Int(argc)
+        case .callMethod(_, let argc): return -Int(argc)
+        case .makeFunction(_, let defaults, let kw, let closure):
+            return 1 - Int(defaults) - (kw ? 1 : 0) - (closure ? 1 : 0)
+        case .raise(let n): return -Int(n)
+        }
+    }
+
+    /// The jump target, for instructions that may jump.
+    var jumpTarget: Int? {
+        switch self {
+        case .jump(let t), .popJumpIfFalse(let t), .popJumpIfTrue(let t), .jumpIfFalseOrPop(let t),
+             .jumpIfTrueOrPop(let t), .forIter(let t):
+            return Int(t)
+        default: return nil
+        }
+    }
+
+    /// True when execution never continues with the next instruction.
+    var endsBlock: Bool {
+        switch self {
+        case .jump, .returnValue, .raise, .reraise, .assertFail: return true
+        default: return false
+        }
+    }
+}
+
+extension CodeObject {
+    /// The deepest the value stack of this code can get, found by following
+    /// every path through the instructions (handlers start one above the
+    /// depth at their `setupTry`). Frames allocate exactly this much.
+    func computeMaxStackDepth() -> Int {
+        var depth = [Int](repeating: -1, count: ops.count)
+        var work: [(Int, Int)] = [(0, 0)]
+        var maxDepth = 0
+        while let (start, d0) = work.popLast() {
+            var pc = start
+            var d = d0
+            while pc < ops.count {
+                if depth[pc] >= d { break }
+                depth[pc] = d
+                let op = ops[pc]
+                if case .setupTry(let handler) = op { work.append((Int(handler), d + 1)) }
+                if let target = op.jumpTarget { work.append((target, d + op.stackEffect(jumping: true))) }
+                if op.endsBlock { break }
+                d += op.stackEffect(jumping: false)
+                maxDepth = max(maxDepth, d + 1)
+                pc += 1
+            }
+            maxDepth = max(maxDepth, d)
+        }
+        return maxDepth + 2
+    }
+
+    /// Computes `maxStackDepth` for this code and every code nested in it.
+    func finish() {
+        maxStackDepth = computeMaxStackDepth()
+        for c in constants { if case .code(let inner) = c { inner.finish() } }
+    }
 }

@@ -35,6 +35,8 @@ public enum Compiler {
             diagnostics.sort { $0.loc < $1.loc }
             throw DiagnosticList(diagnostics: diagnostics)
         }
+        code.finish()
+        for e in unit.expectStatements { e.code.finish() }
         return CompiledModule(code: code, globalNames: unit.globalNames,
                               expectStatements: unit.expectStatements, imports: unit.imports)
     }

@@ -46,7 +46,7 @@ extension World {
             }
             return .none
         }
-        m.define("sleep") { args, vm in
+        m.define("sleep", unary: { delay, _ in .obj(SleepCoroutine(delay: delay, result: .none)) }) { args, vm in
             guard args.count >= 1 || args.keyword("delay") != nil else {
                 throw vm.error(.typeError, "sleep() missing 1 required positional argument: 'delay'")
             }

@@ -33,22 +33,22 @@ public final class Globals {
 /// hidden functions of comprehensions).
 public final class PyFunction: PyObject {
     public let code: CodeObject
-    let constants: [Value]
+    let runtime: CodeRuntime
     let globals: Globals
     var defaults: [Value]
     var kwDefaults: [String: Value]
     let closure: [PyCell]
     public var name: String
 
-    init(code: CodeObject, constants: [Value], globals: Globals, defaults: [Value],
+    init(runtime: CodeRuntime, globals: Globals, defaults: [Value],
          kwDefaults: [String: Value], closure: [PyCell]) {
-        self.code = code
-        self.constants = constants
+        self.code = runtime.code
+        self.runtime = runtime
         self.globals = globals
         self.defaults = defaults
         self.kwDefaults = kwDefaults
         self.closure = closure
-        self.name = code.name
+        self.name = runtime.code.name
     }
 
     public override var typeName: String { "function" }
@@ -78,10 +78,15 @@ public final class PyFunction: PyObject {
 public final class PyBuiltin: PyObject {
     public let name: String
     let body: (Args, Interpreter) throws -> Value
+    /// The same function for a call with exactly one positional argument,
+    /// when it has such a path: the interpreter then builds no `Args`.
+    let unary: ((Value, Interpreter) throws -> Value)?
 
-    public init(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) {
+    public init(_ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
+                _ body: @escaping (Args, Interpreter) throws -> Value) {
         self.name = name
         self.body = body
+        self.unary = unary
     }
 
     public override var typeName: String { "builtin_function_or_method" }
@@ -137,7 +142,9 @@ func boundBuiltin(_ receiver: PyObject, _ name: String, _ names: Set<String>) ->
 /// A module: `asyncio`, `time`, `logging`... Attributes are a dictionary.
 public final class PyModule: PyObject {
     public let name: String
-    public var attributes: [String: Value]
+    /// Changing an attribute bumps `version`, which invalidates call-site caches.
+    public var attributes: [String: Value] { didSet { version &+= 1 } }
+    public private(set) var version = 0
 
     public init(_ name: String, _ attributes: [String: Value] = [:]) {
         self.name = name
@@ -158,8 +165,9 @@ public final class PyModule: PyObject {
         return try vm.call(f, args)
     }
 
-    func define(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) {
-        attributes[name] = .obj(PyBuiltin(name, body))
+    func define(_ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
+                _ body: @escaping (Args, Interpreter) throws -> Value) {
+        attributes[name] = .obj(PyBuiltin(name, unary: unary, body))
     }
 }
 

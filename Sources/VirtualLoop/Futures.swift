@@ -8,8 +8,11 @@ public class PyFuture: PyObject {
     var state = State.pending
     var result: Value = .none
     var exception: PyException?
-    /// Invariant: empty once the future is done (they have been scheduled).
-    var callbacks: [FutureCallback] = []
+    /// The done callbacks, in order: the first one inline (most futures
+    /// have exactly one, a task's wake-up), the others after it.
+    /// Invariant: none once the future is done (they have been scheduled).
+    var firstCallback: FutureCallback?
+    var moreCallbacks: [FutureCallback] = []
     var cancelMessage: Value = .none
     var cancelledException: PyException?
     /// `_asyncio_future_blocking`: set by `__await__` just before it yields the future.
@@ -46,10 +49,13 @@ public class PyFuture: PyObject {
     func didFinish() {}
 
     func scheduleCallbacks() throws {
-        if callbacks.isEmpty { return }
-        let cbs = callbacks
-        callbacks = []
-        for cb in cbs { try loop.callSoon(.doneCallback(cb, self)) }
+        guard let first = firstCallback else { return }
+        firstCallback = nil
+        try loop.callSoon(.doneCallback(first, self))
+        if moreCallbacks.isEmpty { return }
+        let more = moreCallbacks
+        moreCallbacks = []
+        for cb in more { try loop.callSoon(.doneCallback(cb, self)) }
     }
 
     func setResult(_ v: Value, _ vm: Interpreter) throws {
@@ -138,14 +144,18 @@ public class PyFuture: PyObject {
         if state != .pending {
             try loop.callSoon(.doneCallback(cb, self))
         } else {
-            callbacks.append(cb)
+            if firstCallback == nil { firstCallback = cb } else { moreCallbacks.append(cb) }
         }
     }
 
     func removeDoneCallback(_ matches: (FutureCallback) -> Bool) -> Int {
-        let before = callbacks.count
-        callbacks.removeAll(where: matches)
-        return before - callbacks.count
+        var all = moreCallbacks
+        if let first = firstCallback { all.insert(first, at: 0) }
+        let before = all.count
+        all.removeAll(where: matches)
+        firstCallback = all.first
+        moreCallbacks = Array(all.dropFirst())
+        return before - all.count
     }
 
     // MARK: The methods a trace calls
@@ -517,7 +527,9 @@ final class SleepCoroutine: NativeCoroutine {
     let value: Value
     var stage = Stage.start
     var timer: TimerHandle?
-    var iterator: FutureIterator?
+    /// The future `await future` waits on; this object is also that await's
+    /// iterator (`Future.__await__`), which saves an allocation per sleep.
+    var future: PyFuture?
 
     init(delay: Value, result: Value) {
         self.delay = delay
@@ -530,10 +542,18 @@ final class SleepCoroutine: NativeCoroutine {
         case .yieldedZero:
             return .returned(value)
         case .awaiting:
-            let it = iterator!
-            return try finishAwait { try it.send(sent, vm) }
+            // The second step of `Future.__await__`, then the `finally`.
+            defer { timer?.cancel() }
+            guard let fut = future, fut.isDone else { throw vm.error(.runtimeError, "await wasn't used with future") }
+            return .returned(try fut.resultValue(vm))
         case .start:
-            if try vm.truthy(try compareOp(.le, delay, .int(0), vm)) {
+            let nonPositive: Bool
+            switch delay {
+            case .int(let i): nonPositive = i <= 0
+            case .float(let d): nonPositive = d <= 0
+            default: nonPositive = try vm.truthy(try compareOp(.le, delay, .int(0), vm))
+            }
+            if nonPositive {
                 stage = .yieldedZero
                 return .yielded(.none)
             }
@@ -541,29 +561,17 @@ final class SleepCoroutine: NativeCoroutine {
             let fut = loop.createFuture()
             let seconds = try vm.numberArg(delay, "delay")
             timer = try loop.callAt(vm.world.clock + seconds, .setResultUnlessCancelled(fut, value), vm)
-            let it = FutureIterator(fut)
-            iterator = it
+            future = fut
             stage = .awaiting
-            return try finishAwait { try it.send(.none, vm) }
+            // The first step of `Future.__await__`: the future cannot be done yet.
+            fut.blocking = true
+            return .yielded(.obj(fut))
         }
     }
 
     override func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult {
-        if stage == .awaiting, let it = iterator { return try finishAwait { try it.throwIn(e, vm) } }
+        if stage == .awaiting { timer?.cancel() }
         throw PyRaise(exception: e)
-    }
-
-    /// `return await future` inside `try: ... finally: h.cancel()`.
-    private func finishAwait(_ body: () throws -> FrameResult) throws -> FrameResult {
-        let r: FrameResult
-        do {
-            r = try body()
-        } catch {
-            timer?.cancel()
-            throw error
-        }
-        if case .returned = r { timer?.cancel() }
-        return r
     }
 }
 

@@ -22,14 +22,56 @@ struct FrameBlock {
     var saved: PyException?
 }
 
+/// What the interpreter keeps per code object: its constants as values,
+/// and an inline cache per attribute name for calls of module functions
+/// (`asyncio.sleep(...)` looks the function up once, not on every call).
+final class CodeRuntime {
+    let code: CodeObject
+    let constants: UnsafeMutablePointer<Value>
+    let constantCount: Int
+    var moduleCaches: [ModuleCallCache]
+    /// For each attribute name: true when it is `append` (the list fast path).
+    let isAppend: [Bool]
+
+    init(code: CodeObject, constants: [Value]) {
+        self.code = code
+        constantCount = constants.count
+        self.constants = .allocate(capacity: max(1, constants.count))
+        self.constants.initialize(from: constants, count: constants.count)
+        moduleCaches = code.names.map { _ in ModuleCallCache() }
+        isAppend = code.names.map { $0 == "append" }
+    }
+
+    deinit {
+        constants.deinitialize(count: constantCount)
+        constants.deallocate()
+    }
+}
+
+/// The function a module attribute named at one call site resolved to,
+/// valid while the module is the same and unchanged.
+struct ModuleCallCache {
+    var module: PyModule?
+    var version = -1
+    var target: Value = .none
+}
+
 /// The state of one running or suspended code object.
+///
+/// Locals and the value stack share one buffer of `localCount +
+/// code.maxStackDepth` values allocated with the frame: pushing and popping
+/// are pointer moves, with no bounds or uniqueness checks. Invariant: slots
+/// `0..<localCount` and the `sp` values above `stack` are initialized; the
+/// rest are not.
 public final class Frame {
     let code: CodeObject
-    let constants: [Value]
+    let runtime: CodeRuntime
     let globals: Globals
-    var locals: [Value]
+    let locals: UnsafeMutablePointer<Value>
+    let localCount: Int
+    let stack: UnsafeMutablePointer<Value>
+    var sp = 0
     var cells: [PyCell]
-    var stack: [Value] = []
     var blocks: [FrameBlock] = []
     var pc = 0
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and chaining.
@@ -37,13 +79,61 @@ public final class Frame {
     /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
     var delegating = false
 
-    init(code: CodeObject, constants: [Value], globals: Globals, locals: [Value], cells: [PyCell]) {
+    init(runtime: CodeRuntime, globals: Globals, cells: [PyCell]) {
+        let code = runtime.code
         self.code = code
-        self.constants = constants
+        self.runtime = runtime
         self.globals = globals
-        self.locals = locals
         self.cells = cells
-        stack.reserveCapacity(8)
+        localCount = code.localNames.count
+        locals = .allocate(capacity: localCount + code.maxStackDepth)
+        locals.initialize(repeating: .undefined, count: localCount)
+        stack = locals + localCount
+    }
+
+    deinit {
+        locals.deinitialize(count: localCount)
+        stack.deinitialize(count: sp)
+        locals.deallocate()
+    }
+
+    @inline(__always) func push(_ v: Value) {
+        assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
+        (stack + sp).initialize(to: v)
+        sp += 1
+    }
+
+    @inline(__always) func pop() -> Value {
+        sp -= 1
+        return (stack + sp).move()
+    }
+
+    @inline(__always) func drop() {
+        sp -= 1
+        (stack + sp).deinitialize(count: 1)
+    }
+
+    /// The value `i` places below the top (0 is the top).
+    @inline(__always) func peek(_ i: Int) -> Value { stack[sp - 1 - i] }
+
+    @inline(__always) var top: Value {
+        get { stack[sp - 1] }
+        set { stack[sp - 1] = newValue }
+    }
+
+    /// Pops the top `n` values, first pushed first.
+    func popArray(_ n: Int) -> [Value] {
+        sp -= n
+        let out = Array(UnsafeBufferPointer(start: stack + sp, count: n))
+        (stack + sp).deinitialize(count: n)
+        return out
+    }
+
+    func truncate(to depth: Int) {
+        if sp > depth {
+            (stack + depth).deinitialize(count: sp - depth)
+            sp = depth
+        }
     }
 
     var location: SourceLocation {
@@ -69,7 +159,7 @@ public final class Interpreter {
     var reprInProgress = Set<ObjectIdentifier>()
     public internal(set) var builtins: [String: Value] = [:]
     public var globals = Globals(names: [])
-    var constantCache: [ObjectIdentifier: [Value]] = [:]
+    var runtimes: [ObjectIdentifier: CodeRuntime] = [:]
     var callDepth = 0
     public static let maxCallDepth = 900
     /// Instructions run since the current step began; bounded by `maxInstructions`.
@@ -86,9 +176,9 @@ public final class Interpreter {
 
     // MARK: Loading code
 
-    func constants(of code: CodeObject) -> [Value] {
+    func runtime(of code: CodeObject) -> CodeRuntime {
         let id = ObjectIdentifier(code)
-        if let c = constantCache[id] { return c }
+        if let r = runtimes[id] { return r }
         let values: [Value] = code.constants.map { c in
             switch c {
             case .none: return .none
@@ -101,13 +191,14 @@ public final class Interpreter {
             case .names(let n): return .obj(PyTuple(n.map { .str($0) }))
             }
         }
-        constantCache[id] = values
-        return values
+        let r = CodeRuntime(code: code, constants: values)
+        runtimes[id] = r
+        return r
     }
 
     /// Runs a code object at module level (the module itself, or an `expect` statement).
     public func runModuleCode(_ code: CodeObject) throws -> Value {
-        let frame = Frame(code: code, constants: constants(of: code), globals: globals, locals: [], cells: [])
+        let frame = Frame(runtime: runtime(of: code), globals: globals, cells: [])
         guard case .returned(let v) = try execute(frame, .send(.none)) else {
             preconditionFailure("module code yielded")
         }
@@ -135,23 +226,26 @@ public final class Interpreter {
     /// Binds arguments to parameters as Python does, with its error messages.
     func makeFrame(_ fn: PyFunction, _ args: Args) throws -> Frame {
         let code = fn.code
-        var locals = [Value](repeating: .undefined, count: code.localNames.count)
+        let frame = Frame(runtime: fn.runtime, globals: fn.globals, cells: [])
         let np = code.positionalCount
         let given = args.positional.count
         if args.keywords.isEmpty && given == np && !code.hasVarargs && code.keywordOnly.isEmpty {
-            for i in 0..<np { locals[i] = args.positional[i] }
-            if code.hasKwargs { locals[np] = .obj(PyDict()) }
+            for i in 0..<np { frame.locals[i] = args.positional[i] }
+            if code.hasKwargs { frame.locals[np] = .obj(PyDict()) }
         } else {
+            var locals = [Value](repeating: .undefined, count: code.localNames.count)
             try bindSlow(fn, args, &locals)
+            for i in locals.indices { frame.locals[i] = locals[i] }
         }
-        var cells: [PyCell] = []
         if !code.cellNames.isEmpty || !fn.closure.isEmpty {
+            var cells: [PyCell] = []
             cells.reserveCapacity(code.cellNames.count + fn.closure.count)
             for _ in code.cellNames { cells.append(PyCell()) }
-            for (ci, li) in code.cellParameters { cells[Int(ci)].value = locals[Int(li)] }
+            for (ci, li) in code.cellParameters { cells[Int(ci)].value = frame.locals[Int(li)] }
             cells += fn.closure
+            frame.cells = cells
         }
-        return Frame(code: code, constants: fn.constants, globals: fn.globals, locals: locals, cells: cells)
+        return frame
     }
 
     private func bindSlow(_ fn: PyFunction, _ args: Args, _ locals: inout [Value]) throws {
@@ -224,23 +318,23 @@ public final class Interpreter {
         switch resume {
         case .send(let v):
             if f.delegating {
-                f.stack[f.stack.count - 1] = v
+                f.top = v
             } else if f.pc > 0 {
-                f.stack.append(v)
+                f.push(v)
             }
         case .raise(let e):
             if f.delegating {
                 f.delegating = false
-                _ = f.stack.removeLast()
-                let delegate = f.stack[f.stack.count - 1]
+                f.drop()
+                let delegate = f.top
                 do {
                     switch try throwInto(delegate, e) {
                     case .yielded(let y):
-                        f.stack.append(.none)
+                        f.push(.none)
                         f.delegating = true
                         return .yielded(y)
                     case .returned(let v):
-                        f.stack[f.stack.count - 1] = v
+                        f.top = v
                         f.pc += 1
                     }
                 } catch let r as PyRaise {
@@ -277,10 +371,10 @@ public final class Interpreter {
             case .handler:
                 f.handling = b.saved
             case .tryRegion:
-                if f.stack.count > b.depth { f.stack.removeLast(f.stack.count - b.depth) }
+                f.truncate(to: b.depth)
                 f.blocks.append(FrameBlock(kind: .handler, handler: 0, depth: b.depth, saved: f.handling))
                 f.handling = e
-                f.stack.append(.obj(e))
+                f.push(.obj(e))
                 f.pc = b.handler
                 return true
             }
@@ -293,8 +387,6 @@ public final class Interpreter {
         if let h = f.handling, h !== e, e.context == nil { e.context = h }
     }
 
-    @inline(__always) private func pop(_ f: Frame) -> Value { f.stack.removeLast() }
-
     private func run(_ f: Frame) throws -> FrameResult {
         let ops = f.code.ops
         let limit = maxInstructions
@@ -305,18 +397,18 @@ public final class Interpreter {
             if instructions > limit { throw RunStop(reason: .limit("max-instructions")) }
             switch op {
             case .loadConst(let i):
-                f.stack.append(f.constants[Int(i)])
+                f.push(f.runtime.constants[Int(i)])
             case .loadNone:
-                f.stack.append(.none)
+                f.push(.none)
             case .loadFast(let i):
                 let v = f.locals[Int(i)]
                 if case .undefined = v {
                     throw error(.unboundLocalError,
                         "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
                 }
-                f.stack.append(v)
+                f.push(v)
             case .storeFast(let i):
-                f.locals[Int(i)] = f.stack.removeLast()
+                f.locals[Int(i)] = f.pop()
             case .deleteFast(let i):
                 f.locals[Int(i)] = .undefined
             case .loadDeref(let i):
@@ -327,111 +419,111 @@ public final class Interpreter {
                     throw error(.nameError,
                         "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
                 }
-                f.stack.append(v)
+                f.push(v)
             case .storeDeref(let i):
-                f.cells[Int(i)].value = f.stack.removeLast()
+                f.cells[Int(i)].value = f.pop()
             case .loadClosure(let i):
-                f.stack.append(.obj(CellBox(f.cells[Int(i)])))
+                f.push(.obj(CellBox(f.cells[Int(i)])))
             case .loadGlobal(let i):
                 let v = f.globals.values[Int(i)]
                 if case .undefined = v {
                     let name = f.globals.names[Int(i)]
                     if let b = builtin(name) {
-                        f.stack.append(b)
+                        f.push(b)
                     } else {
                         throw error(.nameError, "name '\(name)' is not defined")
                     }
                 } else {
-                    f.stack.append(v)
+                    f.push(v)
                 }
             case .storeGlobal(let i):
-                f.globals.values[Int(i)] = f.stack.removeLast()
+                f.globals.values[Int(i)] = f.pop()
             case .loadAttr(let i):
-                let o = f.stack.removeLast()
-                f.stack.append(try getAttr(o, f.code.names[Int(i)]))
+                let o = f.pop()
+                f.push(try getAttr(o, f.code.names[Int(i)]))
             case .storeAttr(let i):
-                let o = f.stack.removeLast()
-                let v = f.stack.removeLast()
+                let o = f.pop()
+                let v = f.pop()
                 guard case .obj(let obj) = o else {
                     throw error(.attributeError, "'\(typeName(o))' object has no attribute '\(f.code.names[Int(i)])'")
                 }
                 try obj.setAttr(f.code.names[Int(i)], v, self)
             case .loadSubscript:
-                let k = f.stack.removeLast()
-                let o = f.stack.removeLast()
-                f.stack.append(try loadSubscript(o, k))
+                let k = f.pop()
+                let o = f.pop()
+                f.push(try loadSubscript(o, k))
             case .storeSubscript:
-                let k = f.stack.removeLast()
-                let o = f.stack.removeLast()
-                let v = f.stack.removeLast()
+                let k = f.pop()
+                let o = f.pop()
+                let v = f.pop()
                 guard case .obj(let obj) = o else {
                     throw error(.typeError, "'\(typeName(o))' object does not support item assignment")
                 }
                 try obj.setItem(k, v, self)
             case .pop:
-                f.stack.removeLast()
+                f.drop()
             case .dup:
-                f.stack.append(f.stack[f.stack.count - 1])
+                f.push(f.top)
             case .dup2:
-                let n = f.stack.count
-                f.stack.append(f.stack[n - 2])
-                f.stack.append(f.stack[n - 1])
+                let a = f.peek(1), b = f.top
+                f.push(a)
+                f.push(b)
             case .rot2:
-                f.stack.swapAt(f.stack.count - 1, f.stack.count - 2)
+                let b = f.pop(), a = f.pop()
+                f.push(b)
+                f.push(a)
             case .rot3:
-                let top = f.stack.removeLast()
-                f.stack.insert(top, at: f.stack.count - 2)
+                let c = f.pop(), b = f.pop(), a = f.pop()
+                f.push(c)
+                f.push(a)
+                f.push(b)
             case .binary(let bop):
-                let b = f.stack.removeLast()
-                let a = f.stack.removeLast()
-                f.stack.append(try fastBinary(bop, a, b))
+                let b = f.pop()
+                let a = f.pop()
+                f.push(try fastBinary(bop, a, b))
             case .inplace(let bop):
-                let b = f.stack.removeLast()
-                let a = f.stack.removeLast()
-                f.stack.append(try inplaceOp(bop, a, b, self))
+                let b = f.pop()
+                let a = f.pop()
+                f.push(try inplaceOp(bop, a, b, self))
             case .unary(let uop):
-                let a = f.stack.removeLast()
-                f.stack.append(try unaryOp(uop, a, self))
+                let a = f.pop()
+                f.push(try unaryOp(uop, a, self))
             case .compare(let cop):
-                let b = f.stack.removeLast()
-                let a = f.stack.removeLast()
-                f.stack.append(try fastCompare(cop, a, b))
+                let b = f.pop()
+                let a = f.pop()
+                f.push(try fastCompare(cop, a, b))
             case .buildTuple(let n):
-                let items = Array(f.stack.suffix(Int(n)))
-                f.stack.removeLast(Int(n))
-                f.stack.append(.obj(PyTuple(items)))
+                let items = f.popArray(Int(n))
+                f.push(.obj(PyTuple(items)))
             case .buildList(let n):
-                let items = Array(f.stack.suffix(Int(n)))
-                f.stack.removeLast(Int(n))
-                f.stack.append(.obj(PyList(items)))
+                let items = f.popArray(Int(n))
+                f.push(.obj(PyList(items)))
             case .buildSet(let n):
-                let items = f.stack.suffix(Int(n))
+                let items = f.popArray(Int(n))
                 let s = PySet()
                 for x in items { try s.add(x, self) }
-                f.stack.removeLast(Int(n))
-                f.stack.append(.obj(s))
+                f.push(.obj(s))
             case .buildDict(let n):
                 let d = PyDict()
-                let base = f.stack.count - 2 * Int(n)
-                for i in 0..<Int(n) { try d.setItem(f.stack[base + 2 * i], f.stack[base + 2 * i + 1], self) }
-                f.stack.removeLast(2 * Int(n))
-                f.stack.append(.obj(d))
+                let items = f.popArray(2 * Int(n))
+                for i in 0..<Int(n) { try d.setItem(items[2 * i], items[2 * i + 1], self) }
+                f.push(.obj(d))
             case .listAppend(let n):
-                let v = f.stack.removeLast()
-                (f.stack[f.stack.count - Int(n)].object as! PyList).items.append(v)
+                let v = f.pop()
+                (f.peek(Int(n) - 1).object as! PyList).items.append(v)
             case .listExtend(let n):
-                let v = f.stack.removeLast()
-                (f.stack[f.stack.count - Int(n)].object as! PyList).items += try iterate(v)
+                let v = f.pop()
+                (f.peek(Int(n) - 1).object as! PyList).items += try iterate(v)
             case .setAdd(let n):
-                let v = f.stack.removeLast()
-                try (f.stack[f.stack.count - Int(n)].object as! PySet).add(v, self)
+                let v = f.pop()
+                try (f.peek(Int(n) - 1).object as! PySet).add(v, self)
             case .mapAdd(let n):
-                let v = f.stack.removeLast()
-                let k = f.stack.removeLast()
-                try (f.stack[f.stack.count - Int(n)].object as! PyDict).setItem(k, v, self)
+                let v = f.pop()
+                let k = f.pop()
+                try (f.peek(Int(n) - 1).object as! PyDict).setItem(k, v, self)
             case .dictMerge(let n):
-                let m = f.stack.removeLast()
-                let d = f.stack[f.stack.count - Int(n)].object as! PyDict
+                let m = f.pop()
+                let d = f.peek(Int(n) - 1).object as! PyDict
                 guard case .obj(let mo) = m, let src = mo as? PyDict else {
                     throw error(.typeError, "argument after ** must be a mapping, not \(typeName(m))")
                 }
@@ -442,32 +534,31 @@ public final class Interpreter {
                     try d.setItem(k, v, self)
                 }
             case .buildSlice:
-                let c = f.stack.removeLast()
-                let b = f.stack.removeLast()
-                let a = f.stack.removeLast()
-                f.stack.append(.obj(PySlice(a, b, c)))
+                let c = f.pop()
+                let b = f.pop()
+                let a = f.pop()
+                f.push(.obj(PySlice(a, b, c)))
             case .formatValue(let conversion, let hasSpec):
-                let spec = hasSpec ? try str(f.stack.removeLast()) : ""
-                var v = f.stack.removeLast()
+                let spec = hasSpec ? try str(f.pop()) : ""
+                var v = f.pop()
                 switch conversion {
                 case 1: v = .str(try str(v))
                 case 2, 3: v = .str(try repr(v))
                 default: break
                 }
                 if !hasSpec, case .str = v {
-                    f.stack.append(v)
+                    f.push(v)
                 } else if !hasSpec {
-                    f.stack.append(.str(try str(v)))
+                    f.push(.str(try str(v)))
                 } else {
-                    f.stack.append(.str(try formatWithSpec(v, spec, self)))
+                    f.push(.str(try formatWithSpec(v, spec, self)))
                 }
             case .buildString(let n):
                 var s = ""
-                for v in f.stack.suffix(Int(n)) { if case .str(let x) = v { s += x } }
-                f.stack.removeLast(Int(n))
-                f.stack.append(.str(s))
+                for v in f.popArray(Int(n)) { if case .str(let x) = v { s += x } }
+                f.push(.str(s))
             case .unpackSequence(let n):
-                let v = f.stack.removeLast()
+                let v = f.pop()
                 let items = try iterate(v)
                 if items.count != Int(n) {
                     if items.count > Int(n) {
@@ -475,57 +566,55 @@ public final class Interpreter {
                     }
                     throw error(.valueError, "not enough values to unpack (expected \(n), got \(items.count))")
                 }
-                for x in items.reversed() { f.stack.append(x) }
+                for x in items.reversed() { f.push(x) }
             case .jump(let t):
                 f.pc = Int(t)
             case .popJumpIfFalse(let t):
-                let v = f.stack.removeLast()
+                let v = f.pop()
                 if case .bool(let b) = v {
                     if !b { f.pc = Int(t) }
                 } else if !(try truthy(v)) {
                     f.pc = Int(t)
                 }
             case .popJumpIfTrue(let t):
-                let v = f.stack.removeLast()
+                let v = f.pop()
                 if try truthy(v) { f.pc = Int(t) }
             case .jumpIfFalseOrPop(let t):
-                if try truthy(f.stack[f.stack.count - 1]) { f.stack.removeLast() } else { f.pc = Int(t) }
+                if try truthy(f.top) { f.pop() } else { f.pc = Int(t) }
             case .jumpIfTrueOrPop(let t):
-                if try truthy(f.stack[f.stack.count - 1]) { f.pc = Int(t) } else { f.stack.removeLast() }
+                if try truthy(f.top) { f.pc = Int(t) } else { f.pop() }
             case .getIter:
-                let v = f.stack.removeLast()
-                f.stack.append(.obj(try makeIterator(v)))
+                let v = f.pop()
+                f.push(.obj(try makeIterator(v)))
             case .forIter(let t):
-                let it = f.stack[f.stack.count - 1].object!
+                let it = f.top.object!
                 if let v = try it.next(self) {
-                    f.stack.append(v)
+                    f.push(v)
                 } else {
-                    f.stack.removeLast()
+                    f.drop()
                     f.pc = Int(t)
                 }
             case .call(let argc):
                 let n = Int(argc)
-                let args = Args(Array(f.stack.suffix(n)))
-                f.stack.removeLast(n)
-                let callee = f.stack.removeLast()
-                f.stack.append(try call(callee, args))
+                let args = Args(f.popArray(n))
+                let callee = f.pop()
+                f.push(try call(callee, args))
             case .callKw(let argc, let namesIndex):
-                let names = (f.constants[Int(namesIndex)].object as! PyTuple).items
+                let names = (f.runtime.constants[Int(namesIndex)].object as! PyTuple).items
                 let n = Int(argc)
-                let all = Array(f.stack.suffix(n))
-                f.stack.removeLast(n)
-                let callee = f.stack.removeLast()
+                let all = f.popArray(n)
+                let callee = f.pop()
                 let np = n - names.count
                 var kw: [(String, Value)] = []
                 for (i, name) in names.enumerated() {
                     guard case .str(let s) = name else { continue }
                     kw.append((s, all[np + i]))
                 }
-                f.stack.append(try call(callee, Args(Array(all[..<np]), keywords: kw)))
+                f.push(try call(callee, Args(Array(all[..<np]), keywords: kw)))
             case .callEx:
-                let kwv = f.stack.removeLast()
-                let posv = f.stack.removeLast()
-                let callee = f.stack.removeLast()
+                let kwv = f.pop()
+                let posv = f.pop()
+                let callee = f.pop()
                 var kw: [(String, Value)] = []
                 if case .obj(let o) = kwv, let d = o as? PyDict {
                     for (k, v) in d.table.entries {
@@ -533,34 +622,54 @@ public final class Interpreter {
                         kw.append((s, v))
                     }
                 }
-                f.stack.append(try call(callee, Args(try iterate(posv), keywords: kw)))
+                f.push(try call(callee, Args(try iterate(posv), keywords: kw)))
             case .callMethod(let nameIndex, let argc):
                 let n = Int(argc)
-                let args = Args(Array(f.stack.suffix(n)))
-                f.stack.removeLast(n)
-                let receiver = f.stack.removeLast()
-                f.stack.append(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
+                if case .obj(let o) = f.peek(n) {
+                    if let m = o as? PyModule {
+                        let target = try moduleFunction(m, Int(nameIndex), f.runtime)
+                        if n == 1, case .obj(let t) = target, let b = t as? PyBuiltin, let unary = b.unary {
+                            let a = f.pop()
+                            f.drop()
+                            f.push(try unary(a, self))
+                        } else {
+                            let args = Args(f.popArray(n))
+                            f.drop()
+                            f.push(try call(target, args))
+                        }
+                        continue
+                    }
+                    if n == 1, f.runtime.isAppend[Int(nameIndex)], let l = o as? PyList {
+                        let a = f.pop()
+                        f.drop()
+                        l.items.append(a)
+                        f.push(.none)
+                        continue
+                    }
+                }
+                let args = Args(f.popArray(n))
+                let receiver = f.pop()
+                f.push(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
             case .makeFunction(let codeIndex, let ndefaults, let hasKw, let hasClosure):
                 var closure: [PyCell] = []
                 if hasClosure {
-                    for c in (f.stack.removeLast().object as! PyTuple).items { closure.append((c.object as! CellBox).cell) }
+                    for c in (f.pop().object as! PyTuple).items { closure.append((c.object as! CellBox).cell) }
                 }
                 var kwDefaults: [String: Value] = [:]
                 if hasKw {
-                    for (k, v) in (f.stack.removeLast().object as! PyDict).table.entries {
+                    for (k, v) in (f.pop().object as! PyDict).table.entries {
                         if case .str(let s) = k { kwDefaults[s] = v }
                     }
                 }
-                let defaults = Array(f.stack.suffix(Int(ndefaults)))
-                f.stack.removeLast(Int(ndefaults))
-                let code = (f.constants[Int(codeIndex)].object as! CodeBox).code
-                f.stack.append(.obj(PyFunction(code: code, constants: constants(of: code), globals: f.globals,
+                let defaults = f.popArray(Int(ndefaults))
+                let code = (f.runtime.constants[Int(codeIndex)].object as! CodeBox).code
+                f.push(.obj(PyFunction(runtime: runtime(of: code), globals: f.globals,
                                                defaults: defaults, kwDefaults: kwDefaults, closure: closure)))
             case .returnValue:
-                let v = f.stack.removeLast()
+                let v = f.pop()
                 return .returned(v)
             case .setupTry(let t):
-                f.blocks.append(FrameBlock(kind: .tryRegion, handler: Int(t), depth: f.stack.count, saved: nil))
+                f.blocks.append(FrameBlock(kind: .tryRegion, handler: Int(t), depth: f.sp, saved: nil))
             case .popBlock:
                 f.blocks.removeLast()
             case .popExcept:
@@ -572,12 +681,12 @@ public final class Interpreter {
                     guard let h = f.handling else { throw error(.runtimeError, "No active exception to reraise") }
                     throw PyRaise(exception: h)
                 case 1:
-                    let e = try exceptionToRaise(f.stack.removeLast())
+                    let e = try exceptionToRaise(f.pop())
                     chain(e, in: f)
                     throw PyRaise(exception: e)
                 default:
-                    let causeValue = f.stack.removeLast()
-                    let e = try exceptionToRaise(f.stack.removeLast())
+                    let causeValue = f.pop()
+                    let e = try exceptionToRaise(f.pop())
                     if causeValue.isNone {
                         e.cause = nil
                     } else {
@@ -588,69 +697,69 @@ public final class Interpreter {
                     throw PyRaise(exception: e)
                 }
             case .reraise:
-                let v = f.stack.removeLast()
+                let v = f.pop()
                 throw PyRaise(exception: v.object as! PyException)
             case .checkExcMatch:
-                let t = f.stack.removeLast()
-                let e = f.stack[f.stack.count - 1].object as! PyException
-                f.stack.append(.bool(try exceptionMatches(e, t)))
+                let t = f.pop()
+                let e = f.top.object as! PyException
+                f.push(.bool(try exceptionMatches(e, t)))
             case .assertFail(let hasMessage):
-                let e = PyException(type: .assertionError, args: hasMessage ? [f.stack.removeLast()] : [])
+                let e = PyException(type: .assertionError, args: hasMessage ? [f.pop()] : [])
                 throw PyRaise(exception: e)
             case .beforeWith(let isAsync):
-                let cm = f.stack.removeLast()
+                let cm = f.pop()
                 let exitName = isAsync ? "__aexit__" : "__exit__"
                 let enterName = isAsync ? "__aenter__" : "__enter__"
                 guard case .obj(let o) = cm, let exit = try o.getAttr(exitName, self) else {
                     throw error(.typeError, "'\(typeName(cm))' object does not support the \(isAsync ? "asynchronous " : "")context manager protocol")
                 }
-                f.stack.append(exit)
-                f.stack.append(try o.callMethod(enterName, Args(), self))
+                f.push(exit)
+                f.push(try o.callMethod(enterName, Args(), self))
             case .withExceptStart:
-                let e = f.stack[f.stack.count - 1].object as! PyException
-                let exit = f.stack[f.stack.count - 2]
-                f.stack.append(try call(exit, Args([.obj(e.type), .obj(e), .none])))
+                let e = f.top.object as! PyException
+                let exit = f.peek(1)
+                f.push(try call(exit, Args([.obj(e.type), .obj(e), .none])))
             case .callExitNormally:
-                let exit = f.stack.removeLast()
-                f.stack.append(try call(exit, Args([.none, .none, .none])))
+                let exit = f.pop()
+                f.push(try call(exit, Args([.none, .none, .none])))
             case .yieldValue:
-                return .yielded(f.stack.removeLast())
+                return .yielded(f.pop())
             case .getAwaitable:
-                let v = f.stack.removeLast()
-                f.stack.append(.obj(try awaitable(v)))
+                let v = f.pop()
+                f.push(.obj(try awaitable(v)))
             case .getYieldFromIter:
-                let v = f.stack.removeLast()
+                let v = f.pop()
                 if case .obj(let o) = v, o is PyGenerator {
                     if o is PyCoroutine {
                         throw error(.typeError, "cannot 'yield from' a coroutine object in a non-coroutine generator")
                     }
-                    f.stack.append(v)
+                    f.push(v)
                 } else {
-                    f.stack.append(.obj(try makeIterator(v)))
+                    f.push(.obj(try makeIterator(v)))
                 }
             case .yieldFrom:
-                let v = f.stack.removeLast()
-                let delegate = f.stack[f.stack.count - 1]
+                let v = f.pop()
+                let delegate = f.top
                 switch try sendInto(delegate, v) {
                 case .yielded(let y):
                     f.pc -= 1
-                    f.stack.append(.none)
+                    f.push(.none)
                     f.delegating = true
                     return .yielded(y)
                 case .returned(let r):
-                    f.stack[f.stack.count - 1] = r
+                    f.top = r
                 }
             case .importName(let i):
-                guard case .str(let name) = f.constants[Int(i)] else { preconditionFailure() }
-                f.stack.append(try world.importModule(name))
+                guard case .str(let name) = f.runtime.constants[Int(i)] else { preconditionFailure() }
+                f.push(try world.importModule(name))
             case .importFrom(let i):
-                guard case .str(let name) = f.constants[Int(i)] else { preconditionFailure() }
-                let m = f.stack[f.stack.count - 1]
+                guard case .str(let name) = f.runtime.constants[Int(i)] else { preconditionFailure() }
+                let m = f.top
                 guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
                     let mn = (m.object as? PyModule)?.name ?? "?"
                     throw raise(PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
                 }
-                f.stack.append(v)
+                f.push(v)
             case .expectStatement(let i):
                 try world.runExpectStatement(Int(i))
             case .nop:
@@ -663,6 +772,19 @@ public final class Interpreter {
     var currentlyHandled: PyException? {
         for f in frames.reversed() { if let h = f.handling { return h } }
         return nil
+    }
+
+    /// `module.name` for a call, through the call site's cache.
+    @inline(__always)
+    private func moduleFunction(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
+        let cache = rt.moduleCaches[nameIndex]
+        if cache.module === m && cache.version == m.version { return cache.target }
+        let name = rt.code.names[nameIndex]
+        guard let target = m.attributes[name] else {
+            throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
+        }
+        rt.moduleCaches[nameIndex] = ModuleCallCache(module: m, version: m.version, target: target)
+        return target
     }
 
     func builtin(_ name: String) -> Value? {
