@@ -78,6 +78,8 @@ public final class Frame {
     var handling: PyException?
     /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
     var delegating = false
+    /// While running: the frame that was running when this one was entered.
+    unowned(unsafe) var caller: Frame?
 
     init(runtime: CodeRuntime, globals: Globals, cells: [PyCell]) {
         let code = runtime.code
@@ -165,8 +167,9 @@ public final class Interpreter {
     /// Instructions run since the current step began; bounded by `maxInstructions`.
     public var instructions = 0
     public var maxInstructions = 100_000_000
-    /// The frames running now, innermost last (for `sys.exc_info()`).
-    var frames: [Frame] = []
+    /// The innermost running frame; each running frame points to the one
+    /// that resumed it (for `sys.exc_info()`).
+    unowned(unsafe) var currentFrame: Frame?
     /// The simulated world; set by `World`.
     public unowned(unsafe) var world: World!
 
@@ -312,8 +315,12 @@ public final class Interpreter {
 
     /// Runs `f` from where it stopped until it returns, yields or raises.
     func execute(_ f: Frame, _ resume: Resume) throws -> FrameResult {
-        frames.append(f)
-        defer { frames.removeLast() }
+        f.caller = currentFrame
+        currentFrame = f
+        defer {
+            currentFrame = f.caller
+            f.caller = nil
+        }
         var pending: PyException?
         switch resume {
         case .send(let v):
@@ -770,7 +777,11 @@ public final class Interpreter {
 
     /// The exception being handled by the innermost frame that handles one (`sys.exc_info()[1]`).
     var currentlyHandled: PyException? {
-        for f in frames.reversed() { if let h = f.handling { return h } }
+        var f = currentFrame
+        while let frame = f {
+            if let h = frame.handling { return h }
+            f = frame.caller
+        }
         return nil
     }
 

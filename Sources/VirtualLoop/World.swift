@@ -127,7 +127,7 @@ public final class World {
     public internal(set) var lastResult: Value = .none
 
     var runningLoopOrNil: EventLoop?
-    var currentTask: PyTask?
+    unowned(unsafe) var currentTask: PyTask?
     /// The event loop policy's loop (`set_event_loop`), and whether it was ever set.
     var policyLoop: EventLoop?
     var policySetCalled = false

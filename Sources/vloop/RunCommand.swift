@@ -102,10 +102,11 @@ struct RunCommand: ParsableCommand {
                 if report.status == "exception", let tb = report.traceback(path: path), !verdict.passed {
                     status(tb.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
                 }
-                if report.status == "deadlock" {
+                if verdict.passed {
+                    for w in verdict.warnings { printError("      warning: \(w)") }
+                } else if report.status == "deadlock" {
                     for t in report.pendingTasks { status("      deadlock: \(t.name) awaits \(t.awaiting)") }
                 }
-                for w in verdict.warnings { printError("      warning: \(w)") }
                 summaries.append([
                     "trace": path, "passed": verdict.passed, "status": report.status, "value": report.value,
                     "elapsed": report.elapsed, "steps": report.steps, "wall_seconds": wall,

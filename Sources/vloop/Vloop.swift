@@ -26,6 +26,21 @@ struct Vloop: ParsableCommand {
         version: vloopVersion,
         subcommands: [RunCommand.self, CheckCommand.self, VerifyCommand.self]
     )
+
+    /// Parses and runs the command; bad flags exit with status 2, as DESIGN.md's
+    /// conventions say (swift-argument-parser's own default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 let vloopVersion = "0.1.0"
