@@ -26,6 +26,8 @@ public struct RunReport {
     public var lastResult: Value
     /// The interpreter of the run, for evaluating properties over its values.
     public let interpreter: Interpreter
+    /// Keeps the run's objects valid while the report is in use.
+    let world: World
 
     /// The traceback of the escaped exception, innermost last, as Python prints it.
     public func traceback(path: String) -> String? {
@@ -90,7 +92,9 @@ public enum TraceRunner {
             status = "exception"
             value = "\(error)"
         }
-        let pending = world.pendingTasks(of: nil).map { PendingTask(name: $0.name, awaiting: describeWait($0, vm)) }
+        let pending = world.pendingTasks(of: nil).map {
+            PendingTask(name: $0.name, awaiting: describeWait($0, deadlocked: status == "deadlock"))
+        }
         if status == "ok" { world.endOfRunNotes() }
         world.recording = false
         world.events.append(TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status))
@@ -110,14 +114,15 @@ public enum TraceRunner {
         return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
                          steps: world.steps, notes: world.notes, properties: world.properties,
                          blockings: world.blockings, pendingTasks: pending, escaped: escaped,
-                         lastResult: world.lastResult, interpreter: vm)
+                         lastResult: world.lastResult, interpreter: vm, world: world)
     }
 
-    static func describeWait(_ t: PyTask, _ vm: Interpreter) -> String {
-        guard let w = t.futureWaiter else { return "nothing (it is ready to run)" }
+    /// What a pending task waits for, in words.
+    static func describeWait(_ t: PyTask, deadlocked: Bool) -> String {
+        guard let w = t.futureWaiter else { return "nothing: it was ready to run" }
         if let other = w as? PyTask { return "task \(other.name)" }
-        if w is GatheringFuture { return "a gather() of \((w as! GatheringFuture).children.count) awaitables" }
-        return "a future that nothing resolves"
+        if let g = w as? GatheringFuture { return "a gather() of \(g.children.count) awaitables" }
+        return deadlocked ? "a future that nothing resolves" : "a future"
     }
 }
 

@@ -147,6 +147,11 @@ public final class World {
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 
+    deinit {
+        // Values that outlive the world (in the interpreter's globals) must not reach it.
+        vm.world = nil
+    }
+
     init(vm: Interpreter, limits: RunLimits, seed: UInt64) {
         self.vm = vm
         self.limits = limits
@@ -363,6 +368,7 @@ public final class World {
 
     func runExpectStatement(_ i: Int) throws {
         expectsRun.insert(i)
+        vm.instructions = 0
         currentExpectLoc = expectStatements[i].loc
         _ = try vm.runModuleCode(expectStatements[i].code)
     }
