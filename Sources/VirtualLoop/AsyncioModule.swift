@@ -103,17 +103,19 @@ extension World {
             throw vm.error(.runtimeError, "asyncio.run() cannot be called from a running event loop")
         }
         let main = args[0]
-        guard isCoroutine(main) else {
-            throw vm.error(.valueError, "a coroutine was expected, got \(try vm.repr(main))")
-        }
+        // Runner.__enter__ creates the loop before Runner.run checks its argument,
+        // so even a bad argument gets the loop's cleanup (and its two tasks).
         let loop = EventLoop(world: self)
         policySetCalled = true
         policyLoop = loop
         if let debug = args.keyword("debug"), !debug.isNone { loop.debug = try vm.truthy(debug) }
-        let task = try createTask(main, loop: loop, name: nil, vm)
         var result: Value = .none
         var failure: Error?
         do {
+            guard isCoroutine(main) else {
+                throw vm.error(.valueError, "a coroutine was expected, got \(try vm.repr(main))")
+            }
+            let task = try createTask(main, loop: loop, name: nil, vm)
             result = try loop.runUntilComplete(.obj(task), vm)
         } catch let stop as RunStop {
             throw stop

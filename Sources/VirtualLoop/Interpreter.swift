@@ -745,6 +745,7 @@ public final class Interpreter {
                     f.push(.obj(try makeIterator(v)))
                 }
             case .yieldFrom:
+                f.delegating = false
                 let v = f.pop()
                 let delegate = f.top
                 switch try sendInto(delegate, v) {
