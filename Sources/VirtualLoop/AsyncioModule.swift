@@ -33,7 +33,7 @@ extension World {
         }
         m.define("get_running_loop") { [unowned self] _, _ in .obj(try self.runningLoop()) }
         m.define("_get_running_loop") { [unowned self] _, _ in self.runningLoopOrNil.map { .obj($0) } ?? .none }
-        m.define("new_event_loop") { [unowned self] _, _ in .obj(EventLoop(world: self)) }
+        m.define("new_event_loop") { [unowned self] _, _ in .obj(self.makeLoop()) }
         m.define("set_event_loop") { [unowned self] args, vm in
             try vm.checkArity("set_event_loop", args, 1, 1)
             self.policySetCalled = true
@@ -105,7 +105,7 @@ extension World {
         let main = args[0]
         // Runner.__enter__ creates the loop before Runner.run checks its argument,
         // so even a bad argument gets the loop's cleanup (and its two tasks).
-        let loop = EventLoop(world: self)
+        let loop = makeLoop()
         policySetCalled = true
         policyLoop = loop
         if let debug = args.keyword("debug"), !debug.isNone { loop.debug = try vm.truthy(debug) }

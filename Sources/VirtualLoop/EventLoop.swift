@@ -159,13 +159,18 @@ public final class EventLoop: PyObject {
         return try future.resultValue(vm)
     }
 
+    /// Drops every scheduled callback (the heap's handles are owned through unmanaged references).
+    func discardCallbacks() {
+        ready.removeAll()
+        for h in scheduled.handles { h.scheduled = false }
+        scheduled.removeAll()
+    }
+
     func close(_ vm: Interpreter) throws {
         if running { throw vm.error(.runtimeError, "Cannot close a running event loop") }
         if closed { return }
         closed = true
-        ready.removeAll()
-        for h in scheduled.handles { h.scheduled = false }
-        scheduled.removeAll()
+        discardCallbacks()
         executorShutdownCalled = true
     }
 

@@ -1078,23 +1078,24 @@ public class PyGenerator: SendableIterator {
 
 /// A coroutine: the object an `async def` returns when called.
 public final class PyCoroutine: PyGenerator {
-    /// For the "coroutine ... was never awaited" note.
-    unowned(unsafe) let vm: Interpreter
+    /// For the "coroutine ... was never awaited" note; weak, because a
+    /// coroutine may outlive its run (in the globals of a finished trace).
+    weak var world: World?
 
     init(frame: Frame, name: String, vm: Interpreter) {
-        self.vm = vm
+        self.world = vm.world
         super.init(frame: frame, name: name)
     }
 
     deinit {
-        if !started { vm.world?.note("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
+        if !started { world?.note("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
     }
 
     public override var typeName: String { "coroutine" }
     public override var pyType: PyType { .coroutine }
 
     override var alreadyDoneError: PyRaise? {
-        vm.error(.runtimeError, "cannot reuse already awaited coroutine")
+        PyRaise(exception: PyException(type: .runtimeError, args: [.str("cannot reuse already awaited coroutine")]))
     }
 
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { nil }

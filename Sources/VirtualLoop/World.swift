@@ -147,9 +147,20 @@ public final class World {
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 
+    /// Every loop of the run. Futures, tasks and handles refer to their loop
+    /// without owning it; the world keeps the loops alive for them.
+    var loops: [EventLoop] = []
+
     deinit {
         // Values that outlive the world (in the interpreter's globals) must not reach it.
         vm.world = nil
+        for loop in loops { loop.discardCallbacks() }
+    }
+
+    func makeLoop() -> EventLoop {
+        let loop = EventLoop(world: self)
+        loops.append(loop)
+        return loop
     }
 
     init(vm: Interpreter, limits: RunLimits, seed: UInt64) {
@@ -208,7 +219,7 @@ public final class World {
         if let l = runningLoopOrNil { return l }
         if policyLoop == nil && !policySetCalled {
             policySetCalled = true
-            policyLoop = EventLoop(world: self)
+            policyLoop = makeLoop()
         }
         guard let l = policyLoop else {
             throw vm.error(.runtimeError, "There is no current event loop in thread 'MainThread'.")
