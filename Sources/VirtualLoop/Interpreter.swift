@@ -587,9 +587,9 @@ public final class Interpreter {
                 let v = f.pop()
                 if try truthy(v) { f.pc = Int(t) }
             case .jumpIfFalseOrPop(let t):
-                if try truthy(f.top) { f.pop() } else { f.pc = Int(t) }
+                if try truthy(f.top) { f.drop() } else { f.pc = Int(t) }
             case .jumpIfTrueOrPop(let t):
-                if try truthy(f.top) { f.pc = Int(t) } else { f.pop() }
+                if try truthy(f.top) { f.pc = Int(t) } else { f.drop() }
             case .getIter:
                 let v = f.pop()
                 f.push(.obj(try makeIterator(v)))

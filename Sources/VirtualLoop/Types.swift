@@ -228,13 +228,13 @@ public final class PyException: PyObject {
         switch name {
         case "args": return .obj(PyTuple(args))
         case "value": return value
-        case "__cause__": return cause.map { .obj($0) } ?? .none
-        case "__context__": return context.map { .obj($0) } ?? .none
+        case "__cause__": return cause.map { .obj($0) } ?? Value.none
+        case "__context__": return context.map { .obj($0) } ?? Value.none
         case "__class__": return .obj(type)
         case "exceptions": return .obj(PyTuple(exceptions.map { .obj($0) }))
         case "message" where type.isSubtype(of: .baseExceptionGroup): return args.first ?? .str("")
-        case "partial" where type === PyType.incompleteReadError: return args.first ?? .none
-        case "expected" where type === PyType.incompleteReadError: return args.count > 1 ? args[1] : .none
+        case "partial" where type === PyType.incompleteReadError: return args.first ?? Value.none
+        case "expected" where type === PyType.incompleteReadError: return args.count > 1 ? args[1] : Value.none
         default: return nil
         }
     }

@@ -31,12 +31,18 @@ struct CommandLineTests {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
+        // Standard error is read on another thread so that neither pipe fills up and blocks the child.
+        final class Collected: @unchecked Sendable { var data = Data() }
+        let collected = Collected()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            collected.data = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        done.wait()
+        let errData = collected.data
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }

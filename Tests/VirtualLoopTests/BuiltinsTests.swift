@@ -1519,7 +1519,6 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
     }
 
     @Test("float and str reprs match CPython") func floatAndStrReprsMatchCpython() {
-        let vm = Interpreter()
         #expect(floatRepr(Double(bitPattern: 0x4341c37937e08000)) == "1e+16", "repr(1e+16)")
         #expect(floatRepr(Double(bitPattern: 0x3ee4f8b588e368f1)) == "1e-05", "repr(1e-05)")
         #expect(floatRepr(Double(bitPattern: 0x3fd3333333333334)) == "0.30000000000000004", "repr(0.30000000000000004)")
