@@ -125,6 +125,11 @@ public enum Op: Sendable {
     case yieldValue
     /// Converts the top of the stack to the iterator `await` delegates to.
     case getAwaitable
+    /// `await M.sleep(d)` with the receiver and the delay on the stack: when the
+    /// receiver is the asyncio module and its `sleep` is asyncio's, sleeps natively
+    /// (same loop effects as the coroutine), then continues at `target` with the
+    /// result; otherwise does nothing, and the general call and await that follow run.
+    case awaitSleep(name: Int32, target: Int32)
     /// Converts the top of the stack to the iterator `yield from` delegates to.
     case getYieldFromIter
     /// The delegate and the value to send: sends it; a yield suspends the
@@ -219,6 +224,7 @@ extension Op {
         case .formatValue(_, let hasSpec): return hasSpec ? -1 : 0
         case .unpackSequence(let n): return Int(n) - 1
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return jumping ? 0 : -1
+        case .awaitSleep: return jumping ? -1 : 0
         case .forIter: return jumping ? -1 : 1
         case .call(let n): return -Int(n)
         case .callKw(let argc, _): return -Int(argc)
@@ -233,7 +239,7 @@ extension Op {
     var jumpTarget: Int? {
         switch self {
         case .jump(let t), .popJumpIfFalse(let t), .popJumpIfTrue(let t), .jumpIfFalseOrPop(let t),
-             .jumpIfTrueOrPop(let t), .forIter(let t):
+             .jumpIfTrueOrPop(let t), .forIter(let t), .awaitSleep(_, let t):
             return Int(t)
         default: return nil
         }

@@ -136,6 +136,7 @@ final class FunctionCompiler {
         case .jumpIfTrueOrPop: code.ops[at] = .jumpIfTrueOrPop(t)
         case .forIter: code.ops[at] = .forIter(t)
         case .setupTry: code.ops[at] = .setupTry(t)
+        case .awaitSleep(let n, _): code.ops[at] = .awaitSleep(name: n, target: t)
         default: preconditionFailure("patching a non-jump")
         }
     }
@@ -774,6 +775,20 @@ final class FunctionCompiler {
             if !scope.isAsync {
                 unit.error(e.loc, scope.kind == .module || isExpect
                     ? "'await' outside function" : "'await' outside async function")
+            }
+            if case .call(let f, let args) = x.kind, case .attribute(let o, "sleep") = f.kind,
+               case .name = o.kind, args.count == 1, case .positional(let delay) = args[0] {
+                // `await M.sleep(d)`: when M is asyncio at run time, `awaitSleep` does the
+                // whole sleep natively and jumps past the general call-and-await below.
+                checkNotYet(o, "sleep", f.loc)
+                compile(o)
+                compile(delay)
+                loc = e.loc
+                let fast = emit(.awaitSleep(name: name("sleep"), target: 0))
+                emit(.callMethod(name: name("sleep"), argc: 1))
+                emitAwait()
+                patch(fast, to: here)
+                return
             }
             compile(x)
             loc = e.loc

@@ -54,6 +54,8 @@ extension World {
             let result = args.count >= 2 ? args[1] : (args.keyword("result") ?? .none)
             return .obj(SleepCoroutine(delay: delay, result: result))
         }
+        asyncioModule = m
+        sleepFunction = m.attributes["sleep"]?.object
         m.define("create_task") { [unowned self] args, vm in
             try vm.checkArity("create_task", args, 1, 1)
             let loop = try self.runningLoop()

@@ -57,6 +57,23 @@ public final class EventLoop: PyObject {
         return timer
     }
 
+    /// `call_at` for asyncio's own timers that no trace code can see (a native
+    /// sleep's): reuses `spare` when nothing else refers to it any more.
+    func callAt(_ when: Double, _ cb: Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
+        guard isKnownUniquelyReferenced(&spare), let timer = spare, !timer.scheduled else {
+            let timer = try callAt(when, cb, vm)
+            spare = timer
+            return timer
+        }
+        try checkClosed(vm)
+        timer.when = world.perturbTimer(when)
+        timer.callback = cb
+        timer.cancelled = false
+        scheduled.push(timer)
+        timer.scheduled = true
+        return timer
+    }
+
     func timerHandleCancelled(_ h: TimerHandle) {
         if h.scheduled { timerCancelledCount += 1 }
     }

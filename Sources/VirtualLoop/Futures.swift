@@ -43,6 +43,20 @@ public class PyFuture: PyObject {
         }
     }
 
+    /// Makes a done future pending again, for reuse by a native sleep.
+    /// Only for futures that nothing but their owner refers to.
+    func resetForReuse() {
+        state = .pending
+        result = .none
+        exception = nil
+        firstCallback = nil
+        moreCallbacks = []
+        cancelMessage = .none
+        cancelledException = nil
+        blocking = false
+        logTraceback = false
+    }
+
     // MARK: The state machine
 
     /// Called at the moment the state changes, before callbacks are scheduled.

@@ -12,6 +12,8 @@ enum Callback {
     case call(Value, [Value])
     /// Anything else asyncio schedules internally.
     case native(String, () throws -> Void)
+    /// What a cancelled handle holds: nothing (CPython drops the callback and its arguments).
+    case idle
 }
 
 /// A done callback registered on a future.
@@ -29,7 +31,8 @@ enum FutureCallback {
 
 /// `asyncio.Handle`: a callback scheduled with `call_soon`.
 public class Handle: PyObject {
-    let callback: Callback
+    /// Set again only when a timer is reused (`EventLoop.callAt(reusing:)`).
+    var callback: Callback
     var cancelled = false
     unowned(unsafe) let loop: EventLoop
 
@@ -40,12 +43,16 @@ public class Handle: PyObject {
 
     public override var typeName: String { "Handle" }
 
+    /// `Handle.cancel()`: also lets go of the callback and its arguments, as CPython does.
     func cancel() {
-        cancelled = true
+        if !cancelled {
+            cancelled = true
+            callback = .idle
+        }
     }
 
     public override func repr(_ vm: Interpreter) throws -> String {
-        "<\(typeName)\(cancelled ? " cancelled" : "") \(describe(vm))>"
+        cancelled ? "<\(typeName) cancelled>" : "<\(typeName) \(describe(vm))>"
     }
 
     func describe(_ vm: Interpreter) -> String {
@@ -55,6 +62,7 @@ public class Handle: PyObject {
         case .doneCallback: return "future done callback"
         case .call(let f, _): return ((try? vm.repr(f)) ?? "callback") + "()"
         case .native(let name, _): return name + "()"
+        case .idle: return "cancelled callback"
         }
     }
 
@@ -82,7 +90,7 @@ public class Handle: PyObject {
 
 /// `asyncio.TimerHandle`: a callback scheduled for a virtual instant.
 public final class TimerHandle: Handle {
-    let when: Double
+    var when: Double
     /// True while the handle is in the loop's heap (`_scheduled` in CPython).
     var scheduled = false
 
@@ -99,7 +107,7 @@ public final class TimerHandle: Handle {
     }
 
     public override func repr(_ vm: Interpreter) throws -> String {
-        "<TimerHandle\(cancelled ? " cancelled" : "") when=\(floatRepr(when)) \(describe(vm))>"
+        cancelled ? "<TimerHandle cancelled when=\(floatRepr(when))>" : "<TimerHandle when=\(floatRepr(when)) \(describe(vm))>"
     }
 
     public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {

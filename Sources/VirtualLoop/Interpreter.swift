@@ -81,6 +81,41 @@ public final class Frame {
     /// While running: the frame that was running when this one was entered.
     unowned(unsafe) var caller: Frame?
 
+    /// A native `await asyncio.sleep(d)` this frame is suspended in (op `awaitSleep`).
+    enum NativeSleep {
+        case zero
+        case waiting(PyFuture, TimerHandle)
+    }
+
+    var nativeSleep: NativeSleep?
+    /// The futures and the timer of earlier native sleeps, reused when nothing
+    /// else refers to them: two futures, because the one a sleep just
+    /// finished with is still held by the callback that resumed the frame.
+    var spareFutures: (PyFuture?, PyFuture?)
+    var spareTimer: TimerHandle?
+    var spareToggle = false
+
+    /// A pending future of `loop` for a native sleep.
+    func sleepFuture(_ loop: EventLoop) -> PyFuture {
+        spareToggle.toggle()
+        if spareToggle {
+            if isKnownUniquelyReferenced(&spareFutures.0), let f = spareFutures.0, f.loop === loop {
+                f.resetForReuse()
+                return f
+            }
+            let f = loop.createFuture()
+            spareFutures.0 = f
+            return f
+        }
+        if isKnownUniquelyReferenced(&spareFutures.1), let f = spareFutures.1, f.loop === loop {
+            f.resetForReuse()
+            return f
+        }
+        let f = loop.createFuture()
+        spareFutures.1 = f
+        return f
+    }
+
     init(runtime: CodeRuntime, globals: Globals, cells: [PyCell]) {
         let code = runtime.code
         self.code = code
@@ -322,6 +357,29 @@ public final class Interpreter {
             f.caller = nil
         }
         var pending: PyException?
+        if let sleep = f.nativeSleep {
+            // The rest of `sleep`: `return await future` (its second step), then `finally: h.cancel()`.
+            f.nativeSleep = nil
+            switch (sleep, resume) {
+            case (.zero, .send):
+                f.push(.none)
+            case (.zero, .raise(let e)):
+                pending = e
+            case (.waiting(let fut, let timer), .send):
+                do {
+                    guard fut.isDone else { throw error(.runtimeError, "await wasn't used with future") }
+                    let r = try fut.resultValue(self)
+                    timer.cancel()
+                    f.push(r)
+                } catch let r as PyRaise {
+                    timer.cancel()
+                    pending = r.exception
+                }
+            case (.waiting(_, let timer), .raise(let e)):
+                timer.cancel()
+                pending = e
+            }
+        } else {
         switch resume {
         case .send(let v):
             if f.delegating {
@@ -351,6 +409,7 @@ public final class Interpreter {
             } else {
                 pending = e
             }
+        }
         }
         while true {
             do {
@@ -734,6 +793,33 @@ public final class Interpreter {
             case .getAwaitable:
                 let v = f.pop()
                 f.push(.obj(try awaitable(v)))
+            case .awaitSleep(let nameIndex, let target):
+                guard case .obj(let o) = f.peek(1), let m = o as? PyModule, m === world.asyncioModule,
+                      case .obj(let fn) = try moduleFunction(m, Int(nameIndex), f.runtime),
+                      fn === world.sleepFunction else {
+                    break  // not asyncio's sleep: the general call and await follow
+                }
+                let delay = f.pop()
+                f.drop()
+                let nonPositive: Bool
+                switch delay {
+                case .int(let i): nonPositive = i <= 0
+                case .float(let d): nonPositive = d <= 0
+                default: nonPositive = try truthy(try compareOp(.le, delay, .int(0), self))
+                }
+                f.pc = Int(target)
+                if nonPositive {
+                    f.nativeSleep = .zero
+                    return .yielded(.none)
+                }
+                let loop = try world.runningLoop()
+                let seconds = try numberArg(delay, "delay")
+                let fut = f.sleepFuture(loop)
+                let timer = try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
+                                            reusing: &f.spareTimer, self)
+                f.nativeSleep = .waiting(fut, timer)
+                fut.blocking = true
+                return .yielded(.obj(fut))
             case .getYieldFromIter:
                 let v = f.pop()
                 if case .obj(let o) = v, o is PyGenerator {
@@ -1078,17 +1164,17 @@ public class PyGenerator: SendableIterator {
 
 /// A coroutine: the object an `async def` returns when called.
 public final class PyCoroutine: PyGenerator {
-    /// For the "coroutine ... was never awaited" note; weak, because a
-    /// coroutine may outlive its run (in the globals of a finished trace).
-    weak var world: World?
+    /// For the "coroutine ... was never awaited" note. Not the world itself:
+    /// a coroutine may outlive its run (in the globals of a finished trace).
+    let notes: NoteSink?
 
     init(frame: Frame, name: String, vm: Interpreter) {
-        self.world = vm.world
+        self.notes = vm.world?.noteSink
         super.init(frame: frame, name: name)
     }
 
     deinit {
-        if !started { world?.note("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
+        if !started { notes?.add("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
     }
 
     public override var typeName: String { "coroutine" }

@@ -79,6 +79,17 @@ public func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
+/// Collects the notes of a run. Coroutines keep it (not the world), so that
+/// one freed after its run can still report, harmlessly, that it never ran.
+final class NoteSink {
+    private(set) var items: [String] = []
+    var open = true
+
+    func add(_ text: String) {
+        if open { items.append(text) }
+    }
+}
+
 /// A call of `expect.*`, recorded when the statement runs and checked after the run.
 public struct PropertyCall {
     public var name: String
@@ -118,8 +129,13 @@ public final class World {
     public internal(set) var clock = 0.0
     public internal(set) var events: [TraceEvent] = []
     /// False once the run has stopped: nothing more is recorded.
-    var recording = true
-    public internal(set) var notes: [String] = []
+    var recording = true {
+        didSet { noteSink.open = recording }
+    }
+    /// Notes about the run (never-retrieved exceptions, warnings); not events.
+    public var notes: [String] { noteSink.items }
+    /// Where notes go; shared with objects that may outlive the world.
+    let noteSink = NoteSink()
     public internal(set) var properties: [PropertyCall] = []
     public internal(set) var blockings: [Blocking] = []
     public internal(set) var steps = 0
@@ -138,6 +154,10 @@ public final class World {
     /// Every task ever created, in creation order, for the notes at the end.
     var allTasks: [PyTask] = []
     var modules: [String: PyModule] = [:]
+    /// The asyncio module and its own `sleep`, for the interpreter's native
+    /// `await asyncio.sleep(d)` (op `awaitSleep`).
+    var asyncioModule: PyModule?
+    var sleepFunction: PyObject?
     var sim: SimObject!
     var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
     var expectsRun = Set<Int>()
@@ -189,7 +209,7 @@ public final class World {
     }
 
     func note(_ text: String) {
-        if recording { notes.append(text) }
+        noteSink.add(text)
     }
 
     func taskFinished(_ t: PyTask) {
@@ -281,6 +301,8 @@ public final class World {
                 _ = try vm.call(fn, Args(args))
             case .native(_, let f):
                 try f()
+            case .idle:
+                break
             }
         } catch let r as PyRaise {
             note("Exception in callback \(h.describe(vm)): \(r.exception.summary(vm))")
