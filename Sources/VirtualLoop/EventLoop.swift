@@ -51,7 +51,7 @@ public final class EventLoop: PyObject {
 
     func callAt(_ when: Double, _ cb: Callback, _ vm: Interpreter) throws -> TimerHandle {
         try checkClosed(vm)
-        let timer = TimerHandle(when: world.perturbTimer(when), cb, loop: self)
+        let timer = TimerHandle(when: when, cb, loop: self)
         scheduled.push(timer)
         timer.scheduled = true
         return timer
@@ -66,7 +66,7 @@ public final class EventLoop: PyObject {
             return timer
         }
         try checkClosed(vm)
-        timer.when = world.perturbTimer(when)
+        timer.when = when
         timer.callback = cb
         timer.cancelled = false
         scheduled.push(timer)
@@ -130,7 +130,6 @@ public final class EventLoop: PyObject {
             ready.append(h)
         }
 
-        world.shuffleReady(&ready)
         let ntodo = ready.count
         for _ in 0..<ntodo {
             let h = ready.popFirst()

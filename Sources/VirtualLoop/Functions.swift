@@ -171,8 +171,7 @@ public final class PyModule: PyObject {
     }
 }
 
-/// An object with attributes set by the harness (`sim`, `expect` helpers,
-/// `functools.partial` results) whose `call` is a Swift closure.
+/// `functools.partial(func, *args, **keywords)`.
 public final class PyPartial: PyObject {
     let function: Value
     let args: [Value]

@@ -241,11 +241,6 @@ struct HandleQueue {
         while count > 0 { _ = popFirst() }
     }
 
-    /// The queued handles, first to last (for shuffling and inspection).
-    var elements: [Handle] {
-        (0..<count).map { buffer[(head + $0) & (buffer.count - 1)]! }
-    }
-
     private mutating func grow() {
         var newBuffer = [Handle?](repeating: nil, count: buffer.count * 2)
         for i in 0..<count { newBuffer[i] = buffer[(head + i) & (buffer.count - 1)] }

@@ -259,11 +259,7 @@ public final class World {
         }
     }
 
-    /// Timer lateness under exploration; the nominal run adds none.
-    func perturbTimer(_ when: Double) -> Double { when }
 
-    /// The ready queue's order under `shuffle_ready`; FIFO in the nominal run.
-    func shuffleReady(_ ready: inout HandleQueue) {}
 
     /// `time.sleep(d)` in the loop's thread: the clock advances on the spot.
     func blockLoop(_ d: Double) throws {

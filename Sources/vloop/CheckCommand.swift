@@ -20,13 +20,7 @@ struct CheckCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let traces: [String]
-        do {
-            traces = try collectTraces(paths)
-        } catch let e as UsageFailure {
-            exitUsage(e.description)
-        }
-        if traces.isEmpty { exitUsage("no .trace files under \(paths.joined(separator: " "))") }
+        let traces = tracesOrExit(paths)
         var valid = 0, invalid = 0
         for path in traces {
             switch TraceLoader.load(path: path) {

@@ -56,13 +56,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let traces: [String]
-        do {
-            traces = try collectTraces(paths)
-        } catch let e as UsageFailure {
-            exitUsage(e.description)
-        }
-        if traces.isEmpty { exitUsage("no .trace files under \(paths.joined(separator: " "))") }
+        let traces = tracesOrExit(paths)
         let statusToStderr = events || json || output
         func status(_ s: String) {
             if statusToStderr { printError(s) } else { print(s) }

@@ -29,12 +29,7 @@ struct VerifyCommand: ParsableCommand {
     var maxTime: Double = 86400
 
     func run() throws {
-        let traces: [String]
-        do {
-            traces = try collectTraces(paths)
-        } catch let e as UsageFailure {
-            exitUsage(e.description)
-        }
+        let traces = tracesOrExit(paths)
         guard let reference = locateReference() else {
             exitUsage("cannot find reference/vloop_reference.py; run from the repository or set VLOOP_REFERENCE")
         }

@@ -79,6 +79,18 @@ func collectTraces(_ paths: [String]) throws -> [String] {
     return out
 }
 
+/// The traces named on the command line; exits with status 2 when a path
+/// does not exist or cannot be read, or when no trace is found.
+func tracesOrExit(_ paths: [String]) -> [String] {
+    do {
+        let traces = try collectTraces(paths)
+        if traces.isEmpty { exitUsage("no .trace files under \(paths.joined(separator: " "))") }
+        return traces
+    } catch {
+        exitUsage("\(error)")
+    }
+}
+
 /// Exits with status 2 and the message, the way swift-argument-parser reports usage errors.
 func exitUsage(_ message: String) -> Never {
     printError("vloop: \(message)")
