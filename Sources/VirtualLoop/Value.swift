@@ -7,7 +7,9 @@ public enum Value {
     case bool(Bool)
     case int(Int)
     case float(Double)
-    case str(String)
+    /// Boxed, so that every payload that needs reference counting is one
+    /// pointer: a `Value` is then 9 bytes instead of 17, and copies are cheaper.
+    indirect case str(String)
     case obj(PyObject)
     /// The content of a local that has not been assigned yet. Never visible
     /// to a trace: loading it raises `UnboundLocalError` / `NameError`.
