@@ -21,6 +21,7 @@ public final class EventLoop: PyObject {
     var debug = false
     var slowCallbackDuration = 0.1
     var executorShutdownCalled = false
+    var handlePool = HandlePool()
 
     static let minScheduledTimerHandles = 100
     static let minCancelledTimerHandlesFraction = 0.5
@@ -44,7 +45,7 @@ public final class EventLoop: PyObject {
     @discardableResult
     func callSoon(_ cb: Callback) throws -> Handle {
         if closed { throw world.vm.error(.runtimeError, "Event loop is closed") }
-        let h = Handle(cb, loop: self)
+        let h = handlePool.make(cb, loop: self)
         ready.append(h)
         return h
     }
@@ -132,9 +133,9 @@ public final class EventLoop: PyObject {
 
         let ntodo = ready.count
         for _ in 0..<ntodo {
-            let h = ready.popFirst()
-            if h.cancelled { continue }
-            try world.runHandle(h, vm)
+            var h = ready.popFirst()
+            if !h.cancelled { try world.runHandle(h, vm) }
+            handlePool.recycle(&h)
         }
     }
 

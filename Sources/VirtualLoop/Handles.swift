@@ -121,6 +121,26 @@ public final class TimerHandle: Handle {
     }
 }
 
+/// Plain handles that ran and that nothing else refers to, kept for reuse:
+/// every task wake-up needs one, and reuse spares an allocation and a free.
+struct HandlePool {
+    private var free: [Handle] = []
+
+    mutating func make(_ cb: Callback, loop: EventLoop) -> Handle {
+        guard let h = free.popLast() else { return Handle(cb, loop: loop) }
+        h.callback = cb
+        h.cancelled = false
+        return h
+    }
+
+    /// Takes back a handle that has run, when the caller holds the only reference.
+    mutating func recycle(_ h: inout Handle) {
+        guard type(of: h) == Handle.self, free.count < 1024, isKnownUniquelyReferenced(&h) else { return }
+        h.callback = .idle
+        free.append(h)
+    }
+}
+
 /// The loop's timers: a binary heap that sifts exactly as Python's `heapq`
 /// does, ordered by `when` alone. Ties are not broken by insertion order
 /// (heapq is not stable), and the order in which equal timers fire depends
