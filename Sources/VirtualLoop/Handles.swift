@@ -60,7 +60,11 @@ public class Handle: PyObject {
         case .taskStep(let t, _): return "Task.__step() of \(t.name)"
         case .setResultUnlessCancelled: return "_set_result_unless_cancelled()"
         case .doneCallback: return "future done callback"
-        case .call(let f, _): return ((try? vm.repr(f)) ?? "callback") + "()"
+        case .call(let f, _):
+            if let fn = f.object as? PyFunction { return fn.name + "()" }
+            if let b = f.object as? PyBuiltin { return b.name + "()" }
+            if let m = f.object as? PyBoundMethod { return m.name + "()" }
+            return ((try? vm.repr(f)) ?? "callback") + "()"
         case .native(let name, _): return name + "()"
         case .idle: return "cancelled callback"
         }

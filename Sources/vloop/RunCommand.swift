@@ -101,6 +101,9 @@ struct RunCommand: ParsableCommand {
                 if report.status == "exception", let tb = report.traceback(path: path), !verdict.passed {
                     status(tb.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
                 }
+                // What CPython's asyncio would log (never-retrieved exceptions, coroutines never
+                // awaited, exceptions in callbacks): not events, shown after the trace's line.
+                for n in report.notes { printError("      note: \(n)") }
                 if verdict.passed {
                     for w in verdict.warnings { printError("      warning: \(w)") }
                 } else if report.status == "deadlock" {

@@ -52,6 +52,7 @@ struct UsageFailure: Error, CustomStringConvertible {
 
 /// Writes to standard error.
 func printError(_ s: String) {
+    fflush(stdout)  // keep the two streams in order on a terminal
     FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
 }
 
