@@ -454,7 +454,11 @@ public final class Interpreter {
     }
 
     private func run(_ f: Frame) throws -> FrameResult {
+        // What every instruction reads, loaded once per resumption.
         let ops = f.code.ops
+        let runtime = f.runtime
+        let constants = runtime.constants
+        let globals = f.globals
         let limit = maxInstructions
         while true {
             let op = ops[f.pc]
@@ -463,7 +467,7 @@ public final class Interpreter {
             if instructions > limit { throw RunStop(reason: .limit("max-instructions")) }
             switch op {
             case .loadConst(let i):
-                f.push(f.runtime.constants[Int(i)])
+                f.push(constants[Int(i)])
             case .loadNone:
                 f.push(.none)
             case .loadFast(let i):
@@ -491,9 +495,9 @@ public final class Interpreter {
             case .loadClosure(let i):
                 f.push(.obj(CellBox(f.cells[Int(i)])))
             case .loadGlobal(let i):
-                let v = f.globals.values[Int(i)]
+                let v = globals.values[Int(i)]
                 if case .undefined = v {
-                    let name = f.globals.names[Int(i)]
+                    let name = globals.names[Int(i)]
                     if let b = builtin(name) {
                         f.push(b)
                     } else {
@@ -503,7 +507,7 @@ public final class Interpreter {
                     f.push(v)
                 }
             case .storeGlobal(let i):
-                f.globals.values[Int(i)] = f.pop()
+                globals.values[Int(i)] = f.pop()
             case .loadAttr(let i):
                 let o = f.pop()
                 f.push(try getAttr(o, f.code.names[Int(i)]))
@@ -666,7 +670,7 @@ public final class Interpreter {
                 let callee = f.pop()
                 f.push(try call(callee, args))
             case .callKw(let argc, let namesIndex):
-                let names = (f.runtime.constants[Int(namesIndex)].object as! PyTuple).items
+                let names = (constants[Int(namesIndex)].object as! PyTuple).items
                 let n = Int(argc)
                 let all = f.popArray(n)
                 let callee = f.pop()
@@ -693,7 +697,7 @@ public final class Interpreter {
                 let n = Int(argc)
                 if case .obj(let o) = f.peek(n) {
                     if let m = o as? PyModule {
-                        let target = try moduleFunction(m, Int(nameIndex), f.runtime)
+                        let target = try moduleFunction(m, Int(nameIndex), runtime)
                         if n == 1, case .obj(let t) = target, let b = t as? PyBuiltin, let unary = b.unary {
                             let a = f.pop()
                             f.drop()
@@ -705,7 +709,7 @@ public final class Interpreter {
                         }
                         continue
                     }
-                    if n == 1, f.runtime.isAppend[Int(nameIndex)], let l = o as? PyList {
+                    if n == 1, runtime.isAppend[Int(nameIndex)], let l = o as? PyList {
                         let a = f.pop()
                         f.drop()
                         l.items.append(a)
@@ -728,8 +732,8 @@ public final class Interpreter {
                     }
                 }
                 let defaults = f.popArray(Int(ndefaults))
-                let code = (f.runtime.constants[Int(codeIndex)].object as! CodeBox).code
-                f.push(.obj(PyFunction(runtime: runtime(of: code), globals: f.globals,
+                let code = (constants[Int(codeIndex)].object as! CodeBox).code
+                f.push(.obj(PyFunction(runtime: self.runtime(of: code), globals: globals,
                                                defaults: defaults, kwDefaults: kwDefaults, closure: closure)))
             case .returnValue:
                 let v = f.pop()
@@ -795,7 +799,7 @@ public final class Interpreter {
                 f.push(.obj(try awaitable(v)))
             case .awaitSleep(let nameIndex, let target):
                 guard case .obj(let o) = f.peek(1), let m = o as? PyModule, m === world.asyncioModule,
-                      case .obj(let fn) = try moduleFunction(m, Int(nameIndex), f.runtime),
+                      case .obj(let fn) = try moduleFunction(m, Int(nameIndex), runtime),
                       fn === world.sleepFunction else {
                     break  // not asyncio's sleep: the general call and await follow
                 }
@@ -844,10 +848,10 @@ public final class Interpreter {
                     f.top = r
                 }
             case .importName(let i):
-                guard case .str(let name) = f.runtime.constants[Int(i)] else { preconditionFailure() }
+                guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
                 f.push(try world.importModule(name))
             case .importFrom(let i):
-                guard case .str(let name) = f.runtime.constants[Int(i)] else { preconditionFailure() }
+                guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
                 let m = f.top
                 guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
                     let mn = (m.object as? PyModule)?.name ?? "?"
