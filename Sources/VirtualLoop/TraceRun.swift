@@ -29,12 +29,15 @@ public struct RunReport {
     /// Keeps the run's objects valid while the report is in use.
     let world: World
 
-    /// The traceback of the escaped exception, innermost last, as Python prints it.
-    public func traceback(path: String) -> String? {
+    /// The traceback of the escaped exception, innermost last, as Python
+    /// prints it, with each line of the trace it passed through.
+    public func traceback(file: SourceFile) -> String? {
         guard let e = escaped else { return nil }
         var lines = ["Traceback (most recent call last):"]
         for entry in e.traceback {
-            lines.append("  File \"\(path)\", line \(entry.loc.line), in \(entry.function)")
+            lines.append("  File \"\(file.path)\", line \(entry.loc.line), in \(entry.function)")
+            let source = file.lineText(entry.loc.line).trimmingCharacters(in: .whitespaces)
+            if !source.isEmpty { lines.append("    " + source) }
         }
         lines.append(e.summary(interpreter))
         return lines.joined(separator: "\n")

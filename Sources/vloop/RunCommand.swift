@@ -98,7 +98,7 @@ struct RunCommand: ParsableCommand {
                 status("\(verdict.passed ? "PASS" : "FAIL")  \(path)  \(report.status), \(floatRepr(report.elapsed)) s virtual, \(report.steps) steps, \(formatMillis(wall))")
                 for r in verdict.results where !r.passed { status("      \(r.message)") }
                 for p in verdict.problems { status("      \(p)") }
-                if report.status == "exception", let tb = report.traceback(path: path), !verdict.passed {
+                if report.status == "exception", let tb = report.traceback(file: trace.file), !verdict.passed {
                     status(tb.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
                 }
                 // What CPython's asyncio would log (never-retrieved exceptions, coroutines never
