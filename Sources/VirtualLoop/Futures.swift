@@ -63,13 +63,22 @@ public class PyFuture: PyObject {
     func didFinish() {}
 
     func scheduleCallbacks() throws {
-        guard let first = firstCallback else { return }
-        firstCallback = nil
-        try loop.callSoon(.doneCallback(first, self))
+        guard let first = firstCallback.take() else { return }
+        if case .wakeup(let task) = first {
+            try loop.callSoon(.wakeup(task, self))
+        } else {
+            try loop.callSoon(.doneCallback(first, self))
+        }
         if moreCallbacks.isEmpty { return }
         let more = moreCallbacks
         moreCallbacks = []
-        for cb in more { try loop.callSoon(.doneCallback(cb, self)) }
+        for cb in more {
+            if case .wakeup(let task) = cb {
+                try loop.callSoon(.wakeup(task, self))
+            } else {
+                try loop.callSoon(.doneCallback(cb, self))
+            }
+        }
     }
 
     func setResult(_ v: Value, _ vm: Interpreter) throws {

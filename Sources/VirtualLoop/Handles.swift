@@ -8,6 +8,9 @@ enum Callback {
     case setResultUnlessCancelled(PyFuture, Value)
     /// A done callback of a future, called with the future.
     case doneCallback(FutureCallback, PyFuture)
+    /// `Task.__wakeup(future)`: the done callback a task puts on what it awaits
+    /// (a case of its own, the commonest callback of all).
+    case wakeup(PyTask, PyFuture)
     /// `call_soon(fn, *args)` from the trace.
     case call(Value, [Value])
     /// Anything else asyncio schedules internally.
@@ -60,6 +63,7 @@ public class Handle: PyObject {
         case .taskStep(let t, _): return "Task.__step() of \(t.name)"
         case .setResultUnlessCancelled: return "_set_result_unless_cancelled()"
         case .doneCallback: return "future done callback"
+        case .wakeup(let t, _): return "Task.task_wakeup() of \(t.name)"
         case .call(let f, _):
             if let fn = f.object as? PyFunction { return fn.name + "()" }
             if let b = f.object as? PyBuiltin { return b.name + "()" }

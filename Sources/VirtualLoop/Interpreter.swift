@@ -548,6 +548,13 @@ public final class Interpreter {
                 f.push(a)
                 f.push(b)
             case .binary(let bop):
+                // Two ints: computed in place, without moving values through the stack.
+                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
+                   let r = intFast(bop, x, y) {
+                    f.sp -= 1
+                    f.stack[f.sp - 1] = r
+                    continue
+                }
                 let b = f.pop()
                 let a = f.pop()
                 f.push(try fastBinary(bop, a, b))
@@ -559,6 +566,23 @@ public final class Interpreter {
                 let a = f.pop()
                 f.push(try unaryOp(uop, a, self))
             case .compare(let cop):
+                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1] {
+                    let r: Bool?
+                    switch cop {
+                    case .eq: r = x == y
+                    case .ne: r = x != y
+                    case .lt: r = x < y
+                    case .le: r = x <= y
+                    case .gt: r = x > y
+                    case .ge: r = x >= y
+                    default: r = nil
+                    }
+                    if let r {
+                        f.sp -= 1
+                        f.stack[f.sp - 1] = .bool(r)
+                        continue
+                    }
+                }
                 let b = f.pop()
                 let a = f.pop()
                 f.push(try fastCompare(cop, a, b))
@@ -904,6 +928,25 @@ public final class Interpreter {
             return try obj.getItem(k, self)
         case .str(let s): return try strGetItem(s, k, self)
         default: throw error(.typeError, "'\(typeName(o))' object is not subscriptable")
+        }
+    }
+
+    /// `x op y` for ints when it needs no Python error (nil otherwise).
+    @inline(__always) private func intFast(_ op: BinaryOp, _ x: Int, _ y: Int) -> Value? {
+        switch op {
+        case .add:
+            let (r, o) = x.addingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case .sub:
+            let (r, o) = x.subtractingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case .mul:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            return o ? nil : .int(r)
+        case .mod where y > 0 && x >= 0: return .int(x % y)
+        case .floorDiv where y > 0 && x >= 0: return .int(x / y)
+        case .div where y != 0 && abs(x) < (1 << 53) && abs(y) < (1 << 53): return .float(Double(x) / Double(y))
+        default: return nil
         }
     }
 

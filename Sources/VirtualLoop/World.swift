@@ -279,6 +279,8 @@ public final class World {
             switch h.callback {
             case .taskStep(let t, let e):
                 try t.step(e, vm)
+            case .wakeup(let t, let fut):
+                try t.wakeup(fut, vm)
             case .setResultUnlessCancelled(let f, let v):
                 if f.state != .cancelled { try f.setResult(v, vm) }
             case .doneCallback(let cb, let fut):
@@ -306,7 +308,10 @@ public final class World {
         let busy = clock - start
         if busy > 0 {
             let ctx: String
-            if case .taskStep(let t, _) = h.callback { ctx = t.name } else if case .doneCallback(.wakeup(let t), _) = h.callback { ctx = t.name } else { ctx = h.describe(vm) }
+            switch h.callback {
+            case .taskStep(let t, _), .wakeup(let t, _), .doneCallback(.wakeup(let t), _): ctx = t.name
+            default: ctx = h.describe(vm)
+            }
             blockings.append(Blocking(start: start, duration: busy, ctx: ctx))
             if h.loop.debug && busy >= h.loop.slowCallbackDuration {
                 note("Executing \((try? h.repr(vm)) ?? "handle") took \(formatFixed(busy, 3, vm)) seconds")
