@@ -98,21 +98,17 @@ public final class Frame {
     /// A pending future of `loop` for a native sleep.
     func sleepFuture(_ loop: EventLoop) -> PyFuture {
         spareToggle.toggle()
-        if spareToggle {
-            if isKnownUniquelyReferenced(&spareFutures.0), let f = spareFutures.0, f.loop === loop {
-                f.resetForReuse()
-                return f
-            }
-            let f = loop.createFuture()
-            spareFutures.0 = f
-            return f
-        }
-        if isKnownUniquelyReferenced(&spareFutures.1), let f = spareFutures.1, f.loop === loop {
+        return spareToggle ? Frame.reuse(&spareFutures.0, loop) : Frame.reuse(&spareFutures.1, loop)
+    }
+
+    /// The future in `slot`, reset, when nothing else refers to it; else a new one, kept in `slot`.
+    private static func reuse(_ slot: inout PyFuture?, _ loop: EventLoop) -> PyFuture {
+        if isKnownUniquelyReferenced(&slot), let f = slot, f.loop === loop {
             f.resetForReuse()
             return f
         }
         let f = loop.createFuture()
-        spareFutures.1 = f
+        slot = f
         return f
     }
 
