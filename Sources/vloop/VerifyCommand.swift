@@ -50,7 +50,9 @@ struct VerifyCommand: ParsableCommand {
                 ours = report.events.map(\.jsonLine)
             }
             let result = runProcess(python, [reference, "--max-steps", String(maxSteps), "--max-time", floatRepr(maxTime), path])
-            guard let result else { exitUsage("cannot run \(python)") }
+            guard let result, result.status != 127 else {
+                exitUsage("cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
+            }
             if result.status == 2 {
                 exitUsage("the reference could not run \(path): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
@@ -103,9 +105,18 @@ func runProcess(_ program: String, _ arguments: [String]) -> ProcessResult? {
     p.standardOutput = out
     p.standardError = err
     do { try p.run() } catch { return nil }
+    // Standard error is read on another thread so that neither pipe fills up and blocks the child.
+    final class Collected: @unchecked Sendable { var data = Data() }
+    let collected = Collected()
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        collected.data = err.fileHandleForReading.readDataToEndOfFile()
+        done.signal()
+    }.start()
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
+    done.wait()
+    let e = collected.data
     return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                          stderr: String(decoding: e, as: UTF8.self))
 }
