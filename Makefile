@@ -1,5 +1,5 @@
 # The usual commands; each is a script under scripts/ that CI and the README share.
-.PHONY: run test bench check verify regen-golden
+.PHONY: run test bench check verify regen-golden fuzz
 
 run:            ## build (release) and replay the bundled fixtures
 	scripts/run-fixtures
@@ -18,3 +18,6 @@ verify:         ## compare vloop's logs with CPython 3.11.7's
 
 regen-golden:   ## rewrite the golden logs with the CPython reference
 	scripts/regen-golden
+
+fuzz:           ## random asyncio traces, vloop against CPython (vloop verify)
+	swift build && scripts/fuzz-conformance
