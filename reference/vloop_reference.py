@@ -244,6 +244,11 @@ class OrderedSet:
         return '{' + ', '.join(repr(x) for x in self._d) + '}'
 
 
+# Error messages name the type as CPython's own set would ("unsupported operand
+# type(s) for &: 'bool' and 'set'"), so the ordered set takes that name.
+OrderedSet.__name__ = OrderedSet.__qualname__ = 'set'
+
+
 class SetRewriter(ast.NodeTransformer):
     """Rewrites set displays, set comprehensions and the name `set`."""
 
