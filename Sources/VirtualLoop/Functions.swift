@@ -18,10 +18,6 @@ public final class Globals {
         self.values = Array(repeating: .undefined, count: names.count)
     }
 
-    public subscript(name: String) -> Value? {
-        guard let i = names.firstIndex(of: name), case let v = values[i], !isUndefined(v) else { return nil }
-        return v
-    }
 }
 
 @inline(__always) func isUndefined(_ v: Value) -> Bool {
@@ -103,14 +99,10 @@ public final class PyBuiltin: PyObject {
 public final class PyBoundMethod: PyObject {
     let receiver: PyObject
     let name: String
-    /// For user functions bound as methods (not used by the trace language
-    /// itself, which has no classes); nil for builtin methods.
-    let function: Value?
 
-    init(receiver: PyObject, name: String, function: Value? = nil) {
+    init(receiver: PyObject, name: String) {
         self.receiver = receiver
         self.name = name
-        self.function = function
     }
 
     public override var typeName: String { "builtin_function_or_method" }

@@ -15,36 +15,9 @@ struct CommandLineTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func vloop(_ args: String...) throws -> Result {
+    func vloop(_ args: String...) throws -> ProcessOutput {
         let binary = try #require(Self.binary, "build the vloop executable first (swift build)")
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = repositoryRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Standard error is read on another thread so that neither pipe fills up and blocks the child.
-        final class Collected: @unchecked Sendable { var data = Data() }
-        let collected = Collected()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            collected.data = err.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        done.wait()
-        let errData = collected.data
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return try #require(runProcess(binary, args), "could not start \(binary.path)")
     }
 
     @Test("run exits 0 and closes with the counts when every trace passes")

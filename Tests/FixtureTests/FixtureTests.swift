@@ -94,18 +94,8 @@ struct ReferenceTests {
         return r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "3.11.7"
     }()
 
-    static func run(_ program: String, _ args: [String]) -> (status: Int32, stdout: String)? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [program] + args
-        p.currentDirectoryURL = repositoryRoot
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ program: String, _ args: [String]) -> ProcessOutput? {
+        runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + args)
     }
 
     @Test("the golden log is what CPython's asyncio produces", .enabled(if: referenceAvailable), arguments: passingFixtures)
