@@ -197,6 +197,19 @@ public struct FunctionDef: Sendable {
     }
 }
 
+/// `class NAME(BASES): BODY`: accepted in the harness's prelude only.
+public struct ClassDef: Sendable {
+    public var name: String
+    public var bases: [Expr]
+    public var body: [Stmt]
+
+    public init(name: String, bases: [Expr], body: [Stmt]) {
+        self.name = name
+        self.bases = bases
+        self.body = body
+    }
+}
+
 public struct Stmt: Sendable {
     public var kind: StmtKind
     public var loc: SourceLocation
@@ -226,6 +239,7 @@ public indirect enum StmtKind: Sendable {
     case assert(Expr, message: Expr?)
     case with(items: [WithItem], body: [Stmt], isAsync: Bool)
     case functionDef(FunctionDef)
+    case classDef(ClassDef)
     case global([String])
     case nonlocal([String])
     /// `import a.b as c, d`

@@ -145,6 +145,13 @@ public enum Op: Sendable {
     /// Runs before a top-level `expect.*` statement: marks the statement as reached.
     case expectStatement(Int32)
     case nop
+
+    // Classes (the prelude only).
+    /// Ends a class body: pushes a dict of the body's bound locals.
+    case buildClassNamespace
+    /// The n bases and the namespace dict on the stack: pops them and pushes
+    /// the class named by constant `name`.
+    case buildClass(name: Int32, bases: Int32)
 }
 
 /// What a name inside a function refers to.
@@ -178,6 +185,11 @@ public final class CodeObject: @unchecked Sendable {
     public var hasKwargs = false
     public var isGenerator = false
     public var isCoroutine = false
+    /// Code of the harness's own prelude: its frames are left out of tracebacks,
+    /// which show the trace lines that called into it.
+    public var isInternal = false
+    /// The module that `class` statements of this code belong to (the prelude's).
+    public var moduleName = "__main__"
     /// The deepest the value stack gets; set when compilation finishes.
     public internal(set) var maxStackDepth = 0
     public let firstLine: Int
@@ -206,7 +218,7 @@ extension Op {
     func stackEffect(jumping: Bool) -> Int {
         switch self {
         case .loadConst, .loadNone, .loadFast, .loadDeref, .loadClosure, .loadGlobal, .dup, .importName,
-             .importFrom, .beforeWith, .withExceptStart:
+             .importFrom, .beforeWith, .withExceptStart, .buildClassNamespace:
             return 1
         case .dup2: return 2
         case .storeFast, .storeDeref, .storeGlobal, .pop, .loadSubscript, .binary, .inplace, .compare,
@@ -232,6 +244,7 @@ extension Op {
         case .makeFunction(_, let defaults, let kw, let closure):
             return 1 - Int(defaults) - (kw ? 1 : 0) - (closure ? 1 : 0)
         case .raise(let n): return -Int(n)
+        case .buildClass(_, let n): return -Int(n)
         }
     }
 
@@ -285,5 +298,12 @@ extension CodeObject {
     func finish() {
         maxStackDepth = computeMaxStackDepth()
         for c in constants { if case .code(let inner) = c { inner.finish() } }
+    }
+
+    /// Marks this code and every code nested in it as the prelude's.
+    func markInternal(module: String) {
+        isInternal = true
+        moduleName = module
+        for c in constants { if case .code(let inner) = c { inner.markInternal(module: module) } }
     }
 }

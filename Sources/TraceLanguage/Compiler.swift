@@ -11,10 +11,7 @@ public enum Compiler {
     /// compile time with "is not supported yet", never a crash or a wrong result.
     public static let notYetSupported: [String: Set<String>] = [
         "asyncio": [
-            "wait", "wait_for", "as_completed", "shield", "timeout", "timeout_at", "TaskGroup", "Lock", "Event",
-            "Condition", "Semaphore", "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue", "QueueEmpty",
-            "QueueFull", "open_connection", "StreamReader", "StreamWriter", "IncompleteReadError",
-            "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED",
+            "open_connection", "StreamReader", "StreamWriter",
         ],
         "concurrent.futures": ["ThreadPoolExecutor", "ProcessPoolExecutor"],
         "sim": ["peer"],
@@ -22,7 +19,10 @@ public enum Compiler {
     /// Methods of loops that a later version provides.
     public static let notYetSupportedMethods: Set<String> = ["run_in_executor", "set_default_executor"]
 
-    public static func compile(_ module: Module, file: SourceFile) throws -> CompiledModule {
+    /// `internalModule` names the module of the harness's own prelude: its code
+    /// is marked internal (left out of tracebacks) and its classes belong to it.
+    public static func compile(_ module: Module, file: SourceFile,
+                               internalModule: String? = nil) throws -> CompiledModule {
         var builder = ScopeBuilder()
         let root = builder.build(module)
         var diagnostics = builder.diagnostics.map { Diagnostic(path: file.path, loc: $0.0, message: $0.1) }
@@ -36,6 +36,7 @@ public enum Compiler {
             throw DiagnosticList(diagnostics: diagnostics)
         }
         code.finish()
+        if let internalModule { code.markInternal(module: internalModule) }
         for e in unit.expectStatements { e.code.finish() }
         return CompiledModule(code: code, globalNames: unit.globalNames,
                               expectStatements: unit.expectStatements, imports: unit.imports)
@@ -374,6 +375,9 @@ final class FunctionCompiler {
         case .functionDef(let f):
             compileFunction(f, s.loc)
             store(f.name)
+        case .classDef(let c):
+            compileClass(c, s.loc)
+            store(c.name)
         case .global, .nonlocal:
             break
         case .import(let names):
@@ -605,6 +609,7 @@ final class FunctionCompiler {
 
     private func qualified(_ name: String) -> String {
         if scope.kind == .module || isExpect { return name }
+        if scope.kind == .classBody { return "\(code.qualifiedName).\(name)" }
         return "\(code.qualifiedName).<locals>.\(name)"
     }
 
@@ -651,6 +656,20 @@ final class FunctionCompiler {
             fc.emit(.loadNone)
             fc.emit(.returnValue)
         }
+    }
+
+    /// A class: its body runs as a function that returns its namespace,
+    /// then `buildClass` makes the class from the bases and that namespace.
+    private func compileClass(_ c: ClassDef, _ loc: SourceLocation) {
+        for b in c.bases { compile(b) }
+        let child = childScope(loc, 7)
+        makeFunction(child, name: c.name, loc: loc, parameters: Parameters()) { fc in
+            fc.compileStatements(c.body)
+            fc.emit(.buildClassNamespace)
+            fc.emit(.returnValue)
+        }
+        emit(.call(0))
+        emit(.buildClass(name: constant(.string(c.name)), bases: Int32(c.bases.count)))
     }
 
     // MARK: Expressions

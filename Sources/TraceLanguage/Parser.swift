@@ -11,11 +11,14 @@ public enum Parser {
     /// separately, of statement blocks) that a trace may use.
     public static let maxNesting = 100
 
-    public static func parse(_ file: SourceFile) throws -> Module {
+    /// `allowClasses` admits `class NAME(BASE): ...` (single inheritance, no
+    /// decorators): the harness's own asyncio prelude uses it; traces may not.
+    public static func parse(_ file: SourceFile, allowClasses: Bool = false) throws -> Module {
         let scalars = normalizedScalars(file.text)
         var lexer = Lexer(scalars: scalars, path: file.path)
         let tokens = lexer.tokenize()
         let parser = TraceParser(path: file.path, scalars: scalars, tokens: tokens, lexError: lexer.error, depth: 0)
+        parser.allowClasses = allowClasses
         return try parser.parseModule()
     }
 }
@@ -33,6 +36,8 @@ final class TraceParser {
     private var blockDepth = 0
     /// Loops enclosing the current statement in the current function.
     private var loopDepth = 0
+    /// Whether `class` statements are accepted (the prelude only).
+    var allowClasses = false
 
     init(path: String, scalars: [Unicode.Scalar], tokens: [Token], lexError: Diagnostic?, depth: Int) {
         precondition(!tokens.isEmpty, "the lexer always ends with .eof or .error")
@@ -190,6 +195,9 @@ final class TraceParser {
                 return
             case "def":
                 body.append(try parseFunctionDef(isAsync: false, loc: loc))
+                return
+            case "class" where allowClasses:
+                body.append(try parseClassDef(loc: loc))
                 return
             case "class":
                 throw unsupported("'class'", at: loc)
@@ -643,6 +651,30 @@ final class TraceParser {
         defer { loopDepth = savedLoops }
         let body = try parseBlock(after: "function definition", line: loc.line)
         return Stmt(.functionDef(FunctionDef(name: name, parameters: parameters, body: body, isAsync: isAsync)), loc)
+    }
+
+    /// `class NAME[(BASE, ...)]: BLOCK`, for the prelude.
+    private func parseClassDef(loc: SourceLocation) throws -> Stmt {
+        advance()  // 'class'
+        let name = try expectName()
+        var bases: [Expr] = []
+        if isOp("(") {
+            try nested {
+                advance()
+                while !isOp(")") {
+                    bases.append(try parseTest())
+                    if isOp(",") { advance() } else { break }
+                }
+                guard isOp(")") else { throw fail("expected ')'") }
+                advance()
+            }
+        }
+        try expectColon()
+        let savedLoops = loopDepth
+        loopDepth = 0
+        defer { loopDepth = savedLoops }
+        let body = try parseBlock(after: "class definition", line: loc.line)
+        return Stmt(.classDef(ClassDef(name: name, bases: bases, body: body)), loc)
     }
 
     /// Parameters of a `def` (closing ')', annotations parsed and dropped) or

@@ -4,7 +4,7 @@
 /// the subset.
 
 final class Scope {
-    enum Kind { case module, function, lambda, comprehension }
+    enum Kind { case module, function, lambda, comprehension, classBody }
 
     let kind: Kind
     let key: ScopeKey
@@ -119,6 +119,11 @@ struct ScopeBuilder {
             child.isAsync = f.isAsync
             declare(f.parameters, child)
             visit(f.body, child)
+        case .classDef(let c):
+            for b in c.bases { visit(b, scope) }
+            scope.bind(c.name)
+            let child = newScope(.classBody, Self.key(stmt.loc, 7), parent: scope)
+            visit(c.body, child)
         case .global(let names):
             for n in names { scope.globals.insert(n) }
         case .nonlocal(let names):
@@ -256,8 +261,11 @@ struct ScopeBuilder {
         }
         let localSet = Set(scope.locals)
         var childFree = Set<String>()
-        for c in scope.children { childFree.formUnion(resolve(c, enclosing: enclosing + [scope])) }
-        scope.cells = scope.locals.filter { childFree.contains($0) }
+        // As in CPython, the functions of a class body do not see its names
+        // (methods reach class attributes through `self`).
+        let isClass = scope.kind == .classBody
+        for c in scope.children { childFree.formUnion(resolve(c, enclosing: isClass ? enclosing : enclosing + [scope])) }
+        scope.cells = isClass ? [] : scope.locals.filter { childFree.contains($0) }
         var free = [String]()
         var seen = Set<String>()
         func enclosingBinds(_ n: String) -> Bool { enclosing.contains { $0.localSet.contains(n) } }
@@ -266,7 +274,7 @@ struct ScopeBuilder {
             && enclosingBinds(n) && seen.insert(n).inserted {
             free.append(n)
         }
-        for n in childFree.sorted() where !localSet.contains(n) && !scope.globals.contains(n)
+        for n in childFree.sorted() where (isClass || !localSet.contains(n)) && !scope.globals.contains(n)
             && enclosingBinds(n) && seen.insert(n).inserted {
             free.append(n)
         }

@@ -25,6 +25,9 @@ extension World {
         m.attributes["Future"] = .obj(PyType.asyncioFuture)
         m.attributes["Task"] = .obj(PyType.asyncioTask)
         m.attributes["AbstractEventLoop"] = .obj(PyType.eventLoopType)
+        m.attributes["QueueEmpty"] = .obj(PyType.queueEmpty)
+        m.attributes["QueueFull"] = .obj(PyType.queueFull)
+        m.attributes["IncompleteReadError"] = .obj(PyType.incompleteReadError)
 
         m.define("run") { [unowned self] args, vm in try self.asyncioRun(args, vm) }
         m.define("get_event_loop") { [unowned self] args, vm in
@@ -95,6 +98,13 @@ extension World {
             try vm.checkArity("isfuture", args, 1, 1)
             return .bool(args[0].object is PyFuture)
         }
+        return m
+    }
+
+    /// The `asyncio` module: the native part above, then the prelude's.
+    func makeAsyncioModuleWithPrelude() throws -> PyModule {
+        let m = makeAsyncioModule()
+        try runAsyncioPrelude(into: m)
         return m
     }
 

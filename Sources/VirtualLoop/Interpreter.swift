@@ -231,8 +231,8 @@ public final class Interpreter {
     }
 
     /// Runs a code object at module level (the module itself, or an `expect` statement).
-    public func runModuleCode(_ code: CodeObject) throws -> Value {
-        let frame = Frame(runtime: runtime(of: code), globals: globals, cells: [])
+    public func runModuleCode(_ code: CodeObject, globals: Globals? = nil) throws -> Value {
+        let frame = Frame(runtime: runtime(of: code), globals: globals ?? self.globals, cells: [])
         guard case .returned(let v) = try execute(frame, .send(.none)) else {
             preconditionFailure("module code yielded")
         }
@@ -417,7 +417,7 @@ public final class Interpreter {
             } catch let r as PyRaise {
                 let e = r.exception
                 let entry = TracebackEntry(function: f.code.name, loc: f.location)
-                if e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true {
+                if !f.code.isInternal, e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true {
                     e.traceback.insert(entry, at: 0)
                 }
                 guard unwind(f, e) else { throw r }
@@ -882,6 +882,21 @@ public final class Interpreter {
                 try world.runExpectStatement(Int(i))
             case .nop:
                 break
+            case .buildClassNamespace:
+                let ns = PyDict()
+                for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {
+                    try ns.setItem(.str(name), f.locals[i], self)
+                }
+                f.push(.obj(ns))
+            case .buildClass(let name, let n):
+                guard case .obj(let o) = f.pop(), let ns = o as? PyDict else {
+                    preconditionFailure("buildClass without a namespace")
+                }
+                var bases: [Value] = []
+                for _ in 0..<n { bases.append(f.pop()) }
+                bases.reverse()
+                f.push(.obj(try makeClass(name: constants[Int(name)], bases: bases, namespace: ns,
+                                          module: f.code.moduleName)))
             }
         }
     }

@@ -7,6 +7,10 @@ public final class PyType: PyObject {
     public let base: PyType?
     /// Called when the type is called (`int(x)`, `ValueError('m')`).
     var constructor: ((Args, Interpreter) throws -> Value)?
+    /// The namespace of a class made by a `class` statement (the prelude's); nil for builtin types.
+    var members: [String: Value]?
+    /// The module of a class made by a `class` statement.
+    var module: String?
 
     init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
         self.name = name
@@ -21,7 +25,7 @@ public final class PyType: PyObject {
 
     /// The name CPython prints in `repr(type)`.
     var qualifiedName: String {
-        if let module = PyType.moduleOf[name] { return "\(module).\(name)" }
+        if let module = module ?? PyType.moduleOf[name] { return "\(module).\(name)" }
         return name
     }
 
@@ -35,9 +39,19 @@ public final class PyType: PyObject {
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         switch name {
-        case "__name__": return .str(self.name)
-        default: return nil
+        case "__name__", "__qualname__": return .str(self.name)
+        default: return lookup(name)
         }
+    }
+
+    /// A class attribute, searched along the bases.
+    func lookup(_ name: String) -> Value? {
+        var t: PyType? = self
+        while let c = t {
+            if let v = c.members?[name] { return v }
+            t = c.base
+        }
+        return nil
     }
 
     public func isSubtype(of other: PyType) -> Bool {
@@ -116,8 +130,12 @@ public final class PyType: PyObject {
     public static let limitOverrunError = PyType("LimitOverrunError", base: exception)
     public static let queueEmpty = PyType("QueueEmpty", base: exception)
     public static let queueFull = PyType("QueueFull", base: exception)
-    public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException)
-    public static let exceptionGroup = PyType("ExceptionGroup", base: baseExceptionGroup)
+    public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException) { args, vm in
+        try makeExceptionGroup(plainOnly: false, args, vm)
+    }
+    public static let exceptionGroup = PyType("ExceptionGroup", base: baseExceptionGroup) { args, vm in
+        try makeExceptionGroup(plainOnly: true, args, vm)
+    }
 
     /// Exception types by their builtin name.
     static let builtinExceptions: [PyType] = [
@@ -128,6 +146,41 @@ public final class PyType: PyObject {
         notImplementedError, recursionError, typeError, importError, valueError, unicodeError, eofError,
         baseExceptionGroup, exceptionGroup,
     ]
+}
+
+/// `BaseExceptionGroup(message, exceptions)` and `ExceptionGroup(...)`, with
+/// CPython's checks; a `BaseExceptionGroup` of plain `Exception`s is an `ExceptionGroup`.
+func makeExceptionGroup(plainOnly: Bool, _ args: Args, _ vm: Interpreter) throws -> Value {
+    let type: PyType = plainOnly ? .exceptionGroup : .baseExceptionGroup
+    guard args.keywords.isEmpty else {
+        throw vm.error(.typeError, "\(type.name)() takes no keyword arguments")
+    }
+    guard args.count == 2 else {
+        throw vm.error(.typeError, "\(type.name).__new__() takes exactly 2 arguments (\(args.count) given)")
+    }
+    guard case .str = args[0] else {
+        throw vm.error(.typeError, "argument 1 must be str, not \(vm.typeName(args[0]))")
+    }
+    guard case .obj(let seq) = args[1], seq is PyList || seq is PyTuple else {
+        throw vm.error(.typeError, "second argument (exceptions) must be a sequence")
+    }
+    let items = try vm.iterate(args[1])
+    if items.isEmpty { throw vm.error(.valueError, "second argument (exceptions) must be a non-empty sequence") }
+    var exceptions: [PyException] = []
+    for (i, item) in items.enumerated() {
+        guard case .obj(let o) = item, let e = o as? PyException else {
+            throw vm.error(.valueError, "Item \(i) of second argument (exceptions) is not an exception")
+        }
+        exceptions.append(e)
+    }
+    let allPlain = exceptions.allSatisfy { $0.type.isSubtype(of: .exception) }
+    let resultType: PyType = allPlain ? .exceptionGroup : .baseExceptionGroup
+    if plainOnly && !allPlain {
+        throw vm.error(.typeError, "Cannot nest BaseExceptions in an ExceptionGroup")
+    }
+    let group = PyException(type: resultType, args: args.positional)
+    group.exceptions = exceptions
+    return .obj(group)
 }
 
 /// The kinds of error the interpreter raises itself, mapped to their types.

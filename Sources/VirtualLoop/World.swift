@@ -373,7 +373,7 @@ public final class World {
         if let m = modules[name] { return .obj(m) }
         let m: PyModule
         switch name {
-        case "asyncio": m = makeAsyncioModule()
+        case "asyncio": m = try makeAsyncioModuleWithPrelude()
         case "time": m = makeTimeModule()
         case "logging": m = makeLoggingModule()
         case "sys": m = makeSysModule()

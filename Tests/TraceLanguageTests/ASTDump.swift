@@ -53,6 +53,8 @@ enum ASTDump {
             return "(\(isAsync ? "async-with" : "with") [" + its.joined(separator: " ") + "] \(body(b)))"
         case .functionDef(let f):
             return "(\(f.isAsync ? "async-def" : "def") \(f.name) \(params(f.parameters)) \(body(f.body)))"
+        case .classDef(let c):
+            return "(class \(c.name) (\(c.bases.map(expr).joined(separator: " "))) \(body(c.body)))"
         case .global(let names):
             return "(global " + names.joined(separator: " ") + ")"
         case .nonlocal(let names):
