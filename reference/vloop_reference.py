@@ -22,8 +22,9 @@
 #   logging   basicConfig installs an event handler; asyncio's own logger and
 #             warnings become notes on stderr.
 #   sets      set displays, set comprehensions and the name `set` are rewritten
-#             to an insertion-ordered set; tasks.all_tasks/wait/as_completed are
-#             recompiled with it; tasks._all_tasks keeps creation order.
+#             to an insertion-ordered set; tasks.all_tasks/wait/as_completed and
+#             TaskGroup.__init__ (its children) are recompiled with it;
+#             tasks._all_tasks keeps creation order.
 #
 # Usage: python3 reference/vloop_reference.py [--max-steps N] [--max-time T]
 #                                              [--seed S] [--check] TRACE
@@ -62,9 +63,10 @@ import logging
 import random
 import inspect
 import selectors
+import textwrap
 
 import asyncio
-from asyncio import base_events, events, futures, tasks, runners
+from asyncio import base_events, events, futures, tasks, runners, taskgroups
 from asyncio import selector_events
 from asyncio.log import logger as asyncio_logger
 
@@ -505,6 +507,25 @@ def install_hooks():
         exec(compile(tree, tasks.__file__, 'exec'), tasks.__dict__)
         if hasattr(asyncio, fname):
             setattr(asyncio, fname, tasks.__dict__[fname])
+
+    # TaskGroup keeps its children in a plain set (self._tasks, made in
+    # __init__): _abort iterates it to cancel them, so the order in which a
+    # failing child's siblings (or all children, when the parent is cancelled)
+    # get cancelled, and so the order of their CancelledError handlers and of
+    # the sub-exceptions, would follow hash (address) order. Recompile
+    # TaskGroup.__init__ with the ordered set (whose discard() serves
+    # _on_task_done). locks.py, queues.py and timeouts.py keep their waiters
+    # in deques and lists; tasks.shield and wait_for use no sets.
+    taskgroups.__dict__[SET_NAME] = OrderedSet
+    for cls, mname in ((taskgroups.TaskGroup, '__init__'),):
+        fn = getattr(cls, mname)
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        tree = ast.fix_missing_locations(SetRewriter().visit(tree))
+        ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
+        ns = {}
+        exec(compile(tree, taskgroups.__file__, 'exec'), taskgroups.__dict__, ns)
+        ns[mname].__qualname__ = fn.__qualname__
+        setattr(cls, mname, ns[mname])
 
     # The last run/run_until_complete's value (not asyncio.run's cleanup).
     orig_ruc = base_events.BaseEventLoop.run_until_complete

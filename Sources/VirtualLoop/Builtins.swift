@@ -90,6 +90,8 @@ public func makeBuiltins() -> [String: Value] {
         guard case .obj(let o) = args[0] else {
             throw vm.error(.typeError, "'\(vm.typeName(args[0]))' object is not an iterator")
         }
+        // A generator's return value travels in StopIteration.value.
+        if args.count == 1, let g = o as? PyGenerator, !(g is PyCoroutine) { return try g.pySend(.send(.none), vm) }
         if let v = try o.next(vm) { return v }
         if args.count > 1 { return args[1] }
         throw vm.raise(PyException(type: .stopIteration, args: []))
