@@ -146,6 +146,18 @@ public enum Op: Sendable {
     case expectStatement(Int32)
     case nop
 
+    // `except*` (PEP 654).
+    /// The exception on the stack becomes the state of an `except*` statement.
+    case exceptStarBegin
+    /// The state and a type (or tuple) on the stack: pops the type, splits what
+    /// is still unhandled; pushes the matched part (and makes it the exception
+    /// being handled), or jumps to `target` when nothing matches.
+    case exceptStarMatch(Int32)
+    /// The state and an exception raised in a clause: records the exception.
+    case exceptStarRecord
+    /// Pops the state; raises what is left (unhandled, re-raised or newly raised parts).
+    case exceptStarEnd
+
     // Classes (the prelude only).
     /// Ends a class body: pushes a dict of the body's bound locals.
     case buildClassNamespace
@@ -226,6 +238,9 @@ extension Op {
              .returnValue, .reraise:
             return -1
         case .storeAttr, .buildSlice, .mapAdd, .callEx: return -2
+        case .exceptStarBegin: return 0
+        case .exceptStarMatch: return jumping ? -1 : 0
+        case .exceptStarRecord, .exceptStarEnd: return -1
         case .storeSubscript: return -3
         case .deleteFast, .loadAttr, .rot2, .rot3, .unary, .jump, .getIter, .setupTry, .popBlock, .popExcept,
              .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
@@ -252,7 +267,7 @@ extension Op {
     var jumpTarget: Int? {
         switch self {
         case .jump(let t), .popJumpIfFalse(let t), .popJumpIfTrue(let t), .jumpIfFalseOrPop(let t),
-             .jumpIfTrueOrPop(let t), .forIter(let t), .awaitSleep(_, let t):
+             .jumpIfTrueOrPop(let t), .forIter(let t), .awaitSleep(_, let t), .exceptStarMatch(let t):
             return Int(t)
         default: return nil
         }

@@ -85,6 +85,8 @@ final class FunctionCompiler {
         /// Inside the exceptional copy of a `finally` body: the exception is on the stack.
         case finallyHandler
         case with(isAsync: Bool)
+        /// Inside an `except*` clause, which `break`, `continue` and `return` may not leave.
+        case exceptStarClause
     }
 
     final class Box { var jumps: [Int] = [] }
@@ -136,6 +138,7 @@ final class FunctionCompiler {
         case .jumpIfFalseOrPop: code.ops[at] = .jumpIfFalseOrPop(t)
         case .jumpIfTrueOrPop: code.ops[at] = .jumpIfTrueOrPop(t)
         case .forIter: code.ops[at] = .forIter(t)
+        case .exceptStarMatch: code.ops[at] = .exceptStarMatch(t)
         case .setupTry: code.ops[at] = .setupTry(t)
         case .awaitSleep(let n, _): code.ops[at] = .awaitSleep(name: n, target: t)
         default: preconditionFailure("patching a non-jump")
@@ -315,6 +318,7 @@ final class FunctionCompiler {
                 unit.error(s.loc, "'break' outside loop")
                 return
             }
+            if leavesExceptStar(to: i + 1, s.loc) { return }
             unwind(to: i + 1, preservingTop: false)
             if isFor { emit(.pop) }
             breaks.jumps.append(emit(.jump(0)))
@@ -324,6 +328,7 @@ final class FunctionCompiler {
                 unit.error(s.loc, "'continue' not properly in loop")
                 return
             }
+            if leavesExceptStar(to: i + 1, s.loc) { return }
             unwind(to: i + 1, preservingTop: false)
             emit(.jump(Int32(start)))
         case .pass:
@@ -333,6 +338,7 @@ final class FunctionCompiler {
                 unit.error(s.loc, "'return' outside function")
                 return
             }
+            if leavesExceptStar(to: 0, s.loc) { return }
             if let e { compile(e) } else { emit(.loadNone) }
             unwind(to: 0, preservingTop: true)
             emit(.returnValue)
@@ -454,9 +460,18 @@ final class FunctionCompiler {
                 emit(.callExitNormally)
                 if isAsync { emitAwait() }
                 emit(.pop)
+            case .exceptStarClause:
+                preconditionFailure("a jump out of an except* clause is a compile error")
             }
             i -= 1
         }
+    }
+
+    /// CPython's rule: a jump out of the blocks from `depth` up may not leave an `except*` clause.
+    private func leavesExceptStar(to depth: Int, _ loc: SourceLocation) -> Bool {
+        let crosses = blocks[depth...].contains { if case .exceptStarClause = $0 { return true } else { return false } }
+        if crosses { unit.error(loc, "'break', 'continue' and 'return' cannot appear in an except* block") }
+        return crosses
     }
 
     private func clearName(_ name: String) {
@@ -464,6 +479,10 @@ final class FunctionCompiler {
     }
 
     private func compileTryExcept(_ body: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) {
+        if handlers.first?.isStar == true {
+            compileTryExceptStar(body, handlers, orElse)
+            return
+        }
         let setup = emit(.setupTry(0))
         blocks.append(.tryExcept)
         compileStatements(body)
@@ -474,9 +493,6 @@ final class FunctionCompiler {
         patch(setup, to: here)
         for h in handlers {
             loc = h.loc
-            if h.isStar {
-                unit.error(h.loc, "'except*' is not supported yet")
-            }
             var next: Int?
             if let t = h.type {
                 compile(t)
@@ -494,6 +510,45 @@ final class FunctionCompiler {
         }
         emit(.reraise)
         for e in ends { patch(e, to: here) }
+    }
+
+    /// `try ... except* T as e: ...` (PEP 654): each clause runs on the part of
+    /// the exception (group) its types match; what the clauses raise and what
+    /// none matched are raised together at the end.
+    private func compileTryExceptStar(_ body: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) {
+        let setup = emit(.setupTry(0))
+        blocks.append(.tryExcept)
+        compileStatements(body)
+        blocks.removeLast()
+        emit(.popBlock)
+        compileStatements(orElse)
+        let end = emit(.jump(0))
+        patch(setup, to: here)
+        blocks.append(.handler(nil))
+        emit(.exceptStarBegin)
+        for h in handlers {
+            loc = h.loc
+            compile(h.type!)
+            let next = emit(.exceptStarMatch(0))
+            if let n = h.name { store(n) } else { emit(.pop) }
+            let inner = emit(.setupTry(0))
+            blocks.append(.exceptStarClause)
+            compileStatements(h.body)
+            blocks.removeLast()
+            emit(.popBlock)
+            if let n = h.name { clearName(n) }
+            let clauseEnd = emit(.jump(0))
+            patch(inner, to: here)
+            emit(.exceptStarRecord)
+            emit(.popExcept)
+            if let n = h.name { clearName(n) }
+            patch(clauseEnd, to: here)
+            patch(next, to: here)
+        }
+        emit(.exceptStarEnd)
+        blocks.removeLast()
+        emit(.popExcept)
+        patch(end, to: here)
     }
 
     private func compileTryFinally(_ fin: [Stmt], body: () -> Void) {

@@ -769,9 +769,11 @@ public final class Interpreter {
                 switch n {
                 case 0:
                     guard let h = f.handling else { throw error(.runtimeError, "No active exception to reraise") }
+                    h.raisedBare = true
                     throw PyRaise(exception: h)
                 case 1:
                     let e = try exceptionToRaise(f.pop())
+                    e.raisedBare = false
                     chain(e, in: f)
                     throw PyRaise(exception: e)
                 default:
@@ -783,6 +785,7 @@ public final class Interpreter {
                         e.cause = try exceptionToRaise(causeValue)
                     }
                     e.suppressContext = true
+                    e.raisedBare = false
                     chain(e, in: f)
                     throw PyRaise(exception: e)
                 }
@@ -882,6 +885,26 @@ public final class Interpreter {
                 try world.runExpectStatement(Int(i))
             case .nop:
                 break
+            case .exceptStarBegin:
+                let e = f.pop().object as! PyException
+                f.push(.obj(ExceptStarState(e)))
+            case .exceptStarMatch(let target):
+                let types = f.pop()
+                let state = f.top.object as! ExceptStarState
+                if let match = try exceptStarMatch(state, types) {
+                    state.match = match
+                    f.handling = match
+                    f.push(.obj(match))
+                } else {
+                    f.pc = Int(target)
+                }
+            case .exceptStarRecord:
+                let e = f.pop().object as! PyException
+                let state = f.top.object as! ExceptStarState
+                state.raised.append((e, e === state.match && e.raisedBare))
+            case .exceptStarEnd:
+                let state = f.pop().object as! ExceptStarState
+                if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
             case .buildClassNamespace:
                 let ns = PyDict()
                 for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {

@@ -11,6 +11,8 @@ public final class PyType: PyObject {
     var members: [String: Value]?
     /// The module of a class made by a `class` statement.
     var module: String?
+    /// A second base class (only `ExceptionGroup`'s `Exception`).
+    var secondBase: PyType?
 
     init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
         self.name = name
@@ -58,6 +60,7 @@ public final class PyType: PyObject {
         var t: PyType? = self
         while let c = t {
             if c === other { return true }
+            if let second = c.secondBase, second.isSubtype(of: other) { return true }
             t = c.base
         }
         return false
@@ -133,9 +136,14 @@ public final class PyType: PyObject {
     public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException) { args, vm in
         try makeExceptionGroup(plainOnly: false, args, vm)
     }
-    public static let exceptionGroup = PyType("ExceptionGroup", base: baseExceptionGroup) { args, vm in
-        try makeExceptionGroup(plainOnly: true, args, vm)
-    }
+    /// `class ExceptionGroup(BaseExceptionGroup, Exception)`: the one type with two bases.
+    public static let exceptionGroup: PyType = {
+        let t = PyType("ExceptionGroup", base: baseExceptionGroup) { args, vm in
+            try makeExceptionGroup(plainOnly: true, args, vm)
+        }
+        t.secondBase = exception
+        return t
+    }()
 
     /// Exception types by their builtin name.
     static let builtinExceptions: [PyType] = [
@@ -233,6 +241,9 @@ public final class PyException: PyObject {
     public var value: Value = .none
     /// The sub-exceptions of an exception group.
     public var exceptions: [PyException] = []
+    /// Whether it was last raised by a bare `raise` (for `except*`, which
+    /// treats a re-raised match apart from an exception raised anew).
+    var raisedBare = false
 
     public init(type: PyType, args: [Value]) {
         self.type = type

@@ -1,0 +1,106 @@
+/// `except*` (PEP 654), as CPython 3.11 runs it: `split` by type along the
+/// group's tree, a naked exception wrapped in `ExceptionGroup('', (e,))`, and
+/// at the end `_PyExc_PrepReraiseStar`: what the clauses re-raised (bare
+/// `raise`) plus what no clause matched keep the original group's shape;
+/// exceptions the clauses raised anew are grouped with it in `ExceptionGroup('', [...])`.
+final class ExceptStarState: PyObject {
+    let original: PyException
+    /// What no clause has matched yet.
+    var rest: PyException?
+    /// The part given to the clause that is running.
+    var match: PyException?
+    /// What the clauses raised, in order; `reraised` for a bare `raise` of the match.
+    var raised: [(exception: PyException, reraised: Bool)] = []
+
+    init(_ e: PyException) {
+        original = e
+        rest = e
+    }
+}
+
+extension PyException {
+    var isGroup: Bool { type.isSubtype(of: .baseExceptionGroup) }
+
+    /// A group of `exceptions` with `message`: an `ExceptionGroup` when every
+    /// one is an `Exception`, else a `BaseExceptionGroup`.
+    static func group(_ message: Value, _ exceptions: [PyException], asTuple: Bool = false) -> PyException {
+        let plain = exceptions.allSatisfy { $0.type.isSubtype(of: .exception) }
+        let items = exceptions.map { Value.obj($0) }
+        let seq: PyObject = asTuple ? PyTuple(items) : PyList(items)
+        let g = PyException(type: plain ? .exceptionGroup : .baseExceptionGroup, args: [message, .obj(seq)])
+        g.exceptions = exceptions
+        return g
+    }
+
+    /// `BaseExceptionGroup.derive` plus the metadata `split` copies.
+    func derive(_ exceptions: [PyException]) -> PyException {
+        let g = PyException.group(args.first ?? .str(""), exceptions)
+        g.cause = cause
+        g.context = context
+        g.suppressContext = suppressContext
+        g.traceback = traceback
+        return g
+    }
+
+    /// `split(condition)`: the matching and the other parts, each nil when empty.
+    func split(_ matches: (PyException) throws -> Bool) rethrows -> (match: PyException?, rest: PyException?) {
+        if try matches(self) { return (self, nil) }
+        guard isGroup else { return (nil, self) }
+        var matched: [PyException] = []
+        var others: [PyException] = []
+        for e in exceptions {
+            let (m, r) = try e.split(matches)
+            if let m { matched.append(m) }
+            if let r { others.append(r) }
+        }
+        return (matched.isEmpty ? nil : derive(matched), others.isEmpty ? nil : derive(others))
+    }
+
+    /// The exceptions that are not groups, depth first.
+    var leaves: [PyException] { isGroup ? exceptions.flatMap(\.leaves) : [self] }
+}
+
+extension Interpreter {
+    /// Splits off the part of what is unhandled that `types` match.
+    func exceptStarMatch(_ state: ExceptStarState, _ types: Value) throws -> PyException? {
+        try checkExceptStarTypes(types)
+        guard let rest = state.rest else { return nil }
+        if !rest.isGroup {
+            guard try exceptionMatches(rest, types) else { return nil }
+            let wrapper = PyException.group(.str(""), [rest], asTuple: true)
+            wrapper.traceback = rest.traceback
+            state.rest = nil
+            return wrapper
+        }
+        let (match, others) = try rest.split { try self.exceptionMatches($0, types) }
+        state.rest = others
+        return match
+    }
+
+    private func checkExceptStarTypes(_ types: Value) throws {
+        if case .obj(let o) = types {
+            if let t = o as? PyType, t.isSubtype(of: .baseExceptionGroup) {
+                throw error(.typeError, "catching ExceptionGroup with except* is not allowed. Use except instead.")
+            }
+            if let tuple = o as? PyTuple { for t in tuple.items { try checkExceptStarTypes(t) } }
+        }
+    }
+
+    /// What the statement raises in the end, or nil.
+    func exceptStarResult(_ state: ExceptStarState) -> PyException? {
+        if !state.original.isGroup {
+            // At most one clause ran on the wrapped exception.
+            return state.raised.first?.exception ?? state.rest
+        }
+        let new = state.raised.filter { !$0.reraised }.map(\.exception)
+        var kept = state.raised.filter(\.reraised).map(\.exception)
+        if let rest = state.rest { kept.append(rest) }
+        var projection: PyException?
+        if !kept.isEmpty {
+            let ids = Set(kept.flatMap(\.leaves).map { ObjectIdentifier($0) })
+            projection = state.original.split { !$0.isGroup && ids.contains(ObjectIdentifier($0)) }.match
+        }
+        if new.isEmpty { return projection }
+        return PyException.group(.str(""), new + (projection.map { [$0] } ?? []))
+    }
+}
