@@ -16,7 +16,7 @@ import TraceLanguage
 ///     in the order the awaitables were passed.
 /// The names it needs from the native asyncio (`ensure_future`,
 /// `get_running_loop`, `CancelledError`, ...) are in its globals before it
-/// runs; `_object_repr` is `object.__repr__`.
+/// runs; `_object_repr` is `object.__repr__`, `property(fget)` a read-only property.
 let asyncioPreludeSource = #"""
 FIRST_COMPLETED = 'FIRST_COMPLETED'
 FIRST_EXCEPTION = 'FIRST_EXCEPTION'
@@ -370,6 +370,8 @@ class Queue(_LoopBound):
 
     def qsize(self):
         return len(self._queue)
+
+    maxsize = property(lambda self: self._maxsize)
 
     def empty(self):
         return not self._queue
@@ -889,6 +891,11 @@ extension World {
                 globals.values[i] = functools.attributes["partial"]!
             } else if name == "_object_repr" {
                 globals.values[i] = .obj(objectRepr)
+            } else if name == "property" {
+                globals.values[i] = .obj(PyBuiltin("property") { args, vm in
+                    try vm.checkArity("property", args, 1, 1)
+                    return .obj(PyProperty(getter: args[0]))
+                })
             }
         }
         _ = try vm.runModuleCode(compiled.code, globals: globals)

@@ -36,6 +36,15 @@ extension Interpreter {
     }
 }
 
+/// `property(fget)`: an attribute computed by calling `fget(instance)`; read-only.
+final class PyProperty: PyObject {
+    let getter: Value
+
+    init(getter: Value) { self.getter = getter }
+
+    override var typeName: String { "property" }
+}
+
 /// An instance of a prelude class: its attributes, then its class's.
 final class PyInstance: PyObject {
     let cls: PyType
@@ -51,10 +60,14 @@ final class PyInstance: PyObject {
         if name == "__class__" { return .obj(cls) }
         guard let v = cls.lookup(name) else { return nil }
         if v.object is PyFunction { return .obj(PyBoundMethod(receiver: self, name: name)) }
+        if let p = v.object as? PyProperty { return try vm.call(p.getter, Args([.obj(self)])) }
         return v
     }
 
     override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if cls.lookup(name)?.object is PyProperty {
+            throw vm.error(.attributeError, "property '\(name)' of '\(cls.name)' object has no setter")
+        }
         attributes[name] = value
     }
 
@@ -68,6 +81,7 @@ final class PyInstance: PyObject {
             positional.insert(.obj(self), at: 0)
             return try vm.callFunction(fn, Args(positional, keywords: args.keywords))
         }
+        if let p = v.object as? PyProperty { return try vm.call(try vm.call(p.getter, Args([.obj(self)])), args) }
         return try vm.call(v, args)
     }
 
