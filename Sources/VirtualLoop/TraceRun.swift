@@ -125,7 +125,28 @@ public enum TraceRunner {
         guard let w = t.futureWaiter else { return "nothing: it was ready to run" }
         if let other = w as? PyTask { return "task \(other.name)" }
         if let g = w as? GatheringFuture { return "a gather() of \(g.children.count) awaitables" }
-        return deadlocked ? "a future that nothing resolves" : "a future"
+        let future = deadlocked ? "a future that nothing resolves" : "a future"
+        if let api = preludeCall(in: t) { return "\(future) in \(api)" }
+        return future
+    }
+
+    /// The asyncio call of the prelude (`Lock.acquire()`, `Queue.get()`,
+    /// `wait_for()`) that a task's coroutine is suspended in, if any: the
+    /// outermost prelude frame of its chain of awaits, past the context
+    /// managers' `__aenter__` that only forwards to `acquire`.
+    static func preludeCall(in t: PyTask) -> String? {
+        var iterator: SendableIterator? = t.coro
+        var found: String?
+        while let g = iterator as? PyGenerator {
+            let code = g.frame.code
+            if code.isInternal {
+                if found == nil || found == "_ContextManagerMixin.__aenter__()" { found = "\(code.qualifiedName)()" }
+                if found != "_ContextManagerMixin.__aenter__()" { break }
+            }
+            guard g.frame.delegating else { break }
+            iterator = g.frame.peek(1).object as? SendableIterator  // under the pushed None
+        }
+        return found
     }
 }
 

@@ -108,3 +108,35 @@ struct ReferenceTests {
         #expect(r.stdout == (try golden(path)), "\(path): the golden log differs from CPython's; run scripts/regen-golden")
     }
 }
+
+@Suite("Deadlock reports")
+struct DeadlockReportTests {
+    @Test("a task stuck in a lock, queue or task group is reported with the asyncio call it waits in")
+    func namesThePreludeCall() throws {
+        let source = """
+            import asyncio
+            async def main():
+                lock = asyncio.Lock()
+                q = asyncio.Queue()
+                await lock.acquire()
+                async def again():
+                    async with lock:
+                        pass
+                async with asyncio.TaskGroup() as tg:
+                    tg.create_task(again(), name='again')
+                    tg.create_task(q.get(), name='get')
+            asyncio.run(main())
+            """
+        guard case .success(let trace) = TraceLoader.load(SourceFile(path: "t.trace", text: source)) else {
+            Issue.record("does not compile")
+            return
+        }
+        let report = TraceRunner.run(trace.compiled)
+        #expect(report.status == "deadlock")
+        #expect(report.pendingTasks.map { "\($0.name): \($0.awaiting)" } == [
+            "Task-1: a future that nothing resolves in TaskGroup.__aexit__()",
+            "again: a future that nothing resolves in Lock.acquire()",
+            "get: a future that nothing resolves in Queue.get()",
+        ])
+    }
+}
