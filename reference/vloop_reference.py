@@ -21,6 +21,12 @@
 #   print     an injected `print` writes one `print` event per call.
 #   logging   basicConfig installs an event handler; asyncio's own logger and
 #             warnings become notes on stderr.
+#   executors concurrent.futures.ThreadPoolExecutor/ProcessPoolExecutor are
+#             simulated pools whose workers are real threads run one at a time
+#             by a strict hand-off: a job's time.sleep is an external event,
+#             its completion another; blocking waits in the loop's thread
+#             (time.sleep, shutdown(wait=True), Future.result) let the workers
+#             run; shutdown_default_executor resolves when its last job ends.
 #   sets      set displays, set comprehensions and the name `set` are rewritten
 #             to an insertion-ordered set; tasks.all_tasks/wait/as_completed and
 #             TaskGroup.__init__ (its children) are recompiled with it;
@@ -63,6 +69,9 @@ import logging
 import random
 import inspect
 import selectors
+import heapq
+import collections
+import concurrent.futures
 import textwrap
 
 import asyncio
@@ -324,14 +333,22 @@ class World:
         self.blocking = []      # (advance, start time, label) per callback that advanced the clock
         self.max_advance = 0.0
         self.current_line = 0
-        # External events (workers, peers) go here later: (due, seq, deliver)
+        # External events (workers, peers): a heap of (due, seq, kind, action).
         self.external = []
+        self.seq = 0
+        # The simulated worker running now (None: the loop's thread), the
+        # semaphore the loop's thread waits on while one runs, the pools.
+        self.current = None
+        self.main_sem = threading.Semaphore(0)
+        self.pools = []
+        self.pool_counter = 0
+        self.next_pid = 1001
+        self.worker_steps = 0
 
     # -- recording
     def ctx(self):
-        th = threading.current_thread()
-        if th is not threading.main_thread():
-            return th.name
+        if self.current is not None:
+            return self.current.name
         loop = events._get_running_loop()
         if loop is not None:
             t = tasks._current_tasks.get(loop)
@@ -370,13 +387,54 @@ class World:
             raise StopRun()
         self.clock = new
 
+    # -- external events: (due, seq, kind, action); kind 'worker' or 'network'
+    def schedule(self, due, kind, action):
+        self.seq += 1
+        heapq.heappush(self.external, (due, self.seq, kind, action))
+
+    def deliver_due(self):
+        """Every external event due by now, in order of (due, scheduling),
+        including those that the deliveries schedule for this instant."""
+        while self.external and self.external[0][0] <= self.clock:
+            _, _, _, action = heapq.heappop(self.external)
+            action()
+            if self.stopped:
+                raise StopRun()
+
+    def block_until(self, done, until=None):
+        """A blocking wait in the loop's thread: worker threads keep running,
+        each of their events at its own instant, until `done()` holds (or the
+        clock would pass `until`). Network events wait for the next select."""
+        while not done():
+            nxt = None
+            for ev in sorted(self.external):
+                if ev[2] == 'worker':
+                    nxt = ev
+                    break
+            if nxt is None or (until is not None and nxt[0] > until):
+                return False
+            self.external.remove(nxt)
+            heapq.heapify(self.external)
+            self.advance_to(max(self.clock, nxt[0]))
+            nxt[3]()
+            if self.stopped:
+                raise StopRun()
+        return True
+
     def sleep(self, secs):
         if self.stopped:
             raise StopRun()
         if secs < 0:
             raise ValueError('sleep length must be non-negative')
-        # Only the loop's (main) thread exists for now; executors come later.
-        self.advance_to(self.clock + secs)
+        if self.current is not None:
+            worker_sleep(self.current, secs)
+            return
+        target = self.clock + secs
+        if target > self.max_time:
+            self.stop('limit', 'max-time')
+            raise StopRun()
+        self.block_until(lambda: False, until=target)
+        self.clock = target
 
     def select(self, timeout):
         if self.stopped:
@@ -385,9 +443,20 @@ class World:
             self.stop('deadlock', repr(self.pending_task_names()))
             raise StopRun()
         if self.external:
-            raise NotImplementedError('external events are not implemented yet')
+            e = self.external[0][0]
+            if timeout is None or e <= self.clock + timeout:
+                self.advance_to(max(self.clock, e))
+                self.deliver_due()
+                return []
         self.advance_to(self.clock + timeout)
         return []
+
+    # -- who runs
+    def thread_name(self):
+        return self.current.thread_name if self.current is not None else 'MainThread'
+
+    def pid(self):
+        return self.current.pid if self.current is not None else 1000
 
 
 W = None  # the World of this run
@@ -424,6 +493,261 @@ class VirtualLoop(selector_events.BaseSelectorEventLoop):
 
 class VirtualPolicy(asyncio.DefaultEventLoopPolicy):
     _loop_factory = VirtualLoop
+
+
+# --------------------------------------------------------------------------
+# Executors: simulated worker threads and processes
+#
+# A worker is a real thread that runs only while the thread that resumed it
+# waits (a strict hand-off), so one thing runs at a time and every run is the
+# same. A job runs on its worker up to its first time.sleep(d), which schedules
+# the worker's wake-up as an external event at now + d and hands control back.
+# When the job returns or raises, its completion is an external event at that
+# instant: it sets the concurrent future (whose callbacks, asyncio's
+# _call_set_state among them, run "in the worker": call_soon_threadsafe), and
+# the worker takes the next queued job at once.
+
+
+class SimWorker:
+    def __init__(self, pool, index, name, thread_name, pid):
+        self.pool = pool
+        self.index = index
+        self.name = name                # ctx of its events
+        self.thread_name = thread_name  # %(threadName)s
+        self.pid = pid                  # %(process)d
+        self.sem = threading.Semaphore(0)
+        self.resumer = None
+        self.job = None
+        self.thread = None
+
+    def main(self):
+        while True:
+            job = self.job
+            try:
+                result = job.fn(*job.args, **job.kwargs)
+                outcome = (result, None)
+            except StopRun:
+                raise
+            except BaseException as exc:
+                outcome = (None, exc)
+            W.schedule(W.clock, 'worker', lambda job=job, outcome=outcome: self.pool.complete(self, job, outcome))
+            yield_back(self)
+
+
+def switch_to(worker):
+    """Runs `worker` until it sleeps or finishes its job; the caller waits."""
+    W.worker_steps += 1
+    if W.worker_steps > W.max_steps:
+        W.stop('limit', 'max-steps')
+        raise StopRun()
+    me = W.current
+    worker.resumer = me
+    W.current = worker
+    if worker.thread is None:
+        worker.thread = threading.Thread(target=worker.main, name=worker.thread_name, daemon=True)
+        worker.thread.start()
+    else:
+        worker.sem.release()
+    (me.sem if me is not None else W.main_sem).acquire()
+    W.current = me
+    if W.stopped:
+        raise StopRun()
+
+
+def yield_back(worker):
+    r = worker.resumer
+    (r.sem if r is not None else W.main_sem).release()
+    worker.sem.acquire()
+
+
+def worker_sleep(worker, secs):
+    W.schedule(W.clock + secs, 'worker', lambda: switch_to(worker))
+    yield_back(worker)
+    if W.stopped:
+        raise StopRun()
+
+
+class SimJob:
+    def __init__(self, future, fn, args, kwargs):
+        self.future = future
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+
+
+class SimPool(concurrent.futures.Executor):
+    """What ThreadPoolExecutor and ProcessPoolExecutor share: workers taken
+    lowest index first, a FIFO queue, completions as external events."""
+
+    processes = False
+
+    def _init(self, max_workers):
+        self._max_workers = max_workers
+        self._workers = []
+        self._queue = collections.deque()
+        self._shutdown = False
+        self._idle_callbacks = []
+        W.pools.append(self)
+
+    def _new_worker(self):
+        raise NotImplementedError
+
+    def _idle_worker(self):
+        for w in self._workers:
+            if w.job is None:
+                return w
+        return None
+
+    def submit(self, fn, /, *args, **kwargs):
+        if self._shutdown:
+            raise RuntimeError('cannot schedule new futures after shutdown')
+        f = concurrent.futures.Future()
+        job = SimJob(f, fn, args, kwargs)
+        self._start_workers()
+        worker = self._idle_worker()
+        if worker is None and len(self._workers) < self._max_workers:
+            worker = self._new_worker()
+        if worker is not None and f.set_running_or_notify_cancel():
+            worker.job = job
+            switch_to(worker)
+        else:
+            self._queue.append(job)
+        return f
+
+    def _start_workers(self):
+        pass
+
+    def complete(self, worker, job, outcome):
+        prev = W.current
+        W.current = worker     # the future's callbacks run in the worker
+        try:
+            result, exc = outcome
+            if exc is not None:
+                job.future.set_exception(exc)
+            else:
+                job.future.set_result(result)
+        finally:
+            W.current = prev
+        worker.job = None
+        while self._queue:
+            nxt = self._queue.popleft()
+            if nxt.future.set_running_or_notify_cancel():
+                worker.job = nxt
+                switch_to(worker)
+                break
+        self._check_idle()
+
+    def idle(self):
+        return not self._queue and all(w.job is None for w in self._workers)
+
+    def _check_idle(self):
+        if self._idle_callbacks and self.idle():
+            cbs, self._idle_callbacks = self._idle_callbacks, []
+            for cb in cbs:
+                cb()
+
+    def when_idle(self, cb):
+        """Calls `cb` once no job is queued or running (at once if none is)."""
+        self._idle_callbacks.append(cb)
+        self._check_idle()
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        self._shutdown = True
+        if cancel_futures:
+            while self._queue:
+                self._queue.popleft().future.cancel()
+        if wait:
+            if W.current is not None:
+                raise RuntimeError('a job cannot wait for a pool to shut down')
+            W.block_until(self.idle)
+
+
+class SimThreadPoolExecutor(SimPool):
+    def __init__(self, max_workers=None, thread_name_prefix='', initializer=None, initargs=()):
+        if max_workers is None:
+            max_workers = min(32, (SIM.cpu_count or 1) + 4)
+        if max_workers <= 0:
+            raise ValueError('max_workers must be greater than 0')
+        if not thread_name_prefix:
+            thread_name_prefix = 'ThreadPoolExecutor-%d' % W.pool_counter
+            W.pool_counter += 1
+        self._thread_name_prefix = thread_name_prefix
+        self._init(max_workers)
+
+    def _new_worker(self):
+        name = '%s_%d' % (self._thread_name_prefix, len(self._workers))
+        w = SimWorker(self, len(self._workers), name, name, 1000)
+        self._workers.append(w)
+        return w
+
+
+class SimProcessPoolExecutor(SimPool):
+    def __init__(self, max_workers=None, mp_context=None, initializer=None, initargs=(), *,
+                 max_tasks_per_child=None):
+        if max_workers is None:
+            max_workers = SIM.cpu_count or 1
+        elif max_workers <= 0:
+            raise ValueError('max_workers must be greater than 0')
+        self._init(max_workers)
+
+    def _start_workers(self):
+        # Every process starts at the first submission.
+        while len(self._workers) < self._max_workers:
+            pid = W.next_pid
+            W.next_pid += 1
+            self._workers.append(SimWorker(self, len(self._workers), f'PID {pid}', 'MainThread', pid))
+
+    def _new_worker(self):
+        return None
+
+
+# ThreadPoolExecutor is what set_default_executor checks for.
+SimProcessPoolExecutor.__name__ = SimProcessPoolExecutor.__qualname__ = 'ProcessPoolExecutor'
+SimThreadPoolExecutor.__name__ = SimThreadPoolExecutor.__qualname__ = 'ThreadPoolExecutor'
+
+
+def install_executors():
+    concurrent.futures.ThreadPoolExecutor = SimThreadPoolExecutor
+    concurrent.futures.ProcessPoolExecutor = SimProcessPoolExecutor
+
+    # A blocking wait on a concurrent future: in the loop's thread, workers
+    # run until it is done; in a job, it is an error (the spec's rule).
+    Future = concurrent.futures.Future
+    for name in ('result', 'exception'):
+        orig = getattr(Future, name)
+
+        def wait_then(self, timeout=None, _orig=orig):
+            if not self.done():
+                if W.current is not None:
+                    raise RuntimeError('a job cannot wait for the future of another job')
+                W.block_until(self.done, None if timeout is None else W.clock + timeout)
+                if not self.done():
+                    raise TimeoutError()
+            return _orig(self, timeout=0)
+        setattr(Future, name, wait_then)
+
+    # shutdown_default_executor: CPython's shutdown thread joins the default
+    # executor's workers, then call_soon_threadsafe(future.set_result, None);
+    # here that happens when its last job completes (at once when none runs).
+    async def shutdown_default_executor(self):
+        self._executor_shutdown_called = True
+        if self._default_executor is None:
+            return
+        future = self.create_future()
+        executor = self._default_executor
+        executor._shutdown = True
+
+        def joined():
+            if not self.is_closed():
+                self.call_soon_threadsafe(future.set_result, None)
+        executor.when_idle(joined)
+        await future
+    base_events.BaseEventLoop.shutdown_default_executor = shutdown_default_executor
+
+
+def finish_pools():
+    """The interpreter's exit hook: every pool finishes its jobs."""
+    W.block_until(lambda: all(p.idle() for p in W.pools))
 
 
 # --------------------------------------------------------------------------
@@ -549,6 +873,7 @@ def install_hooks():
 
     # time
     time.sleep = lambda secs: W.sleep(secs)
+    install_executors()
     time.time = lambda: W.clock + SIM.epoch
     time.monotonic = lambda: W.clock
     time.perf_counter = lambda: W.clock
@@ -596,7 +921,8 @@ def install_logging():
 
     def factory(*a, **kw):
         r = orig_factory(*a, **kw)
-        r.process = 1000
+        r.process = W.pid()
+        r.threadName = W.thread_name()
         return r
     logging.setLogRecordFactory(factory)
 
@@ -944,7 +1270,13 @@ def run_trace(path, source):
         if W.stopped and W.events is not None and not getattr(W, 'ended', False):
             write_run_end()
     if not W.stopped:
+        try:
+            finish_pools()
+        except StopRun:
+            pass
+    if not W.stopped:
         W.stop('ok', repr(W.last_result))
+    if not getattr(W, 'ended', False):
         write_run_end()
     return expect
 

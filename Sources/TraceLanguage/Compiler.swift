@@ -13,11 +13,10 @@ public enum Compiler {
         "asyncio": [
             "open_connection", "StreamReader", "StreamWriter",
         ],
-        "concurrent.futures": ["ThreadPoolExecutor", "ProcessPoolExecutor"],
         "sim": ["peer"],
     ]
     /// Methods of loops that a later version provides.
-    public static let notYetSupportedMethods: Set<String> = ["run_in_executor", "set_default_executor"]
+    public static let notYetSupportedMethods: Set<String> = []
 
     /// `internalModule` names the module of the harness's own prelude: its code
     /// is marked internal (left out of tracebacks) and its classes belong to it.

@@ -142,10 +142,7 @@ extension World {
             }
             try cancelAllTasks(loop, vm)
             _ = try loop.runUntilComplete(.obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_asyncgens")), vm)
-            _ = try loop.runUntilComplete(.obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_default_executor") { _ in
-                loop.executorShutdownCalled = true
-                return .none
-            }), vm)
+            _ = try loop.runUntilComplete(try loop.callMethod("shutdown_default_executor", Args(), vm), vm)
         }
         if let failure { throw failure }
         return recordResult(result)

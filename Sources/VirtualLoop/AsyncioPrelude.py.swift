@@ -644,6 +644,128 @@ def shield(arg):
     return outer
 
 
+# futures.py: wrapping concurrent.futures.Future (run_in_executor)
+
+def _convert_future_exc(exc):
+    exc_class = type(exc)
+    if exc_class is _futures.CancelledError:
+        return CancelledError(*exc.args)
+    elif exc_class is _futures.TimeoutError:
+        return TimeoutError(*exc.args)
+    elif exc_class is _futures.InvalidStateError:
+        return InvalidStateError(*exc.args)
+    else:
+        return exc
+
+
+def _set_concurrent_future_state(concurrent, source):
+    assert source.done()
+    if source.cancelled():
+        concurrent.cancel()
+    if not concurrent.set_running_or_notify_cancel():
+        return
+    exception = source.exception()
+    if exception is not None:
+        concurrent.set_exception(_convert_future_exc(exception))
+    else:
+        result = source.result()
+        concurrent.set_result(result)
+
+
+def _copy_future_state(source, dest):
+    assert source.done()
+    if dest.cancelled():
+        return
+    assert not dest.done()
+    if source.cancelled():
+        dest.cancel()
+    else:
+        exception = source.exception()
+        if exception is not None:
+            dest.set_exception(_convert_future_exc(exception))
+        else:
+            result = source.result()
+            dest.set_result(result)
+
+
+def _chain_future(source, destination):
+    if not isfuture(source) and not isinstance(source, _futures.Future):
+        raise TypeError('A future is required for source argument')
+    if not isfuture(destination) and not isinstance(destination, _futures.Future):
+        raise TypeError('A future is required for destination argument')
+    source_loop = source.get_loop() if isfuture(source) else None
+    dest_loop = destination.get_loop() if isfuture(destination) else None
+
+    def _set_state(future, other):
+        if isfuture(future):
+            _copy_future_state(other, future)
+        else:
+            _set_concurrent_future_state(future, other)
+
+    def _call_check_cancel(destination):
+        if destination.cancelled():
+            if source_loop is None or source_loop is dest_loop:
+                source.cancel()
+            else:
+                source_loop.call_soon_threadsafe(source.cancel)
+
+    def _call_set_state(source):
+        if destination.cancelled() and dest_loop is not None and dest_loop.is_closed():
+            return
+        if dest_loop is None or dest_loop is source_loop:
+            _set_state(destination, source)
+        else:
+            if dest_loop.is_closed():
+                return
+            dest_loop.call_soon_threadsafe(_set_state, destination, source)
+
+    destination.add_done_callback(_call_check_cancel)
+    source.add_done_callback(_call_set_state)
+
+
+def wrap_future(future, *, loop=None):
+    if isfuture(future):
+        return future
+    assert isinstance(future, _futures.Future), f'concurrent.futures.Future is expected, got {future!r}'
+    if loop is None:
+        loop = get_event_loop()
+    new_future = loop.create_future()
+    _chain_future(future, new_future)
+    return new_future
+
+
+# base_events.py: the default executor
+
+def _run_in_executor(loop, executor, func, *args):
+    if executor is None:
+        executor = loop._default_executor
+        if loop._executor_shutdown_called:
+            raise RuntimeError('Executor shutdown has been called')
+        if executor is None:
+            executor = _futures.ThreadPoolExecutor(thread_name_prefix='asyncio')
+            loop._default_executor = executor
+    return wrap_future(executor.submit(func, *args), loop=loop)
+
+
+async def _shutdown_default_executor(loop):
+    # CPython's shutdown thread joins the default executor's workers, then
+    # call_soon_threadsafe(future.set_result, None): here that happens when
+    # its last job completes, at once when none is queued or running.
+    loop._executor_shutdown_called = True
+    executor = loop._default_executor
+    if executor is None:
+        return
+    future = loop.create_future()
+    executor._shutdown = True
+
+    def joined():
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(future.set_result, None)
+
+    executor._when_idle(joined)
+    await future
+
+
 # timeouts.py (the states of its enum _State are their values)
 
 class Timeout:
@@ -869,39 +991,52 @@ enum AsyncioPrelude {
     static let exports = [
         "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "Lock", "Event", "Condition", "Semaphore",
         "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue", "wait", "wait_for", "as_completed",
-        "shield", "timeout", "timeout_at", "Timeout", "TaskGroup",
+        "shield", "timeout", "timeout_at", "Timeout", "TaskGroup", "wrap_future", "_run_in_executor",
+        "_shutdown_default_executor",
     ]
 }
 
 extension World {
-    /// Runs the prelude with the native asyncio's names in its globals and
-    /// adds what it defines to `m`.
-    func runAsyncioPrelude(into m: PyModule) throws {
-        let compiled = AsyncioPrelude.compiled
+    /// Runs a prelude in globals of its own, seeded with the names it takes
+    /// from `m` (the native part of its module) and `seeds`, and adds its
+    /// `exports` to `m`. Returns its globals.
+    @discardableResult
+    func runPrelude(_ compiled: CompiledModule, into m: PyModule, seeds: [String: Value],
+                    exports: [String]) throws -> Globals {
         let globals = Globals(names: compiled.globalNames)
-        let functools = try importModule("functools").object as! PyModule
-        let objectRepr = PyBuiltin("_object_repr") { args, vm in
-            guard args.count == 1, case .obj(let o) = args[0] else { return .str(try vm.repr(args.count > 0 ? args[0] : .none)) }
-            return .str("<\(o.pyType.qualifiedName) object at 0x7f0000000000>")
-        }
         for (i, name) in globals.names.enumerated() {
-            if let v = m.attributes[name] {
-                globals.values[i] = v
-            } else if name == "partial" {
-                globals.values[i] = functools.attributes["partial"]!
-            } else if name == "_object_repr" {
-                globals.values[i] = .obj(objectRepr)
-            } else if name == "property" {
-                globals.values[i] = .obj(PyBuiltin("property") { args, vm in
-                    try vm.checkArity("property", args, 1, 1)
-                    return .obj(PyProperty(getter: args[0]))
-                })
-            }
+            if let v = m.attributes[name] ?? seeds[name] ?? preludeBuiltins[name] { globals.values[i] = v }
         }
         _ = try vm.runModuleCode(compiled.code, globals: globals)
-        for name in AsyncioPrelude.exports {
+        for name in exports {
             guard let i = globals.names.firstIndex(of: name) else { preconditionFailure("prelude lacks \(name)") }
             m.attributes[name] = globals.values[i]
         }
+        return globals
+    }
+
+    /// What every prelude may use beyond the builtins of a trace.
+    var preludeBuiltins: [String: Value] {
+        [
+            "_object_repr": .obj(PyBuiltin("_object_repr") { args, vm in
+                guard args.count == 1, case .obj(let o) = args[0] else {
+                    return .str(try vm.repr(args.count > 0 ? args[0] : .none))
+                }
+                return .str("<\(o.pyType.qualifiedName) object at 0x7f0000000000>")
+            }),
+            "property": .obj(PyBuiltin("property") { args, vm in
+                try vm.checkArity("property", args, 1, 1)
+                return .obj(PyProperty(getter: args[0]))
+            }),
+        ]
+    }
+
+    /// Runs the asyncio prelude into `m`, the native asyncio module.
+    func runAsyncioPrelude(into m: PyModule) throws {
+        let functools = try importModule("functools").object as! PyModule
+        let futures = try importModule("concurrent.futures")
+        try runPrelude(AsyncioPrelude.compiled, into: m,
+                       seeds: ["partial": functools.attributes["partial"]!, "_futures": futures],
+                       exports: AsyncioPrelude.exports)
     }
 }

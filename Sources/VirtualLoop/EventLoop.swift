@@ -21,6 +21,9 @@ public final class EventLoop: PyObject {
     var debug = false
     var slowCallbackDuration = 0.1
     var executorShutdownCalled = false
+    /// `_default_executor`: a ThreadPoolExecutor of the prelude, made by the
+    /// first `run_in_executor(None, ...)`.
+    var defaultExecutor: Value = .none
     var handlePool = HandlePool()
 
     static let minScheduledTimerHandles = 100
@@ -189,6 +192,19 @@ public final class EventLoop: PyObject {
         closed = true
         discardCallbacks()
         executorShutdownCalled = true
+        // BaseEventLoop.close(): the default executor shuts down without waiting.
+        if case .obj(let executor) = defaultExecutor {
+            defaultExecutor = .none
+            _ = try executor.callMethod("shutdown", Args(keywords: [("wait", .bool(false))]), vm)
+        }
+    }
+
+    /// A function of the asyncio prelude (`_run_in_executor`, ...).
+    private func prelude(_ name: String, _ vm: Interpreter) throws -> Value {
+        guard case .obj(let m) = try world.importModule("asyncio"), let f = try m.getAttr(name, vm) else {
+            preconditionFailure("the asyncio prelude lacks \(name)")
+        }
+        return f
     }
 
     // MARK: The methods a trace calls
@@ -243,10 +259,28 @@ public final class EventLoop: PyObject {
         case "shutdown_asyncgens":
             return .obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_asyncgens"))
         case "shutdown_default_executor":
-            return .obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_default_executor") { [unowned self] _ in
-                self.executorShutdownCalled = true
-                return .none
-            })
+            return try vm.call(try prelude("_shutdown_default_executor", vm), Args([.obj(self)]))
+        case "run_in_executor":
+            guard args.count >= 2 else {
+                throw vm.error(.typeError, "run_in_executor() missing \(2 - args.count) required positional argument\(args.count == 1 ? "" : "s"): \(args.count == 0 ? "'executor' and 'func'" : "'func'")")
+            }
+            try checkClosed(vm)
+            if debug { try checkCallback(args[1], "run_in_executor", vm) }
+            return try vm.call(try prelude("_run_in_executor", vm), Args([.obj(self)] + args.positional))
+        case "set_default_executor":
+            try vm.checkArity("set_default_executor", args, 1, 1)
+            guard case .obj(let m) = try world.importModule("concurrent.futures"),
+                  case .obj(let t) = try m.getAttr("ThreadPoolExecutor", vm) ?? .none, let tpe = t as? PyType,
+                  args[0].object?.pyType.isSubtype(of: tpe) == true else {
+                throw vm.error(.typeError, "executor must be ThreadPoolExecutor instance")
+            }
+            defaultExecutor = args[0]
+            return .none
+        case "call_soon_threadsafe":
+            guard args.count >= 1 else { throw vm.error(.typeError, "call_soon_threadsafe() missing 1 required positional argument: 'callback'") }
+            try checkClosed(vm)
+            if debug { try checkCallback(args[0], "call_soon_threadsafe", vm) }
+            return .obj(try callSoon(.call(args[0], Array(args.positional.dropFirst()))))
         case "call_exception_handler", "default_exception_handler":
             if args.count > 0, case .obj(let o) = args[0], let d = o as? PyDict {
                 let message = try d.get(.str("message"), vm).map { try vm.str($0) } ?? "Unhandled exception in event loop"
@@ -274,17 +308,27 @@ public final class EventLoop: PyObject {
         "run_until_complete", "run_forever", "stop", "close", "is_running", "is_closed", "get_debug", "set_debug",
         "time", "call_soon", "call_later", "call_at", "create_future", "create_task", "shutdown_asyncgens",
         "shutdown_default_executor", "call_exception_handler", "default_exception_handler",
-        "get_exception_handler", "get_task_factory",
+        "get_exception_handler", "get_task_factory", "run_in_executor", "set_default_executor", "call_soon_threadsafe",
     ]
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         if name == "slow_callback_duration" { return .float(slowCallbackDuration) }
+        if name == "_default_executor" { return defaultExecutor }
+        if name == "_executor_shutdown_called" { return .bool(executorShutdownCalled) }
         return boundBuiltin(self, name, Self.methodNames)
     }
 
     public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
         if name == "slow_callback_duration" {
             slowCallbackDuration = try vm.numberArg(value, "slow_callback_duration")
+            return
+        }
+        if name == "_default_executor" {
+            defaultExecutor = value
+            return
+        }
+        if name == "_executor_shutdown_called" {
+            executorShutdownCalled = try vm.truthy(value)
             return
         }
         try super.setAttr(name, value, vm)

@@ -80,11 +80,13 @@ extension World {
         return m
     }
 
-    func makeConcurrentFuturesModule() -> PyModule {
+    func makeConcurrentFuturesModule() throws -> PyModule {
         let m = PyModule("concurrent.futures")
-        m.attributes["CancelledError"] = .obj(PyType.cancelledError)
+        m.attributes["CancelledError"] = .obj(PyType.futuresCancelledError)
         m.attributes["TimeoutError"] = .obj(PyType.timeoutError)
-        m.attributes["InvalidStateError"] = .obj(PyType.invalidStateError)
+        m.attributes["InvalidStateError"] = .obj(PyType.futuresInvalidStateError)
+        futuresPreludeGlobals = try runPrelude(FuturesPrelude.compiled, into: m, seeds: simPrimitives(),
+                                               exports: FuturesPrelude.exports)
         return m
     }
 }
@@ -289,9 +291,10 @@ func utcTimestamp(_ t: Double) -> String {
 }
 
 extension World {
-    /// The name of the thread running now: the loop's thread in this version.
-    var threadName: String { "MainThread" }
-    var processID: Int { 1000 }
+    /// The name of the thread running now (`%(threadName)s`).
+    var threadName: String { ctxWorker?.threadName ?? "MainThread" }
+    /// The virtual process id (`%(process)d`): 1000 for the loop's process.
+    var processID: Int { ctxWorker?.pid ?? 1000 }
 
     func makeLoggingModule() -> PyModule {
         let m = PyModule("logging")

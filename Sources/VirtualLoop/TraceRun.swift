@@ -77,6 +77,7 @@ public enum TraceRunner {
         var escaped: PyException?
         do {
             _ = try vm.runModuleCode(compiled.code)
+            try world.finishPools()
             value = (try? vm.repr(world.lastResult)) ?? "None"
         } catch let r as PyRaise {
             status = "exception"
@@ -114,6 +115,7 @@ public enum TraceRunner {
                                                      loc: world.expectStatements[i].loc))
             }
         }
+        world.stopWorkers()
         return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
                          steps: world.steps, notes: world.notes, properties: world.properties,
                          blockings: world.blockings, pendingTasks: pending, escaped: escaped,

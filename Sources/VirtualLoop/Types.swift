@@ -131,6 +131,23 @@ public final class PyType: PyObject {
     public static let invalidStateError = PyType("InvalidStateError", base: exception)
     public static let incompleteReadError = PyType("IncompleteReadError", base: eofError)
     public static let limitOverrunError = PyType("LimitOverrunError", base: exception)
+    /// `concurrent.futures._base.Error` and its `CancelledError`/`InvalidStateError`,
+    /// apart from asyncio's (`asyncio.wrap_future` converts them).
+    public static let futuresError: PyType = {
+        let t = PyType("Error", base: exception)
+        t.module = "concurrent.futures._base"
+        return t
+    }()
+    public static let futuresCancelledError: PyType = {
+        let t = PyType("CancelledError", base: futuresError)
+        t.module = "concurrent.futures._base"
+        return t
+    }()
+    public static let futuresInvalidStateError: PyType = {
+        let t = PyType("InvalidStateError", base: futuresError)
+        t.module = "concurrent.futures._base"
+        return t
+    }()
     public static let queueEmpty = PyType("QueueEmpty", base: exception)
     public static let queueFull = PyType("QueueFull", base: exception)
     public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException) { args, vm in

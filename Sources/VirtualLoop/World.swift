@@ -1,3 +1,4 @@
+import Foundation
 import TraceLanguage
 
 /// One event of a run's log. The observable kinds (`print`, `log`,
@@ -167,6 +168,27 @@ public final class World {
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 
+    // The simulated world outside the loop's thread (SimThreads.swift).
+    /// Pending external events, sorted by (due, seq).
+    var external: [ExternalEvent] = []
+    var externalSeq = 0
+    /// The worker running now (nil: the loop's thread).
+    var currentWorker: SimWorker?
+    /// The worker a pool's completion runs "in", for the ctx of its events.
+    var ctxOverride: SimWorker?
+    /// Every worker of the run, to end their threads at the end.
+    var workers: [SimWorker] = []
+    /// The loop's thread waits on this while a worker runs.
+    let mainWake = DispatchSemaphore(value: 0)
+    /// A limit hit inside a worker, rethrown in the loop's thread.
+    var pendingStop: RunStop?
+    var workerSteps = 0
+    /// Virtual process ids: the loop's process is 1000, workers 1001, ...
+    var nextPID = 1001
+    var poolCounter = 0
+    /// The globals of the concurrent.futures prelude (for the exit hook).
+    var futuresPreludeGlobals: Globals?
+
     /// Every loop of the run. Futures, tasks and handles refer to their loop
     /// without owning it; the world keeps the loops alive for them.
     var loops: [EventLoop] = []
@@ -194,7 +216,7 @@ public final class World {
 
     // MARK: Recording
 
-    var currentCtx: String { currentTask?.name ?? "MainThread" }
+    var currentCtx: String { ctxWorker?.name ?? currentTask?.name ?? "MainThread" }
 
     func record(_ e: TraceEvent) {
         if recording { events.append(e) }
@@ -247,8 +269,18 @@ public final class World {
         return l
     }
 
-    /// The virtual `select(timeout)`: the clock jumps instead of waiting.
+    /// The virtual `select(timeout)`: the clock jumps instead of waiting. With
+    /// an external event `e` due within the timeout (or no timeout), the clock
+    /// becomes max(now, e) and everything due by then is delivered; otherwise
+    /// it becomes now + timeout; with neither, the run is deadlocked.
     func select(_ timeout: Double?, loop: EventLoop) throws {
+        if let e = external.first, timeout == nil || e.due <= clock + timeout! {
+            let next = max(clock, e.due)
+            if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+            clock = next
+            try deliverDue()
+            return
+        }
         guard let timeout else {
             throw RunStop(reason: .deadlock)
         }
@@ -259,13 +291,17 @@ public final class World {
         }
     }
 
-
-
-    /// `time.sleep(d)` in the loop's thread: the clock advances on the spot.
+    /// `time.sleep(d)`: in a job it suspends only its worker; in the loop's
+    /// thread the clock advances on the spot (workers keep running meanwhile).
     func blockLoop(_ d: Double) throws {
         if d < 0 { throw vm.error(.valueError, "sleep length must be non-negative") }
+        if let worker = currentWorker {
+            try sleepInWorker(worker, d)
+            return
+        }
         let next = clock + d
         if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+        try blockUntil(next) { false }
         clock = next
     }
 
@@ -382,7 +418,7 @@ public final class World {
         case "concurrent":
             m = PyModule("concurrent")
             m.attributes["futures"] = try importModule("concurrent.futures")
-        case "concurrent.futures": m = makeConcurrentFuturesModule()
+        case "concurrent.futures": m = try makeConcurrentFuturesModule()
         default:
             throw vm.raise(PyException(type: .importError, args: [.str("No module named '\(name)'")]))
         }
