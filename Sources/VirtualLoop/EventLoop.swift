@@ -43,7 +43,7 @@ public final class EventLoop: PyObject {
 
     /// `loop.call_soon(...)`: raises when the loop is closed, as CPython's does.
     @discardableResult
-    func callSoon(_ cb: Callback) throws -> Handle {
+    func callSoon(_ cb: consuming Callback) throws -> Handle {
         if closed { throw world.vm.error(.runtimeError, "Event loop is closed") }
         let h = handlePool.make(cb, loop: self)
         ready.append(h)
@@ -133,9 +133,9 @@ public final class EventLoop: PyObject {
 
         let ntodo = ready.count
         for _ in 0..<ntodo {
-            var h = ready.popFirst()
+            let h = ready.popFirst()
             if !h.cancelled { try world.runHandle(h, vm) }
-            handlePool.recycle(&h)
+            handlePool.recycle(h)
         }
     }
 

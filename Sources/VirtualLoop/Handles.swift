@@ -131,21 +131,35 @@ public final class TimerHandle: Handle {
 
 /// Plain handles that ran and that nothing else refers to, kept for reuse:
 /// every task wake-up needs one, and reuse spares an allocation and a free.
-struct HandlePool {
-    private var free: [Handle] = []
+/// A fixed stack that owns one reference to each handle in it.
+struct HandlePool: ~Copyable {
+    private static let capacity = 1024
+    private let slots = UnsafeMutablePointer<Handle>.allocate(capacity: HandlePool.capacity)
+    private var count = 0
 
-    mutating func make(_ cb: Callback, loop: EventLoop) -> Handle {
-        guard let h = free.popLast() else { return Handle(cb, loop: loop) }
+    init() {}
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    mutating func make(_ cb: consuming Callback, loop: EventLoop) -> Handle {
+        guard count > 0 else { return Handle(cb, loop: loop) }
+        count -= 1
+        let h = (slots + count).move()
         h.callback = cb
         h.cancelled = false
         return h
     }
 
     /// Takes back a handle that has run, when the caller holds the only reference.
-    mutating func recycle(_ h: inout Handle) {
-        guard type(of: h) == Handle.self, free.count < 1024, isKnownUniquelyReferenced(&h) else { return }
+    mutating func recycle(_ handle: consuming Handle) {
+        var h = handle
+        guard type(of: h) == Handle.self, count < HandlePool.capacity, isKnownUniquelyReferenced(&h) else { return }
         h.callback = .idle
-        free.append(h)
+        (slots + count).initialize(to: h)
+        count += 1
     }
 }
 
@@ -243,24 +257,37 @@ struct TimerHeap {
     }
 }
 
-/// A first-in first-out queue of handles without per-element allocation.
-struct HandleQueue {
-    private var buffer: [Handle?] = Array(repeating: nil, count: 16)
+/// A first-in first-out queue of handles without per-element allocation:
+/// a ring buffer (its capacity a power of two) that owns one reference to
+/// each handle in it. Invariant: exactly the `count` slots from `head`
+/// (wrapping around) are initialized.
+struct HandleQueue: ~Copyable {
+    private var buffer: UnsafeMutablePointer<Handle>
+    private var capacity = 16
     private var head = 0
     private(set) var count = 0
 
+    init() {
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        for i in 0..<count { (buffer + ((head + i) & (capacity - 1))).deinitialize(count: 1) }
+        buffer.deallocate()
+    }
+
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(_ h: Handle) {
-        if count == buffer.count { grow() }
-        buffer[(head + count) & (buffer.count - 1)] = h
+    mutating func append(_ h: consuming Handle) {
+        if count == capacity { grow() }
+        (buffer + ((head + count) & (capacity - 1))).initialize(to: h)
         count += 1
     }
 
     mutating func popFirst() -> Handle {
-        let h = buffer[head]!
-        buffer[head] = nil
-        head = (head + 1) & (buffer.count - 1)
+        precondition(count > 0, "popFirst on an empty queue")
+        let h = (buffer + head).move()
+        head = (head + 1) & (capacity - 1)
         count -= 1
         return h
     }
@@ -270,9 +297,11 @@ struct HandleQueue {
     }
 
     private mutating func grow() {
-        var newBuffer = [Handle?](repeating: nil, count: buffer.count * 2)
-        for i in 0..<count { newBuffer[i] = buffer[(head + i) & (buffer.count - 1)] }
+        let newBuffer = UnsafeMutablePointer<Handle>.allocate(capacity: capacity * 2)
+        for i in 0..<count { (newBuffer + i).moveInitialize(from: buffer + ((head + i) & (capacity - 1)), count: 1) }
+        buffer.deallocate()
         buffer = newBuffer
+        capacity *= 2
         head = 0
     }
 }

@@ -136,6 +136,26 @@ public final class Frame {
         sp += 1
     }
 
+    /// Pushes a copy of the value at `p`. The hot loads copy ints, floats,
+    /// bools and None byte for byte: Swift's generic copy of a `Value` is an
+    /// out-of-line call that switches on the case to find a reference to retain.
+    @inline(__always) func pushCopy(of p: UnsafePointer<Value>) {
+        assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
+        if p.pointee.isTrivial {
+            UnsafeMutableRawPointer(stack + sp).copyMemory(from: p, byteCount: MemoryLayout<Value>.size)
+        } else {
+            (stack + sp).initialize(to: p.pointee)
+        }
+        sp += 1
+    }
+
+    /// Replaces the value `i` places below the top with `v`, when the value
+    /// there is known to be trivial (nothing to release).
+    @inline(__always) func overwriteTrivial(_ i: Int, with v: Value) {
+        assert(stack[sp - 1 - i].isTrivial)
+        (stack + sp - 1 - i).initialize(to: v)
+    }
+
     @inline(__always) func pop() -> Value {
         sp -= 1
         return (stack + sp).move()
@@ -463,18 +483,24 @@ public final class Interpreter {
             if instructions > limit { throw RunStop(reason: .limit("max-instructions")) }
             switch op {
             case .loadConst(let i):
-                f.push(constants[Int(i)])
+                f.pushCopy(of: constants + Int(i))
             case .loadNone:
                 f.push(.none)
             case .loadFast(let i):
-                let v = f.locals[Int(i)]
-                if case .undefined = v {
+                let p = f.locals + Int(i)
+                if case .undefined = p.pointee {
                     throw error(.unboundLocalError,
                         "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
                 }
-                f.push(v)
+                f.pushCopy(of: p)
             case .storeFast(let i):
-                f.locals[Int(i)] = f.pop()
+                let p = f.locals + Int(i)
+                if p.pointee.isTrivial {
+                    // Nothing to release: the popped value moves in over the old bytes.
+                    p.initialize(to: f.pop())
+                } else {
+                    p.pointee = f.pop()
+                }
             case .deleteFast(let i):
                 f.locals[Int(i)] = .undefined
             case .loadDeref(let i):
@@ -548,7 +574,7 @@ public final class Interpreter {
                 if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
                    let r = intFast(bop, x, y) {
                     f.sp -= 1
-                    f.stack[f.sp - 1] = r
+                    f.overwriteTrivial(0, with: r)
                     continue
                 }
                 let b = f.pop()
@@ -575,7 +601,7 @@ public final class Interpreter {
                     }
                     if let r {
                         f.sp -= 1
-                        f.stack[f.sp - 1] = .bool(r)
+                        f.overwriteTrivial(0, with: .bool(r))
                         continue
                     }
                 }
@@ -649,6 +675,15 @@ public final class Interpreter {
                 f.push(.str(s))
             case .unpackSequence(let n):
                 let v = f.pop()
+                if case .obj(let o) = v, let t = o as? PyTuple, t.items.count == Int(n) {
+                    // The common `a, b = pair`: no intermediate array.
+                    var k = Int(n) - 1
+                    while k >= 0 {
+                        f.push(t.items[k])
+                        k -= 1
+                    }
+                    continue
+                }
                 let items = try iterate(v)
                 if items.count != Int(n) {
                     if items.count > Int(n) {
@@ -677,8 +712,17 @@ public final class Interpreter {
                 let v = f.pop()
                 f.push(.obj(try makeIterator(v)))
             case .forIter(let t):
-                let it = f.top.object!
-                if let v = try it.next(self) {
+                guard case .obj(let it) = f.top else { preconditionFailure("forIter without an iterator") }
+                if let r = it as? RangeIterator {
+                    // `for x in range(...)`, the commonest loop: no call, no optional.
+                    if r.step > 0 ? r.next < r.stop : r.next > r.stop {
+                        f.push(.int(r.next))
+                        r.next += r.step
+                    } else {
+                        f.drop()
+                        f.pc = Int(t)
+                    }
+                } else if let v = try it.next(self) {
                     f.push(v)
                 } else {
                     f.drop()
