@@ -50,7 +50,7 @@ public final class EventLoop: PyObject {
         return h
     }
 
-    func callAt(_ when: Double, _ cb: Callback, _ vm: Interpreter) throws -> TimerHandle {
+    func callAt(_ when: Double, _ cb: consuming Callback, _ vm: Interpreter) throws -> TimerHandle {
         try checkClosed(vm)
         let timer = TimerHandle(when: when, cb, loop: self)
         scheduled.push(timer)
@@ -60,7 +60,8 @@ public final class EventLoop: PyObject {
 
     /// `call_at` for asyncio's own timers that no trace code can see (a native
     /// sleep's): reuses `spare` when nothing else refers to it any more.
-    func callAt(_ when: Double, _ cb: Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
+    @discardableResult
+    func callAt(_ when: Double, _ cb: consuming Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
         guard isKnownUniquelyReferenced(&spare), let timer = spare, !timer.scheduled else {
             let timer = try callAt(when, cb, vm)
             spare = timer

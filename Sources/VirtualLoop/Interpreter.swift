@@ -27,22 +27,32 @@ struct FrameBlock {
 /// (`asyncio.sleep(...)` looks the function up once, not on every call).
 final class CodeRuntime {
     let code: CodeObject
+    /// `code.ops`, which never change once compiled, read without bounds checks:
+    /// `run` reads one per instruction, and the compiler ends every code with a return.
+    let ops: UnsafeMutablePointer<Op>
     let constants: UnsafeMutablePointer<Value>
     let constantCount: Int
-    var moduleCaches: [ModuleCallCache]
+    /// One per name of `code.names`; a plain buffer, read in place on every module call.
+    let moduleCaches: UnsafeMutablePointer<ModuleCallCache>
     /// For each attribute name: true when it is `append` (the list fast path).
     let isAppend: [Bool]
 
     init(code: CodeObject, constants: [Value]) {
         self.code = code
+        ops = .allocate(capacity: max(1, code.ops.count))
+        ops.initialize(from: code.ops, count: code.ops.count)
         constantCount = constants.count
         self.constants = .allocate(capacity: max(1, constants.count))
         self.constants.initialize(from: constants, count: constants.count)
-        moduleCaches = code.names.map { _ in ModuleCallCache() }
+        moduleCaches = .allocate(capacity: max(1, code.names.count))
+        moduleCaches.initialize(repeating: ModuleCallCache(), count: code.names.count)
         isAppend = code.names.map { $0 == "append" }
     }
 
     deinit {
+        ops.deallocate()
+        moduleCaches.deinitialize(count: code.names.count)
+        moduleCaches.deallocate()
         constants.deinitialize(count: constantCount)
         constants.deallocate()
     }
@@ -82,9 +92,11 @@ public final class Frame {
     unowned(unsafe) var caller: Frame?
 
     /// A native `await asyncio.sleep(d)` this frame is suspended in (op `awaitSleep`).
+    /// While `waiting`, the sleep's future is `currentSleepFuture` and its timer
+    /// is `spareTimer`: the spares hold them, no other reference is needed.
     enum NativeSleep {
         case zero
-        case waiting(PyFuture, TimerHandle)
+        case waiting
     }
 
     var nativeSleep: NativeSleep?
@@ -99,6 +111,11 @@ public final class Frame {
     func sleepFuture(_ loop: EventLoop) -> PyFuture {
         spareToggle.toggle()
         return spareToggle ? Frame.reuse(&spareFutures.0, loop) : Frame.reuse(&spareFutures.1, loop)
+    }
+
+    /// The future of the latest native sleep (the one `sleepFuture` last returned).
+    var currentSleepFuture: PyFuture {
+        spareToggle ? spareFutures.0.unsafelyUnwrapped : spareFutures.1.unsafelyUnwrapped
     }
 
     /// The future in `slot`, reset, when nothing else refers to it; else a new one, kept in `slot`.
@@ -381,7 +398,9 @@ public final class Interpreter {
                 f.push(.none)
             case (.zero, .raise(let e)):
                 pending = e
-            case (.waiting(let fut, let timer), .send):
+            case (.waiting, .send):
+                let fut = f.currentSleepFuture
+                let timer = f.spareTimer.unsafelyUnwrapped
                 do {
                     guard fut.isDone else { throw error(.runtimeError, "await wasn't used with future") }
                     let r = try fut.resultValue(self)
@@ -391,8 +410,8 @@ public final class Interpreter {
                     timer.cancel()
                     pending = r.exception
                 }
-            case (.waiting(_, let timer), .raise(let e)):
-                timer.cancel()
+            case (.waiting, .raise(let e)):
+                f.spareTimer.unsafelyUnwrapped.cancel()
                 pending = e
             }
         } else {
@@ -471,8 +490,8 @@ public final class Interpreter {
 
     private func run(_ f: Frame) throws -> FrameResult {
         // What every instruction reads, loaded once per resumption.
-        let ops = f.code.ops
         let runtime = f.runtime
+        let ops = runtime.ops
         let constants = runtime.constants
         let globals = f.globals
         let limit = maxInstructions
@@ -862,9 +881,7 @@ public final class Interpreter {
                 let v = f.pop()
                 f.push(.obj(try awaitable(v)))
             case .awaitSleep(let nameIndex, let target):
-                guard case .obj(let o) = f.peek(1), let m = o as? PyModule, m === world.asyncioModule,
-                      case .obj(let fn) = try moduleFunction(m, Int(nameIndex), runtime),
-                      fn === world.sleepFunction else {
+                guard try isAsyncioSleep(f.stack + f.sp - 2, Int(nameIndex), runtime) else {
                     break  // not asyncio's sleep: the general call and await follow
                 }
                 let delay = f.pop()
@@ -883,9 +900,9 @@ public final class Interpreter {
                 let loop = try world.runningLoop()
                 let seconds = try numberArg(delay, "delay")
                 let fut = f.sleepFuture(loop)
-                let timer = try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
-                                            reusing: &f.spareTimer, self)
-                f.nativeSleep = .waiting(fut, timer)
+                try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
+                                reusing: &f.spareTimer, self)
+                f.nativeSleep = .waiting
                 fut.blocking = true
                 return .yielded(.obj(fut))
             case .getYieldFromIter:
@@ -943,14 +960,33 @@ public final class Interpreter {
     /// `module.name` for a call, through the call site's cache.
     @inline(__always)
     private func moduleFunction(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
-        let cache = rt.moduleCaches[nameIndex]
-        if cache.module === m && cache.version == m.version { return cache.target }
+        let cache = rt.moduleCaches + nameIndex
+        if cache.pointee.module === m && cache.pointee.version == m.version { return cache.pointee.target }
+        return try refreshModuleCache(m, nameIndex, rt)
+    }
+
+    private func refreshModuleCache(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
         let name = rt.code.names[nameIndex]
         guard let target = m.attributes[name] else {
             throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
         }
         rt.moduleCaches[nameIndex] = ModuleCallCache(module: m, version: m.version, target: target)
         return target
+    }
+
+    /// Whether `receiver.name` is asyncio's own sleep (op `awaitSleep`). Reads
+    /// the receiver and the call site's cache in place, retaining nothing;
+    /// raises as the general call would when asyncio has no such attribute.
+    @inline(__always)
+    private func isAsyncioSleep(_ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Bool {
+        guard case .obj(let o) = receiver.pointee, o === world.asyncioModule else { return false }
+        let m = unsafeDowncast(o, to: PyModule.self)
+        let cache = rt.moduleCaches + nameIndex
+        if cache.pointee.module !== m || cache.pointee.version != m.version {
+            _ = try refreshModuleCache(m, nameIndex, rt)
+        }
+        guard case .obj(let fn) = cache.pointee.target else { return false }
+        return fn === world.sleepFunction
     }
 
     func builtin(_ name: String) -> Value? {
