@@ -628,8 +628,14 @@ public final class Interpreter {
                 let a = f.pop()
                 f.push(try fastCompare(cop, a, b))
             case .buildTuple(let n):
-                let items = f.popArray(Int(n))
-                f.push(.obj(PyTuple(items)))
+                if n == 2 {
+                    let b = f.pop()
+                    let a = f.pop()
+                    f.push(.obj(PyTuple(a, b)))
+                } else {
+                    let items = f.popArray(Int(n))
+                    f.push(.obj(PyTuple(items)))
+                }
             case .buildList(let n):
                 let items = f.popArray(Int(n))
                 f.push(.obj(PyList(items)))
@@ -694,11 +700,11 @@ public final class Interpreter {
                 f.push(.str(s))
             case .unpackSequence(let n):
                 let v = f.pop()
-                if case .obj(let o) = v, let t = o as? PyTuple, t.items.count == Int(n) {
+                if case .obj(let o) = v, let t = o as? PyTuple, t.count == Int(n) {
                     // The common `a, b = pair`: no intermediate array.
                     var k = Int(n) - 1
                     while k >= 0 {
-                        f.push(t.items[k])
+                        f.push(t[k])
                         k -= 1
                     }
                     continue
