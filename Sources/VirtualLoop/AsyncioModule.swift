@@ -204,7 +204,7 @@ extension World {
                 }
             }
         }
-        let callbackID = ObjectIdentifier(st)
+        let callback = NativeDoneCallback(doneCallback)
         var argToFut: [HashKey: PyFuture] = [:]
         var loop: EventLoop?
         for arg in args {
@@ -218,7 +218,7 @@ extension World {
             if let t = fut as? PyTask, !(arg.object is PyFuture) { t.logDestroyPending = false }
             st.nfuts += 1
             argToFut[key] = fut
-            try fut.addDoneCallback(.native(callbackID, doneCallback))
+            try fut.addDoneCallback(.native(callback))
             st.children.append(fut)
         }
         let outer = GatheringFuture(loop: loop!)

@@ -69,7 +69,7 @@ public final class EventLoop: PyObject {
         }
         try checkClosed(vm)
         timer.when = when
-        timer.callback = cb
+        timer.callback = consume cb
         timer.cancelled = false
         scheduled.push(timer)
         timer.scheduled = true

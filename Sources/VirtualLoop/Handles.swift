@@ -1,6 +1,7 @@
 /// What a loop callback does when it runs. Internal callbacks of asyncio
 /// (a task's step, its wake-up, sleep's timer) are cases of their own, so
-/// that scheduling them allocates no closure.
+/// that scheduling them allocates no closure. Every payload is a few
+/// references (no string, no closure), which keeps copies of a callback cheap.
 enum Callback {
     /// `Task.__step(exc)`.
     case taskStep(PyTask, PyException?)
@@ -13,8 +14,6 @@ enum Callback {
     case wakeup(PyTask, PyFuture)
     /// `call_soon(fn, *args)` from the trace.
     case call(Value, [Value])
-    /// Anything else asyncio schedules internally.
-    case native(String, () throws -> Void)
     /// What a cancelled handle holds: nothing (CPython drops the callback and its arguments).
     case idle
 }
@@ -24,12 +23,20 @@ enum FutureCallback {
     case value(Value)
     case wakeup(PyTask)
     case runUntilComplete
-    case native(ObjectIdentifier, (PyFuture) throws -> Void)
+    /// asyncio's own callbacks (gather's), boxed so that the enum holds no closure.
+    case native(NativeDoneCallback)
 
     func matches(_ v: Value, _ vm: Interpreter) -> Bool {
         if case .value(let mine) = self { return (try? vm.equals(mine, v)) ?? false }
         return false
     }
+}
+
+/// A done callback written in Swift.
+final class NativeDoneCallback {
+    let body: (PyFuture) throws -> Void
+
+    init(_ body: @escaping (PyFuture) throws -> Void) { self.body = body }
 }
 
 /// `asyncio.Handle`: a callback scheduled with `call_soon`.
@@ -69,7 +76,6 @@ public class Handle: PyObject {
             if let b = f.object as? PyBuiltin { return b.name + "()" }
             if let m = f.object as? PyBoundMethod { return m.name + "()" }
             return ((try? vm.repr(f)) ?? "callback") + "()"
-        case .native(let name, _): return name + "()"
         case .idle: return "cancelled callback"
         }
     }
@@ -221,6 +227,18 @@ struct TimerHeap {
 
     /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
     private mutating func siftDown(_ startPos: Int, _ pos: Int) {
+        items.withUnsafeMutableBufferPointer { TimerHeap.siftDown($0.baseAddress!, startPos, pos) }
+    }
+
+    /// heapq's `_siftup(heap, pos)`: moves the smaller child up until a leaf, then sifts down.
+    private mutating func siftUp(_ pos: Int) {
+        items.withUnsafeMutableBufferPointer { TimerHeap.siftUp($0.baseAddress!, $0.count, pos) }
+    }
+
+    // The sifts themselves work on the heap's buffer (entries are plain
+    // values: a double and an unmanaged reference), without bounds checks.
+
+    private static func siftDown(_ items: UnsafeMutablePointer<Entry>, _ startPos: Int, _ pos: Int) {
         var pos = pos
         let newItem = items[pos]
         while pos > startPos {
@@ -236,10 +254,8 @@ struct TimerHeap {
         items[pos] = newItem
     }
 
-    /// heapq's `_siftup(heap, pos)`: moves the smaller child up until a leaf, then sifts down.
-    private mutating func siftUp(_ pos: Int) {
+    private static func siftUp(_ items: UnsafeMutablePointer<Entry>, _ endPos: Int, _ pos: Int) {
         var pos = pos
-        let endPos = items.count
         let startPos = pos
         let newItem = items[pos]
         var childPos = 2 * pos + 1
@@ -253,7 +269,7 @@ struct TimerHeap {
             childPos = 2 * pos + 1
         }
         items[pos] = newItem
-        siftDown(startPos, pos)
+        siftDown(items, startPos, pos)
     }
 }
 
