@@ -211,7 +211,7 @@ extension World {
                 }
             }
         }
-        let callbackID = ObjectIdentifier(st)
+        let callback = NativeDoneCallback(doneCallback)
         var argToFut: [HashKey: PyFuture] = [:]
         var loop: EventLoop?
         for arg in args {
@@ -225,7 +225,7 @@ extension World {
             if let t = fut as? PyTask, !(arg.object is PyFuture) { t.logDestroyPending = false }
             st.nfuts += 1
             argToFut[key] = fut
-            try fut.addDoneCallback(.native(callbackID, doneCallback))
+            try fut.addDoneCallback(.native(callback))
             st.children.append(fut)
         }
         let outer = GatheringFuture(loop: loop!)

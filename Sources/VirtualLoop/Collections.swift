@@ -46,10 +46,53 @@ public final class PyList: PyObject {
     }
 }
 
+/// Tuples of up to two items (pairs above all, the commonest) keep them
+/// inline, so that such a tuple is one allocation instead of two (the object
+/// and an array's buffer); longer ones keep an array.
 public final class PyTuple: PyObject {
-    public let items: [Value]
+    public let count: Int
+    /// Items 0 and 1 when `count <= 2` (None where absent).
+    private let first: Value, second: Value
+    /// All the items when `count > 2`; empty otherwise.
+    private let more: [Value]
 
-    public init(_ items: [Value]) { self.items = items }
+    public init(_ items: [Value]) {
+        count = items.count
+        if count <= 2 {
+            first = count > 0 ? items[0] : .none
+            second = count > 1 ? items[1] : .none
+            more = []
+        } else {
+            first = .none
+            second = .none
+            more = items
+        }
+    }
+
+    /// The pair `(a, b)`.
+    init(_ a: Value, _ b: Value) {
+        count = 2
+        first = a
+        second = b
+        more = []
+    }
+
+    /// Item `i`, for `0 <= i < count`.
+    @inline(__always) public subscript(i: Int) -> Value {
+        if count > 2 { return more[i] }
+        precondition(i >= 0 && i < count, "tuple index out of range")
+        return i == 0 ? first : second
+    }
+
+    /// The items as an array (built for tuples of up to two items).
+    public var items: [Value] {
+        switch count {
+        case 0: return []
+        case 1: return [first]
+        case 2: return [first, second]
+        default: return more
+        }
+    }
 
     public override var typeName: String { "tuple" }
     public override var pyType: PyType { .tuple }
@@ -57,14 +100,14 @@ public final class PyTuple: PyObject {
         if items.count == 1 { return "(" + (try vm.repr(items[0])) + ",)" }
         return "(" + (try items.map { try vm.repr($0) }.joined(separator: ", ")) + ")"
     }
-    public override func truthy(_ vm: Interpreter) throws -> Bool { !items.isEmpty }
-    public override func length(_ vm: Interpreter) throws -> Int? { items.count }
+    public override func truthy(_ vm: Interpreter) throws -> Bool { count > 0 }
+    public override func length(_ vm: Interpreter) throws -> Int? { count }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { SequenceIterator(self) }
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
         if case .obj(let o) = key, let s = o as? PySlice {
             return .obj(PyTuple(try s.apply(to: items, vm)))
         }
-        return items[try vm.index(key, count: items.count, what: "tuple")]
+        return self[try vm.index(key, count: count, what: "tuple")]
     }
     public override func contains(_ value: Value, _ vm: Interpreter) throws -> Bool? {
         for v in items where try vm.equals(v, value) { return true }
@@ -409,9 +452,10 @@ final class SequenceIterator: PyObject {
             defer { position += 1 }
             return l.items[position]
         }
-        guard position < tuple!.items.count else { return nil }
+        let t = tuple.unsafelyUnwrapped
+        guard position < t.count else { return nil }
         defer { position += 1 }
-        return tuple!.items[position]
+        return t[position]
     }
 }
 

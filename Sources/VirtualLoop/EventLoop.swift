@@ -46,14 +46,14 @@ public final class EventLoop: PyObject {
 
     /// `loop.call_soon(...)`: raises when the loop is closed, as CPython's does.
     @discardableResult
-    func callSoon(_ cb: Callback) throws -> Handle {
+    func callSoon(_ cb: consuming Callback) throws -> Handle {
         if closed { throw world.vm.error(.runtimeError, "Event loop is closed") }
         let h = handlePool.make(cb, loop: self)
         ready.append(h)
         return h
     }
 
-    func callAt(_ when: Double, _ cb: Callback, _ vm: Interpreter) throws -> TimerHandle {
+    func callAt(_ when: Double, _ cb: consuming Callback, _ vm: Interpreter) throws -> TimerHandle {
         try checkClosed(vm)
         let timer = TimerHandle(when: when, cb, loop: self)
         scheduled.push(timer)
@@ -63,7 +63,8 @@ public final class EventLoop: PyObject {
 
     /// `call_at` for asyncio's own timers that no trace code can see (a native
     /// sleep's): reuses `spare` when nothing else refers to it any more.
-    func callAt(_ when: Double, _ cb: Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
+    @discardableResult
+    func callAt(_ when: Double, _ cb: consuming Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
         guard isKnownUniquelyReferenced(&spare), let timer = spare, !timer.scheduled else {
             let timer = try callAt(when, cb, vm)
             spare = timer
@@ -71,7 +72,7 @@ public final class EventLoop: PyObject {
         }
         try checkClosed(vm)
         timer.when = when
-        timer.callback = cb
+        timer.callback = consume cb
         timer.cancelled = false
         scheduled.push(timer)
         timer.scheduled = true
@@ -136,9 +137,9 @@ public final class EventLoop: PyObject {
 
         let ntodo = ready.count
         for _ in 0..<ntodo {
-            var h = ready.popFirst()
+            let h = ready.popFirst()
             if !h.cancelled { try world.runHandle(h, vm) }
-            handlePool.recycle(&h)
+            handlePool.recycle(h)
         }
     }
 

@@ -64,10 +64,9 @@ public class PyFuture: PyObject {
 
     func scheduleCallbacks() throws {
         guard let first = firstCallback.take() else { return }
-        if case .wakeup(let task) = first {
-            try loop.callSoon(.wakeup(task, self))
-        } else {
-            try loop.callSoon(.doneCallback(first, self))
+        switch consume first {
+        case .wakeup(let task): try loop.callSoon(.wakeup(task, self))
+        case let other: try loop.callSoon(.doneCallback(other, self))
         }
         if moreCallbacks.isEmpty { return }
         let more = moreCallbacks
@@ -163,7 +162,7 @@ public class PyFuture: PyObject {
         }
     }
 
-    func addDoneCallback(_ cb: FutureCallback) throws {
+    func addDoneCallback(_ cb: consuming FutureCallback) throws {
         if state != .pending {
             try loop.callSoon(.doneCallback(cb, self))
         } else {

@@ -1,6 +1,7 @@
 /// What a loop callback does when it runs. Internal callbacks of asyncio
 /// (a task's step, its wake-up, sleep's timer) are cases of their own, so
-/// that scheduling them allocates no closure.
+/// that scheduling them allocates no closure. Every payload is a few
+/// references (no string, no closure), which keeps copies of a callback cheap.
 enum Callback {
     /// `Task.__step(exc)`.
     case taskStep(PyTask, PyException?)
@@ -13,8 +14,6 @@ enum Callback {
     case wakeup(PyTask, PyFuture)
     /// `call_soon(fn, *args)` from the trace.
     case call(Value, [Value])
-    /// Anything else asyncio schedules internally.
-    case native(String, () throws -> Void)
     /// What a cancelled handle holds: nothing (CPython drops the callback and its arguments).
     case idle
 }
@@ -24,12 +23,20 @@ enum FutureCallback {
     case value(Value)
     case wakeup(PyTask)
     case runUntilComplete
-    case native(ObjectIdentifier, (PyFuture) throws -> Void)
+    /// asyncio's own callbacks (gather's), boxed so that the enum holds no closure.
+    case native(NativeDoneCallback)
 
     func matches(_ v: Value, _ vm: Interpreter) -> Bool {
         if case .value(let mine) = self { return (try? vm.equals(mine, v)) ?? false }
         return false
     }
+}
+
+/// A done callback written in Swift.
+final class NativeDoneCallback {
+    let body: (PyFuture) throws -> Void
+
+    init(_ body: @escaping (PyFuture) throws -> Void) { self.body = body }
 }
 
 /// `asyncio.Handle`: a callback scheduled with `call_soon`.
@@ -69,7 +76,6 @@ public class Handle: PyObject {
             if let b = f.object as? PyBuiltin { return b.name + "()" }
             if let m = f.object as? PyBoundMethod { return m.name + "()" }
             return ((try? vm.repr(f)) ?? "callback") + "()"
-        case .native(let name, _): return name + "()"
         case .idle: return "cancelled callback"
         }
     }
@@ -131,21 +137,35 @@ public final class TimerHandle: Handle {
 
 /// Plain handles that ran and that nothing else refers to, kept for reuse:
 /// every task wake-up needs one, and reuse spares an allocation and a free.
-struct HandlePool {
-    private var free: [Handle] = []
+/// A fixed stack that owns one reference to each handle in it.
+struct HandlePool: ~Copyable {
+    private static let capacity = 1024
+    private let slots = UnsafeMutablePointer<Handle>.allocate(capacity: HandlePool.capacity)
+    private var count = 0
 
-    mutating func make(_ cb: Callback, loop: EventLoop) -> Handle {
-        guard let h = free.popLast() else { return Handle(cb, loop: loop) }
+    init() {}
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    mutating func make(_ cb: consuming Callback, loop: EventLoop) -> Handle {
+        guard count > 0 else { return Handle(cb, loop: loop) }
+        count -= 1
+        let h = (slots + count).move()
         h.callback = cb
         h.cancelled = false
         return h
     }
 
     /// Takes back a handle that has run, when the caller holds the only reference.
-    mutating func recycle(_ h: inout Handle) {
-        guard type(of: h) == Handle.self, free.count < 1024, isKnownUniquelyReferenced(&h) else { return }
+    mutating func recycle(_ handle: consuming Handle) {
+        var h = handle
+        guard type(of: h) == Handle.self, count < HandlePool.capacity, isKnownUniquelyReferenced(&h) else { return }
         h.callback = .idle
-        free.append(h)
+        (slots + count).initialize(to: h)
+        count += 1
     }
 }
 
@@ -207,6 +227,18 @@ struct TimerHeap {
 
     /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
     private mutating func siftDown(_ startPos: Int, _ pos: Int) {
+        items.withUnsafeMutableBufferPointer { TimerHeap.siftDown($0.baseAddress!, startPos, pos) }
+    }
+
+    /// heapq's `_siftup(heap, pos)`: moves the smaller child up until a leaf, then sifts down.
+    private mutating func siftUp(_ pos: Int) {
+        items.withUnsafeMutableBufferPointer { TimerHeap.siftUp($0.baseAddress!, $0.count, pos) }
+    }
+
+    // The sifts themselves work on the heap's buffer (entries are plain
+    // values: a double and an unmanaged reference), without bounds checks.
+
+    private static func siftDown(_ items: UnsafeMutablePointer<Entry>, _ startPos: Int, _ pos: Int) {
         var pos = pos
         let newItem = items[pos]
         while pos > startPos {
@@ -222,10 +254,8 @@ struct TimerHeap {
         items[pos] = newItem
     }
 
-    /// heapq's `_siftup(heap, pos)`: moves the smaller child up until a leaf, then sifts down.
-    private mutating func siftUp(_ pos: Int) {
+    private static func siftUp(_ items: UnsafeMutablePointer<Entry>, _ endPos: Int, _ pos: Int) {
         var pos = pos
-        let endPos = items.count
         let startPos = pos
         let newItem = items[pos]
         var childPos = 2 * pos + 1
@@ -239,28 +269,41 @@ struct TimerHeap {
             childPos = 2 * pos + 1
         }
         items[pos] = newItem
-        siftDown(startPos, pos)
+        siftDown(items, startPos, pos)
     }
 }
 
-/// A first-in first-out queue of handles without per-element allocation.
-struct HandleQueue {
-    private var buffer: [Handle?] = Array(repeating: nil, count: 16)
+/// A first-in first-out queue of handles without per-element allocation:
+/// a ring buffer (its capacity a power of two) that owns one reference to
+/// each handle in it. Invariant: exactly the `count` slots from `head`
+/// (wrapping around) are initialized.
+struct HandleQueue: ~Copyable {
+    private var buffer: UnsafeMutablePointer<Handle>
+    private var capacity = 16
     private var head = 0
     private(set) var count = 0
 
+    init() {
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        for i in 0..<count { (buffer + ((head + i) & (capacity - 1))).deinitialize(count: 1) }
+        buffer.deallocate()
+    }
+
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(_ h: Handle) {
-        if count == buffer.count { grow() }
-        buffer[(head + count) & (buffer.count - 1)] = h
+    mutating func append(_ h: consuming Handle) {
+        if count == capacity { grow() }
+        (buffer + ((head + count) & (capacity - 1))).initialize(to: h)
         count += 1
     }
 
     mutating func popFirst() -> Handle {
-        let h = buffer[head]!
-        buffer[head] = nil
-        head = (head + 1) & (buffer.count - 1)
+        precondition(count > 0, "popFirst on an empty queue")
+        let h = (buffer + head).move()
+        head = (head + 1) & (capacity - 1)
         count -= 1
         return h
     }
@@ -270,9 +313,11 @@ struct HandleQueue {
     }
 
     private mutating func grow() {
-        var newBuffer = [Handle?](repeating: nil, count: buffer.count * 2)
-        for i in 0..<count { newBuffer[i] = buffer[(head + i) & (buffer.count - 1)] }
+        let newBuffer = UnsafeMutablePointer<Handle>.allocate(capacity: capacity * 2)
+        for i in 0..<count { (newBuffer + i).moveInitialize(from: buffer + ((head + i) & (capacity - 1)), count: 1) }
+        buffer.deallocate()
         buffer = newBuffer
+        capacity *= 2
         head = 0
     }
 }

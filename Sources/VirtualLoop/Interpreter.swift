@@ -27,22 +27,32 @@ struct FrameBlock {
 /// (`asyncio.sleep(...)` looks the function up once, not on every call).
 final class CodeRuntime {
     let code: CodeObject
+    /// `code.ops`, which never change once compiled, read without bounds checks:
+    /// `run` reads one per instruction, and the compiler ends every code with a return.
+    let ops: UnsafeMutablePointer<Op>
     let constants: UnsafeMutablePointer<Value>
     let constantCount: Int
-    var moduleCaches: [ModuleCallCache]
+    /// One per name of `code.names`; a plain buffer, read in place on every module call.
+    let moduleCaches: UnsafeMutablePointer<ModuleCallCache>
     /// For each attribute name: true when it is `append` (the list fast path).
     let isAppend: [Bool]
 
     init(code: CodeObject, constants: [Value]) {
         self.code = code
+        ops = .allocate(capacity: max(1, code.ops.count))
+        ops.initialize(from: code.ops, count: code.ops.count)
         constantCount = constants.count
         self.constants = .allocate(capacity: max(1, constants.count))
         self.constants.initialize(from: constants, count: constants.count)
-        moduleCaches = code.names.map { _ in ModuleCallCache() }
+        moduleCaches = .allocate(capacity: max(1, code.names.count))
+        moduleCaches.initialize(repeating: ModuleCallCache(), count: code.names.count)
         isAppend = code.names.map { $0 == "append" }
     }
 
     deinit {
+        ops.deallocate()
+        moduleCaches.deinitialize(count: code.names.count)
+        moduleCaches.deallocate()
         constants.deinitialize(count: constantCount)
         constants.deallocate()
     }
@@ -82,9 +92,11 @@ public final class Frame {
     unowned(unsafe) var caller: Frame?
 
     /// A native `await asyncio.sleep(d)` this frame is suspended in (op `awaitSleep`).
+    /// While `waiting`, the sleep's future is `currentSleepFuture` and its timer
+    /// is `spareTimer`: the spares hold them, no other reference is needed.
     enum NativeSleep {
         case zero
-        case waiting(PyFuture, TimerHandle)
+        case waiting
     }
 
     var nativeSleep: NativeSleep?
@@ -99,6 +111,11 @@ public final class Frame {
     func sleepFuture(_ loop: EventLoop) -> PyFuture {
         spareToggle.toggle()
         return spareToggle ? Frame.reuse(&spareFutures.0, loop) : Frame.reuse(&spareFutures.1, loop)
+    }
+
+    /// The future of the latest native sleep (the one `sleepFuture` last returned).
+    var currentSleepFuture: PyFuture {
+        spareToggle ? spareFutures.0.unsafelyUnwrapped : spareFutures.1.unsafelyUnwrapped
     }
 
     /// The future in `slot`, reset, when nothing else refers to it; else a new one, kept in `slot`.
@@ -134,6 +151,26 @@ public final class Frame {
         assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
         (stack + sp).initialize(to: v)
         sp += 1
+    }
+
+    /// Pushes a copy of the value at `p`. The hot loads copy ints, floats,
+    /// bools and None byte for byte: Swift's generic copy of a `Value` is an
+    /// out-of-line call that switches on the case to find a reference to retain.
+    @inline(__always) func pushCopy(of p: UnsafePointer<Value>) {
+        assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
+        if p.pointee.isTrivial {
+            UnsafeMutableRawPointer(stack + sp).copyMemory(from: p, byteCount: MemoryLayout<Value>.size)
+        } else {
+            (stack + sp).initialize(to: p.pointee)
+        }
+        sp += 1
+    }
+
+    /// Replaces the value `i` places below the top with `v`, when the value
+    /// there is known to be trivial (nothing to release).
+    @inline(__always) func overwriteTrivial(_ i: Int, with v: Value) {
+        assert(stack[sp - 1 - i].isTrivial)
+        (stack + sp - 1 - i).initialize(to: v)
     }
 
     @inline(__always) func pop() -> Value {
@@ -361,7 +398,9 @@ public final class Interpreter {
                 f.push(.none)
             case (.zero, .raise(let e)):
                 pending = e
-            case (.waiting(let fut, let timer), .send):
+            case (.waiting, .send):
+                let fut = f.currentSleepFuture
+                let timer = f.spareTimer.unsafelyUnwrapped
                 do {
                     guard fut.isDone else { throw error(.runtimeError, "await wasn't used with future") }
                     let r = try fut.resultValue(self)
@@ -371,8 +410,8 @@ public final class Interpreter {
                     timer.cancel()
                     pending = r.exception
                 }
-            case (.waiting(_, let timer), .raise(let e)):
-                timer.cancel()
+            case (.waiting, .raise(let e)):
+                f.spareTimer.unsafelyUnwrapped.cancel()
                 pending = e
             }
         } else {
@@ -451,8 +490,8 @@ public final class Interpreter {
 
     private func run(_ f: Frame) throws -> FrameResult {
         // What every instruction reads, loaded once per resumption.
-        let ops = f.code.ops
         let runtime = f.runtime
+        let ops = runtime.ops
         let constants = runtime.constants
         let globals = f.globals
         let limit = maxInstructions
@@ -463,18 +502,24 @@ public final class Interpreter {
             if instructions > limit { throw RunStop(reason: .limit("max-instructions")) }
             switch op {
             case .loadConst(let i):
-                f.push(constants[Int(i)])
+                f.pushCopy(of: constants + Int(i))
             case .loadNone:
                 f.push(.none)
             case .loadFast(let i):
-                let v = f.locals[Int(i)]
-                if case .undefined = v {
+                let p = f.locals + Int(i)
+                if case .undefined = p.pointee {
                     throw error(.unboundLocalError,
                         "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
                 }
-                f.push(v)
+                f.pushCopy(of: p)
             case .storeFast(let i):
-                f.locals[Int(i)] = f.pop()
+                let p = f.locals + Int(i)
+                if p.pointee.isTrivial {
+                    // Nothing to release: the popped value moves in over the old bytes.
+                    p.initialize(to: f.pop())
+                } else {
+                    p.pointee = f.pop()
+                }
             case .deleteFast(let i):
                 f.locals[Int(i)] = .undefined
             case .loadDeref(let i):
@@ -548,7 +593,7 @@ public final class Interpreter {
                 if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
                    let r = intFast(bop, x, y) {
                     f.sp -= 1
-                    f.stack[f.sp - 1] = r
+                    f.overwriteTrivial(0, with: r)
                     continue
                 }
                 let b = f.pop()
@@ -575,7 +620,7 @@ public final class Interpreter {
                     }
                     if let r {
                         f.sp -= 1
-                        f.stack[f.sp - 1] = .bool(r)
+                        f.overwriteTrivial(0, with: .bool(r))
                         continue
                     }
                 }
@@ -583,8 +628,14 @@ public final class Interpreter {
                 let a = f.pop()
                 f.push(try fastCompare(cop, a, b))
             case .buildTuple(let n):
-                let items = f.popArray(Int(n))
-                f.push(.obj(PyTuple(items)))
+                if n == 2 {
+                    let b = f.pop()
+                    let a = f.pop()
+                    f.push(.obj(PyTuple(a, b)))
+                } else {
+                    let items = f.popArray(Int(n))
+                    f.push(.obj(PyTuple(items)))
+                }
             case .buildList(let n):
                 let items = f.popArray(Int(n))
                 f.push(.obj(PyList(items)))
@@ -649,6 +700,15 @@ public final class Interpreter {
                 f.push(.str(s))
             case .unpackSequence(let n):
                 let v = f.pop()
+                if case .obj(let o) = v, let t = o as? PyTuple, t.count == Int(n) {
+                    // The common `a, b = pair`: no intermediate array.
+                    var k = Int(n) - 1
+                    while k >= 0 {
+                        f.push(t[k])
+                        k -= 1
+                    }
+                    continue
+                }
                 let items = try iterate(v)
                 if items.count != Int(n) {
                     if items.count > Int(n) {
@@ -677,8 +737,17 @@ public final class Interpreter {
                 let v = f.pop()
                 f.push(.obj(try makeIterator(v)))
             case .forIter(let t):
-                let it = f.top.object!
-                if let v = try it.next(self) {
+                guard case .obj(let it) = f.top else { preconditionFailure("forIter without an iterator") }
+                if let r = it as? RangeIterator {
+                    // `for x in range(...)`, the commonest loop: no call, no optional.
+                    if r.step > 0 ? r.next < r.stop : r.next > r.stop {
+                        f.push(.int(r.next))
+                        r.next += r.step
+                    } else {
+                        f.drop()
+                        f.pc = Int(t)
+                    }
+                } else if let v = try it.next(self) {
                     f.push(v)
                 } else {
                     f.drop()
@@ -821,9 +890,7 @@ public final class Interpreter {
                 let v = f.pop()
                 f.push(.obj(try awaitable(v)))
             case .awaitSleep(let nameIndex, let target):
-                guard case .obj(let o) = f.peek(1), let m = o as? PyModule, m === world.asyncioModule,
-                      case .obj(let fn) = try moduleFunction(m, Int(nameIndex), runtime),
-                      fn === world.sleepFunction else {
+                guard try isAsyncioSleep(f.stack + f.sp - 2, Int(nameIndex), runtime) else {
                     break  // not asyncio's sleep: the general call and await follow
                 }
                 let delay = f.pop()
@@ -842,9 +909,9 @@ public final class Interpreter {
                 let loop = try world.runningLoop()
                 let seconds = try numberArg(delay, "delay")
                 let fut = f.sleepFuture(loop)
-                let timer = try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
-                                            reusing: &f.spareTimer, self)
-                f.nativeSleep = .waiting(fut, timer)
+                try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
+                                reusing: &f.spareTimer, self)
+                f.nativeSleep = .waiting
                 fut.blocking = true
                 return .yielded(.obj(fut))
             case .getYieldFromIter:
@@ -937,14 +1004,33 @@ public final class Interpreter {
     /// `module.name` for a call, through the call site's cache.
     @inline(__always)
     private func moduleFunction(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
-        let cache = rt.moduleCaches[nameIndex]
-        if cache.module === m && cache.version == m.version { return cache.target }
+        let cache = rt.moduleCaches + nameIndex
+        if cache.pointee.module === m && cache.pointee.version == m.version { return cache.pointee.target }
+        return try refreshModuleCache(m, nameIndex, rt)
+    }
+
+    private func refreshModuleCache(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
         let name = rt.code.names[nameIndex]
         guard let target = m.attributes[name] else {
             throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
         }
         rt.moduleCaches[nameIndex] = ModuleCallCache(module: m, version: m.version, target: target)
         return target
+    }
+
+    /// Whether `receiver.name` is asyncio's own sleep (op `awaitSleep`). Reads
+    /// the receiver and the call site's cache in place, retaining nothing;
+    /// raises as the general call would when asyncio has no such attribute.
+    @inline(__always)
+    private func isAsyncioSleep(_ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Bool {
+        guard case .obj(let o) = receiver.pointee, o === world.asyncioModule else { return false }
+        let m = unsafeDowncast(o, to: PyModule.self)
+        let cache = rt.moduleCaches + nameIndex
+        if cache.pointee.module !== m || cache.pointee.version != m.version {
+            _ = try refreshModuleCache(m, nameIndex, rt)
+        }
+        guard case .obj(let fn) = cache.pointee.target else { return false }
+        return fn === world.sleepFunction
     }
 
     func builtin(_ name: String) -> Value? {

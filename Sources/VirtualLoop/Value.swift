@@ -20,6 +20,15 @@ public enum Value {
         return false
     }
 
+    /// True for the cases without a reference-counted payload: a copy of
+    /// such a value is a copy of its bytes.
+    @inline(__always) var isTrivial: Bool {
+        switch self {
+        case .str, .obj: return false
+        default: return true
+        }
+    }
+
     @inline(__always) public var object: PyObject? {
         if case .obj(let o) = self { return o }
         return nil

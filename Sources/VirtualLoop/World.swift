@@ -329,12 +329,10 @@ public final class World {
                         break
                     }
                     fut.loop.stopping = true
-                case .native(_, let f): try f(fut)
+                case .native(let f): try f.body(fut)
                 }
             case .call(let fn, let args):
                 _ = try vm.call(fn, Args(args))
-            case .native(_, let f):
-                try f()
             case .idle:
                 break
             }

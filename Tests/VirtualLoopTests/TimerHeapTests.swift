@@ -16,13 +16,14 @@ struct TimerHeapTests {
         loop = EventLoop(world: world)
     }
 
+    /// A timer whose callback carries `label` (it is never run).
     func timer(_ when: Double, _ label: Int) -> TimerHandle {
-        TimerHandle(when: when, .native("t\(label)", {}), loop: loop)
+        TimerHandle(when: when, .call(.int(label), []), loop: loop)
     }
 
     func label(_ h: TimerHandle) -> Int {
-        guard case .native(let name, _) = h.callback else { return -1 }
-        return Int(name.dropFirst())!
+        guard case .call(.int(let label), _) = h.callback else { return -1 }
+        return label
     }
 
     @Test("pushes and pops interleaved sift exactly like heapq")
