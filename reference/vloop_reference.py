@@ -27,6 +27,10 @@
 #             its completion another; blocking waits in the loop's thread
 #             (time.sleep, shutdown(wait=True), Future.result) let the workers
 #             run; shutdown_default_executor resolves when its last job ends.
+#   network   socket.socket and socket.getaddrinfo are simulated: peers
+#             declared with sim.peer, connects, replies and closes as external
+#             events; the VirtualSelector reports ready sockets in the spec's
+#             order, under CPython's own sock_connect, transport and streams.
 #   sets      set displays, set comprehensions and the name `set` are rewritten
 #             to an insertion-ordered set; tasks.all_tasks/wait/as_completed and
 #             TaskGroup.__init__ (its children) are recompiled with it;
@@ -69,6 +73,7 @@ import logging
 import random
 import inspect
 import selectors
+import socket
 import heapq
 import collections
 import concurrent.futures
@@ -436,20 +441,41 @@ class World:
         self.block_until(lambda: False, until=target)
         self.clock = target
 
-    def select(self, timeout):
+    def select(self, timeout, selector):
+        """The virtual select: returns the ready sockets, those already ready
+        first (then it does not wait), then those that the deliveries of this
+        step made ready, in that order, each once."""
         if self.stopped:
             raise StopRun()
-        if timeout is None and not self.external:
+        NET.newly_ready = []
+        already = NET.ready_sockets(selector)
+        if already:
+            timeout = 0
+        if self.external and (timeout is None or self.external[0][0] <= self.clock + timeout):
+            self.advance_to(max(self.clock, self.external[0][0]))
+            self.deliver_due()
+        elif timeout is None:
             self.stop('deadlock', repr(self.pending_task_names()))
             raise StopRun()
-        if self.external:
-            e = self.external[0][0]
-            if timeout is None or e <= self.clock + timeout:
-                self.advance_to(max(self.clock, e))
-                self.deliver_due()
-                return []
-        self.advance_to(self.clock + timeout)
-        return []
+        else:
+            self.advance_to(self.clock + timeout)
+        order = list(already)
+        for s in NET.newly_ready:
+            if s not in order:
+                order.append(s)
+        ready = []
+        for s in order:
+            key = selector._fd_to_key.get(s.fd)
+            if key is None:
+                continue
+            mask = 0
+            if key.events & selectors.EVENT_READ and s.readable():
+                mask |= selectors.EVENT_READ
+            if key.events & selectors.EVENT_WRITE and s.writable:
+                mask |= selectors.EVENT_WRITE
+            if mask:
+                ready.append((key, mask))
+        return ready
 
     # -- who runs
     def thread_name(self):
@@ -468,7 +494,7 @@ W = None  # the World of this run
 
 class VirtualSelector(selectors._BaseSelectorImpl):
     def select(self, timeout=None):
-        return W.select(timeout)
+        return W.select(timeout, self)
 
 
 class VirtualLoop(selector_events.BaseSelectorEventLoop):
@@ -751,6 +777,256 @@ def finish_pools():
 
 
 # --------------------------------------------------------------------------
+# The network: peers declared with sim.peer, simulated sockets under CPython's
+# own sock_connect, selector transport and streams.
+
+
+class SimPeer:
+    def __init__(self, host, port, connect, dns, replies, close):
+        self.host = host
+        self.port = port
+        self.connect = connect
+        self.dns = dns
+        self.replies = replies
+        self.close = close
+
+
+def _is_ipv4(host):
+    parts = host.split('.') if isinstance(host, str) else []
+    return len(parts) == 4 and all(p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255 for p in parts)
+
+
+class SimNetwork:
+    def __init__(self):
+        self.peers = []
+        self.addresses = {}
+        self.next_fd = 7
+        self.sockets = {}
+        self.ready_serial = 0
+        self.newly_ready = []
+
+    def address_of(self, host):
+        if _is_ipv4(host):
+            return host
+        if host not in self.addresses:
+            self.addresses[host] = '198.51.100.%d' % (len(self.addresses) + 1)
+        return self.addresses[host]
+
+    def dns_delay(self, host):
+        for p in self.peers:
+            if p.host == host:
+                return p.dns
+        return 0
+
+    def peer_at(self, ip, port):
+        for p in self.peers:
+            if p.port == port and self.address_of(p.host) == ip:
+                return p
+        return None
+
+    def declare(self, host, port, connect=0.0, dns=0.0, replies=(), close=None):
+        if not isinstance(host, str) or not host:
+            raise TypeError('sim.peer() needs a host name or address (a non-empty str)')
+        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+            raise ValueError('sim.peer(): port must be an int from 1 to 65535')
+
+        def seconds(name, v):
+            if v < 0 or v != v or v == float('inf'):
+                raise ValueError(f'sim.peer(): {name} must be >= 0, not {v!r}')
+            return float(v)
+        connect = seconds('connect', connect)
+        dns = seconds('dns', dns)
+        if close is not None:
+            close = seconds('close', close)
+        parsed = []
+        for k, reply in enumerate(replies):
+            def chunk(c):
+                if not isinstance(c, tuple) or len(c) != 2:
+                    raise TypeError(f"sim.peer(): reply {k} must be (delay, nbytes), (delay, b'...') or a list of them, not {c!r}")
+                d, data = c
+                if d < 0 or d != d or d == float('inf'):
+                    raise ValueError(f'sim.peer(): the delay of reply {k} must be >= 0, not {d!r}')
+                if isinstance(data, bool) or not isinstance(data, (int, bytes)):
+                    raise TypeError(f'sim.peer(): the data of reply {k} must be an int (a count of bytes) or bytes')
+                if isinstance(data, int):
+                    if data < 0:
+                        raise ValueError(f'sim.peer(): reply {k} cannot have {data} bytes')
+                    data = bytes(data)
+                return (float(d), data)
+            parsed.append([chunk(c) for c in reply] if isinstance(reply, list) else [chunk(reply)])
+        if any(p.host == host and p.port == port for p in self.peers):
+            raise ValueError(f'sim.peer(): {host}:{port} is already declared')
+        if not _is_ipv4(host):
+            self.address_of(host)
+        self.peers.append(SimPeer(host, port, connect, dns, parsed, close))
+
+    def ready_sockets(self, selector):
+        ready = []
+        for fd, key in selector._fd_to_key.items():
+            s = self.sockets.get(fd)
+            if s is None:
+                continue
+            since = None
+            if key.events & selectors.EVENT_READ and s.readable():
+                since = s.readable_since
+            if key.events & selectors.EVENT_WRITE and s.writable:
+                since = s.writable_since if since is None else min(since, s.writable_since)
+            if since is not None:
+                ready.append((since, s))
+        ready.sort(key=lambda x: x[0])
+        return [s for _, s in ready]
+
+
+class SimSocket:
+    """What socket.socket() gives asyncio's _connect_sock."""
+
+    def __init__(self, family=socket.AF_INET, type=socket.SOCK_STREAM, proto=0, fileno=None):
+        self.family = socket.AF_INET
+        self.type = socket.SOCK_STREAM
+        self.proto = socket.IPPROTO_TCP
+        self.fd = NET.next_fd
+        NET.next_fd += 1
+        NET.sockets[self.fd] = self
+        self.peer = None
+        self.remote = None
+        self.writable = False
+        self.so_error = 0
+        self.connected = False
+        self.inbox = b''
+        self.eof = False
+        self.closed = False
+        self.writes = 0
+        self.readable_since = 0
+        self.writable_since = 0
+
+    def readable(self):
+        return bool(self.inbox) or self.eof
+
+    def update(self, change):
+        was_r, was_w = self.readable(), self.writable
+        change()
+        if self.readable() and not was_r:
+            NET.ready_serial += 1
+            self.readable_since = NET.ready_serial
+        if self.writable and not was_w:
+            NET.ready_serial += 1
+            self.writable_since = NET.ready_serial
+        if ((self.readable() and not was_r) or (self.writable and not was_w)) and self not in NET.newly_ready:
+            NET.newly_ready.append(self)
+
+    def fileno(self):
+        return -1 if self.closed else self.fd
+
+    def setblocking(self, flag):
+        pass
+
+    def settimeout(self, t):
+        pass
+
+    def gettimeout(self):
+        return 0.0
+
+    def setsockopt(self, *args):
+        pass
+
+    def getsockopt(self, level, opt, *args):
+        return self.so_error
+
+    def shutdown(self, how):
+        pass
+
+    def close(self):
+        self.closed = True
+
+    def detach(self):
+        self.closed = True
+        return self.fd
+
+    def getsockname(self):
+        return ('10.0.0.1', 40000 + self.fd)
+
+    def getpeername(self):
+        if not self.connected:
+            raise OSError(107, 'Transport endpoint is not connected')
+        return self.remote
+
+    def connect(self, address):
+        ip, port = address
+        self.remote = (ip, port)
+        self.peer = NET.peer_at(ip, port)
+        delay = self.peer.connect if self.peer is not None else 0.0
+
+        def done():
+            def change():
+                self.writable = True
+                if self.peer is not None:
+                    self.connected = True
+                else:
+                    self.so_error = 111
+            self.update(change)
+            if self.peer is not None and not self.peer.replies and self.peer.close is not None:
+                self.schedule_close(self.peer.close)
+        W.schedule(W.clock + delay, 'network', done)
+        raise BlockingIOError(115, 'Operation now in progress')
+
+    def schedule_close(self, seconds):
+        def close():
+            self.update(lambda: setattr(self, 'eof', True))
+        W.schedule(W.clock + seconds, 'network', close)
+
+    def send(self, data):
+        if not self.connected or self.peer is None:
+            raise BrokenPipeError(32, 'Broken pipe')
+        data = bytes(data)
+        if not data:
+            return 0
+        k = self.writes
+        self.writes += 1
+        if k < len(self.peer.replies):
+            now = W.clock
+            last = 0.0
+            for delay, chunk in self.peer.replies[k]:
+                last = max(last, delay)
+
+                def arrive(chunk=chunk):
+                    self.update(lambda: setattr(self, 'inbox', self.inbox + chunk))
+                W.schedule(now + delay, 'network', arrive)
+            if k == len(self.peer.replies) - 1 and self.peer.close is not None:
+                W.schedule(now + last + self.peer.close, 'network',
+                           lambda: self.update(lambda: setattr(self, 'eof', True)))
+        return len(data)
+
+    def recv(self, n):
+        if not self.inbox:
+            if self.eof:
+                return b''
+            raise BlockingIOError(11, 'Resource temporarily unavailable')
+        out, self.inbox = self.inbox[:n], self.inbox[n:]
+        return out
+
+
+NET = None
+
+
+def sim_getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+    """socket.getaddrinfo, run on the default executor: blocks its worker for the DNS delay."""
+    W.sleep(NET.dns_delay(host))
+    return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, '', (NET.address_of(host), port))]
+
+
+def install_network():
+    global NET
+    NET = SimNetwork()
+    socket.socket = SimSocket
+    socket.getaddrinfo = sim_getaddrinfo
+    # Garbage collection is absent from the simulated world: dropping a
+    # writer or a transport closes nothing.
+    from asyncio import streams
+    streams.StreamWriter.__del__ = lambda self: None
+    selector_events._SelectorTransport.__del__ = lambda self, _warn=None: None
+
+
+# --------------------------------------------------------------------------
 # Hooks
 
 
@@ -874,6 +1150,7 @@ def install_hooks():
     # time
     time.sleep = lambda secs: W.sleep(secs)
     install_executors()
+    install_network()
     time.time = lambda: W.clock + SIM.epoch
     time.monotonic = lambda: W.clock
     time.perf_counter = lambda: W.clock
@@ -976,7 +1253,7 @@ class Sim:
         return None
 
     def peer(self, host, port, connect=0.0, dns=0.0, replies=(), close=None):
-        raise NotImplementedError('sim.peer is not implemented in the reference yet')
+        NET.declare(host, port, connect, dns, replies, close)
 
 
 SIM = None

@@ -7,17 +7,6 @@ public enum Compiler {
         "asyncio", "concurrent", "concurrent.futures", "time", "functools", "logging", "sys", "random",
     ]
 
-    /// Names of the spec that a later version of vloop builds: rejected at
-    /// compile time with "is not supported yet", never a crash or a wrong result.
-    public static let notYetSupported: [String: Set<String>] = [
-        "asyncio": [
-            "open_connection", "StreamReader", "StreamWriter",
-        ],
-        "sim": ["peer"],
-    ]
-    /// Methods of loops that a later version provides.
-    public static let notYetSupportedMethods: Set<String> = []
-
     /// `internalModule` names the module of the harness's own prelude: its code
     /// is marked internal (left out of tracebacks) and its classes belong to it.
     public static func compile(_ module: Module, file: SourceFile,
@@ -51,8 +40,6 @@ final class CompilationUnit {
     var globalIndex: [String: Int32] = [:]
     var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
     var imports: [String] = []
-    /// Names bound at module level by `import`, to the module they name.
-    var moduleAliases: [String: String] = ["sim": "sim"]
 
     init(file: SourceFile, scopes: [ScopeKey: Scope]) {
         self.file = file
@@ -392,12 +379,10 @@ final class FunctionCompiler {
                 if let alias = n.asName {
                     emit(.importName(constant(.string(n.name))))
                     store(alias)
-                    unit.moduleAliases[alias] = n.name
                 } else {
                     let top = String(n.name.split(separator: ".")[0])
                     emit(.importName(constant(.string(top))))
                     store(top)
-                    unit.moduleAliases[top] = top
                 }
             }
         case .importFrom(let module, let names):
@@ -405,14 +390,8 @@ final class FunctionCompiler {
             emit(.importName(constant(.string(module))))
             for n in names {
                 loc = n.loc
-                if let banned = Compiler.notYetSupported[module], banned.contains(n.name) {
-                    unit.error(n.loc, "'\(module).\(n.name)' is not supported yet")
-                }
                 emit(.importFrom(constant(.string(n.name))))
                 store(n.asName ?? n.name)
-                if Compiler.importableModules.contains("\(module).\(n.name)") {
-                    unit.moduleAliases[n.asName ?? n.name] = "\(module).\(n.name)"
-                }
             }
             emit(.pop)
         }
@@ -742,7 +721,6 @@ final class FunctionCompiler {
         case .name(let n):
             load(n)
         case .attribute(let o, let attr):
-            checkNotYet(o, attr, e.loc)
             compile(o)
             loc = e.loc
             emit(.loadAttr(name(attr)))
@@ -853,7 +831,6 @@ final class FunctionCompiler {
                case .name = o.kind, args.count == 1, case .positional(let delay) = args[0] {
                 // `await M.sleep(d)`: when M is asyncio at run time, `awaitSleep` does the
                 // whole sleep natively and jumps past the general call-and-await below.
-                checkNotYet(o, "sleep", f.loc)
                 compile(o)
                 compile(delay)
                 loc = e.loc
@@ -879,15 +856,6 @@ final class FunctionCompiler {
             emit(.getYieldFromIter)
             emit(.loadNone)
             emit(.yieldFrom)
-        }
-    }
-
-    private func checkNotYet(_ o: Expr, _ attr: String, _ at: SourceLocation) {
-        if case .name(let n) = o.kind, let module = unit.moduleAliases[n],
-           let banned = Compiler.notYetSupported[module], banned.contains(attr) {
-            unit.error(at, "'\(module).\(attr)' is not supported yet")
-        } else if Compiler.notYetSupportedMethods.contains(attr) {
-            unit.error(at, "'loop.\(attr)' is not supported yet")
         }
     }
 
@@ -940,7 +908,6 @@ final class FunctionCompiler {
             }
         }
         if !hasStar, keywordNames.isEmpty, case .attribute(let o, let attr) = f.kind {
-            checkNotYet(o, attr, f.loc)
             compile(o)
             for a in args { if case .positional(let x) = a { compile(x) } }
             loc = callLoc

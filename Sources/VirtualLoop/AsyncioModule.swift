@@ -28,6 +28,7 @@ extension World {
         m.attributes["QueueEmpty"] = .obj(PyType.queueEmpty)
         m.attributes["QueueFull"] = .obj(PyType.queueFull)
         m.attributes["IncompleteReadError"] = .obj(PyType.incompleteReadError)
+        m.attributes["LimitOverrunError"] = .obj(PyType.limitOverrunError)
 
         m.define("run") { [unowned self] args, vm in try self.asyncioRun(args, vm) }
         m.define("get_event_loop") { [unowned self] args, vm in

@@ -766,6 +766,756 @@ async def _shutdown_default_executor(loop):
     await future
 
 
+# The network: base_events.py's create_connection and its helpers,
+# selector_events.py's sock_connect and socket transport, streams.py; over
+# the simulated sockets (_socket(), _is_ipv4, _dns_delay, _address_of).
+
+_DEFAULT_LIMIT = 2 ** 16
+_AF_INET = 2
+_SOCK_STREAM = 1
+_IPPROTO_TCP = 6
+
+
+def _set_result_unless_cancelled(fut, result):
+    if fut.cancelled():
+        return
+    fut.set_result(result)
+
+
+def _getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+    # socket.getaddrinfo, run as a job on the default executor: it blocks its
+    # worker for the host's DNS delay.
+    _sleep(_dns_delay(host))
+    return [(_AF_INET, _SOCK_STREAM, _IPPROTO_TCP, '', (_address_of(host), port))]
+
+
+def _ipaddr_info(host, port, family, type, proto):
+    if proto not in {0, _IPPROTO_TCP, 17} or host is None:
+        return None
+    if type == _SOCK_STREAM:
+        proto = _IPPROTO_TCP
+    else:
+        return None
+    if port is None:
+        port = 0
+    elif isinstance(port, str) and port == '':
+        port = 0
+    else:
+        try:
+            port = int(port)
+        except (TypeError, ValueError):
+            return None
+    if family not in (0, _AF_INET) or not _is_ipv4(host):
+        return None
+    return _AF_INET, type, proto, '', (host, port)
+
+
+async def _getaddrinfo_on_loop(loop, host, port, family=0, type=0, proto=0, flags=0):
+    return await loop.run_in_executor(None, _getaddrinfo, host, port, family, type, proto, flags)
+
+
+async def _ensure_resolved(loop, address, family=0, type=_SOCK_STREAM, proto=0, flags=0):
+    host, port = address[:2]
+    info = _ipaddr_info(host, port, family, type, proto)
+    if info is not None:
+        return [info]
+    else:
+        return await _getaddrinfo_on_loop(loop, host, port, family=family, type=type, proto=proto, flags=flags)
+
+
+async def _create_connection(loop, protocol_factory, host=None, port=None, *, ssl=None, family=0, proto=0,
+                             flags=0, sock=None, local_addr=None, server_hostname=None,
+                             ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
+                             happy_eyeballs_delay=None, interleave=None):
+    if ssl or sock is not None or local_addr is not None or happy_eyeballs_delay is not None or interleave:
+        raise TypeError('open_connection() in a trace takes a host and a port only')
+    if server_hostname is not None and not ssl:
+        raise ValueError('server_hostname is only meaningful with ssl')
+    if ssl_handshake_timeout is not None and not ssl:
+        raise ValueError('ssl_handshake_timeout is only meaningful with ssl')
+    if ssl_shutdown_timeout is not None and not ssl:
+        raise ValueError('ssl_shutdown_timeout is only meaningful with ssl')
+    if host is not None or port is not None:
+        infos = await _ensure_resolved(loop, (host, port), family=family, type=_SOCK_STREAM, proto=proto,
+                                       flags=flags)
+        if not infos:
+            raise OSError('getaddrinfo() returned empty list')
+        exceptions = []
+        for addrinfo in infos:
+            try:
+                sock = await _connect_sock(loop, exceptions, addrinfo)
+                break
+            except OSError:
+                continue
+        if sock is None:
+            exceptions = [exc for sub in exceptions for exc in sub]
+            try:
+                if len(exceptions) == 1:
+                    raise exceptions[0]
+                else:
+                    model = str(exceptions[0])
+                    if all(str(exc) == model for exc in exceptions):
+                        raise exceptions[0]
+                    raise OSError('Multiple exceptions: {}'.format(', '.join(str(exc) for exc in exceptions)))
+            finally:
+                exceptions = None
+    else:
+        raise ValueError('host and port was not specified and no sock specified')
+    transport, protocol = await _create_connection_transport(loop, sock, protocol_factory)
+    return transport, protocol
+
+
+async def _connect_sock(loop, exceptions, addr_info):
+    my_exceptions = []
+    exceptions.append(my_exceptions)
+    family, type_, proto, _, address = addr_info
+    sock = None
+    try:
+        sock = _socket()
+        sock.setblocking(False)
+        await _sock_connect(loop, sock, address)
+        return sock
+    except OSError as exc:
+        my_exceptions.append(exc)
+        if sock is not None:
+            sock.close()
+        raise
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
+    finally:
+        exceptions = my_exceptions = None
+
+
+async def _create_connection_transport(loop, sock, protocol_factory):
+    sock.setblocking(False)
+    protocol = protocol_factory()
+    waiter = loop.create_future()
+    transport = _SelectorSocketTransport(loop, sock, protocol, waiter)
+    try:
+        await waiter
+    except BaseException:
+        transport.close()
+        raise
+    return transport, protocol
+
+
+# selector_events.py
+
+def _ensure_fd_no_transport(loop, fd):
+    try:
+        transport = loop._transports[fd]
+    except KeyError:
+        pass
+    else:
+        if not transport.is_closing():
+            raise RuntimeError(f'File descriptor {fd!r} is used by transport {transport!r}')
+
+
+async def _sock_connect(loop, sock, address):
+    if sock.family == _AF_INET:
+        resolved = await _ensure_resolved(loop, address, family=sock.family, type=sock.type, proto=sock.proto)
+        _, _, _, _, address = resolved[0]
+    fut = loop.create_future()
+    _sock_connect_start(loop, fut, sock, address)
+    try:
+        return await fut
+    finally:
+        fut = None
+
+
+def _sock_connect_start(loop, fut, sock, address):
+    fd = sock.fileno()
+    try:
+        sock.connect(address)
+    except (BlockingIOError, InterruptedError):
+        _ensure_fd_no_transport(loop, fd)
+        handle = loop._add_writer(fd, _sock_connect_cb, loop, fut, sock, address)
+        fut.add_done_callback(partial(_sock_write_done, loop, fd, handle=handle))
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(None)
+    finally:
+        fut = None
+
+
+def _sock_write_done(loop, fd, fut, handle=None):
+    if handle is None or not handle.cancelled():
+        _ensure_fd_no_transport(loop, fd)
+        loop._remove_writer(fd)
+
+
+def _sock_connect_cb(loop, fut, sock, address):
+    if fut.done():
+        return
+    try:
+        err = sock.getsockopt(1, 4)
+        if err != 0:
+            raise OSError(err, f'Connect call failed {address}')
+    except (BlockingIOError, InterruptedError):
+        pass
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(None)
+    finally:
+        fut = None
+
+
+class _SelectorSocketTransport:
+    __module__ = 'asyncio.selector_events'
+    max_size = 256 * 1024
+
+    def __init__(self, loop, sock, protocol, waiter=None):
+        # _SelectorTransport.__init__
+        self._loop = loop
+        self._extra = {'socket': sock}
+        try:
+            self._extra['sockname'] = sock.getsockname()
+        except OSError:
+            self._extra['sockname'] = None
+        try:
+            self._extra['peername'] = sock.getpeername()
+        except OSError:
+            self._extra['peername'] = None
+        self._sock = sock
+        self._sock_fd = sock.fileno()
+        self._protocol_connected = False
+        self.set_protocol(protocol)
+        self._server = None
+        self._buffer = b''
+        self._conn_lost = 0
+        self._closing = False
+        self._paused = False
+        loop._transports[self._sock_fd] = self
+        # _SelectorSocketTransport.__init__
+        self._eof = False
+        self._empty_waiter = None
+        self._loop.call_soon(self._protocol.connection_made, self)
+        self._loop.call_soon(self._add_reader, self._sock_fd, self._read_ready)
+        if waiter is not None:
+            self._loop.call_soon(_set_result_unless_cancelled, waiter, None)
+
+    def __repr__(self):
+        info = ['_SelectorSocketTransport']
+        if self._sock is None:
+            info.append('closed')
+        elif self._closing:
+            info.append('closing')
+        info.append(f'fd={self._sock_fd}')
+        return '<{}>'.format(' '.join(info))
+
+    def get_extra_info(self, name, default=None):
+        return self._extra.get(name, default)
+
+    def set_protocol(self, protocol):
+        self._protocol = protocol
+        self._protocol_connected = True
+
+    def get_protocol(self):
+        return self._protocol
+
+    def is_closing(self):
+        return self._closing
+
+    def is_reading(self):
+        return not self.is_closing() and not self._paused
+
+    def pause_reading(self):
+        if not self.is_reading():
+            return
+        self._paused = True
+        self._loop._remove_reader(self._sock_fd)
+
+    def resume_reading(self):
+        if self._closing or not self._paused:
+            return
+        self._paused = False
+        self._add_reader(self._sock_fd, self._read_ready)
+
+    def abort(self):
+        self._force_close(None)
+
+    def close(self):
+        if self._closing:
+            return
+        self._closing = True
+        self._loop._remove_reader(self._sock_fd)
+        if not self._buffer:
+            self._conn_lost += 1
+            self._loop._remove_writer(self._sock_fd)
+            self._loop.call_soon(self._call_connection_lost, None)
+
+    def _fatal_error(self, exc, message='Fatal error on transport'):
+        if not isinstance(exc, OSError):
+            self._loop.call_exception_handler({
+                'message': message, 'exception': exc, 'transport': self, 'protocol': self._protocol,
+            })
+        self._force_close(exc)
+
+    def _force_close(self, exc):
+        if self._conn_lost:
+            return
+        if self._buffer:
+            self._buffer = b''
+            self._loop._remove_writer(self._sock_fd)
+        if not self._closing:
+            self._closing = True
+            self._loop._remove_reader(self._sock_fd)
+        self._conn_lost += 1
+        self._loop.call_soon(self._call_connection_lost, exc)
+
+    def _call_connection_lost(self, exc):
+        try:
+            if self._protocol_connected:
+                self._protocol.connection_lost(exc)
+        finally:
+            self._sock.close()
+            self._sock = None
+            self._protocol = None
+            self._loop = None
+
+    def get_write_buffer_size(self):
+        return len(self._buffer)
+
+    def _add_reader(self, fd, callback, *args):
+        if not self.is_reading():
+            return
+        self._loop._add_reader(fd, callback, *args)
+
+    def _read_ready(self):
+        self._read_ready__data_received()
+
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(self.max_size)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, 'Fatal read error on socket transport')
+            return
+        if not data:
+            self._read_ready__on_eof()
+            return
+        try:
+            self._protocol.data_received(data)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, 'Fatal error: protocol.data_received() call failed.')
+
+    def _read_ready__on_eof(self):
+        try:
+            keep_open = self._protocol.eof_received()
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, 'Fatal error: protocol.eof_received() call failed.')
+            return
+        if keep_open:
+            self._loop._remove_reader(self._sock_fd)
+        else:
+            self.close()
+
+    def write(self, data):
+        if not isinstance(data, bytes):
+            raise TypeError(f'data argument must be a bytes-like object, not {type(data).__name__!r}')
+        if self._eof:
+            raise RuntimeError('Cannot call write() after write_eof()')
+        if not data:
+            return
+        if self._conn_lost:
+            self._conn_lost += 1
+            return
+        if not self._buffer:
+            # The simulated socket takes everything at once (no back-pressure).
+            try:
+                n = self._sock.send(data)
+            except (BlockingIOError, InterruptedError):
+                pass
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                self._fatal_error(exc, 'Fatal write error on socket transport')
+                return
+            else:
+                data = data[n:]
+                if not data:
+                    return
+        raise RuntimeError('the simulated socket did not take all the data')
+
+    def writelines(self, list_of_data):
+        self.write(b''.join(list_of_data))
+
+    def write_eof(self):
+        if self._closing or self._eof:
+            return
+        self._eof = True
+        if not self._buffer:
+            self._sock.shutdown(1)
+
+    def can_write_eof(self):
+        return True
+
+
+# streams.py
+
+class _FlowControlMixin:
+    __module__ = 'asyncio.streams'
+
+    def _flow_init(self, loop=None):
+        if loop is None:
+            self._loop = get_event_loop()
+        else:
+            self._loop = loop
+        self._paused = False
+        self._drain_waiters = []
+        self._connection_lost = False
+
+    def pause_writing(self):
+        assert not self._paused
+        self._paused = True
+
+    def resume_writing(self):
+        assert self._paused
+        self._paused = False
+        for waiter in self._drain_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _flow_connection_lost(self, exc):
+        self._connection_lost = True
+        if not self._paused:
+            return
+        for waiter in self._drain_waiters:
+            if not waiter.done():
+                if exc is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(exc)
+
+    async def _drain_helper(self):
+        if self._connection_lost:
+            raise ConnectionResetError('Connection lost')
+        if not self._paused:
+            return
+        waiter = self._loop.create_future()
+        self._drain_waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            self._drain_waiters.remove(waiter)
+
+
+class StreamReaderProtocol(_FlowControlMixin):
+    __module__ = 'asyncio.streams'
+
+    def __init__(self, stream_reader, client_connected_cb=None, loop=None):
+        self._flow_init(loop=loop)
+        self._stream_reader = stream_reader
+        self._reject_connection = False
+        self._stream_writer = None
+        self._task = None
+        self._transport = None
+        self._client_connected_cb = client_connected_cb
+        self._over_ssl = False
+        self._closed = self._loop.create_future()
+
+    def connection_made(self, transport):
+        self._transport = transport
+        reader = self._stream_reader
+        if reader is not None:
+            reader.set_transport(transport)
+        self._over_ssl = transport.get_extra_info('sslcontext') is not None
+
+    def connection_lost(self, exc):
+        reader = self._stream_reader
+        if reader is not None:
+            if exc is None:
+                reader.feed_eof()
+            else:
+                reader.set_exception(exc)
+        if not self._closed.done():
+            if exc is None:
+                self._closed.set_result(None)
+            else:
+                self._closed.set_exception(exc)
+        self._flow_connection_lost(exc)
+        self._stream_reader = None
+        self._stream_writer = None
+        self._task = None
+        self._transport = None
+
+    def data_received(self, data):
+        reader = self._stream_reader
+        if reader is not None:
+            reader.feed_data(data)
+
+    def eof_received(self):
+        reader = self._stream_reader
+        if reader is not None:
+            reader.feed_eof()
+        if self._over_ssl:
+            return False
+        return True
+
+    def _get_close_waiter(self, stream):
+        return self._closed
+
+
+class StreamWriter:
+    __module__ = 'asyncio.streams'
+
+    def __init__(self, transport, protocol, reader, loop):
+        self._transport = transport
+        self._protocol = protocol
+        assert reader is None or isinstance(reader, StreamReader)
+        self._reader = reader
+        self._loop = loop
+        self._complete_fut = self._loop.create_future()
+        self._complete_fut.set_result(None)
+
+    def __repr__(self):
+        info = ['StreamWriter', f'transport={self._transport!r}']
+        if self._reader is not None:
+            info.append(f'reader={self._reader!r}')
+        return '<{}>'.format(' '.join(info))
+
+    transport = property(lambda self: self._transport)
+
+    def write(self, data):
+        self._transport.write(data)
+
+    def writelines(self, data):
+        self._transport.writelines(data)
+
+    def write_eof(self):
+        return self._transport.write_eof()
+
+    def can_write_eof(self):
+        return self._transport.can_write_eof()
+
+    def close(self):
+        return self._transport.close()
+
+    def is_closing(self):
+        return self._transport.is_closing()
+
+    async def wait_closed(self):
+        await self._protocol._get_close_waiter(self)
+
+    def get_extra_info(self, name, default=None):
+        return self._transport.get_extra_info(name, default)
+
+    async def drain(self):
+        if self._reader is not None:
+            exc = self._reader.exception()
+            if exc is not None:
+                raise exc
+        if self._transport.is_closing():
+            await sleep(0)
+        await self._protocol._drain_helper()
+
+
+class StreamReader:
+    __module__ = 'asyncio.streams'
+
+    def __init__(self, limit=_DEFAULT_LIMIT, loop=None):
+        if limit <= 0:
+            raise ValueError('Limit cannot be <= 0')
+        self._limit = limit
+        if loop is None:
+            self._loop = get_event_loop()
+        else:
+            self._loop = loop
+        self._buffer = b''
+        self._eof = False
+        self._waiter = None
+        self._exception = None
+        self._transport = None
+        self._paused = False
+
+    def __repr__(self):
+        info = ['StreamReader']
+        if self._buffer:
+            info.append(f'{len(self._buffer)} bytes')
+        if self._eof:
+            info.append('eof')
+        if self._limit != _DEFAULT_LIMIT:
+            info.append(f'limit={self._limit}')
+        if self._waiter:
+            info.append(f'waiter={self._waiter!r}')
+        if self._exception:
+            info.append(f'exception={self._exception!r}')
+        if self._transport:
+            info.append(f'transport={self._transport!r}')
+        if self._paused:
+            info.append('paused')
+        return '<{}>'.format(' '.join(info))
+
+    def exception(self):
+        return self._exception
+
+    def set_exception(self, exc):
+        self._exception = exc
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.cancelled():
+                waiter.set_exception(exc)
+
+    def _wakeup_waiter(self):
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.cancelled():
+                waiter.set_result(None)
+
+    def set_transport(self, transport):
+        assert self._transport is None, 'Transport already set'
+        self._transport = transport
+
+    def _maybe_resume_transport(self):
+        if self._paused and len(self._buffer) <= self._limit:
+            self._paused = False
+            self._transport.resume_reading()
+
+    def feed_eof(self):
+        self._eof = True
+        self._wakeup_waiter()
+
+    def at_eof(self):
+        return self._eof and not self._buffer
+
+    def feed_data(self, data):
+        assert not self._eof, 'feed_data after feed_eof'
+        if not data:
+            return
+        self._buffer = self._buffer + data
+        self._wakeup_waiter()
+        if self._transport is not None and not self._paused and len(self._buffer) > 2 * self._limit:
+            self._transport.pause_reading()
+            self._paused = True
+
+    async def _wait_for_data(self, func_name):
+        if self._waiter is not None:
+            raise RuntimeError(f'{func_name}() called while another coroutine is already waiting for incoming data')
+        assert not self._eof, '_wait_for_data after EOF'
+        if self._paused:
+            self._paused = False
+            self._transport.resume_reading()
+        self._waiter = self._loop.create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    async def readline(self):
+        sep = b'\n'
+        seplen = len(sep)
+        try:
+            line = await self.readuntil(sep)
+        except IncompleteReadError as e:
+            return e.partial
+        except LimitOverrunError as e:
+            if self._buffer.startswith(sep, e.consumed):
+                self._buffer = self._buffer[e.consumed + seplen:]
+            else:
+                self._buffer = b''
+            self._maybe_resume_transport()
+            raise ValueError(e.args[0])
+        return line
+
+    async def readuntil(self, separator=b'\n'):
+        seplen = len(separator)
+        if seplen == 0:
+            raise ValueError('Separator should be at least one-byte string')
+        if self._exception is not None:
+            raise self._exception
+        offset = 0
+        while True:
+            buflen = len(self._buffer)
+            if buflen - offset >= seplen:
+                isep = self._buffer.find(separator, offset)
+                if isep != -1:
+                    break
+                offset = buflen + 1 - seplen
+                if offset > self._limit:
+                    raise LimitOverrunError('Separator is not found, and chunk exceed the limit', offset)
+            if self._eof:
+                chunk = self._buffer
+                self._buffer = b''
+                raise IncompleteReadError(chunk, None)
+            await self._wait_for_data('readuntil')
+        if isep > self._limit:
+            raise LimitOverrunError('Separator is found, but chunk is longer than limit', isep)
+        chunk = self._buffer[:isep + seplen]
+        self._buffer = self._buffer[isep + seplen:]
+        self._maybe_resume_transport()
+        return chunk
+
+    async def read(self, n=-1):
+        if self._exception is not None:
+            raise self._exception
+        if n == 0:
+            return b''
+        if n < 0:
+            blocks = []
+            while True:
+                block = await self.read(self._limit)
+                if not block:
+                    break
+                blocks.append(block)
+            return b''.join(blocks)
+        if not self._buffer and not self._eof:
+            await self._wait_for_data('read')
+        data = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        self._maybe_resume_transport()
+        return data
+
+    async def readexactly(self, n):
+        if n < 0:
+            raise ValueError('readexactly size can not be less than zero')
+        if self._exception is not None:
+            raise self._exception
+        if n == 0:
+            return b''
+        while len(self._buffer) < n:
+            if self._eof:
+                incomplete = self._buffer
+                self._buffer = b''
+                raise IncompleteReadError(incomplete, n)
+            await self._wait_for_data('readexactly')
+        if len(self._buffer) == n:
+            data = self._buffer
+            self._buffer = b''
+        else:
+            data = self._buffer[:n]
+            self._buffer = self._buffer[n:]
+        self._maybe_resume_transport()
+        return data
+
+
+async def open_connection(host=None, port=None, *, limit=_DEFAULT_LIMIT, **kwds):
+    loop = get_running_loop()
+    reader = StreamReader(limit=limit, loop=loop)
+    protocol = StreamReaderProtocol(reader, loop=loop)
+    transport, _ = await _create_connection(loop, lambda: protocol, host, port, **kwds)
+    writer = StreamWriter(transport, protocol, reader, loop)
+    return reader, writer
+
+
 # timeouts.py (the states of its enum _State are their values)
 
 class Timeout:
@@ -992,7 +1742,7 @@ enum AsyncioPrelude {
         "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "Lock", "Event", "Condition", "Semaphore",
         "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue", "wait", "wait_for", "as_completed",
         "shield", "timeout", "timeout_at", "Timeout", "TaskGroup", "wrap_future", "_run_in_executor",
-        "_shutdown_default_executor",
+        "_shutdown_default_executor", "open_connection", "StreamReader", "StreamWriter", "StreamReaderProtocol",
     ]
 }
 
@@ -1035,8 +1785,11 @@ extension World {
     func runAsyncioPrelude(into m: PyModule) throws {
         let functools = try importModule("functools").object as! PyModule
         let futures = try importModule("concurrent.futures")
-        try runPrelude(AsyncioPrelude.compiled, into: m,
-                       seeds: ["partial": functools.attributes["partial"]!, "_futures": futures],
-                       exports: AsyncioPrelude.exports)
+        let time = try importModule("time").object as! PyModule
+        var seeds = networkPrimitives()
+        seeds["partial"] = functools.attributes["partial"]!
+        seeds["_futures"] = futures
+        seeds["_sleep"] = time.attributes["sleep"]!
+        try runPrelude(AsyncioPrelude.compiled, into: m, seeds: seeds, exports: AsyncioPrelude.exports)
     }
 }

@@ -1,3 +1,10 @@
+/// A registration of the loop's selector.
+struct SelectorKey {
+    let socket: SimSocket
+    var reader: Handle?
+    var writer: Handle?
+}
+
 /// The event loop: CPython's `BaseEventLoop` with a virtual clock. Its one
 /// `runOnce` is the only place where callbacks run, and its phases are
 /// those of `base_events.py`'s `_run_once`, in order.
@@ -24,6 +31,11 @@ public final class EventLoop: PyObject {
     /// `_default_executor`: a ThreadPoolExecutor of the prelude, made by the
     /// first `run_in_executor(None, ...)`.
     var defaultExecutor: Value = .none
+    /// The selector's registrations: per file descriptor, the socket and the
+    /// handles to run when it is readable or writable (`_add_reader`, ...).
+    var selectorKeys: [Int: SelectorKey] = [:]
+    /// `_transports`: the transport of each file descriptor.
+    lazy var transports = PyDict()
     var handlePool = HandlePool()
 
     static let minScheduledTimerHandles = 100
@@ -126,7 +138,8 @@ public final class EventLoop: PyObject {
             timeout = min(max(h.when - world.clock, 0), Self.maximumSelectTimeout)
         }
 
-        try world.select(timeout, loop: self)
+        let events = try world.select(timeout, loop: self)
+        if !events.isEmpty { processEvents(events) }
 
         let endTime = world.clock + Self.clockResolution
         while let h = scheduled.first, h.when < endTime {
@@ -141,6 +154,56 @@ public final class EventLoop: PyObject {
             if !h.cancelled { try world.runHandle(h, vm) }
             handlePool.recycle(h)
         }
+    }
+
+    /// `_process_events`: each ready socket's reader, then its writer, joins the ready queue.
+    private func processEvents(_ events: [(socket: SimSocket, mask: Int)]) {
+        for (socket, mask) in events {
+            guard let key = selectorKeys[socket.fd] else { continue }
+            if mask & 1 != 0, let reader = key.reader {
+                if reader.cancelled { removeReader(socket.fd) } else { ready.append(reader) }
+            }
+            if mask & 2 != 0, let writer = selectorKeys[socket.fd]?.writer {
+                if writer.cancelled { removeWriter(socket.fd) } else { ready.append(writer) }
+            }
+        }
+    }
+
+    // MARK: The selector
+
+    /// `_add_reader(fd, callback, *args)` (and `_add_writer` with `write`).
+    func addHandler(_ fd: Int, write: Bool, _ cb: Value, _ args: [Value], _ vm: Interpreter) throws -> Handle {
+        try checkClosed(vm)
+        guard let socket = world.network.sockets[fd] else { throw vm.error(.valueError, "Invalid file descriptor: \(fd)") }
+        let handle = Handle(.call(cb, args), loop: self)
+        var key = selectorKeys[fd] ?? SelectorKey(socket: socket)
+        let old = write ? key.writer : key.reader
+        if write { key.writer = handle } else { key.reader = handle }
+        selectorKeys[fd] = key
+        old?.cancelled = true
+        return handle
+    }
+
+    @discardableResult
+    func removeReader(_ fd: Int) -> Bool {
+        if closed { return false }
+        guard var key = selectorKeys[fd] else { return false }
+        let reader = key.reader
+        key.reader = nil
+        selectorKeys[fd] = key.writer == nil ? nil : key
+        reader?.cancelled = true
+        return reader != nil
+    }
+
+    @discardableResult
+    func removeWriter(_ fd: Int) -> Bool {
+        if closed { return false }
+        guard var key = selectorKeys[fd] else { return false }
+        let writer = key.writer
+        key.writer = nil
+        selectorKeys[fd] = key.reader == nil ? nil : key
+        writer?.cancelled = true
+        return writer != nil
     }
 
     func runForever(_ vm: Interpreter) throws {
@@ -277,6 +340,14 @@ public final class EventLoop: PyObject {
             }
             defaultExecutor = args[0]
             return .none
+        case "_add_reader", "_add_writer":
+            guard args.count >= 2 else { throw vm.error(.typeError, "\(name)() needs a file descriptor and a callback") }
+            let fd = try vm.intArg(args[0], "fd")
+            return .obj(try addHandler(fd, write: name == "_add_writer", args[1], Array(args.positional.dropFirst(2)), vm))
+        case "_remove_reader":
+            return .bool(removeReader(try vm.intArg(args[0], "fd")))
+        case "_remove_writer":
+            return .bool(removeWriter(try vm.intArg(args[0], "fd")))
         case "call_soon_threadsafe":
             guard args.count >= 1 else { throw vm.error(.typeError, "call_soon_threadsafe() missing 1 required positional argument: 'callback'") }
             try checkClosed(vm)
@@ -310,11 +381,13 @@ public final class EventLoop: PyObject {
         "time", "call_soon", "call_later", "call_at", "create_future", "create_task", "shutdown_asyncgens",
         "shutdown_default_executor", "call_exception_handler", "default_exception_handler",
         "get_exception_handler", "get_task_factory", "run_in_executor", "set_default_executor", "call_soon_threadsafe",
+        "_add_reader", "_add_writer", "_remove_reader", "_remove_writer",
     ]
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         if name == "slow_callback_duration" { return .float(slowCallbackDuration) }
         if name == "_default_executor" { return defaultExecutor }
+        if name == "_transports" { return .obj(transports) }
         if name == "_executor_shutdown_called" { return .bool(executorShutdownCalled) }
         return boundBuiltin(self, name, Self.methodNames)
     }

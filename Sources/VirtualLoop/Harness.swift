@@ -17,7 +17,7 @@ final class SimObject: PyObject {
         switch name {
         case "cpu_count": return .int(cpuCount)
         case "epoch": return .float(epoch)
-        case "explore": return .obj(PyBoundMethod(receiver: self, name: name))
+        case "explore", "peer": return .obj(PyBoundMethod(receiver: self, name: name))
         default: return nil
         }
     }
@@ -36,6 +36,7 @@ final class SimObject: PyObject {
     }
 
     override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        if name == "peer" { return try declarePeer(args, vm) }
         guard name == "explore" else {
             throw vm.error(.attributeError, "'sim' has no attribute '\(name)'")
         }

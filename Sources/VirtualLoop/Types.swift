@@ -34,7 +34,7 @@ public final class PyType: PyObject {
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let c = constructor { return try c(args, vm) }
         if isSubtype(of: .baseException) {
-            return .obj(PyException(type: self, args: args.positional))
+            return .obj(try PyException.make(self, args.positional, vm))
         }
         throw vm.error(.typeError, "cannot create '\(name)' instances")
     }
@@ -67,6 +67,12 @@ public final class PyType: PyObject {
     }
 
     public var isExceptionType: Bool { isSubtype(of: .baseException) }
+
+    /// The subclass `OSError(errno, ...)` makes, by errno (Linux's numbers).
+    static let osErrorSubclasses: [Int: PyType] = [
+        4: .interruptedError, 11: .blockingIOError, 32: .brokenPipeError, 104: .connectionResetError,
+        110: .timeoutError, 111: .connectionRefusedError, 115: .blockingIOError,
+    ]
 
     static let moduleOf: [String: String] = [
         "CancelledError": "asyncio.exceptions", "InvalidStateError": "asyncio.exceptions",
@@ -120,6 +126,9 @@ public final class PyType: PyObject {
     public static let connectionRefusedError = PyType("ConnectionRefusedError", base: connectionError)
     public static let connectionResetError = PyType("ConnectionResetError", base: connectionError)
     public static let timeoutError = PyType("TimeoutError", base: osError)
+    public static let blockingIOError = PyType("BlockingIOError", base: osError)
+    public static let interruptedError = PyType("InterruptedError", base: osError)
+    public static let brokenPipeError = PyType("BrokenPipeError", base: connectionError)
     public static let runtimeError = PyType("RuntimeError", base: exception)
     public static let notImplementedError = PyType("NotImplementedError", base: runtimeError)
     public static let recursionError = PyType("RecursionError", base: runtimeError)
@@ -167,7 +176,8 @@ public final class PyType: PyObject {
         baseException, systemExit, keyboardInterrupt, generatorExit, exception, stopIteration,
         stopAsyncIteration, arithmeticError, zeroDivisionError, overflowError, assertionError,
         attributeError, lookupError, indexError, keyError, nameError, unboundLocalError, osError,
-        connectionError, connectionRefusedError, connectionResetError, timeoutError, runtimeError,
+        connectionError, connectionRefusedError, connectionResetError, timeoutError, blockingIOError,
+        interruptedError, brokenPipeError, runtimeError,
         notImplementedError, recursionError, typeError, importError, valueError, unicodeError, eofError,
         baseExceptionGroup, exceptionGroup,
     ]
@@ -258,6 +268,8 @@ public final class PyException: PyObject {
     public var value: Value = .none
     /// The sub-exceptions of an exception group.
     public var exceptions: [PyException] = []
+    /// Attributes beyond `args` (`partial` of IncompleteReadError, `consumed`, ...).
+    public var attributes: [String: Value] = [:]
     /// Whether it was last raised by a bare `raise` (for `except*`, which
     /// treats a re-raised match apart from an exception raised anew).
     var raisedBare = false
@@ -266,6 +278,36 @@ public final class PyException: PyObject {
         self.type = type
         self.args = args
         if type.isSubtype(of: .stopIteration) { value = args.first ?? .none }
+    }
+
+    /// `T(*args)` for an exception type, with CPython's special constructors:
+    /// `OSError(errno, strerror)` becomes the subclass of that errno, and
+    /// asyncio's `IncompleteReadError(partial, expected)` and
+    /// `LimitOverrunError(message, consumed)` keep their extra attributes.
+    static func make(_ type: PyType, _ args: [Value], _ vm: Interpreter) throws -> PyException {
+        if type === PyType.osError, args.count >= 2, case .int(let errno) = args[0],
+           let sub = PyType.osErrorSubclasses[errno] {
+            return PyException(type: sub, args: args)
+        }
+        if type === PyType.incompleteReadError {
+            guard args.count == 2 else {
+                throw vm.error(.typeError, "IncompleteReadError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
+            }
+            let n = try args[0].object?.length(vm) ?? 0
+            let expected = args[1].isNone ? "undefined" : try vm.repr(args[1])
+            let e = PyException(type: type, args: [.str("\(n) bytes read on a total of \(expected) expected bytes")])
+            e.attributes = ["partial": args[0], "expected": args[1]]
+            return e
+        }
+        if type === PyType.limitOverrunError {
+            guard args.count == 2 else {
+                throw vm.error(.typeError, "LimitOverrunError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
+            }
+            let e = PyException(type: type, args: [args[0]])
+            e.attributes = ["consumed": args[1]]
+            return e
+        }
+        return PyException(type: type, args: args)
     }
 
     public override var typeName: String { type.name }
@@ -277,6 +319,9 @@ public final class PyException: PyObject {
             let msg = try vm.str(args[0])
             let n = exceptions.count
             return "\(msg) (\(n) sub-exception\(n == 1 ? "" : "s"))"
+        }
+        if type.isSubtype(of: .osError), args.count >= 2, case .int(let errno) = args[0] {
+            return "[Errno \(errno)] \(try vm.str(args[1]))"
         }
         switch args.count {
         case 0: return ""
@@ -306,6 +351,7 @@ public final class PyException: PyObject {
     }
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if let v = attributes[name] { return v }
         switch name {
         case "args": return .obj(PyTuple(args))
         case "value": return value
@@ -314,8 +360,10 @@ public final class PyException: PyObject {
         case "__class__": return .obj(type)
         case "exceptions": return .obj(PyTuple(exceptions.map { .obj($0) }))
         case "message" where type.isSubtype(of: .baseExceptionGroup): return args.first ?? .str("")
-        case "partial" where type === PyType.incompleteReadError: return args.first ?? Value.none
-        case "expected" where type === PyType.incompleteReadError: return args.count > 1 ? args[1] : Value.none
+        case "errno" where type.isSubtype(of: .osError):
+            if args.count >= 2, case .int = args[0] { return args[0] }
+            return Value.none
+        case "strerror" where type.isSubtype(of: .osError): return args.count >= 2 ? args[1] : Value.none
         default: return nil
         }
     }

@@ -188,6 +188,7 @@ public final class World {
     var poolCounter = 0
     /// The globals of the concurrent.futures prelude (for the exit hook).
     var futuresPreludeGlobals: Globals?
+    let network = SimNetwork()
 
     /// Every loop of the run. Futures, tasks and handles refer to their loop
     /// without owning it; the world keeps the loops alive for them.
@@ -273,22 +274,40 @@ public final class World {
     /// an external event `e` due within the timeout (or no timeout), the clock
     /// becomes max(now, e) and everything due by then is delivered; otherwise
     /// it becomes now + timeout; with neither, the run is deadlocked.
-    func select(_ timeout: Double?, loop: EventLoop) throws {
+    ///
+    /// Returns the sockets of `loop`'s selector that are ready, each once with
+    /// its mask (1: readable, 2: writable): those that already were ready
+    /// first (and then the select does not wait), then those the deliveries
+    /// made ready, in that order.
+    func select(_ timeout: Double?, loop: EventLoop) throws -> [(socket: SimSocket, mask: Int)] {
+        network.newlyReady.removeAll()
+        let already = loop.selectorKeys.isEmpty ? [] : readySockets(loop)
+        let timeout = already.isEmpty ? timeout : 0
         if let e = external.first, timeout == nil || e.due <= clock + timeout! {
             let next = max(clock, e.due)
             if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
             clock = next
             try deliverDue()
-            return
+        } else {
+            guard let timeout else {
+                throw RunStop(reason: .deadlock)
+            }
+            if timeout > 0 {
+                let next = clock + timeout
+                if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+                clock = next
+            }
         }
-        guard let timeout else {
-            throw RunStop(reason: .deadlock)
+        if loop.selectorKeys.isEmpty { return [] }
+        var order = already
+        for s in network.newlyReady where !order.contains(where: { $0 === s }) { order.append(s) }
+        var events: [(socket: SimSocket, mask: Int)] = []
+        for s in order {
+            guard let key = loop.selectorKeys[s.fd] else { continue }
+            let mask = (key.reader != nil && s.readable ? 1 : 0) | (key.writer != nil && s.writable ? 2 : 0)
+            if mask != 0 { events.append((s, mask)) }
         }
-        if timeout > 0 {
-            let next = clock + timeout
-            if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
-            clock = next
-        }
+        return events
     }
 
     /// `time.sleep(d)`: in a job it suspends only its worker; in the loop's

@@ -20,16 +20,6 @@ struct CompilerTests {
         ])
     }
 
-    @Test("a name a later version provides is 'not supported yet', at its position")
-    func notYetSupported() {
-        #expect(diagnostics("import asyncio\nasync def f():\n    await asyncio.open_connection('h', 1)\n") == [
-            "t.trace:3:11: 'asyncio.open_connection' is not supported yet",
-        ])
-        #expect(diagnostics("from asyncio import StreamReader\n") == [
-            "t.trace:1:21: 'asyncio.StreamReader' is not supported yet",
-        ])
-    }
-
     @Test("await outside an async function is an error")
     func awaitOutsideAsync() {
         #expect(diagnostics("def f():\n    await g()\n") == ["t.trace:2:5: 'await' outside async function"])

@@ -1,0 +1,338 @@
+/// The simulated network (TRACE_LANGUAGE.md, "The network"): peers declared
+/// with `sim.peer`, sockets whose connects, replies and closes are external
+/// events, and the readiness the loop's `select` reports. Above the sockets,
+/// CPython's own `sock_connect`, selector transport and streams run as Python
+/// in the asyncio prelude.
+
+/// `sim.peer(host, port, connect=0.0, dns=0.0, replies=[], close=None)`.
+struct SimPeer {
+    struct Chunk {
+        let delay: Double
+        let data: [UInt8]
+    }
+
+    let host: String
+    let port: Int
+    let connect: Double
+    let dns: Double
+    /// `replies[k]`: the chunks the k-th non-empty write triggers.
+    let replies: [[Chunk]]
+    let close: Double?
+}
+
+final class SimNetwork {
+    var peers: [SimPeer] = []
+    /// Host names and their addresses `198.51.100.N`, N counting hosts in order.
+    var addresses: [String: String] = [:]
+    var nextFD = 7
+    /// Every socket by file descriptor.
+    var sockets: [Int: SimSocket] = [:]
+    /// Readiness transitions, to order sockets that were already ready.
+    var readySerial = 0
+    /// Sockets that deliveries of the current select step made ready, in order.
+    var newlyReady: [SimSocket] = []
+
+    /// The address of `host`: itself for an IPv4 literal, else 198.51.100.N
+    /// (a host name nobody declared gets the next N when first resolved).
+    func address(of host: String) -> String {
+        if SimNetwork.isIPv4(host) { return host }
+        if let a = addresses[host] { return a }
+        let a = "198.51.100.\(addresses.count + 1)"
+        addresses[host] = a
+        return a
+    }
+
+    func declare(_ peer: SimPeer) {
+        if !SimNetwork.isIPv4(peer.host) { _ = address(of: peer.host) }
+        peers.append(peer)
+    }
+
+    /// The DNS delay of a host: that of its first declared peer, else 0.
+    func dnsDelay(_ host: String) -> Double {
+        peers.first { $0.host == host }?.dns ?? 0
+    }
+
+    func peer(at ip: String, _ port: Int) -> SimPeer? {
+        peers.first { $0.port == port && address(of: $0.host) == ip }
+    }
+
+    static func isIPv4(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { p in
+            !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) && Int(p)! <= 255
+        }
+    }
+}
+
+/// A non-blocking TCP socket of the simulation (what `socket.socket()` gives
+/// CPython's `_connect_sock`).
+final class SimSocket: PyObject {
+    unowned(unsafe) let world: World
+    let fd: Int
+    var peer: SimPeer?
+    var remote: (ip: String, port: Int)?
+    /// Set when the connect has completed (successfully or not).
+    var writable = false
+    var soError = 0
+    var connected = false
+    /// Bytes that arrived and were not read yet.
+    var inbox: [UInt8] = []
+    /// The peer has closed its side (reads return b'' once the inbox is empty).
+    var eof = false
+    var closed = false
+    var writes = 0
+    /// When the socket last became readable, and writable (serials of transitions).
+    var readableSince = 0
+    var writableSince = 0
+
+    init(world: World, fd: Int) {
+        self.world = world
+        self.fd = fd
+    }
+
+    var readable: Bool { !inbox.isEmpty || eof }
+
+    override var typeName: String { "socket" }
+    override func repr(_ vm: Interpreter) throws -> String {
+        "<socket.socket fd=\(closed ? -1 : fd), family=2, type=1, proto=6>"
+    }
+
+    override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "family": return .int(2)
+        case "type": return .int(1)
+        case "proto": return .int(6)
+        default: return nil
+        }
+    }
+
+    /// Runs `change` and notes whether it made the socket readable or
+    /// writable: a socket that becomes ready during a select step is reported
+    /// after those that already were, in the order the deliveries made them ready.
+    func update(_ change: () -> Void) {
+        let (wasReadable, wasWritable) = (readable, writable)
+        change()
+        let net = world.network
+        if readable && !wasReadable {
+            net.readySerial += 1
+            readableSince = net.readySerial
+        }
+        if writable && !wasWritable {
+            net.readySerial += 1
+            writableSince = net.readySerial
+        }
+        if (readable && !wasReadable) || (writable && !wasWritable),
+           !net.newlyReady.contains(where: { $0 === self }) {
+            net.newlyReady.append(self)
+        }
+    }
+
+    override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "fileno": return .int(closed ? -1 : fd)
+        case "setblocking", "setsockopt", "shutdown": return .none
+        case "gettimeout": return .float(0)
+        case "getsockopt": return .int(soError)
+        case "connect":
+            try connect(args[0], vm)
+            return .none
+        case "send":
+            return .int(try send(args[0], vm))
+        case "recv":
+            return .obj(try recv(try vm.intArg(args[0], "bufsize"), vm))
+        case "close":
+            closed = true
+            return .none
+        case "getpeername":
+            guard connected, let r = remote else {
+                throw vm.raise(PyException(type: .osError, args: [.int(107), .str("Transport endpoint is not connected")]))
+            }
+            return .obj(PyTuple([.str(r.ip), .int(r.port)]))
+        case "getsockname":
+            return .obj(PyTuple([.str("10.0.0.1"), .int(40_000 + fd)]))
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    /// A non-blocking connect: always "in progress"; the socket becomes
+    /// writable `connect` seconds later, or at once with ECONNREFUSED when
+    /// nobody listens at the address.
+    private func connect(_ address: Value, _ vm: Interpreter) throws {
+        guard case .obj(let o) = address, let t = o as? PyTuple, t.count == 2,
+              case .str(let ip) = t[0], case .int(let port) = t[1] else {
+            throw vm.error(.typeError, "connect(): an (ip, port) tuple is required")
+        }
+        remote = (ip, port)
+        peer = world.network.peer(at: ip, port)
+        let delay = peer?.connect ?? 0
+        world.scheduleExternal(world.clock + delay, .network) { [unowned self] in
+            self.update {
+                self.writable = true
+                if self.peer != nil { self.connected = true } else { self.soError = 111 }
+            }
+            if let peer = self.peer, peer.replies.isEmpty, let close = peer.close { self.scheduleClose(after: close) }
+        }
+        throw vm.raise(PyException(type: .blockingIOError, args: [.int(115), .str("Operation now in progress")]))
+    }
+
+    /// Sends everything at once; the k-th non-empty write triggers `replies[k]`.
+    private func send(_ data: Value, _ vm: Interpreter) throws -> Int {
+        guard case .obj(let o) = data, let b = o as? PyBytes else {
+            throw vm.error(.typeError, "a bytes-like object is required, not '\(vm.typeName(data))'")
+        }
+        guard connected, let peer else {
+            throw vm.raise(PyException(type: .brokenPipeError, args: [.int(32), .str("Broken pipe")]))
+        }
+        if b.bytes.isEmpty { return 0 }
+        let k = writes
+        writes += 1
+        if k < peer.replies.count {
+            let now = world.clock
+            var last = 0.0
+            for chunk in peer.replies[k] {
+                last = max(last, chunk.delay)
+                world.scheduleExternal(now + chunk.delay, .network) { [unowned self] in
+                    self.update { self.inbox += chunk.data }
+                }
+            }
+            if k == peer.replies.count - 1, let close = peer.close {
+                world.scheduleExternal(now + last + close, .network) { [unowned self] in
+                    self.update { self.eof = true }
+                }
+            }
+        }
+        return b.bytes.count
+    }
+
+    private func scheduleClose(after seconds: Double) {
+        world.scheduleExternal(world.clock + seconds, .network) { [unowned self] in
+            self.update { self.eof = true }
+        }
+    }
+
+    /// Everything that arrived, up to `n` bytes; b'' at EOF; BlockingIOError when nothing did.
+    private func recv(_ n: Int, _ vm: Interpreter) throws -> PyBytes {
+        if inbox.isEmpty {
+            if eof { return PyBytes([]) }
+            throw vm.raise(PyException(type: .blockingIOError, args: [.int(11), .str("Resource temporarily unavailable")]))
+        }
+        let k = min(n, inbox.count)
+        let out = Array(inbox[..<k])
+        inbox.removeFirst(k)
+        return PyBytes(out)
+    }
+}
+
+extension SimObject {
+    /// `sim.peer(host, port, connect=0.0, dns=0.0, replies=[], close=None)`.
+    func declarePeer(_ args: Args, _ vm: Interpreter) throws -> Value {
+        let names = ["host", "port", "connect", "dns", "replies", "close"]
+        var values: [String: Value] = [:]
+        guard args.count <= names.count else {
+            throw vm.error(.typeError, "sim.peer() takes at most 6 arguments (\(args.count) given)")
+        }
+        for (i, v) in args.positional.enumerated() { values[names[i]] = v }
+        for (k, v) in args.keywords {
+            guard names.contains(k) else { throw vm.error(.typeError, "sim.peer() got an unexpected keyword argument '\(k)'") }
+            if values[k] != nil { throw vm.error(.typeError, "sim.peer() got multiple values for argument '\(k)'") }
+            values[k] = v
+        }
+        guard let hostValue = values["host"], case .str(let host) = hostValue, !host.isEmpty else {
+            throw vm.error(.typeError, "sim.peer() needs a host name or address (a non-empty str)")
+        }
+        guard let portValue = values["port"], case .int(let port) = portValue, (1...65535).contains(port) else {
+            throw vm.error(.valueError, "sim.peer(): port must be an int from 1 to 65535")
+        }
+        func seconds(_ name: String) throws -> Double {
+            guard let v = values[name] else { return 0 }
+            let d = try vm.numberArg(v, name)
+            if d < 0 || !d.isFinite { throw vm.error(.valueError, "sim.peer(): \(name) must be >= 0, not \(try vm.repr(v))") }
+            return d
+        }
+        let connect = try seconds("connect")
+        let dns = try seconds("dns")
+        var close: Double?
+        if let c = values["close"], !c.isNone { close = try seconds("close") }
+        var replies: [[SimPeer.Chunk]] = []
+        if let r = values["replies"] {
+            for (k, reply) in try vm.iterate(r).enumerated() {
+                replies.append(try chunks(reply, k, vm))
+            }
+        }
+        if world.network.peers.contains(where: { $0.host == host && $0.port == port }) {
+            throw vm.error(.valueError, "sim.peer(): \(host):\(port) is already declared")
+        }
+        world.network.declare(SimPeer(host: host, port: port, connect: connect, dns: dns, replies: replies, close: close))
+        return .none
+    }
+
+    /// One reply: `(delay, nbytes)`, `(delay, b'...')`, or a list of those.
+    private func chunks(_ reply: Value, _ k: Int, _ vm: Interpreter) throws -> [SimPeer.Chunk] {
+        func chunk(_ v: Value) throws -> SimPeer.Chunk {
+            guard case .obj(let o) = v, let t = o as? PyTuple, t.count == 2 else {
+                throw vm.error(.typeError, "sim.peer(): reply \(k) must be (delay, nbytes), (delay, b'...') or a list of them, not \(try vm.repr(v))")
+            }
+            let delay = try vm.numberArg(t[0], "delay")
+            if delay < 0 || !delay.isFinite {
+                throw vm.error(.valueError, "sim.peer(): the delay of reply \(k) must be >= 0, not \(try vm.repr(t[0]))")
+            }
+            switch t[1] {
+            case .int(let n):
+                if n < 0 { throw vm.error(.valueError, "sim.peer(): reply \(k) cannot have \(n) bytes") }
+                return SimPeer.Chunk(delay: delay, data: [UInt8](repeating: 0, count: n))
+            case .obj(let b as PyBytes):
+                return SimPeer.Chunk(delay: delay, data: b.bytes)
+            default:
+                throw vm.error(.typeError, "sim.peer(): the data of reply \(k) must be an int (a count of bytes) or bytes")
+            }
+        }
+        if case .obj(let o) = reply, o is PyList { return try vm.iterate(reply).map(chunk) }
+        return [try chunk(reply)]
+    }
+}
+
+extension World {
+    /// A new socket (`socket.socket()` in the prelude's `_connect_sock`).
+    func newSocket() -> SimSocket {
+        let s = SimSocket(world: self, fd: network.nextFD)
+        network.nextFD += 1
+        network.sockets[s.fd] = s
+        return s
+    }
+
+    /// The registered sockets of `loop` that are ready now, in the order they
+    /// became ready (for the interests registered).
+    func readySockets(_ loop: EventLoop) -> [SimSocket] {
+        var ready: [(since: Int, socket: SimSocket)] = []
+        for key in loop.selectorKeys.values {
+            var since = Int.max
+            if key.reader != nil && key.socket.readable { since = min(since, key.socket.readableSince) }
+            if key.writer != nil && key.socket.writable { since = min(since, key.socket.writableSince) }
+            if since != Int.max { ready.append((since, key.socket)) }
+        }
+        return ready.sorted { $0.since < $1.since }.map(\.socket)
+    }
+}
+
+extension World {
+    /// The native primitives of the asyncio prelude's network code.
+    func networkPrimitives() -> [String: Value] {
+        func builtin(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) -> Value {
+            .obj(PyBuiltin(name, body))
+        }
+        return [
+            "_socket": builtin("_socket") { [unowned self] _, _ in .obj(self.newSocket()) },
+            "_is_ipv4": builtin("_is_ipv4") { args, vm in
+                guard case .str(let s) = args[0] else { return .bool(false) }
+                return .bool(SimNetwork.isIPv4(s))
+            },
+            "_dns_delay": builtin("_dns_delay") { [unowned self] args, vm in
+                .float(self.network.dnsDelay(try vm.str(args[0])))
+            },
+            "_address_of": builtin("_address_of") { [unowned self] args, vm in
+                .str(self.network.address(of: try vm.str(args[0])))
+            },
+        ]
+    }
+}
