@@ -9,7 +9,9 @@ import TraceLanguage
 ///   _complete_later(fn)                  an external event, due now, that calls fn()
 ///   _as_worker(worker, fn, arg)          fn(arg) with the worker as the events' ctx
 ///   _block_until(pred, timeout)          a blocking wait in the loop's thread
-///   _cpu_count(), _next_pool_number(), _next_pid(), _register_pool(pool), _note(text)
+///   _cpu_count(), _next_pool_number(), _next_pid(), _note(text)
+///   _job_queued(pool, fn, args, kwargs), _job_started(job, worker), _job_finished(job, raised)
+///                                        the recorder's jobs (Recorder.swift)
 /// Changes from CPython: no locks or conditions (one thing runs at a time),
 /// the repr's address is fixed, a callback's error is a note.
 let futuresPreludeSource = #"""
@@ -169,11 +171,12 @@ class Executor:
 # the next queued one at the same instant.
 
 class _Job:
-    def __init__(self, future, fn, args, kwargs):
+    def __init__(self, future, fn, args, kwargs, record):
         self.future = future
         self.fn = fn
         self.args = args
         self.kwargs = kwargs
+        self.record = record
 
 
 class _Pool(Executor):
@@ -198,7 +201,7 @@ class _Pool(Executor):
         if self._shutdown:
             raise RuntimeError('cannot schedule new futures after shutdown')
         f = Future()
-        job = _Job(f, fn, args, kwargs)
+        job = _Job(f, fn, args, kwargs, _job_queued(self._name, fn, args, kwargs))
         self._start_workers()
         i = self._idle_worker()
         if i is None and len(self._workers) < self._max_workers:
@@ -212,6 +215,7 @@ class _Pool(Executor):
     def _start(self, i, job):
         self._busy[i] = job
         worker = self._workers[i]
+        _job_started(job.record, worker)
 
         def run():
             result = None
@@ -220,6 +224,7 @@ class _Pool(Executor):
                 result = job.fn(*job.args, **job.kwargs)
             except BaseException as e:
                 exc = e
+            _job_finished(job.record, exc is not None)
             _complete_later(lambda: self._complete(i, job, result, exc))
 
         _run_on(worker, run)
@@ -275,6 +280,7 @@ class ThreadPoolExecutor(_Pool):
         if initializer is not None:
             raise TypeError('initializer is not supported in a trace')
         self._thread_name_prefix = thread_name_prefix or ('ThreadPoolExecutor-%d' % _next_pool_number())
+        self._name = self._thread_name_prefix
         self._init(max_workers)
 
     def _new_worker(self):
@@ -296,6 +302,9 @@ class ProcessPoolExecutor(_Pool):
             raise ValueError('max_workers must be greater than 0')
         if initializer is not None:
             raise TypeError('initializer is not supported in a trace')
+        global _process_pools
+        self._name = 'ProcessPoolExecutor-%d' % _process_pools
+        _process_pools += 1
         self._init(max_workers)
 
     def _start_workers(self):
@@ -310,6 +319,7 @@ class ProcessPoolExecutor(_Pool):
 
 
 _pools = []
+_process_pools = 0
 
 
 def _register_pool(pool):

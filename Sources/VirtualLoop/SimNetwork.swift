@@ -81,6 +81,8 @@ final class SimSocket: PyObject {
     var eof = false
     var closed = false
     var writes = 0
+    /// Its entry in the world's `connections`, once it connects.
+    var record: Int?
     /// When the socket last became readable, and writable (serials of transitions).
     var readableSince = 0
     var writableSince = 0
@@ -141,6 +143,7 @@ final class SimSocket: PyObject {
         case "recv":
             return .obj(try recv(try vm.intArg(args[0], "bufsize"), vm))
         case "close":
+            if !closed, let r = record { world.connections[r].closed = world.clock }
             closed = true
             return .none
         case "getpeername":
@@ -165,11 +168,19 @@ final class SimSocket: PyObject {
         }
         remote = (ip, port)
         peer = world.network.peer(at: ip, port)
+        world.connections.append(ConnectionRecord(host: peer?.host ?? ip, address: ip, port: port, opened: world.clock))
+        let record = world.connections.count - 1
+        self.record = record
         let delay = peer?.connect ?? 0
         world.scheduleExternal(world.clock + delay, .network) { [unowned self] in
             self.update {
                 self.writable = true
                 if self.peer != nil { self.connected = true } else { self.soError = 111 }
+            }
+            if self.peer != nil {
+                self.world.connections[record].connected = self.world.clock
+            } else {
+                self.world.connections[record].refused = self.world.clock
             }
             if let peer = self.peer, peer.replies.isEmpty, let close = peer.close { self.scheduleClose(after: close) }
         }
@@ -185,6 +196,7 @@ final class SimSocket: PyObject {
             throw vm.raise(PyException(type: .brokenPipeError, args: [.int(32), .str("Broken pipe")]))
         }
         if b.bytes.isEmpty { return 0 }
+        if let r = record { world.connections[r].sent.append(.init(t: world.clock, bytes: b.bytes.count)) }
         let k = writes
         writes += 1
         if k < peer.replies.count {
@@ -194,11 +206,14 @@ final class SimSocket: PyObject {
                 last = max(last, chunk.delay)
                 world.scheduleExternal(now + chunk.delay, .network) { [unowned self] in
                     self.update { self.inbox += chunk.data }
+                    if let r = self.record {
+                        self.world.connections[r].delivered.append(.init(t: self.world.clock, bytes: chunk.data.count))
+                    }
                 }
             }
             if k == peer.replies.count - 1, let close = peer.close {
                 world.scheduleExternal(now + last + close, .network) { [unowned self] in
-                    self.update { self.eof = true }
+                    self.peerClosed()
                 }
             }
         }
@@ -207,8 +222,13 @@ final class SimSocket: PyObject {
 
     private func scheduleClose(after seconds: Double) {
         world.scheduleExternal(world.clock + seconds, .network) { [unowned self] in
-            self.update { self.eof = true }
+            self.peerClosed()
         }
+    }
+
+    private func peerClosed() {
+        update { eof = true }
+        if let r = record { world.connections[r].peerClosed = world.clock }
     }
 
     /// Everything that arrived, up to `n` bytes; b'' at EOF; BlockingIOError when nothing did.

@@ -85,7 +85,8 @@ extension World {
         m.attributes["CancelledError"] = .obj(PyType.futuresCancelledError)
         m.attributes["TimeoutError"] = .obj(PyType.timeoutError)
         m.attributes["InvalidStateError"] = .obj(PyType.futuresInvalidStateError)
-        futuresPreludeGlobals = try runPrelude(FuturesPrelude.compiled, into: m, seeds: simPrimitives(),
+        futuresPreludeGlobals = try runPrelude(FuturesPrelude.compiled, into: m,
+                                               seeds: simPrimitives().merging(recorderPrimitives()) { a, _ in a },
                                                exports: FuturesPrelude.exports)
         return m
     }

@@ -20,6 +20,9 @@ public struct RunReport {
     public var notes: [String]
     public var properties: [PropertyCall]
     public var blockings: [Blocking]
+    /// Every executor job and every connection, for reports.
+    public var jobs: [JobRecord]
+    public var connections: [ConnectionRecord]
     public var pendingTasks: [PendingTask]
     /// The exception that escaped the trace, with its traceback in trace lines.
     public var escaped: PyException?
@@ -118,7 +121,8 @@ public enum TraceRunner {
         world.stopWorkers()
         return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
                          steps: world.steps, notes: world.notes, properties: world.properties,
-                         blockings: world.blockings, pendingTasks: pending, escaped: escaped,
+                         blockings: world.blockings, jobs: world.jobs, connections: world.connections,
+                         pendingTasks: pending, escaped: escaped,
                          lastResult: world.lastResult, interpreter: vm, world: world)
     }
 

@@ -189,6 +189,9 @@ public final class World {
     /// The globals of the concurrent.futures prelude (for the exit hook).
     var futuresPreludeGlobals: Globals?
     let network = SimNetwork()
+    /// Every executor job and every connection of the run (Recorder.swift).
+    public internal(set) var jobs: [JobRecord] = []
+    public internal(set) var connections: [ConnectionRecord] = []
 
     /// Every loop of the run. Futures, tasks and handles refer to their loop
     /// without owning it; the world keeps the loops alive for them.

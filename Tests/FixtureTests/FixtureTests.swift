@@ -140,3 +140,71 @@ struct DeadlockReportTests {
         ])
     }
 }
+
+@Suite("Recorder")
+struct RecorderTests {
+    func run(_ source: String) throws -> RunReport {
+        guard case .success(let trace) = TraceLoader.load(SourceFile(path: "t.trace", text: source)) else {
+            Issue.record("does not compile")
+            throw CancellationError()
+        }
+        return TraceRunner.run(trace.compiled)
+    }
+
+    @Test("each job is recorded with its pool, worker, and when it was queued, started and finished")
+    func jobs() throws {
+        let report = try run("""
+            import asyncio
+            import time
+            import concurrent.futures
+            def blocks(n):
+                time.sleep(0.1)
+                if n == 3:
+                    raise ValueError(n)
+                return n * n
+            async def main():
+                loop = asyncio.get_running_loop()
+                ex = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+                fs = [loop.run_in_executor(ex, blocks, i) for i in range(4)]
+                await asyncio.wait(fs)
+            asyncio.run(main())
+            """)
+        #expect(report.status == "ok")
+        let rows = report.jobs.map { "\($0.executor) \($0.job) \($0.worker ?? "-") \($0.queued) \($0.started ?? -1) \($0.finished ?? -1) \($0.succeeded ?? true)" }
+        #expect(rows == [
+            "ThreadPoolExecutor-0 blocks(0) ThreadPoolExecutor-0_0 0.0 0.0 0.1 true",
+            "ThreadPoolExecutor-0 blocks(1) ThreadPoolExecutor-0_1 0.0 0.0 0.1 true",
+            "ThreadPoolExecutor-0 blocks(2) ThreadPoolExecutor-0_0 0.0 0.1 0.2 true",
+            "ThreadPoolExecutor-0 blocks(3) ThreadPoolExecutor-0_1 0.0 0.1 0.2 false",
+        ])
+    }
+
+    @Test("each connection is recorded with its connect, the bytes sent and delivered, and the closes")
+    func connections() throws {
+        let report = try run("""
+            import asyncio
+            sim.peer('a.com', 80, connect=0.25, dns=0.5, replies=[[(0.5, 10), (0.75, b'xy')]], close=1.0)
+            async def main():
+                r, w = await asyncio.open_connection('a.com', 80)
+                w.write(b'hello')
+                print(len(await r.read()))
+                w.close()
+                await w.wait_closed()
+                try:
+                    await asyncio.open_connection('a.com', 81)
+                except ConnectionRefusedError:
+                    pass
+            asyncio.run(main())
+            """)
+        #expect(report.status == "ok")
+        #expect(report.connections == [
+            ConnectionRecord(host: "a.com", address: "198.51.100.1", port: 80, opened: 0.5, connected: 0.75,
+                             refused: nil, sent: [.init(t: 0.75, bytes: 5)],
+                             delivered: [.init(t: 1.25, bytes: 10), .init(t: 1.5, bytes: 2)],
+                             peerClosed: 2.5, closed: 2.5),
+            // Refused (nobody at port 81), then closed by asyncio's _connect_sock.
+            ConnectionRecord(host: "198.51.100.1", address: "198.51.100.1", port: 81, opened: 3.0, connected: nil,
+                             refused: 3.0, closed: 3.0),
+        ])
+    }
+}
