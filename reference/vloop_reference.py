@@ -684,7 +684,7 @@ class SimPool(concurrent.futures.Executor):
                 self._queue.popleft().future.cancel()
         if wait:
             if W.current is not None:
-                raise RuntimeError('a job cannot wait for a pool to shut down')
+                raise RuntimeError(f'a job cannot wait for another job or a pool (in {W.current.name})')
             W.block_until(self.idle)
 
 
@@ -745,7 +745,7 @@ def install_executors():
         def wait_then(self, timeout=None, _orig=orig):
             if not self.done():
                 if W.current is not None:
-                    raise RuntimeError('a job cannot wait for the future of another job')
+                    raise RuntimeError(f'a job cannot wait for another job or a pool (in {W.current.name})')
                 W.block_until(self.done, None if timeout is None else W.clock + timeout)
                 if not self.done():
                     raise TimeoutError()

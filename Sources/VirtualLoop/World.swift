@@ -263,6 +263,10 @@ public final class World {
     /// `events._get_event_loop()`: the running loop, else the policy's (created on first use).
     func getEventLoop() throws -> EventLoop {
         if let l = runningLoopOrNil { return l }
+        if let worker = currentWorker {
+            // The policy's loop belongs to the main thread.
+            throw vm.error(.runtimeError, "There is no current event loop in thread '\(worker.threadName)'.")
+        }
         if policyLoop == nil && !policySetCalled {
             policySetCalled = true
             policyLoop = makeLoop()
