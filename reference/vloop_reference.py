@@ -746,8 +746,12 @@ def install_executors():
             if not self.done():
                 if W.current is not None:
                     raise RuntimeError(f'a job cannot wait for another job or a pool (in {W.current.name})')
-                W.block_until(self.done, None if timeout is None else W.clock + timeout)
+                until = None if timeout is None else W.clock + timeout
+                W.block_until(self.done, until)
                 if not self.done():
+                    # The thread waited the whole timeout.
+                    if until is not None and until > W.clock:
+                        W.advance_to(until)
                     raise TimeoutError()
             return _orig(self, timeout=0)
         setattr(Future, name, wait_then)
@@ -1245,8 +1249,22 @@ class Sim:
     """The simulated world's knobs (`sim` in a trace)."""
 
     def __init__(self):
-        self.cpu_count = 4
+        self._cpu_count = 4
         self.epoch = 1_700_000_000.0
+
+    @property
+    def cpu_count(self):
+        return self._cpu_count
+
+    @cpu_count.setter
+    def cpu_count(self, n):
+        # None (or 0) stands for an unknown count, as os.cpu_count() may return.
+        if n is not None:
+            if isinstance(n, bool) or not isinstance(n, int):
+                raise TypeError(f"'{type(n).__name__}' object cannot be interpreted as an integer")
+            if n < 0:
+                raise ValueError(f'sim.cpu_count must be None or at least 0, not {n}')
+        self._cpu_count = n
 
     def explore(self, runs=200, jitter=0.5, timer_jitter=0.0, shuffle_ready=False):
         # Exploration is vloop's job; the reference replays run 0 only.

@@ -1727,15 +1727,7 @@ class TaskGroup:
 
 /// The prelude compiled once per process; every run executes it in its own globals.
 enum AsyncioPrelude {
-    nonisolated(unsafe) static let compiled: CompiledModule = {
-        let file = SourceFile(path: "<asyncio prelude>", text: asyncioPreludeSource)
-        do {
-            let module = try Parser.parse(file, allowClasses: true)
-            return try Compiler.compile(module, file: file, internalModule: "asyncio")
-        } catch {
-            fatalError("the asyncio prelude does not compile: \(error)")
-        }
-    }()
+    static let compiled = compilePrelude(asyncioPreludeSource, module: "asyncio")
 
     /// What the prelude adds to the `asyncio` module.
     static let exports = [
@@ -1744,6 +1736,21 @@ enum AsyncioPrelude {
         "shield", "timeout", "timeout_at", "Timeout", "TaskGroup", "wrap_future", "_run_in_executor",
         "_shutdown_default_executor", "open_connection", "StreamReader", "StreamWriter", "StreamReaderProtocol",
     ]
+}
+
+/// Compiles a prelude once per process; a prelude that does not compile is a bug of vloop.
+func compilePrelude(_ source: String, module: String) -> CompiledModule {
+    let file = SourceFile(path: "<\(module) prelude>", text: source)
+    do {
+        return try Compiler.compile(try Parser.parse(file, allowClasses: true), file: file, internalModule: module)
+    } catch {
+        fatalError("the \(module) prelude does not compile: \(error)")
+    }
+}
+
+/// A native function for a prelude.
+func preludeBuiltin(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) -> Value {
+    .obj(PyBuiltin(name, body))
 }
 
 extension World {

@@ -332,15 +332,7 @@ def _finish_pools():
 """#
 
 enum FuturesPrelude {
-    nonisolated(unsafe) static let compiled: CompiledModule = {
-        let file = SourceFile(path: "<concurrent.futures prelude>", text: futuresPreludeSource)
-        do {
-            let module = try Parser.parse(file, allowClasses: true)
-            return try Compiler.compile(module, file: file, internalModule: "concurrent.futures")
-        } catch {
-            fatalError("the concurrent.futures prelude does not compile: \(error)")
-        }
-    }()
+    static let compiled = compilePrelude(futuresPreludeSource, module: "concurrent.futures")
 
     static let exports = [
         "Future", "Executor", "ThreadPoolExecutor", "ProcessPoolExecutor", "FIRST_COMPLETED", "FIRST_EXCEPTION",

@@ -3,7 +3,9 @@ import TraceLanguage
 /// `sim`: the simulated world's knobs (TRACE_LANGUAGE.md, "The simulated world's other knobs").
 final class SimObject: PyObject {
     unowned(unsafe) let world: World
-    var cpuCount = 4
+    /// `sim.cpu_count`: None (or 0) stands for an unknown count, as
+    /// `os.cpu_count()` may return; the pools then assume 1 (`cpu or 1`).
+    var cpuCount: Int? = 4
     var epoch = 1_700_000_000.0
     /// `sim.explore(...)` as written in the trace; the command line wins over it.
     var explore: [String: Value] = [:]
@@ -15,7 +17,7 @@ final class SimObject: PyObject {
 
     override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         switch name {
-        case "cpu_count": return .int(cpuCount)
+        case "cpu_count": return cpuCount.map { .int($0) } ?? Value.none
         case "epoch": return .float(epoch)
         case "explore", "peer": return .obj(PyBoundMethod(receiver: self, name: name))
         default: return nil
@@ -25,8 +27,12 @@ final class SimObject: PyObject {
     override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
         switch name {
         case "cpu_count":
+            if value.isNone {
+                cpuCount = nil
+                return
+            }
             let n = try vm.intArg(value, "cpu_count")
-            if n < 1 { throw vm.error(.valueError, "sim.cpu_count must be at least 1, not \(n)") }
+            if n < 0 { throw vm.error(.valueError, "sim.cpu_count must be None or at least 0, not \(n)") }
             cpuCount = n
         case "epoch":
             epoch = try vm.numberArg(value, "sim.epoch")

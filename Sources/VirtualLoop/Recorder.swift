@@ -65,22 +65,19 @@ public struct ConnectionRecord: Sendable, Equatable {
 extension World {
     /// The recorder's primitives for the concurrent.futures prelude.
     func recorderPrimitives() -> [String: Value] {
-        func builtin(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) -> Value {
-            .obj(PyBuiltin(name, body))
-        }
         return [
-            "_job_queued": builtin("_job_queued") { [unowned self] args, vm in
+            "_job_queued": preludeBuiltin("_job_queued") { [unowned self] args, vm in
                 let label = try self.describeCall(args[1], args[2], args[3], vm)
                 self.jobs.append(JobRecord(executor: try vm.str(args[0]), job: label, queued: self.clock))
                 return .int(self.jobs.count - 1)
             },
-            "_job_started": builtin("_job_started") { [unowned self] args, vm in
+            "_job_started": preludeBuiltin("_job_started") { [unowned self] args, vm in
                 let i = try vm.intArg(args[0], "job")
                 self.jobs[i].started = self.clock
                 self.jobs[i].worker = (args[1].object as? SimWorker)?.name
                 return .none
             },
-            "_job_finished": builtin("_job_finished") { [unowned self] args, vm in
+            "_job_finished": preludeBuiltin("_job_finished") { [unowned self] args, vm in
                 let i = try vm.intArg(args[0], "job")
                 self.jobs[i].finished = self.clock
                 self.jobs[i].succeeded = !(try vm.truthy(args[1]))

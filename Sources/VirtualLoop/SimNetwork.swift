@@ -338,19 +338,16 @@ extension World {
 extension World {
     /// The native primitives of the asyncio prelude's network code.
     func networkPrimitives() -> [String: Value] {
-        func builtin(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) -> Value {
-            .obj(PyBuiltin(name, body))
-        }
         return [
-            "_socket": builtin("_socket") { [unowned self] _, _ in .obj(self.newSocket()) },
-            "_is_ipv4": builtin("_is_ipv4") { args, vm in
+            "_socket": preludeBuiltin("_socket") { [unowned self] _, _ in .obj(self.newSocket()) },
+            "_is_ipv4": preludeBuiltin("_is_ipv4") { args, vm in
                 guard case .str(let s) = args[0] else { return .bool(false) }
                 return .bool(SimNetwork.isIPv4(s))
             },
-            "_dns_delay": builtin("_dns_delay") { [unowned self] args, vm in
+            "_dns_delay": preludeBuiltin("_dns_delay") { [unowned self] args, vm in
                 .float(self.network.dnsDelay(try vm.str(args[0])))
             },
-            "_address_of": builtin("_address_of") { [unowned self] args, vm in
+            "_address_of": preludeBuiltin("_address_of") { [unowned self] args, vm in
                 .str(self.network.address(of: try vm.str(args[0])))
             },
         ]

@@ -216,33 +216,30 @@ extension World {
 extension World {
     /// The native primitives of the concurrent.futures prelude.
     func simPrimitives() -> [String: Value] {
-        func builtin(_ name: String, _ body: @escaping (Args, Interpreter) throws -> Value) -> Value {
-            .obj(PyBuiltin(name, body))
-        }
         return [
-            "_new_thread": builtin("_new_thread") { [unowned self] args, vm in
+            "_new_thread": preludeBuiltin("_new_thread") { [unowned self] args, vm in
                 let worker = SimWorker(name: try vm.str(args[0]), threadName: try vm.str(args[1]),
                                        pid: try vm.intArg(args[2], "pid"))
                 self.workers.append(worker)
                 return .obj(worker)
             },
-            "_run_on": builtin("_run_on") { [unowned self] args, _ in
+            "_run_on": preludeBuiltin("_run_on") { [unowned self] args, _ in
                 guard let worker = args[0].object as? SimWorker else { preconditionFailure("_run_on: not a worker") }
                 try self.run(args[1], on: worker)
                 return .none
             },
-            "_complete_later": builtin("_complete_later") { [unowned self] args, vm in
+            "_complete_later": preludeBuiltin("_complete_later") { [unowned self] args, vm in
                 let fn = args[0]
                 self.scheduleExternal(self.clock, .worker) { _ = try vm.call(fn, Args()) }
                 return .none
             },
-            "_as_worker": builtin("_as_worker") { [unowned self] args, vm in
+            "_as_worker": preludeBuiltin("_as_worker") { [unowned self] args, vm in
                 let saved = self.ctxOverride
                 self.ctxOverride = args[0].object as? SimWorker
                 defer { self.ctxOverride = saved }
                 return try vm.call(args[1], Args(Array(args.positional.dropFirst(2))))
             },
-            "_block_until": builtin("_block_until") { [unowned self] args, vm in
+            "_block_until": preludeBuiltin("_block_until") { [unowned self] args, vm in
                 if let w = self.currentWorker {
                     throw vm.error(.runtimeError, "a job cannot wait for another job or a pool (in \(w.name))")
                 }
@@ -257,16 +254,16 @@ extension World {
                 }
                 return .bool(done)
             },
-            "_cpu_count": builtin("_cpu_count") { [unowned self] _, _ in .int(self.sim.cpuCount) },
-            "_next_pool_number": builtin("_next_pool_number") { [unowned self] _, _ in
+            "_cpu_count": preludeBuiltin("_cpu_count") { [unowned self] _, _ in self.sim.cpuCount.map { .int($0) } ?? .none },
+            "_next_pool_number": preludeBuiltin("_next_pool_number") { [unowned self] _, _ in
                 defer { self.poolCounter += 1 }
                 return .int(self.poolCounter)
             },
-            "_next_pid": builtin("_next_pid") { [unowned self] _, _ in
+            "_next_pid": preludeBuiltin("_next_pid") { [unowned self] _, _ in
                 defer { self.nextPID += 1 }
                 return .int(self.nextPID)
             },
-            "_note": builtin("_note") { [unowned self] args, vm in
+            "_note": preludeBuiltin("_note") { [unowned self] args, vm in
                 self.note(try vm.str(args[0]))
                 return .none
             },
