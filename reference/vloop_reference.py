@@ -796,8 +796,10 @@ class SimPeer:
 
 
 def _is_ipv4(host):
+    """What inet_pton(AF_INET, host) accepts: four decimal parts up to 255, no leading zeros."""
     parts = host.split('.') if isinstance(host, str) else []
-    return len(parts) == 4 and all(p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255 for p in parts)
+    return len(parts) == 4 and all(p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255
+                                   and not (len(p) > 1 and p[0] == '0') for p in parts)
 
 
 class SimNetwork:

@@ -56,10 +56,12 @@ final class SimNetwork {
         peers.first { $0.port == port && address(of: $0.host) == ip }
     }
 
+    /// What `inet_pton(AF_INET, s)` accepts: four decimal parts up to 255, no leading zeros.
     static func isIPv4(_ s: String) -> Bool {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { p in
-            !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) && Int(p)! <= 255
+            !p.isEmpty && p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } && Int(p)! <= 255
+                && !(p.count > 1 && p.first == "0")
         }
     }
 }
