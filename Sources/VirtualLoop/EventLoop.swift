@@ -67,7 +67,7 @@ public final class EventLoop: PyObject {
 
     func callAt(_ when: Double, _ cb: consuming Callback, _ vm: Interpreter) throws -> TimerHandle {
         try checkClosed(vm)
-        let timer = TimerHandle(when: when, cb, loop: self)
+        let timer = TimerHandle(when: when + timerLateness(), cb, loop: self)
         scheduled.push(timer)
         timer.scheduled = true
         return timer
@@ -83,12 +83,19 @@ public final class EventLoop: PyObject {
             return timer
         }
         try checkClosed(vm)
-        timer.when = when
+        timer.when = when + timerLateness()
         timer.callback = consume cb
         timer.cancelled = false
         scheduled.push(timer)
         timer.scheduled = true
         return timer
+    }
+
+    /// With `timer_jitter`, how late the timer being set fires.
+    @inline(__always) private func timerLateness() -> Double {
+        guard let p = world.perturber, p.p.timerJitter > 0 else { return 0 }
+        let loc = world.tracePosition
+        return p.lateness(at: loc) { "the timer set at line \(loc.line) fired \(seconds($0)) s late" }
     }
 
     func timerHandleCancelled(_ h: TimerHandle) {
@@ -149,6 +156,13 @@ public final class EventLoop: PyObject {
         }
 
         let ntodo = ready.count
+        if let order = world.perturber?.shuffle(ntodo, { "the \(ntodo) ready callbacks at t=\(seconds(world.clock)) ran in a shuffled order" }) {
+            // Exploring with shuffle_ready: exactly these callbacks, in a random order.
+            var batch: [Handle] = []
+            for _ in 0..<ntodo { batch.append(ready.popFirst()) }
+            for i in order where !batch[i].cancelled { try world.runHandle(batch[i], vm) }
+            return
+        }
         for _ in 0..<ntodo {
             let h = ready.popFirst()
             if !h.cancelled { try world.runHandle(h, vm) }

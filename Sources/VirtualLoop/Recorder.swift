@@ -74,7 +74,9 @@ extension World {
             "_job_started": preludeBuiltin("_job_started") { [unowned self] args, vm in
                 let i = try vm.intArg(args[0], "job")
                 self.jobs[i].started = self.clock
-                self.jobs[i].worker = (args[1].object as? SimWorker)?.name
+                let worker = args[1].object as? SimWorker
+                self.jobs[i].worker = worker?.name
+                worker?.jobLabel = self.jobs[i].job
                 return .none
             },
             "_job_finished": preludeBuiltin("_job_finished") { [unowned self] args, vm in

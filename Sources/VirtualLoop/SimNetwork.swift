@@ -1,3 +1,5 @@
+import TraceLanguage
+
 /// The simulated network (TRACE_LANGUAGE.md, "The network"): peers declared
 /// with `sim.peer`, sockets whose connects, replies and closes are external
 /// events, and the readiness the loop's `select` reports. Above the sockets,
@@ -18,6 +20,10 @@ struct SimPeer {
     /// `replies[k]`: the chunks the k-th non-empty write triggers.
     let replies: [[Chunk]]
     let close: Double?
+    /// Where the trace declared it: the position of its perturbations.
+    let loc: SourceLocation
+
+    var name: String { "\(host):\(port)" }
 }
 
 final class SimNetwork {
@@ -47,9 +53,9 @@ final class SimNetwork {
         peers.append(peer)
     }
 
-    /// The DNS delay of a host: that of its first declared peer, else 0.
-    func dnsDelay(_ host: String) -> Double {
-        peers.first { $0.host == host }?.dns ?? 0
+    /// The first declared peer of a host: its DNS delay is the host's.
+    func dnsPeer(_ host: String) -> SimPeer? {
+        peers.first { $0.host == host }
     }
 
     func peer(at ip: String, _ port: Int) -> SimPeer? {
@@ -173,7 +179,12 @@ final class SimSocket: PyObject {
         world.connections.append(ConnectionRecord(host: peer?.host ?? ip, address: ip, port: port, opened: world.clock))
         let record = world.connections.count - 1
         self.record = record
-        let delay = peer?.connect ?? 0
+        var delay = 0.0
+        if let peer {
+            delay = world.perturbed(peer.connect, at: peer.loc) {
+                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect))"
+            }
+        }
         world.scheduleExternal(world.clock + delay, .network) { [unowned self] in
             self.update {
                 self.writable = true
@@ -184,7 +195,12 @@ final class SimSocket: PyObject {
             } else {
                 self.world.connections[record].refused = self.world.clock
             }
-            if let peer = self.peer, peer.replies.isEmpty, let close = peer.close { self.scheduleClose(after: close) }
+            if let peer = self.peer, peer.replies.isEmpty, let nominal = peer.close {
+                let close = self.world.perturbed(nominal, at: peer.loc) {
+                    "\(peer.name) closed \(seconds($0)) s after the connect instead of \(seconds(nominal))"
+                }
+                self.scheduleClose(after: close)
+            }
         }
         throw vm.raise(PyException(type: .blockingIOError, args: [.int(115), .str("Operation now in progress")]))
     }
@@ -204,16 +220,24 @@ final class SimSocket: PyObject {
         if k < peer.replies.count {
             let now = world.clock
             var last = 0.0
-            for chunk in peer.replies[k] {
-                last = max(last, chunk.delay)
-                world.scheduleExternal(now + chunk.delay, .network) { [unowned self] in
+            let reply = peer.replies[k]
+            for (j, chunk) in reply.enumerated() {
+                let which = reply.count == 1 ? "reply \(k + 1)" : "chunk \(j + 1) of reply \(k + 1)"
+                let delay = world.perturbed(chunk.delay, at: peer.loc) {
+                    "\(which) of \(peer.name) came after \(seconds($0)) s instead of \(seconds(chunk.delay))"
+                }
+                last = max(last, delay)
+                world.scheduleExternal(now + delay, .network) { [unowned self] in
                     self.update { self.inbox += chunk.data }
                     if let r = self.record {
                         self.world.connections[r].delivered.append(.init(t: self.world.clock, bytes: chunk.data.count))
                     }
                 }
             }
-            if k == peer.replies.count - 1, let close = peer.close {
+            if k == peer.replies.count - 1, let nominal = peer.close {
+                let close = world.perturbed(nominal, at: peer.loc) {
+                    "\(peer.name) closed \(seconds($0)) s after its last reply instead of \(seconds(nominal))"
+                }
                 world.scheduleExternal(now + last + close, .network) { [unowned self] in
                     self.peerClosed()
                 }
@@ -285,7 +309,8 @@ extension SimObject {
         if world.network.peers.contains(where: { $0.host == host && $0.port == port }) {
             throw vm.error(.valueError, "sim.peer(): \(host):\(port) is already declared")
         }
-        world.network.declare(SimPeer(host: host, port: port, connect: connect, dns: dns, replies: replies, close: close))
+        world.network.declare(SimPeer(host: host, port: port, connect: connect, dns: dns, replies: replies, close: close,
+                                      loc: world.tracePosition))
         return .none
     }
 
@@ -347,7 +372,11 @@ extension World {
                 return .bool(SimNetwork.isIPv4(s))
             },
             "_dns_delay": preludeBuiltin("_dns_delay") { [unowned self] args, vm in
-                .float(self.network.dnsDelay(try vm.str(args[0])))
+                let host = try vm.str(args[0])
+                guard let peer = self.network.dnsPeer(host) else { return .float(0) }
+                return .float(self.perturbed(peer.dns, at: peer.loc) {
+                    "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns))"
+                })
             },
             "_address_of": preludeBuiltin("_address_of") { [unowned self] args, vm in
                 .str(self.network.address(of: try vm.str(args[0])))

@@ -22,6 +22,8 @@ final class SimWorker: PyObject {
     /// Who resumed it last (nil: the loop's thread), and so who waits for it.
     fileprivate weak var resumer: SimWorker?
     fileprivate var resumedByMain = true
+    /// The call it runs now (`blocks(3)`), for the words of a perturbation.
+    var jobLabel = ""
     /// The function to run next; set by `run(on:)`.
     fileprivate var pending: Value?
     /// The interpreter's per-thread state while the worker is suspended.
@@ -192,7 +194,11 @@ extension World {
     }
 
     /// `time.sleep(d)` in a job: the worker's wake-up is an external event.
-    func sleepInWorker(_ worker: SimWorker, _ d: Double) throws {
+    func sleepInWorker(_ worker: SimWorker, _ nominal: Double) throws {
+        let loc = tracePosition
+        let d = perturbed(nominal, at: loc) {
+            "job \(worker.jobLabel) slept \(seconds($0)) s instead of \(seconds(nominal)) (line \(loc.line))"
+        }
         scheduleExternal(clock + d, .worker) { [unowned self] in try self.switchTo(worker) }
         try yieldBack(worker)
     }

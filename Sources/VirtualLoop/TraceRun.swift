@@ -23,6 +23,10 @@ public struct RunReport {
     /// Every executor job and every connection, for reports.
     public var jobs: [JobRecord]
     public var connections: [ConnectionRecord]
+    /// What an exploring run perturbed, in order; empty for the nominal replay.
+    public var perturbations: [AppliedPerturbation]
+    /// `sim.explore(...)` as the trace called it.
+    public var exploreSettings: [String: Value]
     public var pendingTasks: [PendingTask]
     /// The exception that escaped the trace, with its traceback in trace lines.
     public var escaped: PyException?
@@ -49,8 +53,10 @@ public struct RunReport {
 
 public enum TraceRunner {
     /// Replays a compiled trace once on a fresh world.
-    public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0) -> RunReport {
-        onLargeStack { runHere(compiled, limits: limits, seed: seed) }
+    /// With a `perturbation`, the run is one run of an exploration.
+    public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
+                           perturbation: Perturbation? = nil) -> RunReport {
+        onLargeStack { runHere(compiled, limits: limits, seed: seed, perturbation: perturbation) }
     }
 
     /// Deeply recursive traces need more stack than a default thread has.
@@ -67,9 +73,10 @@ public enum TraceRunner {
         return box.value!
     }
 
-    static func runHere(_ compiled: CompiledModule, limits: RunLimits, seed: UInt64) -> RunReport {
+    static func runHere(_ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
+                        perturbation: Perturbation?) -> RunReport {
         let vm = Interpreter()
-        let world = World(vm: vm, limits: limits, seed: seed)
+        let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
         vm.world = world
         vm.globals = Globals(names: compiled.globalNames)
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
@@ -122,6 +129,7 @@ public enum TraceRunner {
         return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
                          steps: world.steps, notes: world.notes, properties: world.properties,
                          blockings: world.blockings, jobs: world.jobs, connections: world.connections,
+                         perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
                          pendingTasks: pending, escaped: escaped,
                          lastResult: world.lastResult, interpreter: vm, world: world)
     }

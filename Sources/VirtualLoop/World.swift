@@ -188,6 +188,8 @@ public final class World {
     var poolCounter = 0
     /// The globals of the concurrent.futures prelude (for the exit hook).
     var futuresPreludeGlobals: Globals?
+    /// The draws of an exploring run (nil: the nominal replay).
+    let perturber: Perturber?
     let network = SimNetwork()
     /// Every executor job and every connection of the run (Recorder.swift).
     public internal(set) var jobs: [JobRecord] = []
@@ -209,10 +211,11 @@ public final class World {
         return loop
     }
 
-    init(vm: Interpreter, limits: RunLimits, seed: UInt64) {
+    init(vm: Interpreter, limits: RunLimits, seed: UInt64, perturbation: Perturbation? = nil) {
         self.vm = vm
         self.limits = limits
         self.seed = seed
+        self.perturber = perturbation.map(Perturber.init)
         self.random = SplitMix64(seed: seed)
         vm.maxInstructions = limits.maxInstructions
         sim = SimObject(world: self)

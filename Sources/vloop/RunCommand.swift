@@ -18,6 +18,13 @@ struct RunCommand: ParsableCommand {
           vloop run --events fixtures/seed/run-create-task-results.trace
           vloop run --output --max-time 3600 my.trace
           vloop run --json fixtures/ > summary.json
+          vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
+          vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17 exactly)
+
+        Exploring: a trace that calls sim.explore(...), or any of --runs, --jitter, --timer-jitter, \
+        --shuffle-ready, is replayed under many perturbed worlds (run 0 is the nominal replay); the \
+        first failing run is shrunk to the fewest perturbations that still break it and shown with \
+        the command that replays it.
         """
     )
 
@@ -47,6 +54,9 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Do not record the runs (accepted now; runs are not stored yet).")
     var noStore = false
+
+    @OptionGroup(title: "Exploring")
+    var explore: ExploreOptions
 
     func validate() throws {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
@@ -80,7 +90,22 @@ struct RunCommand: ParsableCommand {
                 summaries.append(["trace": path, "passed": false, "status": "invalid",
                                   "errors": diagnostics.map(\.description)])
             case .success(let trace):
-                let report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed))
+                var report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed))
+                var settings: ExploreSettings?
+                if explore.requested || !report.exploreSettings.isEmpty {
+                    do {
+                        settings = try explore.settings(trace: report.exploreSettings, seed: UInt64(seed))
+                    } catch {
+                        failed += 1
+                        status("FAIL  \(path)  \(error)")
+                        summaries.append(["trace": path, "passed": false, "status": "invalid", "errors": ["\(error)"]])
+                        continue
+                    }
+                }
+                if let i = explore.run, i > 0, let s = settings {
+                    report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
+                                             perturbation: s.perturbation(run: i))
+                }
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if events {
                     var out = ""
@@ -92,10 +117,31 @@ struct RunCommand: ParsableCommand {
                     for e in report.events where e.kind == .print || e.kind == .log { out += (e.text ?? "") + "\n" }
                     FileHandle.standardOutput.write(out.data(using: .utf8)!)
                 }
-                let verdict = PropertyChecker.check(report)
+                var verdict = PropertyChecker.check(report)
                 finishedRuns.append(report)
+                var outcome: ExploreOutcome?
+                if let s = settings, explore.run == nil, s.runs > 1, verdict.passed {
+                    let bar = ProgressBar(total: s.runs, label: path)
+                    outcome = Explorer.explore(trace.compiled, limits: limits, settings: s, nominal: report,
+                                               jobs: explore.jobs, failFast: explore.failFast,
+                                               progress: { bar.update($0) })
+                    bar.clear()
+                    if outcome?.firstFailure != nil { verdict.passed = false }
+                }
                 if verdict.passed { passed += 1 } else { failed += 1 }
-                status("\(verdict.passed ? "PASS" : "FAIL")  \(path)  \(report.status), \(floatRepr(report.elapsed)) s virtual, \(report.steps) steps, \(formatMillis(wall))")
+                var line = "\(verdict.passed ? "PASS" : "FAIL")  \(path)  \(report.status), \(floatRepr(report.elapsed)) s virtual, \(report.steps) steps"
+                if let o = outcome {
+                    line += ", \(o.runsDone) runs explored (\(o.settings.flags))"
+                } else if let i = explore.run, let s = settings {
+                    line += ", run \(i) of \(s.flags)"
+                }
+                status(line + ", \(formatMillis(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))")
+                if let f = outcome?.firstFailure {
+                    for l in describeFailure(f, outcome: outcome!, path: path) { status("      \(l)") }
+                }
+                if explore.run != nil {
+                    for p in report.perturbations { status("      perturbed: \(p.description)") }
+                }
                 for r in verdict.results where !r.passed { status("      \(r.message)") }
                 for p in verdict.problems { status("      \(p)") }
                 if report.status == "exception", let tb = report.traceback(file: trace.file), !verdict.passed {
@@ -114,6 +160,8 @@ struct RunCommand: ParsableCommand {
                     "elapsed": report.elapsed, "steps": report.steps, "wall_seconds": wall,
                     "properties": verdict.results.map { ["name": $0.name, "line": $0.line, "passed": $0.passed, "message": $0.message] },
                     "problems": verdict.problems, "notes": report.notes,
+                    "explored_runs": outcome?.runsDone ?? 1, "failing_runs": outcome?.failingRuns ?? [],
+                    "shrunk": outcome?.firstFailure?.shrunk.map(\.description) ?? [],
                 ])
             }
         }

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Properties
+import TraceLanguage
+import VirtualLoop
+
+/// The exploration flags of `vloop run` (TRACE_LANGUAGE.md, "Exploring").
+struct ExploreOptions: ParsableArguments {
+    @Option(help: "Explore this many runs per trace (run 0 is the nominal replay; overrides sim.explore).")
+    var runs: Int?
+
+    @Option(help: "Each simulated duration is multiplied by a factor drawn in [1-J, 1+J] (0 <= J < 1).")
+    var jitter: Double?
+
+    @Option(help: "Each timer fires up to this many seconds late.")
+    var timerJitter: Double?
+
+    @Flag(help: "Run each loop iteration's ready callbacks in a random order.")
+    var shuffleReady = false
+
+    @Option(help: "Replay only run I of the exploration (with --seed, it replays exactly).")
+    var run: Int?
+
+    @Option(help: "Explore on this many threads (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Stop exploring a trace at its first failing run.")
+    var failFast = false
+
+    /// Whether the command line asks for an exploration.
+    var requested: Bool { runs != nil || jitter != nil || timerJitter != nil || shuffleReady || run != nil }
+
+    func validate() throws {
+        if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, not \(runs)") }
+        if let jitter, !(jitter >= 0 && jitter < 1) { throw ValidationError("--jitter must be in [0, 1), not \(jitter)") }
+        if let t = timerJitter, !(t >= 0) || !t.isFinite { throw ValidationError("--timer-jitter must be a non-negative number of seconds") }
+        if let run, run < 0 { throw ValidationError("--run must not be negative") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    /// The trace's `sim.explore(...)` settings under the command line's.
+    func settings(trace: [String: Value], seed: UInt64) throws -> ExploreSettings {
+        var s = try ExploreSettings(seed: seed).applying(trace: trace)
+        if let runs { s.runs = runs }
+        if let jitter { s.jitter = jitter }
+        if let timerJitter { s.timerJitter = timerJitter }
+        if shuffleReady { s.shuffleReady = true }
+        return s
+    }
+}
+
+/// A progress bar on stderr, drawn only on a terminal and outside CI.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var shown = -1
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+        enabled = isatty(fileno(stderr)) != 0 && ProcessInfo.processInfo.environment["CI"] == nil && total > 1
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let percent = done * 100 / max(total, 1)
+        guard percent != shown else { return }
+        shown = percent
+        let width = 30
+        let filled = width * done / max(total, 1)
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write("\r  [\(bar)] \(done)/\(total) runs  \(label)".data(using: .utf8)!)
+    }
+
+    func clear() {
+        guard enabled, shown >= 0 else { return }
+        FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)
+    }
+}
+
+/// The lines that report an exploration's first failure.
+func describeFailure(_ f: ExploreFailure, outcome: ExploreOutcome, path: String) -> [String] {
+    var lines: [String] = []
+    let s = outcome.settings
+    if f.run == 0 {
+        lines.append("the nominal run (run 0) already fails: \(f.broke)")
+        return lines
+    }
+    lines.append("run \(f.run) of seed \(s.seed) broke: \(f.broke)")
+    if let d = f.divergence { lines.append("its events left the nominal run's order \(d)") }
+    if f.shrunk.isEmpty {
+        lines.append("it drew \(f.perturbations.count) perturbation\(f.perturbations.count == 1 ? "" : "s"); none can be taken back alone")
+    } else {
+        lines.append("shrunk to \(f.shrunk.count) of its \(f.perturbations.count) perturbation\(f.perturbations.count == 1 ? "" : "s"):")
+        for p in f.shrunk { lines.append("  \(p.description)") }
+    }
+    lines.append("replay: vloop run \(s.flags) --run \(f.run) \(path)")
+    lines.append("\(outcome.failingRuns.count) of \(outcome.runsDone) runs failed")
+    return lines
+}
