@@ -281,12 +281,21 @@ public final class PyTask: PyFuture {
     /// Creation order, for `all_tasks` and the deadlock report.
     let serial: Int
     unowned(unsafe) let world: World
+    /// The task's lifecycle on the virtual clock, for the run's `TaskRecord`s
+    /// (not events: the event log's format is fixed by the spec).
+    let createdAt: Double
+    var firstStepAt: Double?
+    var doneAt: Double?
+    var stepCount = 0
+    /// The distinct instants at which the task stepped, in order.
+    var stepTimes: [Double] = []
 
     init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
         self.name = name
         self.world = world
         self.serial = world.nextTaskSerial()
+        self.createdAt = world.clock
         super.init(loop: loop)
     }
 
@@ -298,6 +307,7 @@ public final class PyTask: PyFuture {
     }
 
     override func didFinish() {
+        doneAt = world.clock
         world.taskFinished(self)
     }
 
@@ -336,6 +346,10 @@ public final class PyTask: PyFuture {
             mustCancel = false
         }
         futureWaiter = nil
+        stepCount += 1
+        let now = world.clock
+        if firstStepAt == nil { firstStepAt = now }
+        if stepTimes.last != now { stepTimes.append(now) }
         if world.currentTask != nil {
             throw vm.error(.runtimeError, "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed.")
         }

@@ -21,6 +21,10 @@ public struct RunReport {
     public var properties: [PropertyCall]
     public var blockings: [Blocking]
     public var pendingTasks: [PendingTask]
+    /// Every task's lifecycle, in creation order.
+    public var tasks: [TaskRecord]
+    /// Every executor job, in order of submission.
+    public var jobs: [JobRecord]
     /// The exception that escaped the trace, with its traceback in trace lines.
     public var escaped: PyException?
     public var lastResult: Value
@@ -116,7 +120,8 @@ public enum TraceRunner {
         }
         return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
                          steps: world.steps, notes: world.notes, properties: world.properties,
-                         blockings: world.blockings, pendingTasks: pending, escaped: escaped,
+                         blockings: world.blockings, pendingTasks: pending, tasks: world.taskRecords,
+                         jobs: world.jobRecorder.jobs, escaped: escaped,
                          lastResult: world.lastResult, interpreter: vm, world: world)
     }
 

@@ -164,6 +164,8 @@ public final class World {
     var currentExpectLoc = SourceLocation.unknown
     var random: SplitMix64
     let logging = LoggingState()
+    /// The jobs of the run's executors, filled by the executor code.
+    public let jobRecorder = JobRecorder()
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 
