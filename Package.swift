@@ -25,10 +25,11 @@ let package = Package(
             name: "RunStore",
             dependencies: ["VirtualLoop", "Properties", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "Reports", dependencies: ["VirtualLoop", "Properties", "RunStore"]),
         .executableTarget(
             name: "vloop",
             dependencies: [
-                "TraceLanguage", "VirtualLoop", "Properties", "RunStore",
+                "TraceLanguage", "VirtualLoop", "Properties", "RunStore", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,7 +37,14 @@ let package = Package(
         .testTarget(name: "VirtualLoopTests", dependencies: ["VirtualLoop", "TraceLanguage"]),
         .testTarget(name: "PropertiesTests", dependencies: ["Properties", "VirtualLoop", "TraceLanguage"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Properties", "VirtualLoop", "TraceLanguage"]),
-        .testTarget(name: "FixtureTests", dependencies: ["Properties", "VirtualLoop", "TraceLanguage"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "RunStore", "Properties", "VirtualLoop"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "FixtureTests",
+            dependencies: ["Properties", "VirtualLoop", "TraceLanguage", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -180,6 +180,12 @@ public final class RunStore {
         }
     }
 
+    /// Checks that `path` can be merged (an existing vloop database at this
+    /// vloop's schema) without changing it.
+    public static func checkMergeSource(_ path: String) throws {
+        try openSource(path: path).close()
+    }
+
     /// Closes the database (the file is complete after each transaction anyway).
     public func close() throws {
         try queue.close()
@@ -362,6 +368,12 @@ public final class RunStore {
         public var runs = 0
         /// Suite runs already in this database (merged before), left alone.
         public var skipped = 0
+
+        public init(suiteRuns: Int = 0, runs: Int = 0, skipped: Int = 0) {
+            self.suiteRuns = suiteRuns
+            self.runs = runs
+            self.skipped = skipped
+        }
     }
 
     /// Copies every suite run of the database at `source` that this one does
