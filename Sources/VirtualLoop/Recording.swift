@@ -90,12 +90,24 @@ public final class JobRecorder {
     }
 }
 
+extension PyTask {
+    /// `result`, `exception`, `cancelled` or `pending`, as `task_done` names
+    /// them, without the cost of `repr` of the result.
+    var lifecycleState: String {
+        switch state {
+        case .pending: return "pending"
+        case .cancelled: return "cancelled"
+        case .finished: return exception == nil ? "result" : "exception"
+        }
+    }
+}
+
 extension World {
     /// The lifecycle of every task of the run, in creation order.
     public var taskRecords: [TaskRecord] {
         allTasks.map { t in
             TaskRecord(name: t.name, created: t.createdAt, firstStep: t.firstStepAt, done: t.doneAt,
-                       state: t.isDone ? t.outcome(vm).state : "pending", steps: t.stepCount,
+                       state: t.lifecycleState, steps: t.stepCount,
                        stepTimes: t.stepTimes)
         }
     }

@@ -14,7 +14,7 @@ struct MergeCommand: ParsableCommand {
         Examples:
           vloop run --shard 1/2 --label $COMMIT --db shard1.sqlite fixtures/
           vloop run --shard 2/2 --label $COMMIT --db shard2.sqlite fixtures/
-          vloop merge shard1.sqlite shard2.sqlite          into .vloop/runs.sqlite
+          vloop merge shard1.sqlite shard2.sqlite    (into .vloop/runs.sqlite)
           vloop merge --db all.sqlite shard*.sqlite
         """
     )
@@ -47,6 +47,7 @@ struct MergeCommand: ParsableCommand {
             total.runs += s.runs
             total.suiteRuns += s.suiteRuns
         }
+        orExit { try db.close() }
         print("\(db.path): \(total.runs) run\(total.runs == 1 ? "" : "s") added")
     }
 }

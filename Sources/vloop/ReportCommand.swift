@@ -25,7 +25,8 @@ struct ReportCommand: ParsableCommand {
           vloop report
           vloop report --baseline main --candidate 3f2a9c1b7d0e --format html
           vloop report --baseline 12 --candidate 31 --format markdown > comment.md
-          vloop report --baseline main --candidate pr-42 --fail-on-regression --threshold 5
+          vloop report --baseline main --candidate pr-42 --fail-on-regression
+          vloop report --threshold 5% --format json --out report.json
         """
     )
 

@@ -24,9 +24,9 @@ struct RunCommand: ParsableCommand {
           vloop run --events fixtures/seed/run-create-task-results.trace
           vloop run --output --max-time 3600 my.trace
           vloop run --json fixtures/ > summary.json
-          vloop run --label main --repeat 5 fixtures/      5 wall-time samples per trace for `vloop report`
-          vloop run --junit results.xml fixtures/          JUnit XML for CI
-          vloop run --shard 2/4 --db shard2.sqlite fixtures/   the second quarter of the traces
+          vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
+          vloop run --junit results.xml fixtures/        (JUnit XML for CI)
+          vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
         """
     )
 
@@ -200,6 +200,9 @@ struct RunCommand: ParsableCommand {
         }
         if let (db, suiteID) = recorder {
             orExit { try db.finishSuiteRun(id: suiteID, at: Date()) }
+            // Closing checkpoints the write-ahead log into the file, so that the
+            // file alone (a CI artifact, a shard to merge) holds every run.
+            orExit { try db.close() }
             let ids = stored.compactMap(\.id)
             if let lo = ids.min(), let hi = ids.max() {
                 printError("recorded \(ids.count) run\(ids.count == 1 ? "" : "s") (\(lo == hi ? "\(lo)" : "\(lo)–\(hi)")) in \(db.path) as \(suiteLabel); `vloop runs` lists them")

@@ -20,9 +20,9 @@ struct Vloop: ParsableCommand {
           vloop check fixtures/                   only parse and validate
           vloop verify my.trace                   compare with CPython 3.11.7's asyncio
           vloop runs                              the recorded runs, newest first
-          vloop show 12 --format html             one run's timeline, in reports/run-12.html
+          vloop show 12 --format html             one run's timeline (reports/)
           vloop report                            the two latest labels compared
-          vloop report --format html              ... as a page with timelines, in reports/
+          vloop report --format html              ... as a page with timelines
 
         Exit status: 0 when every trace passed, 1 when one failed or has errors, \
         2 when the command itself could not run.

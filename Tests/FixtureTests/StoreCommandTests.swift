@@ -171,6 +171,8 @@ struct StoreCommandTests {
         let r2 = try w.vloopArgs(["run", "--label", "c", "--shard", "2/2", "fixtures/seed"], db: two)
         #expect(r1.stdout.hasSuffix("2 passed, 0 failed\n") && r2.stdout.hasSuffix("2 passed, 0 failed\n"))
         #expect(r1.stdout.contains("ensure-future-done-callback") && r2.stdout.contains("gather-two-coroutines"))
+        // Each shard's file alone holds its runs (the write-ahead log is checkpointed on close).
+        #expect(!FileManager.default.fileExists(atPath: one + "-wal") && !FileManager.default.fileExists(atPath: two + "-wal"))
         let m = try w.vloopArgs(["merge", one, two], db: all)
         #expect(m.status == 0)
         #expect(m.stdout.contains("\(all): 4 runs added"))
