@@ -28,6 +28,16 @@ public enum Provenance {
 
     public static var host: String { ProcessInfo.processInfo.hostName }
 
+    /// A suite run starting now in the current directory: its git commit,
+    /// host and label (`label`, else the default one).
+    public static func suiteRun(label: String?, arguments: [String], shard: String?, harnessVersion: String,
+                                startedAt: Date = Date()) -> SuiteRun {
+        let git = git()
+        return SuiteRun(label: label ?? defaultLabel(git: git, startedAt: startedAt), gitCommit: git?.commit,
+                        gitDirty: git?.dirty, host: host, harnessVersion: harnessVersion, arguments: arguments,
+                        shard: shard, startedAt: startedAt)
+    }
+
     /// `sha256:` and the hex digest of a file's bytes.
     public static func contentHash(_ data: Data) -> String {
         "sha256:" + SHA256.hex([UInt8](data))

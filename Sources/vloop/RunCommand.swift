@@ -106,11 +106,8 @@ struct RunCommand: ParsableCommand {
         var suiteLabel = ""
         if !noStore {
             let db = store.open(.create)
-            let git = Provenance.git()
-            let suite = SuiteRun(
-                label: label ?? Provenance.defaultLabel(git: git, startedAt: startedAt), gitCommit: git?.commit,
-                gitDirty: git?.dirty, host: Provenance.host, harnessVersion: vloopVersion,
-                arguments: Array(CommandLine.arguments.dropFirst()), shard: shard, startedAt: startedAt)
+            let suite = Provenance.suiteRun(label: label, arguments: Array(CommandLine.arguments.dropFirst()),
+                                            shard: shard, harnessVersion: vloopVersion, startedAt: startedAt)
             suiteLabel = suite.label
             recorder = (db, orExit { try db.beginSuiteRun(suite) })
         }
@@ -124,6 +121,9 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(finishedRuns) {} }
         for path in traces {
             let hash = Provenance.contentHash(FileManager.default.contents(atPath: path) ?? Data())
+            // `./fixtures/a.trace` and `fixtures/a.trace` are one trace to the reports.
+            var storedPath = Substring(path)
+            while storedPath.hasPrefix("./") { storedPath = storedPath.dropFirst(2) }
             var runs: [StoredRun] = []
             var lastVerdict: Verdict?
             var lastReport: RunReport?
@@ -137,13 +137,13 @@ struct RunCommand: ParsableCommand {
                 case .failure(.invalid(let file, let diagnostics)):
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                     if runs.isEmpty { for d in diagnostics { printError(d.rendered(in: file)) } }
-                    runs.append(StoredRun(invalidTracePath: path, traceHash: hash, seed: Int64(seed),
+                    runs.append(StoredRun(invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
                                           errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
                 case .success(let trace):
                     let report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed))
                     let verdict = PropertyChecker.check(report)
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    runs.append(StoredRun(tracePath: path, traceHash: hash, seed: Int64(seed), runIndex: 0,
+                    runs.append(StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: 0,
                                           report: report, verdict: verdict, wallTime: wall, startedAt: runStarted))
                     finishedRuns.append(report)
                     lastVerdict = verdict

@@ -66,7 +66,7 @@ struct RunsCommand: ParsableCommand {
         let runs = orExit { try db.runSummaries(label: label, trace: trace, status: status, limit: limit) }
         if json { return printJSON(runs) }
         if runs.isEmpty {
-            print("no runs recorded in \(db.path)\(label != nil || trace != nil || status != nil ? " match" : "")")
+            print(label != nil || trace != nil || status != nil ? "no recorded run in \(db.path) matches" : "no runs recorded in \(db.path)")
             return
         }
         let idW = max(String(runs.map(\.id).max() ?? 0).count, 2)
