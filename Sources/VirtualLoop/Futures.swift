@@ -282,13 +282,12 @@ public final class PyTask: PyFuture {
     let serial: Int
     unowned(unsafe) let world: World
     /// The task's lifecycle on the virtual clock, for the run's `TaskRecord`s
-    /// (not events: the event log's format is fixed by the spec).
+    /// (not events: the event log's format is fixed by the spec). NaN is "not yet".
     let createdAt: Double
-    var firstStepAt: Double?
-    var doneAt: Double?
+    var doneAt = Double.nan
+    /// The last instant the task stepped at; each new one goes to `World.stepLog`.
+    var lastStepAt = Double.nan
     var stepCount = 0
-    /// The distinct instants at which the task stepped, in order.
-    var stepTimes: [Double] = []
 
     init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
@@ -348,8 +347,10 @@ public final class PyTask: PyFuture {
         futureWaiter = nil
         stepCount += 1
         let now = world.clock
-        if firstStepAt == nil { firstStepAt = now }
-        if stepTimes.last != now { stepTimes.append(now) }
+        if now != lastStepAt {
+            lastStepAt = now
+            world.stepLog.append(StepMark(task: serial, t: now))
+        }
         if world.currentTask != nil {
             throw vm.error(.runtimeError, "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed.")
         }

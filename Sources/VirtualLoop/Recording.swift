@@ -102,13 +102,32 @@ extension PyTask {
     }
 }
 
+/// A task stepping at an instant it had not stepped at before. One log for
+/// the whole run (rather than an array per task) keeps the hot path to one
+/// comparison and an amortised append.
+struct StepMark {
+    let task: Int
+    let t: Double
+}
+
 extension World {
     /// The lifecycle of every task of the run, in creation order.
     public var taskRecords: [TaskRecord] {
-        allTasks.map { t in
-            TaskRecord(name: t.name, created: t.createdAt, firstStep: t.firstStepAt, done: t.doneAt,
-                       state: t.lifecycleState, steps: t.stepCount,
-                       stepTimes: t.stepTimes)
+        // Each task's instants, gathered from the one log in two passes (count, then fill).
+        var slot = [Int](repeating: -1, count: taskSerial + 1)
+        for (i, t) in allTasks.enumerated() { slot[t.serial] = i }
+        var counts = [Int](repeating: 0, count: allTasks.count)
+        for mark in stepLog where slot[mark.task] >= 0 { counts[slot[mark.task]] += 1 }
+        var times = counts.map { n -> [Double] in
+            var a: [Double] = []
+            a.reserveCapacity(n)
+            return a
+        }
+        for mark in stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
+        return allTasks.enumerated().map { i, t in
+            TaskRecord(name: t.name, created: t.createdAt, firstStep: times[i].first,
+                       done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
+                       stepTimes: times[i])
         }
     }
 }

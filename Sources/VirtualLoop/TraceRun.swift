@@ -21,10 +21,6 @@ public struct RunReport {
     public var properties: [PropertyCall]
     public var blockings: [Blocking]
     public var pendingTasks: [PendingTask]
-    /// Every task's lifecycle, in creation order.
-    public var tasks: [TaskRecord]
-    /// Every executor job, in order of submission.
-    public var jobs: [JobRecord]
     /// The exception that escaped the trace, with its traceback in trace lines.
     public var escaped: PyException?
     public var lastResult: Value
@@ -32,6 +28,12 @@ public struct RunReport {
     public let interpreter: Interpreter
     /// Keeps the run's objects valid while the report is in use.
     let world: World
+
+    /// Every task's lifecycle, in creation order (computed when asked for:
+    /// a run that is not stored does not pay for it).
+    public var tasks: [TaskRecord] { world.taskRecords }
+    /// Every executor job, in order of submission.
+    public var jobs: [JobRecord] { world.jobRecorder.jobs }
 
     /// The traceback of the escaped exception, innermost last, as Python
     /// prints it, with each line of the trace it passed through.
@@ -120,8 +122,7 @@ public enum TraceRunner {
         }
         return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
                          steps: world.steps, notes: world.notes, properties: world.properties,
-                         blockings: world.blockings, pendingTasks: pending, tasks: world.taskRecords,
-                         jobs: world.jobRecorder.jobs, escaped: escaped,
+                         blockings: world.blockings, pendingTasks: pending, escaped: escaped,
                          lastResult: world.lastResult, interpreter: vm, world: world)
     }
 

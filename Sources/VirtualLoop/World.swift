@@ -166,6 +166,8 @@ public final class World {
     let logging = LoggingState()
     /// The jobs of the run's executors, filled by the executor code.
     public let jobRecorder = JobRecorder()
+    /// Each task's steps at new instants, in order (see `taskRecords`).
+    var stepLog: [StepMark] = []
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 
