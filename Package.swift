@@ -23,7 +23,10 @@ let package = Package(
         .target(name: "Properties", dependencies: ["TraceLanguage", "VirtualLoop"]),
         .target(
             name: "RunStore",
-            dependencies: ["VirtualLoop", "Properties", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "VirtualLoop", "Properties", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "Reports", dependencies: ["VirtualLoop", "Properties", "RunStore"]),
         .executableTarget(

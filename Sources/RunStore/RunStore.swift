@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Properties
 import VirtualLoop
 
@@ -89,12 +90,47 @@ public final class RunStore {
         }
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            // Setting up WAL mode reads, then writes: a process doing the same at that
+            // instant makes SQLite answer "busy" at once, without waiting. Try again.
+            queue = try retryingWhileBusy { try DatabaseQueue(path: path, configuration: config) }
         } catch {
             throw StoreError("cannot open \(path): \(reason(error))")
         }
         if writable { try migrate(queue, path: path) }
         return RunStore(path: path, queue: queue)
+    }
+
+    /// Runs `body` again while SQLite says the database is busy or locked, for
+    /// up to a minute: the busy timeout covers waiting for a lock, not a read
+    /// transaction that another process's commit made stale.
+    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(60)
+        var pause: UInt32 = 10_000
+        while true {
+            do {
+                return try body()
+            } catch let e as DatabaseError
+                where (e.resultCode.primaryResultCode == .SQLITE_BUSY || e.resultCode.primaryResultCode == .SQLITE_LOCKED)
+                && Date() < deadline {
+                usleep(pause + UInt32.random(in: 0..<pause))
+                pause = min(pause * 2, 200_000)
+            }
+        }
+    }
+
+    /// A write transaction that takes the write lock first (BEGIN IMMEDIATE), so that
+    /// it waits its turn instead of failing when it reads before it writes.
+    func writeImmediately<T>(_ updates: (Database) throws -> T) throws -> T {
+        try Self.retryingWhileBusy {
+            try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try updates(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
     }
 
     /// What is in an existing file, read without changing it.
@@ -114,11 +150,13 @@ public final class RunStore {
         do {
             let q = try DatabaseQueue(path: path, configuration: config)
             defer { try? q.close() }
-            return try q.read { db -> Inspection in
+            return try retryingWhileBusy { try q.read { db -> Inspection in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                 if appID != Schema.applicationID {
-                    if tables.isEmpty && appID == 0 { return .fresh }
+                    // Empty, or a vloop that is setting it up this instant (GRDB's migrator creates its
+                    // table before the first migration, which sets the application id, commits).
+                    if appID == 0 && tables.allSatisfy({ $0 == "grdb_migrations" }) { return .fresh }
                     throw StoreError("\(path) is not a vloop run database (it holds other tables: \(tables.prefix(5).joined(separator: ", "))); name another file with --db or VLOOP_DB")
                 }
                 let applied = tables.contains("grdb_migrations")
@@ -128,7 +166,7 @@ public final class RunStore {
                     throw StoreError("\(path) was written by a newer vloop (its schema has \(unknown.sorted().joined(separator: ", ")), which this vloop \(vloopSchemaName) does not know); use that vloop, or another --db")
                 }
                 return applied == Set(Schema.names) ? .current : .older
-            }
+            } }
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB {
@@ -196,14 +234,14 @@ public final class RunStore {
     /// Records the start of a suite run and returns its id.
     public func beginSuiteRun(_ s: SuiteRun) throws -> Int64 {
         try guarded("record the suite run") {
-            try queue.write { db in try Self.insertSuiteRun(s, db) }
+            try writeImmediately { db in try Self.insertSuiteRun(s, db) }
         }
     }
 
     /// Records when a suite run finished.
     public func finishSuiteRun(id: Int64, at date: Date) throws {
         try guarded("record the end of the suite run") {
-            try queue.write { db in
+            try writeImmediately { db in
                 try db.execute(sql: "UPDATE suite_run SET finished_at = ? WHERE id = ?",
                                arguments: [Timestamp.string(date), id])
             }
@@ -215,7 +253,7 @@ public final class RunStore {
     @discardableResult
     public func write(_ run: StoredRun, suiteRunID: Int64) throws -> Int64 {
         try guarded("record the run of \(run.tracePath)") {
-            try queue.write { db in try Self.insertRun(run, suiteRunID: suiteRunID, db) }
+            try writeImmediately { db in try Self.insertRun(run, suiteRunID: suiteRunID, db) }
         }
     }
 
@@ -243,16 +281,22 @@ public final class RunStore {
         let id = db.lastInsertedRowID
         try BatchInsert(db, table: "event", columns: ["run_id", "seq", "t", "ctx", "kind", "text", "state", "value", "status"])
             .insert(r.events.enumerated().map { i, e in
-                [id, i, e.t, e.ctx, e.kind.rawValue, e.text, e.state, e.value, e.status]
+                [.int(id), .int(i), .double(e.t), .text(e.ctx), .text(e.kind.rawValue), .text(e.text), .text(e.state),
+                 .text(e.value), .text(e.status)]
             })
         try BatchInsert(db, table: "task", columns: ["run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times"])
             .insert(r.tasks.enumerated().map { i, t in
-                [id, i, t.name, t.created, t.firstStep, t.done, t.state, t.steps, encodeDoubles(t.stepTimes)]
+                [.int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done), .text(t.state),
+                 .int(t.steps), .blob(encodeDoubles(t.stepTimes))]
             })
         try BatchInsert(db, table: "job", columns: ["run_id", "seq", "executor", "worker", "queued", "started", "finished"])
-            .insert(r.jobs.enumerated().map { i, j in [id, i, j.executor, j.worker, j.queued, j.started, j.finished] })
+            .insert(r.jobs.enumerated().map { i, j in
+                [.int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started), .double(j.finished)]
+            })
         try BatchInsert(db, table: "property_result", columns: ["run_id", "seq", "name", "line", "\"column\"", "passed", "message"])
-            .insert(r.properties.enumerated().map { i, p in [id, i, p.name, p.line, p.column, p.passed, p.message] })
+            .insert(r.properties.enumerated().map { i, p in
+                [.int(id), .int(i), .text(p.name), .int(p.line), .int(p.column), .bool(p.passed), .text(p.message)]
+            })
         return id
     }
 
@@ -390,7 +434,7 @@ public final class RunStore {
             }
         }
         return try guarded("merge \(source)") {
-            try queue.write { db in
+            try writeImmediately { db in
                 var summary = MergeSummary()
                 for (suite, runs) in suites {
                     if try Bool.fetchOne(db, sql: "SELECT 1 FROM suite_run WHERE uuid = ?", arguments: [suite.uuid]) == true {
@@ -478,8 +522,24 @@ public final class RunStore {
     }
 }
 
+/// A value of a column, for `BatchInsert`.
+enum SQLValue {
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case blob(Data)
+    case null
+
+    static func int(_ i: Int) -> SQLValue { .int(Int64(i)) }
+    static func bool(_ b: Bool) -> SQLValue { .int(b ? 1 : 0) }
+    static func double(_ d: Double?) -> SQLValue { d.map { .double($0) } ?? .null }
+    static func text(_ s: String?) -> SQLValue { s.map { .text($0) } ?? .null }
+}
+
 /// Inserts rows in batches: one prepared multi-row INSERT reused for every
-/// full batch, and a single-row one for the rest.
+/// full batch, and a single-row one for the rest, bound through SQLite's own
+/// API (a run of a hundred thousand tasks is written in well under a second).
+/// Runs inside the caller's transaction.
 struct BatchInsert {
     static let batchSize = 64
     let db: Database
@@ -492,24 +552,63 @@ struct BatchInsert {
         self.columns = columns
     }
 
-    func insert(_ rows: [[(any DatabaseValueConvertible)?]]) throws {
+    func insert(_ rows: [[SQLValue]]) throws {
         if rows.isEmpty { return }
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES "
         var start = 0
         if rows.count >= Self.batchSize {
-            let batch = try db.cachedStatement(sql: head + Array(repeating: row, count: Self.batchSize).joined(separator: ","))
+            let batch = try prepare(head + Array(repeating: row, count: Self.batchSize).joined(separator: ","))
+            defer { sqlite3_finalize(batch) }
             while start + Self.batchSize <= rows.count {
-                try batch.execute(arguments: StatementArguments(rows[start..<start + Self.batchSize].flatMap { $0 }))
+                try run(batch, rows[start..<start + Self.batchSize])
                 start += Self.batchSize
             }
         }
         if start < rows.count {
-            let single = try db.cachedStatement(sql: head + row)
-            for r in rows[start...] { try single.execute(arguments: StatementArguments(r)) }
+            let single = try prepare(head + row)
+            defer { sqlite3_finalize(single) }
+            for r in rows[start...] { try run(single, [r]) }
         }
     }
+
+    private func prepare(_ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db.sqliteConnection, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw failure(rc) }
+        return statement
+    }
+
+    private func run(_ statement: OpaquePointer, _ rows: ArraySlice<[SQLValue]>) throws {
+        sqlite3_reset(statement)
+        var i: Int32 = 1
+        for r in rows {
+            for v in r {
+                let rc: Int32
+                switch v {
+                case .int(let x): rc = sqlite3_bind_int64(statement, i, x)
+                case .double(let x): rc = sqlite3_bind_double(statement, i, x)
+                case .text(let x): rc = sqlite3_bind_text(statement, i, x, -1, sqliteTransient)
+                case .blob(let x):
+                    rc = x.withUnsafeBytes { sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), sqliteTransient) }
+                case .null: rc = sqlite3_bind_null(statement, i)
+                }
+                guard rc == SQLITE_OK else { throw failure(rc) }
+                i += 1
+            }
+        }
+        let rc = sqlite3_step(statement)
+        guard rc == SQLITE_DONE else { throw failure(rc) }
+    }
+
+    private func failure(_ rc: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc),
+                      message: String(cString: sqlite3_errmsg(db.sqliteConnection)) + " (inserting into \(table))")
+    }
 }
+
+/// SQLite copies the bytes it is given.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// ISO 8601 in UTC with milliseconds: `2026-11-25T00:39:52.123Z`.
 enum Timestamp {
@@ -537,9 +636,12 @@ func parseJSONArray(_ s: String) -> [String] {
 }
 
 func encodeDoubles(_ xs: [Double]) -> Data {
-    var data = Data(capacity: xs.count * 8)
-    for x in xs { withUnsafeBytes(of: x.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-    return data
+    var bytes = [UInt8](repeating: 0, count: xs.count * 8)
+    for (i, x) in xs.enumerated() {
+        let bits = x.bitPattern
+        for k in 0..<8 { bytes[i * 8 + k] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k))) }
+    }
+    return Data(bytes)
 }
 
 func decodeDoubles(_ data: Data) -> [Double] {

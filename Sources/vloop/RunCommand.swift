@@ -144,7 +144,8 @@ struct RunCommand: ParsableCommand {
                     let verdict = PropertyChecker.check(report)
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                     runs.append(StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: 0,
-                                          report: report, verdict: verdict, wallTime: wall, startedAt: runStarted))
+                                          report: report, verdict: verdict, wallTime: wall, startedAt: runStarted,
+                                          detail: recorder != nil || junit != nil))
                     finishedRuns.append(report)
                     lastVerdict = verdict
                     lastReport = report
