@@ -64,10 +64,10 @@ public struct RunHTMLReport: RunRenderer {
         b += "<div class=\"sub\">label <b>\(htmlEscaped(r.label))</b> · \(htmlEscaped(dateText(r.startedAt)))"
         if let s = suite { b += " · \(htmlEscaped(s.host)) · vloop \(htmlEscaped(s.harnessVersion))" }
         b += "</div></header>\n<main>\n<div class=\"stats\">"
-        b += "<div class=\"stat\"><div class=\"num \(r.passed ? "good" : "bad")\">\(r.passed ? "PASS" : "FAIL")</div><div class=\"what\">\(htmlEscaped(r.status)): \(htmlEscaped(r.value))</div></div>"
+        b += "<div class=\"stat\"><div class=\"num \(r.passed ? "good" : "bad")\">\(r.passed ? "PASS" : "FAIL")</div><div class=\"what\">status \(htmlEscaped(r.status)), value \(htmlEscaped(r.value))</div></div>"
         b += "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(floatRepr(r.virtualDuration))) s</div><div class=\"what\">virtual duration</div></div>"
         b += "<div class=\"stat\"><div class=\"num\">\(r.steps)</div><div class=\"what\">loop steps</div></div>"
-        b += "<div class=\"stat\"><div class=\"num\">\(r.tasks.count)</div><div class=\"what\">tasks · \(r.jobs.count) jobs</div></div>"
+        b += "<div class=\"stat\"><div class=\"num\">\(r.tasks.count)</div><div class=\"what\">task\(plural(r.tasks.count)) · \(r.jobs.count) job\(plural(r.jobs.count))</div></div>"
         b += "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(duration(r.wallTime)))</div><div class=\"what\">wall time · seed \(r.seed), run \(r.runIndex)</div></div>"
         b += "</div>\n"
         b += "<section class=\"card\"><h2>Timeline</h2>\(timelineLegend)"

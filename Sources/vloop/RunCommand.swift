@@ -211,7 +211,11 @@ struct RunCommand: ParsableCommand {
         }
         if let junit {
             let name = "vloop run " + paths.joined(separator: " ")
-            writeFile(JUnitReport().render(runs: stored, suiteName: name, timestamp: startedAt), to: junit)
+            // One test case per trace: its repetitions are samples of one test, not tests.
+            var perTrace: [String: StoredRun] = [:]
+            for r in stored { perTrace[r.tracePath] = r }
+            let cases = unique(stored.map(\.tracePath)).map { perTrace[$0]! }
+            writeFile(JUnitReport().render(runs: cases, suiteName: name, timestamp: startedAt), to: junit)
         }
         let closing = "\(passed) passed, \(failed) failed"
         if json {
@@ -229,4 +233,9 @@ struct RunCommand: ParsableCommand {
 
 func formatMillis(_ seconds: Double) -> String {
     duration(seconds)
+}
+
+func unique(_ xs: [String]) -> [String] {
+    var seen = Set<String>()
+    return xs.filter { seen.insert($0).inserted }
 }

@@ -88,7 +88,7 @@ struct StoreCommandTests {
         let doc = try JSONSerialization.jsonObject(with: Data(labels.stdout.utf8)) as? [[String: Any]]
         #expect(doc?.map { $0["label"] as? String } == ["main"])
         let junit = w.path("out/results.xml")
-        #expect(try w.vloop("run", "--no-store", "--junit", junit, "fixtures/seed").status == 0)
+        #expect(try w.vloop("run", "--no-store", "--repeat", "2", "--junit", junit, "fixtures/seed").status == 0)
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.contains(#"<testsuites name="vloop" tests="4" failures="0" errors="0""#))
         #expect(xml.contains(#"name="fixtures/seed/gather-two-coroutines.trace""#))
