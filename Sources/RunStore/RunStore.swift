@@ -67,12 +67,8 @@ public final class RunStore {
             }
         } else {
             let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty {
-                do {
-                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw StoreError("cannot create the folder \(folder) for the run database: \(reason(error)) (use --no-store, or another --db)")
-                }
+            if !folder.isEmpty, let why = makeFolders(folder) {
+                throw StoreError("cannot create the folder \(folder) for the run database: \(why) (use --no-store, or another --db)")
             }
             if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
                 throw StoreError("cannot create \(path): the folder is read-only (use --no-store, or another --db)")
@@ -651,6 +647,18 @@ func decodeDoubles(_ data: Data) -> [Double] {
         for k in 0..<8 { bits |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
         return Double(bitPattern: bits)
     }
+}
+
+/// Creates `path` and its missing parents (`mkdir -p`); the reason, as the system words it, when it cannot.
+func makeFolders(_ path: String) -> String? {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        return isDirectory.boolValue ? nil : "\(path) is a file"
+    }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty && parent != path, let why = makeFolders(parent) { return why }
+    if mkdir(path, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
+    return nil
 }
 
 func likeEscaped(_ s: String) -> String {
