@@ -119,10 +119,12 @@ public enum Explorer {
     /// threads; with `failFast`, no run after the first failing one starts,
     /// and every run before it still runs, so the outcome is the same as a
     /// serial exploration's. `progress` is called after each run, with the
-    /// count done.
+    /// count done; `onRun` with each run, its report and wall time (on the
+    /// exploring threads: the caller serializes what it does with them).
     public static func explore(_ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
                                nominal: RunReport, jobs: Int, failFast: Bool,
-                               progress: (@Sendable (Int) -> Void)? = nil) -> ExploreOutcome {
+                               progress: (@Sendable (Int) -> Void)? = nil,
+                               onRun: ((Int, RunReport, Double) -> Void)? = nil) -> ExploreOutcome {
         let state = SharedState()
         if breakage(nominal) != nil { state.failing.insert(0) }
         let total = settings.runs
@@ -132,8 +134,10 @@ public enum Explorer {
         if total > 1 {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let i = state.nextRun(total: total, failFast: failFast) {
+                    let started = DispatchTime.now().uptimeNanoseconds
                     let report = TraceRunner.run(compiled, limits: limits, seed: settings.seed,
                                                  perturbation: settings.perturbation(run: i))
+                    onRun?(i, report, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
                     let failed = breakage(report) != nil
                     let done = state.finish(i, failed: failed)
                     progress?(done)

@@ -280,12 +280,20 @@ public final class PyTask: PyFuture {
     /// Creation order, for `all_tasks` and the deadlock report.
     let serial: Int
     unowned(unsafe) let world: World
+    /// The task's lifecycle on the virtual clock, for the run's `TaskRecord`s
+    /// (not events: the event log's format is fixed by the spec). NaN is "not yet".
+    let createdAt: Double
+    var doneAt = Double.nan
+    /// The last instant the task stepped at; each new one goes to `World.stepLog`.
+    var lastStepAt = Double.nan
+    var stepCount = 0
 
     init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
         self.name = name
         self.world = world
         self.serial = world.nextTaskSerial()
+        self.createdAt = world.clock
         super.init(loop: loop)
     }
 
@@ -297,6 +305,7 @@ public final class PyTask: PyFuture {
     }
 
     override func didFinish() {
+        doneAt = world.clock
         world.taskFinished(self)
     }
 
@@ -335,6 +344,12 @@ public final class PyTask: PyFuture {
             mustCancel = false
         }
         futureWaiter = nil
+        stepCount += 1
+        let now = world.clock
+        if now != lastStepAt {
+            lastStepAt = now
+            world.stepLog.append(StepMark(task: serial, t: now))
+        }
         if world.currentTask != nil {
             throw vm.error(.runtimeError, "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed.")
         }

@@ -3,7 +3,7 @@
 /// conformance rule): each executor job, and each connection's traffic.
 
 /// A job of a pool: when it was queued, started on which worker, and finished.
-public struct JobRecord: Sendable, Equatable {
+public struct JobRecord: Sendable, Equatable, Codable {
     /// The pool: a thread pool's name prefix (`asyncio`, `ThreadPoolExecutor-0`)
     /// or `ProcessPoolExecutor-K`.
     public var executor: String
@@ -17,6 +17,17 @@ public struct JobRecord: Sendable, Equatable {
     public var finished: Double?
     /// False when the job raised.
     public var succeeded: Bool?
+
+    public init(executor: String, job: String = "", worker: String? = nil, queued: Double, started: Double? = nil,
+                finished: Double? = nil, succeeded: Bool? = nil) {
+        self.executor = executor
+        self.job = job
+        self.worker = worker
+        self.queued = queued
+        self.started = started
+        self.finished = finished
+        self.succeeded = succeeded
+    }
 }
 
 /// One connection: where to, when it connected (or was refused), and the

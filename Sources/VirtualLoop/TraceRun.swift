@@ -36,6 +36,11 @@ public struct RunReport {
     /// Keeps the run's objects valid while the report is in use.
     let world: World
 
+    /// Every task's lifecycle, in creation order (computed when asked for:
+    /// a run that is not stored does not pay for it).
+    public var tasks: [TaskRecord] { world.taskRecords }
+    /// Every executor job, in order of submission.
+
     /// The traceback of the escaped exception, innermost last, as Python
     /// prints it, with each line of the trace it passed through.
     public func traceback(file: SourceFile) -> String? {

@@ -165,6 +165,9 @@ public final class World {
     var currentExpectLoc = SourceLocation.unknown
     var random: SplitMix64
     let logging = LoggingState()
+    /// The jobs of the run's executors, filled by the executor code.
+    /// Each task's steps at new instants, in order (see `taskRecords`).
+    var stepLog: [StepMark] = []
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 

@@ -19,12 +19,17 @@ struct Vloop: ParsableCommand {
           vloop run --events my.trace             print the event log as JSON Lines
           vloop check fixtures/                   only parse and validate
           vloop verify my.trace                   compare with CPython 3.11.7's asyncio
+          vloop runs                              the recorded runs, newest first
+          vloop show 12 --format html             one run's timeline (reports/)
+          vloop report                            the two latest labels compared
+          vloop report --format html              ... as a page with timelines
 
         Exit status: 0 when every trace passed, 1 when one failed or has errors, \
         2 when the command itself could not run.
         """,
         version: vloopVersion,
-        subcommands: [RunCommand.self, CheckCommand.self, VerifyCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, VerifyCommand.self, RunsCommand.self, ShowCommand.self,
+                      ReportCommand.self, MergeCommand.self]
     )
 
     /// Parses and runs the command; bad flags exit with status 2, as DESIGN.md's

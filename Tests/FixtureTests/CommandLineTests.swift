@@ -106,7 +106,7 @@ struct CommandLineTests {
 
     @Test("--help shows examples for every command")
     func help() throws {
-        for command in ["run", "check", "verify"] {
+        for command in ["run", "check", "verify", "runs", "show", "report", "merge"] {
             let r = try vloop(command, "--help")
             #expect(r.status == 0)
             #expect(r.stdout.contains("Examples:"))

@@ -7,14 +7,25 @@ struct ProcessOutput {
     var stderr: String
 }
 
+/// The run database of this test process's `vloop` commands (unless a test
+/// names its own), so that the tests never write the repository's `.vloop/`.
+let testDatabase: String = FileManager.default.temporaryDirectory
+    .appendingPathComponent("vloop-tests-\(ProcessInfo.processInfo.processIdentifier)/runs.sqlite").path
+
 /// Runs `executable` with `arguments` in the repository's root and collects
 /// both streams (standard error on another thread, so that neither pipe
 /// fills up and blocks the child). Nil when the program cannot start.
-func runProcess(_ executable: URL, _ arguments: [String]) -> ProcessOutput? {
+/// `environment` is added to this process's, with VLOOP_DB set to `testDatabase` by default.
+func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) -> ProcessOutput? {
     let p = Process()
     p.executableURL = executable
     p.arguments = arguments
     p.currentDirectoryURL = repositoryRoot
+    var env = ProcessInfo.processInfo.environment
+    env["VLOOP_DB"] = testDatabase
+    env.removeValue(forKey: "NO_COLOR")
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err

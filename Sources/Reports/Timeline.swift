@@ -1,0 +1,106 @@
+import RunStore
+import VirtualLoop
+
+/// What a timeline draws of one run: one lane per task and one per executor
+/// worker, on the virtual clock.
+public struct Timeline: Sendable, Codable, Equatable {
+    public struct Mark: Sendable, Codable, Equatable {
+        public var t: Double
+        /// Its position in the event log, from 0.
+        public var index: Int
+        public var kind: String
+        public var text: String
+    }
+
+    public struct Bar: Sendable, Codable, Equatable {
+        /// `queued`, `job`.
+        public var kind: String
+        public var start: Double
+        /// Nil when it had not ended when the run did.
+        public var end: Double?
+        public var label: String
+    }
+
+    public struct Lane: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable { case task, worker, thread }
+
+        public var name: String
+        public var kind: Kind
+        /// A task's creation (a worker's first job); nil for the main thread.
+        public var start: Double?
+        /// When the task finished; nil when it was still pending.
+        public var end: Double?
+        /// `result`, `exception`, `cancelled`, `pending`; empty for workers.
+        public var state: String
+        /// The instants at which the task stepped; between two, it waited.
+        public var steps: [Double]
+        public var marks: [Mark]
+        public var bars: [Bar]
+    }
+
+    public var runID: Int64?
+    public var tracePath: String
+    public var status: String
+    /// The virtual clock at the end.
+    public var duration: Double
+    public var lanes: [Lane]
+    /// How many events the run's log has (`run_end` included).
+    public var eventCount: Int
+}
+
+extension Timeline {
+    /// The lanes of a stored run: tasks in creation order, then the main
+    /// thread when something happened outside any task, then workers in order
+    /// of their first job.
+    public init(_ run: StoredRun) {
+        var lanes: [Lane] = run.tasks.map { t in
+            Lane(name: t.name, kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes,
+                 marks: [], bars: [])
+        }
+        var laneOf: [String: Int] = [:]
+        for (i, l) in lanes.enumerated() where laneOf[l.name] == nil { laneOf[l.name] = i }
+        var workerOrder: [String] = []
+        var jobsOf: [String: [JobRecord]] = [:]
+        for j in run.jobs {
+            let w = j.worker ?? "\(j.executor) (queued)"
+            if jobsOf[w] == nil { workerOrder.append(w) }
+            jobsOf[w, default: []].append(j)
+        }
+        for w in workerOrder {
+            let jobs = jobsOf[w]!
+            var bars: [Bar] = []
+            for j in jobs {
+                if let s = j.started, s > j.queued {
+                    bars.append(Bar(kind: "queued", start: j.queued, end: s, label: "\(j.executor): queued"))
+                }
+                if let s = j.started {
+                    bars.append(Bar(kind: "job", start: s, end: j.finished, label: "\(j.executor): job"))
+                } else {
+                    bars.append(Bar(kind: "queued", start: j.queued, end: nil, label: "\(j.executor): never started"))
+                }
+            }
+            laneOf[w] = lanes.count
+            lanes.append(Lane(name: w, kind: .worker, start: jobs.map(\.queued).min(), end: nil, state: "", steps: [],
+                              marks: [], bars: bars))
+        }
+        for (i, e) in run.events.enumerated() where e.kind == .print || e.kind == .log {
+            let ctx = e.ctx ?? "MainThread"
+            let lane: Int
+            if let l = laneOf[ctx] {
+                lane = l
+            } else {
+                lane = lanes.count
+                laneOf[ctx] = lane
+                lanes.append(Lane(name: ctx, kind: .thread, start: nil, end: nil, state: "", steps: [], marks: [], bars: []))
+            }
+            lanes[lane].marks.append(Mark(t: e.t, index: i, kind: e.kind.rawValue, text: e.text ?? ""))
+        }
+        self.init(runID: run.id, tracePath: run.tracePath, status: run.status, duration: run.virtualDuration,
+                  lanes: lanes, eventCount: run.events.count)
+    }
+
+    /// The lane an event of the log belongs to, for highlighting it.
+    public func lane(of event: TraceEvent) -> Int? {
+        lanes.firstIndex { $0.name == (event.ctx ?? "MainThread") }
+    }
+}

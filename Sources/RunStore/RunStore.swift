@@ -1,0 +1,684 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Properties
+import VirtualLoop
+
+/// Why the run database cannot be used. Every one is a problem of the
+/// command, not of a trace: the command line exits 2, and the database is
+/// left as it was.
+public struct StoreError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
+/// The SQLite database of recorded runs (DESIGN.md, "Storage").
+///
+/// It is opened in WAL mode with a busy timeout, so that several processes
+/// (parallel CI jobs, shards) can write one file; each run is written in one
+/// transaction, so writing a run never loses an earlier one. A database from
+/// an older vloop is migrated when opened; one from a newer vloop, or a file
+/// that is not vloop's, is refused before anything is written to it.
+///
+///     let store = try RunStore.open(path: ".vloop/runs.sqlite", mode: .create)
+///     let suite = try store.beginSuiteRun(SuiteRun(label: "main", ...))
+///     let id = try store.write(run, suiteRunID: suite)
+///     let runs = try store.runSet("main").runs
+public final class RunStore {
+    public enum OpenMode: Sendable {
+        /// Create the database (and its folder) when it does not exist: for writers.
+        case create
+        /// The database must exist: for readers (`vloop runs`, `show`, `report`).
+        case existing
+    }
+
+    public let path: String
+    let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// Opens the database at `path`, migrating it to the current schema.
+    public static func open(path: String, mode: OpenMode) throws -> RunStore {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = fm.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue {
+            throw StoreError("\(path) is a folder, not a run database (name a file with --db or VLOOP_DB)")
+        }
+        if !exists && mode == .existing {
+            throw StoreError("no runs recorded yet: \(path) does not exist (record some with `vloop run`, or name the database with --db or VLOOP_DB)")
+        }
+        var state = Inspection.fresh
+        if exists, (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
+            state = try inspect(path)
+        }
+        let writable: Bool
+        if exists {
+            writable = access(path, W_OK) == 0
+            if !writable && state != .current {
+                throw StoreError("cannot write \(path) (read-only) and it must be \(state == .fresh ? "set up" : "migrated to this vloop's schema") first")
+            }
+            if !writable && mode == .create {
+                throw StoreError("cannot record runs in \(path): the file is read-only (use --no-store, or another --db)")
+            }
+        } else {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty, let why = makeFolders(folder) {
+                throw StoreError("cannot create the folder \(folder) for the run database: \(why) (use --no-store, or another --db)")
+            }
+            if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
+                throw StoreError("cannot create \(path): the folder is read-only (use --no-store, or another --db)")
+            }
+            writable = true
+        }
+
+        var config = Configuration()
+        config.busyMode = .timeout(60)
+        config.foreignKeysEnabled = true
+        if writable {
+            config.journalMode = .wal
+        } else {
+            config.readonly = true
+        }
+        let queue: DatabaseQueue
+        do {
+            // Setting up WAL mode reads, then writes: a process doing the same at that
+            // instant makes SQLite answer "busy" at once, without waiting. Try again.
+            queue = try retryingWhileBusy { try DatabaseQueue(path: path, configuration: config) }
+        } catch {
+            throw StoreError("cannot open \(path): \(reason(error))")
+        }
+        if writable { try migrate(queue, path: path) }
+        return RunStore(path: path, queue: queue)
+    }
+
+    /// Runs `body` again while SQLite says the database is busy or locked, for
+    /// up to a minute: the busy timeout covers waiting for a lock, not a read
+    /// transaction that another process's commit made stale.
+    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(60)
+        var pause: UInt32 = 10_000
+        while true {
+            do {
+                return try body()
+            } catch let e as DatabaseError
+                where (e.resultCode.primaryResultCode == .SQLITE_BUSY || e.resultCode.primaryResultCode == .SQLITE_LOCKED)
+                && Date() < deadline {
+                usleep(pause + UInt32.random(in: 0..<pause))
+                pause = min(pause * 2, 200_000)
+            }
+        }
+    }
+
+    /// A write transaction that takes the write lock first (BEGIN IMMEDIATE), so that
+    /// it waits its turn instead of failing when it reads before it writes.
+    func writeImmediately<T>(_ updates: (Database) throws -> T) throws -> T {
+        try Self.retryingWhileBusy {
+            try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try updates(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// What is in an existing file, read without changing it.
+    enum Inspection: Equatable {
+        /// An empty SQLite database: vloop may set it up.
+        case fresh
+        /// A vloop database that needs migrations this vloop has.
+        case older
+        /// A vloop database at this vloop's schema.
+        case current
+    }
+
+    static func inspect(_ path: String) throws -> Inspection {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(60)
+        do {
+            let q = try DatabaseQueue(path: path, configuration: config)
+            defer { try? q.close() }
+            return try retryingWhileBusy { try q.read { db -> Inspection in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if appID != Schema.applicationID {
+                    // Empty, or a vloop that is setting it up this instant (GRDB's migrator creates its
+                    // table before the first migration, which sets the application id, commits).
+                    if appID == 0 && tables.allSatisfy({ $0 == "grdb_migrations" }) { return .fresh }
+                    throw StoreError("\(path) is not a vloop run database (it holds other tables: \(tables.prefix(5).joined(separator: ", "))); name another file with --db or VLOOP_DB")
+                }
+                let applied = tables.contains("grdb_migrations")
+                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+                let unknown = applied.subtracting(Schema.names)
+                if !unknown.isEmpty {
+                    throw StoreError("\(path) was written by a newer vloop (its schema has \(unknown.sorted().joined(separator: ", ")), which this vloop \(vloopSchemaName) does not know); use that vloop, or another --db")
+                }
+                return applied == Set(Schema.names) ? .current : .older
+            } }
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB {
+            throw StoreError("\(path) is not a SQLite database, so not a vloop run database; name another file with --db or VLOOP_DB")
+        } catch {
+            throw StoreError("cannot read \(path): \(reason(error))")
+        }
+    }
+
+    /// The schema this vloop writes, for messages.
+    static var vloopSchemaName: String { "(schema \(Schema.names.last!))" }
+
+    /// Applies the migrations this database lacks. Two processes opening a new
+    /// database at once may both try the first migration; the loser waits for
+    /// the winner's transaction and then finds nothing left to do.
+    static func migrate(_ queue: DatabaseQueue, path: String) throws {
+        let migrator = Schema.migrator
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                attempt += 1
+                if (try? queue.read(migrator.hasCompletedMigrations)) == true { return }
+                if attempt >= 5 { throw StoreError("cannot set up \(path): \(reason(error))") }
+                usleep(50_000)
+            }
+        }
+    }
+
+    /// Opens the database at `path` as it was written, for `vloop merge`: read-only,
+    /// and only at this vloop's schema.
+    static func openSource(path: String) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError("no such database: \(path)") }
+        switch try inspect(path) {
+        case .fresh: throw StoreError("\(path) holds no runs")
+        case .older:
+            throw StoreError("\(path) was written by an older vloop: migrate it first (`vloop runs --db \(path)` does), then merge it")
+        case .current: break
+        }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(60)
+        do {
+            return try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw StoreError("cannot open \(path): \(reason(error))")
+        }
+    }
+
+    /// Checks that `path` can be merged (an existing vloop database at this
+    /// vloop's schema) without changing it.
+    public static func checkMergeSource(_ path: String) throws {
+        try openSource(path: path).close()
+    }
+
+    /// Closes the database (the file is complete after each transaction anyway).
+    public func close() throws {
+        try queue.close()
+    }
+
+    // MARK: Writing
+
+    /// Records the start of a suite run and returns its id.
+    public func beginSuiteRun(_ s: SuiteRun) throws -> Int64 {
+        try guarded("record the suite run") {
+            try writeImmediately { db in try Self.insertSuiteRun(s, db) }
+        }
+    }
+
+    /// Records when a suite run finished.
+    public func finishSuiteRun(id: Int64, at date: Date) throws {
+        try guarded("record the end of the suite run") {
+            try writeImmediately { db in
+                try db.execute(sql: "UPDATE suite_run SET finished_at = ? WHERE id = ?",
+                               arguments: [Timestamp.string(date), id])
+            }
+        }
+    }
+
+    /// Writes one run, with its events, tasks, jobs and property results, in
+    /// one transaction; returns its id.
+    @discardableResult
+    public func write(_ run: StoredRun, suiteRunID: Int64) throws -> Int64 {
+        try guarded("record the run of \(run.tracePath)") {
+            try writeImmediately { db in try Self.insertRun(run, suiteRunID: suiteRunID, db) }
+        }
+    }
+
+    static func insertSuiteRun(_ s: SuiteRun, _ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO suite_run (uuid, label, git_commit, git_dirty, host, harness_version, arguments, shard,
+                                       started_at, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [s.uuid, s.label, s.gitCommit, s.gitDirty, s.host, s.harnessVersion, jsonArray(s.arguments),
+                        s.shard, Timestamp.string(s.startedAt), s.finishedAt.map(Timestamp.string)])
+        return db.lastInsertedRowID
+    }
+
+    static func insertRun(_ r: StoredRun, suiteRunID: Int64, _ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO run (suite_run_id, trace_path, trace_hash, seed, run_index, status, value, passed,
+                                 virtual_duration, wall_time, steps, problems, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [suiteRunID, r.tracePath, r.traceHash, r.seed, r.runIndex, r.status, r.value, r.passed,
+                        r.virtualDuration, r.wallTime, r.steps, jsonArray(r.problems), Timestamp.string(r.startedAt)])
+        let id = db.lastInsertedRowID
+        try BatchInsert(db, table: "event", columns: ["run_id", "seq", "t", "ctx", "kind", "text", "state", "value", "status"])
+            .insert(r.events.enumerated().map { i, e in
+                [.int(id), .int(i), .double(e.t), .text(e.ctx), .text(e.kind.rawValue), .text(e.text), .text(e.state),
+                 .text(e.value), .text(e.status)]
+            })
+        try BatchInsert(db, table: "task", columns: ["run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times"])
+            .insert(r.tasks.enumerated().map { i, t in
+                [.int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done), .text(t.state),
+                 .int(t.steps), .blob(encodeDoubles(t.stepTimes))]
+            })
+        try BatchInsert(db, table: "job", columns: ["run_id", "seq", "executor", "worker", "queued", "started", "finished"])
+            .insert(r.jobs.enumerated().map { i, j in
+                [.int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started), .double(j.finished)]
+            })
+        try BatchInsert(db, table: "property_result", columns: ["run_id", "seq", "name", "line", "\"column\"", "passed", "message"])
+            .insert(r.properties.enumerated().map { i, p in
+                [.int(id), .int(i), .text(p.name), .int(p.line), .int(p.column), .bool(p.passed), .text(p.message)]
+            })
+        return id
+    }
+
+    // MARK: Reading
+
+    /// The recorded runs, newest first.
+    public func runSummaries(label: String? = nil, trace: String? = nil, status: String? = nil,
+                             limit: Int? = nil) throws -> [RunSummary] {
+        try guarded("read the runs") {
+            try queue.read { db in
+                var sql = """
+                    SELECT run.id, suite_run.label, run.trace_path, run.seed, run.run_index, run.status, run.passed,
+                           run.virtual_duration, run.wall_time, run.steps, run.started_at
+                    FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
+                    """
+                var conditions: [String] = []
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                if let label { conditions.append("suite_run.label = ?"); arguments.append(label) }
+                if let trace {
+                    conditions.append("(run.trace_path = ? OR run.trace_path LIKE ? ESCAPE '\\')")
+                    arguments.append(trace)
+                    arguments.append("%" + likeEscaped(trace) + "%")
+                }
+                if let status {
+                    if status == "failed" { conditions.append("run.passed = 0") }
+                    else if status == "passed" { conditions.append("run.passed = 1") }
+                    else { conditions.append("run.status = ?"); arguments.append(status) }
+                }
+                if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+                sql += " ORDER BY run.id DESC"
+                if let limit { sql += " LIMIT \(limit)" }
+                return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                    RunSummary(id: row[0], label: row[1], tracePath: row[2], seed: row[3], runIndex: row[4],
+                               status: row[5], passed: row[6], virtualDuration: row[7], wallTime: row[8],
+                               steps: row[9], startedAt: Timestamp.date(row[10]))
+                }
+            }
+        }
+    }
+
+    /// Every label, the most recently recorded first.
+    public func labels() throws -> [LabelSummary] {
+        try guarded("read the labels") {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT suite_run.label, COUNT(DISTINCT suite_run.id), COUNT(run.id),
+                           COALESCE(SUM(run.passed = 0), 0), MAX(suite_run.started_at), MAX(suite_run.id) AS latest
+                    FROM suite_run LEFT JOIN run ON run.suite_run_id = suite_run.id
+                    GROUP BY suite_run.label
+                    ORDER BY latest DESC
+                    """).map { row in
+                    LabelSummary(label: row[0], suiteRuns: row[1], runs: row[2], failed: row[3],
+                                 lastStartedAt: Timestamp.date(row[4]))
+                }
+            }
+        }
+    }
+
+    /// One run with everything recorded about it.
+    public func run(id: Int64) throws -> StoredRun {
+        try guarded("read run \(id)") {
+            try queue.read { db in
+                guard let r = try Self.fetchRuns(db, where: "run.id = ?", [id]).first else {
+                    throw StoreError("no run \(id) in \(path) (`vloop runs` lists the recorded runs)")
+                }
+                return r
+            }
+        }
+    }
+
+    /// The suite run a run belongs to.
+    public func suiteRun(id: Int64) throws -> SuiteRun {
+        try guarded("read suite run \(id)") {
+            try queue.read { db in
+                guard let s = try Self.fetchSuiteRuns(db, where: "id = ?", [id]).first else {
+                    throw StoreError("no suite run \(id) in \(path)")
+                }
+                return s
+            }
+        }
+    }
+
+    /// The runs a selector names: a label (every run recorded under it), or
+    /// a run id (`12`, or `#12`). A label that looks like a number wins over
+    /// a run id.
+    public func runSet(_ selector: String) throws -> RunSet {
+        try guarded("read \(selector)") {
+            try queue.read { db in
+                let suites = try Self.fetchSuiteRuns(db, where: "label = ?", [selector])
+                if !suites.isEmpty {
+                    let runs = try Self.fetchRuns(db, where: "suite_run.label = ?", [selector])
+                    return RunSet(selector: .label(selector), suiteRuns: suites, runs: runs)
+                }
+                let digits = selector.hasPrefix("#") ? String(selector.dropFirst()) : selector
+                if let id = Int64(digits), let run = try Self.fetchRuns(db, where: "run.id = ?", [id]).first {
+                    let suites = try Self.fetchSuiteRuns(db, where: "id = ?", [run.suiteRunID])
+                    return RunSet(selector: .run(id), suiteRuns: suites, runs: [run])
+                }
+                let known = try String.fetchAll(db, sql: """
+                    SELECT label FROM suite_run GROUP BY label ORDER BY MAX(id) DESC LIMIT 5
+                    """)
+                let hint = known.isEmpty ? "no runs are recorded yet" : "recent labels: \(known.joined(separator: ", "))"
+                throw StoreError("no label or run id '\(selector)' in \(path) (\(hint); `vloop runs` lists the runs)")
+            }
+        }
+    }
+
+    // MARK: Merging
+
+    /// What `merge` copied.
+    public struct MergeSummary: Sendable, Equatable {
+        public var suiteRuns = 0
+        public var runs = 0
+        /// Suite runs already in this database (merged before), left alone.
+        public var skipped = 0
+
+        public init(suiteRuns: Int = 0, runs: Int = 0, skipped: Int = 0) {
+            self.suiteRuns = suiteRuns
+            self.runs = runs
+            self.skipped = skipped
+        }
+    }
+
+    /// Copies every suite run of the database at `source` that this one does
+    /// not have (by uuid), with its runs, in one transaction: a merge that
+    /// fails leaves this database as it was. The source is only read.
+    public func merge(from source: String) throws -> MergeSummary {
+        let sourceQueue = try Self.openSource(path: source)
+        defer { try? sourceQueue.close() }
+        let suites: [(SuiteRun, [StoredRun])] = try guarded("read \(source)") {
+            try sourceQueue.read { db in
+                try Self.fetchSuiteRuns(db, where: "1", []).map { s in
+                    (s, try Self.fetchRuns(db, where: "run.suite_run_id = ?", [s.id]))
+                }
+            }
+        }
+        return try guarded("merge \(source)") {
+            try writeImmediately { db in
+                var summary = MergeSummary()
+                for (suite, runs) in suites {
+                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM suite_run WHERE uuid = ?", arguments: [suite.uuid]) == true {
+                        summary.skipped += 1
+                        continue
+                    }
+                    let id = try Self.insertSuiteRun(suite, db)
+                    for r in runs { _ = try Self.insertRun(r, suiteRunID: id, db) }
+                    summary.suiteRuns += 1
+                    summary.runs += runs.count
+                }
+                return summary
+            }
+        }
+    }
+
+    // MARK: Queries
+
+    static func fetchSuiteRuns(_ db: Database, where condition: String,
+                               _ arguments: [(any DatabaseValueConvertible)?]) throws -> [SuiteRun] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, uuid, label, git_commit, git_dirty, host, harness_version, arguments, shard, started_at, finished_at
+            FROM suite_run WHERE \(condition) ORDER BY id
+            """, arguments: StatementArguments(arguments)).map { row in
+            SuiteRun(id: row[0], uuid: row[1], label: row[2], gitCommit: row[3], gitDirty: row[4], host: row[5],
+                     harnessVersion: row[6], arguments: parseJSONArray(row[7]), shard: row[8],
+                     startedAt: Timestamp.date(row[9]), finishedAt: (row[10] as String?).map(Timestamp.date))
+        }
+    }
+
+    static func fetchRuns(_ db: Database, where condition: String,
+                          _ arguments: [(any DatabaseValueConvertible)?]) throws -> [StoredRun] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT run.id, run.suite_run_id, suite_run.label, run.trace_path, run.trace_hash, run.seed, run.run_index,
+                   run.status, run.value, run.passed, run.virtual_duration, run.wall_time, run.steps, run.problems,
+                   run.started_at
+            FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
+            WHERE \(condition) ORDER BY run.id
+            """, arguments: StatementArguments(arguments))
+        let events = try db.cachedStatement(sql: """
+            SELECT t, ctx, kind, text, state, value, status FROM event WHERE run_id = ? ORDER BY seq
+            """)
+        let tasks = try db.cachedStatement(sql: """
+            SELECT name, created, first_step, done, state, steps, step_times FROM task WHERE run_id = ? ORDER BY seq
+            """)
+        let jobs = try db.cachedStatement(sql: """
+            SELECT executor, worker, queued, started, finished FROM job WHERE run_id = ? ORDER BY seq
+            """)
+        let properties = try db.cachedStatement(sql: """
+            SELECT name, line, "column", passed, message FROM property_result WHERE run_id = ? ORDER BY seq
+            """)
+        return try rows.map { row in
+            let id: Int64 = row[0]
+            return StoredRun(
+                id: id, suiteRunID: row[1], label: row[2], tracePath: row[3], traceHash: row[4], seed: row[5],
+                runIndex: row[6], status: row[7], value: row[8], passed: row[9], virtualDuration: row[10],
+                wallTime: row[11], steps: row[12], problems: parseJSONArray(row[13]),
+                startedAt: Timestamp.date(row[14]),
+                events: try Row.fetchAll(events, arguments: [id]).map { e in
+                    TraceEvent(t: e[0], ctx: e[1], kind: TraceEvent.Kind(rawValue: e[2]) ?? .print, text: e[3],
+                               state: e[4], value: e[5], status: e[6])
+                },
+                tasks: try Row.fetchAll(tasks, arguments: [id]).map { t in
+                    TaskRecord(name: t[0], created: t[1], firstStep: t[2], done: t[3], state: t[4], steps: t[5],
+                               stepTimes: decodeDoubles(t[6]))
+                },
+                jobs: try Row.fetchAll(jobs, arguments: [id]).map { j in
+                    JobRecord(executor: j[0], worker: j[1], queued: j[2], started: j[3], finished: j[4])
+                },
+                properties: try Row.fetchAll(properties, arguments: [id]).map { p in
+                    PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])
+                })
+        }
+    }
+
+    /// Runs `body`, turning database errors into `StoreError`s that say what failed.
+    func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError("cannot \(what) in \(path): \(reason(error))")
+        }
+    }
+}
+
+/// A value of a column, for `BatchInsert`.
+enum SQLValue {
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case blob(Data)
+    case null
+
+    static func int(_ i: Int) -> SQLValue { .int(Int64(i)) }
+    static func bool(_ b: Bool) -> SQLValue { .int(b ? 1 : 0) }
+    static func double(_ d: Double?) -> SQLValue { d.map { .double($0) } ?? .null }
+    static func text(_ s: String?) -> SQLValue { s.map { .text($0) } ?? .null }
+}
+
+/// Inserts rows in batches: one prepared multi-row INSERT reused for every
+/// full batch, and a single-row one for the rest, bound through SQLite's own
+/// API (a run of a hundred thousand tasks is written in well under a second).
+/// Runs inside the caller's transaction.
+struct BatchInsert {
+    static let batchSize = 64
+    let db: Database
+    let table: String
+    let columns: [String]
+
+    init(_ db: Database, table: String, columns: [String]) {
+        self.db = db
+        self.table = table
+        self.columns = columns
+    }
+
+    func insert(_ rows: [[SQLValue]]) throws {
+        if rows.isEmpty { return }
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES "
+        var start = 0
+        if rows.count >= Self.batchSize {
+            let batch = try prepare(head + Array(repeating: row, count: Self.batchSize).joined(separator: ","))
+            defer { sqlite3_finalize(batch) }
+            while start + Self.batchSize <= rows.count {
+                try run(batch, rows[start..<start + Self.batchSize])
+                start += Self.batchSize
+            }
+        }
+        if start < rows.count {
+            let single = try prepare(head + row)
+            defer { sqlite3_finalize(single) }
+            for r in rows[start...] { try run(single, [r]) }
+        }
+    }
+
+    private func prepare(_ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db.sqliteConnection, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw failure(rc) }
+        return statement
+    }
+
+    private func run(_ statement: OpaquePointer, _ rows: ArraySlice<[SQLValue]>) throws {
+        sqlite3_reset(statement)
+        var i: Int32 = 1
+        for r in rows {
+            for v in r {
+                let rc: Int32
+                switch v {
+                case .int(let x): rc = sqlite3_bind_int64(statement, i, x)
+                case .double(let x): rc = sqlite3_bind_double(statement, i, x)
+                case .text(let x): rc = sqlite3_bind_text(statement, i, x, -1, sqliteTransient)
+                case .blob(let x):
+                    rc = x.withUnsafeBytes { sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), sqliteTransient) }
+                case .null: rc = sqlite3_bind_null(statement, i)
+                }
+                guard rc == SQLITE_OK else { throw failure(rc) }
+                i += 1
+            }
+        }
+        let rc = sqlite3_step(statement)
+        guard rc == SQLITE_DONE else { throw failure(rc) }
+    }
+
+    private func failure(_ rc: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc),
+                      message: String(cString: sqlite3_errmsg(db.sqliteConnection)) + " (inserting into \(table))")
+    }
+}
+
+/// SQLite copies the bytes it is given.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// ISO 8601 in UTC with milliseconds: `2026-11-25T00:39:52.123Z`.
+enum Timestamp {
+    static func string(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
+    }
+
+    static func date(_ s: String) -> Date {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = f.date(from: s) { return d }
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: s) ?? Date(timeIntervalSince1970: 0)
+    }
+}
+
+func jsonArray(_ items: [String]) -> String {
+    "[" + items.map(jsonString).joined(separator: ",") + "]"
+}
+
+func parseJSONArray(_ s: String) -> [String] {
+    (try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String]) ?? []
+}
+
+func encodeDoubles(_ xs: [Double]) -> Data {
+    var bytes = [UInt8](repeating: 0, count: xs.count * 8)
+    for (i, x) in xs.enumerated() {
+        let bits = x.bitPattern
+        for k in 0..<8 { bytes[i * 8 + k] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k))) }
+    }
+    return Data(bytes)
+}
+
+func decodeDoubles(_ data: Data) -> [Double] {
+    let bytes = [UInt8](data)
+    return stride(from: 0, to: bytes.count - bytes.count % 8, by: 8).map { i in
+        var bits: UInt64 = 0
+        for k in 0..<8 { bits |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
+        return Double(bitPattern: bits)
+    }
+}
+
+/// Creates `path` and its missing parents (`mkdir -p`); the reason, as the system words it, when it cannot.
+func makeFolders(_ path: String) -> String? {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        return isDirectory.boolValue ? nil : "\(path) is a file"
+    }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty && parent != path, let why = makeFolders(parent) { return why }
+    if mkdir(path, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
+    return nil
+}
+
+func likeEscaped(_ s: String) -> String {
+    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        .replacingOccurrences(of: "_", with: "\\_")
+}
+
+/// A database error in words.
+func reason(_ error: Error) -> String {
+    if let e = error as? DatabaseError {
+        switch e.resultCode {
+        case .SQLITE_READONLY: return "the database is read-only"
+        case .SQLITE_CANTOPEN: return "cannot open the file (is its folder writable?)"
+        case .SQLITE_BUSY: return "the database stayed locked by another process for 60 s"
+        case .SQLITE_FULL: return "the disk is full"
+        default: return e.message ?? "\(e)"
+        }
+    }
+    if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    return (error as NSError).localizedDescription
+}

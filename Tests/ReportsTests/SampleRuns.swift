@@ -1,0 +1,96 @@
+import Foundation
+import Properties
+import RunStore
+import VirtualLoop
+@testable import Reports
+
+/// Runs made by hand for the reports' tests: fixed dates and times, so that
+/// every renderer's output is the same on every machine.
+enum Sample {
+    static let date = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func suite(_ label: String, id: Int64) -> SuiteRun {
+        SuiteRun(id: id, uuid: "suite-\(id)", label: label, gitCommit: label == "main" ? "1111aaaa2222" : "3333bbbb4444",
+                 gitDirty: false, host: "ci-host", harnessVersion: "0.1.0", arguments: ["run", "fixtures/"], shard: nil,
+                 startedAt: date.addingTimeInterval(Double(id) * 60))
+    }
+
+    /// `fetch.trace` on the baseline: `a` then `b` finish; the candidate makes `b` slower,
+    /// so the order breaks; a worker runs one job; one print tries to inject a script.
+    static func fetch(label: String, id: Int64, slowB: Bool, wall: Double) -> StoredRun {
+        let bDone = slowB ? 2.5 : 1.0
+        var events = [
+            TraceEvent(t: 0, ctx: "Task-2", kind: .print, text: "a started"),
+            TraceEvent(t: 0, ctx: "Task-3", kind: .print, text: "b started"),
+            TraceEvent(t: 0.5, ctx: "Task-3", kind: .print, text: "<script>alert('b')</script>"),
+        ]
+        var tail = [
+            TraceEvent(t: bDone, ctx: "Task-3", kind: .print, text: "b finished"),
+            TraceEvent(t: bDone, ctx: "Task-3", kind: .taskDone, state: "result", value: "'b'"),
+        ]
+        let a = [
+            TraceEvent(t: 2, ctx: "Task-2", kind: .print, text: "a finished"),
+            TraceEvent(t: 2, ctx: "Task-2", kind: .taskDone, state: "result", value: "'a'"),
+        ]
+        events += slowB ? a + tail : tail + a
+        tail = []
+        let end = max(2.0, bDone)
+        events += [
+            TraceEvent(t: end, ctx: "Task-1", kind: .taskDone, state: "result", value: "None"),
+            TraceEvent(t: end, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
+        ]
+        let orderHeld = !slowB
+        return StoredRun(
+            id: id, suiteRunID: label == "main" ? 1 : 2, label: label, tracePath: "fixtures/demo/fetch.trace",
+            traceHash: "sha256:" + String(repeating: slowB ? "b" : "a", count: 64), seed: 0, runIndex: 0, status: "ok",
+            value: "None", passed: orderHeld, virtualDuration: end, wallTime: wall, steps: 11,
+            problems: [], startedAt: date.addingTimeInterval(Double(id)), events: events,
+            tasks: [
+                TaskRecord(name: "Task-1", created: 0, firstStep: 0, done: end, state: "result", steps: 2, stepTimes: [0, end]),
+                TaskRecord(name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2]),
+                TaskRecord(name: "Task-3", created: 0, firstStep: 0, done: bDone, state: "result", steps: 3,
+                           stepTimes: [0, 0.5, bDone]),
+                TaskRecord(name: "<b>sneaky</b>", created: 0.5, firstStep: 0.5, done: nil, state: "pending", steps: 1,
+                           stepTimes: [0.5]),
+            ],
+            jobs: [JobRecord(executor: "asyncio", worker: "asyncio_0", queued: 0.25, started: 0.5, finished: 1.5)],
+            properties: [
+                PropertyResult(name: "expect.order", line: 14, column: 1, passed: orderHeld,
+                               message: orderHeld ? "" : "expect.order (line 14): 'a finished' (first at t=2.0, event 4) came before 'b finished' (first at t=2.5, event 6)"),
+                PropertyResult(name: "expect.elapsed", line: 15, column: 1, passed: true, message: ""),
+            ])
+    }
+
+    /// `steady.trace`: the same on both sides, but slower in wall time on the candidate.
+    static func steady(label: String, id: Int64, wall: Double) -> StoredRun {
+        StoredRun(
+            id: id, suiteRunID: label == "main" ? 1 : 2, label: label, tracePath: "fixtures/demo/steady.trace",
+            traceHash: "sha256:" + String(repeating: "c", count: 64), seed: 0, runIndex: 0, status: "ok", value: "None",
+            passed: true, virtualDuration: 1.0, wallTime: wall, steps: 4, problems: [],
+            startedAt: date.addingTimeInterval(Double(id)),
+            events: [
+                TraceEvent(t: 1, ctx: "Task-1", kind: .print, text: "tick | *bold* [link](x)"),
+                TraceEvent(t: 1, ctx: "Task-1", kind: .taskDone, state: "result", value: "None"),
+                TraceEvent(t: 1, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
+            ],
+            tasks: [TaskRecord(name: "Task-1", created: 0, firstStep: 0, done: 1, state: "result", steps: 2, stepTimes: [0, 1])],
+            jobs: [], properties: [PropertyResult(name: "expect.elapsed", line: 9, column: 1, passed: true, message: "")])
+    }
+
+    static var baseline: RunSet {
+        let walls = [0.0020, 0.0021, 0.0019]
+        var runs: [StoredRun] = []
+        for (i, w) in walls.enumerated() { runs.append(fetch(label: "main", id: Int64(1 + i), slowB: false, wall: w)) }
+        for (i, w) in walls.enumerated() { runs.append(steady(label: "main", id: Int64(4 + i), wall: w / 2)) }
+        return RunSet(selector: .label("main"), suiteRuns: [suite("main", id: 1)], runs: runs)
+    }
+
+    static var candidate: RunSet {
+        var runs: [StoredRun] = []
+        for (i, w) in [0.0020, 0.0022, 0.0021].enumerated() { runs.append(fetch(label: "pr-7", id: Int64(7 + i), slowB: true, wall: w)) }
+        for (i, w) in [0.0015, 0.0016, 0.0015].enumerated() { runs.append(steady(label: "pr-7", id: Int64(10 + i), wall: w)) }
+        return RunSet(selector: .label("pr-7"), suiteRuns: [suite("pr-7", id: 2)], runs: runs)
+    }
+
+    static var comparison: Comparison { Comparison.make(baseline: baseline, candidate: candidate) }
+}
