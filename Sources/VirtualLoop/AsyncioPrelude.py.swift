@@ -944,8 +944,11 @@ def _sock_connect_start(loop, fut, sock, address):
 
 
 def _sock_write_done(loop, fd, fut, handle=None):
+    # CPython calls the public remove_writer, which first checks that no
+    # transport uses fd. In any order a real loop runs, none does yet; only
+    # shuffle_ready can run this after the transport exists, where the check
+    # would leave the writer registered and the loop spinning, so it is left out.
     if handle is None or not handle.cancelled():
-        _ensure_fd_no_transport(loop, fd)
         loop._remove_writer(fd)
 
 
