@@ -37,7 +37,8 @@ public struct RunTextReport: RunRenderer {
         if !r.jobs.isEmpty {
             out += "\nJobs\n"
             for j in r.jobs {
-                out += "  \(j.executor) on \(j.worker ?? "no worker"): queued \(floatRepr(j.queued)), "
+                let call = j.job.isEmpty ? "" : "\(j.job) "
+                out += "  \(call)\(j.executor) on \(j.worker ?? "no worker"): queued \(floatRepr(j.queued)), "
                 out += "started \(j.started.map(floatRepr) ?? "—"), finished \(j.finished.map(floatRepr) ?? "—")\n"
             }
         }
@@ -93,10 +94,11 @@ public struct RunHTMLReport: RunRenderer {
             b += "</tbody></table></section>\n"
         }
         if !r.jobs.isEmpty {
-            b += "<section class=\"card\"><h2>Jobs</h2><table><thead><tr><th>executor</th><th>worker</th><th class=\"num\">queued</th>"
+            b += "<section class=\"card\"><h2>Jobs</h2><table><thead><tr><th>job</th><th>executor</th><th>worker</th><th class=\"num\">queued</th>"
             b += "<th class=\"num\">started</th><th class=\"num\">finished</th></tr></thead><tbody>\n"
             for j in r.jobs {
-                b += "<tr><td class=\"mono\">\(htmlEscaped(j.executor))</td><td class=\"mono\">\(htmlEscaped(j.worker ?? "—"))</td>"
+                b += "<tr><td class=\"mono\">\(htmlEscaped(j.job.isEmpty ? "—" : j.job))\(j.succeeded == false ? " (raised)" : "")</td>"
+                b += "<td class=\"mono\">\(htmlEscaped(j.executor))</td><td class=\"mono\">\(htmlEscaped(j.worker ?? "—"))</td>"
                 b += "<td class=\"num\">\(floatRepr(j.queued))</td><td class=\"num\">\(j.started.map(floatRepr) ?? "—")</td>"
                 b += "<td class=\"num\">\(j.finished.map(floatRepr) ?? "—")</td></tr>\n"
             }
@@ -166,7 +168,7 @@ public struct ChromeTrace: RunRenderer {
                 if s > j.queued {
                     events.append("{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(j.queued)),\"dur\":\(us(s - j.queued)),\"name\":\"queued\",\"cat\":\"queue\",\"args\":{\"executor\":\(jsonString(j.executor))}}")
                 }
-                events.append("{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(s)),\"dur\":\(us((j.finished ?? r.virtualDuration) - s)),\"name\":\"job\",\"cat\":\"job\",\"args\":{\"executor\":\(jsonString(j.executor))}}")
+                events.append("{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(s)),\"dur\":\(us((j.finished ?? r.virtualDuration) - s)),\"name\":\(jsonString(j.job.isEmpty ? "job" : j.job)),\"cat\":\"job\",\"args\":{\"executor\":\(jsonString(j.executor))}}")
             }
         }
         let meta = "{\"run\":\(r.id.map(String.init) ?? "null"),\"trace\":\(jsonString(r.tracePath)),\"label\":\(jsonString(r.label)),\"status\":\(jsonString(r.status)),\"clock\":\"virtual\"}"

@@ -74,7 +74,7 @@ extension Timeline {
                     bars.append(Bar(kind: "queued", start: j.queued, end: s, label: "\(j.executor): queued"))
                 }
                 if let s = j.started {
-                    bars.append(Bar(kind: "job", start: s, end: j.finished, label: "\(j.executor): job"))
+                    bars.append(Bar(kind: "job", start: s, end: j.finished, label: "\(j.executor): \(j.job.isEmpty ? "job" : j.job)"))
                 } else {
                     bars.append(Bar(kind: "queued", start: j.queued, end: nil, label: "\(j.executor): never started"))
                 }

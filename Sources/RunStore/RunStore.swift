@@ -285,9 +285,11 @@ public final class RunStore {
                 [.int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done), .text(t.state),
                  .int(t.steps), .blob(encodeDoubles(t.stepTimes))]
             })
-        try BatchInsert(db, table: "job", columns: ["run_id", "seq", "executor", "worker", "queued", "started", "finished"])
+        try BatchInsert(db, table: "job", columns: ["run_id", "seq", "executor", "worker", "queued", "started", "finished",
+                                                    "call", "succeeded"])
             .insert(r.jobs.enumerated().map { i, j in
-                [.int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started), .double(j.finished)]
+                [.int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started), .double(j.finished),
+                 .text(j.job), j.succeeded.map { .bool($0) } ?? .null]
             })
         try BatchInsert(db, table: "property_result", columns: ["run_id", "seq", "name", "line", "\"column\"", "passed", "message"])
             .insert(r.properties.enumerated().map { i, p in
@@ -477,7 +479,7 @@ public final class RunStore {
             SELECT name, created, first_step, done, state, steps, step_times FROM task WHERE run_id = ? ORDER BY seq
             """)
         let jobs = try db.cachedStatement(sql: """
-            SELECT executor, worker, queued, started, finished FROM job WHERE run_id = ? ORDER BY seq
+            SELECT executor, worker, queued, started, finished, call, succeeded FROM job WHERE run_id = ? ORDER BY seq
             """)
         let properties = try db.cachedStatement(sql: """
             SELECT name, line, "column", passed, message FROM property_result WHERE run_id = ? ORDER BY seq
@@ -498,7 +500,8 @@ public final class RunStore {
                                stepTimes: decodeDoubles(t[6]))
                 },
                 jobs: try Row.fetchAll(jobs, arguments: [id]).map { j in
-                    JobRecord(executor: j[0], worker: j[1], queued: j[2], started: j[3], finished: j[4])
+                    JobRecord(executor: j[0], job: j[5], worker: j[1], queued: j[2], started: j[3], finished: j[4],
+                              succeeded: j[6])
                 },
                 properties: try Row.fetchAll(properties, arguments: [id]).map { p in
                     PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])

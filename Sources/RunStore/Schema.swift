@@ -9,7 +9,7 @@ enum Schema {
     static let applicationID: Int32 = 0x766C_6F70
 
     /// The migrations in order; the names are what `grdb_migrations` records.
-    static let names = ["v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs"]
+    static let names = ["v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -96,6 +96,12 @@ enum Schema {
                     finished REAL,
                     PRIMARY KEY (run_id, seq)
                 ) WITHOUT ROWID;
+                """)
+        }
+        m.registerMigration(names[2]) { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN call TEXT NOT NULL DEFAULT '';  -- blocks(3)
+                ALTER TABLE job ADD COLUMN succeeded INTEGER;              -- 0 when the job raised
                 """)
         }
         return m

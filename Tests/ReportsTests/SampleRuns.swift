@@ -53,7 +53,8 @@ enum Sample {
                 TaskRecord(name: "<b>sneaky</b>", created: 0.5, firstStep: 0.5, done: nil, state: "pending", steps: 1,
                            stepTimes: [0.5]),
             ],
-            jobs: [JobRecord(executor: "asyncio", worker: "asyncio_0", queued: 0.25, started: 0.5, finished: 1.5)],
+            jobs: [JobRecord(executor: "asyncio", job: "fetch('<a>', 1)", worker: "asyncio_0", queued: 0.25, started: 0.5,
+                             finished: 1.5, succeeded: true)],
             properties: [
                 PropertyResult(name: "expect.order", line: 14, column: 1, passed: orderHeld,
                                message: orderHeld ? "" : "expect.order (line 14): 'a finished' (first at t=2.0, event 4) came before 'b finished' (first at t=2.5, event 6)"),
