@@ -243,6 +243,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         let vm = Interpreter()
         check("'%5%' % ()", "err:TypeError: not enough arguments for format string") { try .str(percentFormat("%5%", T([]), vm)) }
         check("'abc' % [1]", "ok:'abc'") { try .str(percentFormat("abc", L([.int(1)]), vm)) }
+        check("b'%d' % 3", "err:TypeError: bytes % formatting is not supported in a trace: format a str, then .encode() it") {
+            try binaryOp(.mod, B(Array("%d".utf8)), .int(3), vm)
+        }
         check("'abc' % []", "ok:'abc'") { try .str(percentFormat("abc", L([]), vm)) }
         check("'abc' % 5", "err:TypeError: not all arguments converted during string formatting") { try .str(percentFormat("abc", .int(5), vm)) }
         check("'%05f' % inf", "ok:'00inf'") { try .str(percentFormat("%05f", .float(Double(bitPattern: 0x7ff0000000000000)), vm)) }
