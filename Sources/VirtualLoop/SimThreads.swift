@@ -19,9 +19,9 @@ final class SimWorker: PyObject {
 
     fileprivate var thread: Thread?
     fileprivate let wake = DispatchSemaphore(value: 0)
-    /// Who resumed it last (nil: the loop's thread), and so who waits for it.
+    /// Who resumed it last, and so who waits for it (nil: the loop's thread).
+    /// Weak: every worker lives in `World.workers` until the run is over.
     fileprivate weak var resumer: SimWorker?
-    fileprivate var resumedByMain = true
     /// The call it runs now (`blocks(3)`), for the words of a perturbation.
     var jobLabel = ""
     /// The function to run next; set by `run(on:)`.
@@ -136,13 +136,11 @@ extension World {
         let loop = runningLoopOrNil
         let task = currentTask
         worker.resumer = me
-        worker.resumedByMain = me == nil
         currentWorker = worker
         runningLoopOrNil = nil
         currentTask = nil
         vm.threadState = worker.saved
-        if let thread = worker.thread {
-            _ = thread
+        if worker.thread != nil {
             worker.wake.signal()
         } else {
             let thread = Thread { [unowned self] in self.workerMain(worker) }
@@ -163,9 +161,14 @@ extension World {
         }
     }
 
+    /// The semaphore of the thread waiting for `worker` to hand control back.
+    private func waiter(of worker: SimWorker) -> DispatchSemaphore {
+        worker.resumer?.wake ?? mainWake
+    }
+
     /// Gives control back to whoever resumed `worker` and waits to be resumed.
     fileprivate func yieldBack(_ worker: SimWorker) throws {
-        if worker.resumedByMain { mainWake.signal() } else { worker.resumer?.wake.signal() }
+        waiter(of: worker).signal()
         worker.wake.wait()
         if worker.killed { throw WorkerKilled() }
     }
@@ -190,7 +193,7 @@ extension World {
             do { try yieldBack(worker) } catch { break }
         }
         worker.exited = true
-        if worker.resumedByMain { mainWake.signal() } else { worker.resumer?.wake.signal() }
+        waiter(of: worker).signal()
     }
 
     /// `time.sleep(d)` in a job: the worker's wake-up is an external event.
@@ -207,7 +210,7 @@ extension World {
     func stopWorkers() {
         for w in workers where w.thread != nil && !w.exited {
             w.killed = true
-            w.resumedByMain = true
+            w.resumer = nil
             w.wake.signal()
             mainWake.wait()
         }
