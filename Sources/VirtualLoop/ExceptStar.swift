@@ -21,15 +21,20 @@ final class ExceptStarState: PyObject {
 extension PyException {
     var isGroup: Bool { type.isSubtype(of: .baseExceptionGroup) }
 
-    /// A group of `exceptions` with `message`: an `ExceptionGroup` when every
-    /// one is an `Exception`, else a `BaseExceptionGroup`.
-    static func group(_ message: Value, _ exceptions: [PyException], asTuple: Bool = false) -> PyException {
+    /// A group of `exceptions` with `message`, whose `args` are `(message,
+    /// sequence)`: an `ExceptionGroup` when every one is an `Exception`, else
+    /// a `BaseExceptionGroup` (what `BaseExceptionGroup.__new__` decides).
+    static func group(_ message: Value, _ exceptions: [PyException], sequence: Value) -> PyException {
         let plain = exceptions.allSatisfy { $0.type.isSubtype(of: .exception) }
-        let items = exceptions.map { Value.obj($0) }
-        let seq: PyObject = asTuple ? PyTuple(items) : PyList(items)
-        let g = PyException(type: plain ? .exceptionGroup : .baseExceptionGroup, args: [message, .obj(seq)])
+        let g = PyException(type: plain ? .exceptionGroup : .baseExceptionGroup, args: [message, sequence])
         g.exceptions = exceptions
         return g
+    }
+
+    /// A group whose sequence is a new list (or tuple) of `exceptions`.
+    static func group(_ message: Value, _ exceptions: [PyException], asTuple: Bool = false) -> PyException {
+        let items = exceptions.map { Value.obj($0) }
+        return group(message, exceptions, sequence: .obj(asTuple ? PyTuple(items) : PyList(items)))
     }
 
     /// `BaseExceptionGroup.derive` plus the metadata `split` copies.

@@ -34,7 +34,7 @@ public final class PyType: PyObject {
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let c = constructor { return try c(args, vm) }
         if isSubtype(of: .baseException) {
-            return .obj(try PyException.make(self, args.positional, vm))
+            return .obj(try PyException.make(self, args, vm))
         }
         throw vm.error(.typeError, "cannot create '\(name)' instances")
     }
@@ -159,14 +159,10 @@ public final class PyType: PyObject {
     }()
     public static let queueEmpty = PyType("QueueEmpty", base: exception)
     public static let queueFull = PyType("QueueFull", base: exception)
-    public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException) { args, vm in
-        try makeExceptionGroup(plainOnly: false, args, vm)
-    }
+    public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException)
     /// `class ExceptionGroup(BaseExceptionGroup, Exception)`: the one type with two bases.
     public static let exceptionGroup: PyType = {
-        let t = PyType("ExceptionGroup", base: baseExceptionGroup) { args, vm in
-            try makeExceptionGroup(plainOnly: true, args, vm)
-        }
+        let t = PyType("ExceptionGroup", base: baseExceptionGroup)
         t.secondBase = exception
         return t
     }()
@@ -185,8 +181,7 @@ public final class PyType: PyObject {
 
 /// `BaseExceptionGroup(message, exceptions)` and `ExceptionGroup(...)`, with
 /// CPython's checks; a `BaseExceptionGroup` of plain `Exception`s is an `ExceptionGroup`.
-func makeExceptionGroup(plainOnly: Bool, _ args: Args, _ vm: Interpreter) throws -> Value {
-    let type: PyType = plainOnly ? .exceptionGroup : .baseExceptionGroup
+func makeExceptionGroup(_ type: PyType, _ args: Args, _ vm: Interpreter) throws -> PyException {
     guard args.keywords.isEmpty else {
         throw vm.error(.typeError, "\(type.name)() takes no keyword arguments")
     }
@@ -208,14 +203,11 @@ func makeExceptionGroup(plainOnly: Bool, _ args: Args, _ vm: Interpreter) throws
         }
         exceptions.append(e)
     }
-    let allPlain = exceptions.allSatisfy { $0.type.isSubtype(of: .exception) }
-    let resultType: PyType = allPlain ? .exceptionGroup : .baseExceptionGroup
-    if plainOnly && !allPlain {
+    let group = PyException.group(args[0], exceptions, sequence: args[1])
+    if type === PyType.exceptionGroup && group.type !== type {
         throw vm.error(.typeError, "Cannot nest BaseExceptions in an ExceptionGroup")
     }
-    let group = PyException(type: resultType, args: args.positional)
-    group.exceptions = exceptions
-    return .obj(group)
+    return group
 }
 
 /// The kinds of error the interpreter raises itself, mapped to their types.
@@ -281,10 +273,15 @@ public final class PyException: PyObject {
     }
 
     /// `T(*args)` for an exception type, with CPython's special constructors:
-    /// `OSError(errno, strerror)` becomes the subclass of that errno, and
-    /// asyncio's `IncompleteReadError(partial, expected)` and
-    /// `LimitOverrunError(message, consumed)` keep their extra attributes.
-    static func make(_ type: PyType, _ args: [Value], _ vm: Interpreter) throws -> PyException {
+    /// the exception groups check their arguments, `OSError(errno, strerror)`
+    /// becomes the subclass of that errno, and asyncio's
+    /// `IncompleteReadError(partial, expected)` and `LimitOverrunError(message,
+    /// consumed)` keep their extra attributes.
+    static func make(_ type: PyType, _ call: Args, _ vm: Interpreter) throws -> PyException {
+        if type === PyType.baseExceptionGroup || type === PyType.exceptionGroup {
+            return try makeExceptionGroup(type, call, vm)
+        }
+        let args = call.positional
         if type === PyType.osError, args.count >= 2, case .int(let errno) = args[0],
            let sub = PyType.osErrorSubclasses[errno] {
             return PyException(type: sub, args: args)
