@@ -11,7 +11,7 @@ import TraceLanguage
 ///   _block_until(pred, timeout)          a blocking wait in the loop's thread
 ///   _cpu_count(), _next_pool_number(), _next_pid(), _note(text)
 ///   _job_queued(pool, fn, args, kwargs), _job_started(job, worker), _job_finished(job, raised)
-///                                        the recorder's jobs (Recorder.swift)
+///                                        the recorder's jobs (Recording.swift)
 /// Changes from CPython: no locks or conditions (one thing runs at a time),
 /// the repr's address is fixed, a callback's error is a note.
 let futuresPreludeSource = #"""

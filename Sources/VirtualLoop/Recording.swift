@@ -1,7 +1,8 @@
 /// What the recorder keeps about a run beside its event log: each task's
-/// lifecycle and each executor job's. These are not events (the event log's
-/// format is fixed by TRACE_LANGUAGE.md and compared byte for byte with
-/// CPython's); they feed the run store and the timelines of the reports.
+/// lifecycle, each executor job, each connection's traffic. These are not
+/// events (the event log's format is fixed by TRACE_LANGUAGE.md and compared
+/// byte for byte with CPython's); they feed the run store and the timelines
+/// of the reports.
 
 /// One task's lifecycle on the virtual clock.
 public struct TaskRecord: Sendable, Equatable, Codable {
@@ -72,5 +73,123 @@ extension World {
                        done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
                        stepTimes: times[i])
         }
+    }
+}
+
+/// A job of a pool: when it was queued, started on which worker, and finished.
+public struct JobRecord: Sendable, Equatable, Codable {
+    /// The pool: a thread pool's name prefix (`asyncio`, `ThreadPoolExecutor-0`)
+    /// or `ProcessPoolExecutor-K`.
+    public var executor: String
+    /// The call, as `blocks(3)` or `download('a.com', 0.5)`.
+    public var job: String
+    /// The worker's name (`asyncio_0`, `PID 1001`); nil while queued.
+    public var worker: String?
+    public var queued: Double
+    public var started: Double?
+    /// When the function returned or raised.
+    public var finished: Double?
+    /// False when the job raised.
+    public var succeeded: Bool?
+
+    public init(executor: String, job: String = "", worker: String? = nil, queued: Double, started: Double? = nil,
+                finished: Double? = nil, succeeded: Bool? = nil) {
+        self.executor = executor
+        self.job = job
+        self.worker = worker
+        self.queued = queued
+        self.started = started
+        self.finished = finished
+        self.succeeded = succeeded
+    }
+}
+
+/// One connection: where to, when it connected (or was refused), and the
+/// bytes sent and delivered over time.
+public struct ConnectionRecord: Sendable, Equatable {
+    public struct Transfer: Sendable, Equatable {
+        public var t: Double
+        public var bytes: Int
+
+        public init(t: Double, bytes: Int) {
+            self.t = t
+            self.bytes = bytes
+        }
+    }
+
+    /// The peer's host as declared (or the address, for an undeclared one).
+    public var host: String
+    public var address: String
+    public var port: Int
+    public var opened: Double
+    public var connected: Double?
+    public var refused: Double?
+    public var sent: [Transfer] = []
+    public var delivered: [Transfer] = []
+    /// When the peer closed its side.
+    public var peerClosed: Double?
+    /// When the trace closed the socket.
+    public var closed: Double?
+
+    public init(host: String, address: String, port: Int, opened: Double, connected: Double? = nil,
+                refused: Double? = nil, sent: [Transfer] = [], delivered: [Transfer] = [],
+                peerClosed: Double? = nil, closed: Double? = nil) {
+        self.host = host
+        self.address = address
+        self.port = port
+        self.opened = opened
+        self.connected = connected
+        self.refused = refused
+        self.sent = sent
+        self.delivered = delivered
+        self.peerClosed = peerClosed
+        self.closed = closed
+    }
+}
+
+extension World {
+    /// The recorder's primitives for the concurrent.futures prelude.
+    func recorderPrimitives() -> [String: Value] {
+        return [
+            "_job_queued": preludeBuiltin("_job_queued") { [unowned self] args, vm in
+                let label = try self.describeCall(args[1], args[2], args[3], vm)
+                self.jobs.append(JobRecord(executor: try vm.str(args[0]), job: label, queued: self.clock))
+                return .int(self.jobs.count - 1)
+            },
+            "_job_started": preludeBuiltin("_job_started") { [unowned self] args, vm in
+                let i = try vm.intArg(args[0], "job")
+                self.jobs[i].started = self.clock
+                let worker = args[1].object as? SimWorker
+                self.jobs[i].worker = worker?.name
+                worker?.jobLabel = self.jobs[i].job
+                return .none
+            },
+            "_job_finished": preludeBuiltin("_job_finished") { [unowned self] args, vm in
+                let i = try vm.intArg(args[0], "job")
+                self.jobs[i].finished = self.clock
+                self.jobs[i].succeeded = !(try vm.truthy(args[1]))
+                return .none
+            },
+        ]
+    }
+
+    /// `f(a, b, k=v)` with the reprs of the arguments; a partial's own arguments first.
+    func describeCall(_ fn: Value, _ args: Value, _ kwargs: Value, _ vm: Interpreter) throws -> String {
+        var function = fn
+        var positional: [Value] = []
+        var keywords: [(String, Value)] = []
+        if let p = fn.object as? PyPartial {
+            function = p.function
+            positional = p.args
+            keywords = p.keywords
+        }
+        positional += try vm.iterate(args)
+        if case .obj(let o) = kwargs, let d = o as? PyDict {
+            for (k, v) in d.table.entries { keywords.append((try vm.str(k), v)) }
+        }
+        let name: String
+        if let f = function.object as? PyFunction { name = f.name } else if let b = function.object as? PyBuiltin { name = b.name } else { name = try vm.repr(function) }
+        let parts = try positional.map { try vm.repr($0) } + keywords.map { "\($0.0)=\(try vm.repr($0.1))" }
+        return "\(name)(\(parts.joined(separator: ", ")))"
     }
 }

@@ -194,7 +194,7 @@ public final class World {
     /// The draws of an exploring run (nil: the nominal replay).
     let perturber: Perturber?
     let network = SimNetwork()
-    /// Every executor job and every connection of the run (Recorder.swift).
+    /// Every executor job and every connection of the run (Recording.swift).
     public internal(set) var jobs: [JobRecord] = []
     public internal(set) var connections: [ConnectionRecord] = []
 
