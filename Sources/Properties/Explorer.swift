@@ -106,7 +106,10 @@ public struct ExploreOutcome: Sendable {
 public enum Explorer {
     /// What breaks in a run, as a comparable key and in words; nil when the run passed.
     static func breakage(_ report: RunReport) -> (key: String, words: String)? {
-        let verdict = PropertyChecker.check(report)
+        breakage(report, PropertyChecker.check(report))
+    }
+
+    static func breakage(_ report: RunReport, _ verdict: Verdict) -> (key: String, words: String)? {
         if verdict.passed { return nil }
         if let r = verdict.results.first(where: { !$0.passed }) {
             return ("\(r.name)@\(r.line):\(r.column)", r.message)
@@ -119,14 +122,15 @@ public enum Explorer {
     /// threads; with `failFast`, no run after the first failing one starts,
     /// and every run before it still runs, so the outcome is the same as a
     /// serial exploration's. `progress` is called after each run, with the
-    /// count done; `onRun` with each run, its report and wall time (on the
+    /// count done; `onRun` with each run, its report, verdict and wall time (on the
     /// exploring threads: the caller serializes what it does with them).
     public static func explore(_ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
                                nominal: RunReport, jobs: Int, failFast: Bool,
                                progress: (@Sendable (Int) -> Void)? = nil,
-                               onRun: ((Int, RunReport, Double) -> Void)? = nil) -> ExploreOutcome {
+                               onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil) -> ExploreOutcome {
         let state = SharedState()
-        if breakage(nominal) != nil { state.failing.insert(0) }
+        let nominalBreak = breakage(nominal)
+        if nominalBreak != nil { state.failing.insert(0) }
         let total = settings.runs
         state.done = 1
         progress?(1)
@@ -137,8 +141,9 @@ public enum Explorer {
                     let started = DispatchTime.now().uptimeNanoseconds
                     let report = TraceRunner.run(compiled, limits: limits, seed: settings.seed,
                                                  perturbation: settings.perturbation(run: i))
-                    onRun?(i, report, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-                    let failed = breakage(report) != nil
+                    let verdict = PropertyChecker.check(report)
+                    onRun?(i, report, verdict, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+                    let failed = breakage(report, verdict) != nil
                     let done = state.finish(i, failed: failed)
                     progress?(done)
                 }
@@ -150,7 +155,7 @@ public enum Explorer {
         if let first = failing.first, first > 0 {
             outcome.firstFailure = shrink(compiled, limits: limits, settings: settings, run: first, nominal: nominal)
         } else if failing.first == 0 {
-            outcome.firstFailure = ExploreFailure(run: 0, broke: breakage(nominal)?.words ?? "", divergence: nil,
+            outcome.firstFailure = ExploreFailure(run: 0, broke: nominalBreak?.words ?? "", divergence: nil,
                                                   perturbations: [], shrunk: [])
         }
         return outcome

@@ -195,9 +195,9 @@ struct RunCommand: ParsableCommand {
                 outcome = Explorer.explore(trace.compiled, limits: limits, settings: s, nominal: nominal,
                                            jobs: explore.jobs, failFast: explore.failFast,
                                            progress: { bar.update($0) },
-                                           onRun: { i, report, wall in
+                                           onRun: { i, report, verdict, wall in
                     let run = StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
-                                        report: report, verdict: PropertyChecker.check(report), wallTime: wall,
+                                        report: report, verdict: verdict, wallTime: wall,
                                         startedAt: Date(), detail: recorder != nil)
                     lock.lock()
                     defer { lock.unlock() }
