@@ -265,15 +265,7 @@ struct CheckedRun {
         "event \(i + 1) (\(summary(i)) at t=\(floatRepr(events[i].t)))"
     }
 
-    /// `print 'text' by Task-2`, `task_done Task-2 result None`, `run_end ok None`.
-    func summary(_ i: Int) -> String {
-        let e = events[i]
-        switch e.kind {
-        case .print, .log: return "\(e.kind.rawValue) \(stringRepr(e.text ?? "")) by \(e.ctx ?? "-")"
-        case .taskDone: return "task_done \(e.ctx ?? "-") \(e.state ?? "") \(e.value ?? "")"
-        case .runEnd: return "run_end \(e.status ?? "") \(e.value ?? "")"
-        }
-    }
+    func summary(_ i: Int) -> String { events[i].summary }
 
     /// `'b finished' (first at t=1.0, event 3)`; a dict pattern also says what it matched.
     private func firstMatch(_ p: EventPattern, _ i: Int) -> String {
@@ -291,4 +283,15 @@ struct CheckedRun {
 
 private func listRepr(_ texts: [String]) -> String {
     "[" + texts.map(stringRepr).joined(separator: ", ") + "]"
+}
+
+extension TraceEvent {
+    /// `print 'text' by Task-2`, `task_done Task-2 result None`, `run_end ok None`.
+    var summary: String {
+        switch kind {
+        case .print, .log: return "\(kind.rawValue) \(stringRepr(text ?? "")) by \(ctx ?? "-")"
+        case .taskDone: return "task_done \(ctx ?? "-") \(state ?? "") \(value ?? "")"
+        case .runEnd: return "run_end \(status ?? "") \(value ?? "")"
+        }
+    }
 }

@@ -202,17 +202,8 @@ public enum Explorer {
         return nil
     }
 
-    static func describe(_ e: TraceEvent) -> String {
-        let at = "t=\(floatRepr(e.t))"
-        switch e.kind {
-        case .print, .log:
-            return "\(e.kind.rawValue) \(stringRepr(e.text ?? "")) by \(e.ctx ?? "?") at \(at)"
-        case .taskDone:
-            return "task_done \(e.ctx ?? "?") \(e.state ?? "") \(e.value ?? "") at \(at)"
-        case .runEnd:
-            return "run_end \(e.status ?? "") \(e.value ?? "") at \(at)"
-        }
-    }
+    /// `print 'text' by Task-2 at t=1.0`.
+    static func describe(_ e: TraceEvent) -> String { "\(e.summary) at t=\(floatRepr(e.t))" }
 
     /// The mutable state the exploring threads share, behind a lock.
     private final class SharedState: @unchecked Sendable {
