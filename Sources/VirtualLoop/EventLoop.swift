@@ -175,10 +175,10 @@ public final class EventLoop: PyObject {
         for (socket, mask) in events {
             guard let key = selectorKeys[socket.fd] else { continue }
             if mask & 1 != 0, let reader = key.reader {
-                if reader.cancelled { removeReader(socket.fd) } else { ready.append(reader) }
+                if reader.cancelled { removeHandler(socket.fd, write: false) } else { ready.append(reader) }
             }
             if mask & 2 != 0, let writer = selectorKeys[socket.fd]?.writer {
-                if writer.cancelled { removeWriter(socket.fd) } else { ready.append(writer) }
+                if writer.cancelled { removeHandler(socket.fd, write: true) } else { ready.append(writer) }
             }
         }
     }
@@ -198,26 +198,16 @@ public final class EventLoop: PyObject {
         return handle
     }
 
+    /// `_remove_reader(fd)` (and `_remove_writer` with `write`): false when none was registered.
     @discardableResult
-    func removeReader(_ fd: Int) -> Bool {
+    func removeHandler(_ fd: Int, write: Bool) -> Bool {
         if closed { return false }
         guard var key = selectorKeys[fd] else { return false }
-        let reader = key.reader
-        key.reader = nil
-        selectorKeys[fd] = key.writer == nil ? nil : key
-        reader?.cancelled = true
-        return reader != nil
-    }
-
-    @discardableResult
-    func removeWriter(_ fd: Int) -> Bool {
-        if closed { return false }
-        guard var key = selectorKeys[fd] else { return false }
-        let writer = key.writer
-        key.writer = nil
-        selectorKeys[fd] = key.reader == nil ? nil : key
-        writer?.cancelled = true
-        return writer != nil
+        let handle = write ? key.writer : key.reader
+        if write { key.writer = nil } else { key.reader = nil }
+        selectorKeys[fd] = key.reader == nil && key.writer == nil ? nil : key
+        handle?.cancelled = true
+        return handle != nil
     }
 
     func runForever(_ vm: Interpreter) throws {
@@ -358,10 +348,8 @@ public final class EventLoop: PyObject {
             guard args.count >= 2 else { throw vm.error(.typeError, "\(name)() needs a file descriptor and a callback") }
             let fd = try vm.intArg(args[0], "fd")
             return .obj(try addHandler(fd, write: name == "_add_writer", args[1], Array(args.positional.dropFirst(2)), vm))
-        case "_remove_reader":
-            return .bool(removeReader(try vm.intArg(args[0], "fd")))
-        case "_remove_writer":
-            return .bool(removeWriter(try vm.intArg(args[0], "fd")))
+        case "_remove_reader", "_remove_writer":
+            return .bool(removeHandler(try vm.intArg(args[0], "fd"), write: name == "_remove_writer"))
         case "call_soon_threadsafe":
             guard args.count >= 1 else { throw vm.error(.typeError, "call_soon_threadsafe() missing 1 required positional argument: 'callback'") }
             try checkClosed(vm)

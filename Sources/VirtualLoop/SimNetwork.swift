@@ -195,11 +195,8 @@ final class SimSocket: PyObject {
             } else {
                 self.world.connections[record].refused = self.world.clock
             }
-            if let peer = self.peer, peer.replies.isEmpty, let nominal = peer.close {
-                let close = self.world.perturbed(nominal, at: peer.loc) {
-                    "\(peer.name) closed \(seconds($0)) s after the connect instead of \(seconds(nominal))"
-                }
-                self.scheduleClose(after: close)
+            if let peer = self.peer, peer.replies.isEmpty, let close = peer.close {
+                self.schedulePeerClose(peer, close, after: 0, "the connect")
             }
         }
         throw vm.raise(PyException(type: .blockingIOError, args: [.int(115), .str("Operation now in progress")]))
@@ -234,27 +231,23 @@ final class SimSocket: PyObject {
                     }
                 }
             }
-            if k == peer.replies.count - 1, let nominal = peer.close {
-                let close = world.perturbed(nominal, at: peer.loc) {
-                    "\(peer.name) closed \(seconds($0)) s after its last reply instead of \(seconds(nominal))"
-                }
-                world.scheduleExternal(now + last + close, .network) { [unowned self] in
-                    self.peerClosed()
-                }
+            if k == peer.replies.count - 1, let close = peer.close {
+                schedulePeerClose(peer, close, after: last, "its last reply")
             }
         }
         return b.bytes.count
     }
 
-    private func scheduleClose(after seconds: Double) {
-        world.scheduleExternal(world.clock + seconds, .network) { [unowned self] in
-            self.peerClosed()
+    /// The peer closes its side `nominal` seconds (perturbed when exploring)
+    /// after `offset` seconds from now, the moment `what` happened.
+    private func schedulePeerClose(_ peer: SimPeer, _ nominal: Double, after offset: Double, _ what: String) {
+        let close = world.perturbed(nominal, at: peer.loc) {
+            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal))"
         }
-    }
-
-    private func peerClosed() {
-        update { eof = true }
-        if let r = record { world.connections[r].peerClosed = world.clock }
+        world.scheduleExternal(world.clock + offset + close, .network) { [unowned self] in
+            self.update { self.eof = true }
+            if let r = self.record { self.world.connections[r].peerClosed = self.world.clock }
+        }
     }
 
     /// Everything that arrived, up to `n` bytes; b'' at EOF; BlockingIOError when nothing did.
