@@ -1764,8 +1764,9 @@ extension World {
     func runPrelude(_ compiled: CompiledModule, into m: PyModule, seeds: [String: Value],
                     exports: [String]) throws -> Globals {
         let globals = Globals(names: compiled.globalNames)
+        let builtins = preludeBuiltins
         for (i, name) in globals.names.enumerated() {
-            if let v = m.attributes[name] ?? seeds[name] ?? preludeBuiltins[name] { globals.values[i] = v }
+            if let v = m.attributes[name] ?? seeds[name] ?? builtins[name] { globals.values[i] = v }
         }
         _ = try vm.runModuleCode(compiled.code, globals: globals)
         for name in exports {
