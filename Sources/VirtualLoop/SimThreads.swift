@@ -40,12 +40,6 @@ final class SimWorker: PyObject {
 
     override var typeName: String { "Thread" }
     override func repr(_ vm: Interpreter) throws -> String { "<Thread(\(threadName), started daemon)>" }
-    override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
-        switch name {
-        case "name": return .str(self.name)
-        default: return nil
-        }
-    }
 }
 
 /// Unwinds a suspended job whose run is over; no trace code can catch it.
