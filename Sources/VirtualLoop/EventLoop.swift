@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// A registration of the loop's selector.
 struct SelectorKey {
     let socket: SimSocket
@@ -42,6 +44,8 @@ public final class EventLoop: PyObject {
     static let minCancelledTimerHandlesFraction = 0.5
     static let maximumSelectTimeout = 24.0 * 3600
     static let clockResolution = 1e-09
+    /// How many ready callbacks apart the levels of a callback's memory are prefetched (`Prefetch.swift`).
+    static let prefetchSpacing = 2
 
     init(world: World) {
         self.world = world
@@ -149,10 +153,14 @@ public final class EventLoop: PyObject {
         if !events.isEmpty { processEvents(events) }
 
         let endTime = world.clock + Self.clockResolution
-        while let h = scheduled.first, h.when < endTime {
-            _ = scheduled.pop()
-            h.scheduled = false
+        let before = ready.count
+        while let when = scheduled.firstWhen, when < endTime {
+            let h = scheduled.pop()
+            vloop_prefetch(address(h))
             ready.append(h)
+        }
+        for i in before..<ready.count {
+            (ready.peek(i).takeUnretainedValue() as! TimerHandle).scheduled = false
         }
 
         let ntodo = ready.count
@@ -163,11 +171,28 @@ public final class EventLoop: PyObject {
             for i in order where !batch[i].cancelled { try world.runHandle(batch[i], vm) }
             return
         }
+        // Prefetching (`Prefetch.swift`): the handle `k * spacing` places
+        // ahead gets level `depth - k` of its memory, so each level has the
+        // time of `spacing` callbacks to arrive before the next one reads it.
+        let depth = Handle.prefetchDepth, spacing = Self.prefetchSpacing
+        for level in 0..<depth {
+            for k in 0..<min(depth * spacing, ready.count) { prefetch(k, level) }
+        }
         for _ in 0..<ntodo {
+            var k = spacing, level = depth - 1
+            while level >= 0, k < ready.count {
+                prefetch(k, level)
+                k += spacing
+                level -= 1
+            }
             let h = ready.popFirst()
             if !h.cancelled { try world.runHandle(h, vm) }
             handlePool.recycle(h)
         }
+    }
+
+    @inline(__always) private func prefetch(_ k: Int, _ level: Int) {
+        ready.peek(k)._withUnsafeGuaranteedRef { $0.prefetchSpans(depth: level) }.issue()
     }
 
     /// `_process_events`: each ready socket's reader, then its writer, joins the ready queue.

@@ -11,7 +11,14 @@ public class PyFuture: PyObject {
     /// The done callbacks, in order: the first one inline (most futures
     /// have exactly one, a task's wake-up), the others after it.
     /// Invariant: none once the future is done (they have been scheduled).
-    var firstCallback: FutureCallback?
+    var firstCallback: FutureCallback? {
+        didSet {
+            if case .wakeup(let t)? = firstCallback { hintWaiter = .passUnretained(t) } else { hintWaiter = nil }
+        }
+    }
+    /// The task the first done callback wakes, for prefetching (`Prefetch.swift`);
+    /// valid exactly as long as that callback is here.
+    var hintWaiter: Unmanaged<PyTask>?
     var moreCallbacks: [FutureCallback] = []
     var cancelMessage: Value = .none
     var cancelledException: PyException?
@@ -287,6 +294,9 @@ public final class PyTask: PyFuture {
     /// The last instant the task stepped at; each new one goes to `World.stepLog`.
     var lastStepAt = Double.nan
     var stepCount = 0
+    /// The frame of `coro` when it is a generator or coroutine (which keeps
+    /// it alive), for prefetching.
+    let hintFrame: Unmanaged<Frame>?
 
     init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
@@ -294,6 +304,7 @@ public final class PyTask: PyFuture {
         self.world = world
         self.serial = world.nextTaskSerial()
         self.createdAt = world.clock
+        self.hintFrame = ((coro as? PyGenerator)?.frame).map { .passUnretained($0) }
         super.init(loop: loop)
     }
 

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// What a loop callback does when it runs. Internal callbacks of asyncio
 /// (a task's step, its wake-up, sleep's timer) are cases of their own, so
 /// that scheduling them allocates no closure. Every payload is a few
@@ -41,14 +43,36 @@ final class NativeDoneCallback {
 
 /// `asyncio.Handle`: a callback scheduled with `call_soon`.
 public class Handle: PyObject {
-    /// Set again only when a timer is reused (`EventLoop.callAt(reusing:)`).
-    var callback: Callback
+    /// Set again only when a handle is reused (`HandlePool`, `EventLoop.callAt(reusing:)`).
+    var callback: Callback {
+        didSet { setHints() }
+    }
     var cancelled = false
     unowned(unsafe) let loop: EventLoop
+    /// The task or future the callback names, for prefetching (`Prefetch.swift`);
+    /// valid exactly as long as the callback holds them.
+    var hintTask: Unmanaged<PyTask>?
+    var hintFuture: Unmanaged<PyFuture>?
 
     init(_ callback: Callback, loop: EventLoop) {
         self.callback = callback
         self.loop = loop
+        super.init()
+        setHints()
+    }
+
+    @inline(__always) private func setHints() {
+        switch callback {
+        case .wakeup(let t, _), .taskStep(let t, _):
+            hintTask = .passUnretained(t)
+            hintFuture = nil
+        case .setResultUnlessCancelled(let f, _):
+            hintTask = nil
+            hintFuture = .passUnretained(f)
+        default:
+            hintTask = nil
+            hintFuture = nil
+        }
     }
 
     public override var typeName: String { "Handle" }
@@ -188,6 +212,8 @@ struct TimerHeap {
     var count: Int { items.count }
     var isEmpty: Bool { items.isEmpty }
     var first: TimerHandle? { items.first?.handle.takeUnretainedValue() }
+    /// The deadline of the first timer, read from the heap itself (not from the handle).
+    var firstWhen: Double? { items.first?.when }
 
     /// The handles in heap order (for purging and closing).
     var handles: [TimerHandle] { items.map { $0.handle.takeUnretainedValue() } }
@@ -260,6 +286,13 @@ struct TimerHeap {
         let newItem = items[pos]
         var childPos = 2 * pos + 1
         while childPos < endPos {
+            // The path goes down to a leaf, and the heap's lower levels are
+            // out of the cache: ask for the children's children's children
+            // (8 entries, 128 bytes) three levels ahead.
+            let ahead = UnsafeRawPointer(items + min(8 * pos + 7, endPos - 1))
+            vloop_prefetch(ahead)
+            vloop_prefetch(ahead + 64)
+            vloop_prefetch(ahead + 127)
             let rightPos = childPos + 1
             if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
                 childPos = rightPos
@@ -310,6 +343,11 @@ struct HandleQueue: ~Copyable {
 
     mutating func removeAll() {
         while count > 0 { _ = popFirst() }
+    }
+
+    /// The handle `i` places from the front (0 is the first), left in the queue.
+    @inline(__always) func peek(_ i: Int) -> Unmanaged<Handle> {
+        Unmanaged.passUnretained((buffer + ((head + i) & (capacity - 1))).pointee)
     }
 
     private mutating func grow() {

@@ -106,6 +106,10 @@ public final class Frame {
     var spareFutures: (PyFuture?, PyFuture?)
     var spareTimer: TimerHandle?
     var spareToggle = false
+    /// Where the next wake-up of a native sleep reads first: its timer, its
+    /// future and the future of the sleep after it, for prefetching. Only
+    /// ever prefetched, never read through, so a stale address is harmless.
+    var hintSleep: (UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?)
 
     /// A pending future of `loop` for a native sleep.
     func sleepFuture(_ loop: EventLoop) -> PyFuture {
@@ -909,8 +913,10 @@ public final class Interpreter {
                 let loop = try world.runningLoop()
                 let seconds = try numberArg(delay, "delay")
                 let fut = f.sleepFuture(loop)
-                try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
-                                reusing: &f.spareTimer, self)
+                let timer = try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
+                                            reusing: &f.spareTimer, self)
+                let next = f.spareToggle ? f.spareFutures.1 : f.spareFutures.0
+                f.hintSleep = (address(timer), address(fut), next.map(address))
                 f.nativeSleep = .waiting
                 fut.blocking = true
                 return .yielded(.obj(fut))
