@@ -45,7 +45,7 @@ public final class EventLoop: PyObject {
     static let maximumSelectTimeout = 24.0 * 3600
     static let clockResolution = 1e-09
     /// How many ready callbacks apart the levels of a callback's memory are prefetched (`Prefetch.swift`).
-    static let prefetchSpacing = 2
+    static let prefetchSpacing = 4
 
     init(world: World) {
         self.world = world
@@ -172,14 +172,14 @@ public final class EventLoop: PyObject {
             return
         }
         // Prefetching (`Prefetch.swift`): the handle `k * spacing` places
-        // ahead gets level `depth - k` of its memory, so each level has the
-        // time of `spacing` callbacks to arrive before the next one reads it.
-        let depth = Handle.prefetchDepth, spacing = Self.prefetchSpacing
-        for level in 0..<depth {
-            for k in 0..<min(depth * spacing, ready.count) { prefetch(k, level) }
+        // ahead gets level `levels - k` of its memory, so that each level has
+        // the time of `spacing` callbacks to arrive before the next one reads it.
+        let levels = Handle.prefetchLevels, spacing = Self.prefetchSpacing
+        for level in 0..<levels {
+            for k in 0..<min(levels * spacing, ready.count) { prefetch(k, level) }
         }
         for _ in 0..<ntodo {
-            var k = spacing, level = depth - 1
+            var k = spacing, level = levels - 1
             while level >= 0, k < ready.count {
                 prefetch(k, level)
                 k += spacing
@@ -192,7 +192,7 @@ public final class EventLoop: PyObject {
     }
 
     @inline(__always) private func prefetch(_ k: Int, _ level: Int) {
-        ready.peek(k)._withUnsafeGuaranteedRef { $0.prefetchSpans(depth: level) }.issue()
+        ready.peek(k)._withUnsafeGuaranteedRef { $0.prefetch(level: level) }
     }
 
     /// `_process_events`: each ready socket's reader, then its writer, joins the ready queue.

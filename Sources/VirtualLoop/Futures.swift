@@ -295,8 +295,9 @@ public final class PyTask: PyFuture {
     var lastStepAt = Double.nan
     var stepCount = 0
     /// The frame of `coro` when it is a generator or coroutine (which keeps
-    /// it alive), for prefetching.
+    /// it alive), and where the task's next step reads, for prefetching.
     let hintFrame: Unmanaged<Frame>?
+    var hints = StepHints()
 
     init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
@@ -394,6 +395,9 @@ public final class PyTask: PyFuture {
                 try super.setResult(v, vm)
             }
         case .yielded(let y):
+            if let frame = hintFrame {
+                hints = frame._withUnsafeGuaranteedRef { StepHints(coroutine: coro, frame: $0) }
+            }
             if case .obj(let o) = y, let fut = o as? PyFuture {
                 if fut.loop !== loop {
                     let e = PyException(type: .runtimeError, args: [.str("Task \(try repr(vm)) got Future \(try fut.repr(vm)) attached to a different loop")])

@@ -287,12 +287,13 @@ struct TimerHeap {
         var childPos = 2 * pos + 1
         while childPos < endPos {
             // The path goes down to a leaf, and the heap's lower levels are
-            // out of the cache: ask for the children's children's children
-            // (8 entries, 128 bytes) three levels ahead.
-            let ahead = UnsafeRawPointer(items + min(8 * pos + 7, endPos - 1))
+            // out of the cache: ask for the 16 entries (256 bytes) four levels down.
+            let ahead = UnsafeRawPointer(items + min(16 * pos + 15, endPos - 1))
             vloop_prefetch(ahead)
             vloop_prefetch(ahead + 64)
-            vloop_prefetch(ahead + 127)
+            vloop_prefetch(ahead + 128)
+            vloop_prefetch(ahead + 192)
+            vloop_prefetch(ahead + 255)
             let rightPos = childPos + 1
             if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
                 childPos = rightPos

@@ -1,44 +1,67 @@
 import CPrefetch
 
 // Software prefetching for the ready queue. A loop with many tasks touches,
-// for each callback it runs, a chain of objects that were last used long
-// ago: the task, its coroutine and frame, the frame's locals and stack, the
-// timer and futures of its sleeps. One after another, each is a cache miss.
-// Before running a batch of ready callbacks, `runOnce` walks the batch once
-// per level of that chain and prefetches the level, so that the misses of a
-// whole batch overlap instead of queueing. Prefetching never changes what
-// runs or in which order: the walks only read pointers, through `Unmanaged`
-// hints that retain nothing (a retain writes to the object: the very miss
-// this avoids).
+// for each callback it runs, objects that were last used long ago: the
+// task, its coroutine and frame, the frame's values, the iterator of the
+// loop it is in, the timer and futures of its sleeps. One after another,
+// each would be a cache miss. So a task records, when it suspends, where its
+// next step will read (`StepHints`), and `runOnce` prefetches a few
+// callbacks ahead in two levels: the task (or the future) a callback names,
+// then what that object's hints point to. The misses of several callbacks
+// then overlap instead of queueing.
+//
+// Prefetching never changes what runs or in which order. The walks read
+// only through `Unmanaged` references that retain nothing (a retain writes
+// to the object: the very miss this avoids), and only objects that the
+// callback keeps alive; hinted addresses are only ever prefetched, never read
+// through, so a stale one costs nothing (a prefetch does not fault).
 
-/// Up to three spans of memory to prefetch, each a start and a length in bytes.
-struct PrefetchSpans {
-    var a: UnsafeRawPointer?
-    var aBytes = 0
-    var b: UnsafeRawPointer?
-    var bBytes = 0
-    var c: UnsafeRawPointer?
-    var cBytes = 0
+/// Where the next step of a suspended task reads first.
+struct StepHints {
+    var coroutine: UnsafeRawPointer?
+    var frame: UnsafeRawPointer?
+    /// The frame's locals and its stack up to the top.
+    var values: UnsafeRawPointer?
+    var valueBytes = 0
+    /// The object on top of the frame's stack (a `for` loop's iterator).
+    var top: UnsafeRawPointer?
+    /// A native sleep's timer and future, and the future of the sleep after it.
+    var timer: UnsafeRawPointer?
+    var future: UnsafeRawPointer?
+    var nextFuture: UnsafeRawPointer?
 
-    @inline(__always) func issue() {
-        if let a { PrefetchSpans.prefetch(a, aBytes) }
-        if let b { PrefetchSpans.prefetch(b, bBytes) }
-        if let c { PrefetchSpans.prefetch(c, cBytes) }
+    init() {}
+
+    /// The hints of a task whose coroutine runs `f` and has just suspended.
+    init(coroutine: SendableIterator, frame f: Frame) {
+        self.coroutine = address(coroutine)
+        frame = address(f)
+        values = UnsafeRawPointer(f.locals)
+        valueBytes = max(1, (f.localCount + f.sp) * MemoryLayout<Value>.stride)
+        if f.sp > 0 {
+            let top = f.stack + f.sp - 1
+            if !top.pointee.isTrivial {
+                // The first word of a reference case is the reference.
+                self.top = UnsafeRawPointer(bitPattern: UnsafeRawPointer(top).load(as: UInt.self))
+            }
+        }
+        if f.nativeSleep != nil {
+            (timer, future, nextFuture) = f.hintSleep
+        }
     }
 
-    /// Every cache line that `bytes` bytes from `start` touch (objects are
-    /// 16-byte aligned, not 64: the last line is asked for on its own).
-    @inline(__always) static func prefetch(_ start: UnsafeRawPointer, _ bytes: Int) {
-        var offset = 0
-        while offset < bytes {
-            vloop_prefetch(start + offset)
-            offset += 64
-        }
-        vloop_prefetch(start + (bytes - 1))
+    @inline(__always) func prefetch() {
+        prefetchSpan(coroutine, PrefetchSize.coroutine)
+        prefetchSpan(frame, PrefetchSize.frame)
+        prefetchSpan(values, valueBytes)
+        prefetchSpan(top, 64)
+        prefetchSpan(timer, PrefetchSize.timer)
+        prefetchSpan(future, PrefetchSize.future)
+        prefetchSpan(nextFuture, PrefetchSize.future)
     }
 }
 
-/// Sizes of the objects a step reads (rounded up; a few bytes too many cost nothing).
+/// Sizes of the objects a step reads (rounded up: a few bytes too many cost nothing).
 enum PrefetchSize {
     static let task = 256
     static let future = 160
@@ -47,75 +70,41 @@ enum PrefetchSize {
     static let coroutine = 64
 }
 
+/// Every cache line that `bytes` bytes from `start` touch (objects are
+/// 16-byte aligned, not 64: the last line is asked for on its own).
+@inline(__always) func prefetchSpan(_ start: UnsafeRawPointer?, _ bytes: Int) {
+    guard let start else { return }
+    var offset = 0
+    while offset < bytes {
+        vloop_prefetch(start + offset)
+        offset += 64
+    }
+    vloop_prefetch(start + (bytes - 1))
+}
+
 @inline(__always) func address(_ object: AnyObject) -> UnsafeRawPointer {
     UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
 }
 
 extension Handle {
-    /// The number of levels `prefetchSpans(depth:)` knows.
-    static let prefetchDepth = 4
+    /// The number of levels `prefetch(level:)` knows.
+    static let prefetchLevels = 2
 
-    /// Level `depth` of the memory that running this handle reads, assuming
-    /// the levels above it are (or are about to be) in the cache.
-    @inline(__always) func prefetchSpans(depth: Int) -> PrefetchSpans {
-        var s = PrefetchSpans()
+    /// Prefetches level `level` of the memory that running this handle reads,
+    /// once the level above it is (or is about to be) in the cache: the task
+    /// or future the callback names, then what that object's hints point to.
+    @inline(__always) func prefetch(level: Int) {
         if let task = hintTask {
-            task._withUnsafeGuaranteedRef { $0.prefetchSpans(depth: depth, into: &s) }
-        } else if let future = hintFuture {
-            switch depth {
-            case 0:
-                s.a = UnsafeRawPointer(future.toOpaque())
-                s.aBytes = PrefetchSize.future
-            case 1:
-                if let task = future._withUnsafeGuaranteedRef({ $0.hintWaiter }) {
-                    s.a = UnsafeRawPointer(task.toOpaque())
-                    s.aBytes = PrefetchSize.task
-                }
-            default:
-                break
+            if level == 0 {
+                prefetchSpan(UnsafeRawPointer(task.toOpaque()), PrefetchSize.task)
+            } else {
+                task._withUnsafeGuaranteedRef { $0.hints.prefetch() }
             }
-        }
-        return s
-    }
-}
-
-extension PyTask {
-    /// Level `depth` of what a step of this task reads: the task; its
-    /// coroutine and frame; the frame's values and its sleep's timer and
-    /// futures; the value on top of its stack (a loop's iterator).
-    @inline(__always) func prefetchSpans(depth: Int, into s: inout PrefetchSpans) {
-        guard depth > 0 else {
-            s.a = address(self)
-            s.aBytes = PrefetchSize.task
-            return
-        }
-        guard let frame = hintFrame else { return }
-        frame._withUnsafeGuaranteedRef { f in
-            switch depth {
-            case 1:
-                s.a = address(coro)
-                s.aBytes = PrefetchSize.coroutine
-                s.b = UnsafeRawPointer(frame.toOpaque())
-                s.bBytes = PrefetchSize.frame
-            case 2:
-                s.a = UnsafeRawPointer(f.locals)
-                s.aBytes = max(1, (f.localCount + f.sp) * MemoryLayout<Value>.stride)
-                s.b = f.hintSleep.0
-                s.bBytes = PrefetchSize.timer
-                s.c = f.hintSleep.1
-                s.cBytes = PrefetchSize.future
-            case 3:
-                s.a = f.hintSleep.2
-                s.aBytes = PrefetchSize.future
-                if f.sp > 0 {
-                    let top = f.stack + f.sp - 1
-                    if !top.pointee.isTrivial {
-                        s.b = UnsafeRawPointer(bitPattern: UnsafeRawPointer(top).load(as: UInt.self))
-                        s.bBytes = 64
-                    }
-                }
-            default:
-                break
+        } else if let future = hintFuture {
+            if level == 0 {
+                prefetchSpan(UnsafeRawPointer(future.toOpaque()), PrefetchSize.future)
+            } else if let task = future._withUnsafeGuaranteedRef({ $0.hintWaiter }) {
+                prefetchSpan(UnsafeRawPointer(task.toOpaque()), PrefetchSize.task)
             }
         }
     }
