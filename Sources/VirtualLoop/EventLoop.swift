@@ -47,8 +47,12 @@ public final class EventLoop: PyObject {
     /// How many ready callbacks apart the levels of a callback's memory are prefetched (`Prefetch.swift`).
     static let prefetchSpacing = 4
 
+    /// Whether an exploring run makes timers late (`timer_jitter`).
+    private let hasTimerJitter: Bool
+
     init(world: World) {
         self.world = world
+        hasTimerJitter = (world.perturber?.p.timerJitter ?? 0) > 0
     }
 
     public override var typeName: String { "_UnixSelectorEventLoop" }
@@ -81,7 +85,7 @@ public final class EventLoop: PyObject {
     /// sleep's): reuses `spare` when nothing else refers to it any more.
     @discardableResult
     func callAt(_ when: Double, _ cb: consuming Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
-        guard isKnownUniquelyReferenced(&spare), let timer = spare, !timer.scheduled else {
+        guard isKnownUniquelyReferenced(&spare), let timer = spare, !timer.scheduled, timer.loop === self else {
             let timer = try callAt(when, cb, vm)
             spare = timer
             return timer
@@ -97,7 +101,7 @@ public final class EventLoop: PyObject {
 
     /// With `timer_jitter`, how late the timer being set fires.
     @inline(__always) private func timerLateness() -> Double {
-        guard let p = world.perturber, p.p.timerJitter > 0 else { return 0 }
+        guard hasTimerJitter, let p = world.perturber else { return 0 }
         let loc = world.tracePosition
         return p.lateness(at: loc) { "the timer set at line \(loc.line) fired \(seconds($0)) s late" }
     }

@@ -11,13 +11,10 @@ public class PyFuture: PyObject {
     /// The done callbacks, in order: the first one inline (most futures
     /// have exactly one, a task's wake-up), the others after it.
     /// Invariant: none once the future is done (they have been scheduled).
-    var firstCallback: FutureCallback? {
-        didSet {
-            if case .wakeup(let t)? = firstCallback { hintWaiter = .passUnretained(t) } else { hintWaiter = nil }
-        }
-    }
-    /// The task the first done callback wakes, for prefetching (`Prefetch.swift`);
-    /// valid exactly as long as that callback is here.
+    var firstCallback: FutureCallback?
+    /// The task the latest first done callback woke, for prefetching
+    /// (`Prefetch.swift`). Only ever prefetched, never read through: it may
+    /// be stale.
     var hintWaiter: Unmanaged<PyTask>?
     var moreCallbacks: [FutureCallback] = []
     var cancelMessage: Value = .none
@@ -173,7 +170,12 @@ public class PyFuture: PyObject {
         if state != .pending {
             try loop.callSoon(.doneCallback(cb, self))
         } else {
-            if firstCallback == nil { firstCallback = cb } else { moreCallbacks.append(cb) }
+            if firstCallback == nil {
+                if case .wakeup(let t) = cb { hintWaiter = .passUnretained(t) }
+                firstCallback = cb
+            } else {
+                moreCallbacks.append(cb)
+            }
         }
     }
 

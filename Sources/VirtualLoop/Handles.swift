@@ -286,14 +286,18 @@ struct TimerHeap {
         let newItem = items[pos]
         var childPos = 2 * pos + 1
         while childPos < endPos {
-            // The path goes down to a leaf, and the heap's lower levels are
-            // out of the cache: ask for the 16 entries (256 bytes) four levels down.
-            let ahead = UnsafeRawPointer(items + min(16 * pos + 15, endPos - 1))
-            vloop_prefetch(ahead)
-            vloop_prefetch(ahead + 64)
-            vloop_prefetch(ahead + 128)
-            vloop_prefetch(ahead + 192)
-            vloop_prefetch(ahead + 255)
+            // The path goes down to a leaf, and in a large heap the lower
+            // levels are out of the cache: ask for the 16 entries (256 bytes)
+            // four levels down. (The first 1024 entries stay in the cache.)
+            let ahead = 16 * pos + 15
+            if ahead >= 1024 {
+                let p = UnsafeRawPointer(items + min(ahead, endPos - 1))
+                vloop_prefetch(p)
+                vloop_prefetch(p + 64)
+                vloop_prefetch(p + 128)
+                vloop_prefetch(p + 192)
+                vloop_prefetch(p + 255)
+            }
             let rightPos = childPos + 1
             if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
                 childPos = rightPos
