@@ -446,7 +446,10 @@ final class SequenceIterator: PyObject {
 
     override var typeName: String { list != nil ? "list_iterator" : "tuple_iterator" }
     override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
-    override func next(_ vm: Interpreter) throws -> Value? {
+    override func next(_ vm: Interpreter) throws -> Value? { nextItem() }
+
+    /// `next(self)`, which cannot fail: nil when exhausted.
+    @inline(__always) func nextItem() -> Value? {
         if let l = list {
             guard position < l.items.count else { return nil }
             defer { position += 1 }
