@@ -184,7 +184,8 @@ public final class Frame {
 
     @inline(__always) func drop() {
         sp -= 1
-        (stack + sp).deinitialize(count: 1)
+        // Ints, floats, bools and None need no release: no out-of-line destroy for them.
+        if !stack[sp].isTrivial { (stack + sp).deinitialize(count: 1) }
     }
 
     /// The value `i` places below the top (0 is the top).
@@ -580,16 +581,18 @@ public final class Interpreter {
                 f.push(.obj(PyTuple(a, b)))
                 continue
             case .unpackSequence(let n):
-                if case .obj(let o) = f.top, let t = o as? PyTuple, t.count == Int(n) {
-                    // The common `a, b = pair`: no intermediate array.
-                    f.drop()
-                    var k = Int(n) - 1
-                    while k >= 0 {
-                        f.push(t[k])
-                        k -= 1
-                    }
-                    continue
+                // The common `a, b = pair`: no intermediate array.
+                let v = f.pop()
+                guard case .obj(let o) = v, let t = o as? PyTuple, t.count == Int(n) else {
+                    f.push(v)
+                    break
                 }
+                var k = Int(n) - 1
+                while k >= 0 {
+                    f.push(t[k])
+                    k -= 1
+                }
+                continue
             case .jump(let t):
                 pc = Int(t)
                 continue
