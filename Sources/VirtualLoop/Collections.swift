@@ -421,10 +421,13 @@ final class RangeIterator: PyObject {
 
     override var typeName: String { "range_iterator" }
     override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
-    override func next(_ vm: Interpreter) throws -> Value? {
+    override func next(_ vm: Interpreter) throws -> Value? { nextInt().map { .int($0) } }
+
+    /// `next(self)`, which cannot fail: nil when exhausted.
+    @inline(__always) func nextInt() -> Int? {
         if step > 0 ? next >= stop : next <= stop { return nil }
         defer { next += step }
-        return .int(next)
+        return next
     }
 }
 

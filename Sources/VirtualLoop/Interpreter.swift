@@ -27,8 +27,9 @@ struct FrameBlock {
 /// (`asyncio.sleep(...)` looks the function up once, not on every call).
 final class CodeRuntime {
     let code: CodeObject
-    /// `code.ops`, which never change once compiled, read without bounds checks:
-    /// `run` reads one per instruction, and the compiler ends every code with a return.
+    /// `code.ops` with superinstructions (see `Op.fused(with:)`), read without
+    /// bounds checks: `run` reads one per instruction, and the compiler ends
+    /// every code with a return.
     let ops: UnsafeMutablePointer<Op>
     let constants: UnsafeMutablePointer<Value>
     let constantCount: Int
@@ -41,6 +42,9 @@ final class CodeRuntime {
         self.code = code
         ops = .allocate(capacity: max(1, code.ops.count))
         ops.initialize(from: code.ops, count: code.ops.count)
+        for i in code.ops.indices.dropLast() {
+            if let fused = code.ops[i].fused(with: code.ops[i + 1]) { ops[i] = fused }
+        }
         constantCount = constants.count
         self.constants = .allocate(capacity: max(1, constants.count))
         self.constants.initialize(from: constants, count: constants.count)
@@ -175,6 +179,17 @@ public final class Frame {
     @inline(__always) func overwriteTrivial(_ i: Int, with v: Value) {
         assert(stack[sp - 1 - i].isTrivial)
         (stack + sp - 1 - i).initialize(to: v)
+    }
+
+    /// Stores `v` in local `i`.
+    @inline(__always) func store(_ v: Value, into i: Int) {
+        let p = locals + i
+        if p.pointee.isTrivial {
+            // Nothing to release: the value moves in over the old bytes.
+            p.initialize(to: v)
+        } else {
+            p.pointee = v
+        }
     }
 
     @inline(__always) func pop() -> Value {
@@ -532,13 +547,7 @@ public final class Interpreter {
                 f.pushCopy(of: p)
                 continue
             case .storeFast(let i):
-                let p = f.locals + Int(i)
-                if p.pointee.isTrivial {
-                    // Nothing to release: the popped value moves in over the old bytes.
-                    p.initialize(to: f.pop())
-                } else {
-                    p.pointee = f.pop()
-                }
+                f.store(f.pop(), into: Int(i))
                 continue
             case .loadGlobal(let i):
                 let v = globals.values[Int(i)]
@@ -557,6 +566,29 @@ public final class Interpreter {
                     f.overwriteTrivial(0, with: r)
                     continue
                 }
+            case .constBinary(let c, let bop):
+                // The second instruction counts too: run it only within the limit.
+                if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = constants[Int(c)],
+                   let r = intFast(bop, x, y) {
+                    f.overwriteTrivial(0, with: r)
+                    pc += 1
+                    count &+= 1
+                } else {
+                    f.pushCopy(of: constants + Int(c))
+                }
+                continue
+            case .localBinary(let l, let bop):
+                let p = f.locals + Int(l)
+                if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = p.pointee,
+                   let r = intFast(bop, x, y) {
+                    f.overwriteTrivial(0, with: r)
+                    pc += 1
+                    count &+= 1
+                    continue
+                }
+                if case .undefined = p.pointee { break }
+                f.pushCopy(of: p)
+                continue
             case .compare(let cop):
                 if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1] {
                     let r: Bool?
@@ -602,28 +634,30 @@ public final class Interpreter {
                     if !b { pc = Int(t) }
                     continue
                 }
-            case .forIter(let t):
+            case .forIter(let t), .forIterStore(let t, _):
+                // Loops over ranges, lists and tuples, whose iterators cannot fail.
                 guard case .obj(let it) = f.top else { break }
+                let next: Value?
                 if let r = it as? RangeIterator {
-                    // `for x in range(...)`, the commonest loop: no call, no optional.
-                    if r.step > 0 ? r.next < r.stop : r.next > r.stop {
-                        f.push(.int(r.next))
-                        r.next += r.step
-                    } else {
-                        f.drop()
-                        pc = Int(t)
-                    }
+                    next = r.nextInt().map { .int($0) }
+                } else if let s = it as? SequenceIterator {
+                    next = s.nextItem()
+                } else {
+                    break
+                }
+                guard let v = next else {
+                    f.drop()
+                    pc = Int(t)
                     continue
                 }
-                if let s = it as? SequenceIterator {
-                    if let v = s.nextItem() {
-                        f.push(v)
-                    } else {
-                        f.drop()
-                        pc = Int(t)
-                    }
-                    continue
+                if case .forIterStore(_, let l) = op, count < limit {
+                    f.store(v, into: Int(l))
+                    pc += 1
+                    count &+= 1
+                } else {
+                    f.push(v)
                 }
+                continue
             case .callMethod(let nameIndex, 1) where runtime.isAppend[Int(nameIndex)]:
                 if case .obj(let o) = f.peek(1), let l = o as? PyList {
                     let a = f.pop()
@@ -638,9 +672,9 @@ public final class Interpreter {
             f.pc = pc
             instructions = count
             switch op {
-            case .loadConst, .loadNone, .storeFast, .pop, .jump:
+            case .loadConst, .loadNone, .storeFast, .pop, .jump, .constBinary:
                 preconditionFailure("run by the first switch")
-            case .loadFast(let i):
+            case .loadFast(let i), .localBinary(let i, _):
                 // The first switch pushed every bound local.
                 throw error(.unboundLocalError,
                     "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
@@ -806,7 +840,8 @@ public final class Interpreter {
             case .getIter:
                 let v = f.pop()
                 f.push(.obj(try makeIterator(v)))
-            case .forIter(let t):
+            case .forIter(let t), .forIterStore(let t, _):
+                // A `forIterStore` runs as its `forIter`; the `storeFast` after it follows.
                 guard case .obj(let it) = f.top else { preconditionFailure("forIter without an iterator") }
                 if let v = try it.next(self) {
                     f.push(v)
