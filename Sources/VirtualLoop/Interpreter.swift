@@ -635,21 +635,24 @@ public final class Interpreter {
                     continue
                 }
             case .forIter(let t), .forIterStore(let t, _):
-                // Loops over ranges, lists and tuples, whose iterators cannot fail.
-                guard case .obj(let it) = f.top else { break }
+                // Loops over ranges, lists and tuples, whose iterators cannot fail. The
+                // iterator moves off the stack and back, rather than being retained.
+                let iterator = f.pop()
+                guard case .obj(let it) = iterator else { preconditionFailure("forIter without an iterator") }
                 let next: Value?
                 if let r = it as? RangeIterator {
                     next = r.nextInt().map { .int($0) }
                 } else if let s = it as? SequenceIterator {
                     next = s.nextItem()
                 } else {
+                    f.push(iterator)
                     break
                 }
                 guard let v = next else {
-                    f.drop()
                     pc = Int(t)
                     continue
                 }
+                f.push(iterator)
                 if case .forIterStore(_, let l) = op, count < limit {
                     f.store(v, into: Int(l))
                     pc += 1
@@ -659,13 +662,16 @@ public final class Interpreter {
                 }
                 continue
             case .callMethod(let nameIndex, 1) where runtime.isAppend[Int(nameIndex)]:
-                if case .obj(let o) = f.peek(1), let l = o as? PyList {
-                    let a = f.pop()
-                    f.drop()
+                // Moved off the stack, not copied: no retain of the list.
+                let a = f.pop()
+                let receiver = f.pop()
+                if case .obj(let o) = receiver, let l = o as? PyList {
                     l.items.append(a)
                     f.push(.none)
                     continue
                 }
+                f.push(receiver)
+                f.push(a)
             default:
                 break
             }
