@@ -511,11 +511,11 @@ public final class Interpreter {
     /// Runs `f` until it returns, yields or raises.
     ///
     /// Two switches per instruction. The first runs the common cases of the
-    /// hottest instructions with the pc and the instruction count in locals:
-    /// these cases can neither raise nor call out, so nothing observes the stale
-    /// `f.pc` and `instructions`. Anything else writes both back and falls
-    /// through to the second switch, which implements every instruction in full
-    /// (without the first, behaviour would be the same).
+    /// hottest instructions (all of the simplest ones) with the pc and the
+    /// instruction count in locals: these cases can neither raise nor call
+    /// out, so nothing observes the stale `f.pc` and `instructions`. Anything
+    /// else writes both back and falls through to the second switch, which has
+    /// the general cases.
     private func run(_ f: Frame) throws -> FrameResult {
         // What every instruction reads, loaded once per resumption.
         let runtime = f.runtime
