@@ -158,6 +158,18 @@ public enum Op: Sendable {
     /// Pops the state; raises what is left (unhandled, re-raised or newly raised parts).
     case exceptStarEnd
 
+    // Superinstructions. The compiler never emits them: the interpreter puts
+    // one in place of the first instruction of the sequence it names and keeps
+    // the rest of the sequence after it. It then either runs the whole sequence
+    // (counting each instruction) and continues past it, or runs only that
+    // first instruction; jumps into the sequence still find its instructions.
+    /// `loadConst(const)`, then `binary(op)` or `inplace(op)`.
+    case constBinary(const: Int32, op: BinaryOp)
+    /// `loadFast(local)`, then `binary(op)` or `inplace(op)`.
+    case localBinary(local: Int32, op: BinaryOp)
+    /// `forIter(target)`, then `storeFast(local)`.
+    case forIterStore(target: Int32, local: Int32)
+
     // Classes (the prelude only).
     /// Ends a class body: pushes a dict of the body's bound locals.
     case buildClassNamespace
@@ -226,10 +238,11 @@ public struct CompiledModule: Sendable {
 
 extension Op {
     /// How the instruction changes the depth of the value stack; `jumping`
-    /// tells, for conditional jumps, which way it goes.
+    /// tells, for conditional jumps, which way it goes. A superinstruction
+    /// counts as the first instruction of its sequence.
     func stackEffect(jumping: Bool) -> Int {
         switch self {
-        case .loadConst, .loadNone, .loadFast, .loadDeref, .loadClosure, .loadGlobal, .dup, .importName,
+        case .loadConst, .loadNone, .loadFast, .loadDeref, .constBinary, .localBinary, .loadClosure, .loadGlobal, .dup, .importName,
              .importFrom, .beforeWith, .withExceptStart, .buildClassNamespace:
             return 1
         case .dup2: return 2
@@ -252,7 +265,7 @@ extension Op {
         case .unpackSequence(let n): return Int(n) - 1
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return jumping ? 0 : -1
         case .awaitSleep: return jumping ? -1 : 0
-        case .forIter: return jumping ? -1 : 1
+        case .forIter, .forIterStore: return jumping ? -1 : 1
         case .call(let n): return -Int(n)
         case .callKw(let argc, _): return -Int(argc)
         case .callMethod(_, let argc): return -Int(argc)
@@ -267,9 +280,24 @@ extension Op {
     var jumpTarget: Int? {
         switch self {
         case .jump(let t), .popJumpIfFalse(let t), .popJumpIfTrue(let t), .jumpIfFalseOrPop(let t),
-             .jumpIfTrueOrPop(let t), .forIter(let t), .awaitSleep(_, let t), .exceptStarMatch(let t):
+             .jumpIfTrueOrPop(let t), .forIter(let t), .forIterStore(let t, _), .awaitSleep(_, let t),
+             .exceptStarMatch(let t):
             return Int(t)
         default: return nil
+        }
+    }
+
+    /// The superinstruction that can replace this instruction when `next` follows it.
+    public func fused(with next: Op) -> Op? {
+        switch (self, next) {
+        case (.loadConst(let c), .binary(let op)), (.loadConst(let c), .inplace(let op)):
+            return .constBinary(const: c, op: op)
+        case (.loadFast(let l), .binary(let op)), (.loadFast(let l), .inplace(let op)):
+            return .localBinary(local: l, op: op)
+        case (.forIter(let t), .storeFast(let l)):
+            return .forIterStore(target: t, local: l)
+        default:
+            return nil
         }
     }
 

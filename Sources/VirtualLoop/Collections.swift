@@ -421,10 +421,13 @@ final class RangeIterator: PyObject {
 
     override var typeName: String { "range_iterator" }
     override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
-    override func next(_ vm: Interpreter) throws -> Value? {
+    override func next(_ vm: Interpreter) throws -> Value? { nextInt().map { .int($0) } }
+
+    /// `next(self)`, which cannot fail: nil when exhausted.
+    @inline(__always) func nextInt() -> Int? {
         if step > 0 ? next >= stop : next <= stop { return nil }
         defer { next += step }
-        return .int(next)
+        return next
     }
 }
 
@@ -446,7 +449,10 @@ final class SequenceIterator: PyObject {
 
     override var typeName: String { list != nil ? "list_iterator" : "tuple_iterator" }
     override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
-    override func next(_ vm: Interpreter) throws -> Value? {
+    override func next(_ vm: Interpreter) throws -> Value? { nextItem() }
+
+    /// `next(self)`, which cannot fail: nil when exhausted.
+    @inline(__always) func nextItem() -> Value? {
         if let l = list {
             guard position < l.items.count else { return nil }
             defer { position += 1 }

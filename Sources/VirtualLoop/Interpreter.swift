@@ -27,8 +27,9 @@ struct FrameBlock {
 /// (`asyncio.sleep(...)` looks the function up once, not on every call).
 final class CodeRuntime {
     let code: CodeObject
-    /// `code.ops`, which never change once compiled, read without bounds checks:
-    /// `run` reads one per instruction, and the compiler ends every code with a return.
+    /// `code.ops` with superinstructions (see `Op.fused(with:)`), read without
+    /// bounds checks: `run` reads one per instruction, and the compiler ends
+    /// every code with a return.
     let ops: UnsafeMutablePointer<Op>
     let constants: UnsafeMutablePointer<Value>
     let constantCount: Int
@@ -43,6 +44,9 @@ final class CodeRuntime {
         self.code = code
         ops = .allocate(capacity: max(1, code.ops.count))
         ops.initialize(from: code.ops, count: code.ops.count)
+        for i in code.ops.indices.dropLast() {
+            if let fused = code.ops[i].fused(with: code.ops[i + 1]) { ops[i] = fused }
+        }
         constantCount = constants.count
         self.constants = .allocate(capacity: max(1, constants.count))
         self.constants.initialize(from: constants, count: constants.count)
@@ -188,6 +192,17 @@ public final class Frame {
         (stack + sp - 1 - i).initialize(to: v)
     }
 
+    /// Stores `v` in local `i`.
+    @inline(__always) func store(_ v: Value, into i: Int) {
+        let p = locals + i
+        if p.pointee.isTrivial {
+            // Nothing to release: the value moves in over the old bytes.
+            p.initialize(to: v)
+        } else {
+            p.pointee = v
+        }
+    }
+
     @inline(__always) func pop() -> Value {
         sp -= 1
         return (stack + sp).move()
@@ -195,7 +210,8 @@ public final class Frame {
 
     @inline(__always) func drop() {
         sp -= 1
-        (stack + sp).deinitialize(count: 1)
+        // Ints, floats, bools and None need no release: no out-of-line destroy for them.
+        if !stack[sp].isTrivial { (stack + sp).deinitialize(count: 1) }
     }
 
     /// The value `i` places below the top (0 is the top).
@@ -507,6 +523,14 @@ public final class Interpreter {
         if let h = f.handling, h !== e, e.context == nil { e.context = h }
     }
 
+    /// Runs `f` until it returns, yields or raises.
+    ///
+    /// Two switches per instruction. The first runs the common cases of the
+    /// hottest instructions (all of the simplest ones) with the pc and the
+    /// instruction count in locals: these cases can neither raise nor call
+    /// out, so nothing observes the stale `f.pc` and `instructions`. Anything
+    /// else writes both back and falls through to the second switch, which has
+    /// the general cases.
     private func run(_ f: Frame) throws -> FrameResult {
         // What every instruction reads, loaded once per resumption.
         let runtime = f.runtime
@@ -514,31 +538,167 @@ public final class Interpreter {
         let constants = runtime.constants
         let globals = f.globals
         let limit = maxInstructions
+        var pc = f.pc
+        var count = instructions
         while true {
-            let op = ops[f.pc]
-            f.pc += 1
-            instructions &+= 1
-            if instructions > limit { throw RunStop(reason: .limit("max-instructions")) }
+            let op = ops[pc]
+            pc += 1
+            count &+= 1
+            if count > limit {
+                f.pc = pc
+                instructions = count
+                throw RunStop(reason: .limit("max-instructions"))
+            }
             switch op {
             case .loadConst(let i):
                 f.pushCopy(of: constants + Int(i))
+                continue
             case .loadNone:
                 f.push(.none)
+                continue
             case .loadFast(let i):
                 let p = f.locals + Int(i)
-                if case .undefined = p.pointee {
-                    throw error(.unboundLocalError,
-                        "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
-                }
+                if case .undefined = p.pointee { break }
                 f.pushCopy(of: p)
+                continue
             case .storeFast(let i):
-                let p = f.locals + Int(i)
-                if p.pointee.isTrivial {
-                    // Nothing to release: the popped value moves in over the old bytes.
-                    p.initialize(to: f.pop())
-                } else {
-                    p.pointee = f.pop()
+                f.store(f.pop(), into: Int(i))
+                continue
+            case .loadGlobal(let i):
+                let v = globals.values[Int(i)]
+                if case .undefined = v { break }
+                f.push(v)
+                continue
+            case .pop:
+                f.drop()
+                continue
+            case .binary(let bop), .inplace(let bop):
+                // Two ints: computed in place, without moving values through the stack
+                // (for ints, `x op= y` is `x = x op y`).
+                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
+                   let r = intFast(bop, x, y) {
+                    f.sp -= 1
+                    f.overwriteTrivial(0, with: r)
+                    continue
                 }
+            case .constBinary(let c, let bop):
+                // The second instruction counts too: run it only within the limit.
+                if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = constants[Int(c)],
+                   let r = intFast(bop, x, y) {
+                    f.overwriteTrivial(0, with: r)
+                    pc += 1
+                    count &+= 1
+                } else {
+                    f.pushCopy(of: constants + Int(c))
+                }
+                continue
+            case .localBinary(let l, let bop):
+                let p = f.locals + Int(l)
+                if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = p.pointee,
+                   let r = intFast(bop, x, y) {
+                    f.overwriteTrivial(0, with: r)
+                    pc += 1
+                    count &+= 1
+                    continue
+                }
+                if case .undefined = p.pointee { break }
+                f.pushCopy(of: p)
+                continue
+            case .compare(let cop):
+                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1] {
+                    let r: Bool?
+                    switch cop {
+                    case .eq: r = x == y
+                    case .ne: r = x != y
+                    case .lt: r = x < y
+                    case .le: r = x <= y
+                    case .gt: r = x > y
+                    case .ge: r = x >= y
+                    default: r = nil
+                    }
+                    if let r {
+                        f.sp -= 1
+                        f.overwriteTrivial(0, with: .bool(r))
+                        continue
+                    }
+                }
+            case .buildTuple(2):
+                let b = f.pop()
+                let a = f.pop()
+                f.push(.obj(PyTuple(a, b)))
+                continue
+            case .unpackSequence(let n):
+                // The common `a, b = pair`: no intermediate array.
+                let v = f.pop()
+                guard case .obj(let o) = v, let t = o as? PyTuple, t.count == Int(n) else {
+                    f.push(v)
+                    break
+                }
+                var k = Int(n) - 1
+                while k >= 0 {
+                    f.push(t[k])
+                    k -= 1
+                }
+                continue
+            case .jump(let t):
+                pc = Int(t)
+                continue
+            case .popJumpIfFalse(let t):
+                if case .bool(let b) = f.top {
+                    f.sp -= 1
+                    if !b { pc = Int(t) }
+                    continue
+                }
+            case .forIter(let t), .forIterStore(let t, _):
+                // Loops over ranges, lists and tuples, whose iterators cannot fail. The
+                // iterator moves off the stack and back, rather than being retained.
+                let iterator = f.pop()
+                guard case .obj(let it) = iterator else { preconditionFailure("forIter without an iterator") }
+                let next: Value?
+                if let r = it as? RangeIterator {
+                    next = r.nextInt().map { .int($0) }
+                } else if let s = it as? SequenceIterator {
+                    next = s.nextItem()
+                } else {
+                    f.push(iterator)
+                    break
+                }
+                guard let v = next else {
+                    pc = Int(t)
+                    continue
+                }
+                f.push(iterator)
+                if case .forIterStore(_, let l) = op, count < limit {
+                    f.store(v, into: Int(l))
+                    pc += 1
+                    count &+= 1
+                } else {
+                    f.push(v)
+                }
+                continue
+            case .callMethod(let nameIndex, 1) where runtime.isAppend[Int(nameIndex)]:
+                // Moved off the stack, not copied: no retain of the list.
+                let a = f.pop()
+                let receiver = f.pop()
+                if case .obj(let o) = receiver, let l = o as? PyList {
+                    l.items.append(a)
+                    f.push(.none)
+                    continue
+                }
+                f.push(receiver)
+                f.push(a)
+            default:
+                break
+            }
+            f.pc = pc
+            instructions = count
+            switch op {
+            case .loadConst, .loadNone, .storeFast, .pop, .jump, .constBinary:
+                preconditionFailure("run by the first switch")
+            case .loadFast(let i), .localBinary(let i, _):
+                // The first switch pushed every bound local.
+                throw error(.unboundLocalError,
+                    "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
             case .deleteFast(let i):
                 f.locals[Int(i)] = .undefined
             case .loadDeref(let i):
@@ -555,17 +715,10 @@ public final class Interpreter {
             case .loadClosure(let i):
                 f.push(.obj(CellBox(f.cells[Int(i)])))
             case .loadGlobal(let i):
-                let v = globals.values[Int(i)]
-                if case .undefined = v {
-                    let name = globals.names[Int(i)]
-                    if let b = builtin(name) {
-                        f.push(b)
-                    } else {
-                        throw error(.nameError, "name '\(name)' is not defined")
-                    }
-                } else {
-                    f.push(v)
-                }
+                // The first switch pushed every global that is set: this is a builtin or an error.
+                let name = globals.names[Int(i)]
+                guard let b = builtin(name) else { throw error(.nameError, "name '\(name)' is not defined") }
+                f.push(b)
             case .storeGlobal(let i):
                 globals.values[Int(i)] = f.pop()
             case .loadAttr(let i):
@@ -590,8 +743,6 @@ public final class Interpreter {
                     throw error(.typeError, "'\(typeName(o))' object does not support item assignment")
                 }
                 try obj.setItem(k, v, self)
-            case .pop:
-                f.drop()
             case .dup:
                 f.push(f.top)
             case .dup2:
@@ -608,13 +759,6 @@ public final class Interpreter {
                 f.push(a)
                 f.push(b)
             case .binary(let bop):
-                // Two ints: computed in place, without moving values through the stack.
-                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
-                   let r = intFast(bop, x, y) {
-                    f.sp -= 1
-                    f.overwriteTrivial(0, with: r)
-                    continue
-                }
                 let b = f.pop()
                 let a = f.pop()
                 f.push(try fastBinary(bop, a, b))
@@ -626,35 +770,12 @@ public final class Interpreter {
                 let a = f.pop()
                 f.push(try unaryOp(uop, a, self))
             case .compare(let cop):
-                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1] {
-                    let r: Bool?
-                    switch cop {
-                    case .eq: r = x == y
-                    case .ne: r = x != y
-                    case .lt: r = x < y
-                    case .le: r = x <= y
-                    case .gt: r = x > y
-                    case .ge: r = x >= y
-                    default: r = nil
-                    }
-                    if let r {
-                        f.sp -= 1
-                        f.overwriteTrivial(0, with: .bool(r))
-                        continue
-                    }
-                }
                 let b = f.pop()
                 let a = f.pop()
-                f.push(try fastCompare(cop, a, b))
+                f.push(try compareOp(cop, a, b, self))
             case .buildTuple(let n):
-                if n == 2 {
-                    let b = f.pop()
-                    let a = f.pop()
-                    f.push(.obj(PyTuple(a, b)))
-                } else {
-                    let items = f.popArray(Int(n))
-                    f.push(.obj(PyTuple(items)))
-                }
+                let items = f.popArray(Int(n))
+                f.push(.obj(PyTuple(items)))
             case .buildList(let n):
                 let items = f.popArray(Int(n))
                 f.push(.obj(PyList(items)))
@@ -719,15 +840,6 @@ public final class Interpreter {
                 f.push(.str(s))
             case .unpackSequence(let n):
                 let v = f.pop()
-                if case .obj(let o) = v, let t = o as? PyTuple, t.count == Int(n) {
-                    // The common `a, b = pair`: no intermediate array.
-                    var k = Int(n) - 1
-                    while k >= 0 {
-                        f.push(t[k])
-                        k -= 1
-                    }
-                    continue
-                }
                 let items = try iterate(v)
                 if items.count != Int(n) {
                     if items.count > Int(n) {
@@ -736,15 +848,9 @@ public final class Interpreter {
                     throw error(.valueError, "not enough values to unpack (expected \(n), got \(items.count))")
                 }
                 for x in items.reversed() { f.push(x) }
-            case .jump(let t):
-                f.pc = Int(t)
             case .popJumpIfFalse(let t):
                 let v = f.pop()
-                if case .bool(let b) = v {
-                    if !b { f.pc = Int(t) }
-                } else if !(try truthy(v)) {
-                    f.pc = Int(t)
-                }
+                if !(try truthy(v)) { f.pc = Int(t) }
             case .popJumpIfTrue(let t):
                 let v = f.pop()
                 if try truthy(v) { f.pc = Int(t) }
@@ -755,18 +861,10 @@ public final class Interpreter {
             case .getIter:
                 let v = f.pop()
                 f.push(.obj(try makeIterator(v)))
-            case .forIter(let t):
+            case .forIter(let t), .forIterStore(let t, _):
+                // A `forIterStore` runs as its `forIter`; the `storeFast` after it follows.
                 guard case .obj(let it) = f.top else { preconditionFailure("forIter without an iterator") }
-                if let r = it as? RangeIterator {
-                    // `for x in range(...)`, the commonest loop: no call, no optional.
-                    if r.step > 0 ? r.next < r.stop : r.next > r.stop {
-                        f.push(.int(r.next))
-                        r.next += r.step
-                    } else {
-                        f.drop()
-                        f.pc = Int(t)
-                    }
-                } else if let v = try it.next(self) {
+                if let v = try it.next(self) {
                     f.push(v)
                 } else {
                     f.drop()
@@ -803,31 +901,22 @@ public final class Interpreter {
                 f.push(try call(callee, Args(try iterate(posv), keywords: kw)))
             case .callMethod(let nameIndex, let argc):
                 let n = Int(argc)
-                if case .obj(let o) = f.peek(n) {
-                    if let m = o as? PyModule {
-                        let target = try moduleFunction(m, Int(nameIndex), runtime)
-                        if n == 1, case .obj(let t) = target, let b = t as? PyBuiltin, let unary = b.unary {
-                            let a = f.pop()
-                            f.drop()
-                            f.push(try unary(a, self))
-                        } else {
-                            let args = Args(f.popArray(n))
-                            f.drop()
-                            f.push(try call(target, args))
-                        }
-                        continue
-                    }
-                    if n == 1, runtime.isAppend[Int(nameIndex)], let l = o as? PyList {
+                if case .obj(let o) = f.peek(n), let m = o as? PyModule {
+                    let target = try moduleFunction(m, Int(nameIndex), runtime)
+                    if n == 1, case .obj(let t) = target, let b = t as? PyBuiltin, let unary = b.unary {
                         let a = f.pop()
                         f.drop()
-                        l.items.append(a)
-                        f.push(.none)
-                        continue
+                        f.push(try unary(a, self))
+                    } else {
+                        let args = Args(f.popArray(n))
+                        f.drop()
+                        f.push(try call(target, args))
                     }
+                } else {
+                    let args = Args(f.popArray(n))
+                    let receiver = f.pop()
+                    f.push(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
                 }
-                let args = Args(f.popArray(n))
-                let receiver = f.pop()
-                f.push(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
             case .makeFunction(let codeIndex, let ndefaults, let hasKw, let hasClosure):
                 var closure: [PyCell] = []
                 if hasClosure {
@@ -1009,6 +1098,8 @@ public final class Interpreter {
                 f.push(.obj(try makeClass(name: constants[Int(name)], bases: bases, namespace: ns,
                                           module: f.code.moduleName)))
             }
+            pc = f.pc
+            count = instructions
         }
     }
 
@@ -1091,27 +1182,9 @@ public final class Interpreter {
         }
     }
 
+    /// `a op b`, with floats computed inline (`run` has done two ints already).
     @inline(__always) private func fastBinary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
-        if case .int(let x) = a, case .int(let y) = b {
-            switch op {
-            case .add:
-                let (r, o) = x.addingReportingOverflow(y)
-                if !o { return .int(r) }
-            case .sub:
-                let (r, o) = x.subtractingReportingOverflow(y)
-                if !o { return .int(r) }
-            case .mul:
-                let (r, o) = x.multipliedReportingOverflow(by: y)
-                if !o { return .int(r) }
-            case .mod where y > 0 && x >= 0:
-                return .int(x % y)
-            case .floorDiv where y > 0 && x >= 0:
-                return .int(x / y)
-            case .div where y != 0 && abs(x) < (1 << 53) && abs(y) < (1 << 53):
-                return .float(Double(x) / Double(y))
-            default: break
-            }
-        } else if case .float(let x) = a, case .float(let y) = b {
+        if case .float(let x) = a, case .float(let y) = b {
             switch op {
             case .add: return .float(x + y)
             case .sub: return .float(x - y)
@@ -1120,21 +1193,6 @@ public final class Interpreter {
             }
         }
         return try binaryOp(op, a, b, self)
-    }
-
-    @inline(__always) private func fastCompare(_ op: CompareOp, _ a: Value, _ b: Value) throws -> Value {
-        if case .int(let x) = a, case .int(let y) = b {
-            switch op {
-            case .eq: return .bool(x == y)
-            case .ne: return .bool(x != y)
-            case .lt: return .bool(x < y)
-            case .le: return .bool(x <= y)
-            case .gt: return .bool(x > y)
-            case .ge: return .bool(x >= y)
-            default: break
-            }
-        }
-        return try compareOp(op, a, b, self)
     }
 
     /// The exception instance for `raise v` (a class is instantiated).
