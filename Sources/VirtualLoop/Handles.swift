@@ -49,8 +49,9 @@ public class Handle: PyObject {
     }
     var cancelled = false
     unowned(unsafe) let loop: EventLoop
-    /// The task or future the callback names, for prefetching (`Prefetch.swift`);
-    /// valid exactly as long as the callback holds them.
+    /// The task and the future the callback names, for prefetching
+    /// (`Prefetch.swift`) and for running a wake-up without copying its
+    /// callback; valid exactly as long as the callback holds them.
     var hintTask: Unmanaged<PyTask>?
     var hintFuture: Unmanaged<PyFuture>?
 
@@ -63,7 +64,10 @@ public class Handle: PyObject {
 
     @inline(__always) private func setHints() {
         switch callback {
-        case .wakeup(let t, _), .taskStep(let t, _):
+        case .wakeup(let t, let f):
+            hintTask = .passUnretained(t)
+            hintFuture = .passUnretained(f)
+        case .taskStep(let t, _):
             hintTask = .passUnretained(t)
             hintFuture = nil
         case .setResultUnlessCancelled(let f, _):

@@ -169,7 +169,7 @@ public final class Frame {
     @inline(__always) func push(_ v: Value) {
         assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
         (stack + sp).initialize(to: v)
-        sp += 1
+        sp &+= 1
     }
 
     /// Pushes a copy of the value at `p`. The hot loads copy ints, floats,
@@ -182,7 +182,7 @@ public final class Frame {
         } else {
             (stack + sp).initialize(to: p.pointee)
         }
-        sp += 1
+        sp &+= 1
     }
 
     /// Replaces the value `i` places below the top with `v`, when the value
@@ -204,12 +204,12 @@ public final class Frame {
     }
 
     @inline(__always) func pop() -> Value {
-        sp -= 1
+        sp &-= 1
         return (stack + sp).move()
     }
 
     @inline(__always) func drop() {
-        sp -= 1
+        sp &-= 1
         // Ints, floats, bools and None need no release: no out-of-line destroy for them.
         if !stack[sp].isTrivial { (stack + sp).deinitialize(count: 1) }
     }
@@ -542,7 +542,7 @@ public final class Interpreter {
         var count = instructions
         while true {
             let op = ops[pc]
-            pc += 1
+            pc &+= 1
             count &+= 1
             if count > limit {
                 f.pc = pc
@@ -634,6 +634,14 @@ public final class Interpreter {
                     f.push(v)
                     break
                 }
+                if n == 2, case .storeFast(let a) = ops[pc], case .storeFast(let b) = ops[pc &+ 1], count &+ 2 <= limit {
+                    // `for i, j in pairs:` and `a, b = pair`: both stores run here, in order.
+                    f.store(t[0], into: Int(a))
+                    f.store(t[1], into: Int(b))
+                    pc &+= 2
+                    count &+= 2
+                    continue
+                }
                 var k = Int(n) - 1
                 while k >= 0 {
                     f.push(t[k])
@@ -682,7 +690,13 @@ public final class Interpreter {
                 let receiver = f.pop()
                 if case .obj(let o) = receiver, let l = o as? PyList {
                     l.items.append(a)
-                    f.push(.none)
+                    if case .pop = ops[pc], count < limit {
+                        // `xs.append(x)` as a statement: its None is not pushed only to be popped.
+                        pc &+= 1
+                        count &+= 1
+                    } else {
+                        f.push(.none)
+                    }
                     continue
                 }
                 f.push(receiver)

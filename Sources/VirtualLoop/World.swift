@@ -344,29 +344,38 @@ public final class World {
         vm.instructions = 0
         let start = clock
         do {
-            switch h.callback {
-            case .taskStep(let t, let e):
-                try t.step(e, vm)
-            case .wakeup(let t, let fut):
-                try t.wakeup(fut, vm)
-            case .setResultUnlessCancelled(let f, let v):
-                if f.state != .cancelled { try f.setResult(v, vm) }
-            case .doneCallback(let cb, let fut):
-                switch cb {
-                case .value(let fn): _ = try vm.call(fn, Args([.obj(fut)]))
-                case .wakeup(let t): try t.wakeup(fut, vm)
-                case .runUntilComplete:
-                    if fut.state != .cancelled, case .obj(let o) = try fut.exceptionValue(vm),
-                       let e = o as? PyException, e.type === PyType.systemExit || e.type === PyType.keyboardInterrupt {
-                        break
-                    }
-                    fut.loop.stopping = true
-                case .native(let f): try f.body(fut)
+            if let task = h.hintTask, let future = h.hintFuture {
+                // `Task.__wakeup(future)`, the commonest callback, run on the
+                // handle's own references: trace code never sees a wake-up's
+                // handle, so nothing replaces its callback while it runs.
+                try task._withUnsafeGuaranteedRef { t in
+                    try future._withUnsafeGuaranteedRef { try t.wakeup($0, vm) }
                 }
-            case .call(let fn, let args):
-                _ = try vm.call(fn, Args(args))
-            case .idle:
-                break
+            } else {
+                switch h.callback {
+                case .taskStep(let t, let e):
+                    try t.step(e, vm)
+                case .wakeup(let t, let fut):
+                    try t.wakeup(fut, vm)
+                case .setResultUnlessCancelled(let f, let v):
+                    if f.state != .cancelled { try f.setResult(v, vm) }
+                case .doneCallback(let cb, let fut):
+                    switch cb {
+                    case .value(let fn): _ = try vm.call(fn, Args([.obj(fut)]))
+                    case .wakeup(let t): try t.wakeup(fut, vm)
+                    case .runUntilComplete:
+                        if fut.state != .cancelled, case .obj(let o) = try fut.exceptionValue(vm),
+                           let e = o as? PyException, e.type === PyType.systemExit || e.type === PyType.keyboardInterrupt {
+                            break
+                        }
+                        fut.loop.stopping = true
+                    case .native(let f): try f.body(fut)
+                    }
+                case .call(let fn, let args):
+                    _ = try vm.call(fn, Args(args))
+                case .idle:
+                    break
+                }
             }
         } catch let r as PyRaise {
             note("Exception in callback \(h.describe(vm)): \(r.exception.summary(vm))")
