@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// What a loop callback does when it runs. Internal callbacks of asyncio
 /// (a task's step, its wake-up, sleep's timer) are cases of their own, so
 /// that scheduling them allocates no closure. Every payload is a few
@@ -290,18 +288,6 @@ struct TimerHeap {
         let newItem = items[pos]
         var childPos = 2 * pos + 1
         while childPos < endPos {
-            // The path goes down to a leaf, and in a large heap the lower
-            // levels are out of the cache: ask for the 16 entries (256 bytes)
-            // four levels down. (The first 1024 entries stay in the cache.)
-            let ahead = 16 * pos + 15
-            if ahead >= 1024 {
-                let p = UnsafeRawPointer(items + min(ahead, endPos - 1))
-                vloop_prefetch(p)
-                vloop_prefetch(p + 64)
-                vloop_prefetch(p + 128)
-                vloop_prefetch(p + 192)
-                vloop_prefetch(p + 255)
-            }
             let rightPos = childPos + 1
             if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
                 childPos = rightPos
