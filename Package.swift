@@ -19,8 +19,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "TraceLanguage", swiftSettings: fast),
-        .target(name: "CPrefetch"),
-        .target(name: "VirtualLoop", dependencies: ["TraceLanguage", "CPrefetch"], swiftSettings: fast),
+        .target(name: "CSupport"),
+        .target(name: "VirtualLoop", dependencies: ["TraceLanguage", "CSupport"], swiftSettings: fast),
         .target(name: "Properties", dependencies: ["TraceLanguage", "VirtualLoop"]),
         .target(
             name: "RunStore",

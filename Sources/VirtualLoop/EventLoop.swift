@@ -1,4 +1,4 @@
-import CPrefetch
+import CSupport
 
 /// A registration of the loop's selector.
 struct SelectorKey {

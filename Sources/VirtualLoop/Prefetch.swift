@@ -1,4 +1,4 @@
-import CPrefetch
+import CSupport
 
 // Software prefetching for the ready queue. A loop with many tasks touches,
 // for each callback it runs, objects that were last used long ago: the

@@ -61,7 +61,8 @@ public enum TraceRunner {
     /// With a `perturbation`, the run is one run of an exploration.
     public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
                            perturbation: Perturbation? = nil) -> RunReport {
-        onLargeStack { runHere(compiled, limits: limits, seed: seed, perturbation: perturbation) }
+        Allocator.tune()
+        return onLargeStack { runHere(compiled, limits: limits, seed: seed, perturbation: perturbation) }
     }
 
     /// Deeply recursive traces need more stack than a default thread has.

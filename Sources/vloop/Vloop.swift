@@ -36,6 +36,7 @@ struct Vloop: ParsableCommand {
     /// Parses and runs the command; bad flags exit with status 2, as DESIGN.md's
     /// conventions say (swift-argument-parser's own default is 64).
     static func main() {
+        Allocator.tune()
         do {
             var command = try parseAsRoot()
             try command.run()

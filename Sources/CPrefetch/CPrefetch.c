@@ -1,2 +1,0 @@
-// The target's functions are static inline, in include/CPrefetch.h.
-#include "CPrefetch.h"
