@@ -37,8 +37,6 @@ final class CodeRuntime {
     let moduleCaches: UnsafeMutablePointer<ModuleCallCache>
     /// For each attribute name: true when it is `append` (the list fast path).
     let isAppend: [Bool]
-    /// Whether the code can sleep natively (has an `awaitSleep` op).
-    let sleepsNatively: Bool
 
     init(code: CodeObject, constants: [Value]) {
         self.code = code
@@ -53,7 +51,6 @@ final class CodeRuntime {
         moduleCaches = .allocate(capacity: max(1, code.names.count))
         moduleCaches.initialize(repeating: ModuleCallCache(), count: code.names.count)
         isAppend = code.names.map { $0 == "append" }
-        sleepsNatively = code.ops.contains { if case .awaitSleep = $0 { return true } else { return false } }
     }
 
     deinit {
@@ -122,14 +119,6 @@ public final class Frame {
     func sleepFuture(_ loop: EventLoop) -> PyFuture {
         spareToggle.toggle()
         return spareToggle ? Frame.reuse(&spareFutures.0, loop) : Frame.reuse(&spareFutures.1, loop)
-    }
-
-    /// Makes the futures and the timer of native sleeps now, next to the
-    /// frame in memory, rather than at the first sleeps: a step then touches
-    /// fewer pages (a loop of many tasks is bound by their cache and TLB misses).
-    func prepareSleeps(_ loop: EventLoop) {
-        spareFutures = (loop.createFuture(), loop.createFuture())
-        spareTimer = TimerHandle(when: 0, .idle, loop: loop)
     }
 
     /// The future of the latest native sleep (the one `sleepFuture` last returned).
@@ -312,11 +301,7 @@ public final class Interpreter {
     func callFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
         let frame = try makeFrame(fn, args)
         let code = fn.code
-        if code.isCoroutine {
-            let coroutine = PyCoroutine(frame: frame, name: fn.name, vm: self)
-            if fn.runtime.sleepsNatively, let loop = world?.runningLoopOrNil { frame.prepareSleeps(loop) }
-            return .obj(coroutine)
-        }
+        if code.isCoroutine { return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self)) }
         if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
         callDepth += 1
         defer { callDepth -= 1 }
