@@ -157,14 +157,10 @@ public final class EventLoop: PyObject {
         if !events.isEmpty { processEvents(events) }
 
         let endTime = world.clock + Self.clockResolution
-        let before = ready.count
         while let when = scheduled.firstWhen, when < endTime {
             let h = scheduled.pop()
-            vloop_prefetch(address(h))
+            h.scheduled = false
             ready.append(h)
-        }
-        for i in before..<ready.count {
-            (ready.peek(i).takeUnretainedValue() as! TimerHandle).scheduled = false
         }
 
         let ntodo = ready.count
