@@ -213,7 +213,9 @@ extension World {
             }
         }
         let callback = NativeDoneCallback(doneCallback)
-        var argToFut: [HashKey: PyFuture] = [:]
+        // Sized for every argument at once: growing rehashes every key so far.
+        var argToFut = [HashKey: PyFuture](minimumCapacity: args.count)
+        st.children.reserveCapacity(args.count)
         var loop: EventLoop?
         for arg in args {
             let key = try HashKey.of(arg, vm)
