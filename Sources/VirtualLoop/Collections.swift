@@ -50,37 +50,46 @@ public final class PyList: PyObject {
 /// inline, so that such a tuple is one allocation instead of two (the object
 /// and an array's buffer); longer ones keep an array.
 public final class PyTuple: PyObject {
-    public let count: Int
-    /// Items 0 and 1 when `count <= 2` (None where absent).
-    private let first: Value, second: Value
+    // Laid out so that a pair takes 56 bytes (a 64-byte block of malloc, not
+    // 80): the small count sits in the padding after `first`. Programs keep
+    // millions of pairs.
+    /// Item 0 when `count <= 2` (None where absent).
+    private let first: Value
+    /// The count when `count <= 2`.
+    private let smallCount: UInt8
+    /// Item 1 when `count <= 2` (None where absent).
+    private let second: Value
     /// All the items when `count > 2`; empty otherwise.
     private let more: [Value]
 
+    public var count: Int { more.isEmpty ? Int(smallCount) : more.count }
+
     public init(_ items: [Value]) {
-        count = items.count
-        if count <= 2 {
-            first = count > 0 ? items[0] : .none
-            second = count > 1 ? items[1] : .none
+        if items.count <= 2 {
+            first = items.count > 0 ? items[0] : .none
+            second = items.count > 1 ? items[1] : .none
+            smallCount = UInt8(items.count)
             more = []
         } else {
             first = .none
             second = .none
+            smallCount = 0
             more = items
         }
     }
 
     /// The pair `(a, b)`.
     init(_ a: Value, _ b: Value) {
-        count = 2
         first = a
+        smallCount = 2
         second = b
         more = []
     }
 
     /// Item `i`, for `0 <= i < count`.
     @inline(__always) public subscript(i: Int) -> Value {
-        if count > 2 { return more[i] }
-        precondition(i >= 0 && i < count, "tuple index out of range")
+        if !more.isEmpty { return more[i] }
+        precondition(i >= 0 && i < Int(smallCount), "tuple index out of range")
         return i == 0 ? first : second
     }
 
