@@ -21,6 +21,9 @@ public class PyFuture: PyObject {
     var cancelledException: PyException?
     /// `_asyncio_future_blocking`: set by `__await__` just before it yields the future.
     var blocking = false
+    /// A native sleep's future (`Frame.sleepFuture`): its frame keeps it
+    /// alive, and trace code never sees it.
+    var isNativeSleep = false
     var logTraceback = false
     unowned(unsafe) let loop: EventLoop
 
@@ -69,7 +72,8 @@ public class PyFuture: PyObject {
     func scheduleCallbacks() throws {
         guard let first = firstCallback.take() else { return }
         switch consume first {
-        case .wakeup(let task): try loop.callSoon(.wakeup(task, self))
+        case .wakeup(let task):
+            try loop.callSoon(isNativeSleep ? .sleepWakeup(task, .passUnretained(self)) : .wakeup(task, self))
         case let other: try loop.callSoon(.doneCallback(other, self))
         }
         if moreCallbacks.isEmpty { return }

@@ -12,6 +12,10 @@ enum Callback {
     /// `Task.__wakeup(future)`: the done callback a task puts on what it awaits
     /// (a case of its own, the commonest callback of all).
     case wakeup(PyTask, PyFuture)
+    /// The same for the future of a native sleep, which its task's frame
+    /// keeps alive until the wake-up has run (the task cannot step before):
+    /// not holding it lets the frame reuse it for its next sleep.
+    case sleepWakeup(PyTask, Unmanaged<PyFuture>)
     /// `call_soon(fn, *args)` from the trace.
     case call(Value, [Value])
     /// What a cancelled handle holds: nothing (CPython drops the callback and its arguments).
@@ -65,6 +69,9 @@ public class Handle: PyObject {
         case .wakeup(let t, let f):
             hintTask = .passUnretained(t)
             hintFuture = .passUnretained(f)
+        case .sleepWakeup(let t, let f):
+            hintTask = .passUnretained(t)
+            hintFuture = f
         case .taskStep(let t, _):
             hintTask = .passUnretained(t)
             hintFuture = nil
@@ -96,7 +103,7 @@ public class Handle: PyObject {
         case .taskStep(let t, _): return "Task.__step() of \(t.name)"
         case .setResultUnlessCancelled: return "_set_result_unless_cancelled()"
         case .doneCallback: return "future done callback"
-        case .wakeup(let t, _): return "Task.task_wakeup() of \(t.name)"
+        case .wakeup(let t, _), .sleepWakeup(let t, _): return "Task.task_wakeup() of \(t.name)"
         case .call(let f, _):
             if let fn = f.object as? PyFunction { return fn.name + "()" }
             if let b = f.object as? PyBuiltin { return b.name + "()" }

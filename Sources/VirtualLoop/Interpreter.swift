@@ -104,38 +104,31 @@ public final class Frame {
     }
 
     var nativeSleep: NativeSleep?
-    /// The futures and the timer of earlier native sleeps, reused when nothing
-    /// else refers to them: two futures, because the one a sleep just
-    /// finished with is still held by the callback that resumed the frame.
-    var spareFutures: (PyFuture?, PyFuture?)
+    /// The future and the timer of the latest native sleep, reused by the
+    /// next one when nothing else refers to them any more. (The wake-up of a
+    /// native sleep does not hold its future: `Callback.sleepWakeup`.)
+    var sleepFutureSlot: PyFuture?
     var spareTimer: TimerHandle?
-    var spareToggle = false
-    /// Where the next wake-up of a native sleep reads first: its timer, its
-    /// future and the future of the sleep after it, for prefetching. Only
-    /// ever prefetched, never read through, so a stale address is harmless.
-    var hintSleep: (UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?)
+    /// Where the next wake-up of a native sleep reads first: its timer and
+    /// its future, for prefetching. Only ever prefetched, never read through,
+    /// so a stale address is harmless.
+    var hintSleep: (UnsafeRawPointer?, UnsafeRawPointer?)
 
-    /// A pending future of `loop` for a native sleep.
+    /// A pending future of `loop` for a native sleep: the last one, reset,
+    /// when nothing else refers to it; else a new one.
     func sleepFuture(_ loop: EventLoop) -> PyFuture {
-        spareToggle.toggle()
-        return spareToggle ? Frame.reuse(&spareFutures.0, loop) : Frame.reuse(&spareFutures.1, loop)
-    }
-
-    /// The future of the latest native sleep (the one `sleepFuture` last returned).
-    var currentSleepFuture: PyFuture {
-        spareToggle ? spareFutures.0.unsafelyUnwrapped : spareFutures.1.unsafelyUnwrapped
-    }
-
-    /// The future in `slot`, reset, when nothing else refers to it; else a new one, kept in `slot`.
-    private static func reuse(_ slot: inout PyFuture?, _ loop: EventLoop) -> PyFuture {
-        if isKnownUniquelyReferenced(&slot), let f = slot, f.loop === loop {
+        if isKnownUniquelyReferenced(&sleepFutureSlot), let f = sleepFutureSlot, f.loop === loop {
             f.resetForReuse()
             return f
         }
         let f = loop.createFuture()
-        slot = f
+        f.isNativeSleep = true
+        sleepFutureSlot = f
         return f
     }
+
+    /// The future of the latest native sleep (the one `sleepFuture` last returned).
+    var currentSleepFuture: PyFuture { sleepFutureSlot.unsafelyUnwrapped }
 
     init(runtime: CodeRuntime, globals: Globals, cells: [PyCell]) {
         let code = runtime.code
@@ -1018,8 +1011,7 @@ public final class Interpreter {
                 let fut = f.sleepFuture(loop)
                 let timer = try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
                                             reusing: &f.spareTimer, self)
-                let next = f.spareToggle ? f.spareFutures.1 : f.spareFutures.0
-                f.hintSleep = (address(timer), address(fut), next.map(address))
+                f.hintSleep = (address(timer), address(fut))
                 f.nativeSleep = .waiting
                 fut.blocking = true
                 return .yielded(.obj(fut))

@@ -3,7 +3,7 @@ import CSupport
 // Software prefetching for the ready queue. A loop with many tasks touches,
 // for each callback it runs, objects that were last used long ago: the
 // task, its coroutine and frame, the frame's values, the iterator of the
-// loop it is in, the timer and futures of its sleeps. One after another,
+// loop it is in, the timer and future of its sleep. One after another,
 // each would be a cache miss. So a task records, when it suspends, where its
 // next step will read (`StepHints`), and `runOnce` prefetches a few
 // callbacks ahead in two levels: the task (or the future) a callback names,
@@ -25,10 +25,9 @@ struct StepHints {
     var valueBytes = 0
     /// The object on top of the frame's stack (a `for` loop's iterator).
     var top: UnsafeRawPointer?
-    /// A native sleep's timer and future, and the future of the sleep after it.
+    /// A native sleep's timer and future.
     var timer: UnsafeRawPointer?
     var future: UnsafeRawPointer?
-    var nextFuture: UnsafeRawPointer?
 
     init() {}
 
@@ -46,7 +45,7 @@ struct StepHints {
             }
         }
         if f.nativeSleep != nil {
-            (timer, future, nextFuture) = f.hintSleep
+            (timer, future) = f.hintSleep
         }
     }
 
@@ -57,7 +56,6 @@ struct StepHints {
         prefetchSpan(top, 64)
         prefetchSpan(timer, PrefetchSize.timer)
         prefetchSpan(future, PrefetchSize.future)
-        prefetchSpan(nextFuture, PrefetchSize.future)
     }
 }
 

@@ -345,9 +345,10 @@ public final class World {
         let start = clock
         do {
             if let task = h.hintTask, let future = h.hintFuture {
-                // `Task.__wakeup(future)`, the commonest callback, run on the
-                // handle's own references: trace code never sees a wake-up's
-                // handle, so nothing replaces its callback while it runs.
+                // `Task.__wakeup(future)`, the commonest callback (`.wakeup` or
+                // `.sleepWakeup`), run on the handle's own references: trace code
+                // never sees a wake-up's handle, so nothing replaces its callback
+                // while it runs.
                 try task._withUnsafeGuaranteedRef { t in
                     try future._withUnsafeGuaranteedRef { try t.wakeup($0, vm) }
                 }
@@ -357,6 +358,8 @@ public final class World {
                     try t.step(e, vm)
                 case .wakeup(let t, let fut):
                     try t.wakeup(fut, vm)
+                case .sleepWakeup(let t, let fut):
+                    try t.wakeup(fut.takeUnretainedValue(), vm)
                 case .setResultUnlessCancelled(let f, let v):
                     if f.state != .cancelled { try f.setResult(v, vm) }
                 case .doneCallback(let cb, let fut):
@@ -384,7 +387,8 @@ public final class World {
         if busy > 0 {
             let ctx: String
             switch h.callback {
-            case .taskStep(let t, _), .wakeup(let t, _), .doneCallback(.wakeup(let t), _): ctx = t.name
+            case .taskStep(let t, _), .wakeup(let t, _), .sleepWakeup(let t, _), .doneCallback(.wakeup(let t), _):
+                ctx = t.name
             default: ctx = h.describe(vm)
             }
             blockings.append(Blocking(start: start, duration: busy, ctx: ctx))
