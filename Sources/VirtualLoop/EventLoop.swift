@@ -92,7 +92,7 @@ public final class EventLoop: PyObject {
         }
         try checkClosed(vm)
         timer.when = when + timerLateness()
-        timer.callback = consume cb
+        timer.setCallback(cb)
         timer.cancelled = false
         scheduled.push(timer)
         timer.scheduled = true

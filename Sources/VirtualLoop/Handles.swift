@@ -45,42 +45,37 @@ final class NativeDoneCallback {
 
 /// `asyncio.Handle`: a callback scheduled with `call_soon`.
 public class Handle: PyObject {
-    /// Set again only when a handle is reused (`HandlePool`, `EventLoop.callAt(reusing:)`).
-    var callback: Callback {
-        didSet { setHints() }
-    }
+    /// Set again only through `setCallback` (when a handle is reused or cancelled).
+    private(set) var callback: Callback
     var cancelled = false
     unowned(unsafe) let loop: EventLoop
     /// The task and the future the callback names, for prefetching
     /// (`Prefetch.swift`) and for running a wake-up without copying its
     /// callback; valid exactly as long as the callback holds them.
-    var hintTask: Unmanaged<PyTask>?
-    var hintFuture: Unmanaged<PyFuture>?
+    private(set) var hintTask: Unmanaged<PyTask>?
+    private(set) var hintFuture: Unmanaged<PyFuture>?
 
     init(_ callback: Callback, loop: EventLoop) {
+        (hintTask, hintFuture) = Handle.hints(of: callback)
         self.callback = callback
         self.loop = loop
-        super.init()
-        setHints()
     }
 
-    @inline(__always) private func setHints() {
-        switch callback {
-        case .wakeup(let t, let f):
-            hintTask = .passUnretained(t)
-            hintFuture = .passUnretained(f)
-        case .sleepWakeup(let t, let f):
-            hintTask = .passUnretained(t)
-            hintFuture = f
-        case .taskStep(let t, _):
-            hintTask = .passUnretained(t)
-            hintFuture = nil
-        case .setResultUnlessCancelled(let f, _):
-            hintTask = nil
-            hintFuture = .passUnretained(f)
-        default:
-            hintTask = nil
-            hintFuture = nil
+    /// Replaces the callback and its hints.
+    @inline(__always) func setCallback(_ cb: consuming Callback) {
+        (hintTask, hintFuture) = Handle.hints(of: cb)
+        callback = cb
+    }
+
+    /// The hints of `cb`, read from the value itself (switching over the
+    /// stored property instead would retain and release its payload).
+    @inline(__always) private static func hints(of cb: Callback) -> (Unmanaged<PyTask>?, Unmanaged<PyFuture>?) {
+        switch cb {
+        case .wakeup(let t, let f): return (.passUnretained(t), .passUnretained(f))
+        case .sleepWakeup(let t, let f): return (.passUnretained(t), f)
+        case .taskStep(let t, _): return (.passUnretained(t), nil)
+        case .setResultUnlessCancelled(let f, _): return (nil, .passUnretained(f))
+        default: return (nil, nil)
         }
     }
 
@@ -90,7 +85,7 @@ public class Handle: PyObject {
     func cancel() {
         if !cancelled {
             cancelled = true
-            callback = .idle
+            setCallback(.idle)
         }
     }
 
@@ -187,7 +182,7 @@ struct HandlePool: ~Copyable {
         guard count > 0 else { return Handle(cb, loop: loop) }
         count -= 1
         let h = (slots + count).move()
-        h.callback = cb
+        h.setCallback(cb)
         h.cancelled = false
         return h
     }
@@ -196,7 +191,7 @@ struct HandlePool: ~Copyable {
     mutating func recycle(_ handle: consuming Handle) {
         var h = handle
         guard type(of: h) == Handle.self, count < HandlePool.capacity, isKnownUniquelyReferenced(&h) else { return }
-        h.callback = .idle
+        h.setCallback(.idle)
         (slots + count).initialize(to: h)
         count += 1
     }
