@@ -106,10 +106,6 @@ public final class EventLoop: PyObject {
         return p.lateness(at: loc) { "the timer set at line \(loc.line) fired \(seconds($0)) s late" }
     }
 
-    func timerHandleCancelled(_ h: TimerHandle) {
-        if h.scheduled { timerCancelledCount += 1 }
-    }
-
     func createFuture() -> PyFuture { PyFuture(loop: self) }
 
     func checkClosed(_ vm: Interpreter) throws {

@@ -54,14 +54,16 @@ public class PyFuture: PyObject {
     /// Only for futures that nothing but their owner refers to.
     func resetForReuse() {
         state = .pending
-        result = .none
-        exception = nil
-        firstCallback = nil
-        moreCallbacks = []
-        cancelMessage = .none
-        cancelledException = nil
         blocking = false
         logTraceback = false
+        // Each field is written only when it holds something: writing
+        // releases the old value, which is nothing in the common case.
+        if !result.isNone { result = .none }
+        if exception != nil { exception = nil }
+        if case .some = firstCallback { firstCallback = nil }
+        if !moreCallbacks.isEmpty { moreCallbacks = [] }
+        if !cancelMessage.isNone { cancelMessage = .none }
+        if cancelledException != nil { cancelledException = nil }
     }
 
     // MARK: The state machine
@@ -167,6 +169,17 @@ public class PyFuture: PyObject {
         case .finished:
             logTraceback = false
             return exception.map { .obj($0) } ?? .none
+        }
+    }
+
+    /// `add_done_callback(task.__wakeup)`, with the commonest case first:
+    /// a pending future that nothing else waits for.
+    func addWakeup(_ task: PyTask) throws {
+        if state == .pending, case .none = firstCallback {
+            hintWaiter = .passUnretained(task)
+            firstCallback = .wakeup(task)
+        } else {
+            try addDoneCallback(.wakeup(task))
         }
     }
 
@@ -375,11 +388,10 @@ public final class PyTask: PyFuture {
         defer { world.currentTask = nil }
         let outcome: FrameResult
         do {
-            let it = coro
             if let exc {
-                outcome = try it.throwIn(exc, vm)
+                outcome = try coro.throwIn(exc, vm)
             } else {
-                outcome = try it.send(.none, vm)
+                outcome = try coro.send(.none, vm)
             }
         } catch let r as PyRaise {
             let e = r.exception
@@ -402,7 +414,7 @@ public final class PyTask: PyFuture {
             }
         case .yielded(let y):
             if let frame = hintFrame {
-                hints = frame._withUnsafeGuaranteedRef { StepHints(coroutine: coro, frame: $0) }
+                hints = frame._withUnsafeGuaranteedRef { StepHints(coroutine: address(coro), frame: $0) }
             }
             if case .obj(let o) = y, let fut = o as? PyFuture {
                 if fut.loop !== loop {
@@ -414,7 +426,7 @@ public final class PyTask: PyFuture {
                         try loop.callSoon(.taskStep(self, e))
                     } else {
                         fut.blocking = false
-                        try fut.addDoneCallback(.wakeup(self))
+                        try fut.addWakeup(self)
                         futureWaiter = fut
                         if mustCancel, try fut.cancel(cancelMessage, vm) {
                             mustCancel = false

@@ -144,7 +144,7 @@ public final class TimerHandle: Handle {
     public override var typeName: String { "TimerHandle" }
 
     override func cancel() {
-        if !cancelled { loop.timerHandleCancelled(self) }
+        if !cancelled && scheduled { loop.timerCancelledCount += 1 }
         super.cancel()
     }
 

@@ -32,8 +32,8 @@ struct StepHints {
     init() {}
 
     /// The hints of a task whose coroutine runs `f` and has just suspended.
-    init(coroutine: SendableIterator, frame f: Frame) {
-        self.coroutine = address(coroutine)
+    init(coroutine: UnsafeRawPointer, frame f: Frame) {
+        self.coroutine = coroutine
         frame = address(f)
         values = UnsafeRawPointer(f.locals)
         valueBytes = max(1, (f.localCount + f.sp) * MemoryLayout<Value>.stride)
