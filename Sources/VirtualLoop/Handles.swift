@@ -266,13 +266,14 @@ struct TimerHeap {
     }
 
     // The sifts themselves work on the heap's buffer (entries are plain
-    // values: a double and an unmanaged reference), without bounds checks.
+    // values: a double and an unmanaged reference), without bounds or
+    // overflow checks (positions stay below the count).
 
     private static func siftDown(_ items: UnsafeMutablePointer<Entry>, _ startPos: Int, _ pos: Int) {
         var pos = pos
         let newItem = items[pos]
         while pos > startPos {
-            let parentPos = (pos - 1) >> 1
+            let parentPos = (pos &- 1) >> 1
             let parent = items[parentPos]
             if newItem.when < parent.when {
                 items[pos] = parent
@@ -288,15 +289,15 @@ struct TimerHeap {
         var pos = pos
         let startPos = pos
         let newItem = items[pos]
-        var childPos = 2 * pos + 1
+        var childPos = 2 &* pos &+ 1
         while childPos < endPos {
-            let rightPos = childPos + 1
+            let rightPos = childPos &+ 1
             if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
                 childPos = rightPos
             }
             items[pos] = items[childPos]
             pos = childPos
-            childPos = 2 * pos + 1
+            childPos = 2 &* pos &+ 1
         }
         items[pos] = newItem
         siftDown(items, startPos, pos)
