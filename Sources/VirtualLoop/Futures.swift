@@ -379,7 +379,7 @@ public final class PyTask: PyFuture {
         let now = world.clock
         if now != lastStepAt {
             lastStepAt = now
-            world.stepLog.append(StepMark(task: serial, t: now))
+            if world.recordsTaskSteps { world.stepLog.append(StepMark(task: serial, t: now)) }
         }
         if world.currentTask != nil {
             throw vm.error(.runtimeError, "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed.")

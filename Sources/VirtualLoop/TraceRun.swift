@@ -59,10 +59,15 @@ public struct RunReport {
 public enum TraceRunner {
     /// Replays a compiled trace once on a fresh world.
     /// With a `perturbation`, the run is one run of an exploration.
+    /// Without `recordingTaskSteps`, the report's task records have no step
+    /// times (`vloop run --no-store`, which stores no records, spares the work).
     public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
-                           perturbation: Perturbation? = nil) -> RunReport {
+                           perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true) -> RunReport {
         Allocator.tune()
-        return onLargeStack { runHere(compiled, limits: limits, seed: seed, perturbation: perturbation) }
+        return onLargeStack {
+            runHere(compiled, limits: limits, seed: seed, perturbation: perturbation,
+                    recordingTaskSteps: recordingTaskSteps)
+        }
     }
 
     /// Deeply recursive traces need more stack than a default thread has.
@@ -80,9 +85,10 @@ public enum TraceRunner {
     }
 
     static func runHere(_ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
-                        perturbation: Perturbation?) -> RunReport {
+                        perturbation: Perturbation?, recordingTaskSteps: Bool = true) -> RunReport {
         let vm = Interpreter()
         let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
+        world.recordsTaskSteps = recordingTaskSteps
         vm.world = world
         vm.globals = Globals(names: compiled.globalNames)
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }

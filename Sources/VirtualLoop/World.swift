@@ -166,8 +166,10 @@ public final class World {
     var random: SplitMix64
     let logging = LoggingState()
     /// The jobs of the run's executors, filled by the executor code.
-    /// Each task's steps at new instants, in order (see `taskRecords`).
+    /// Each task's steps at new instants, in order (see `taskRecords`),
+    /// when `recordsTaskSteps`.
     var stepLog: [StepMark] = []
+    var recordsTaskSteps = true
     lazy var expectObject = ExpectObject(world: self)
     lazy var printBuiltin = makePrint()
 

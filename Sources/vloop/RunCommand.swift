@@ -153,7 +153,8 @@ struct RunCommand: ParsableCommand {
                     runs.append(StoredRun(invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
                                           errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
                 case .success(let trace):
-                    var report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed))
+                    var report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
+                                                 recordingTaskSteps: !noStore)
                     var runIndex = 0
                     if settings == nil && settingsError == nil && (explore.requested || !report.exploreSettings.isEmpty) {
                         do {
@@ -164,7 +165,7 @@ struct RunCommand: ParsableCommand {
                     }
                     if let i = explore.run, i > 0, let s = settings {
                         report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
-                                                 perturbation: s.perturbation(run: i))
+                                                 perturbation: s.perturbation(run: i), recordingTaskSteps: !noStore)
                         runIndex = i
                     }
                     var verdict = PropertyChecker.check(report)
