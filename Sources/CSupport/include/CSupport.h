@@ -13,13 +13,17 @@ static inline __attribute__((always_inline)) void vloop_prefetch(const void *p) 
     __builtin_prefetch(p, 0, 3);
 }
 
-/// Makes glibc's malloc grow its heaps `bytes` at a time (M_TOP_PAD);
-/// nothing elsewhere.
-static inline void vloop_set_heap_growth(long bytes) {
-#if defined(__GLIBC__) && defined(M_TOP_PAD)
-    mallopt(M_TOP_PAD, (int)bytes);
+/// Makes glibc's malloc grow its heaps `growth` bytes at a time
+/// (M_TOP_PAD), and serve blocks up to `largest` bytes from its heaps rather
+/// than from mappings of their own (M_MMAP_THRESHOLD), so that freed large
+/// blocks are reused instead of handed back to the kernel; nothing elsewhere.
+static inline void vloop_tune_malloc(long growth, long largest) {
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_TOP_PAD, (int)growth);
+    mallopt(M_MMAP_THRESHOLD, (int)largest);
 #else
-    (void)bytes;
+    (void)growth;
+    (void)largest;
 #endif
 }
 
