@@ -1,3 +1,5 @@
+import CSupport
+
 /// What a loop callback does when it runs. Internal callbacks of asyncio
 /// (a task's step, its wake-up, sleep's timer) are cases of their own, so
 /// that scheduling them allocates no closure. Every payload is a few
@@ -291,6 +293,19 @@ struct TimerHeap {
         let newItem = items[pos]
         var childPos = 2 &* pos &+ 1
         while childPos < endPos {
+            // The path goes down to a leaf, and in a large heap the lower
+            // levels are out of the cache: ask for the 16 entries (256 bytes)
+            // four levels down. (The first 1024 entries stay in the cache.)
+            // Interleaved runs of scripts/bench: 1 to 5% faster.
+            let ahead = 16 &* pos &+ 15
+            if ahead >= 1024 {
+                let p = UnsafeRawPointer(items + min(ahead, endPos &- 1))
+                vloop_prefetch(p)
+                vloop_prefetch(p + 64)
+                vloop_prefetch(p + 128)
+                vloop_prefetch(p + 192)
+                vloop_prefetch(p + 255)
+            }
             let rightPos = childPos &+ 1
             if rightPos < endPos && !(items[childPos].when < items[rightPos].when) {
                 childPos = rightPos
