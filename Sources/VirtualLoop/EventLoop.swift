@@ -1,5 +1,3 @@
-import CSupport
-
 /// A registration of the loop's selector.
 struct SelectorKey {
     let socket: SimSocket
