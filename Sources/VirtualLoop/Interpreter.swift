@@ -109,10 +109,6 @@ public final class Frame {
     /// native sleep does not hold its future: `Callback.sleepWakeup`.)
     var sleepFutureSlot: PyFuture?
     var spareTimer: TimerHandle?
-    /// Where the next wake-up of a native sleep reads first: its timer and
-    /// its future, for prefetching. Only ever prefetched, never read through,
-    /// so a stale address is harmless.
-    var hintSleep: (UnsafeRawPointer?, UnsafeRawPointer?)
 
     /// A pending future of `loop` for a native sleep: the last one, reset,
     /// when nothing else refers to it; else a new one.
@@ -1009,9 +1005,8 @@ public final class Interpreter {
                 let loop = try world.runningLoop()
                 let seconds = try numberArg(delay, "delay")
                 let fut = f.sleepFuture(loop)
-                let timer = try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
-                                            reusing: &f.spareTimer, self)
-                f.hintSleep = (address(timer), address(fut))
+                try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, .none),
+                              reusing: &f.spareTimer, self)
                 f.nativeSleep = .waiting
                 fut.blocking = true
                 return .yielded(.obj(fut))

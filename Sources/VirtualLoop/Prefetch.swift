@@ -44,8 +44,9 @@ struct StepHints {
                 self.top = UnsafeRawPointer(bitPattern: UnsafeRawPointer(top).load(as: UInt.self))
             }
         }
-        if f.nativeSleep != nil {
-            (timer, future) = f.hintSleep
+        if f.nativeSleep == .waiting {
+            timer = f.spareTimer.map(address)
+            future = f.sleepFutureSlot.map(address)
         }
     }
 
