@@ -358,10 +358,8 @@ public final class World {
                 switch h.callback {
                 case .taskStep(let t, let e):
                     try t.step(e, vm)
-                case .wakeup(let t, let fut):
-                    try t.wakeup(fut, vm)
-                case .sleepWakeup(let t, let fut):
-                    try t.wakeup(fut.takeUnretainedValue(), vm)
+                case .wakeup, .sleepWakeup:
+                    preconditionFailure("a wake-up's handle has both hints, and runs above")
                 case .setResultUnlessCancelled(let f, let v):
                     if f.state != .cancelled { try f.setResult(v, vm) }
                 case .doneCallback(let cb, let fut):
