@@ -461,14 +461,7 @@ final class FunctionCompiler {
             compileTryExceptStar(body, handlers, orElse)
             return
         }
-        let setup = emit(.setupTry(0))
-        blocks.append(.tryExcept)
-        compileStatements(body)
-        blocks.removeLast()
-        emit(.popBlock)
-        compileStatements(orElse)
-        var ends = [emit(.jump(0))]
-        patch(setup, to: here)
+        var ends = [compileTryBody(body, orElse)]
         for h in handlers {
             loc = h.loc
             var next: Int?
@@ -490,10 +483,9 @@ final class FunctionCompiler {
         for e in ends { patch(e, to: here) }
     }
 
-    /// `try ... except* T as e: ...` (PEP 654): each clause runs on the part of
-    /// the exception (group) its types match; what the clauses raise and what
-    /// none matched are raised together at the end.
-    private func compileTryExceptStar(_ body: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) {
+    /// The protected body of a `try` with handlers, then its `else`: returns
+    /// the jump past the handlers, which start right after it.
+    private func compileTryBody(_ body: [Stmt], _ orElse: [Stmt]) -> Int {
         let setup = emit(.setupTry(0))
         blocks.append(.tryExcept)
         compileStatements(body)
@@ -502,6 +494,14 @@ final class FunctionCompiler {
         compileStatements(orElse)
         let end = emit(.jump(0))
         patch(setup, to: here)
+        return end
+    }
+
+    /// `try ... except* T as e: ...` (PEP 654): each clause runs on the part of
+    /// the exception (group) its types match; what the clauses raise and what
+    /// none matched are raised together at the end.
+    private func compileTryExceptStar(_ body: [Stmt], _ handlers: [ExceptHandler], _ orElse: [Stmt]) {
+        let end = compileTryBody(body, orElse)
         blocks.append(.handler(nil))
         emit(.exceptStarBegin)
         for h in handlers {
