@@ -103,10 +103,13 @@ func outcomeWord(_ o: TraceComparison.Outcome) -> String {
 }
 
 /// `2027-01-15 08:00:00 UTC`.
-func dateText(_ d: Date) -> String {
+func dateText(_ d: Date) -> String { utcTimestamp(d) + " UTC" }
+
+/// `2027-01-15 08:00:00`, in UTC.
+public func utcTimestamp(_ d: Date) -> String {
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
     return f.string(from: d)
 }

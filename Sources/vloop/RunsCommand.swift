@@ -59,7 +59,7 @@ struct RunsCommand: ParsableCommand {
             let w = max(all.map(\.label.count).max() ?? 5, 5)
             print("\("label".padding(toLength: w, withPad: " ", startingAt: 0))  suite runs  runs  failed  last recorded")
             for l in all {
-                print("\(l.label.padding(toLength: w, withPad: " ", startingAt: 0))  \(pad(l.suiteRuns, 10))  \(pad(l.runs, 4))  \(pad(l.failed, 6))  \(dateString(l.lastStartedAt))")
+                print("\(l.label.padding(toLength: w, withPad: " ", startingAt: 0))  \(pad(l.suiteRuns, 10))  \(pad(l.runs, 4))  \(pad(l.failed, 6))  \(utcTimestamp(l.lastStartedAt))")
             }
             return
         }
@@ -79,7 +79,7 @@ struct RunsCommand: ParsableCommand {
                 + "\((r.passed ? "PASS" : "FAIL").padding(toLength: 6, withPad: " ", startingAt: 0))  "
                 + "\(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  "
                 + "\((floatRepr(r.virtualDuration) + " s").padding(toLength: 9, withPad: " ", startingAt: 0))  "
-                + "\(duration(r.wallTime).padding(toLength: 8, withPad: " ", startingAt: 0))  \(dateString(r.startedAt))"
+                + "\(duration(r.wallTime).padding(toLength: 8, withPad: " ", startingAt: 0))  \(utcTimestamp(r.startedAt))"
             print(line)
         }
         if runs.count == limit { printError("(the \(limit) newest; --limit shows more)") }
@@ -94,15 +94,6 @@ struct RunsCommand: ParsableCommand {
 
 extension String {
     func leftPad(_ w: Int) -> String { count >= w ? self : String(repeating: " ", count: w - count) + self }
-}
-
-/// `2026-11-25 00:39:52` in UTC.
-func dateString(_ d: Date) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    return f.string(from: d)
 }
 
 func printJSON<T: Encodable>(_ value: T) {
