@@ -1,16 +1,16 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// The interpreter's state lives in classes; Swift's run-time exclusivity
-/// checks on every access cost a fifth of the loop's time, and the loop is
-/// single-threaded by design (DESIGN.md), so they are off in these targets.
-let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-
+// The layers, each target using only those above it (README, "Layout"):
+// TraceLanguage, RunModel, PyRuntime, VirtualLoop, Properties, RunStore,
+// Reports, VLoop (the library), vloop (the command line). No target sets
+// unsafe flags, so that other packages can depend on vloop by version.
 let package = Package(
     name: "vloop",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "vloop", targets: ["vloop"]),
+        .library(name: "VLoop", targets: ["VLoop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,36 +18,48 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        .target(name: "TraceLanguage", swiftSettings: fast),
+        .target(name: "TraceLanguage"),
+        .target(name: "RunModel"),
+        .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel"]),
+        // A shim for what Swift cannot spell: a prefetch, and glibc's mallopt. Not a layer.
         .target(name: "CSupport"),
-        .target(name: "VirtualLoop", dependencies: ["TraceLanguage", "CSupport"], swiftSettings: fast),
-        .target(name: "Properties", dependencies: ["TraceLanguage", "VirtualLoop"]),
+        .target(name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"]),
+        .target(name: "Properties", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop"]),
         .target(
             name: "RunStore",
             dependencies: [
-                "VirtualLoop", "Properties", .product(name: "GRDB", package: "GRDB.swift"),
+                "RunModel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "Reports", dependencies: ["VirtualLoop", "Properties", "RunStore"]),
+        .target(name: "Reports", dependencies: ["RunModel", "RunStore"]),
+        .target(
+            name: "VLoop",
+            dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports"]
+        ),
         .executableTarget(
             name: "vloop",
             dependencies: [
-                "TraceLanguage", "VirtualLoop", "Properties", "RunStore", "Reports",
+                "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports", "VLoop", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TraceLanguageTests", dependencies: ["TraceLanguage"]),
-        .testTarget(name: "VirtualLoopTests", dependencies: ["VirtualLoop", "TraceLanguage"]),
-        .testTarget(name: "PropertiesTests", dependencies: ["Properties", "VirtualLoop", "TraceLanguage"]),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Properties", "VirtualLoop", "TraceLanguage"]),
+        .testTarget(name: "VirtualLoopTests", dependencies: ["VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage"]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "RunStore", "Properties", "VirtualLoop"],
+            name: "PropertiesTests", dependencies: ["Properties", "VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage"]
+        ),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "RunModel", "VLoop", "Properties", "VirtualLoop", "TraceLanguage"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "RunStore", "RunModel"],
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "FixtureTests",
-            dependencies: ["Properties", "VirtualLoop", "TraceLanguage", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Properties", "VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v5]

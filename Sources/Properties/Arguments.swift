@@ -1,3 +1,5 @@
+import PyRuntime
+import RunModel
 import VirtualLoop
 
 /// A mistake in the arguments of an `expect.*` call: the property fails

@@ -1,3 +1,5 @@
+import PyRuntime
+import RunModel
 import TraceLanguage
 import VirtualLoop
 

@@ -1,4 +1,6 @@
 import Foundation
+import PyRuntime
+import RunModel
 import TraceLanguage
 import VirtualLoop
 

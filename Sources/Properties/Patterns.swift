@@ -1,3 +1,5 @@
+import PyRuntime
+import RunModel
 import VirtualLoop
 
 /// A glob over a whole text in which only `*` (any run of characters,

@@ -1,7 +1,6 @@
 import Foundation
-import Properties
+import RunModel
 import RunStore
-import VirtualLoop
 
 /// The comparison of two sets of runs (a baseline, such as the main branch,
 /// and a candidate, such as a pull request), as plain values that every

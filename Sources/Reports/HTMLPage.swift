@@ -1,3 +1,5 @@
+import RunModel
+
 /// The frame of vloop's HTML pages: one self-contained file, its style
 /// inline, no script, nothing fetched from the network.
 func htmlPage(title: String, body: String) -> String {
@@ -94,4 +96,3 @@ func eventCells(_ e: TraceEvent?) -> String {
         + "<td class=\"mono\"><span class=\"muted\">\(e.kind.rawValue)</span> \(htmlEscaped(what))</td>"
 }
 
-import VirtualLoop

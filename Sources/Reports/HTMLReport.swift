@@ -1,5 +1,5 @@
 import Foundation
-import VirtualLoop
+import RunModel
 
 /// The comparison as one self-contained HTML page: the headline, the
 /// regressions, a table of every trace, and for each trace that changed its

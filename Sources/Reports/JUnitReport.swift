@@ -1,6 +1,6 @@
 import Foundation
+import RunModel
 import RunStore
-import VirtualLoop
 
 /// JUnit XML, which CI systems show as test results: one test case per run
 /// of a trace (`vloop run --junit FILE`), or per trace of a comparison's

@@ -1,4 +1,4 @@
-import VirtualLoop
+import RunModel
 
 /// The comparison for a review comment (GitHub-flavoured Markdown): the
 /// headline, the regressions, a table of the traces that changed, and the

@@ -1,6 +1,6 @@
 import Foundation
+import RunModel
 import RunStore
-import VirtualLoop
 
 /// `vloop show RUN`: one run as text, its properties, tasks, workers and events.
 public struct RunTextReport: RunRenderer {

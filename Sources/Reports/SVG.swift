@@ -1,5 +1,5 @@
 import Foundation
-import VirtualLoop
+import RunModel
 
 /// Text for HTML and SVG: every character that could open markup is escaped,
 /// so that a trace printing `<script>` shows it and runs nothing.

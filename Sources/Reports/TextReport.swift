@@ -1,5 +1,5 @@
 import Foundation
-import VirtualLoop
+import RunModel
 
 /// The comparison for a terminal: the headline, the regressions and
 /// improvements, then one line per trace and the details of those that changed.

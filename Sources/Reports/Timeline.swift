@@ -1,5 +1,5 @@
+import RunModel
 import RunStore
-import VirtualLoop
 
 /// What a timeline draws of one run: one lane per task and one per executor
 /// worker, on the virtual clock.

@@ -1,6 +1,5 @@
 import Foundation
-import Properties
-import VirtualLoop
+import RunModel
 
 /// One invocation of `vloop run` (or one shard of it): the runs it recorded
 /// share its label, commit, host and arguments.
@@ -93,23 +92,6 @@ public struct StoredRun: Sendable, Codable {
         self.tasks = tasks
         self.jobs = jobs
         self.properties = properties
-    }
-
-    /// The run of a valid trace, from its report and its verdict; without
-    /// `detail`, its events, tasks and jobs are left out (for a run that is
-    /// only summed up, not stored).
-    public init(tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
-                verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true) {
-        var problems = verdict.problems
-        if !verdict.passed && report.status == "deadlock" {
-            problems += report.pendingTasks.map { "deadlock: \($0.name) awaits \($0.awaiting)" }
-        }
-        self.init(tracePath: tracePath, traceHash: traceHash, seed: seed, runIndex: runIndex,
-                  status: report.status, value: report.value, passed: verdict.passed,
-                  virtualDuration: report.elapsed, wallTime: wallTime, steps: report.steps, problems: problems,
-                  startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
-                  jobs: detail ? report.jobs : [],
-                  properties: verdict.results)
     }
 
     /// A trace that could not run because it has errors (each `file:line:column: message`).

@@ -1,8 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import Properties
-import VirtualLoop
+import RunModel
 
 /// Why the run database cannot be used. Every one is a problem of the
 /// command, not of a trace: the command line exits 2, and the database is

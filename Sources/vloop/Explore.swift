@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Properties
+import PyRuntime
+import RunModel
 import TraceLanguage
 import VirtualLoop
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunModel
 import RunStore
 
 struct MergeCommand: ParsableCommand {

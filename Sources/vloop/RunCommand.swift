@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import Properties
 import Reports
+import RunModel
 import RunStore
 import TraceLanguage
 import VirtualLoop
+import VLoop
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

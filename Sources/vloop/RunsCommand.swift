@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import RunModel
 import RunStore
 import VirtualLoop
 

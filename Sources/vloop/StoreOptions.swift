@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunModel
 import RunStore
 
 /// `--db`, shared by every command that reads or writes the run database.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunModel
 import TraceLanguage
 import VirtualLoop
 

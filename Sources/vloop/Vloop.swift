@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Properties
+import RunModel
 import TraceLanguage
 import VirtualLoop
 

@@ -1,5 +1,7 @@
 import Foundation
 import Properties
+import PyRuntime
+import RunModel
 import Testing
 import TraceLanguage
 import VirtualLoop

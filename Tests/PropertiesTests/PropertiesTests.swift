@@ -1,6 +1,8 @@
+@testable import Properties
+import PyRuntime
+import RunModel
 import Testing
 import TraceLanguage
-@testable import Properties
 // PropertyCall, Blocking and PendingTask have only internal memberwise initialisers.
 @testable import VirtualLoop
 

@@ -1,9 +1,8 @@
 import Foundation
-import Properties
+@testable import Reports
+import RunModel
 import RunStore
 import Testing
-import VirtualLoop
-@testable import Reports
 
 /// Compares `text` with the golden file `Golden/NAME`; with VLOOP_UPDATE_REPORTS=1
 /// in the environment, rewrites the file instead (then review the diff and commit it).

@@ -1,8 +1,7 @@
 import Foundation
-import Properties
-import RunStore
-import VirtualLoop
 @testable import Reports
+import RunModel
+import RunStore
 
 /// Runs made by hand for the reports' tests: fixed dates and times, so that
 /// every renderer's output is the same on every machine.

@@ -1,9 +1,11 @@
 import Foundation
 import GRDB
 import Properties
+import PyRuntime
+import RunModel
+@testable import RunStore
 import Testing
 import VirtualLoop
-@testable import RunStore
 
 /// A fresh folder for one test's databases, removed at the end.
 final class TempFolder {

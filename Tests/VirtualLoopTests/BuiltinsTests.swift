@@ -3,6 +3,8 @@
 // "err:<Type>: <message>"), and the Swift call that must give the same.
 // Regenerate with `python3 tools/gen_tests.py > Tests/VirtualLoopTests/BuiltinsTests.swift`.
 
+import PyRuntime
+import RunModel
 import Testing
 import TraceLanguage
 @testable import VirtualLoop

@@ -1,3 +1,5 @@
+import PyRuntime
+import RunModel
 import Testing
 import TraceLanguage
 import VirtualLoop

@@ -1,3 +1,5 @@
+import PyRuntime
+import RunModel
 import Testing
 @testable import VirtualLoop
 
@@ -12,7 +14,7 @@ struct TimerHeapTests {
     init() {
         let vm = Interpreter()
         world = World(vm: vm, limits: RunLimits(), seed: 0)
-        vm.world = world
+        vm.host = world
         loop = EventLoop(world: world)
     }
 

@@ -1,0 +1,201 @@
+import RunModel
+import TraceLanguage
+
+/// A variable captured by a closure.
+public final class PyCell {
+    public var value: Value
+
+    public init(_ value: Value = .undefined) { self.value = value }
+}
+
+/// The globals of the trace's module: one slot per global name, numbered
+/// by the compiler, so that loading a global is an array access.
+public final class Globals {
+    public var values: [Value]
+    public let names: [String]
+
+    package init(names: [String]) {
+        self.names = names
+        self.values = Array(repeating: .undefined, count: names.count)
+    }
+
+}
+
+@inline(__always) package func isUndefined(_ v: Value) -> Bool {
+    if case .undefined = v { return true }
+    return false
+}
+
+/// A function defined by the trace (`def`, `async def`, `lambda`, and the
+/// hidden functions of comprehensions).
+public final class PyFunction: PyObject {
+    public let code: CodeObject
+    package let runtime: CodeRuntime
+    package let globals: Globals
+    package var defaults: [Value]
+    package var kwDefaults: [String: Value]
+    package let closure: [PyCell]
+    public var name: String
+
+    package init(runtime: CodeRuntime, globals: Globals, defaults: [Value],
+         kwDefaults: [String: Value], closure: [PyCell]) {
+        self.code = runtime.code
+        self.runtime = runtime
+        self.globals = globals
+        self.defaults = defaults
+        self.kwDefaults = kwDefaults
+        self.closure = closure
+        self.name = runtime.code.name
+    }
+
+    public override var typeName: String { "function" }
+    public override var pyType: PyType { .function }
+    public override var isCallable: Bool { true }
+    public override func repr(_ vm: Interpreter) throws -> String { "<function \(code.qualifiedName) at 0x7f0000000000>" }
+    public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
+        try vm.callFunction(self, args)
+    }
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "__name__": return .str(self.name)
+        case "__qualname__": return .str(code.qualifiedName)
+        default: return nil
+        }
+    }
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if name == "__name__", case .str(let s) = value {
+            self.name = s
+            return
+        }
+        try super.setAttr(name, value, vm)
+    }
+}
+
+/// A function implemented in Swift.
+public final class PyBuiltin: PyObject {
+    public let name: String
+    package let body: (Args, Interpreter) throws -> Value
+    /// The same function for a call with exactly one positional argument,
+    /// when it has such a path: the interpreter then builds no `Args`.
+    package let unary: ((Value, Interpreter) throws -> Value)?
+
+    public init(_ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
+                _ body: @escaping (Args, Interpreter) throws -> Value) {
+        self.name = name
+        self.body = body
+        self.unary = unary
+    }
+
+    public override var typeName: String { "builtin_function_or_method" }
+    public override var pyType: PyType { .builtinFunction }
+    public override var isCallable: Bool { true }
+    public override func repr(_ vm: Interpreter) throws -> String { "<built-in function \(name)>" }
+    public override func call(_ args: Args, _ vm: Interpreter) throws -> Value { try body(args, vm) }
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        name == "__name__" ? .str(self.name) : nil
+    }
+}
+
+/// `obj.method` taken as a value: calling it calls the method on `receiver`.
+public final class PyBoundMethod: PyObject {
+    package let receiver: PyObject
+    package let name: String
+
+    package init(receiver: PyObject, name: String) {
+        self.receiver = receiver
+        self.name = name
+    }
+
+    public override var typeName: String { "builtin_function_or_method" }
+    public override var pyType: PyType { .method }
+    public override var isCallable: Bool { true }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<built-in method \(name) of \(receiver.typeName) object at 0x7f0000000000>"
+    }
+    public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
+        try receiver.callMethod(name, args, vm)
+    }
+    public override func equals(_ other: Value, _ vm: Interpreter) throws -> Bool? {
+        guard case .obj(let o) = other, let m = o as? PyBoundMethod else { return nil }
+        return m.receiver === receiver && m.name == name
+    }
+    public override func hashKey(_ vm: Interpreter) throws -> HashKey? {
+        .tuple([.identity(ObjectIdentifier(receiver)), .str(name)])
+    }
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        name == "__name__" ? .str(self.name) : nil
+    }
+}
+
+/// A bound builtin method for `name` when the object has it, for `getAttr`.
+package func boundBuiltin(_ receiver: PyObject, _ name: String, _ names: Set<String>) -> Value? {
+    names.contains(name) ? .obj(PyBoundMethod(receiver: receiver, name: name)) : nil
+}
+
+/// A module: `asyncio`, `time`, `logging`... Attributes are a dictionary.
+public final class PyModule: PyObject {
+    public let name: String
+    /// Changing an attribute bumps `version`, which invalidates call-site caches.
+    public var attributes: [String: Value] { didSet { version &+= 1 } }
+    public private(set) var version = 0
+
+    public init(_ name: String, _ attributes: [String: Value] = [:]) {
+        self.name = name
+        self.attributes = attributes
+    }
+
+    public override var typeName: String { "module" }
+    public override var pyType: PyType { .module }
+    public override func repr(_ vm: Interpreter) throws -> String { "<module '\(name)'>" }
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? { attributes[name] }
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        attributes[name] = value
+    }
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        guard let f = attributes[name] else {
+            throw vm.error(.attributeError, "module '\(self.name)' has no attribute '\(name)'")
+        }
+        return try vm.call(f, args)
+    }
+
+    package func define(_ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
+                _ body: @escaping (Args, Interpreter) throws -> Value) {
+        attributes[name] = .obj(PyBuiltin(name, unary: unary, body))
+    }
+}
+
+/// `functools.partial(func, *args, **keywords)`.
+public final class PyPartial: PyObject {
+    package let function: Value
+    package let args: [Value]
+    package let keywords: [(String, Value)]
+
+    package init(function: Value, args: [Value], keywords: [(String, Value)]) {
+        self.function = function
+        self.args = args
+        self.keywords = keywords
+    }
+
+    public override var typeName: String { "functools.partial" }
+    public override var isCallable: Bool { true }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        var parts = [try vm.repr(function)]
+        parts += try args.map { try vm.repr($0) }
+        parts += try keywords.map { "\($0.0)=\(try vm.repr($0.1))" }
+        return "functools.partial(\(parts.joined(separator: ", ")))"
+    }
+    public override func call(_ a: Args, _ vm: Interpreter) throws -> Value {
+        var kw = keywords
+        for (k, v) in a.keywords {
+            if let i = kw.firstIndex(where: { $0.0 == k }) { kw[i].1 = v } else { kw.append((k, v)) }
+        }
+        return try vm.call(function, Args(args + a.positional, keywords: kw))
+    }
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "func": return function
+        case "args": return .obj(PyTuple(args))
+        default: return nil
+        }
+    }
+}

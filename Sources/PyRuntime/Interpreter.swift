@@ -1,0 +1,1369 @@
+import RunModel
+import TraceLanguage
+
+/// A block of a frame's block stack: a protected region or an active handler.
+package struct FrameBlock {
+    package enum Kind { case tryRegion, handler }
+
+    package var kind: Kind
+    package var handler: Int
+    package var depth: Int
+    /// For `handler`: the exception being handled before this one.
+    package var saved: PyException?
+}
+
+/// What the interpreter keeps per code object: its constants as values,
+/// and an inline cache per attribute name for calls of module functions
+/// (`asyncio.sleep(...)` looks the function up once, not on every call).
+package final class CodeRuntime {
+    package let code: CodeObject
+    /// `code.ops` with superinstructions (see `Op.fused(with:)`), read without
+    /// bounds checks: `run` reads one per instruction, and the compiler ends
+    /// every code with a return.
+    package let ops: UnsafeMutablePointer<Op>
+    package let constants: UnsafeMutablePointer<Value>
+    package let constantCount: Int
+    /// One per name of `code.names`; a plain buffer, read in place on every module call.
+    package let moduleCaches: UnsafeMutablePointer<ModuleCallCache>
+    /// For each attribute name: true when it is `append` (the list fast path).
+    package let isAppend: [Bool]
+
+    package init(code: CodeObject, constants: [Value]) {
+        self.code = code
+        ops = .allocate(capacity: max(1, code.ops.count))
+        ops.initialize(from: code.ops, count: code.ops.count)
+        for i in code.ops.indices.dropLast() {
+            if let fused = code.ops[i].fused(with: code.ops[i + 1]) { ops[i] = fused }
+        }
+        constantCount = constants.count
+        self.constants = .allocate(capacity: max(1, constants.count))
+        self.constants.initialize(from: constants, count: constants.count)
+        moduleCaches = .allocate(capacity: max(1, code.names.count))
+        moduleCaches.initialize(repeating: ModuleCallCache(), count: code.names.count)
+        isAppend = code.names.map { $0 == "append" }
+    }
+
+    deinit {
+        ops.deallocate()
+        moduleCaches.deinitialize(count: code.names.count)
+        moduleCaches.deallocate()
+        constants.deinitialize(count: constantCount)
+        constants.deallocate()
+    }
+}
+
+/// The function a module attribute named at one call site resolved to,
+/// valid while the module is the same and unchanged.
+package struct ModuleCallCache {
+    package var module: PyModule?
+    package var version = -1
+    package var target: Value = .none
+}
+
+/// The state of one running or suspended code object.
+///
+/// Locals and the value stack share one buffer of `localCount +
+/// code.maxStackDepth` values allocated with the frame: pushing and popping
+/// are pointer moves, with no bounds or uniqueness checks. Invariant: slots
+/// `0..<localCount` and the `sp` values above `stack` are initialized; the
+/// rest are not.
+public final class Frame {
+    package let code: CodeObject
+    package let runtime: CodeRuntime
+    package let globals: Globals
+    package let locals: UnsafeMutablePointer<Value>
+    package let localCount: Int
+    package let stack: UnsafeMutablePointer<Value>
+    package var sp = 0
+    package var cells: [PyCell]
+    package var blocks: [FrameBlock] = []
+    package var pc = 0
+    /// The exception being handled (`sys.exc_info()`), for bare `raise` and chaining.
+    package var handling: PyException?
+    /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
+    package var delegating = false
+    /// While running: the frame that was running when this one was entered.
+    package unowned(unsafe) var caller: Frame?
+
+    /// Nonzero while the frame is suspended in a native await (op
+    /// `awaitSleep`): the host's own mark of where it is, read back by
+    /// `InterpreterHost.endNativeAwait` when the frame resumes.
+    public var nativeAwait: UInt8 = 0
+    /// What the host keeps in the frame for its native awaits (reused from
+    /// one await to the next); the interpreter never reads it.
+    public var hostState: AnyObject?
+
+    package init(runtime: CodeRuntime, globals: Globals, cells: [PyCell]) {
+        let code = runtime.code
+        self.code = code
+        self.runtime = runtime
+        self.globals = globals
+        self.cells = cells
+        localCount = code.localNames.count
+        locals = .allocate(capacity: localCount + code.maxStackDepth)
+        locals.initialize(repeating: .undefined, count: localCount)
+        stack = locals + localCount
+    }
+
+    deinit {
+        locals.deinitialize(count: localCount)
+        stack.deinitialize(count: sp)
+        locals.deallocate()
+    }
+
+    @inline(__always) package func push(_ v: Value) {
+        assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
+        (stack + sp).initialize(to: v)
+        sp &+= 1
+    }
+
+    /// Pushes a copy of the value at `p`. The hot loads copy ints, floats,
+    /// bools and None byte for byte: Swift's generic copy of a `Value` is an
+    /// out-of-line call that switches on the case to find a reference to retain.
+    @inline(__always) package func pushCopy(of p: UnsafePointer<Value>) {
+        assert(sp < code.maxStackDepth, "value stack overflow in \(code.qualifiedName)")
+        if p.pointee.isTrivial {
+            UnsafeMutableRawPointer(stack + sp).copyMemory(from: p, byteCount: MemoryLayout<Value>.size)
+        } else {
+            (stack + sp).initialize(to: p.pointee)
+        }
+        sp &+= 1
+    }
+
+    /// Replaces the value `i` places below the top with `v`, when the value
+    /// there is known to be trivial (nothing to release).
+    @inline(__always) package func overwriteTrivial(_ i: Int, with v: Value) {
+        assert(stack[sp - 1 - i].isTrivial)
+        (stack + sp - 1 - i).initialize(to: v)
+    }
+
+    /// Stores `v` in local `i`.
+    @inline(__always) package func store(_ v: Value, into i: Int) {
+        let p = locals + i
+        if p.pointee.isTrivial {
+            // Nothing to release: the value moves in over the old bytes.
+            p.initialize(to: v)
+        } else {
+            p.pointee = v
+        }
+    }
+
+    @inline(__always) package func pop() -> Value {
+        sp &-= 1
+        return (stack + sp).move()
+    }
+
+    @inline(__always) package func drop() {
+        sp &-= 1
+        // Ints, floats, bools and None need no release: no out-of-line destroy for them.
+        if !stack[sp].isTrivial { (stack + sp).deinitialize(count: 1) }
+    }
+
+    /// The value `i` places below the top (0 is the top).
+    @inline(__always) package func peek(_ i: Int) -> Value { stack[sp - 1 - i] }
+
+    @inline(__always) package var top: Value {
+        get { stack[sp - 1] }
+        set { stack[sp - 1] = newValue }
+    }
+
+    /// Pops the top `n` values, first pushed first.
+    package func popArray(_ n: Int) -> [Value] {
+        sp -= n
+        let out = Array(UnsafeBufferPointer(start: stack + sp, count: n))
+        (stack + sp).deinitialize(count: n)
+        return out
+    }
+
+    package func truncate(to depth: Int) {
+        if sp > depth {
+            (stack + depth).deinitialize(count: sp - depth)
+            sp = depth
+        }
+    }
+
+    package var location: SourceLocation {
+        let i = min(max(pc - 1, 0), code.locations.count - 1)
+        return i >= 0 ? code.locations[i] : .unknown
+    }
+}
+
+public enum FrameResult {
+    case returned(Value)
+    case yielded(Value)
+}
+
+/// How a suspended frame is resumed.
+public enum Resume {
+    case send(Value)
+    case raise(PyException)
+}
+
+/// Runs compiled trace code: frames, calls, generators and coroutines.
+/// The simulated asyncio that the code calls into lives in `World`.
+public final class Interpreter {
+    package var reprInProgress = Set<ObjectIdentifier>()
+    public internal(set) var builtins: [String: Value] = [:]
+    public var globals = Globals(names: [])
+    package var runtimes: [ObjectIdentifier: CodeRuntime] = [:]
+    package var callDepth = 0
+    public static let maxCallDepth = 900
+    /// Instructions run since the current step began; bounded by `maxInstructions`.
+    public var instructions = 0
+    public var maxInstructions = 100_000_000
+    /// The innermost running frame; each running frame points to the one
+    /// that resumed it (for `sys.exc_info()`).
+    package unowned(unsafe) var currentFrame: Frame?
+    /// The world the code runs in (modules, `expect`, asyncio's native
+    /// await); set by the host, which outlives every run of its code.
+    public unowned(unsafe) var host: (any InterpreterHost)?
+    /// The call that `await M.f(x)` runs natively through the host (asyncio's
+    /// `sleep`), once the host has made it; nil before.
+    public var nativeAwaitTarget: NativeAwaitTarget?
+
+    public init() {
+        builtins = makeBuiltins()
+    }
+
+    // MARK: Loading code
+
+    package func runtime(of code: CodeObject) -> CodeRuntime {
+        let id = ObjectIdentifier(code)
+        if let r = runtimes[id] { return r }
+        let values: [Value] = code.constants.map { c in
+            switch c {
+            case .none: return .none
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .int(Int(i))
+            case .float(let d): return .float(d)
+            case .string(let s): return .str(s)
+            case .bytes(let b): return .obj(PyBytes(b))
+            case .code(let code): return .obj(CodeBox(code))
+            case .names(let n): return .obj(PyTuple(n.map { .str($0) }))
+            }
+        }
+        let r = CodeRuntime(code: code, constants: values)
+        runtimes[id] = r
+        return r
+    }
+
+    /// Runs a code object at module level (the module itself, or an `expect` statement).
+    public func runModuleCode(_ code: CodeObject, globals: Globals? = nil) throws -> Value {
+        let frame = Frame(runtime: runtime(of: code), globals: globals ?? self.globals, cells: [])
+        guard case .returned(let v) = try execute(frame, .send(.none)) else {
+            preconditionFailure("module code yielded")
+        }
+        return v
+    }
+
+    // MARK: Calls
+
+    package func callFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
+        let frame = try makeFrame(fn, args)
+        let code = fn.code
+        if code.isCoroutine { return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self)) }
+        if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > Interpreter.maxCallDepth {
+            throw error(.recursionError, "maximum recursion depth exceeded")
+        }
+        guard case .returned(let v) = try execute(frame, .send(.none)) else {
+            preconditionFailure("a plain function yielded")
+        }
+        return v
+    }
+
+    /// Binds arguments to parameters as Python does, with its error messages.
+    package func makeFrame(_ fn: PyFunction, _ args: Args) throws -> Frame {
+        let code = fn.code
+        let frame = Frame(runtime: fn.runtime, globals: fn.globals, cells: [])
+        let np = code.positionalCount
+        let given = args.positional.count
+        if args.keywords.isEmpty && given == np && !code.hasVarargs && code.keywordOnly.isEmpty {
+            for i in 0..<np { frame.locals[i] = args.positional[i] }
+            if code.hasKwargs { frame.locals[np] = .obj(PyDict()) }
+        } else {
+            var locals = [Value](repeating: .undefined, count: code.localNames.count)
+            try bindSlow(fn, args, &locals)
+            for i in locals.indices { frame.locals[i] = locals[i] }
+        }
+        if !code.cellNames.isEmpty || !fn.closure.isEmpty {
+            var cells: [PyCell] = []
+            cells.reserveCapacity(code.cellNames.count + fn.closure.count)
+            for _ in code.cellNames { cells.append(PyCell()) }
+            for (ci, li) in code.cellParameters { cells[Int(ci)].value = frame.locals[Int(li)] }
+            cells += fn.closure
+            frame.cells = cells
+        }
+        return frame
+    }
+
+    private func bindSlow(_ fn: PyFunction, _ args: Args, _ locals: inout [Value]) throws {
+        let code = fn.code
+        let np = code.positionalCount
+        let name = fn.name
+        let given = args.positional.count
+        if given > np && !code.hasVarargs {
+            let required = np - fn.defaults.count
+            let takes = fn.defaults.isEmpty ? "\(np)" : "from \(required) to \(np)"
+            throw error(.typeError, "\(name)() takes \(takes) positional argument\(np == 1 && fn.defaults.isEmpty ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given")
+        }
+        for i in 0..<min(given, np) { locals[i] = args.positional[i] }
+        var slot = np
+        if code.hasVarargs {
+            locals[slot] = .obj(PyTuple(given > np ? Array(args.positional[np...]) : []))
+            slot += 1
+        }
+        let kwStart = slot
+        slot += code.keywordOnly.count
+        var extra: PyDict?
+        if code.hasKwargs {
+            extra = PyDict()
+            locals[slot] = .obj(extra!)
+        }
+        for (k, v) in args.keywords {
+            if let i = code.parameters.prefix(np).firstIndex(of: k) {
+                if !isUndefined(locals[i]) {
+                    throw error(.typeError, "\(name)() got multiple values for argument '\(k)'")
+                }
+                locals[i] = v
+            } else if let i = code.keywordOnly.firstIndex(of: k) {
+                locals[kwStart + i] = v
+            } else if let extra {
+                try extra.setItem(.str(k), v, self)
+            } else {
+                throw error(.typeError, "\(name)() got an unexpected keyword argument '\(k)'")
+            }
+        }
+        let firstDefault = np - fn.defaults.count
+        var missing: [String] = []
+        for i in 0..<np where isUndefined(locals[i]) {
+            if i >= firstDefault { locals[i] = fn.defaults[i - firstDefault] } else { missing.append(code.parameters[i]) }
+        }
+        if !missing.isEmpty { throw missingError(name, missing, "positional") }
+        for (i, k) in code.keywordOnly.enumerated() where isUndefined(locals[kwStart + i]) {
+            if let d = fn.kwDefaults[k] { locals[kwStart + i] = d } else { missing.append(k) }
+        }
+        if !missing.isEmpty { throw missingError(name, missing, "keyword-only") }
+    }
+
+    private func missingError(_ name: String, _ missing: [String], _ kind: String) -> PyRaise {
+        let quoted = missing.map { "'\($0)'" }
+        let list: String
+        switch quoted.count {
+        case 1: list = quoted[0]
+        case 2: list = "\(quoted[0]) and \(quoted[1])"
+        default: list = quoted.dropLast().joined(separator: ", ") + ", and " + quoted.last!
+        }
+        return error(.typeError, "\(name)() missing \(missing.count) required \(kind) argument\(missing.count == 1 ? "" : "s"): \(list)")
+    }
+
+    // MARK: Running frames
+
+    /// Runs `f` from where it stopped until it returns, yields or raises.
+    package func execute(_ f: Frame, _ resume: Resume) throws -> FrameResult {
+        f.caller = currentFrame
+        currentFrame = f
+        defer {
+            currentFrame = f.caller
+            f.caller = nil
+        }
+        var pending: PyException?
+        if f.nativeAwait != 0 {
+            // The rest of a native await: the host finishes it.
+            do {
+                f.push(try host.unsafelyUnwrapped.endNativeAwait(in: f, resume, self))
+            } catch let r as PyRaise {
+                pending = r.exception
+            }
+        } else {
+        switch resume {
+        case .send(let v):
+            if f.delegating {
+                f.top = v
+            } else if f.pc > 0 {
+                f.push(v)
+            }
+        case .raise(let e):
+            if f.delegating {
+                f.delegating = false
+                f.drop()
+                let delegate = f.top
+                do {
+                    switch try throwInto(delegate, e) {
+                    case .yielded(let y):
+                        f.push(.none)
+                        f.delegating = true
+                        return .yielded(y)
+                    case .returned(let v):
+                        f.top = v
+                        f.pc += 1
+                    }
+                } catch let r as PyRaise {
+                    f.pc += 1
+                    pending = r.exception
+                }
+            } else {
+                pending = e
+            }
+        }
+        }
+        while true {
+            do {
+                if let e = pending {
+                    pending = nil
+                    throw PyRaise(exception: e)
+                }
+                return try run(f)
+            } catch let r as PyRaise {
+                let e = r.exception
+                let entry = TracebackEntry(function: f.code.name, loc: f.location)
+                if !f.code.isInternal, e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true {
+                    e.traceback.insert(entry, at: 0)
+                }
+                guard unwind(f, e) else { throw r }
+            }
+        }
+    }
+
+    /// Finds the innermost handler for `e` in `f`; false when the exception leaves the frame.
+    private func unwind(_ f: Frame, _ e: PyException) -> Bool {
+        f.delegating = false
+        while let b = f.blocks.popLast() {
+            switch b.kind {
+            case .handler:
+                f.handling = b.saved
+            case .tryRegion:
+                f.truncate(to: b.depth)
+                f.blocks.append(FrameBlock(kind: .handler, handler: 0, depth: b.depth, saved: f.handling))
+                f.handling = e
+                f.push(.obj(e))
+                f.pc = b.handler
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Attaches the exception being handled as the context of a new one.
+    private func chain(_ e: PyException, in f: Frame) {
+        if let h = f.handling, h !== e, e.context == nil { e.context = h }
+    }
+
+    /// Runs `f` until it returns, yields or raises.
+    ///
+    /// Two switches per instruction. The first runs the common cases of the
+    /// hottest instructions (all of the simplest ones) with the pc and the
+    /// instruction count in locals: these cases can neither raise nor call
+    /// out, so nothing observes the stale `f.pc` and `instructions`. Anything
+    /// else writes both back and falls through to the second switch, which has
+    /// the general cases.
+    private func run(_ f: Frame) throws -> FrameResult {
+        // What every instruction reads, loaded once per resumption.
+        let runtime = f.runtime
+        let ops = runtime.ops
+        let constants = runtime.constants
+        let globals = f.globals
+        let limit = maxInstructions
+        var pc = f.pc
+        var count = instructions
+        while true {
+            let op = ops[pc]
+            pc &+= 1
+            count &+= 1
+            if count > limit {
+                f.pc = pc
+                instructions = count
+                throw RunStop(reason: .limit("max-instructions"))
+            }
+            switch op {
+            case .loadConst(let i):
+                f.pushCopy(of: constants + Int(i))
+                continue
+            case .loadNone:
+                f.push(.none)
+                continue
+            case .loadFast(let i):
+                let p = f.locals + Int(i)
+                if case .undefined = p.pointee { break }
+                f.pushCopy(of: p)
+                continue
+            case .storeFast(let i):
+                f.store(f.pop(), into: Int(i))
+                continue
+            case .loadGlobal(let i):
+                let v = globals.values[Int(i)]
+                if case .undefined = v { break }
+                f.push(v)
+                continue
+            case .pop:
+                f.drop()
+                continue
+            case .binary(let bop), .inplace(let bop):
+                // Two ints: computed in place, without moving values through the stack
+                // (for ints, `x op= y` is `x = x op y`).
+                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
+                   let r = intFast(bop, x, y) {
+                    f.sp -= 1
+                    f.overwriteTrivial(0, with: r)
+                    continue
+                }
+            case .constBinary(let c, let bop):
+                // The second instruction counts too: run it only within the limit.
+                if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = constants[Int(c)],
+                   let r = intFast(bop, x, y) {
+                    f.overwriteTrivial(0, with: r)
+                    pc += 1
+                    count &+= 1
+                } else {
+                    f.pushCopy(of: constants + Int(c))
+                }
+                continue
+            case .localBinary(let l, let bop):
+                let p = f.locals + Int(l)
+                if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = p.pointee,
+                   let r = intFast(bop, x, y) {
+                    f.overwriteTrivial(0, with: r)
+                    pc += 1
+                    count &+= 1
+                    continue
+                }
+                if case .undefined = p.pointee { break }
+                f.pushCopy(of: p)
+                continue
+            case .compare(let cop):
+                if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1] {
+                    let r: Bool?
+                    switch cop {
+                    case .eq: r = x == y
+                    case .ne: r = x != y
+                    case .lt: r = x < y
+                    case .le: r = x <= y
+                    case .gt: r = x > y
+                    case .ge: r = x >= y
+                    default: r = nil
+                    }
+                    if let r {
+                        f.sp -= 1
+                        f.overwriteTrivial(0, with: .bool(r))
+                        continue
+                    }
+                }
+            case .buildTuple(2):
+                let b = f.pop()
+                let a = f.pop()
+                f.push(.obj(PyTuple(a, b)))
+                continue
+            case .unpackSequence(let n):
+                // The common `a, b = pair`: no intermediate array.
+                let v = f.pop()
+                guard case .obj(let o) = v, let t = o as? PyTuple, t.count == Int(n) else {
+                    f.push(v)
+                    break
+                }
+                if n == 2, case .storeFast(let a) = ops[pc], case .storeFast(let b) = ops[pc &+ 1], count &+ 2 <= limit {
+                    // `for i, j in pairs:` and `a, b = pair`: both stores run here, in order.
+                    f.store(t[0], into: Int(a))
+                    f.store(t[1], into: Int(b))
+                    pc &+= 2
+                    count &+= 2
+                    continue
+                }
+                var k = Int(n) - 1
+                while k >= 0 {
+                    f.push(t[k])
+                    k -= 1
+                }
+                continue
+            case .jump(let t):
+                pc = Int(t)
+                continue
+            case .popJumpIfFalse(let t):
+                if case .bool(let b) = f.top {
+                    f.sp -= 1
+                    if !b { pc = Int(t) }
+                    continue
+                }
+            case .forIter(let t), .forIterStore(let t, _):
+                // Loops over ranges, lists and tuples, whose iterators cannot fail. The
+                // iterator moves off the stack and back, rather than being retained.
+                let iterator = f.pop()
+                guard case .obj(let it) = iterator else { preconditionFailure("forIter without an iterator") }
+                let next: Value?
+                if let r = it as? RangeIterator {
+                    next = r.nextInt().map { .int($0) }
+                } else if let s = it as? SequenceIterator {
+                    next = s.nextItem()
+                } else {
+                    f.push(iterator)
+                    break
+                }
+                guard let v = next else {
+                    pc = Int(t)
+                    continue
+                }
+                f.push(iterator)
+                if case .forIterStore(_, let l) = op, count < limit {
+                    f.store(v, into: Int(l))
+                    pc += 1
+                    count &+= 1
+                } else {
+                    f.push(v)
+                }
+                continue
+            case .callMethod(let nameIndex, 1) where runtime.isAppend[Int(nameIndex)]:
+                // Moved off the stack, not copied: no retain of the list.
+                let a = f.pop()
+                let receiver = f.pop()
+                if case .obj(let o) = receiver, let l = o as? PyList {
+                    l.items.append(a)
+                    if case .pop = ops[pc], count < limit {
+                        // `xs.append(x)` as a statement: its None is not pushed only to be popped.
+                        pc &+= 1
+                        count &+= 1
+                    } else {
+                        f.push(.none)
+                    }
+                    continue
+                }
+                f.push(receiver)
+                f.push(a)
+            default:
+                break
+            }
+            f.pc = pc
+            instructions = count
+            switch op {
+            case .loadConst, .loadNone, .storeFast, .pop, .jump, .constBinary:
+                preconditionFailure("run by the first switch")
+            case .loadFast(let i), .localBinary(let i, _):
+                // The first switch pushed every bound local.
+                throw error(.unboundLocalError,
+                    "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
+            case .deleteFast(let i):
+                f.locals[Int(i)] = .undefined
+            case .loadDeref(let i):
+                let v = f.cells[Int(i)].value
+                if case .undefined = v {
+                    let name = Int(i) < f.code.cellNames.count ? f.code.cellNames[Int(i)]
+                        : f.code.freeNames[Int(i) - f.code.cellNames.count]
+                    throw error(.nameError,
+                        "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
+                }
+                f.push(v)
+            case .storeDeref(let i):
+                f.cells[Int(i)].value = f.pop()
+            case .loadClosure(let i):
+                f.push(.obj(CellBox(f.cells[Int(i)])))
+            case .loadGlobal(let i):
+                // The first switch pushed every global that is set: this is a builtin or an error.
+                let name = globals.names[Int(i)]
+                guard let b = builtin(name) else { throw error(.nameError, "name '\(name)' is not defined") }
+                f.push(b)
+            case .storeGlobal(let i):
+                globals.values[Int(i)] = f.pop()
+            case .loadAttr(let i):
+                let o = f.pop()
+                f.push(try getAttr(o, f.code.names[Int(i)]))
+            case .storeAttr(let i):
+                let o = f.pop()
+                let v = f.pop()
+                guard case .obj(let obj) = o else {
+                    throw error(.attributeError, "'\(typeName(o))' object has no attribute '\(f.code.names[Int(i)])'")
+                }
+                try obj.setAttr(f.code.names[Int(i)], v, self)
+            case .loadSubscript:
+                let k = f.pop()
+                let o = f.pop()
+                f.push(try loadSubscript(o, k))
+            case .storeSubscript:
+                let k = f.pop()
+                let o = f.pop()
+                let v = f.pop()
+                guard case .obj(let obj) = o else {
+                    throw error(.typeError, "'\(typeName(o))' object does not support item assignment")
+                }
+                try obj.setItem(k, v, self)
+            case .dup:
+                f.push(f.top)
+            case .dup2:
+                let a = f.peek(1), b = f.top
+                f.push(a)
+                f.push(b)
+            case .rot2:
+                let b = f.pop(), a = f.pop()
+                f.push(b)
+                f.push(a)
+            case .rot3:
+                let c = f.pop(), b = f.pop(), a = f.pop()
+                f.push(c)
+                f.push(a)
+                f.push(b)
+            case .binary(let bop):
+                let b = f.pop()
+                let a = f.pop()
+                f.push(try fastBinary(bop, a, b))
+            case .inplace(let bop):
+                let b = f.pop()
+                let a = f.pop()
+                f.push(try inplaceOp(bop, a, b, self))
+            case .unary(let uop):
+                let a = f.pop()
+                f.push(try unaryOp(uop, a, self))
+            case .compare(let cop):
+                let b = f.pop()
+                let a = f.pop()
+                f.push(try compareOp(cop, a, b, self))
+            case .buildTuple(let n):
+                let items = f.popArray(Int(n))
+                f.push(.obj(PyTuple(items)))
+            case .buildList(let n):
+                let items = f.popArray(Int(n))
+                f.push(.obj(PyList(items)))
+            case .buildSet(let n):
+                let items = f.popArray(Int(n))
+                let s = PySet()
+                for x in items { try s.add(x, self) }
+                f.push(.obj(s))
+            case .buildDict(let n):
+                let d = PyDict()
+                let items = f.popArray(2 * Int(n))
+                for i in 0..<Int(n) { try d.setItem(items[2 * i], items[2 * i + 1], self) }
+                f.push(.obj(d))
+            case .listAppend(let n):
+                let v = f.pop()
+                (f.peek(Int(n) - 1).object as! PyList).items.append(v)
+            case .listExtend(let n):
+                let v = f.pop()
+                (f.peek(Int(n) - 1).object as! PyList).items += try iterate(v)
+            case .setAdd(let n):
+                let v = f.pop()
+                try (f.peek(Int(n) - 1).object as! PySet).add(v, self)
+            case .mapAdd(let n):
+                let v = f.pop()
+                let k = f.pop()
+                try (f.peek(Int(n) - 1).object as! PyDict).setItem(k, v, self)
+            case .dictMerge(let n):
+                let m = f.pop()
+                let d = f.peek(Int(n) - 1).object as! PyDict
+                guard case .obj(let mo) = m, let src = mo as? PyDict else {
+                    throw error(.typeError, "argument after ** must be a mapping, not \(typeName(m))")
+                }
+                for (k, v) in src.table.entries {
+                    if try d.contains(k, self) == true {
+                        throw error(.typeError, "got multiple values for keyword argument '\(try str(k))'")
+                    }
+                    try d.setItem(k, v, self)
+                }
+            case .buildSlice:
+                let c = f.pop()
+                let b = f.pop()
+                let a = f.pop()
+                f.push(.obj(PySlice(a, b, c)))
+            case .formatValue(let conversion, let hasSpec):
+                let spec = hasSpec ? try str(f.pop()) : ""
+                var v = f.pop()
+                switch conversion {
+                case 1: v = .str(try str(v))
+                case 2, 3: v = .str(try repr(v))
+                default: break
+                }
+                if !hasSpec, case .str = v {
+                    f.push(v)
+                } else if !hasSpec {
+                    f.push(.str(try str(v)))
+                } else {
+                    f.push(.str(try formatWithSpec(v, spec, self)))
+                }
+            case .buildString(let n):
+                var s = ""
+                for v in f.popArray(Int(n)) { if case .str(let x) = v { s += x } }
+                f.push(.str(s))
+            case .unpackSequence(let n):
+                let v = f.pop()
+                let items = try iterate(v)
+                if items.count != Int(n) {
+                    if items.count > Int(n) {
+                        throw error(.valueError, "too many values to unpack (expected \(n))")
+                    }
+                    throw error(.valueError, "not enough values to unpack (expected \(n), got \(items.count))")
+                }
+                for x in items.reversed() { f.push(x) }
+            case .popJumpIfFalse(let t):
+                let v = f.pop()
+                if !(try truthy(v)) { f.pc = Int(t) }
+            case .popJumpIfTrue(let t):
+                let v = f.pop()
+                if try truthy(v) { f.pc = Int(t) }
+            case .jumpIfFalseOrPop(let t):
+                if try truthy(f.top) { f.drop() } else { f.pc = Int(t) }
+            case .jumpIfTrueOrPop(let t):
+                if try truthy(f.top) { f.pc = Int(t) } else { f.drop() }
+            case .getIter:
+                let v = f.pop()
+                f.push(.obj(try makeIterator(v)))
+            case .forIter(let t), .forIterStore(let t, _):
+                // A `forIterStore` runs as its `forIter`; the `storeFast` after it follows.
+                guard case .obj(let it) = f.top else { preconditionFailure("forIter without an iterator") }
+                if let v = try it.next(self) {
+                    f.push(v)
+                } else {
+                    f.drop()
+                    f.pc = Int(t)
+                }
+            case .call(let argc):
+                let n = Int(argc)
+                let args = Args(f.popArray(n))
+                let callee = f.pop()
+                f.push(try call(callee, args))
+            case .callKw(let argc, let namesIndex):
+                let names = (constants[Int(namesIndex)].object as! PyTuple).items
+                let n = Int(argc)
+                let all = f.popArray(n)
+                let callee = f.pop()
+                let np = n - names.count
+                var kw: [(String, Value)] = []
+                for (i, name) in names.enumerated() {
+                    guard case .str(let s) = name else { continue }
+                    kw.append((s, all[np + i]))
+                }
+                f.push(try call(callee, Args(Array(all[..<np]), keywords: kw)))
+            case .callEx:
+                let kwv = f.pop()
+                let posv = f.pop()
+                let callee = f.pop()
+                var kw: [(String, Value)] = []
+                if case .obj(let o) = kwv, let d = o as? PyDict {
+                    for (k, v) in d.table.entries {
+                        guard case .str(let s) = k else { throw error(.typeError, "keywords must be strings") }
+                        kw.append((s, v))
+                    }
+                }
+                f.push(try call(callee, Args(try iterate(posv), keywords: kw)))
+            case .callMethod(let nameIndex, let argc):
+                let n = Int(argc)
+                if case .obj(let o) = f.peek(n), let m = o as? PyModule {
+                    let target = try moduleFunction(m, Int(nameIndex), runtime)
+                    if n == 1, case .obj(let t) = target, let b = t as? PyBuiltin, let unary = b.unary {
+                        let a = f.pop()
+                        f.drop()
+                        f.push(try unary(a, self))
+                    } else {
+                        let args = Args(f.popArray(n))
+                        f.drop()
+                        f.push(try call(target, args))
+                    }
+                } else {
+                    let args = Args(f.popArray(n))
+                    let receiver = f.pop()
+                    f.push(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
+                }
+            case .makeFunction(let codeIndex, let ndefaults, let hasKw, let hasClosure):
+                var closure: [PyCell] = []
+                if hasClosure {
+                    for c in (f.pop().object as! PyTuple).items { closure.append((c.object as! CellBox).cell) }
+                }
+                var kwDefaults: [String: Value] = [:]
+                if hasKw {
+                    for (k, v) in (f.pop().object as! PyDict).table.entries {
+                        if case .str(let s) = k { kwDefaults[s] = v }
+                    }
+                }
+                let defaults = f.popArray(Int(ndefaults))
+                let code = (constants[Int(codeIndex)].object as! CodeBox).code
+                f.push(.obj(PyFunction(runtime: self.runtime(of: code), globals: globals,
+                                               defaults: defaults, kwDefaults: kwDefaults, closure: closure)))
+            case .returnValue:
+                let v = f.pop()
+                return .returned(v)
+            case .setupTry(let t):
+                f.blocks.append(FrameBlock(kind: .tryRegion, handler: Int(t), depth: f.sp, saved: nil))
+            case .popBlock:
+                f.blocks.removeLast()
+            case .popExcept:
+                let b = f.blocks.removeLast()
+                f.handling = b.saved
+            case .raise(let n):
+                switch n {
+                case 0:
+                    guard let h = f.handling else { throw error(.runtimeError, "No active exception to reraise") }
+                    h.raisedBare = true
+                    throw PyRaise(exception: h)
+                case 1:
+                    let e = try exceptionToRaise(f.pop())
+                    e.raisedBare = false
+                    chain(e, in: f)
+                    throw PyRaise(exception: e)
+                default:
+                    let causeValue = f.pop()
+                    let e = try exceptionToRaise(f.pop())
+                    if causeValue.isNone {
+                        e.cause = nil
+                    } else {
+                        e.cause = try exceptionToRaise(causeValue)
+                    }
+                    e.suppressContext = true
+                    e.raisedBare = false
+                    chain(e, in: f)
+                    throw PyRaise(exception: e)
+                }
+            case .reraise:
+                let v = f.pop()
+                throw PyRaise(exception: v.object as! PyException)
+            case .checkExcMatch:
+                let t = f.pop()
+                let e = f.top.object as! PyException
+                f.push(.bool(try exceptionMatches(e, t)))
+            case .assertFail(let hasMessage):
+                let e = PyException(type: .assertionError, args: hasMessage ? [f.pop()] : [])
+                throw PyRaise(exception: e)
+            case .beforeWith(let isAsync):
+                let cm = f.pop()
+                let exitName = isAsync ? "__aexit__" : "__exit__"
+                let enterName = isAsync ? "__aenter__" : "__enter__"
+                guard case .obj(let o) = cm, let exit = try o.getAttr(exitName, self) else {
+                    throw error(.typeError, "'\(typeName(cm))' object does not support the \(isAsync ? "asynchronous " : "")context manager protocol")
+                }
+                f.push(exit)
+                f.push(try o.callMethod(enterName, Args(), self))
+            case .withExceptStart:
+                let e = f.top.object as! PyException
+                let exit = f.peek(1)
+                f.push(try call(exit, Args([.obj(e.type), .obj(e), .none])))
+            case .callExitNormally:
+                let exit = f.pop()
+                f.push(try call(exit, Args([.none, .none, .none])))
+            case .yieldValue:
+                return .yielded(f.pop())
+            case .getAwaitable:
+                let v = f.pop()
+                f.push(.obj(try awaitable(v)))
+            case .awaitSleep(let nameIndex, let target):
+                guard try isAsyncioSleep(f.stack + f.sp - 2, Int(nameIndex), runtime) else {
+                    break  // not asyncio's sleep: the general call and await follow
+                }
+                let argument = f.pop()
+                f.drop()
+                f.pc = Int(target)
+                return .yielded(try host.unsafelyUnwrapped.beginNativeAwait(argument, in: f, self))
+            case .getYieldFromIter:
+                let v = f.pop()
+                if case .obj(let o) = v, o is PyGenerator {
+                    if o is PyCoroutine {
+                        throw error(.typeError, "cannot 'yield from' a coroutine object in a non-coroutine generator")
+                    }
+                    f.push(v)
+                } else {
+                    f.push(.obj(try makeIterator(v)))
+                }
+            case .yieldFrom:
+                f.delegating = false
+                let v = f.pop()
+                let delegate = f.top
+                switch try sendInto(delegate, v) {
+                case .yielded(let y):
+                    f.pc -= 1
+                    f.push(.none)
+                    f.delegating = true
+                    return .yielded(y)
+                case .returned(let r):
+                    f.top = r
+                }
+            case .importName(let i):
+                guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
+                f.push(try host.unsafelyUnwrapped.importModule(name))
+            case .importFrom(let i):
+                guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
+                let m = f.top
+                guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
+                    let mn = (m.object as? PyModule)?.name ?? "?"
+                    throw raise(PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
+                }
+                f.push(v)
+            case .expectStatement(let i):
+                try host.unsafelyUnwrapped.runExpectStatement(Int(i))
+            case .nop:
+                break
+            case .exceptStarBegin:
+                let e = f.pop().object as! PyException
+                f.push(.obj(ExceptStarState(e)))
+            case .exceptStarMatch(let target):
+                let types = f.pop()
+                let state = f.top.object as! ExceptStarState
+                if let match = try exceptStarMatch(state, types) {
+                    state.match = match
+                    f.handling = match
+                    f.push(.obj(match))
+                } else {
+                    f.pc = Int(target)
+                }
+            case .exceptStarRecord:
+                let e = f.pop().object as! PyException
+                let state = f.top.object as! ExceptStarState
+                state.raised.append((e, e === state.match && e.raisedBare))
+            case .exceptStarEnd:
+                let state = f.pop().object as! ExceptStarState
+                if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
+            case .buildClassNamespace:
+                let ns = PyDict()
+                for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {
+                    try ns.setItem(.str(name), f.locals[i], self)
+                }
+                f.push(.obj(ns))
+            case .buildClass(let name, let n):
+                guard case .obj(let o) = f.pop(), let ns = o as? PyDict else {
+                    preconditionFailure("buildClass without a namespace")
+                }
+                var bases: [Value] = []
+                for _ in 0..<n { bases.append(f.pop()) }
+                bases.reverse()
+                f.push(.obj(try makeClass(name: constants[Int(name)], bases: bases, namespace: ns,
+                                          module: f.code.moduleName)))
+            }
+            pc = f.pc
+            count = instructions
+        }
+    }
+
+    /// The exception being handled by the innermost frame that handles one (`sys.exc_info()[1]`).
+    package var currentlyHandled: PyException? {
+        var f = currentFrame
+        while let frame = f {
+            if let h = frame.handling { return h }
+            f = frame.caller
+        }
+        return nil
+    }
+
+    /// `module.name` for a call, through the call site's cache.
+    @inline(__always)
+    private func moduleFunction(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
+        let cache = rt.moduleCaches + nameIndex
+        if cache.pointee.module === m && cache.pointee.version == m.version { return cache.pointee.target }
+        return try refreshModuleCache(m, nameIndex, rt)
+    }
+
+    private func refreshModuleCache(_ m: PyModule, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Value {
+        let name = rt.code.names[nameIndex]
+        guard let target = m.attributes[name] else {
+            throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
+        }
+        rt.moduleCaches[nameIndex] = ModuleCallCache(module: m, version: m.version, target: target)
+        return target
+    }
+
+    /// Whether `receiver.name` is asyncio's own sleep (op `awaitSleep`). Reads
+    /// the receiver and the call site's cache in place, retaining nothing;
+    /// raises as the general call would when asyncio has no such attribute.
+    @inline(__always)
+    private func isAsyncioSleep(_ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Bool {
+        guard case .obj(let o) = receiver.pointee, let native = nativeAwaitTarget, o === native.module else {
+            return false
+        }
+        let m = unsafeDowncast(o, to: PyModule.self)
+        let cache = rt.moduleCaches + nameIndex
+        if cache.pointee.module !== m || cache.pointee.version != m.version {
+            _ = try refreshModuleCache(m, nameIndex, rt)
+        }
+        guard case .obj(let fn) = cache.pointee.target else { return false }
+        return fn === nativeAwaitTarget.unsafelyUnwrapped.function
+    }
+
+    package func builtin(_ name: String) -> Value? {
+        if let b = builtins[name] { return b }
+        return host?.globalBuiltin(name)
+    }
+
+    private func loadSubscript(_ o: Value, _ k: Value) throws -> Value {
+        switch o {
+        case .obj(let obj):
+            if let l = obj as? PyList, case .int(let i) = k {
+                let j = i < 0 ? i + l.items.count : i
+                if j >= 0 && j < l.items.count { return l.items[j] }
+            }
+            return try obj.getItem(k, self)
+        case .str(let s): return try strGetItem(s, k, self)
+        default: throw error(.typeError, "'\(typeName(o))' object is not subscriptable")
+        }
+    }
+
+    /// `x op y` for ints when it needs no Python error (nil otherwise).
+    @inline(__always) private func intFast(_ op: BinaryOp, _ x: Int, _ y: Int) -> Value? {
+        switch op {
+        case .add:
+            let (r, o) = x.addingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case .sub:
+            let (r, o) = x.subtractingReportingOverflow(y)
+            return o ? nil : .int(r)
+        case .mul:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            return o ? nil : .int(r)
+        case .mod where y > 0 && x >= 0: return .int(x % y)
+        case .floorDiv where y > 0 && x >= 0: return .int(x / y)
+        case .div where y != 0 && abs(x) < (1 << 53) && abs(y) < (1 << 53): return .float(Double(x) / Double(y))
+        default: return nil
+        }
+    }
+
+    /// `a op b`, with floats computed inline (`run` has done two ints already).
+    @inline(__always) private func fastBinary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
+        if case .float(let x) = a, case .float(let y) = b {
+            switch op {
+            case .add: return .float(x + y)
+            case .sub: return .float(x - y)
+            case .mul: return .float(x * y)
+            default: break
+            }
+        }
+        return try binaryOp(op, a, b, self)
+    }
+
+    /// The exception instance for `raise v` (a class is instantiated).
+    package func exceptionToRaise(_ v: Value) throws -> PyException {
+        if case .obj(let o) = v {
+            if let e = o as? PyException { return e }
+            if let t = o as? PyType, t.isExceptionType {
+                guard case .obj(let made) = try t.call(Args(), self), let e = made as? PyException else {
+                    throw error(.typeError, "calling \(t.name) should have returned an instance of BaseException")
+                }
+                return e
+            }
+        }
+        throw error(.typeError, "exceptions must derive from BaseException")
+    }
+
+    package func exceptionMatches(_ e: PyException, _ t: Value) throws -> Bool {
+        if case .obj(let o) = t {
+            if let type = o as? PyType {
+                guard type.isExceptionType else {
+                    throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
+                }
+                return e.type.isSubtype(of: type)
+            }
+            if let tuple = o as? PyTuple {
+                for x in tuple.items where try exceptionMatches(e, x) { return true }
+                return false
+            }
+        }
+        throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
+    }
+
+    // MARK: Generators, coroutines and awaitables
+
+    /// What `await v` delegates to.
+    package func awaitable(_ v: Value) throws -> PyObject {
+        if case .obj(let o) = v {
+            if let it = try o.awaitIterator(self) { return it }
+        }
+        throw error(.typeError, "object \(typeName(v)) can't be used in 'await' expression")
+    }
+
+    package func sendInto(_ delegate: Value, _ v: Value) throws -> FrameResult {
+        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
+        if let g = o as? SendableIterator { return try g.send(v, self) }
+        // A plain iterator under `yield from`: only None can be sent.
+        if !v.isNone {
+            throw error(.attributeError, "'\(o.typeName)' object has no attribute 'send'")
+        }
+        if let x = try o.next(self) { return .yielded(x) }
+        return .returned(.none)
+    }
+
+    package func throwInto(_ delegate: Value, _ e: PyException) throws -> FrameResult {
+        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
+        if let g = o as? SendableIterator {
+            if e.type === PyType.generatorExit {
+                try g.close(self)
+                throw PyRaise(exception: e)
+            }
+            return try g.throwIn(e, self)
+        }
+        throw PyRaise(exception: e)
+    }
+}
+
+/// A code constant, as a value, for `makeFunction`.
+package final class CodeBox: PyObject {
+    package let code: CodeObject
+    package init(_ code: CodeObject) { self.code = code }
+    package override var typeName: String { "code" }
+}
+
+/// A cell passed to `makeFunction`.
+package final class CellBox: PyObject {
+    package let cell: PyCell
+    package init(_ cell: PyCell) { self.cell = cell }
+    package override var typeName: String { "cell" }
+}
+
+/// The send/throw/close protocol of generators, coroutines and the
+/// iterators of futures. A class rather than a protocol: the interpreter
+/// meets these on every `await`, and a class cast is much cheaper than a
+/// protocol conformance check.
+open class SendableIterator: PyObject {
+    open func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { .returned(.none) }
+    open func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { throw PyRaise(exception: e) }
+    open func close(_ vm: Interpreter) throws {}
+}
+
+/// A generator: a function with `yield`, run one step at a time.
+public class PyGenerator: SendableIterator {
+    package let frame: Frame
+    public let name: String
+    package var started = false
+    package var finished = false
+    package var running = false
+
+    package init(frame: Frame, name: String) {
+        self.frame = frame
+        self.name = name
+    }
+
+    public override var typeName: String { "generator" }
+    public override var pyType: PyType { .generator }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<\(typeName) object \(frame.code.qualifiedName) at 0x7f0000000000>"
+    }
+
+    package var alreadyDoneError: PyRaise? { nil }
+
+    package func resume(_ r: Resume, _ vm: Interpreter) throws -> FrameResult {
+        if running { throw vm.error(.valueError, "\(typeName) already executing") }
+        if finished {
+            if let e = alreadyDoneError { throw e }
+            if case .raise(let e) = r { throw PyRaise(exception: e) }
+            return .returned(.none)
+        }
+        if !started {
+            if case .send(let v) = r, !v.isNone {
+                throw vm.error(.typeError, "can't send non-None value to a just-started \(typeName)")
+            }
+            if case .raise(let e) = r {
+                finished = true
+                throw PyRaise(exception: e)
+            }
+            started = true
+        }
+        running = true
+        defer { running = false }
+        do {
+            let result = try vm.execute(frame, r)
+            if case .returned = result { finished = true }
+            return result
+        } catch let raised as PyRaise {
+            finished = true
+            if raised.exception.type === PyType.stopIteration {
+                let e = PyException(type: .runtimeError, args: [.str("\(typeName) raised StopIteration")])
+                e.cause = raised.exception
+                throw PyRaise(exception: e)
+            }
+            throw raised
+        }
+    }
+
+    public override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try resume(.send(v), vm) }
+    public override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { try resume(.raise(e), vm) }
+
+    public override func close(_ vm: Interpreter) throws {
+        if finished { return }
+        if !started {
+            finished = true
+            return
+        }
+        do {
+            if case .yielded = try resume(.raise(PyException(type: .generatorExit, args: [])), vm) {
+                throw vm.error(.runtimeError, "\(typeName) ignored GeneratorExit")
+            }
+        } catch let r as PyRaise where r.exception.type === PyType.generatorExit
+            || r.exception.type === PyType.stopIteration {
+        }
+    }
+
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
+
+    public override func next(_ vm: Interpreter) throws -> Value? {
+        switch try send(.none, vm) {
+        case .yielded(let v): return v
+        case .returned: return nil
+        }
+    }
+
+    /// `gen.send(v)` as Python sees it: a return becomes StopIteration(value).
+    package func pySend(_ r: Resume, _ vm: Interpreter) throws -> Value {
+        switch try resume(r, vm) {
+        case .yielded(let v): return v
+        case .returned(let v):
+            let e = PyException(type: .stopIteration, args: v.isNone ? [] : [v])
+            e.value = v
+            throw PyRaise(exception: e)
+        }
+    }
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "send":
+            try vm.checkArity("send", args, 1, 1)
+            return try pySend(.send(args[0]), vm)
+        case "throw":
+            try vm.checkArity("throw", args, 1, 3)
+            var e = try vm.exceptionToRaise(args[0])
+            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException { e = inst }
+            return try pySend(.raise(e), vm)
+        case "close":
+            try close(vm)
+            return .none
+        case "__next__":
+            return try pySend(.send(.none), vm)
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "send", "throw", "close", "__next__": return .obj(PyBoundMethod(receiver: self, name: name))
+        case "__name__": return .str(self.name)
+        case "__qualname__": return .str(frame.code.qualifiedName)
+        default: return nil
+        }
+    }
+}
+
+/// A coroutine: the object an `async def` returns when called.
+public final class PyCoroutine: PyGenerator {
+    /// For the "coroutine ... was never awaited" note. Not the world itself:
+    /// a coroutine may outlive its run (in the globals of a finished trace).
+    package let notes: NoteSink?
+
+    package init(frame: Frame, name: String, vm: Interpreter) {
+        self.notes = vm.host?.noteSink
+        super.init(frame: frame, name: name)
+    }
+
+    deinit {
+        if !started { notes?.add("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
+    }
+
+    public override var typeName: String { "coroutine" }
+    public override var pyType: PyType { .coroutine }
+
+    package override var alreadyDoneError: PyRaise? {
+        PyRaise(exception: PyException(type: .runtimeError, args: [.str("cannot reuse already awaited coroutine")]))
+    }
+
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { nil }
+
+    public override func awaitIterator(_ vm: Interpreter) throws -> PyObject? { self }
+
+    public override func next(_ vm: Interpreter) throws -> Value? {
+        throw vm.error(.typeError, "'coroutine' object is not an iterator")
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if name == "cr_running" { return .bool(running) }
+        if name == "__next__" { return nil }
+        return try super.getAttr(name, vm)
+    }
+}

@@ -1,0 +1,375 @@
+import RunModel
+import TraceLanguage
+
+/// Python type objects: the builtin types (for `isinstance`, `type()` and
+/// conversion calls such as `int("3")`) and the exception hierarchy.
+public final class PyType: PyObject {
+    public let name: String
+    public let base: PyType?
+    /// Called when the type is called (`int(x)`, `ValueError('m')`).
+    package var constructor: ((Args, Interpreter) throws -> Value)?
+    /// The namespace of a class made by a `class` statement (the prelude's); nil for builtin types.
+    package var members: [String: Value]?
+    /// The module of a class made by a `class` statement.
+    package var module: String?
+    /// A second base class (only `ExceptionGroup`'s `Exception`).
+    package var secondBase: PyType?
+
+    package init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
+        self.name = name
+        self.base = base
+        self.constructor = constructor
+    }
+
+    public override var typeName: String { "type" }
+    public override var pyType: PyType { PyType.type }
+    public override func repr(_ vm: Interpreter) throws -> String { "<class '\(qualifiedName)'>" }
+    public override var isCallable: Bool { true }
+
+    /// The name CPython prints in `repr(type)`.
+    package var qualifiedName: String {
+        if let module = module ?? PyType.moduleOf[name] { return "\(module).\(name)" }
+        return name
+    }
+
+    public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
+        if let c = constructor { return try c(args, vm) }
+        if isSubtype(of: .baseException) {
+            return .obj(try PyException.make(self, args, vm))
+        }
+        throw vm.error(.typeError, "cannot create '\(name)' instances")
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "__name__", "__qualname__": return .str(self.name)
+        default: return lookup(name)
+        }
+    }
+
+    /// A class attribute, searched along the bases.
+    package func lookup(_ name: String) -> Value? {
+        var t: PyType? = self
+        while let c = t {
+            if let v = c.members?[name] { return v }
+            t = c.base
+        }
+        return nil
+    }
+
+    public func isSubtype(of other: PyType) -> Bool {
+        var t: PyType? = self
+        while let c = t {
+            if c === other { return true }
+            if let second = c.secondBase, second.isSubtype(of: other) { return true }
+            t = c.base
+        }
+        return false
+    }
+
+    public var isExceptionType: Bool { isSubtype(of: .baseException) }
+
+    /// The subclass `OSError(errno, ...)` makes, by errno (Linux's numbers).
+    package static let osErrorSubclasses: [Int: PyType] = [
+        4: .interruptedError, 11: .blockingIOError, 32: .brokenPipeError, 104: .connectionResetError,
+        110: .timeoutError, 111: .connectionRefusedError, 115: .blockingIOError,
+    ]
+
+    package static let moduleOf: [String: String] = [
+        "CancelledError": "asyncio.exceptions", "InvalidStateError": "asyncio.exceptions",
+        "IncompleteReadError": "asyncio.exceptions", "QueueEmpty": "asyncio.queues",
+        "QueueFull": "asyncio.queues", "LimitOverrunError": "asyncio.exceptions",
+    ]
+
+    // The builtin value types.
+    public static let object = PyType("object", base: nil)
+    public static let type = PyType("type", base: object, constructor: typeConstructor)
+    public static let noneType = PyType("NoneType", base: object)
+    public static let bool = PyType("bool", base: int, constructor: boolConstructor)
+    public static let int = PyType("int", base: object, constructor: intConstructor)
+    public static let float = PyType("float", base: object, constructor: floatConstructor)
+    public static let str = PyType("str", base: object, constructor: strConstructor)
+    public static let bytes = PyType("bytes", base: object, constructor: bytesConstructor)
+    public static let list = PyType("list", base: object, constructor: listConstructor)
+    public static let tuple = PyType("tuple", base: object, constructor: tupleConstructor)
+    public static let dict = PyType("dict", base: object, constructor: dictConstructor)
+    public static let set = PyType("set", base: object, constructor: setConstructor)
+    public static let range = PyType("range", base: object, constructor: rangeConstructor)
+    public static let function = PyType("function", base: object)
+    public static let builtinFunction = PyType("builtin_function_or_method", base: object)
+    public static let method = PyType("method", base: object)
+    public static let coroutine = PyType("coroutine", base: object)
+    public static let generator = PyType("generator", base: object)
+    public static let module = PyType("module", base: object)
+    public static let iterator = PyType("iterator", base: object)
+
+    // The exception hierarchy (CPython's, restricted to the names a trace can meet).
+    public static let baseException = PyType("BaseException", base: object)
+    public static let systemExit = PyType("SystemExit", base: baseException)
+    public static let keyboardInterrupt = PyType("KeyboardInterrupt", base: baseException)
+    public static let generatorExit = PyType("GeneratorExit", base: baseException)
+    public static let cancelledError = PyType("CancelledError", base: baseException)
+    public static let exception = PyType("Exception", base: baseException)
+    public static let stopIteration = PyType("StopIteration", base: exception)
+    public static let stopAsyncIteration = PyType("StopAsyncIteration", base: exception)
+    public static let arithmeticError = PyType("ArithmeticError", base: exception)
+    public static let zeroDivisionError = PyType("ZeroDivisionError", base: arithmeticError)
+    public static let overflowError = PyType("OverflowError", base: arithmeticError)
+    public static let assertionError = PyType("AssertionError", base: exception)
+    public static let attributeError = PyType("AttributeError", base: exception)
+    public static let lookupError = PyType("LookupError", base: exception)
+    public static let indexError = PyType("IndexError", base: lookupError)
+    public static let keyError = PyType("KeyError", base: lookupError)
+    public static let nameError = PyType("NameError", base: exception)
+    public static let unboundLocalError = PyType("UnboundLocalError", base: nameError)
+    public static let osError = PyType("OSError", base: exception)
+    public static let connectionError = PyType("ConnectionError", base: osError)
+    public static let connectionRefusedError = PyType("ConnectionRefusedError", base: connectionError)
+    public static let connectionResetError = PyType("ConnectionResetError", base: connectionError)
+    public static let timeoutError = PyType("TimeoutError", base: osError)
+    public static let blockingIOError = PyType("BlockingIOError", base: osError)
+    public static let interruptedError = PyType("InterruptedError", base: osError)
+    public static let brokenPipeError = PyType("BrokenPipeError", base: connectionError)
+    public static let runtimeError = PyType("RuntimeError", base: exception)
+    public static let notImplementedError = PyType("NotImplementedError", base: runtimeError)
+    public static let recursionError = PyType("RecursionError", base: runtimeError)
+    public static let typeError = PyType("TypeError", base: exception)
+    public static let importError = PyType("ImportError", base: exception)
+    public static let valueError = PyType("ValueError", base: exception)
+    public static let unicodeError = PyType("UnicodeError", base: valueError)
+    public static let eofError = PyType("EOFError", base: exception)
+    public static let invalidStateError = PyType("InvalidStateError", base: exception)
+    public static let incompleteReadError = PyType("IncompleteReadError", base: eofError)
+    public static let limitOverrunError = PyType("LimitOverrunError", base: exception)
+    /// `concurrent.futures._base.Error` and its `CancelledError`/`InvalidStateError`,
+    /// apart from asyncio's (`asyncio.wrap_future` converts them).
+    public static let futuresError: PyType = {
+        let t = PyType("Error", base: exception)
+        t.module = "concurrent.futures._base"
+        return t
+    }()
+    public static let futuresCancelledError: PyType = {
+        let t = PyType("CancelledError", base: futuresError)
+        t.module = "concurrent.futures._base"
+        return t
+    }()
+    public static let futuresInvalidStateError: PyType = {
+        let t = PyType("InvalidStateError", base: futuresError)
+        t.module = "concurrent.futures._base"
+        return t
+    }()
+    public static let queueEmpty = PyType("QueueEmpty", base: exception)
+    public static let queueFull = PyType("QueueFull", base: exception)
+    public static let baseExceptionGroup = PyType("BaseExceptionGroup", base: baseException)
+    /// `class ExceptionGroup(BaseExceptionGroup, Exception)`: the one type with two bases.
+    public static let exceptionGroup: PyType = {
+        let t = PyType("ExceptionGroup", base: baseExceptionGroup)
+        t.secondBase = exception
+        return t
+    }()
+
+    /// Exception types by their builtin name.
+    package static let builtinExceptions: [PyType] = [
+        baseException, systemExit, keyboardInterrupt, generatorExit, exception, stopIteration,
+        stopAsyncIteration, arithmeticError, zeroDivisionError, overflowError, assertionError,
+        attributeError, lookupError, indexError, keyError, nameError, unboundLocalError, osError,
+        connectionError, connectionRefusedError, connectionResetError, timeoutError, blockingIOError,
+        interruptedError, brokenPipeError, runtimeError,
+        notImplementedError, recursionError, typeError, importError, valueError, unicodeError, eofError,
+        baseExceptionGroup, exceptionGroup,
+    ]
+}
+
+/// `BaseExceptionGroup(message, exceptions)` and `ExceptionGroup(...)`, with
+/// CPython's checks; a `BaseExceptionGroup` of plain `Exception`s is an `ExceptionGroup`.
+package func makeExceptionGroup(_ type: PyType, _ args: Args, _ vm: Interpreter) throws -> PyException {
+    guard args.keywords.isEmpty else {
+        throw vm.error(.typeError, "\(type.name)() takes no keyword arguments")
+    }
+    guard args.count == 2 else {
+        throw vm.error(.typeError, "\(type.name).__new__() takes exactly 2 arguments (\(args.count) given)")
+    }
+    guard case .str = args[0] else {
+        throw vm.error(.typeError, "argument 1 must be str, not \(vm.typeName(args[0]))")
+    }
+    guard case .obj(let seq) = args[1], seq is PyList || seq is PyTuple else {
+        throw vm.error(.typeError, "second argument (exceptions) must be a sequence")
+    }
+    let items = try vm.iterate(args[1])
+    if items.isEmpty { throw vm.error(.valueError, "second argument (exceptions) must be a non-empty sequence") }
+    var exceptions: [PyException] = []
+    for (i, item) in items.enumerated() {
+        guard case .obj(let o) = item, let e = o as? PyException else {
+            throw vm.error(.valueError, "Item \(i) of second argument (exceptions) is not an exception")
+        }
+        exceptions.append(e)
+    }
+    let group = PyException.group(args[0], exceptions, sequence: args[1])
+    if type === PyType.exceptionGroup && group.type !== type {
+        throw vm.error(.typeError, "Cannot nest BaseExceptions in an ExceptionGroup")
+    }
+    return group
+}
+
+/// The kinds of error the interpreter raises itself, mapped to their types.
+public enum ErrorKind {
+    case typeError, valueError, keyError, indexError, attributeError, nameError, unboundLocalError
+    case runtimeError, zeroDivisionError, overflowError, assertionError, stopIteration
+    case invalidStateError, cancelledError, notImplementedError, recursionError, generatorExit
+    case timeoutError
+
+    package var type: PyType {
+        switch self {
+        case .typeError: return .typeError
+        case .valueError: return .valueError
+        case .keyError: return .keyError
+        case .indexError: return .indexError
+        case .attributeError: return .attributeError
+        case .nameError: return .nameError
+        case .unboundLocalError: return .unboundLocalError
+        case .runtimeError: return .runtimeError
+        case .zeroDivisionError: return .zeroDivisionError
+        case .overflowError: return .overflowError
+        case .assertionError: return .assertionError
+        case .stopIteration: return .stopIteration
+        case .invalidStateError: return .invalidStateError
+        case .cancelledError: return .cancelledError
+        case .notImplementedError: return .notImplementedError
+        case .recursionError: return .recursionError
+        case .generatorExit: return .generatorExit
+        case .timeoutError: return .timeoutError
+        }
+    }
+}
+
+/// One line of a traceback: where in the trace a frame was.
+public struct TracebackEntry: Sendable {
+    public var function: String
+    public var loc: SourceLocation
+}
+
+/// An exception instance.
+public final class PyException: PyObject {
+    public let type: PyType
+    public var args: [Value]
+    public var cause: PyException?
+    public var context: PyException?
+    public var suppressContext = false
+    /// Innermost last, as Python prints it.
+    public var traceback: [TracebackEntry] = []
+    /// `StopIteration.value`.
+    public var value: Value = .none
+    /// The sub-exceptions of an exception group.
+    public var exceptions: [PyException] = []
+    /// Attributes beyond `args` (`partial` of IncompleteReadError, `consumed`, ...).
+    public var attributes: [String: Value] = [:]
+    /// Whether it was last raised by a bare `raise` (for `except*`, which
+    /// treats a re-raised match apart from an exception raised anew).
+    package var raisedBare = false
+
+    public init(type: PyType, args: [Value]) {
+        self.type = type
+        self.args = args
+        if type.isSubtype(of: .stopIteration) { value = args.first ?? .none }
+    }
+
+    /// `T(*args)` for an exception type, with CPython's special constructors:
+    /// the exception groups check their arguments, `OSError(errno, strerror)`
+    /// becomes the subclass of that errno, and asyncio's
+    /// `IncompleteReadError(partial, expected)` and `LimitOverrunError(message,
+    /// consumed)` keep their extra attributes.
+    package static func make(_ type: PyType, _ call: Args, _ vm: Interpreter) throws -> PyException {
+        if type === PyType.baseExceptionGroup || type === PyType.exceptionGroup {
+            return try makeExceptionGroup(type, call, vm)
+        }
+        let args = call.positional
+        if type === PyType.osError, args.count >= 2, case .int(let errno) = args[0],
+           let sub = PyType.osErrorSubclasses[errno] {
+            return PyException(type: sub, args: args)
+        }
+        if type === PyType.incompleteReadError {
+            guard args.count == 2 else {
+                throw vm.error(.typeError, "IncompleteReadError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
+            }
+            let n = try args[0].object?.length(vm) ?? 0
+            let expected = args[1].isNone ? "undefined" : try vm.repr(args[1])
+            let e = PyException(type: type, args: [.str("\(n) bytes read on a total of \(expected) expected bytes")])
+            e.attributes = ["partial": args[0], "expected": args[1]]
+            return e
+        }
+        if type === PyType.limitOverrunError {
+            guard args.count == 2 else {
+                throw vm.error(.typeError, "LimitOverrunError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
+            }
+            let e = PyException(type: type, args: [args[0]])
+            e.attributes = ["consumed": args[1]]
+            return e
+        }
+        return PyException(type: type, args: args)
+    }
+
+    public override var typeName: String { type.name }
+    public override var pyType: PyType { type }
+
+    /// The message part of `Type: message`, as `str(exception)` gives it.
+    public func message(_ vm: Interpreter) throws -> String {
+        if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
+            let msg = try vm.str(args[0])
+            let n = exceptions.count
+            return "\(msg) (\(n) sub-exception\(n == 1 ? "" : "s"))"
+        }
+        if type.isSubtype(of: .osError), args.count >= 2, case .int(let errno) = args[0] {
+            return "[Errno \(errno)] \(try vm.str(args[1]))"
+        }
+        switch args.count {
+        case 0: return ""
+        case 1:
+            if type.isSubtype(of: .keyError) { return try vm.repr(args[0]) }
+            return try vm.str(args[0])
+        default:
+            return try vm.repr(.obj(PyTuple(args)))
+        }
+    }
+
+    /// `Type: message`, or `Type` alone when the message is empty: the last
+    /// line of a traceback, without a module prefix.
+    public func summary(_ vm: Interpreter) -> String {
+        let m = (try? message(vm)) ?? ""
+        return m.isEmpty ? type.name : "\(type.name): \(m)"
+    }
+
+    public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
+
+    public override func repr(_ vm: Interpreter) throws -> String {
+        if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
+            return "\(type.name)(\(try vm.repr(args[0])), \(try vm.repr(args[1])))"
+        }
+        if args.count == 1 { return "\(type.name)(\(try vm.repr(args[0])))" }
+        return "\(type.name)(\(try args.map { try vm.repr($0) }.joined(separator: ", ")))"
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if let v = attributes[name] { return v }
+        switch name {
+        case "args": return .obj(PyTuple(args))
+        case "value": return value
+        case "__cause__": return cause.map { .obj($0) } ?? Value.none
+        case "__context__": return context.map { .obj($0) } ?? Value.none
+        case "__class__": return .obj(type)
+        case "exceptions": return .obj(PyTuple(exceptions.map { .obj($0) }))
+        case "message" where type.isSubtype(of: .baseExceptionGroup): return args.first ?? .str("")
+        case "errno" where type.isSubtype(of: .osError):
+            if args.count >= 2, case .int = args[0] { return args[0] }
+            return Value.none
+        case "strerror" where type.isSubtype(of: .osError): return args.count >= 2 ? args[1] : Value.none
+        default: return nil
+        }
+    }
+}
+
+/// How the interpreter carries a raised Python exception through Swift.
+public struct PyRaise: Error {
+    public let exception: PyException
+
+    public init(exception: PyException) { self.exception = exception }
+}

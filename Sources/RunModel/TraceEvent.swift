@@ -1,0 +1,78 @@
+/// One event of a run's log. The observable kinds (`print`, `log`,
+/// `task_done`, `run_end`) are the ones TRACE_LANGUAGE.md's "The event log"
+/// defines and the conformance rule compares.
+public struct TraceEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case print, log
+        case taskDone = "task_done"
+        case runEnd = "run_end"
+    }
+
+    public var t: Double
+    public var ctx: String?
+    public var kind: Kind
+    public var text: String?
+    public var state: String?
+    public var value: String?
+    public var status: String?
+
+    public init(t: Double, ctx: String?, kind: Kind, text: String? = nil, state: String? = nil,
+                value: String? = nil, status: String? = nil) {
+        self.t = t
+        self.ctx = ctx
+        self.kind = kind
+        self.text = text
+        self.state = state
+        self.value = value
+        self.status = status
+    }
+
+    /// The event as one line of compact JSON, keys in the spec's order.
+    public var jsonLine: String {
+        var s = "{\"t\":" + floatRepr(t)
+        if let ctx { s += ",\"ctx\":" + jsonString(ctx) }
+        s += ",\"kind\":" + jsonString(kind.rawValue)
+        if let text { s += ",\"text\":" + jsonString(text) }
+        if let state { s += ",\"state\":" + jsonString(state) }
+        if let status { s += ",\"status\":" + jsonString(status) }
+        if let value { s += ",\"value\":" + jsonString(value) }
+        return s + "}"
+    }
+
+    /// The field of a pattern key (`ctx`, `text`, `kind`, `state`, `value`).
+    public func field(_ key: String) -> String? {
+        switch key {
+        case "ctx": return ctx
+        case "text": return text
+        case "kind": return kind.rawValue
+        case "state": return state
+        case "value": return value
+        case "status": return status
+        default: return nil
+        }
+    }
+}
+
+/// `json.dumps(s, ensure_ascii=False)` of a string.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,118 @@
+import PyRuntime
+import RunModel
+import TraceLanguage
+
+/// `sim`: the simulated world's knobs (TRACE_LANGUAGE.md, "The simulated world's other knobs").
+package final class SimObject: PyObject {
+    package unowned(unsafe) let world: World
+    /// `sim.cpu_count`: None (or 0) stands for an unknown count, as
+    /// `os.cpu_count()` may return; the pools then assume 1 (`cpu or 1`).
+    package var cpuCount: Int? = 4
+    package var epoch = 1_700_000_000.0
+    /// `sim.explore(...)` as written in the trace; the command line wins over it.
+    package var explore: [String: Value] = [:]
+
+    package init(world: World) { self.world = world }
+
+    package override var typeName: String { "Sim" }
+    package override func repr(_ vm: Interpreter) throws -> String { "<sim>" }
+
+    package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "cpu_count": return cpuCount.map { .int($0) } ?? Value.none
+        case "epoch": return .float(epoch)
+        case "explore", "peer": return .obj(PyBoundMethod(receiver: self, name: name))
+        default: return nil
+        }
+    }
+
+    package override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        switch name {
+        case "cpu_count":
+            if value.isNone {
+                cpuCount = nil
+                return
+            }
+            let n = try vm.intArg(value, "cpu_count")
+            if n < 0 { throw vm.error(.valueError, "sim.cpu_count must be None or at least 0, not \(n)") }
+            cpuCount = n
+        case "epoch":
+            epoch = try vm.numberArg(value, "sim.epoch")
+        default:
+            throw vm.error(.attributeError, "'sim' has no setting '\(name)' (settings: cpu_count, epoch)")
+        }
+    }
+
+    package override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        if name == "peer" { return try declarePeer(args, vm) }
+        guard name == "explore" else {
+            throw vm.error(.attributeError, "'sim' has no attribute '\(name)'")
+        }
+        let allowed: Set<String> = ["runs", "jitter", "timer_jitter", "shuffle_ready"]
+        if args.count > 0 { throw vm.error(.typeError, "sim.explore() takes keyword arguments only") }
+        for (k, v) in args.keywords {
+            guard allowed.contains(k) else {
+                throw vm.error(.typeError, "sim.explore() got an unexpected keyword argument '\(k)'")
+            }
+            explore[k] = v
+        }
+        return .none
+    }
+}
+
+/// `expect`: each call records a property, checked against the event log after the run.
+package final class ExpectObject: PyObject {
+    package unowned(unsafe) let world: World
+
+    package static let names: Set<String> = [
+        "output", "order", "before", "never", "at", "elapsed", "concurrency", "max_blocking", "result",
+        "raises", "all_done", "status",
+    ]
+
+    package init(world: World) { self.world = world }
+
+    package override var typeName: String { "Expect" }
+    package override func repr(_ vm: Interpreter) throws -> String { "<expect>" }
+
+    package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        ExpectObject.names.contains(name) ? .obj(PyBoundMethod(receiver: self, name: name)) : nil
+    }
+
+    package override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        guard ExpectObject.names.contains(name) else {
+            throw vm.error(.attributeError,
+                "'expect' has no property '\(name)' (properties: \(ExpectObject.names.sorted().joined(separator: ", ")))")
+        }
+        world.properties.append(PropertyCall(name: name, args: args.positional, keywords: args.keywords,
+                                             loc: world.currentExpectLoc))
+        return .none
+    }
+}
+
+extension World {
+    /// `print(*args, sep=' ', end='\n', file=None, flush=False)`: one `print` event per call.
+    package func makePrint() -> PyBuiltin {
+        PyBuiltin("print") { [unowned self] args, vm in
+            var sep = " ", end = "\n"
+            for (k, v) in args.keywords {
+                switch k {
+                case "sep": if !v.isNone { sep = try self.stringArg(v, "sep", vm) }
+                case "end": if !v.isNone { end = try self.stringArg(v, "end", vm) }
+                case "file", "flush": break
+                default: throw vm.error(.typeError, "'\(k)' is an invalid keyword argument for print()")
+                }
+            }
+            var text = try args.positional.map { try vm.str($0) }.joined(separator: sep)
+            if end != "\n" { text += end }
+            self.recordPrint(text)
+            return .none
+        }
+    }
+
+    private func stringArg(_ v: Value, _ what: String, _ vm: Interpreter) throws -> String {
+        guard case .str(let s) = v else {
+            throw vm.error(.typeError, "\(what) must be None or a string, not \(vm.typeName(v))")
+        }
+        return s
+    }
+}

@@ -1,0 +1,97 @@
+import PyRuntime
+import RunModel
+
+/// What the recorder keeps about a run beside its event log: each task's
+/// lifecycle, each executor job, each connection's traffic. These are not
+/// events (the event log's format is fixed by TRACE_LANGUAGE.md and compared
+/// byte for byte with CPython's); they feed the run store and the timelines
+/// of the reports.
+
+extension PyTask {
+    /// `result`, `exception`, `cancelled` or `pending`, as `task_done` names
+    /// them, without the cost of `repr` of the result.
+    package var lifecycleState: String {
+        switch state {
+        case .pending: return "pending"
+        case .cancelled: return "cancelled"
+        case .finished: return exception == nil ? "result" : "exception"
+        }
+    }
+}
+
+/// A task stepping at an instant it had not stepped at before. One log for
+/// the whole run (rather than an array per task) keeps the hot path to one
+/// comparison and an amortised append.
+package struct StepMark {
+    package let task: Int
+    package let t: Double
+}
+
+extension World {
+    /// The lifecycle of every task of the run, in creation order.
+    public var taskRecords: [TaskRecord] {
+        // Each task's instants, gathered from the one log in two passes (count, then fill).
+        var slot = [Int](repeating: -1, count: taskSerial + 1)
+        for (i, t) in allTasks.enumerated() { slot[t.serial] = i }
+        var counts = [Int](repeating: 0, count: allTasks.count)
+        for mark in stepLog where slot[mark.task] >= 0 { counts[slot[mark.task]] += 1 }
+        var times = counts.map { n -> [Double] in
+            var a: [Double] = []
+            a.reserveCapacity(n)
+            return a
+        }
+        for mark in stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
+        return allTasks.enumerated().map { i, t in
+            TaskRecord(name: t.name, created: t.createdAt, firstStep: times[i].first,
+                       done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
+                       stepTimes: times[i])
+        }
+    }
+}
+
+extension World {
+    /// The recorder's primitives for the concurrent.futures prelude.
+    package func recorderPrimitives() -> [String: Value] {
+        return [
+            "_job_queued": preludeBuiltin("_job_queued") { [unowned self] args, vm in
+                let label = try self.describeCall(args[1], args[2], args[3], vm)
+                self.jobs.append(JobRecord(executor: try vm.str(args[0]), job: label, queued: self.clock))
+                return .int(self.jobs.count - 1)
+            },
+            "_job_started": preludeBuiltin("_job_started") { [unowned self] args, vm in
+                let i = try vm.intArg(args[0], "job")
+                self.jobs[i].started = self.clock
+                let worker = args[1].object as? SimWorker
+                self.jobs[i].worker = worker?.name
+                worker?.jobLabel = self.jobs[i].job
+                return .none
+            },
+            "_job_finished": preludeBuiltin("_job_finished") { [unowned self] args, vm in
+                let i = try vm.intArg(args[0], "job")
+                self.jobs[i].finished = self.clock
+                self.jobs[i].succeeded = !(try vm.truthy(args[1]))
+                return .none
+            },
+        ]
+    }
+
+    /// `f(a, b, k=v)` with the reprs of the arguments; a partial's own arguments first.
+    package func describeCall(_ fn: Value, _ args: Value, _ kwargs: Value, _ vm: Interpreter) throws -> String {
+        var function = fn
+        var positional: [Value] = []
+        var keywords: [(String, Value)] = []
+        if let p = fn.object as? PyPartial {
+            function = p.function
+            positional = p.args
+            keywords = p.keywords
+        }
+        positional += try vm.iterate(args)
+        if case .obj(let o) = kwargs, let d = o as? PyDict {
+            for (k, v) in d.table.entries { keywords.append((try vm.str(k), v)) }
+        }
+        let name: String
+        if let f = function.object as? PyFunction { name = f.name } else if let b = function.object as? PyBuiltin { name = b.name } else { name = try vm.repr(function) }
+        let parts = try positional.map { try vm.repr($0) } + keywords.map { "\($0.0)=\(try vm.repr($0.1))" }
+        return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}

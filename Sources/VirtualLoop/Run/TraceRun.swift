@@ -1,0 +1,192 @@
+import Foundation
+import PyRuntime
+import RunModel
+import TraceLanguage
+
+/// Everything one replay of a trace produced.
+public struct RunReport {
+    public var events: [TraceEvent]
+    /// `ok`, `exception`, `deadlock` or `limit`.
+    public var status: String
+    /// The `value` of `run_end`.
+    public var value: String
+    /// The virtual clock at the end.
+    public var elapsed: Double
+    public var steps: Int
+    public var notes: [String]
+    public var properties: [PropertyCall]
+    public var blockings: [Blocking]
+    /// Every executor job and every connection, for reports.
+    public var jobs: [JobRecord]
+    public var connections: [ConnectionRecord]
+    /// What an exploring run perturbed, in order; empty for the nominal replay.
+    public var perturbations: [AppliedPerturbation]
+    /// `sim.explore(...)` as the trace called it.
+    public var exploreSettings: [String: Value]
+    public var pendingTasks: [PendingTask]
+    /// The exception that escaped the trace, with its traceback in trace lines.
+    public var escaped: PyException?
+    public var lastResult: Value
+    /// The interpreter of the run, for evaluating properties over its values.
+    public let interpreter: Interpreter
+    /// Keeps the run's objects valid while the report is in use.
+    package let world: World
+
+    /// Every task's lifecycle, in creation order (computed when asked for:
+    /// a run that is not stored does not pay for it).
+    public var tasks: [TaskRecord] { world.taskRecords }
+    /// Every executor job, in order of submission.
+
+    /// The traceback of the escaped exception, innermost last, as Python
+    /// prints it, with each line of the trace it passed through.
+    public func traceback(file: SourceFile) -> String? {
+        guard let e = escaped else { return nil }
+        var lines = ["Traceback (most recent call last):"]
+        for entry in e.traceback {
+            lines.append("  File \"\(file.path)\", line \(entry.loc.line), in \(entry.function)")
+            let source = file.lineText(entry.loc.line).trimmingCharacters(in: .whitespaces)
+            if !source.isEmpty { lines.append("    " + source) }
+        }
+        lines.append(e.summary(interpreter))
+        return lines.joined(separator: "\n")
+    }
+}
+
+public enum TraceRunner {
+    /// Replays a compiled trace once on a fresh world.
+    /// With a `perturbation`, the run is one run of an exploration.
+    /// Without `recordingTaskSteps`, the report's task records have no step
+    /// times (`vloop run --no-store`, which stores no records, spares the work).
+    public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
+                           perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true) -> RunReport {
+        onLargeStack {
+            runHere(compiled, limits: limits, seed: seed, perturbation: perturbation,
+                    recordingTaskSteps: recordingTaskSteps)
+        }
+    }
+
+    /// Deeply recursive traces need more stack than a default thread has.
+    package static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
+        let box = ResultBox(body)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.value = box.body()
+            done.signal()
+        }
+        thread.stackSize = 1 << 29
+        thread.start()
+        done.wait()
+        return box.value!
+    }
+
+    package static func runHere(_ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
+                        perturbation: Perturbation?, recordingTaskSteps: Bool = true) -> RunReport {
+        let vm = Interpreter()
+        let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
+        world.recordsTaskSteps = recordingTaskSteps
+        vm.host = world
+        vm.globals = Globals(names: compiled.globalNames)
+        if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
+        world.expectStatements = compiled.expectStatements
+
+        var status = "ok"
+        var value = ""
+        var escaped: PyException?
+        do {
+            _ = try vm.runModuleCode(compiled.code)
+            try world.finishPools()
+            value = (try? vm.repr(world.lastResult)) ?? "None"
+        } catch let r as PyRaise {
+            status = "exception"
+            escaped = r.exception
+            value = r.exception.summary(vm)
+        } catch let stop as RunStop {
+            switch stop.reason {
+            case .deadlock:
+                status = "deadlock"
+                value = (try? vm.repr(.obj(PyList(world.pendingTasks(of: nil).map { .str($0.name) })))) ?? "[]"
+            case .limit(let which):
+                status = "limit"
+                value = which
+            }
+        } catch {
+            status = "exception"
+            value = "\(error)"
+        }
+        let pending = world.pendingTasks(of: nil).map {
+            PendingTask(name: $0.name, awaiting: describeWait($0, deadlocked: status == "deadlock"))
+        }
+        if status == "ok" { world.endOfRunNotes() }
+        world.recording = false
+        world.events.append(TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status))
+
+        // The expect statements the trace did not reach still run.
+        for i in world.expectStatements.indices where !world.expectsRun.contains(i) {
+            do {
+                try world.runExpectStatement(i)
+            } catch let r as PyRaise {
+                world.properties.append(PropertyCall(name: "<error>", args: [.str(r.exception.summary(vm))],
+                                                     keywords: [], loc: world.expectStatements[i].loc))
+            } catch {
+                world.properties.append(PropertyCall(name: "<error>", args: [.str("\(error)")], keywords: [],
+                                                     loc: world.expectStatements[i].loc))
+            }
+        }
+        world.stopWorkers()
+        return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
+                         steps: world.steps, notes: world.notes, properties: world.properties,
+                         blockings: world.blockings, jobs: world.jobs, connections: world.connections,
+                         perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
+                         pendingTasks: pending, escaped: escaped,
+                         lastResult: world.lastResult, interpreter: vm, world: world)
+    }
+
+    /// What a pending task waits for, in words.
+    package static func describeWait(_ t: PyTask, deadlocked: Bool) -> String {
+        guard let w = t.futureWaiter else { return "nothing: it was ready to run" }
+        if let other = w as? PyTask { return "task \(other.name)" }
+        if let g = w as? GatheringFuture { return "a gather() of \(g.children.count) awaitables" }
+        let future = deadlocked ? "a future that nothing resolves" : "a future"
+        if let api = preludeCall(in: t) { return "\(future) in \(api)" }
+        return future
+    }
+
+    /// The asyncio call of the prelude (`Lock.acquire()`, `Queue.get()`,
+    /// `wait_for()`) that a task's coroutine is suspended in, if any: the
+    /// outermost prelude frame of its chain of awaits, past the context
+    /// managers' `__aenter__` that only forwards to `acquire`.
+    package static func preludeCall(in t: PyTask) -> String? {
+        var iterator: SendableIterator? = t.coro
+        var found: String?
+        while let g = iterator as? PyGenerator {
+            let code = g.frame.code
+            if code.isInternal {
+                if found == nil || found == "_ContextManagerMixin.__aenter__()" { found = "\(code.qualifiedName)()" }
+                if found != "_ContextManagerMixin.__aenter__()" { break }
+            }
+            guard g.frame.delegating else { break }
+            iterator = g.frame.peek(1).object as? SendableIterator  // under the pushed None
+        }
+        return found
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+    let body: () -> T
+    init(_ body: @escaping () -> T) { self.body = body }
+}
+
+extension World {
+    /// Notes about what was left behind: CPython logs them when objects are collected.
+    package func endOfRunNotes() {
+        for t in allTasks {
+            if t.isDone, t.logTraceback, let e = t.exception {
+                note("Task exception was never retrieved: \(t.name): \(e.summary(vm))")
+            }
+        }
+        for t in allTasks where !t.isDone && t.logDestroyPending {
+            note("Task was destroyed but it is pending: \(t.name)")
+        }
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import PyRuntime
+import RunModel
+
+/// Simulated worker threads and processes (TRACE_LANGUAGE.md, "Executors").
+///
+/// A worker is a real OS thread that runs only while the thread that resumed
+/// it waits: a strict hand-off, so exactly one thing runs at a time and every
+/// replay is the same. A job is an ordinary function run on its worker, up to
+/// its first `time.sleep(d)`, which schedules the worker's wake-up as an
+/// external event at now + d and hands control back. The pools themselves
+/// (which worker takes which job, the queue, completions) are Python in the
+/// prelude, over the primitives here.
+package final class SimWorker: PyObject {
+    /// The `ctx` of its events: the thread's name, or `PID n` for a process.
+    package let name: String
+    /// `%(threadName)s` in its log records.
+    package let threadName: String
+    /// `%(process)d` in its log records.
+    package let pid: Int
+
+    fileprivate var thread: Thread?
+    fileprivate let wake = DispatchSemaphore(value: 0)
+    /// Who resumed it last, and so who waits for it (nil: the loop's thread).
+    /// Weak: every worker lives in `World.workers` until the run is over.
+    fileprivate weak var resumer: SimWorker?
+    /// The call it runs now (`blocks(3)`), for the words of a perturbation.
+    package var jobLabel = ""
+    /// The function to run next; set by `run(on:)`.
+    fileprivate var pending: Value?
+    /// The interpreter's per-thread state while the worker is suspended.
+    fileprivate var saved = Interpreter.ThreadState()
+    /// Set when the run is over: the worker unwinds and its thread ends.
+    fileprivate var killed = false
+    fileprivate var exited = false
+
+    package init(name: String, threadName: String, pid: Int) {
+        self.name = name
+        self.threadName = threadName
+        self.pid = pid
+    }
+
+    package override var typeName: String { "Thread" }
+    package override func repr(_ vm: Interpreter) throws -> String { "<Thread(\(threadName), started daemon)>" }
+}
+
+/// Unwinds a suspended job whose run is over; no trace code can catch it.
+package struct WorkerKilled: Error {}
+
+/// An event from outside the loop's thread: a worker waking up or finishing,
+/// (later) bytes arriving. Delivered in order of (due, seq).
+package struct ExternalEvent {
+    package enum Kind { case worker, network }
+    package let due: Double
+    package let seq: Int
+    package let kind: Kind
+    package let action: () throws -> Void
+}
+
+extension Interpreter {
+    /// What a thread of the trace has of its own in the interpreter.
+    package struct ThreadState {
+        package var callDepth = 0
+        package unowned(unsafe) var currentFrame: Frame?
+        package var instructions = 0
+    }
+
+    package var threadState: ThreadState {
+        get { ThreadState(callDepth: callDepth, currentFrame: currentFrame, instructions: instructions) }
+        set {
+            callDepth = newValue.callDepth
+            currentFrame = newValue.currentFrame
+            instructions = newValue.instructions
+        }
+    }
+}
+
+extension World {
+    // MARK: External events
+
+    package func scheduleExternal(_ due: Double, _ kind: ExternalEvent.Kind, _ action: @escaping () throws -> Void) {
+        externalSeq += 1
+        let e = ExternalEvent(due: due, seq: externalSeq, kind: kind, action: action)
+        // Few events are pending at once: keep them sorted by (due, seq).
+        var i = external.count
+        while i > 0 && (external[i - 1].due > due) { i -= 1 }
+        external.insert(e, at: i)
+    }
+
+    /// Every external event due by now, in order, including those that the
+    /// deliveries schedule for this instant.
+    package func deliverDue() throws {
+        while let e = external.first, e.due <= clock {
+            external.removeFirst()
+            try e.action()
+        }
+    }
+
+    /// A blocking wait in the loop's thread (`time.sleep`, `shutdown(wait=True)`,
+    /// `Future.result()`): workers keep running, each of their events at its
+    /// own instant, until `done()` holds or the next one would pass `until`.
+    /// Network events wait for the next select. Returns whether `done()` holds.
+    @discardableResult
+    package func blockUntil(_ until: Double?, _ done: () throws -> Bool) throws -> Bool {
+        while try !done() {
+            guard let i = external.firstIndex(where: { $0.kind == .worker }) else { return false }
+            let e = external[i]
+            if let until, e.due > until { return false }
+            external.remove(at: i)
+            let next = max(clock, e.due)
+            if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+            clock = next
+            try e.action()
+        }
+        return true
+    }
+
+    // MARK: Running workers
+
+    /// Runs `fn()` on `worker` (its first step, now), until it sleeps or returns.
+    package func run(_ fn: Value, on worker: SimWorker) throws {
+        worker.pending = fn
+        try switchTo(worker)
+    }
+
+    /// Hands control to `worker` and waits until it hands it back.
+    package func switchTo(_ worker: SimWorker) throws {
+        workerSteps += 1
+        if workerSteps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
+        let me = currentWorker
+        let mine = vm.threadState
+        let loop = runningLoopOrNil
+        let task = currentTask
+        worker.resumer = me
+        currentWorker = worker
+        runningLoopOrNil = nil
+        currentTask = nil
+        vm.threadState = worker.saved
+        if worker.thread != nil {
+            worker.wake.signal()
+        } else {
+            let thread = Thread { [unowned self] in self.workerMain(worker) }
+            thread.stackSize = 1 << 28
+            thread.name = worker.threadName
+            worker.thread = thread
+            thread.start()
+        }
+        (me?.wake ?? mainWake).wait()
+        worker.saved = vm.threadState
+        vm.threadState = mine
+        currentWorker = me
+        runningLoopOrNil = loop
+        currentTask = task
+        if let stop = pendingStop {
+            if me == nil { pendingStop = nil }
+            throw stop
+        }
+    }
+
+    /// The semaphore of the thread waiting for `worker` to hand control back.
+    private func waiter(of worker: SimWorker) -> DispatchSemaphore {
+        worker.resumer?.wake ?? mainWake
+    }
+
+    /// Gives control back to whoever resumed `worker` and waits to be resumed.
+    fileprivate func yieldBack(_ worker: SimWorker) throws {
+        waiter(of: worker).signal()
+        worker.wake.wait()
+        if worker.killed { throw WorkerKilled() }
+    }
+
+    /// The body of a worker's OS thread: run each function handed to it.
+    fileprivate func workerMain(_ worker: SimWorker) {
+        while !worker.killed {
+            if let fn = worker.pending {
+                worker.pending = nil
+                do {
+                    vm.instructions = 0
+                    _ = try vm.call(fn, Args())
+                } catch is WorkerKilled {
+                    break
+                } catch let stop as RunStop {
+                    pendingStop = stop
+                } catch {
+                    // The prelude's job runner catches every Python exception.
+                    pendingStop = RunStop(reason: .limit("internal error in a worker: \(error)"))
+                }
+            }
+            do { try yieldBack(worker) } catch { break }
+        }
+        worker.exited = true
+        waiter(of: worker).signal()
+    }
+
+    /// `time.sleep(d)` in a job: the worker's wake-up is an external event.
+    package func sleepInWorker(_ worker: SimWorker, _ nominal: Double) throws {
+        let loc = tracePosition
+        let d = perturbed(nominal, at: loc) {
+            "job \(worker.jobLabel) slept \(seconds($0)) s instead of \(seconds(nominal)) (line \(loc.line))"
+        }
+        scheduleExternal(clock + d, .worker) { [unowned self] in try self.switchTo(worker) }
+        try yieldBack(worker)
+    }
+
+    /// Ends every worker thread (the run is over): each suspended job unwinds.
+    package func stopWorkers() {
+        for w in workers where w.thread != nil && !w.exited {
+            w.killed = true
+            w.resumer = nil
+            w.wake.signal()
+            mainWake.wait()
+        }
+        workers.removeAll()
+    }
+
+    /// The worker whose identity events take now (a job's thread, or a
+    /// pool's completion "in" its worker), if any.
+    package var ctxWorker: SimWorker? { ctxOverride ?? currentWorker }
+}
+
+extension World {
+    /// The native primitives of the concurrent.futures prelude.
+    package func simPrimitives() -> [String: Value] {
+        return [
+            "_new_thread": preludeBuiltin("_new_thread") { [unowned self] args, vm in
+                let worker = SimWorker(name: try vm.str(args[0]), threadName: try vm.str(args[1]),
+                                       pid: try vm.intArg(args[2], "pid"))
+                self.workers.append(worker)
+                return .obj(worker)
+            },
+            "_run_on": preludeBuiltin("_run_on") { [unowned self] args, _ in
+                guard let worker = args[0].object as? SimWorker else { preconditionFailure("_run_on: not a worker") }
+                try self.run(args[1], on: worker)
+                return .none
+            },
+            "_complete_later": preludeBuiltin("_complete_later") { [unowned self] args, vm in
+                let fn = args[0]
+                self.scheduleExternal(self.clock, .worker) { _ = try vm.call(fn, Args()) }
+                return .none
+            },
+            "_as_worker": preludeBuiltin("_as_worker") { [unowned self] args, vm in
+                let saved = self.ctxOverride
+                self.ctxOverride = args[0].object as? SimWorker
+                defer { self.ctxOverride = saved }
+                return try vm.call(args[1], Args(Array(args.positional.dropFirst(2))))
+            },
+            "_block_until": preludeBuiltin("_block_until") { [unowned self] args, vm in
+                if let w = self.currentWorker {
+                    throw vm.error(.runtimeError, "a job cannot wait for another job or a pool (in \(w.name))")
+                }
+                let timeout = args.count > 1 && !args[1].isNone ? try vm.numberArg(args[1], "timeout") : nil
+                let pred = args[0]
+                let until = timeout.map { self.clock + $0 }
+                let done = try self.blockUntil(until) { try vm.truthy(try vm.call(pred, Args())) }
+                if !done, let until, until > self.clock {
+                    // The thread waited the whole timeout.
+                    if until > self.limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+                    self.clock = until
+                }
+                return .bool(done)
+            },
+            "_cpu_count": preludeBuiltin("_cpu_count") { [unowned self] _, _ in self.sim.cpuCount.map { .int($0) } ?? .none },
+            "_next_pool_number": preludeBuiltin("_next_pool_number") { [unowned self] _, _ in
+                defer { self.poolCounter += 1 }
+                return .int(self.poolCounter)
+            },
+            "_next_pid": preludeBuiltin("_next_pid") { [unowned self] _, _ in
+                defer { self.nextPID += 1 }
+                return .int(self.nextPID)
+            },
+            "_note": preludeBuiltin("_note") { [unowned self] args, vm in
+                self.note(try vm.str(args[0]))
+                return .none
+            },
+        ]
+    }
+
+    /// The interpreter's exit hook: every pool finishes its queued and running jobs.
+    package func finishPools() throws {
+        guard let globals = futuresPreludeGlobals,
+              let i = globals.names.firstIndex(of: "_finish_pools") else { return }
+        _ = try vm.call(globals.values[i], Args())
+    }
+}

@@ -1,0 +1,321 @@
+import PyRuntime
+import RunModel
+
+/// The other modules a trace may import: `time`, `logging`, `sys`,
+/// `random`, `functools` and `concurrent.futures`, all over the virtual world.
+extension World {
+    package func makeTimeModule() -> PyModule {
+        let m = PyModule("time")
+        m.define("sleep") { [unowned self] args, vm in
+            try vm.checkArity("sleep", args, 1, 1)
+            try self.blockLoop(try vm.numberArg(args[0], "'\(vm.typeName(args[0]))' object cannot be interpreted as an integer"))
+            return .none
+        }
+        m.define("time") { [unowned self] _, _ in .float(self.clock + self.sim.epoch) }
+        m.define("monotonic") { [unowned self] _, _ in .float(self.clock) }
+        m.define("perf_counter") { [unowned self] _, _ in .float(self.clock) }
+        m.define("time_ns") { [unowned self] _, _ in .int(Int(((self.clock + self.sim.epoch) * 1e9).rounded(.down))) }
+        m.define("monotonic_ns") { [unowned self] _, _ in .int(Int((self.clock * 1e9).rounded(.down))) }
+        return m
+    }
+
+    package func makeSysModule() -> PyModule {
+        let m = PyModule("sys")
+        m.attributes["stdout"] = .obj(PyStream(name: "<stdout>"))
+        m.attributes["stderr"] = .obj(PyStream(name: "<stderr>"))
+        m.attributes["maxsize"] = .int(Int.max)
+        return m
+    }
+
+    package func makeRandomModule() -> PyModule {
+        let m = PyModule("random")
+        m.define("seed") { [unowned self] args, vm in
+            let s = args.count > 0 ? args[0] : .none
+            switch s {
+            case .int(let i): self.random = SplitMix64(seed: UInt64(bitPattern: Int64(i)))
+            case .none: self.random = SplitMix64(seed: self.seed)
+            default: self.random = SplitMix64(seed: UInt64(truncatingIfNeeded: (try vm.str(s)).hashValue))
+            }
+            return .none
+        }
+        m.define("random") { [unowned self] _, _ in .float(self.random.nextUnit()) }
+        m.define("uniform") { [unowned self] args, vm in
+            try vm.checkArity("uniform", args, 2, 2)
+            let a = try vm.numberArg(args[0], "a"), b = try vm.numberArg(args[1], "b")
+            return .float(a + (b - a) * self.random.nextUnit())
+        }
+        m.define("randint") { [unowned self] args, vm in
+            try vm.checkArity("randint", args, 2, 2)
+            let a = try vm.intArg(args[0], "a"), b = try vm.intArg(args[1], "b")
+            if b < a { throw vm.error(.valueError, "empty range for randrange() (\(a), \(b + 1), \(b + 1 - a))") }
+            return .int(a + Int(self.random.next() % UInt64(b - a + 1)))
+        }
+        m.define("choice") { [unowned self] args, vm in
+            try vm.checkArity("choice", args, 1, 1)
+            let items = try vm.iterate(args[0])
+            if items.isEmpty { throw vm.error(.indexError, "Cannot choose from an empty sequence") }
+            return items[Int(self.random.next() % UInt64(items.count))]
+        }
+        m.define("shuffle") { [unowned self] args, vm in
+            try vm.checkArity("shuffle", args, 1, 1)
+            guard let l = args[0].object as? PyList else {
+                throw vm.error(.typeError, "shuffle() needs a list, got '\(vm.typeName(args[0]))'")
+            }
+            var i = l.items.count - 1
+            while i > 0 {
+                let j = Int(self.random.next() % UInt64(i + 1))
+                l.items.swapAt(i, j)
+                i -= 1
+            }
+            return .none
+        }
+        return m
+    }
+
+    package func makeFunctoolsModule() -> PyModule {
+        let m = PyModule("functools")
+        m.define("partial") { args, vm in
+            guard args.count >= 1, case .obj(let f) = args[0], f.isCallable else {
+                throw vm.error(.typeError, "the first argument must be callable")
+            }
+            return .obj(PyPartial(function: args[0], args: Array(args.positional.dropFirst()), keywords: args.keywords))
+        }
+        return m
+    }
+
+    package func makeConcurrentFuturesModule() throws -> PyModule {
+        let m = PyModule("concurrent.futures")
+        m.attributes["CancelledError"] = .obj(PyType.futuresCancelledError)
+        m.attributes["TimeoutError"] = .obj(PyType.timeoutError)
+        m.attributes["InvalidStateError"] = .obj(PyType.futuresInvalidStateError)
+        futuresPreludeGlobals = try runPrelude(FuturesPrelude.compiled, into: m,
+                                               seeds: simPrimitives().merging(recorderPrimitives()) { a, _ in a },
+                                               exports: FuturesPrelude.exports)
+        return m
+    }
+}
+
+/// `sys.stdout` / `sys.stderr`: accepted as `stream=` and `file=`; writing to them prints.
+package final class PyStream: PyObject {
+    package let name: String
+
+    package init(name: String) { self.name = name }
+
+    package override var typeName: String { "TextIOWrapper" }
+    package override func repr(_ vm: Interpreter) throws -> String { "<_io.TextIOWrapper name='\(name)' mode='w' encoding='utf-8'>" }
+    package override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "flush": return .none
+        case "write":
+            try vm.checkArity("write", args, 1, 1)
+            let s = try vm.str(args[0])
+            vm.world.recordPrint(s.hasSuffix("\n") ? String(s.dropLast()) : s)
+            return .int(s.unicodeScalars.count)
+        default: return try super.callMethod(name, args, vm)
+        }
+    }
+}
+
+// MARK: logging
+
+/// The logging configuration of a run: the root logger's handler and level.
+package final class LoggingState {
+    /// True once `basicConfig` installed the root handler.
+    package var configured = false
+    package var format = "%(levelname)s:%(name)s:%(message)s"
+    package var datefmt: String?
+    package var loggers: [String: PyLogger] = [:]
+    package lazy var root = PyLogger(name: "root", level: 30, state: self)
+}
+
+package let levelNames: [Int: String] = [50: "CRITICAL", 40: "ERROR", 30: "WARNING", 20: "INFO", 10: "DEBUG", 0: "NOTSET"]
+package let levelValues: [String: Int] = ["CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARN": 30, "WARNING": 30, "INFO": 20, "DEBUG": 10, "NOTSET": 0]
+
+package func levelName(_ level: Int) -> String { levelNames[level] ?? "Level \(level)" }
+
+/// `logging.Logger`.
+package final class PyLogger: PyObject {
+    package let name: String
+    package var level: Int
+    package unowned(unsafe) let state: LoggingState
+
+    package init(name: String, level: Int, state: LoggingState) {
+        self.name = name
+        self.level = level
+        self.state = state
+    }
+
+    package override var typeName: String { name == "root" ? "RootLogger" : "Logger" }
+    package override func repr(_ vm: Interpreter) throws -> String {
+        "<\(typeName) \(name) (\(levelName(effectiveLevel)))>"
+    }
+
+    package var effectiveLevel: Int {
+        if level != 0 { return level }
+        var n = name
+        while let dot = n.lastIndex(of: ".") {
+            n = String(n[..<dot])
+            if let p = state.loggers[n], p.level != 0 { return p.level }
+        }
+        return state.root.level
+    }
+
+    package static let levelMethods: [String: Int] = [
+        "debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40, "critical": 50, "fatal": 50,
+    ]
+
+    package override func callMethod(_ method: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        if let level = PyLogger.levelMethods[method] {
+            guard args.count >= 1 else {
+                throw vm.error(.typeError, "Logger.\(method)() missing 1 required positional argument: 'msg'")
+            }
+            let excInfo = method == "exception" ? (args.keyword("exc_info") ?? .bool(true)) : (args.keyword("exc_info") ?? .none)
+            try log(level, args[0], Array(args.positional.dropFirst()), excInfo: excInfo, vm)
+            return .none
+        }
+        switch method {
+        case "log":
+            guard args.count >= 2 else { throw vm.error(.typeError, "Logger.log() missing required arguments") }
+            try log(try vm.intArg(args[0], "level"), args[1], Array(args.positional.dropFirst(2)),
+                    excInfo: args.keyword("exc_info") ?? .none, vm)
+            return .none
+        case "setLevel":
+            try vm.checkArity("setLevel", args, 1, 1)
+            level = try parseLevel(args[0], vm)
+            return .none
+        case "isEnabledFor":
+            try vm.checkArity("isEnabledFor", args, 1, 1)
+            return .bool(try vm.intArg(args[0], "level") >= effectiveLevel)
+        case "getEffectiveLevel":
+            return .int(effectiveLevel)
+        default:
+            return try super.callMethod(method, args, vm)
+        }
+    }
+
+    package override func getAttr(_ attr: String, _ vm: Interpreter) throws -> Value? {
+        switch attr {
+        case "name": return .str(name)
+        case "level": return .int(level)
+        default:
+            if PyLogger.levelMethods[attr] != nil || ["log", "setLevel", "isEnabledFor", "getEffectiveLevel"].contains(attr) {
+                return .obj(PyBoundMethod(receiver: self, name: attr))
+            }
+            return nil
+        }
+    }
+
+    /// `Logger._log`: a `log` event when a handler would write the record.
+    package func log(_ level: Int, _ msg: Value, _ args: [Value], excInfo: Value, _ vm: Interpreter) throws {
+        if level < effectiveLevel { return }
+        // Without basicConfig, logging's last-resort handler writes WARNING and above, message only.
+        if !state.configured && level < 30 { return }
+        var message = try vm.str(msg)
+        if !args.isEmpty {
+            let argValue: Value
+            if args.count == 1, let d = args[0].object as? PyDict, d.table.count > 0 {
+                argValue = .obj(d)
+            } else {
+                argValue = .obj(PyTuple(args))
+            }
+            message = try percentFormat(message, argValue, vm)
+        }
+        var text: String
+        if state.configured {
+            text = try formatRecord(level, message, vm)
+        } else {
+            text = message
+        }
+        if try vm.truthy(excInfo) {
+            let e: PyException? = (excInfo.object as? PyException) ?? vm.currentlyHandled
+            text += "\n" + (e.map { $0.summary(vm) } ?? "NoneType: None")
+        }
+        vm.world.recordLog(text)
+    }
+
+    private func formatRecord(_ level: Int, _ message: String, _ vm: Interpreter) throws -> String {
+        let world = vm.world
+        let created = world.clock + world.sim.epoch
+        let msecs = Double(Int((created - created.rounded(.towardZero)) * 1000))
+        let fields = PyDict()
+        func set(_ k: String, _ v: Value) { try? fields.setItem(.str(k), v, vm) }
+        set("name", .str(name))
+        set("levelname", .str(levelName(level)))
+        set("levelno", .int(level))
+        set("message", .str(message))
+        set("msg", .str(message))
+        set("threadName", .str(world.threadName))
+        set("process", .int(world.processID))
+        set("processName", .str("MainProcess"))
+        set("created", .float(created))
+        set("msecs", .float(msecs))
+        set("relativeCreated", .float(world.clock * 1000))
+        if state.format.contains("%(asctime)") {
+            set("asctime", .str(utcTimestamp(created) + "," + threeDigits(Int(msecs))))
+        }
+        return try percentFormat(state.format, .obj(fields), vm)
+    }
+}
+
+package func parseLevel(_ v: Value, _ vm: Interpreter) throws -> Int {
+    switch v {
+    case .int(let i): return i
+    case .str(let s):
+        guard let l = levelValues[s] else { throw vm.error(.valueError, "Unknown level: '\(s)'") }
+        return l
+    default: throw vm.error(.typeError, "Level not an integer or a valid string: \(try vm.repr(v))")
+    }
+}
+
+private func threeDigits(_ n: Int) -> String {
+    n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)"
+}
+
+extension World {
+    /// The name of the thread running now (`%(threadName)s`).
+    package var threadName: String { ctxWorker?.threadName ?? "MainThread" }
+    /// The virtual process id (`%(process)d`): 1000 for the loop's process.
+    package var processID: Int { ctxWorker?.pid ?? 1000 }
+
+    package func makeLoggingModule() -> PyModule {
+        let m = PyModule("logging")
+        for (name, value) in levelValues where name != "FATAL" && name != "WARN" { m.attributes[name] = .int(value) }
+        m.define("basicConfig") { [unowned self] args, vm in
+            let force = try vm.truthy(args.keyword("force") ?? .bool(false))
+            if self.logging.configured && !force { return .none }
+            self.logging.configured = true
+            if let f = args.keyword("format") { self.logging.format = try vm.str(f) }
+            if let d = args.keyword("datefmt"), !d.isNone { self.logging.datefmt = try vm.str(d) }
+            if let l = args.keyword("level") { self.logging.root.level = try parseLevel(l, vm) }
+            return .none
+        }
+        m.define("getLogger") { [unowned self] args, vm in
+            let name = args.count > 0 ? args[0] : (args.keyword("name") ?? .none)
+            if name.isNone { return .obj(self.logging.root) }
+            let n = try vm.str(name)
+            if n == "root" { return .obj(self.logging.root) }
+            if let l = self.logging.loggers[n] { return .obj(l) }
+            let l = PyLogger(name: n, level: 0, state: self.logging)
+            self.logging.loggers[n] = l
+            return .obj(l)
+        }
+        m.define("getLevelName") { args, vm in
+            try vm.checkArity("getLevelName", args, 1, 1)
+            if case .int(let i) = args[0] { return .str(levelName(i)) }
+            let name = try vm.str(args[0])
+            return levelValues[name].map { .int($0) } ?? .str("Level \(name)")
+        }
+        for (method, _) in PyLogger.levelMethods {
+            m.define(method) { [unowned self] args, vm in
+                // The module-level functions configure the root logger on first use.
+                if !self.logging.configured { self.logging.configured = true }
+                return try self.logging.root.callMethod(method, args, vm)
+            }
+        }
+        m.define("log") { [unowned self] args, vm in
+            if !self.logging.configured { self.logging.configured = true }
+            return try self.logging.root.callMethod("log", args, vm)
+        }
+        return m
+    }
+}
