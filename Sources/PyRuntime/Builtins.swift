@@ -764,7 +764,7 @@ public final class PyZip: PyObject {
 
 public final class PyEnumerate: PyObject {
     package let iterator: PyObject
-    package var count: Int
+    @exclusivity(unchecked) package var count: Int
 
     package init(_ iterator: PyObject, start: Int) {
         self.iterator = iterator

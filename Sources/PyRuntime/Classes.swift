@@ -50,7 +50,7 @@ package final class PyProperty: PyObject {
 /// An instance of a prelude class: its attributes, then its class's.
 package final class PyInstance: PyObject {
     package let cls: PyType
-    package var attributes: [String: Value] = [:]
+    @exclusivity(unchecked) package var attributes: [String: Value] = [:]
 
     package init(_ cls: PyType) { self.cls = cls }
 

@@ -4,7 +4,7 @@ import RunModel
 /// range, and their iterators. Their methods live in `Methods.swift`.
 
 public final class PyList: PyObject {
-    public var items: [Value]
+    @exclusivity(unchecked) public var items: [Value]
 
     public init(_ items: [Value] = []) { self.items = items }
 
@@ -231,9 +231,9 @@ public struct OrderedTable {
 }
 
 public final class PyDict: PyObject {
-    public var table = OrderedTable()
+    @exclusivity(unchecked) public var table = OrderedTable()
     /// Bumped on every insertion or removal, so iterators can detect changes.
-    package var version = 0
+    @exclusivity(unchecked) package var version = 0
 
     public override init() {}
 
@@ -282,8 +282,8 @@ public final class PyDict: PyObject {
 
 /// Sets iterate in insertion order (TRACE_LANGUAGE.md, "Where CPython is not deterministic").
 public final class PySet: PyObject {
-    public var table = OrderedTable()
-    package var version = 0
+    @exclusivity(unchecked) public var table = OrderedTable()
+    @exclusivity(unchecked) package var version = 0
 
     public override init() {}
 
@@ -416,7 +416,7 @@ public final class PyRange: PyObject {
 }
 
 package final class RangeIterator: PyObject {
-    package var next: Int
+    @exclusivity(unchecked) package var next: Int
     package let stop: Int, step: Int
 
     package init(_ r: PyRange) {
@@ -441,7 +441,7 @@ package final class RangeIterator: PyObject {
 package final class SequenceIterator: PyObject {
     package let list: PyList?
     package let tuple: PyTuple?
-    package var position = 0
+    @exclusivity(unchecked) package var position = 0
 
     package init(_ l: PyList) {
         list = l
@@ -479,7 +479,7 @@ package final class TableIterator: PyObject {
     package let set: PySet?
     package let mode: Mode
     package let version: Int
-    package var position = 0
+    @exclusivity(unchecked) package var position = 0
 
     package init(dict: PyDict, mode: Mode) {
         self.dict = dict
@@ -516,7 +516,7 @@ package final class TableIterator: PyObject {
 /// Iterates a Swift array snapshot (views, `reversed`, `zip` results...).
 package final class ArrayIterator: PyObject {
     package let items: [Value]
-    package var position = 0
+    @exclusivity(unchecked) package var position = 0
     package let name: String
 
     package init(_ items: [Value], name: String = "iterator") {

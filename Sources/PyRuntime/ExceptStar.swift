@@ -8,11 +8,11 @@ import RunModel
 package final class ExceptStarState: PyObject {
     package let original: PyException
     /// What no clause has matched yet.
-    package var rest: PyException?
+    @exclusivity(unchecked) package var rest: PyException?
     /// The part given to the clause that is running.
-    package var match: PyException?
+    @exclusivity(unchecked) package var match: PyException?
     /// What the clauses raised, in order; `reraised` for a bare `raise` of the match.
-    package var raised: [(exception: PyException, reraised: Bool)] = []
+    @exclusivity(unchecked) package var raised: [(exception: PyException, reraised: Bool)] = []
 
     package init(_ e: PyException) {
         original = e

@@ -3,7 +3,7 @@ import TraceLanguage
 
 /// A variable captured by a closure.
 public final class PyCell {
-    public var value: Value
+    @exclusivity(unchecked) public var value: Value
 
     public init(_ value: Value = .undefined) { self.value = value }
 }
@@ -11,7 +11,7 @@ public final class PyCell {
 /// The globals of the trace's module: one slot per global name, numbered
 /// by the compiler, so that loading a global is an array access.
 public final class Globals {
-    public var values: [Value]
+    @exclusivity(unchecked) public var values: [Value]
     public let names: [String]
 
     package init(names: [String]) {
@@ -32,10 +32,10 @@ public final class PyFunction: PyObject {
     public let code: CodeObject
     package let runtime: CodeRuntime
     package let globals: Globals
-    package var defaults: [Value]
-    package var kwDefaults: [String: Value]
+    @exclusivity(unchecked) package var defaults: [Value]
+    @exclusivity(unchecked) package var kwDefaults: [String: Value]
     package let closure: [PyCell]
-    public var name: String
+    @exclusivity(unchecked) public var name: String
 
     package init(runtime: CodeRuntime, globals: Globals, defaults: [Value],
          kwDefaults: [String: Value], closure: [PyCell]) {
@@ -137,7 +137,7 @@ public final class PyModule: PyObject {
     public let name: String
     /// Changing an attribute bumps `version`, which invalidates call-site caches.
     public var attributes: [String: Value] { didSet { version &+= 1 } }
-    public private(set) var version = 0
+    @exclusivity(unchecked) public private(set) var version = 0
 
     public init(_ name: String, _ attributes: [String: Value] = [:]) {
         self.name = name

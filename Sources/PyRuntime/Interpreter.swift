@@ -74,24 +74,36 @@ public final class Frame {
     package let locals: UnsafeMutablePointer<Value>
     package let localCount: Int
     package let stack: UnsafeMutablePointer<Value>
-    package var sp = 0
-    package var cells: [PyCell]
-    package var blocks: [FrameBlock] = []
-    package var pc = 0
+    @exclusivity(unchecked) @usableFromInline package var _sp: Int = 0
+    package var sp: Int {
+        @inlinable get { _sp }
+        @inlinable _modify { yield &_sp }
+    }
+    @exclusivity(unchecked) package var cells: [PyCell]
+    @exclusivity(unchecked) package var blocks: [FrameBlock] = []
+    @exclusivity(unchecked) package var pc = 0
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and chaining.
-    package var handling: PyException?
+    @exclusivity(unchecked) package var handling: PyException?
     /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
-    package var delegating = false
+    @exclusivity(unchecked) package var delegating = false
     /// While running: the frame that was running when this one was entered.
-    package unowned(unsafe) var caller: Frame?
+    @exclusivity(unchecked) package unowned(unsafe) var caller: Frame?
 
     /// Nonzero while the frame is suspended in a native await (op
     /// `awaitSleep`): the host's own mark of where it is, read back by
     /// `InterpreterHost.endNativeAwait` when the frame resumes.
-    public var nativeAwait: UInt8 = 0
+    @exclusivity(unchecked) @usableFromInline package var _nativeAwait: UInt8 = 0
+    package var nativeAwait: UInt8 {
+        @inlinable get { _nativeAwait }
+        @inlinable _modify { yield &_nativeAwait }
+    }
     /// What the host keeps in the frame for its native awaits (reused from
     /// one await to the next); the interpreter never reads it.
-    public var hostState: AnyObject?
+    @exclusivity(unchecked) @usableFromInline package var _hostState: AnyObject?
+    package var hostState: AnyObject? {
+        @inlinable get { _hostState }
+        @inlinable _modify { yield &_hostState }
+    }
 
     package init(runtime: CodeRuntime, globals: Globals, cells: [PyCell]) {
         let code = runtime.code
@@ -202,24 +214,28 @@ public enum Resume {
 /// Runs compiled trace code: frames, calls, generators and coroutines.
 /// The simulated asyncio that the code calls into lives in `World`.
 public final class Interpreter {
-    package var reprInProgress = Set<ObjectIdentifier>()
-    public internal(set) var builtins: [String: Value] = [:]
-    public var globals = Globals(names: [])
-    package var runtimes: [ObjectIdentifier: CodeRuntime] = [:]
-    package var callDepth = 0
+    @exclusivity(unchecked) package var reprInProgress = Set<ObjectIdentifier>()
+    @exclusivity(unchecked) public internal(set) var builtins: [String: Value] = [:]
+    @exclusivity(unchecked) public var globals = Globals(names: [])
+    @exclusivity(unchecked) package var runtimes: [ObjectIdentifier: CodeRuntime] = [:]
+    @exclusivity(unchecked) package var callDepth = 0
     public static let maxCallDepth = 900
     /// Instructions run since the current step began; bounded by `maxInstructions`.
-    public var instructions = 0
-    public var maxInstructions = 100_000_000
+    @exclusivity(unchecked) @usableFromInline package var _instructions: Int = 0
+    public var instructions: Int {
+        @inlinable get { _instructions }
+        @inlinable _modify { yield &_instructions }
+    }
+    @exclusivity(unchecked) public var maxInstructions = 100_000_000
     /// The innermost running frame; each running frame points to the one
     /// that resumed it (for `sys.exc_info()`).
-    package unowned(unsafe) var currentFrame: Frame?
+    @exclusivity(unchecked) package unowned(unsafe) var currentFrame: Frame?
     /// The world the code runs in (modules, `expect`, asyncio's native
     /// await); set by the host, which outlives every run of its code.
-    public unowned(unsafe) var host: (any InterpreterHost)?
+    @exclusivity(unchecked) public unowned(unsafe) var host: (any InterpreterHost)?
     /// The call that `await M.f(x)` runs natively through the host (asyncio's
     /// `sleep`), once the host has made it; nil before.
-    public var nativeAwaitTarget: NativeAwaitTarget?
+    @exclusivity(unchecked) public var nativeAwaitTarget: NativeAwaitTarget?
 
     public init() {
         builtins = makeBuiltins()
@@ -1212,9 +1228,9 @@ open class SendableIterator: PyObject {
 public class PyGenerator: SendableIterator {
     package let frame: Frame
     public let name: String
-    package var started = false
-    package var finished = false
-    package var running = false
+    @exclusivity(unchecked) package var started = false
+    @exclusivity(unchecked) package var finished = false
+    @exclusivity(unchecked) package var running = false
 
     package init(frame: Frame, name: String) {
         self.frame = frame

@@ -3,8 +3,8 @@ import RunModel
 /// Collects the notes of a run. Coroutines keep it (not the world), so that
 /// one freed after its run can still report, harmlessly, that it never ran.
 public final class NoteSink {
-    public private(set) var items: [String] = []
-    public var open = true
+    @exclusivity(unchecked) public private(set) var items: [String] = []
+    @exclusivity(unchecked) public var open = true
 
     public init() {}
 

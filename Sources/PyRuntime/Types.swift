@@ -7,13 +7,13 @@ public final class PyType: PyObject {
     public let name: String
     public let base: PyType?
     /// Called when the type is called (`int(x)`, `ValueError('m')`).
-    package var constructor: ((Args, Interpreter) throws -> Value)?
+    @exclusivity(unchecked) package var constructor: ((Args, Interpreter) throws -> Value)?
     /// The namespace of a class made by a `class` statement (the prelude's); nil for builtin types.
-    package var members: [String: Value]?
+    @exclusivity(unchecked) package var members: [String: Value]?
     /// The module of a class made by a `class` statement.
-    package var module: String?
+    @exclusivity(unchecked) package var module: String?
     /// A second base class (only `ExceptionGroup`'s `Exception`).
-    package var secondBase: PyType?
+    @exclusivity(unchecked) package var secondBase: PyType?
 
     package init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
         self.name = name
@@ -251,21 +251,21 @@ public struct TracebackEntry: Sendable {
 /// An exception instance.
 public final class PyException: PyObject {
     public let type: PyType
-    public var args: [Value]
-    public var cause: PyException?
-    public var context: PyException?
-    public var suppressContext = false
+    @exclusivity(unchecked) public var args: [Value]
+    @exclusivity(unchecked) public var cause: PyException?
+    @exclusivity(unchecked) public var context: PyException?
+    @exclusivity(unchecked) public var suppressContext = false
     /// Innermost last, as Python prints it.
-    public var traceback: [TracebackEntry] = []
+    @exclusivity(unchecked) public var traceback: [TracebackEntry] = []
     /// `StopIteration.value`.
-    public var value: Value = .none
+    @exclusivity(unchecked) public var value: Value = .none
     /// The sub-exceptions of an exception group.
-    public var exceptions: [PyException] = []
+    @exclusivity(unchecked) public var exceptions: [PyException] = []
     /// Attributes beyond `args` (`partial` of IncompleteReadError, `consumed`, ...).
-    public var attributes: [String: Value] = [:]
+    @exclusivity(unchecked) public var attributes: [String: Value] = [:]
     /// Whether it was last raised by a bare `raise` (for `except*`, which
     /// treats a re-raised match apart from an exception raised anew).
-    package var raisedBare = false
+    @exclusivity(unchecked) package var raisedBare = false
 
     public init(type: PyType, args: [Value]) {
         self.type = type

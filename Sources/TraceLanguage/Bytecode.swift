@@ -188,34 +188,106 @@ public enum NameScope: Sendable {
 public final class CodeObject: @unchecked Sendable {
     public let name: String
     public let qualifiedName: String
-    public var ops: [Op] = []
+    @exclusivity(unchecked) @usableFromInline package var _ops: [Op] = []
+    public var ops: [Op] {
+        @inlinable get { _ops }
+        @inlinable _modify { yield &_ops }
+    }
     /// The trace position of each instruction, for tracebacks and errors.
-    public var locations: [SourceLocation] = []
-    public var constants: [Constant] = []
+    @exclusivity(unchecked) @usableFromInline package var _locations: [SourceLocation] = []
+    public var locations: [SourceLocation] {
+        @inlinable get { _locations }
+        @inlinable _modify { yield &_locations }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _constants: [Constant] = []
+    public var constants: [Constant] {
+        @inlinable get { _constants }
+        @inlinable _modify { yield &_constants }
+    }
     /// Attribute names used by `loadAttr`, `storeAttr` and `callMethod`.
-    public var names: [String] = []
+    @exclusivity(unchecked) @usableFromInline package var _names: [String] = []
+    public var names: [String] {
+        @inlinable get { _names }
+        @inlinable _modify { yield &_names }
+    }
     /// Local slots; parameters come first, in order: positional, `*args`,
     /// keyword-only, `**kwargs`.
-    public var localNames: [String] = []
+    @exclusivity(unchecked) @usableFromInline package var _localNames: [String] = []
+    public var localNames: [String] {
+        @inlinable get { _localNames }
+        @inlinable _modify { yield &_localNames }
+    }
     /// Deref slots: this code's cells first, then the closure's cells.
-    public var cellNames: [String] = []
-    public var freeNames: [String] = []
+    @exclusivity(unchecked) @usableFromInline package var _cellNames: [String] = []
+    public var cellNames: [String] {
+        @inlinable get { _cellNames }
+        @inlinable _modify { yield &_cellNames }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _freeNames: [String] = []
+    public var freeNames: [String] {
+        @inlinable get { _freeNames }
+        @inlinable _modify { yield &_freeNames }
+    }
     /// For each cell that is also a parameter: (cell index, local slot) to copy at entry.
-    public var cellParameters: [(cell: Int32, local: Int32)] = []
-    public var parameters: [String] = []
-    public var positionalCount = 0
-    public var keywordOnly: [String] = []
-    public var hasVarargs = false
-    public var hasKwargs = false
-    public var isGenerator = false
-    public var isCoroutine = false
+    @exclusivity(unchecked) @usableFromInline package var _cellParameters: [(cell: Int32, local: Int32)] = []
+    public var cellParameters: [(cell: Int32, local: Int32)] {
+        @inlinable get { _cellParameters }
+        @inlinable _modify { yield &_cellParameters }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _parameters: [String] = []
+    public var parameters: [String] {
+        @inlinable get { _parameters }
+        @inlinable _modify { yield &_parameters }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _positionalCount: Int = 0
+    public var positionalCount: Int {
+        @inlinable get { _positionalCount }
+        @inlinable _modify { yield &_positionalCount }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _keywordOnly: [String] = []
+    public var keywordOnly: [String] {
+        @inlinable get { _keywordOnly }
+        @inlinable _modify { yield &_keywordOnly }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _hasVarargs: Bool = false
+    public var hasVarargs: Bool {
+        @inlinable get { _hasVarargs }
+        @inlinable _modify { yield &_hasVarargs }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _hasKwargs: Bool = false
+    public var hasKwargs: Bool {
+        @inlinable get { _hasKwargs }
+        @inlinable _modify { yield &_hasKwargs }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _isGenerator: Bool = false
+    public var isGenerator: Bool {
+        @inlinable get { _isGenerator }
+        @inlinable _modify { yield &_isGenerator }
+    }
+    @exclusivity(unchecked) @usableFromInline package var _isCoroutine: Bool = false
+    public var isCoroutine: Bool {
+        @inlinable get { _isCoroutine }
+        @inlinable _modify { yield &_isCoroutine }
+    }
     /// Code of the harness's own prelude: its frames are left out of tracebacks,
     /// which show the trace lines that called into it.
-    public var isInternal = false
+    @exclusivity(unchecked) @usableFromInline package var _isInternal: Bool = false
+    public var isInternal: Bool {
+        @inlinable get { _isInternal }
+        @inlinable _modify { yield &_isInternal }
+    }
     /// The module that `class` statements of this code belong to (the prelude's).
-    public var moduleName = "__main__"
+    @exclusivity(unchecked) @usableFromInline package var _moduleName: String = "__main__"
+    public var moduleName: String {
+        @inlinable get { _moduleName }
+        @inlinable _modify { yield &_moduleName }
+    }
     /// The deepest the value stack gets; set when compilation finishes.
-    public internal(set) var maxStackDepth = 0
+    @exclusivity(unchecked) @usableFromInline package var _maxStackDepth: Int = 0
+    public package(set) var maxStackDepth: Int {
+        @inlinable get { _maxStackDepth }
+        @inlinable _modify { yield &_maxStackDepth }
+    }
     public let firstLine: Int
 
     public init(name: String, qualifiedName: String, firstLine: Int) {

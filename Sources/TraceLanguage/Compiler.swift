@@ -35,11 +35,11 @@ public enum Compiler {
 final class CompilationUnit {
     let file: SourceFile
     let scopes: [ScopeKey: Scope]
-    var diagnostics: [Diagnostic] = []
-    var globalNames: [String] = []
-    var globalIndex: [String: Int32] = [:]
-    var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
-    var imports: [String] = []
+    @exclusivity(unchecked) var diagnostics: [Diagnostic] = []
+    @exclusivity(unchecked) var globalNames: [String] = []
+    @exclusivity(unchecked) var globalIndex: [String: Int32] = [:]
+    @exclusivity(unchecked) var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
+    @exclusivity(unchecked) var imports: [String] = []
 
     init(file: SourceFile, scopes: [ScopeKey: Scope]) {
         self.file = file
@@ -80,12 +80,12 @@ final class FunctionCompiler {
     let unit: CompilationUnit
     let scope: Scope
     let code: CodeObject
-    var blocks: [Block] = []
-    var constIndex: [String: Int32] = [:]
-    var nameIndex: [String: Int32] = [:]
-    var loc = SourceLocation.unknown
+    @exclusivity(unchecked) var blocks: [Block] = []
+    @exclusivity(unchecked) var constIndex: [String: Int32] = [:]
+    @exclusivity(unchecked) var nameIndex: [String: Int32] = [:]
+    @exclusivity(unchecked) var loc = SourceLocation.unknown
     /// True inside the code object of a top-level `expect.*` statement.
-    var isExpect = false
+    @exclusivity(unchecked) var isExpect = false
 
     init(unit: CompilationUnit, scope: Scope, code: CodeObject) {
         self.unit = unit

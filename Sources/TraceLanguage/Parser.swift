@@ -29,15 +29,15 @@ final class TraceParser {
     let tokens: [Token]
     /// The lexer's error, if it stopped early; its token ends `tokens`.
     let lexError: Diagnostic?
-    private var index = 0
+    @exclusivity(unchecked) private var index = 0
     /// Current nesting of brackets, lambdas and f-string fields.
-    private var depth: Int
+    @exclusivity(unchecked) private var depth: Int
     /// Current nesting of indented blocks.
-    private var blockDepth = 0
+    @exclusivity(unchecked) private var blockDepth = 0
     /// Loops enclosing the current statement in the current function.
-    private var loopDepth = 0
+    @exclusivity(unchecked) private var loopDepth = 0
     /// Whether `class` statements are accepted (the prelude only).
-    var allowClasses = false
+    @exclusivity(unchecked) var allowClasses = false
 
     init(path: String, scalars: [Unicode.Scalar], tokens: [Token], lexError: Diagnostic?, depth: Int) {
         precondition(!tokens.isEmpty, "the lexer always ends with .eof or .error")

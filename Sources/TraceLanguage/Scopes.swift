@@ -8,21 +8,21 @@ final class Scope {
 
     let kind: Kind
     let key: ScopeKey
-    var parameters: [String] = []
+    @exclusivity(unchecked) var parameters: [String] = []
     /// Names bound here, in order of first binding.
-    var bound: [String] = []
-    var boundSet: Set<String> = []
-    var used: Set<String> = []
-    var globals: Set<String> = []
-    var nonlocals: [(String, SourceLocation)] = []
-    var children: [Scope] = []
-    var isGenerator = false
-    var isAsync = false
+    @exclusivity(unchecked) var bound: [String] = []
+    @exclusivity(unchecked) var boundSet: Set<String> = []
+    @exclusivity(unchecked) var used: Set<String> = []
+    @exclusivity(unchecked) var globals: Set<String> = []
+    @exclusivity(unchecked) var nonlocals: [(String, SourceLocation)] = []
+    @exclusivity(unchecked) var children: [Scope] = []
+    @exclusivity(unchecked) var isGenerator = false
+    @exclusivity(unchecked) var isAsync = false
 
     // Filled by `resolve`.
-    var locals: [String] = []
-    var cells: [String] = []
-    var frees: [String] = []
+    @exclusivity(unchecked) var locals: [String] = []
+    @exclusivity(unchecked) var cells: [String] = []
+    @exclusivity(unchecked) var frees: [String] = []
 
     init(kind: Kind, key: ScopeKey) {
         self.kind = kind

@@ -173,10 +173,10 @@ extension World {
             return outer
         }
         final class State {
-            var children: [PyFuture] = []
-            var nfuts = 0
-            var nfinished = 0
-            var outer: GatheringFuture?
+            @exclusivity(unchecked) var children: [PyFuture] = []
+            @exclusivity(unchecked) var nfuts = 0
+            @exclusivity(unchecked) var nfinished = 0
+            @exclusivity(unchecked) var outer: GatheringFuture?
         }
         let st = State()
         let doneCallback: (PyFuture) throws -> Void = { fut in

@@ -8,26 +8,26 @@ public class PyFuture: PyObject {
     /// A future's lifecycle: pending, then exactly one of the two others.
     package enum State { case pending, cancelled, finished }
 
-    package var state = State.pending
-    package var result: Value = .none
-    package var exception: PyException?
+    @exclusivity(unchecked) package var state = State.pending
+    @exclusivity(unchecked) package var result: Value = .none
+    @exclusivity(unchecked) package var exception: PyException?
     /// The done callbacks, in order: the first one inline (most futures
     /// have exactly one, a task's wake-up), the others after it.
     /// Invariant: none once the future is done (they have been scheduled).
-    package var firstCallback: FutureCallback?
+    @exclusivity(unchecked) package var firstCallback: FutureCallback?
     /// The task the latest first done callback woke, for prefetching
     /// (`Prefetch.swift`). Only ever prefetched, never read through: it may
     /// be stale.
-    package var hintWaiter: Unmanaged<PyTask>?
-    package var moreCallbacks: [FutureCallback] = []
-    package var cancelMessage: Value = .none
-    package var cancelledException: PyException?
+    @exclusivity(unchecked) package var hintWaiter: Unmanaged<PyTask>?
+    @exclusivity(unchecked) package var moreCallbacks: [FutureCallback] = []
+    @exclusivity(unchecked) package var cancelMessage: Value = .none
+    @exclusivity(unchecked) package var cancelledException: PyException?
     /// `_asyncio_future_blocking`: set by `__await__` just before it yields the future.
-    package var blocking = false
+    @exclusivity(unchecked) package var blocking = false
     /// A native sleep's future (`Frame.sleepFuture`): its frame keeps it
     /// alive, and trace code never sees it.
-    package var isNativeSleep = false
-    package var logTraceback = false
+    @exclusivity(unchecked) package var isNativeSleep = false
+    @exclusivity(unchecked) package var logTraceback = false
     package unowned(unsafe) let loop: EventLoop
 
     package init(loop: EventLoop) {
@@ -268,7 +268,7 @@ public class PyFuture: PyObject {
 /// `Future.__await__`: yields the future once if it is not done, then returns its result.
 package final class FutureIterator: SendableIterator {
     package let future: PyFuture
-    package var step = 0
+    @exclusivity(unchecked) package var step = 0
 
     package init(_ f: PyFuture) { future = f }
 
@@ -303,26 +303,26 @@ package final class FutureIterator: SendableIterator {
 
 /// `asyncio.Task`: drives a coroutine, one step per loop callback.
 public final class PyTask: PyFuture {
-    public internal(set) var name: String
+    @exclusivity(unchecked) public internal(set) var name: String
     package let coro: SendableIterator
-    package var mustCancel = false
-    package var futureWaiter: PyFuture?
-    package var cancelsRequested = 0
-    package var logDestroyPending = true
+    @exclusivity(unchecked) package var mustCancel = false
+    @exclusivity(unchecked) package var futureWaiter: PyFuture?
+    @exclusivity(unchecked) package var cancelsRequested = 0
+    @exclusivity(unchecked) package var logDestroyPending = true
     /// Creation order, for `all_tasks` and the deadlock report.
     package let serial: Int
     package unowned(unsafe) let world: World
     /// The task's lifecycle on the virtual clock, for the run's `TaskRecord`s
     /// (not events: the event log's format is fixed by the spec). NaN is "not yet".
     package let createdAt: Double
-    package var doneAt = Double.nan
+    @exclusivity(unchecked) package var doneAt = Double.nan
     /// The last instant the task stepped at; each new one goes to `World.stepLog`.
-    package var lastStepAt = Double.nan
-    package var stepCount = 0
+    @exclusivity(unchecked) package var lastStepAt = Double.nan
+    @exclusivity(unchecked) package var stepCount = 0
     /// The frame of `coro` when it is a generator or coroutine (which keeps
     /// it alive), and where the task's next step reads, for prefetching.
     package let hintFrame: Unmanaged<Frame>?
-    package var hints = StepHints()
+    @exclusivity(unchecked) package var hints = StepHints()
 
     package init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
@@ -502,8 +502,8 @@ public final class PyTask: PyFuture {
 
 /// `tasks._GatheringFuture`: cancelling it cancels the children.
 package final class GatheringFuture: PyFuture {
-    package var children: [PyFuture] = []
-    package var cancelRequested = false
+    @exclusivity(unchecked) package var children: [PyFuture] = []
+    @exclusivity(unchecked) package var cancelRequested = false
 
     package override var typeName: String { "_GatheringFuture" }
 
@@ -520,8 +520,8 @@ package final class GatheringFuture: PyFuture {
 /// It behaves like a coroutine object: a task can drive it, `await` delegates to it.
 package class NativeCoroutine: SendableIterator {
     package let name: String
-    package var started = false
-    package var finished = false
+    @exclusivity(unchecked) package var started = false
+    @exclusivity(unchecked) package var finished = false
 
     package init(name: String) { self.name = name }
 

@@ -39,8 +39,8 @@ package enum SleepStage: UInt8 {
 /// while the stage is `.awaiting`, `future` is the future yielded to the
 /// task and `timer` is the timer that resolves it.
 package final class SleepState {
-    package var future: PyFuture?
-    package var timer: TimerHandle?
+    @exclusivity(unchecked) package var future: PyFuture?
+    @exclusivity(unchecked) package var timer: TimerHandle?
 
     package init() {}
 
@@ -110,7 +110,7 @@ package final class SleepState {
 package final class SleepCoroutine: NativeCoroutine {
     package let delay: Value
     package let value: Value
-    package var stage = SleepStage.start
+    @exclusivity(unchecked) package var stage = SleepStage.start
     package let state = SleepState()
 
     package init(delay: Value, result: Value) {

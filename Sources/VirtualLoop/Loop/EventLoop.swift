@@ -16,30 +16,30 @@ public final class EventLoop: PyObject {
 
     /// Callbacks to run in the next iteration, first in first out.
     /// Invariant: no handle here is in `scheduled`.
-    package var ready = HandleQueue()
+    @exclusivity(unchecked) package var ready = HandleQueue()
     /// Pending timers, a heapq-ordered heap. Invariant: a handle is here
     /// exactly when its `scheduled` flag is set.
-    package var scheduled = TimerHeap()
+    @exclusivity(unchecked) package var scheduled = TimerHeap()
     /// CPython's `_timer_cancelled_count`: grows when a scheduled timer is
     /// cancelled, shrinks when a cancelled one is popped from the head, is
     /// reset by a rebuild, and is *not* lowered when a cancelled timer leaves
     /// in the due-timers phase (so it drifts, as in CPython).
-    package var timerCancelledCount = 0
-    package var stopping = false
-    package var closed = false
-    package var running = false
-    package var debug = false
-    package var slowCallbackDuration = 0.1
-    package var executorShutdownCalled = false
+    @exclusivity(unchecked) package var timerCancelledCount = 0
+    @exclusivity(unchecked) package var stopping = false
+    @exclusivity(unchecked) package var closed = false
+    @exclusivity(unchecked) package var running = false
+    @exclusivity(unchecked) package var debug = false
+    @exclusivity(unchecked) package var slowCallbackDuration = 0.1
+    @exclusivity(unchecked) package var executorShutdownCalled = false
     /// `_default_executor`: a ThreadPoolExecutor of the prelude, made by the
     /// first `run_in_executor(None, ...)`.
-    package var defaultExecutor: Value = .none
+    @exclusivity(unchecked) package var defaultExecutor: Value = .none
     /// The selector's registrations: per file descriptor, the socket and the
     /// handles to run when it is readable or writable (`_add_reader`, ...).
-    package var selectorKeys: [Int: SelectorKey] = [:]
+    @exclusivity(unchecked) package var selectorKeys: [Int: SelectorKey] = [:]
     /// `_transports`: the transport of each file descriptor.
     package lazy var transports = PyDict()
-    package var handlePool = HandlePool()
+    @exclusivity(unchecked) package var handlePool = HandlePool()
 
     package static let minScheduledTimerHandles = 100
     package static let minCancelledTimerHandlesFraction = 0.5

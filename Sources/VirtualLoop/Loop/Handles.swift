@@ -50,14 +50,14 @@ package final class NativeDoneCallback {
 /// `asyncio.Handle`: a callback scheduled with `call_soon`.
 public class Handle: PyObject {
     /// Set again only through `setCallback` (when a handle is reused or cancelled).
-    package private(set) var callback: Callback
-    package var cancelled = false
+    @exclusivity(unchecked) package private(set) var callback: Callback
+    @exclusivity(unchecked) package var cancelled = false
     package unowned(unsafe) let loop: EventLoop
     /// The task and the future the callback names, for prefetching
     /// (`Prefetch.swift`) and for running a wake-up without copying its
     /// callback; valid exactly as long as the callback holds them.
-    package private(set) var hintTask: Unmanaged<PyTask>?
-    package private(set) var hintFuture: Unmanaged<PyFuture>?
+    @exclusivity(unchecked) package private(set) var hintTask: Unmanaged<PyTask>?
+    @exclusivity(unchecked) package private(set) var hintFuture: Unmanaged<PyFuture>?
 
     package init(_ callback: Callback, loop: EventLoop) {
         (hintTask, hintFuture) = Handle.hints(of: callback)
@@ -136,9 +136,9 @@ public class Handle: PyObject {
 
 /// `asyncio.TimerHandle`: a callback scheduled for a virtual instant.
 public final class TimerHandle: Handle {
-    package var when: Double
+    @exclusivity(unchecked) package var when: Double
     /// True while the handle is in the loop's heap (`_scheduled` in CPython).
-    package var scheduled = false
+    @exclusivity(unchecked) package var scheduled = false
 
     package init(when: Double, _ callback: Callback, loop: EventLoop) {
         self.when = when

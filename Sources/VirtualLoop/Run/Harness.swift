@@ -7,10 +7,10 @@ package final class SimObject: PyObject {
     package unowned(unsafe) let world: World
     /// `sim.cpu_count`: None (or 0) stands for an unknown count, as
     /// `os.cpu_count()` may return; the pools then assume 1 (`cpu or 1`).
-    package var cpuCount: Int? = 4
-    package var epoch = 1_700_000_000.0
+    @exclusivity(unchecked) package var cpuCount: Int? = 4
+    @exclusivity(unchecked) package var epoch = 1_700_000_000.0
     /// `sim.explore(...)` as written in the trace; the command line wins over it.
-    package var explore: [String: Value] = [:]
+    @exclusivity(unchecked) package var explore: [String: Value] = [:]
 
     package init(world: World) { self.world = world }
 

@@ -172,7 +172,7 @@ public enum TraceRunner {
 }
 
 private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
+    @exclusivity(unchecked) var value: T?
     let body: () -> T
     init(_ body: @escaping () -> T) { self.body = body }
 }

@@ -19,8 +19,8 @@ public final class World: InterpreterHost {
     public let seed: UInt64
 
     /// The virtual clock, in seconds since the trace started.
-    public internal(set) var clock = 0.0
-    public internal(set) var events: [TraceEvent] = []
+    @exclusivity(unchecked) public internal(set) var clock = 0.0
+    @exclusivity(unchecked) public internal(set) var events: [TraceEvent] = []
     /// False once the run has stopped: nothing more is recorded.
     package var recording = true {
         didSet { noteSink.open = recording }
@@ -29,68 +29,68 @@ public final class World: InterpreterHost {
     public var notes: [String] { noteSink.items }
     /// Where notes go; shared with objects that may outlive the world.
     public let noteSink = NoteSink()
-    public internal(set) var properties: [PropertyCall] = []
-    public internal(set) var blockings: [Blocking] = []
-    public internal(set) var steps = 0
+    @exclusivity(unchecked) public internal(set) var properties: [PropertyCall] = []
+    @exclusivity(unchecked) public internal(set) var blockings: [Blocking] = []
+    @exclusivity(unchecked) public internal(set) var steps = 0
     /// What the last `run`/`run_until_complete` of the trace returned.
-    public internal(set) var lastResult: Value = .none
+    @exclusivity(unchecked) public internal(set) var lastResult: Value = .none
 
-    package var runningLoopOrNil: EventLoop?
-    package unowned(unsafe) var currentTask: PyTask?
+    @exclusivity(unchecked) package var runningLoopOrNil: EventLoop?
+    @exclusivity(unchecked) package unowned(unsafe) var currentTask: PyTask?
     /// The event loop policy's loop (`set_event_loop`), and whether it was ever set.
-    package var policyLoop: EventLoop?
-    package var policySetCalled = false
-    package var taskNameCounter = 0
-    package var taskSerial = 0
+    @exclusivity(unchecked) package var policyLoop: EventLoop?
+    @exclusivity(unchecked) package var policySetCalled = false
+    @exclusivity(unchecked) package var taskNameCounter = 0
+    @exclusivity(unchecked) package var taskSerial = 0
     /// Every task, in creation order (`_all_tasks`); done ones are dropped lazily.
-    package var tasks: [PyTask] = []
+    @exclusivity(unchecked) package var tasks: [PyTask] = []
     /// Every task ever created, in creation order, for the notes at the end.
-    package var allTasks: [PyTask] = []
-    package var modules: [String: PyModule] = [:]
-    package var sim: SimObject!
-    package var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
-    package var expectsRun = Set<Int>()
-    package var currentExpectLoc = SourceLocation.unknown
-    package var random: SplitMix64
+    @exclusivity(unchecked) package var allTasks: [PyTask] = []
+    @exclusivity(unchecked) package var modules: [String: PyModule] = [:]
+    @exclusivity(unchecked) package var sim: SimObject!
+    @exclusivity(unchecked) package var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
+    @exclusivity(unchecked) package var expectsRun = Set<Int>()
+    @exclusivity(unchecked) package var currentExpectLoc = SourceLocation.unknown
+    @exclusivity(unchecked) package var random: SplitMix64
     package let logging = LoggingState()
     /// The jobs of the run's executors, filled by the executor code.
     /// Each task's steps at new instants, in order (see `taskRecords`),
     /// when `recordsTaskSteps`.
-    package var stepLog: [StepMark] = []
-    package var recordsTaskSteps = true
+    @exclusivity(unchecked) package var stepLog: [StepMark] = []
+    @exclusivity(unchecked) package var recordsTaskSteps = true
     package lazy var expectObject = ExpectObject(world: self)
     package lazy var printBuiltin = makePrint()
 
     // The simulated world outside the loop's thread (SimThreads.swift).
     /// Pending external events, sorted by (due, seq).
-    package var external: [ExternalEvent] = []
-    package var externalSeq = 0
+    @exclusivity(unchecked) package var external: [ExternalEvent] = []
+    @exclusivity(unchecked) package var externalSeq = 0
     /// The worker running now (nil: the loop's thread).
-    package var currentWorker: SimWorker?
+    @exclusivity(unchecked) package var currentWorker: SimWorker?
     /// The worker a pool's completion runs "in", for the ctx of its events.
-    package var ctxOverride: SimWorker?
+    @exclusivity(unchecked) package var ctxOverride: SimWorker?
     /// Every worker of the run, to end their threads at the end.
-    package var workers: [SimWorker] = []
+    @exclusivity(unchecked) package var workers: [SimWorker] = []
     /// The loop's thread waits on this while a worker runs.
     package let mainWake = DispatchSemaphore(value: 0)
     /// A limit hit inside a worker, rethrown in the loop's thread.
-    package var pendingStop: RunStop?
-    package var workerSteps = 0
+    @exclusivity(unchecked) package var pendingStop: RunStop?
+    @exclusivity(unchecked) package var workerSteps = 0
     /// Virtual process ids: the loop's process is 1000, workers 1001, ...
-    package var nextPID = 1001
-    package var poolCounter = 0
+    @exclusivity(unchecked) package var nextPID = 1001
+    @exclusivity(unchecked) package var poolCounter = 0
     /// The globals of the concurrent.futures prelude (for the exit hook).
-    package var futuresPreludeGlobals: Globals?
+    @exclusivity(unchecked) package var futuresPreludeGlobals: Globals?
     /// The draws of an exploring run (nil: the nominal replay).
     package let perturber: Perturber?
     package let network = SimNetwork()
     /// Every executor job and every connection of the run (Recording.swift).
-    public internal(set) var jobs: [JobRecord] = []
-    public internal(set) var connections: [ConnectionRecord] = []
+    @exclusivity(unchecked) public internal(set) var jobs: [JobRecord] = []
+    @exclusivity(unchecked) public internal(set) var connections: [ConnectionRecord] = []
 
     /// Every loop of the run. Futures, tasks and handles refer to their loop
     /// without owning it; the world keeps the loops alive for them.
-    package var loops: [EventLoop] = []
+    @exclusivity(unchecked) package var loops: [EventLoop] = []
 
     deinit {
         // Values that outlive the world (in the interpreter's globals) must not reach it.

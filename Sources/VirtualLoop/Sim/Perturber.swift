@@ -5,8 +5,8 @@ import TraceLanguage
 /// The draws of one run.
 package final class Perturber {
     package let p: Perturbation
-    private var counts: [Int: Int] = [:]
-    package private(set) var applied: [AppliedPerturbation] = []
+    @exclusivity(unchecked) private var counts: [Int: Int] = [:]
+    @exclusivity(unchecked) package private(set) var applied: [AppliedPerturbation] = []
 
     package init(_ p: Perturbation) { self.p = p }
 

@@ -29,16 +29,16 @@ package struct SimPeer {
 }
 
 package final class SimNetwork {
-    package var peers: [SimPeer] = []
+    @exclusivity(unchecked) package var peers: [SimPeer] = []
     /// Host names and their addresses `198.51.100.N`, N counting hosts in order.
-    package var addresses: [String: String] = [:]
-    package var nextFD = 7
+    @exclusivity(unchecked) package var addresses: [String: String] = [:]
+    @exclusivity(unchecked) package var nextFD = 7
     /// Every socket by file descriptor.
-    package var sockets: [Int: SimSocket] = [:]
+    @exclusivity(unchecked) package var sockets: [Int: SimSocket] = [:]
     /// Readiness transitions, to order sockets that were already ready.
-    package var readySerial = 0
+    @exclusivity(unchecked) package var readySerial = 0
     /// Sockets that deliveries of the current select step made ready, in order.
-    package var newlyReady: [SimSocket] = []
+    @exclusivity(unchecked) package var newlyReady: [SimSocket] = []
 
     /// The address of `host`: itself for an IPv4 literal, else 198.51.100.N
     /// (a host name nobody declared gets the next N when first resolved).
@@ -79,23 +79,23 @@ package final class SimNetwork {
 package final class SimSocket: PyObject {
     package unowned(unsafe) let world: World
     package let fd: Int
-    package var peer: SimPeer?
-    package var remote: (ip: String, port: Int)?
+    @exclusivity(unchecked) package var peer: SimPeer?
+    @exclusivity(unchecked) package var remote: (ip: String, port: Int)?
     /// Set when the connect has completed (successfully or not).
-    package var writable = false
-    package var soError = 0
-    package var connected = false
+    @exclusivity(unchecked) package var writable = false
+    @exclusivity(unchecked) package var soError = 0
+    @exclusivity(unchecked) package var connected = false
     /// Bytes that arrived and were not read yet.
-    package var inbox: [UInt8] = []
+    @exclusivity(unchecked) package var inbox: [UInt8] = []
     /// The peer has closed its side (reads return b'' once the inbox is empty).
-    package var eof = false
-    package var closed = false
-    package var writes = 0
+    @exclusivity(unchecked) package var eof = false
+    @exclusivity(unchecked) package var closed = false
+    @exclusivity(unchecked) package var writes = 0
     /// Its entry in the world's `connections`, once it connects.
-    package var record: Int?
+    @exclusivity(unchecked) package var record: Int?
     /// When the socket last became readable, and writable (serials of transitions).
-    package var readableSince = 0
-    package var writableSince = 0
+    @exclusivity(unchecked) package var readableSince = 0
+    @exclusivity(unchecked) package var writableSince = 0
 
     package init(world: World, fd: Int) {
         self.world = world

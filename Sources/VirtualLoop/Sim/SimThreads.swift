@@ -19,20 +19,20 @@ package final class SimWorker: PyObject {
     /// `%(process)d` in its log records.
     package let pid: Int
 
-    fileprivate var thread: Thread?
+    @exclusivity(unchecked) fileprivate var thread: Thread?
     fileprivate let wake = DispatchSemaphore(value: 0)
     /// Who resumed it last, and so who waits for it (nil: the loop's thread).
     /// Weak: every worker lives in `World.workers` until the run is over.
-    fileprivate weak var resumer: SimWorker?
+    @exclusivity(unchecked) fileprivate weak var resumer: SimWorker?
     /// The call it runs now (`blocks(3)`), for the words of a perturbation.
-    package var jobLabel = ""
+    @exclusivity(unchecked) package var jobLabel = ""
     /// The function to run next; set by `run(on:)`.
-    fileprivate var pending: Value?
+    @exclusivity(unchecked) fileprivate var pending: Value?
     /// The interpreter's per-thread state while the worker is suspended.
-    fileprivate var saved = Interpreter.ThreadState()
+    @exclusivity(unchecked) fileprivate var saved = Interpreter.ThreadState()
     /// Set when the run is over: the worker unwinds and its thread ends.
-    fileprivate var killed = false
-    fileprivate var exited = false
+    @exclusivity(unchecked) fileprivate var killed = false
+    @exclusivity(unchecked) fileprivate var exited = false
 
     package init(name: String, threadName: String, pid: Int) {
         self.name = name

@@ -121,10 +121,10 @@ package final class PyStream: PyObject {
 /// The logging configuration of a run: the root logger's handler and level.
 package final class LoggingState {
     /// True once `basicConfig` installed the root handler.
-    package var configured = false
-    package var format = "%(levelname)s:%(name)s:%(message)s"
-    package var datefmt: String?
-    package var loggers: [String: PyLogger] = [:]
+    @exclusivity(unchecked) package var configured = false
+    @exclusivity(unchecked) package var format = "%(levelname)s:%(name)s:%(message)s"
+    @exclusivity(unchecked) package var datefmt: String?
+    @exclusivity(unchecked) package var loggers: [String: PyLogger] = [:]
     package lazy var root = PyLogger(name: "root", level: 30, state: self)
 }
 
@@ -136,7 +136,7 @@ package func levelName(_ level: Int) -> String { levelNames[level] ?? "Level \(l
 /// `logging.Logger`.
 package final class PyLogger: PyObject {
     package let name: String
-    package var level: Int
+    @exclusivity(unchecked) package var level: Int
     package unowned(unsafe) let state: LoggingState
 
     package init(name: String, level: Int, state: LoggingState) {
