@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "vloop", targets: ["vloop"]),
+        .library(name: "VLoop", targets: ["VLoop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,7 @@ let package = Package(
             ]
         ),
         .target(name: "Reports", dependencies: ["VirtualLoop", "Properties", "RunStore"]),
+        .target(name: "VLoop", dependencies: ["TraceLanguage", "VirtualLoop", "Properties", "RunStore", "Reports"]),
         .executableTarget(
             name: "vloop",
             dependencies: [
