@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "vloop",
             dependencies: [
-                "TraceLanguage", "VirtualLoop", "Properties", "RunStore", "Reports",
+                "TraceLanguage", "VirtualLoop", "Properties", "RunStore", "Reports", "VLoop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
