@@ -47,6 +47,7 @@ let package = Package(
             name: "ReportsTests", dependencies: ["Reports", "RunStore", "Properties", "VirtualLoop"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "VLoopTests", dependencies: ["VLoop", "RunStore", "Properties"]),
         .testTarget(
             name: "FixtureTests",
             dependencies: ["Properties", "VirtualLoop", "TraceLanguage", .product(name: "GRDB", package: "GRDB.swift")]
