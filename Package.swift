@@ -54,6 +54,7 @@ let package = Package(
             name: "ReportsTests", dependencies: ["Reports", "RunStore", "RunModel"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "VLoopTests", dependencies: ["VLoop", "RunStore", "RunModel", "Properties"]),
         .testTarget(
             name: "FixtureTests",
             dependencies: [

@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
-import Properties
-import PyRuntime
-import RunModel
-import TraceLanguage
-import VirtualLoop
+import VLoop
 
 /// The exploration flags of `vloop run` (TRACE_LANGUAGE.md, "Exploring").
 struct ExploreOptions: ParsableArguments {
@@ -29,9 +25,6 @@ struct ExploreOptions: ParsableArguments {
     @Flag(help: "Stop exploring a trace at its first failing run.")
     var failFast = false
 
-    /// Whether the command line asks for an exploration.
-    var requested: Bool { runs != nil || jitter != nil || timerJitter != nil || shuffleReady || run != nil }
-
     func validate() throws {
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, not \(runs)") }
         if let jitter, !(jitter >= 0 && jitter < 1) { throw ValidationError("--jitter must be in [0, 1), not \(jitter)") }
@@ -40,14 +33,10 @@ struct ExploreOptions: ParsableArguments {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
-    /// The trace's `sim.explore(...)` settings under the command line's.
-    func settings(trace: [String: Value], seed: UInt64) throws -> ExploreSettings {
-        var s = try ExploreSettings(seed: seed).applying(trace: trace)
-        if let runs { s.runs = runs }
-        if let jitter { s.jitter = jitter }
-        if let timerJitter { s.timerJitter = timerJitter }
-        if shuffleReady { s.shuffleReady = true }
-        return s
+    /// The options of the suite runner.
+    var suiteOptions: SuiteOptions.Exploration {
+        SuiteOptions.Exploration(runs: runs, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
+                                 replayRun: run, jobs: jobs, failFast: failFast)
     }
 }
 
@@ -82,25 +71,4 @@ final class ProgressBar: @unchecked Sendable {
         guard enabled, shown >= 0 else { return }
         FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)
     }
-}
-
-/// The lines that report an exploration's first failure.
-func describeFailure(_ f: ExploreFailure, outcome: ExploreOutcome, path: String) -> [String] {
-    var lines: [String] = []
-    let s = outcome.settings
-    if f.run == 0 {
-        lines.append("the nominal run (run 0) already fails: \(f.broke)")
-        return lines
-    }
-    lines.append("run \(f.run) of seed \(s.seed) broke: \(f.broke)")
-    if let d = f.divergence { lines.append("its events left the nominal run's order \(d)") }
-    if f.shrunk.isEmpty {
-        lines.append("it drew \(f.perturbations.count) perturbation\(f.perturbations.count == 1 ? "" : "s"); none can be taken back alone")
-    } else {
-        lines.append("shrunk to \(f.shrunk.count) of its \(f.perturbations.count) perturbation\(f.perturbations.count == 1 ? "" : "s"):")
-        for p in f.shrunk { lines.append("  \(p.description)") }
-    }
-    lines.append("replay: vloop run \(s.flags) --run \(f.run) \(path)")
-    lines.append("\(outcome.failingRuns.count) of \(outcome.runsDone) runs failed")
-    return lines
 }

@@ -3,6 +3,7 @@ import Foundation
 import Properties
 import RunModel
 import TraceLanguage
+import VLoop
 import VirtualLoop
 
 @main
@@ -51,52 +52,19 @@ struct Vloop: ParsableCommand {
     }
 }
 
-let vloopVersion = "0.1.0"
-
-/// Exit status 2: the command could not run (bad flags, a missing path).
-struct UsageFailure: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// Writes to standard error.
 func printError(_ s: String) {
     fflush(stdout)  // keep the two streams in order on a terminal
     FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
 }
 
-/// The `.trace` files named by `paths`: files as given, folders searched recursively, sorted.
-func collectTraces(_ paths: [String]) throws -> [String] {
-    var out: [String] = []
-    let fm = FileManager.default
-    for p in paths {
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
-            throw UsageFailure(description: "no such file or directory: \(p)")
-        }
-        if !isDir.boolValue {
-            guard fm.isReadableFile(atPath: p) else { throw UsageFailure(description: "cannot read \(p)") }
-            out.append(p)
-            continue
-        }
-        guard let walker = fm.enumerator(atPath: p) else { throw UsageFailure(description: "cannot read \(p)") }
-        var found: [String] = []
-        while let rel = walker.nextObject() as? String {
-            if rel.hasSuffix(".trace") { found.append((p as NSString).appendingPathComponent(rel)) }
-        }
-        out += found.sorted()
-    }
-    return out
-}
-
-/// The traces named on the command line; exits with status 2 when a path
-/// does not exist or cannot be read, or when no trace is found.
+/// The traces named on the command line (`SuiteRunner.findTraces`); exits with
+/// status 2 when a path does not exist or cannot be read, or when no trace is found.
 func tracesOrExit(_ paths: [String]) -> [String] {
     do {
-        let traces = try collectTraces(paths)
-        if traces.isEmpty { exitUsage("no .trace files under \(paths.joined(separator: " "))") }
-        return traces
+        return try SuiteRunner.findTraces(paths)
     } catch {
-        exitUsage("\(error)")
+        exitUsage(error.description)
     }
 }
 

@@ -1,0 +1,358 @@
+import Foundation
+import PyRuntime
+import RunModel
+import Properties
+import Reports
+import RunStore
+import TraceLanguage
+import VirtualLoop
+
+/// Runs a suite of traces in this process, as `vloop run` does: finds the
+/// traces, replays each one (`repetitions` times), explores and shrinks,
+/// records every run in the run database, writes JUnit XML, and returns one
+/// `TraceResult` per trace.
+///
+/// It prints nothing and never exits the process: what `vloop run` prints
+/// arrives through the `progress` closure while the suite runs, and a problem
+/// of the suite itself (a missing path, a run database that cannot be used, a
+/// JUnit file that cannot be written) is thrown as a `SuiteError`. A failing
+/// trace is not an error: it is a `TraceResult` whose `passed` is false.
+///
+///     var options = SuiteOptions(paths: ["fixtures/seed"])
+///     options.storage.noStore = true
+///     let result = try SuiteRunner(options).run { progress in
+///         if case .traceFinished(let trace) = progress {
+///             for line in trace.lines { print(line.text) }   // PASS  fixtures/seed/...
+///         }
+///     }
+///     print(result.closingLine)                               // 4 passed, 0 failed
+///     for t in result.traces where !t.passed {
+///         print(t.path, t.properties.filter { !$0.passed }.map(\.message))
+///         if let f = t.exploration?.failure { print(f.shrunk, f.replayCommand) }
+///     }
+///
+/// Runs are deterministic: the same options give the same results, wall times aside.
+/// The runner sets nothing process-wide and may run on any thread; a trace's
+/// exploration runs on `exploration.jobs` threads of its own.
+public struct SuiteRunner: Sendable {
+    public var options: SuiteOptions
+
+    public init(_ options: SuiteOptions) {
+        self.options = options
+    }
+
+    /// The `.trace` files named by `paths`: files as given, folders searched
+    /// recursively and sorted. Throws `.noSuchPath` or `.unreadable` for a path
+    /// that does not exist or cannot be read, and `.noTraces` when none is found.
+    public static func findTraces(_ paths: [String]) throws(SuiteError) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { throw .noSuchPath(p) }
+            if !isDir.boolValue {
+                guard fm.isReadableFile(atPath: p) else { throw .unreadable(p) }
+                out.append(p)
+                continue
+            }
+            guard let walker = fm.enumerator(atPath: p) else { throw .unreadable(p) }
+            var found: [String] = []
+            while let rel = walker.nextObject() as? String {
+                if rel.hasSuffix(".trace") { found.append((p as NSString).appendingPathComponent(rel)) }
+            }
+            out += found.sorted()
+        }
+        if out.isEmpty { throw .noTraces(paths) }
+        return out
+    }
+
+    /// The traces this suite runs: `findTraces(options.paths)`, then the shard's.
+    public func traces() throws(SuiteError) -> [String] {
+        let all = try Self.findTraces(options.paths)
+        return options.shard?.select(all) ?? all
+    }
+
+    /// Runs the suite.
+    ///
+    /// - Parameter progress: called with what happens, in order, on the calling
+    ///   thread, except `.explorationProgress`, which comes from the exploring
+    ///   threads (concurrently: it must be thread-safe).
+    /// - Returns: one result per trace of `traces()`, in that order, and where they were recorded.
+    /// - Throws: `SuiteError` when the suite itself cannot run: invalid options,
+    ///   a path missing or unreadable, no trace found, a run database that cannot
+    ///   be used, a JUnit file that cannot be written. Progress already reported stays valid;
+    ///   the runs recorded before the error stay recorded.
+    public func run(progress: @escaping @Sendable (SuiteProgress) -> Void = { _ in }) throws(SuiteError) -> SuiteResult {
+        try options.validate()
+        let traces = try traces()
+        progress(.started(traces: traces))
+        let startedAt = Date()
+        var recorder: Recorder?
+        if !options.storage.noStore {
+            recorder = try Recorder(options: options, startedAt: startedAt)
+        }
+        let retained = options.keepsRunsAlive ? RetainedRuns() : nil
+        var results: [TraceResult] = []
+        var stored: [StoredRun] = []
+        for path in traces {
+            let (result, runs) = try runTrace(path, recorder: recorder, retained: retained, progress: progress)
+            stored += runs
+            results.append(result)
+            progress(.traceFinished(result))
+        }
+        var recorded: RecordedRuns?
+        if let recorder {
+            try recorder.finish()
+            recorded = RecordedRuns(databasePath: recorder.store.path, label: recorder.label,
+                                    suiteRunID: recorder.suiteRunID, runIDs: stored.compactMap(\.id))
+            progress(.recorded(recorded!))
+        }
+        if let junit = options.junitPath {
+            let name = "vloop run " + options.paths.joined(separator: " ")
+            // One test case per trace: its repetitions are samples of one test, not tests.
+            var perTrace: [String: StoredRun] = [:]
+            for r in stored { perTrace[r.tracePath] = r }
+            let cases = unique(stored.map(\.tracePath)).map { perTrace[$0]! }
+            try write(JUnitReport().render(runs: cases, suiteName: name, timestamp: startedAt), to: junit)
+        }
+        return SuiteResult(traces: results, recorded: recorded, startedAt: startedAt, retained: retained)
+    }
+
+    /// Replays one trace (its repetitions, then its exploration) and records its runs.
+    private func runTrace(_ path: String, recorder: Recorder?, retained: RetainedRuns?,
+                          progress: @escaping @Sendable (SuiteProgress) -> Void) throws(SuiteError)
+        -> (TraceResult, [StoredRun]) {
+        let seed = options.seed
+        let limits = options.limits
+        let explore = options.exploration
+        let recordingTaskSteps = recorder != nil
+        let hash = Provenance.contentHash(FileManager.default.contents(atPath: path) ?? Data())
+        // `./fixtures/a.trace` and `fixtures/a.trace` are one trace to the reports.
+        var storedPath = Substring(path)
+        while storedPath.hasPrefix("./") { storedPath = storedPath.dropFirst(2) }
+        var runs: [StoredRun] = []
+        var errors: [TraceError] = []
+        var lastVerdict: Verdict?
+        var lastReport: RunReport?
+        var lastFile: SourceFile?
+        var lastTrace: LoadedTrace?
+        var settings: ExploreSettings?
+        var settingsError: String?
+        for _ in 0..<options.repetitions {
+            let runStarted = Date()
+            let started = DispatchTime.now().uptimeNanoseconds
+            switch TraceLoader.load(path: path) {
+            case .failure(.unreadable):
+                throw .unreadable(path)
+            case .failure(.invalid(let file, let diagnostics)):
+                let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                if runs.isEmpty {
+                    errors = diagnostics.map { TraceError($0, in: file) }
+                    progress(.traceErrors(path: path, errors: errors))
+                }
+                runs.append(StoredRun(invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
+                                      errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
+            case .success(let trace):
+                var report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
+                                             recordingTaskSteps: recordingTaskSteps)
+                var runIndex = 0
+                if settings == nil && settingsError == nil && (explore.requested || !report.exploreSettings.isEmpty) {
+                    do {
+                        settings = try explore.settings(trace: report.exploreSettings, seed: UInt64(seed))
+                    } catch {
+                        settingsError = "\(error)"
+                    }
+                }
+                if let i = explore.replayRun, i > 0, let s = settings {
+                    report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
+                                             perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
+                    runIndex = i
+                }
+                var verdict = PropertyChecker.check(report)
+                if let e = settingsError {
+                    verdict.passed = false
+                    verdict.problems.append(e)
+                }
+                let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                runs.append(StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
+                                      runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
+                                      startedAt: runStarted, detail: recorder != nil || options.junitPath != nil))
+                lastTrace = trace
+                retained?.reports.append(report)
+                lastVerdict = verdict
+                lastReport = report
+                lastFile = trace.file
+            }
+            if let recorder {
+                runs[runs.count - 1].id = try recorder.write(runs[runs.count - 1])
+            }
+        }
+        // Exploring: runs 1..<N of perturbed worlds, each recorded with its index.
+        var outcome: ExploreOutcome?
+        if let s = settings, explore.replayRun == nil, s.runs > 1, let trace = lastTrace, let nominal = lastReport,
+           lastVerdict?.passed == true {
+            progress(.explorationStarted(trace: path, runs: s.runs))
+            let collected = ExploredRuns()
+            outcome = Explorer.explore(trace.compiled, limits: limits, settings: s, nominal: nominal,
+                                       jobs: explore.jobs, failFast: explore.failFast,
+                                       progress: { progress(.explorationProgress(trace: path, done: $0, total: s.runs)) },
+                                       onRun: { i, report, verdict, wall in
+                let run = StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
+                                    report: report, verdict: verdict, wallTime: wall,
+                                    startedAt: Date(), detail: recorder != nil)
+                collected.add(run, recorder: recorder)
+            })
+            progress(.explorationFinished(trace: path))
+            if let error = collected.error { throw error }
+            runs += collected.runs
+        }
+        let walls = runs.map(\.wallTime).sorted()
+        var result = TraceResult(
+            path: path, passed: runs.allSatisfy(\.passed) && outcome?.firstFailure == nil, lastRunPassed: false,
+            status: .invalid, value: "", virtualDuration: 0, steps: 0, wallTime: walls[walls.count / 2],
+            repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
+            pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
+            replayedRun: nil, runIDs: runs.compactMap(\.id), events: [])
+        guard let report = lastReport, let verdict = lastVerdict, let file = lastFile else { return (result, runs) }
+        result.lastRunPassed = verdict.passed
+        result.status = TraceStatus(rawValue: report.status) ?? .exception
+        result.value = report.value
+        result.virtualDuration = report.elapsed
+        result.steps = report.steps
+        result.errors = []
+        result.properties = verdict.results
+        result.problems = verdict.problems
+        result.notes = report.notes
+        result.warnings = verdict.warnings
+        result.pendingTasks = report.pendingTasks
+        result.traceback = report.status == "exception" ? report.traceback(file: file) : nil
+        if let i = explore.replayRun, let s = settings {
+            result.replayedRun = ReplayedRun(run: i, settings: s, perturbations: report.perturbations.map(\.description))
+        }
+        if options.keepsEvents { result.events = report.events }
+        return (result, runs)
+    }
+
+    private func write(_ text: String, to path: String) throws(SuiteError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+}
+
+/// What a `SuiteRunner` reports while it runs, in order.
+public enum SuiteProgress: Sendable {
+    /// The traces about to run (after sharding), before any run.
+    case started(traces: [String])
+    /// A trace has errors and will not run: each with file:line:column, as soon as it is read.
+    case traceErrors(path: String, errors: [TraceError])
+    /// An exploration of `runs` runs begins.
+    case explorationStarted(trace: String, runs: Int)
+    /// `done` of the exploration's `total` runs have finished. From the exploring threads.
+    case explorationProgress(trace: String, done: Int, total: Int)
+    /// The exploration ended (its failing run is shrunk).
+    case explorationFinished(trace: String)
+    /// A trace is done: every run replayed, explored and recorded. Its `lines` are what `vloop run` prints.
+    case traceFinished(TraceResult)
+    /// Every run is recorded, and the database closed (not with `noStore`).
+    case recorded(RecordedRuns)
+}
+
+/// Why a suite could not run: a problem of the suite, not of a trace
+/// (`vloop run` exits 2 with `vloop: ` and the description).
+public enum SuiteError: Error, Equatable, CustomStringConvertible {
+    /// `no such file or directory: PATH`
+    case noSuchPath(String)
+    /// `cannot read PATH`
+    case unreadable(String)
+    /// No `.trace` file under the paths.
+    case noTraces([String])
+    /// An option out of its range (see `SuiteOptions.validate()`).
+    case invalidOptions(String)
+    /// The run database cannot be used (it is not vloop's, is newer, cannot be created or written).
+    case store(StoreError)
+    /// The JUnit file cannot be written.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noSuchPath(let p): return "no such file or directory: \(p)"
+        case .unreadable(let p): return "cannot read \(p)"
+        case .noTraces(let paths): return "no .trace files under \(paths.joined(separator: " "))"
+        case .invalidOptions(let why): return why
+        case .store(let e): return e.description
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// The run database of a suite run being recorded.
+private final class Recorder: @unchecked Sendable {
+    let store: RunStore
+    let suiteRunID: Int64
+    let label: String
+
+    init(options: SuiteOptions, startedAt: Date) throws(SuiteError) {
+        let store = try storeGuarded { try RunStore.open(path: options.storage.databasePath, mode: .create) }
+        let suite = Provenance.suiteRun(label: options.storage.label, arguments: options.storage.arguments,
+                                        shard: options.shard?.description, harnessVersion: vloopVersion,
+                                        startedAt: startedAt)
+        self.store = store
+        label = suite.label
+        suiteRunID = try storeGuarded { try store.beginSuiteRun(suite) }
+    }
+
+    func write(_ run: StoredRun) throws(SuiteError) -> Int64 {
+        try storeGuarded { try store.write(run, suiteRunID: suiteRunID) }
+    }
+
+    /// Records the end of the suite run and closes the database; closing
+    /// checkpoints the write-ahead log into the file, so that the file alone
+    /// (a CI artifact, a shard to merge) holds every run.
+    func finish() throws(SuiteError) {
+        try storeGuarded { try store.finishSuiteRun(id: suiteRunID, at: Date()) }
+        try storeGuarded { try store.close() }
+    }
+}
+
+/// Runs `body`, throwing what the run database threw as a `SuiteError.store`.
+private func storeGuarded<T>(_ body: () throws -> T) throws(SuiteError) -> T {
+    do {
+        return try body()
+    } catch let e as StoreError {
+        throw .store(e)
+    } catch {
+        throw .store(StoreError("\(error)"))
+    }
+}
+
+/// The runs of an exploration, collected (and recorded) from the exploring threads.
+private final class ExploredRuns: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var runs: [StoredRun] = []
+    /// The first error of the database; no run is written after it.
+    private(set) var error: SuiteError?
+
+    func add(_ run: StoredRun, recorder: Recorder?) {
+        lock.lock()
+        defer { lock.unlock() }
+        var r = run
+        if let recorder, error == nil {
+            do {
+                r.id = try recorder.write(run)
+            } catch {
+                self.error = error
+            }
+        }
+        runs.append(r)
+    }
+}
+
+func unique(_ xs: [String]) -> [String] {
+    var seen = Set<String>()
+    return xs.filter { seen.insert($0).inserted }
+}
