@@ -8,7 +8,7 @@ import VirtualLoop
 /// arguments throws an `ArgumentError`.
 struct CheckedRun {
     let events: [TraceEvent]
-    let status: String
+    let status: RunStatus
     let value: String
     let elapsed: Double
     let blockings: [Blocking]
@@ -32,7 +32,7 @@ struct CheckedRun {
         "status": Signature("expect.status", ["s"]),
     ]
 
-    static let statuses = ["ok", "exception", "deadlock", "limit"]
+    static let statuses = RunStatus.allCases.map(\.rawValue)
 
     func evaluate(_ call: PropertyCall) -> PropertyResult {
         var result = PropertyResult(name: "expect.\(call.name)", line: call.loc.line, column: call.loc.column,
@@ -232,7 +232,7 @@ struct CheckedRun {
                 + "(expect.raises('TimeoutError')), not \(vm.typeName(name)) \(show(name, vm))")
         }
         let want = String(full.split(separator: ".", omittingEmptySubsequences: false).last ?? "")
-        guard status == "exception" else {
+        guard status == .exception else {
             return "the run ended with status '\(status)' (\(value)), not with an exception"
         }
         let got = exceptionTypeName(value)
@@ -243,10 +243,10 @@ struct CheckedRun {
     /// `expect.all_done()`: no task is left pending at the end; a deadlock fails it.
     private func allDone() -> String? {
         if !pendingTasks.isEmpty {
-            let what = status == "deadlock" ? "the run deadlocked; tasks left pending" : "tasks left pending"
+            let what = status == .deadlock ? "the run deadlocked; tasks left pending" : "tasks left pending"
             return "\(what): \(describePending(pendingTasks))"
         }
-        if status == "deadlock" { return "the run deadlocked (\(value))" }
+        if status == .deadlock { return "the run deadlocked (\(value))" }
         return nil
     }
 
@@ -256,7 +256,7 @@ struct CheckedRun {
             throw ArgumentError("expect.status takes one of "
                 + CheckedRun.statuses.map { "'\($0)'" }.joined(separator: ", ") + ", not \(show(s, vm))")
         }
-        if want == status { return nil }
+        if want == status.rawValue { return nil }
         return "the run ended with status '\(status)' (\(value))"
     }
 

@@ -24,7 +24,7 @@ public enum PropertyChecker {
     ///
     /// - Parameters:
     ///   - events: the event log, `run_end` last.
-    ///   - status: `ok`, `exception`, `deadlock` or `limit`.
+    ///   - status: how the run ended.
     ///   - value: the `value` of `run_end` (`Type: message` for `exception`).
     ///   - elapsed: the virtual clock at the end (the `t` of `run_end`).
     ///   - properties: the `expect.*` calls, in the order they ran.
@@ -33,7 +33,7 @@ public enum PropertyChecker {
     ///   - lastResult: what the last `run`/`run_until_complete` returned.
     ///   - interpreter: the run's interpreter, for `==`, `str` and `repr` of its values.
     public static func check(
-        events: [TraceEvent], status: String, value: String, elapsed: Double,
+        events: [TraceEvent], status: RunStatus, value: String, elapsed: Double,
         properties: [PropertyCall], blockings: [Blocking], pendingTasks: [PendingTask],
         lastResult: Value, interpreter: Interpreter
     ) -> Verdict {
@@ -44,8 +44,8 @@ public enum PropertyChecker {
 
         // The reference's rule: `ok`, or `exception` with any expect.raises in the
         // trace (a wrong one fails by itself), or an expect.status that holds.
-        let expected = status == "ok"
-            || (status == "exception" && properties.contains { $0.name == "raises" })
+        let expected = status == .ok
+            || (status == .exception && properties.contains { $0.name == "raises" })
             || zip(properties, results).contains { $0.0.name == "status" && $0.1.passed }
         var problems: [String] = []
         if !expected { problems.append(unexpectedStatus(status, value)) }
@@ -58,26 +58,26 @@ public enum PropertyChecker {
                        problems: problems, warnings: warnings)
     }
 
-    private static func unexpectedStatus(_ status: String, _ value: String) -> String {
+    private static func unexpectedStatus(_ status: RunStatus, _ value: String) -> String {
         let fix: String
         switch status {
-        case "exception":
+        case .exception:
             let type = exceptionTypeName(value)
             fix = "add expect.raises('\(type)') if the trace means to raise, or catch it"
-        case "deadlock":
+        case .deadlock:
             fix = "every task left waits for something that never happens; "
                 + "add expect.status('deadlock') if that is the point of the trace"
-        case "limit":
+        case .limit:
             fix = "the trace may loop forever; raise --max-steps/--max-time, "
                 + "or add expect.status('limit') if that is the point of the trace"
-        default:
-            fix = "add expect.status('\(status)') if that is expected"
+        case .ok:
+            fix = "add expect.status('ok') if that is expected"
         }
         return "the run ended with status '\(status)' (\(value)) and no property expected it: \(fix)"
     }
 
-    private static func leftBehind(_ status: String, _ value: String, _ pending: [PendingTask]) -> [String] {
-        if status == "deadlock" {
+    private static func leftBehind(_ status: RunStatus, _ value: String, _ pending: [PendingTask]) -> [String] {
+        if status == .deadlock {
             if pending.isEmpty { return ["the run deadlocked with no task pending (\(value))"] }
             return ["the run deadlocked: \(describePending(pending)) never finished"]
         }

@@ -10,11 +10,11 @@ extension StoredRun {
     public init(tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
                 verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true) {
         var problems = verdict.problems
-        if !verdict.passed && report.status == "deadlock" {
+        if !verdict.passed && report.status == .deadlock {
             problems += report.pendingTasks.map { "deadlock: \($0.name) awaits \($0.awaiting)" }
         }
         self.init(tracePath: tracePath, traceHash: traceHash, seed: seed, runIndex: runIndex,
-                  status: report.status, value: report.value, passed: verdict.passed,
+                  status: report.status.rawValue, value: report.value, passed: verdict.passed,
                   virtualDuration: report.elapsed, wallTime: wallTime, steps: report.steps, problems: problems,
                   startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
                   jobs: detail ? report.jobs : [],

@@ -50,6 +50,16 @@ public enum TraceStatus: String, Sendable, Equatable, CustomStringConvertible {
     case invalid
 
     public var description: String { rawValue }
+
+    /// The status of a trace that ran, as its last run ended.
+    public init(_ status: RunStatus) {
+        switch status {
+        case .ok: self = .ok
+        case .exception: self = .exception
+        case .deadlock: self = .deadlock
+        case .limit: self = .limit
+        }
+    }
 }
 
 /// An error in a trace, with its place.

@@ -215,7 +215,7 @@ public struct SuiteRunner: Sendable {
             replayedRun: nil, runIDs: runs.compactMap(\.id), events: [])
         guard let report = lastReport, let verdict = lastVerdict, let file = lastFile else { return (result, runs) }
         result.lastRunPassed = verdict.passed
-        result.status = TraceStatus(rawValue: report.status) ?? .exception
+        result.status = TraceStatus(report.status)
         result.value = report.value
         result.virtualDuration = report.elapsed
         result.steps = report.steps
@@ -225,7 +225,7 @@ public struct SuiteRunner: Sendable {
         result.notes = report.notes
         result.warnings = verdict.warnings
         result.pendingTasks = report.pendingTasks
-        result.traceback = report.status == "exception" ? report.traceback(file: file) : nil
+        result.traceback = report.status == .exception ? report.traceback(file: file) : nil
         if let i = explore.replayRun, let s = settings {
             result.replayedRun = ReplayedRun(run: i, settings: s, perturbations: report.perturbations.map(\.description))
         }

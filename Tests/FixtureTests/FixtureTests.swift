@@ -134,7 +134,7 @@ struct DeadlockReportTests {
             return
         }
         let report = TraceRunner.run(trace.compiled)
-        #expect(report.status == "deadlock")
+        #expect(report.status == .deadlock)
         #expect(report.pendingTasks.map { "\($0.name): \($0.awaiting)" } == [
             "Task-1: a future that nothing resolves in TaskGroup.__aexit__()",
             "again: a future that nothing resolves in Lock.acquire()",
@@ -171,7 +171,7 @@ struct RecorderTests {
                 await asyncio.wait(fs)
             asyncio.run(main())
             """)
-        #expect(report.status == "ok")
+        #expect(report.status == .ok)
         let rows = report.jobs.map { "\($0.executor) \($0.job) \($0.worker ?? "-") \($0.queued) \($0.started ?? -1) \($0.finished ?? -1) \($0.succeeded ?? true)" }
         #expect(rows == [
             "ThreadPoolExecutor-0 blocks(0) ThreadPoolExecutor-0_0 0.0 0.0 0.1 true",
@@ -198,7 +198,7 @@ struct RecorderTests {
                     pass
             asyncio.run(main())
             """)
-        #expect(report.status == "ok")
+        #expect(report.status == .ok)
         #expect(report.connections == [
             ConnectionRecord(host: "a.com", address: "198.51.100.1", port: 80, opened: 0.5, connected: 0.75,
                              refused: nil, sent: [.init(t: 0.75, bytes: 5)],

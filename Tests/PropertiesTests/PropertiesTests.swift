@@ -9,7 +9,7 @@ import TraceLanguage
 /// A run built by hand: events are appended in order, `run_end` is added when it is checked.
 private struct Run {
     var events: [TraceEvent] = []
-    var status = "ok"
+    var status = RunStatus.ok
     var value = "None"
     var clock = 0.0
     var blockings: [Blocking] = []
@@ -40,7 +40,7 @@ private struct Run {
 
     func verdict(elapsed: Double? = nil) -> Verdict {
         let end = elapsed ?? clock
-        let log = events + [TraceEvent(t: end, ctx: nil, kind: .runEnd, value: value, status: status)]
+        let log = events + [TraceEvent(t: end, ctx: nil, kind: .runEnd, value: value, status: status.rawValue)]
         return PropertyChecker.check(events: log, status: status, value: value, elapsed: end, properties: calls,
                                      blockings: blockings, pendingTasks: pending, lastResult: lastResult,
                                      interpreter: vm)
@@ -477,7 +477,7 @@ private func twoWorkers() -> Run {
 
 @Test func raisesComparesTheTypeNameOfTheEscapedException() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "TimeoutError: late"
     run.expect("raises", .str("asyncio.TimeoutError"))
     run.expect("raises", .str("TimeoutError"))
@@ -489,7 +489,7 @@ private func twoWorkers() -> Run {
 
 @Test func raisesReadsATypeNameWithoutAMessage() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "CancelledError"
     run.expect("raises", .str("CancelledError"))
     #expect(run.verdict().passed)
@@ -505,7 +505,7 @@ private func twoWorkers() -> Run {
 
 @Test func raisesTakesANameNotAClass() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "KeyError: 'k'"
     run.expect("raises", .obj(PyType.keyError))
     #expect(run.result().message.contains("type name as a string"))
@@ -513,7 +513,7 @@ private func twoWorkers() -> Run {
 
 @Test func aRaisingRunPassesWhenARaisesPropertyExpectsIt() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "KeyError: 'k'"
     run.expect("raises", .str("KeyError"))
     let v = run.verdict()
@@ -523,7 +523,7 @@ private func twoWorkers() -> Run {
 
 @Test func aRaisingRunWithAWrongRaisesFailsOnlyByThatProperty() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "KeyError: 'k'"
     run.expect("raises", .str("ValueError"))
     let v = run.verdict()
@@ -533,7 +533,7 @@ private func twoWorkers() -> Run {
 
 @Test func aRaisingRunWithoutRaisesOrStatusIsAProblem() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "KeyError: 'k'"
     let v = run.verdict()
     #expect(!v.passed)
@@ -543,7 +543,7 @@ private func twoWorkers() -> Run {
 
 @Test func aStatusPropertyThatHoldsMakesADeadlockExpected() {
     var run = Run()
-    run.status = "deadlock"
+    run.status = .deadlock
     run.value = "['Task-1']"
     run.pending = [PendingTask(name: "Task-1", awaiting: "a future that nothing resolves")]
     run.expect("status", .str("deadlock"))
@@ -554,7 +554,7 @@ private func twoWorkers() -> Run {
 
 @Test func aStatusPropertyThatFailsLeavesTheStatusUnexpected() {
     var run = Run()
-    run.status = "limit"
+    run.status = .limit
     run.value = "max-steps"
     run.expect("status", .str("deadlock"))
     let v = run.verdict()
@@ -564,7 +564,7 @@ private func twoWorkers() -> Run {
 
 @Test func raisesDoesNotExpectADeadlock() {
     var run = Run()
-    run.status = "deadlock"
+    run.status = .deadlock
     run.value = "[]"
     run.expect("raises", .str("KeyError"))
     #expect(run.verdict().problems.count == 1)
@@ -572,7 +572,7 @@ private func twoWorkers() -> Run {
 
 @Test func statusExceptionExpectsARaisingRun() {
     var run = Run()
-    run.status = "exception"
+    run.status = .exception
     run.value = "KeyError: 'k'"
     run.expect("status", .str("exception"))
     #expect(run.verdict().passed)
@@ -603,7 +603,7 @@ private func twoWorkers() -> Run {
 
 @Test func allDoneFailsOnADeadlockEvenWithoutPendingTasks() {
     var run = Run()
-    run.status = "deadlock"
+    run.status = .deadlock
     run.value = "[]"
     run.expect("all_done")
     run.expect("status", .str("deadlock"))

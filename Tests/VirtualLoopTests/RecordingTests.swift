@@ -54,7 +54,7 @@ struct RecordingTests {
             asyncio.run(main())
             expect.status('deadlock')
             """)
-        #expect(report.status == "deadlock")
+        #expect(report.status == .deadlock)
         let main = try #require(report.tasks.first)
         #expect(main.state == "pending" && main.done == nil && main.firstStep == 0)
     }

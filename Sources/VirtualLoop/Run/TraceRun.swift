@@ -6,8 +6,8 @@ import TraceLanguage
 /// Everything one replay of a trace produced.
 public struct RunReport {
     public var events: [TraceEvent]
-    /// `ok`, `exception`, `deadlock` or `limit`.
-    public var status: String
+    /// How the run ended: the `status` of its `run_end` event.
+    public var status: RunStatus
     /// The `value` of `run_end`.
     public var value: String
     /// The virtual clock at the end.
@@ -89,7 +89,7 @@ public enum TraceRunner {
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
         world.expectStatements = compiled.expectStatements
 
-        var status = "ok"
+        var status = RunStatus.ok
         var value = ""
         var escaped: PyException?
         do {
@@ -97,28 +97,28 @@ public enum TraceRunner {
             try world.finishPools()
             value = (try? vm.repr(world.lastResult)) ?? "None"
         } catch let r as PyRaise {
-            status = "exception"
+            status = .exception
             escaped = r.exception
             value = r.exception.summary(vm)
         } catch let stop as RunStop {
             switch stop.reason {
             case .deadlock:
-                status = "deadlock"
+                status = .deadlock
                 value = (try? vm.repr(.obj(PyList(world.pendingTasks(of: nil).map { .str($0.name) })))) ?? "[]"
             case .limit(let which):
-                status = "limit"
+                status = .limit
                 value = which
             }
         } catch {
-            status = "exception"
+            status = .exception
             value = "\(error)"
         }
         let pending = world.pendingTasks(of: nil).map {
-            PendingTask(name: $0.name, awaiting: describeWait($0, deadlocked: status == "deadlock"))
+            PendingTask(name: $0.name, awaiting: describeWait($0, deadlocked: status == .deadlock))
         }
-        if status == "ok" { world.endOfRunNotes() }
+        if status == .ok { world.endOfRunNotes() }
         world.recording = false
-        world.events.append(TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status))
+        world.events.append(TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
 
         // The expect statements the trace did not reach still run.
         for i in world.expectStatements.indices where !world.expectsRun.contains(i) {
