@@ -724,3 +724,8 @@ package func getItem(_ v: Value, _ key: Value, _ vm: Interpreter) throws -> Valu
     default: throw vm.error(.typeError, "'\(vm.typeName(v))' object is not subscriptable")
     }
 }
+
+/// Python's `'%.Nf' % x`.
+package func formatFixed(_ x: Double, _ digits: Int, _ vm: Interpreter) -> String {
+    (try? percentFormat("%.\(digits)f", .float(x), vm)) ?? String(x)
+}

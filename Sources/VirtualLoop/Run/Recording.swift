@@ -95,3 +95,33 @@ extension World {
         return "\(name)(\(parts.joined(separator: ", ")))"
     }
 }
+
+extension World {
+    package var currentCtx: String { ctxWorker?.name ?? currentTask?.name ?? "MainThread" }
+
+    package func record(_ e: TraceEvent) {
+        if recording { events.append(e) }
+    }
+
+    package func recordPrint(_ text: String) {
+        record(TraceEvent(t: clock, ctx: currentCtx, kind: .print, text: text))
+    }
+
+    package func recordLog(_ text: String) {
+        record(TraceEvent(t: clock, ctx: currentCtx, kind: .log, text: text))
+    }
+
+    package func note(_ text: String) {
+        noteSink.add(text)
+    }
+
+    package func taskFinished(_ t: PyTask) {
+        let (state, value) = t.outcome(vm)
+        record(TraceEvent(t: clock, ctx: t.name, kind: .taskDone, state: state, value: value))
+    }
+
+    package func recordResult(_ v: Value) -> Value {
+        lastResult = v
+        return v
+    }
+}

@@ -1,0 +1,172 @@
+import RunModel
+import TraceLanguage
+
+/// The send/throw/close protocol of generators, coroutines and the
+/// iterators of futures. A class rather than a protocol: the interpreter
+/// meets these on every `await`, and a class cast is much cheaper than a
+/// protocol conformance check.
+open class SendableIterator: PyObject {
+    open func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { .returned(.none) }
+    open func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { throw PyRaise(exception: e) }
+    open func close(_ vm: Interpreter) throws {}
+}
+
+/// A generator: a function with `yield`, run one step at a time.
+public class PyGenerator: SendableIterator {
+    package let frame: Frame
+    public let name: String
+    @exclusivity(unchecked) package var started = false
+    @exclusivity(unchecked) package var finished = false
+    @exclusivity(unchecked) package var running = false
+
+    package init(frame: Frame, name: String) {
+        self.frame = frame
+        self.name = name
+    }
+
+    public override var typeName: String { "generator" }
+    public override var pyType: PyType { .generator }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<\(typeName) object \(frame.code.qualifiedName) at 0x7f0000000000>"
+    }
+
+    package var alreadyDoneError: PyRaise? { nil }
+
+    package func resume(_ r: Resume, _ vm: Interpreter) throws -> FrameResult {
+        if running { throw vm.error(.valueError, "\(typeName) already executing") }
+        if finished {
+            if let e = alreadyDoneError { throw e }
+            if case .raise(let e) = r { throw PyRaise(exception: e) }
+            return .returned(.none)
+        }
+        if !started {
+            if case .send(let v) = r, !v.isNone {
+                throw vm.error(.typeError, "can't send non-None value to a just-started \(typeName)")
+            }
+            if case .raise(let e) = r {
+                finished = true
+                throw PyRaise(exception: e)
+            }
+            started = true
+        }
+        running = true
+        defer { running = false }
+        do {
+            let result = try vm.execute(frame, r)
+            if case .returned = result { finished = true }
+            return result
+        } catch let raised as PyRaise {
+            finished = true
+            if raised.exception.type === PyType.stopIteration {
+                let e = PyException(type: .runtimeError, args: [.str("\(typeName) raised StopIteration")])
+                e.cause = raised.exception
+                throw PyRaise(exception: e)
+            }
+            throw raised
+        }
+    }
+
+    public override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try resume(.send(v), vm) }
+    public override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { try resume(.raise(e), vm) }
+
+    public override func close(_ vm: Interpreter) throws {
+        if finished { return }
+        if !started {
+            finished = true
+            return
+        }
+        do {
+            if case .yielded = try resume(.raise(PyException(type: .generatorExit, args: [])), vm) {
+                throw vm.error(.runtimeError, "\(typeName) ignored GeneratorExit")
+            }
+        } catch let r as PyRaise where r.exception.type === PyType.generatorExit
+            || r.exception.type === PyType.stopIteration {
+        }
+    }
+
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
+
+    public override func next(_ vm: Interpreter) throws -> Value? {
+        switch try send(.none, vm) {
+        case .yielded(let v): return v
+        case .returned: return nil
+        }
+    }
+
+    /// `gen.send(v)` as Python sees it: a return becomes StopIteration(value).
+    package func pySend(_ r: Resume, _ vm: Interpreter) throws -> Value {
+        switch try resume(r, vm) {
+        case .yielded(let v): return v
+        case .returned(let v):
+            let e = PyException(type: .stopIteration, args: v.isNone ? [] : [v])
+            e.value = v
+            throw PyRaise(exception: e)
+        }
+    }
+
+    public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
+        switch name {
+        case "send":
+            try vm.checkArity("send", args, 1, 1)
+            return try pySend(.send(args[0]), vm)
+        case "throw":
+            try vm.checkArity("throw", args, 1, 3)
+            var e = try vm.exceptionToRaise(args[0])
+            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException { e = inst }
+            return try pySend(.raise(e), vm)
+        case "close":
+            try close(vm)
+            return .none
+        case "__next__":
+            return try pySend(.send(.none), vm)
+        default:
+            return try super.callMethod(name, args, vm)
+        }
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        switch name {
+        case "send", "throw", "close", "__next__": return .obj(PyBoundMethod(receiver: self, name: name))
+        case "__name__": return .str(self.name)
+        case "__qualname__": return .str(frame.code.qualifiedName)
+        default: return nil
+        }
+    }
+}
+
+/// A coroutine: the object an `async def` returns when called.
+public final class PyCoroutine: PyGenerator {
+    /// For the "coroutine ... was never awaited" note. Not the world itself:
+    /// a coroutine may outlive its run (in the globals of a finished trace).
+    package let notes: NoteSink?
+
+    package init(frame: Frame, name: String, vm: Interpreter) {
+        self.notes = vm.host?.noteSink
+        super.init(frame: frame, name: name)
+    }
+
+    deinit {
+        if !started { notes?.add("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
+    }
+
+    public override var typeName: String { "coroutine" }
+    public override var pyType: PyType { .coroutine }
+
+    package override var alreadyDoneError: PyRaise? {
+        PyRaise(exception: PyException(type: .runtimeError, args: [.str("cannot reuse already awaited coroutine")]))
+    }
+
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { nil }
+
+    public override func awaitIterator(_ vm: Interpreter) throws -> PyObject? { self }
+
+    public override func next(_ vm: Interpreter) throws -> Value? {
+        throw vm.error(.typeError, "'coroutine' object is not an iterator")
+    }
+
+    public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if name == "cr_running" { return .bool(running) }
+        if name == "__next__" { return nil }
+        return try super.getAttr(name, vm)
+    }
+}

@@ -1,0 +1,32 @@
+import PyRuntime
+import RunModel
+import TraceLanguage
+
+extension World {
+    package func nextTaskSerial() -> Int {
+        taskSerial += 1
+        return taskSerial
+    }
+
+    package func runningLoop() throws -> EventLoop {
+        guard let l = runningLoopOrNil else { throw vm.error(.runtimeError, "no running event loop") }
+        return l
+    }
+
+    /// `events._get_event_loop()`: the running loop, else the policy's (created on first use).
+    package func getEventLoop() throws -> EventLoop {
+        if let l = runningLoopOrNil { return l }
+        if let worker = currentWorker {
+            // The policy's loop belongs to the main thread.
+            throw vm.error(.runtimeError, "There is no current event loop in thread '\(worker.threadName)'.")
+        }
+        if policyLoop == nil && !policySetCalled {
+            policySetCalled = true
+            policyLoop = makeLoop()
+        }
+        guard let l = policyLoop else {
+            throw vm.error(.runtimeError, "There is no current event loop in thread 'MainThread'.")
+        }
+        return l
+    }
+}

@@ -1,0 +1,59 @@
+import PyRuntime
+import RunModel
+import TraceLanguage
+
+extension World {
+    /// The virtual `select(timeout)`: the clock jumps instead of waiting. With
+    /// an external event `e` due within the timeout (or no timeout), the clock
+    /// becomes max(now, e) and everything due by then is delivered; otherwise
+    /// it becomes now + timeout; with neither, the run is deadlocked.
+    ///
+    /// Returns the sockets of `loop`'s selector that are ready, each once with
+    /// its mask (1: readable, 2: writable): those that already were ready
+    /// first (and then the select does not wait), then those the deliveries
+    /// made ready, in that order.
+    package func select(_ timeout: Double?, loop: EventLoop) throws -> [(socket: SimSocket, mask: Int)] {
+        network.newlyReady.removeAll()
+        let already = loop.selectorKeys.isEmpty ? [] : readySockets(loop)
+        let timeout = already.isEmpty ? timeout : 0
+        if let e = external.first, timeout == nil || e.due <= clock + timeout! {
+            let next = max(clock, e.due)
+            if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+            clock = next
+            try deliverDue()
+        } else {
+            guard let timeout else {
+                throw RunStop(reason: .deadlock)
+            }
+            if timeout > 0 {
+                let next = clock + timeout
+                if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+                clock = next
+            }
+        }
+        if loop.selectorKeys.isEmpty { return [] }
+        var order = already
+        for s in network.newlyReady where !order.contains(where: { $0 === s }) { order.append(s) }
+        var events: [(socket: SimSocket, mask: Int)] = []
+        for s in order {
+            guard let key = loop.selectorKeys[s.fd] else { continue }
+            let mask = (key.reader != nil && s.readable ? 1 : 0) | (key.writer != nil && s.writable ? 2 : 0)
+            if mask != 0 { events.append((s, mask)) }
+        }
+        return events
+    }
+
+    /// `time.sleep(d)`: in a job it suspends only its worker; in the loop's
+    /// thread the clock advances on the spot (workers keep running meanwhile).
+    package func blockLoop(_ d: Double) throws {
+        if d < 0 { throw vm.error(.valueError, "sleep length must be non-negative") }
+        if let worker = currentWorker {
+            try sleepInWorker(worker, d)
+            return
+        }
+        let next = clock + d
+        if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
+        try blockUntil(next) { false }
+        clock = next
+    }
+}
