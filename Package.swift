@@ -20,7 +20,11 @@ let package = Package(
     targets: [
         .target(name: "TraceLanguage", swiftSettings: fast),
         .target(name: "CSupport"),
-        .target(name: "VirtualLoop", dependencies: ["TraceLanguage", "CSupport"], swiftSettings: fast),
+        .target(
+            name: "VirtualLoop", dependencies: ["TraceLanguage", "CSupport"],
+            // The Python preludes, compiled into the binary as `PackageResources.<file>_py` byte arrays.
+            resources: [.embedInCode("Asyncio/Python"), .embedInCode("Sim/Python")], swiftSettings: fast
+        ),
         .target(name: "Properties", dependencies: ["TraceLanguage", "VirtualLoop"]),
         .target(
             name: "RunStore",
