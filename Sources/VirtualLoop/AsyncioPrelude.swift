@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TraceLanguage
 
 /// The part of asyncio that vloop runs as Python: CPython 3.11.7's own
@@ -22,19 +27,19 @@ let asyncioPreludeSource = preludeSource(AsyncioPrelude.files)
 /// The prelude compiled once per process; every run executes it in its own globals.
 enum AsyncioPrelude {
     /// The prelude's files in the order they run, as SwiftPM embeds them.
-    static let files: [(name: String, bytes: [UInt8])] = [
-        ("_constants.py", PackageResources._constants_py),
-        ("heapq.py", PackageResources.heapq_py),
-        ("mixins.py", PackageResources.mixins_py),
-        ("locks.py", PackageResources.locks_py),
-        ("queues.py", PackageResources.queues_py),
-        ("tasks.py", PackageResources.tasks_py),
-        ("futures.py", PackageResources.futures_py),
-        ("base_events.py", PackageResources.base_events_py),
-        ("selector_events.py", PackageResources.selector_events_py),
-        ("streams.py", PackageResources.streams_py),
-        ("timeouts.py", PackageResources.timeouts_py),
-        ("taskgroups.py", PackageResources.taskgroups_py),
+    static let files = [
+        PreludeFile("_constants.py", PackageResources._constants_py),
+        PreludeFile("heapq.py", PackageResources.heapq_py),
+        PreludeFile("mixins.py", PackageResources.mixins_py),
+        PreludeFile("locks.py", PackageResources.locks_py),
+        PreludeFile("queues.py", PackageResources.queues_py),
+        PreludeFile("tasks.py", PackageResources.tasks_py),
+        PreludeFile("futures.py", PackageResources.futures_py),
+        PreludeFile("base_events.py", PackageResources.base_events_py),
+        PreludeFile("selector_events.py", PackageResources.selector_events_py),
+        PreludeFile("streams.py", PackageResources.streams_py),
+        PreludeFile("timeouts.py", PackageResources.timeouts_py),
+        PreludeFile("taskgroups.py", PackageResources.taskgroups_py),
     ]
 
     static let compiled = compilePrelude(asyncioPreludeSource, module: "asyncio")
@@ -48,27 +53,52 @@ enum AsyncioPrelude {
     ]
 }
 
-/// A prelude's source: the bodies of its files, in order, two blank lines apart.
-func preludeSource(_ files: [(name: String, bytes: [UInt8])]) -> String {
-    var source: [UInt8] = []
-    source.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count })
-    for file in files {
-        if !source.isEmpty { source += [UInt8(ascii: "\n"), UInt8(ascii: "\n")] }
-        source += preludeBody(file.bytes)
+/// One `.py` file of a prelude, as SwiftPM embeds it (`PackageResources`).
+struct PreludeFile {
+    let name: String
+    let bytes: [UInt8]
+
+    init(_ name: String, _ bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
     }
-    return String(decoding: source, as: UTF8.self)
+}
+
+/// A prelude's source: the bodies of its files, in order, two blank lines apart.
+func preludeSource(_ files: [PreludeFile]) -> String {
+    let starts = files.map { $0.bytes.count - preludeBody($0.bytes).count }
+    var count = 2 * max(files.count - 1, 0)
+    for (file, start) in zip(files, starts) { count += file.bytes.count - start }
+    // Written straight into the string's storage: one copy of the bytes, at start-up.
+    return String(unsafeUninitializedCapacity: count) { buffer in
+        var n = 0
+        for (file, start) in zip(files, starts) {
+            if n > 0 {
+                buffer[n] = UInt8(ascii: "\n")
+                buffer[n + 1] = UInt8(ascii: "\n")
+                n += 2
+            }
+            n += UnsafeMutableBufferPointer(rebasing: buffer[n...]).initialize(fromContentsOf: file.bytes[start...])
+        }
+        return n
+    }
 }
 
 /// A prelude file without its header: from its first line that is neither a
 /// comment nor blank. The headers are for readers and `scripts/diff-preludes`;
 /// leaving them out keeps them from costing the lexer anything at start-up.
 func preludeBody(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
-    var i = 0
-    while i < bytes.count, bytes[i] == UInt8(ascii: "#") || bytes[i] == UInt8(ascii: "\n") {
-        while i < bytes.count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
-        i += 1
+    let start = bytes.withUnsafeBufferPointer { buffer -> Int in
+        guard let base = buffer.baseAddress else { return 0 }
+        var i = 0
+        while i < buffer.count, buffer[i] == UInt8(ascii: "#") || buffer[i] == UInt8(ascii: "\n") {
+            // memchr rather than a loop over the bytes: the headers are an eighth of the files.
+            guard let end = memchr(base + i, Int32(UInt8(ascii: "\n")), buffer.count - i) else { return buffer.count }
+            i = base.distance(to: end.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return i
     }
-    return bytes[min(i, bytes.count)...]
+    return bytes[start...]
 }
 
 /// Compiles a prelude once per process; a prelude that does not compile is a bug of vloop.

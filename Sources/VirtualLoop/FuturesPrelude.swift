@@ -11,9 +11,9 @@ let futuresPreludeSource = preludeSource(FuturesPrelude.files)
 
 enum FuturesPrelude {
     /// The prelude's files in the order they run, as SwiftPM embeds them.
-    static let files: [(name: String, bytes: [UInt8])] = [
-        ("_base.py", PackageResources._base_py),
-        ("pools.py", PackageResources.pools_py),
+    static let files = [
+        PreludeFile("_base.py", PackageResources._base_py),
+        PreludeFile("pools.py", PackageResources.pools_py),
     ]
 
     static let compiled = compilePrelude(futuresPreludeSource, module: "concurrent.futures")
