@@ -23,7 +23,11 @@ let package = Package(
         .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel"]),
         // A shim for what Swift cannot spell: a prefetch, and glibc's mallopt. Not a layer.
         .target(name: "CSupport"),
-        .target(name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"]),
+        .target(
+            name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"],
+            // The Python preludes, compiled into the binary as `PackageResources.<file>_py` byte arrays.
+            resources: [.embedInCode("Asyncio/Python"), .embedInCode("Sim/Python")]
+        ),
         .target(name: "Properties", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop"]),
         .target(
             name: "RunStore",
