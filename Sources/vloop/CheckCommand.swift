@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import RunModel
 import TraceLanguage
 
 struct CheckCommand: ParsableCommand {

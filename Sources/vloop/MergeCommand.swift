@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RunModel
 import RunStore
 
 struct MergeCommand: ParsableCommand {

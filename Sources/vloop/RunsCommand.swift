@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import Reports
 import RunModel
-import RunStore
-import VirtualLoop
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

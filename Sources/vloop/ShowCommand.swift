@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Reports
-import RunModel
-import RunStore
 
 extension ShowFormat: ExpressibleByArgument {}
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RunModel
 import RunStore
 
 /// `--db`, shared by every command that reads or writes the run database.

@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
-import Properties
-import RunModel
-import TraceLanguage
 import VLoop
-import VirtualLoop
 
 @main
 struct Vloop: ParsableCommand {

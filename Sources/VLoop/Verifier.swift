@@ -1,0 +1,136 @@
+import Foundation
+import RunModel
+import TraceLanguage
+import VirtualLoop
+
+/// Compares vloop's event log of a trace with CPython 3.11.7's, the
+/// conformance rule of TRACE_LANGUAGE.md made a check: the trace runs under
+/// CPython's own asyncio with the reference prelude
+/// (`reference/vloop_reference.py`) and under vloop, and the two logs must be
+/// the same line for line.
+///
+///     let verifier = try Verifier(python: "python3", reference: Verifier.locateReference()!)
+///     switch try verifier.verify(path: "fixtures/seed/gather-two-coroutines.trace") {
+///     case .same(let events): print("same (\(events) events)")
+///     case .different(let d): print("first difference at event \(d.index + 1)")
+///     case .invalid(let file, let diagnostics): ...
+///     }
+public struct Verifier: Sendable {
+    /// The CPython to run the reference with (3.11.7; the reference refuses others).
+    public var python: String
+    /// The path of `vloop_reference.py`.
+    public var reference: String
+    public var limits: RunLimits
+
+    public init(python: String, reference: String, limits: RunLimits = RunLimits()) {
+        self.python = python
+        self.reference = reference
+        self.limits = limits
+    }
+
+    /// The outcome for one trace.
+    public enum Outcome: Sendable {
+        /// Both logs have these many events, all equal.
+        case same(events: Int)
+        /// The logs differ first at `index` (0-based).
+        case different(Difference)
+        /// vloop cannot run the trace: it has errors.
+        case invalid(SourceFile, [Diagnostic])
+    }
+
+    /// Where two event logs first differ, with what came before.
+    public struct Difference: Sendable {
+        public var index: Int
+        /// Up to two of vloop's events before the difference.
+        public var context: [String]
+        /// vloop's and CPython's event at `index`, nil past the end of a log.
+        public var ours: String?
+        public var theirs: String?
+    }
+
+    /// Why a trace could not be compared at all (exit status 2 of `vloop verify`).
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs `path` under vloop and under the reference and compares the logs.
+    public func verify(path: String) throws -> Outcome {
+        let ours: [String]
+        switch TraceLoader.load(path: path) {
+        case .failure(.unreadable(let why)):
+            throw Failure(description: why)
+        case .failure(.invalid(let file, let diagnostics)):
+            return .invalid(file, diagnostics)
+        case .success(let trace):
+            ours = TraceRunner.run(trace.compiled, limits: limits).events.map(\.jsonLine)
+        }
+        let arguments = [reference, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime), path]
+        guard let result = runProcess(python, arguments), result.status != 127 else {
+            throw Failure(description: "cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
+        }
+        if result.status == 2 {
+            throw Failure(description: "the reference could not run \(path): "
+                + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let theirs = result.stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        return Self.compare(ours, theirs)
+    }
+
+    /// The first difference of two event logs, if any.
+    public static func compare(_ ours: [String], _ theirs: [String]) -> Outcome {
+        let first = zip(ours, theirs).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset
+            ?? (ours.count == theirs.count ? nil : min(ours.count, theirs.count))
+        guard let i = first else { return .same(events: ours.count) }
+        return .different(Difference(index: i, context: Array(ours[max(0, i - 2)..<i]),
+                                     ours: i < ours.count ? ours[i] : nil,
+                                     theirs: i < theirs.count ? theirs[i] : nil))
+    }
+
+    /// `reference/vloop_reference.py`: `VLOOP_REFERENCE`, else searched upwards
+    /// from the current directory and from the executable's.
+    public static func locateReference() -> String? {
+        if let env = ProcessInfo.processInfo.environment["VLOOP_REFERENCE"] { return env }
+        var candidates: [URL] = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
+        for start in candidates {
+            var dir = start
+            for _ in 0..<6 {
+                let f = dir.appendingPathComponent("reference/vloop_reference.py").path
+                if FileManager.default.fileExists(atPath: f) { return f }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+}
+
+/// What a child process printed, and how it ended.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs a program found on PATH and collects its output; nil when it cannot start.
+public func runProcess(_ program: String, _ arguments: [String]) -> ProcessResult? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [program] + arguments
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    do { try p.run() } catch { return nil }
+    // Standard error is read on another thread so that neither pipe fills up and blocks the child.
+    final class Collected: @unchecked Sendable { var data = Data() }
+    let collected = Collected()
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        collected.data = err.fileHandleForReading.readDataToEndOfFile()
+        done.signal()
+    }.start()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    done.wait()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                         stderr: String(decoding: collected.data, as: UTF8.self))
+}
