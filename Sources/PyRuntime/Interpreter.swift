@@ -2,7 +2,8 @@ import RunModel
 import TraceLanguage
 
 /// Runs compiled trace code: frames, calls, generators and coroutines.
-/// The simulated asyncio that the code calls into lives in `World`.
+/// The world the code calls into (modules, asyncio, `expect`) is its host
+/// (`InterpreterHost`); the interpreter itself knows no loop, future or task.
 public final class Interpreter {
     @exclusivity(unchecked) package var reprInProgress = Set<ObjectIdentifier>()
     @exclusivity(unchecked) public internal(set) var builtins: [String: Value] = [:]
@@ -746,8 +747,8 @@ public final class Interpreter {
                 let v = f.pop()
                 f.push(.obj(try awaitable(v)))
             case .awaitSleep(let nameIndex, let target):
-                guard try isAsyncioSleep(f.stack + f.sp - 2, Int(nameIndex), runtime) else {
-                    break  // not asyncio's sleep: the general call and await follow
+                guard try isNativeAwaitTarget(f.stack + f.sp - 2, Int(nameIndex), runtime) else {
+                    break  // not the host's native await (asyncio.sleep): the general call and await follow
                 }
                 let argument = f.pop()
                 f.drop()
@@ -859,11 +860,12 @@ public final class Interpreter {
         return target
     }
 
-    /// Whether `receiver.name` is asyncio's own sleep (op `awaitSleep`). Reads
+    /// Whether `receiver.name` is the host's `nativeAwaitTarget` (asyncio's
+    /// own sleep; op `awaitSleep`). Reads
     /// the receiver and the call site's cache in place, retaining nothing;
-    /// raises as the general call would when asyncio has no such attribute.
+    /// raises as the general call would when the module has no such attribute.
     @inline(__always)
-    private func isAsyncioSleep(_ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Bool {
+    private func isNativeAwaitTarget(_ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Bool {
         guard case .obj(let o) = receiver.pointee, let native = nativeAwaitTarget, o === native.module else {
             return false
         }
