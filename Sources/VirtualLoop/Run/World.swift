@@ -32,6 +32,10 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var runningLoopOrNil: EventLoop?
     /// Loop callbacks run so far (bounded by `limits.maxSteps`).
     @exclusivity(unchecked) public internal(set) var steps = 0
+    /// Pending external events (a worker waking or finishing, bytes
+    /// arriving), sorted by (due, seq): `scheduleExternal` keeps them so.
+    @exclusivity(unchecked) package var external: [ExternalEvent] = []
+    @exclusivity(unchecked) package var externalSeq = 0
 
     // MARK: Asyncio/
 
@@ -51,9 +55,6 @@ public final class World: InterpreterHost {
 
     // MARK: Sim/ (SimThreads.swift: the world outside the loop's thread)
 
-    /// Pending external events, sorted by (due, seq).
-    @exclusivity(unchecked) package var external: [ExternalEvent] = []
-    @exclusivity(unchecked) package var externalSeq = 0
     /// The worker running now (nil: the loop's thread).
     @exclusivity(unchecked) package var currentWorker: SimWorker?
     /// The worker a pool's completion runs "in", for the ctx of its events.

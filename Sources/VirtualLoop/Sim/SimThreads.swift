@@ -47,16 +47,6 @@ package final class SimWorker: PyObject {
 /// Unwinds a suspended job whose run is over; no trace code can catch it.
 package struct WorkerKilled: Error {}
 
-/// An event from outside the loop's thread: a worker waking up or finishing,
-/// (later) bytes arriving. Delivered in order of (due, seq).
-package struct ExternalEvent {
-    package enum Kind { case worker, network }
-    package let due: Double
-    package let seq: Int
-    package let kind: Kind
-    package let action: () throws -> Void
-}
-
 extension Interpreter {
     /// What a thread of the trace has of its own in the interpreter.
     package struct ThreadState {
@@ -76,26 +66,6 @@ extension Interpreter {
 }
 
 extension World {
-    // MARK: External events
-
-    package func scheduleExternal(_ due: Double, _ kind: ExternalEvent.Kind, _ action: @escaping () throws -> Void) {
-        externalSeq += 1
-        let e = ExternalEvent(due: due, seq: externalSeq, kind: kind, action: action)
-        // Few events are pending at once: keep them sorted by (due, seq).
-        var i = external.count
-        while i > 0 && (external[i - 1].due > due) { i -= 1 }
-        external.insert(e, at: i)
-    }
-
-    /// Every external event due by now, in order, including those that the
-    /// deliveries schedule for this instant.
-    package func deliverDue() throws {
-        while let e = external.first, e.due <= clock {
-            external.removeFirst()
-            try e.action()
-        }
-    }
-
     /// A blocking wait in the loop's thread (`time.sleep`, `shutdown(wait=True)`,
     /// `Future.result()`): workers keep running, each of their events at its
     /// own instant, until `done()` holds or the next one would pass `until`.

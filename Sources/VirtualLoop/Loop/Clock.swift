@@ -2,6 +2,12 @@ import PyRuntime
 import RunModel
 import TraceLanguage
 
+// The virtual clock (TRACE_LANGUAGE.md, "Virtual time"): the loop never
+// waits. Where CPython blocks in `select(timeout)`, the clock jumps to the
+// next external event (a worker waking or finishing, bytes arriving, a
+// connection), delivered in order of (due time, order of scheduling), or by
+// the timeout; `time.sleep` in the loop's thread moves it on the spot.
+
 extension World {
     /// The virtual `select(timeout)`: the clock jumps instead of waiting. With
     /// an external event `e` due within the timeout (or no timeout), the clock
@@ -55,5 +61,35 @@ extension World {
         if next > limits.maxTime { throw RunStop(reason: .limit("max-time")) }
         try blockUntil(next) { false }
         clock = next
+    }
+}
+
+/// An event from outside the loop's thread: a worker waking up or finishing,
+/// (later) bytes arriving. Delivered in order of (due, seq).
+package struct ExternalEvent {
+    package enum Kind { case worker, network }
+    package let due: Double
+    package let seq: Int
+    package let kind: Kind
+    package let action: () throws -> Void
+}
+
+extension World {
+    package func scheduleExternal(_ due: Double, _ kind: ExternalEvent.Kind, _ action: @escaping () throws -> Void) {
+        externalSeq += 1
+        let e = ExternalEvent(due: due, seq: externalSeq, kind: kind, action: action)
+        // Few events are pending at once: keep them sorted by (due, seq).
+        var i = external.count
+        while i > 0 && (external[i - 1].due > due) { i -= 1 }
+        external.insert(e, at: i)
+    }
+
+    /// Every external event due by now, in order, including those that the
+    /// deliveries schedule for this instant.
+    package func deliverDue() throws {
+        while let e = external.first, e.due <= clock {
+            external.removeFirst()
+            try e.action()
+        }
     }
 }
