@@ -44,15 +44,23 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var taskNameCounter = 0
     /// The serial of the last task created (for the step log).
     @exclusivity(unchecked) package var taskSerial = 0
-    /// Every task, in creation order (`_all_tasks`); done ones are dropped lazily.
+    /// Every task, in creation order (`_all_tasks`); done ones are dropped
+    /// lazily. (Their waiting states are invariants: `PyTask.futureWaiter`.)
     @exclusivity(unchecked) package var tasks: [PyTask] = []
     /// Every task ever created, in creation order, for the notes at the end.
     @exclusivity(unchecked) package var allTasks: [PyTask] = []
 
     // MARK: Sim/ (SimThreads.swift: the world outside the loop's thread)
 
-    /// Pending external events, sorted by (due, seq).
+    /// Pending external events. Invariants: sorted by (due, seq), each seq
+    /// once and at most `externalSeq` (`scheduleExternal` inserts after the
+    /// events due at the same time); between two loop iterations, no worker
+    /// event is due before the clock (every wait of the loop's thread runs
+    /// the worker events it passes). A network event can be: a blocking call
+    /// in a callback (`time.sleep`) moves the clock past it, and it waits
+    /// for the next select.
     @exclusivity(unchecked) package var external: [ExternalEvent] = []
+    /// The seq of the last external event scheduled.
     @exclusivity(unchecked) package var externalSeq = 0
     /// The worker running now (nil: the loop's thread).
     @exclusivity(unchecked) package var currentWorker: SimWorker?
