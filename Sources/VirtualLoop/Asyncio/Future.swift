@@ -100,10 +100,17 @@ public class PyFuture: PyObject {
 
     package func scheduleCallbacks() throws {
         guard let first = firstCallback.take() else { return }
-        switch consume first {
-        case .wakeup(let task):
-            try loop.callSoon(isNativeSleep ? .sleepWakeup(task, .passUnretained(self)) : .wakeup(task, self))
-        case let other: try loop.callSoon(.doneCallback(other, self))
+        do {
+            switch consume first {
+            case .wakeup(let task):
+                try loop.callSoon(isNativeSleep ? .sleepWakeup(task, .passUnretained(self)) : .wakeup(task, self))
+            case let other: try loop.callSoon(.doneCallback(other, self))
+            }
+        } catch {
+            // The loop is closed: CPython's futures drop every callback when
+            // a call_soon raises, so none is left to remove.
+            moreCallbacks = []
+            throw error
         }
         if moreCallbacks.isEmpty { return }
         let more = moreCallbacks
