@@ -49,8 +49,9 @@ package struct HandlePool: ~Copyable {
             if case .idle = h.callback { idle = true } else { idle = false }
             let plain = type(of: h) == Handle.self
             (slots + i).initialize(to: h)
+            let problems = [plain ? nil : "a timer", idle ? nil : "not idle", unique ? nil : "referenced elsewhere"]
             assert(plain && idle && unique,
-                   "handle \(i) of the pool is \(plain ? "" : "a timer, ")\(idle ? "" : "not idle, ")\(unique ? "" : "still referenced elsewhere"): only `recycle` may add a handle, after its checks")
+                   "handle \(i) of the pool is \(problems.compactMap { $0 }.joined(separator: ", ")): only `recycle` may add a handle, after its checks")
         }
     }
     #endif
