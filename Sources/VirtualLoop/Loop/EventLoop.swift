@@ -40,6 +40,8 @@ public final class EventLoop: PyObject {
     /// How many timers of this loop have their `scheduled` flag set (kept by
     /// the flag itself); equal to `scheduled.count` between iterations.
     @exclusivity(unchecked) package var timersMarkedScheduled = 0
+    /// `world.steps` when `checkInvariants` last ran (Invariants.swift).
+    @exclusivity(unchecked) package var stepsAtLastInvariantCheck = 0
     #endif
     @exclusivity(unchecked) package var stopping = false
     @exclusivity(unchecked) package var closed = false
@@ -183,7 +185,7 @@ public final class EventLoop: PyObject {
             for _ in 0..<ntodo { batch.append(ready.popFirst()) }
             for i in order where !batch[i].cancelled { try world.runHandle(batch[i], vm) }
             #if DEBUG
-            checkInvariants()
+            checkInvariantsAfterIteration()
             #endif
             return
         }
@@ -206,7 +208,7 @@ public final class EventLoop: PyObject {
             handlePool.recycle(h)
         }
         #if DEBUG
-        checkInvariants()
+        checkInvariantsAfterIteration()
         #endif
     }
 
