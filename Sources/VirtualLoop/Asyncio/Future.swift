@@ -13,7 +13,9 @@ public class PyFuture: PyObject {
     @exclusivity(unchecked) package var exception: PyException?
     /// The done callbacks, in order: the first one inline (most futures
     /// have exactly one, a task's wake-up), the others after it.
-    /// Invariant: none once the future is done (they have been scheduled).
+    /// Invariants: none once the future is done (they have been scheduled:
+    /// `scheduleCallbacks`, and `addDoneCallback` schedules instead of
+    /// storing); `moreCallbacks` is empty when `firstCallback` is nil.
     @exclusivity(unchecked) package var firstCallback: FutureCallback?
     /// The task the latest first done callback woke, for prefetching
     /// (`Prefetch.swift`). Only ever prefetched, never read through: it may
@@ -41,6 +43,25 @@ public class PyFuture: PyObject {
     public override func awaitIterator(_ vm: Interpreter) throws -> PyObject? { FutureIterator(self) }
 
     package var isDone: Bool { state != .pending }
+
+    #if DEBUG
+    /// Asserts the invariants of the done callbacks.
+    package func checkCallbacks() {
+        assert(firstCallback != nil || moreCallbacks.isEmpty,
+               "a future has \(moreCallbacks.count) done callbacks after an empty first one")
+        assert(!isDone || firstCallback == nil,
+               "a done future (\(stateName)) still holds done callbacks: they must be scheduled when it finishes")
+    }
+
+    /// Whether `task`'s wake-up is among the done callbacks.
+    package func holdsWakeup(of task: PyTask) -> Bool {
+        func isIt(_ cb: FutureCallback?) -> Bool {
+            if case .wakeup(let t)? = cb { return t === task }
+            return false
+        }
+        return isIt(firstCallback) || moreCallbacks.contains { isIt($0) }
+    }
+    #endif
 
     public override func repr(_ vm: Interpreter) throws -> String {
         "<\(typeName) \(stateText(vm))>"
@@ -79,10 +100,17 @@ public class PyFuture: PyObject {
 
     package func scheduleCallbacks() throws {
         guard let first = firstCallback.take() else { return }
-        switch consume first {
-        case .wakeup(let task):
-            try loop.callSoon(isNativeSleep ? .sleepWakeup(task, .passUnretained(self)) : .wakeup(task, self))
-        case let other: try loop.callSoon(.doneCallback(other, self))
+        do {
+            switch consume first {
+            case .wakeup(let task):
+                try loop.callSoon(isNativeSleep ? .sleepWakeup(task, .passUnretained(self)) : .wakeup(task, self))
+            case let other: try loop.callSoon(.doneCallback(other, self))
+            }
+        } catch {
+            // The loop is closed: CPython's futures drop every callback when
+            // a call_soon raises, so none is left to remove.
+            moreCallbacks = []
+            throw error
         }
         if moreCallbacks.isEmpty { return }
         let more = moreCallbacks

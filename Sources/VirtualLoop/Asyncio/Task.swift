@@ -6,6 +6,13 @@ public final class PyTask: PyFuture {
     @exclusivity(unchecked) public internal(set) var name: String
     package let coro: SendableIterator
     @exclusivity(unchecked) package var mustCancel = false
+    /// The future the task waits on (`_fut_waiter`): set by the step that
+    /// yielded it, cleared when the next step starts. Invariant, between two
+    /// iterations of the task's loop (unless the loop is closed, which drops
+    /// its callbacks): a done task waits on nothing, and a pending task is
+    /// waiting (its waiter is pending and holds the task's wake-up), woken
+    /// (its waiter is done and the wake-up is in the ready queue), or about
+    /// to step (no waiter, and its `__step` is in the ready queue).
     @exclusivity(unchecked) package var futureWaiter: PyFuture?
     @exclusivity(unchecked) package var cancelsRequested = 0
     @exclusivity(unchecked) package var logDestroyPending = true

@@ -15,16 +15,34 @@ public final class EventLoop: PyObject {
     package unowned(unsafe) let world: World
 
     /// Callbacks to run in the next iteration, first in first out.
-    /// Invariant: no handle here is in `scheduled`.
+    /// Invariants: every handle here is of this loop; no handle here is in
+    /// `scheduled` (a timer here has its `scheduled` flag clear, every timer
+    /// of the heap has it set); a wake-up here names a done future.
     @exclusivity(unchecked) package var ready = HandleQueue()
-    /// Pending timers, a heapq-ordered heap. Invariant: a handle is here
-    /// exactly when its `scheduled` flag is set.
+    /// Pending timers, a heapq-ordered heap (`TimerHeap` states its order).
+    /// Invariant: a timer is here exactly when its `scheduled` flag is set,
+    /// and at most once.
     @exclusivity(unchecked) package var scheduled = TimerHeap()
     /// CPython's `_timer_cancelled_count`: grows when a scheduled timer is
     /// cancelled, shrinks when a cancelled one is popped from the head, is
     /// reset by a rebuild, and is *not* lowered when a cancelled timer leaves
     /// in the due-timers phase (so it drifts, as in CPython).
+    ///
+    /// Invariant: it is at least the number of cancelled timers in the heap
+    /// (so never negative). Not more can be said: the excess is the number
+    /// of cancelled timers that left through the due-timers phase (or were
+    /// dropped by `close`) since the last rebuild, which nothing records.
+    /// Every change keeps the bound: a cancel adds one to both sides, a
+    /// purge from the head takes one from both, a rebuild zeroes both, and
+    /// a cancelled timer made ready lowers only the right-hand side.
     @exclusivity(unchecked) package var timerCancelledCount = 0
+    #if DEBUG
+    /// How many timers of this loop have their `scheduled` flag set (kept by
+    /// the flag itself); equal to `scheduled.count` between iterations.
+    @exclusivity(unchecked) package var timersMarkedScheduled = 0
+    /// `world.steps` when `checkInvariants` last ran (Invariants.swift).
+    @exclusivity(unchecked) package var stepsAtLastInvariantCheck = 0
+    #endif
     @exclusivity(unchecked) package var stopping = false
     @exclusivity(unchecked) package var closed = false
     @exclusivity(unchecked) package var running = false
@@ -166,6 +184,9 @@ public final class EventLoop: PyObject {
             var batch: [Handle] = []
             for _ in 0..<ntodo { batch.append(ready.popFirst()) }
             for i in order where !batch[i].cancelled { try world.runHandle(batch[i], vm) }
+            #if DEBUG
+            checkInvariantsAfterIteration()
+            #endif
             return
         }
         // Prefetching (`Prefetch.swift`): the handle `k * spacing` places
@@ -186,6 +207,9 @@ public final class EventLoop: PyObject {
             if !h.cancelled { try world.runHandle(h, vm) }
             handlePool.recycle(h)
         }
+        #if DEBUG
+        checkInvariantsAfterIteration()
+        #endif
     }
 
     @inline(__always) private func prefetch(_ k: Int, _ level: Int) {

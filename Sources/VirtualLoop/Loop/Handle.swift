@@ -11,6 +11,7 @@ public class Handle: PyObject {
     /// The task and the future the callback names, for prefetching
     /// (`Prefetch.swift`) and for running a wake-up without copying its
     /// callback; valid exactly as long as the callback holds them.
+    /// Invariant: they are the hints of `callback` (`setCallback` keeps them so).
     @exclusivity(unchecked) package private(set) var hintTask: Unmanaged<PyTask>?
     @exclusivity(unchecked) package private(set) var hintFuture: Unmanaged<PyFuture>?
 
@@ -37,6 +38,14 @@ public class Handle: PyObject {
         default: return (nil, nil)
         }
     }
+
+    #if DEBUG
+    /// Whether `hintTask` and `hintFuture` are the hints of `callback` (their invariant).
+    package var hintsMatchCallback: Bool {
+        let (t, f) = Handle.hints(of: callback)
+        return t?.toOpaque() == hintTask?.toOpaque() && f?.toOpaque() == hintFuture?.toOpaque()
+    }
+    #endif
 
     public override var typeName: String { "Handle" }
 

@@ -6,9 +6,13 @@ import RunModel
 /// every task wake-up needs one, and reuse spares an allocation and a free.
 /// A fixed stack that owns one reference to each handle in it.
 package struct HandlePool: ~Copyable {
-    private static let capacity = 1024
+    package static let capacity = 1024
+    /// The handles kept, in the first `count` slots, the last recycled on top.
+    /// Invariant: each is a plain `Handle` (never a timer, which trace code
+    /// may hold), holds the idle callback, and is referenced by nothing but
+    /// the pool, so in neither the ready queue nor the heap.
     private let slots = UnsafeMutablePointer<Handle>.allocate(capacity: HandlePool.capacity)
-    private var count = 0
+    package private(set) var count = 0
 
     package init() {}
 
@@ -34,4 +38,21 @@ package struct HandlePool: ~Copyable {
         (slots + count).initialize(to: h)
         count += 1
     }
+
+    #if DEBUG
+    /// Asserts the invariant of `slots`.
+    package func checkInvariants() {
+        for i in 0..<count {
+            var h = (slots + i).move()
+            let unique = isKnownUniquelyReferenced(&h)
+            let idle: Bool
+            if case .idle = h.callback { idle = true } else { idle = false }
+            let plain = type(of: h) == Handle.self
+            (slots + i).initialize(to: h)
+            let problems = [plain ? nil : "a timer", idle ? nil : "not idle", unique ? nil : "referenced elsewhere"]
+            assert(plain && idle && unique,
+                   "handle \(i) of the pool is \(problems.compactMap { $0 }.joined(separator: ", ")): only `recycle` may add a handle, after its checks")
+        }
+    }
+    #endif
 }

@@ -6,7 +6,17 @@ import RunModel
 public final class TimerHandle: Handle {
     @exclusivity(unchecked) package var when: Double
     /// True while the handle is in the loop's heap (`_scheduled` in CPython).
+    /// Invariant: true exactly when the handle is in `loop.scheduled`; who
+    /// pushes a timer sets it, who pops or drops one clears it. Debug builds
+    /// count the timers that have it set (`EventLoop.timersMarkedScheduled`),
+    /// so that `checkInvariants` can see a flag left set outside the heap.
+    #if DEBUG
+    @exclusivity(unchecked) package var scheduled = false {
+        didSet { if scheduled != oldValue { loop.timersMarkedScheduled += scheduled ? 1 : -1 } }
+    }
+    #else
     @exclusivity(unchecked) package var scheduled = false
+    #endif
 
     package init(when: Double, _ callback: Callback, loop: EventLoop) {
         self.when = when

@@ -16,6 +16,13 @@ package struct TimerHeap {
         let handle: Unmanaged<TimerHandle>
     }
 
+    /// The heap in heapq's layout: the children of entry `i` are at `2i+1`
+    /// and `2i+2`. Invariants: no entry's `when` is less than its parent's
+    /// (heapq's `heap[k] <= heap[2k+1]`, stated with `<`, the only comparison
+    /// the sifts make); each entry's `when` is its handle's (a timer's
+    /// deadline is set only while it is out of the heap). A heap holding a
+    /// NaN deadline (`call_at(float('nan'))`) has no order, in heapq either,
+    /// and its order is not checked.
     private var items: [Entry] = []
 
     package var count: Int { items.count }
@@ -59,6 +66,26 @@ package struct TimerHeap {
         for e in items { e.handle.release() }
         items.removeAll()
     }
+
+    #if DEBUG
+    /// Asserts the invariants of `items`, and calls `visit` with each handle in heap order.
+    package func checkInvariants(_ visit: (TimerHandle) -> Void) {
+        var hasNaN = false
+        for e in items {
+            let h = e.handle.takeUnretainedValue()
+            assert(e.when == h.when || (e.when.isNaN && h.when.isNaN),
+                   "a timer's deadline changed to \(h.when) while it was in the heap at \(e.when): set `when` only on a timer that is not scheduled")
+            hasNaN = hasNaN || e.when.isNaN
+            visit(h)
+        }
+        if hasNaN { return }
+        for i in items.indices.dropFirst() {
+            let parent = (i - 1) / 2
+            assert(!(items[i].when < items[parent].when),
+                   "the timer heap is out of order: entry \(i) (when=\(items[i].when)) is below entry \(parent) (when=\(items[parent].when)); every change of `items` must go through heapq's sifts")
+        }
+    }
+    #endif
 
     /// heapq's `_siftdown(heap, startpos, pos)`: moves the item at `pos` up towards the root.
     private mutating func siftDown(_ startPos: Int, _ pos: Int) {

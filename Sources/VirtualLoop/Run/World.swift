@@ -7,9 +7,9 @@ import TraceLanguage
 /// its parts: the interpreter's host. Its state is grouped below by the part
 /// of VirtualLoop that owns it (README, "Layout"); each part extends `World`
 /// in its own folder:
-///   - Loop/: the clock, the loops, the selector's `select`, `runHandle`;
+///   - Loop/: the clock and its external events, the loops, `select`, `runHandle`;
 ///   - Asyncio/: the tasks, the current task, the event loop policy;
-///   - Sim/: worker threads and external events, the network, the
+///   - Sim/: worker threads, the network, the
 ///     perturber, `random`, `logging`, the `sim` object;
 ///   - Run/: limits, the recorder (events, notes, records), the modules a
 ///     trace imported, the `expect` statements and what the trace returned.
@@ -33,8 +33,15 @@ public final class World: InterpreterHost {
     /// Loop callbacks run so far (bounded by `limits.maxSteps`).
     @exclusivity(unchecked) public internal(set) var steps = 0
     /// Pending external events (a worker waking or finishing, bytes
-    /// arriving), sorted by (due, seq): `scheduleExternal` keeps them so.
+    /// arriving; Clock.swift). Invariants: sorted by (due, seq), each seq
+    /// once and at most `externalSeq` (`scheduleExternal` inserts after the
+    /// events due at the same time); between two loop iterations, no worker
+    /// event is due before the clock (every wait of the loop's thread runs
+    /// the worker events it passes). A network event can be: a blocking call
+    /// in a callback (`time.sleep`) moves the clock past it, and it waits
+    /// for the next select.
     @exclusivity(unchecked) package var external: [ExternalEvent] = []
+    /// The seq of the last external event scheduled.
     @exclusivity(unchecked) package var externalSeq = 0
 
     // MARK: Asyncio/
@@ -48,7 +55,8 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var taskNameCounter = 0
     /// The serial of the last task created (for the step log).
     @exclusivity(unchecked) package var taskSerial = 0
-    /// Every task, in creation order (`_all_tasks`); done ones are dropped lazily.
+    /// Every task, in creation order (`_all_tasks`); done ones are dropped
+    /// lazily. (Their waiting states are invariants: `PyTask.futureWaiter`.)
     @exclusivity(unchecked) package var tasks: [PyTask] = []
     /// Every task ever created, in creation order, for the notes at the end.
     @exclusivity(unchecked) package var allTasks: [PyTask] = []
