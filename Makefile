@@ -1,5 +1,5 @@
 # The usual commands; each is a script under scripts/ that CI and the README share.
-.PHONY: run test bench check verify regen-golden fuzz
+.PHONY: run test bench check verify regen-golden fuzz format check-dependents
 
 run:            ## build (release) and replay the bundled fixtures
 	scripts/run-fixtures
@@ -21,3 +21,9 @@ regen-golden:   ## rewrite the golden logs with the CPython reference
 
 fuzz:           ## random asyncio traces, vloop against CPython (vloop verify)
 	swift build && scripts/fuzz-conformance
+
+format:         ## format the Swift sources (scripts/format --check lints, as CI does)
+	scripts/format
+
+check-dependents: ## build two packages that depend on vloop, by path and by version
+	scripts/check-dependents

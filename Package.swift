@@ -39,21 +39,27 @@ let package = Package(
         .target(name: "Reports", dependencies: ["RunModel", "RunStore"]),
         .target(
             name: "VLoop",
-            dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports"]
+            dependencies: [
+                "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports",
+            ]
         ),
         .executableTarget(
             name: "vloop",
             dependencies: [
-                "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports", "VLoop", "CSupport",
+                "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports", "VLoop",
+                "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TraceLanguageTests", dependencies: ["TraceLanguage"]),
         .testTarget(name: "VirtualLoopTests", dependencies: ["VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage"]),
         .testTarget(
-            name: "PropertiesTests", dependencies: ["Properties", "VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage"]
+            name: "PropertiesTests",
+            dependencies: ["Properties", "VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage"]
         ),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "RunModel", "VLoop", "Properties", "VirtualLoop", "TraceLanguage"]),
+        .testTarget(
+            name: "RunStoreTests",
+            dependencies: ["RunStore", "RunModel", "VLoop", "Properties", "VirtualLoop", "TraceLanguage"]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "RunStore", "RunModel"],
             exclude: ["Golden"]

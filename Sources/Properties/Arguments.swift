@@ -63,7 +63,8 @@ struct Signature {
         if !missing.isEmpty {
             let list = missing.map { "'\($0)'" }.joined(separator: " and ")
             throw ArgumentError(
-                "\(name)() is missing \(missing.count == 1 ? "its argument" : "the arguments") \(list) (usage: \(usage))")
+                "\(name)() is missing \(missing.count == 1 ? "its argument" : "the arguments") \(list) (usage: \(usage))"
+            )
         }
         return BoundArguments(values: values, rest: rest)
     }

@@ -35,8 +35,9 @@ struct CheckedRun {
     static let statuses = RunStatus.allCases.map(\.rawValue)
 
     func evaluate(_ call: PropertyCall) -> PropertyResult {
-        var result = PropertyResult(name: "expect.\(call.name)", line: call.loc.line, column: call.loc.column,
-                                    passed: true, message: "")
+        var result = PropertyResult(
+            name: "expect.\(call.name)", line: call.loc.line, column: call.loc.column,
+            passed: true, message: "")
         let failure: String?
         if call.name == "<error>" {
             // The statement itself raised (after the run had stopped); args[0] is what it raised.
@@ -55,7 +56,8 @@ struct CheckedRun {
                 failure = "could not check: \(error)"
             }
         } else {
-            failure = "there is no such property (properties: "
+            failure =
+                "there is no such property (properties: "
                 + CheckedRun.signatures.keys.sorted().joined(separator: ", ") + ")"
         }
         if let failure {
@@ -99,7 +101,8 @@ struct CheckedRun {
         for (i, text) in got.enumerated() where i < want.count {
             if case .str(let w) = want[i], w == text { continue }
             let e = events[printed[i]]
-            return "text \(i + 1) is \(stringRepr(text)) (event \(printed[i] + 1), by \(e.ctx ?? "-") at t=\(floatRepr(e.t))), expected \(show(want[i], vm)); "
+            return
+                "text \(i + 1) is \(stringRepr(text)) (event \(printed[i] + 1), by \(e.ctx ?? "-") at t=\(floatRepr(e.t))), expected \(show(want[i], vm)); "
                 + "the texts were \(listRepr(got))"
         }
         if got.count == want.count { return nil }
@@ -165,8 +168,9 @@ struct CheckedRun {
     private func elapsedWithin(_ args: BoundArguments) throws -> String? {
         let t = args["t"], maxV = args["max"], minV = args["min"]
         guard t != nil || maxV != nil || minV != nil else {
-            throw ArgumentError("expect.elapsed() needs a duration: expect.elapsed(t), expect.elapsed(max=t) "
-                + "or expect.elapsed(min=t)")
+            throw ArgumentError(
+                "expect.elapsed() needs a duration: expect.elapsed(t), expect.elapsed(max=t) "
+                    + "or expect.elapsed(min=t)")
         }
         let want = try t.map { try number($0, "t", vm) }
         let hi = try maxV.map { try number($0, "max", vm) }
@@ -187,7 +191,7 @@ struct CheckedRun {
     private func concurrency(_ start: Value, _ end: Value, max: Value) throws -> String? {
         let ps = try EventPattern(start, "start", vm), pe = try EventPattern(end, "end", vm)
         let limit = try number(max, "max", vm)
-        var open: [String?: [Int]] = [:]   // the events that opened each ctx's intervals
+        var open: [String?: [Int]] = [:]  // the events that opened each ctx's intervals
         var total = 0
         for (i, e) in events.enumerated() {
             if pe.matches(e) {
@@ -228,8 +232,9 @@ struct CheckedRun {
     /// `expect.raises(name)`: the run ended with an exception of that type name (`a.b.Name` reads as `Name`).
     private func raises(_ name: Value) throws -> String? {
         guard case .str(let full) = name else {
-            throw ArgumentError("expect.raises takes the exception's type name as a string "
-                + "(expect.raises('TimeoutError')), not \(vm.typeName(name)) \(show(name, vm))")
+            throw ArgumentError(
+                "expect.raises takes the exception's type name as a string "
+                    + "(expect.raises('TimeoutError')), not \(vm.typeName(name)) \(show(name, vm))")
         }
         let want = String(full.split(separator: ".", omittingEmptySubsequences: false).last ?? "")
         guard status == .exception else {
@@ -253,8 +258,9 @@ struct CheckedRun {
     /// `expect.status(s)`: the run ended with status `s`.
     private func statusIs(_ s: Value) throws -> String? {
         guard case .str(let want) = s, CheckedRun.statuses.contains(want) else {
-            throw ArgumentError("expect.status takes one of "
-                + CheckedRun.statuses.map { "'\($0)'" }.joined(separator: ", ") + ", not \(show(s, vm))")
+            throw ArgumentError(
+                "expect.status takes one of "
+                    + CheckedRun.statuses.map { "'\($0)'" }.joined(separator: ", ") + ", not \(show(s, vm))")
         }
         if want == status.rawValue { return nil }
         return "the run ended with status '\(status)' (\(value))"

@@ -13,8 +13,10 @@ public struct ExploreSettings: Sendable, Equatable {
     public var shuffleReady = false
     public var seed: UInt64 = 0
 
-    public init(runs: Int = 200, jitter: Double = 0.5, timerJitter: Double = 0, shuffleReady: Bool = false,
-                seed: UInt64 = 0) {
+    public init(
+        runs: Int = 200, jitter: Double = 0.5, timerJitter: Double = 0, shuffleReady: Bool = false,
+        seed: UInt64 = 0
+    ) {
         self.runs = runs
         self.jitter = jitter
         self.timerJitter = timerJitter
@@ -54,8 +56,9 @@ public struct ExploreSettings: Sendable, Equatable {
     /// The perturbation of run `i` (nil for run 0, the nominal replay).
     public func perturbation(run i: Int, disabled: Set<DrawID> = []) -> Perturbation? {
         if i == 0 { return nil }
-        return Perturbation(seed: seed, run: i, jitter: jitter, timerJitter: timerJitter,
-                            shuffleReady: shuffleReady, disabled: disabled)
+        return Perturbation(
+            seed: seed, run: i, jitter: jitter, timerJitter: timerJitter,
+            shuffleReady: shuffleReady, disabled: disabled)
     }
 
     /// The flags that reproduce these settings on the command line.
@@ -126,10 +129,12 @@ public enum Explorer {
     /// serial exploration's. `progress` is called after each run, with the
     /// count done; `onRun` with each run, its report, verdict and wall time (on the
     /// exploring threads: the caller serializes what it does with them).
-    public static func explore(_ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
-                               nominal: RunReport, jobs: Int, failFast: Bool,
-                               progress: (@Sendable (Int) -> Void)? = nil,
-                               onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil) -> ExploreOutcome {
+    public static func explore(
+        _ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
+        nominal: RunReport, jobs: Int, failFast: Bool,
+        progress: (@Sendable (Int) -> Void)? = nil,
+        onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil
+    ) -> ExploreOutcome {
         let state = SharedState()
         let nominalBreak = breakage(nominal)
         if nominalBreak != nil { state.failing.insert(0) }
@@ -141,8 +146,9 @@ public enum Explorer {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let i = state.nextRun(total: total, failFast: failFast) {
                     let started = DispatchTime.now().uptimeNanoseconds
-                    let report = TraceRunner.run(compiled, limits: limits, seed: settings.seed,
-                                                 perturbation: settings.perturbation(run: i))
+                    let report = TraceRunner.run(
+                        compiled, limits: limits, seed: settings.seed,
+                        perturbation: settings.perturbation(run: i))
                     let verdict = PropertyChecker.check(report)
                     onRun?(i, report, verdict, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
                     let failed = breakage(report, verdict) != nil
@@ -157,18 +163,22 @@ public enum Explorer {
         if let first = failing.first, first > 0 {
             outcome.firstFailure = shrink(compiled, limits: limits, settings: settings, run: first, nominal: nominal)
         } else if failing.first == 0 {
-            outcome.firstFailure = ExploreFailure(run: 0, broke: nominalBreak?.words ?? "", divergence: nil,
-                                                  perturbations: [], shrunk: [])
+            outcome.firstFailure = ExploreFailure(
+                run: 0, broke: nominalBreak?.words ?? "", divergence: nil,
+                perturbations: [], shrunk: [])
         }
         return outcome
     }
 
     /// Takes back the perturbations of a failing run one by one, keeping
     /// each one whose removal makes the failure go away (at most `budget` replays).
-    public static func shrink(_ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
-                              run: Int, nominal: RunReport, budget: Int = 400) -> ExploreFailure {
-        let original = TraceRunner.run(compiled, limits: limits, seed: settings.seed,
-                                       perturbation: settings.perturbation(run: run))
+    public static func shrink(
+        _ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
+        run: Int, nominal: RunReport, budget: Int = 400
+    ) -> ExploreFailure {
+        let original = TraceRunner.run(
+            compiled, limits: limits, seed: settings.seed,
+            perturbation: settings.perturbation(run: run))
         guard let (key, words) = breakage(original) else {
             preconditionFailure("run \(run) of an exploration passed when replayed")
         }
@@ -179,15 +189,17 @@ public enum Explorer {
             tries += 1
             var trial = disabled
             trial.insert(p.id)
-            let report = TraceRunner.run(compiled, limits: limits, seed: settings.seed,
-                                         perturbation: settings.perturbation(run: run, disabled: trial))
+            let report = TraceRunner.run(
+                compiled, limits: limits, seed: settings.seed,
+                perturbation: settings.perturbation(run: run, disabled: trial))
             if breakage(report)?.key == key {
                 disabled = trial
                 last = report
             }
         }
-        return ExploreFailure(run: run, broke: words, divergence: divergence(nominal.events, original.events, run: run),
-                              perturbations: original.perturbations, shrunk: last.perturbations)
+        return ExploreFailure(
+            run: run, broke: words, divergence: divergence(nominal.events, original.events, run: run),
+            perturbations: original.perturbations, shrunk: last.perturbations)
     }
 
     /// The first event where `events` leaves the order of `nominal` (times aside).
@@ -199,7 +211,8 @@ public enum Explorer {
             let a = i < nominal.count ? nominal[i] : nil
             let b = i < events.count ? events[i] : nil
             if let a, let b, key(a) == key(b) { continue }
-            return "at event \(i + 1): the nominal run has \(a.map(describe) ?? "nothing"), run \(run) has \(b.map(describe) ?? "nothing")"
+            return
+                "at event \(i + 1): the nominal run has \(a.map(describe) ?? "nothing"), run \(run) has \(b.map(describe) ?? "nothing")"
         }
         return nil
     }

@@ -119,7 +119,8 @@ private func globText(_ v: Value, _ what: String, _ vm: Interpreter) throws -> S
     default:
         throw ArgumentError(
             "\(what) is \(vm.typeName(v)) \(show(v, vm)); a pattern is a string (a glob over the text of "
-                + "print and log events) or a dict of globs with keys among \(EventPattern.keys.joined(separator: ", "))")
+                + "print and log events) or a dict of globs with keys among \(EventPattern.keys.joined(separator: ", "))"
+        )
     }
 }
 

@@ -14,9 +14,10 @@ import VirtualLoop
 public enum PropertyChecker {
     /// Checks every property the run recorded, and whether its status was expected.
     public static func check(_ report: RunReport) -> Verdict {
-        check(events: report.events, status: report.status, value: report.value, elapsed: report.elapsed,
-              properties: report.properties, blockings: report.blockings, pendingTasks: report.pendingTasks,
-              lastResult: report.lastResult, interpreter: report.interpreter)
+        check(
+            events: report.events, status: report.status, value: report.value, elapsed: report.elapsed,
+            properties: report.properties, blockings: report.blockings, pendingTasks: report.pendingTasks,
+            lastResult: report.lastResult, interpreter: report.interpreter)
     }
 
     /// The checker over the parts of a run it reads, for callers (and tests)
@@ -37,14 +38,16 @@ public enum PropertyChecker {
         properties: [PropertyCall], blockings: [Blocking], pendingTasks: [PendingTask],
         lastResult: Value, interpreter: Interpreter
     ) -> Verdict {
-        let run = CheckedRun(events: events, status: status, value: value, elapsed: elapsed,
-                             blockings: blockings, pendingTasks: pendingTasks, lastResult: lastResult,
-                             vm: interpreter)
+        let run = CheckedRun(
+            events: events, status: status, value: value, elapsed: elapsed,
+            blockings: blockings, pendingTasks: pendingTasks, lastResult: lastResult,
+            vm: interpreter)
         let results = properties.map { run.evaluate($0) }
 
         // The reference's rule: `ok`, or `exception` with any expect.raises in the
         // trace (a wrong one fails by itself), or an expect.status that holds.
-        let expected = status == .ok
+        let expected =
+            status == .ok
             || (status == .exception && properties.contains { $0.name == "raises" })
             || zip(properties, results).contains { $0.0.name == "status" && $0.1.passed }
         var problems: [String] = []
@@ -54,8 +57,9 @@ public enum PropertyChecker {
         if !properties.contains(where: { $0.name == "all_done" }) {
             warnings += leftBehind(status, value, pendingTasks)
         }
-        return Verdict(passed: expected && results.allSatisfy(\.passed), results: results,
-                       problems: problems, warnings: warnings)
+        return Verdict(
+            passed: expected && results.allSatisfy(\.passed), results: results,
+            problems: problems, warnings: warnings)
     }
 
     private static func unexpectedStatus(_ status: RunStatus, _ value: String) -> String {
@@ -65,10 +69,12 @@ public enum PropertyChecker {
             let type = exceptionTypeName(value)
             fix = "add expect.raises('\(type)') if the trace means to raise, or catch it"
         case .deadlock:
-            fix = "every task left waits for something that never happens; "
+            fix =
+                "every task left waits for something that never happens; "
                 + "add expect.status('deadlock') if that is the point of the trace"
         case .limit:
-            fix = "the trace may loop forever; raise --max-steps/--max-time, "
+            fix =
+                "the trace may loop forever; raise --max-steps/--max-time, "
                 + "or add expect.status('limit') if that is the point of the trace"
         case .ok:
             fix = "add expect.status('ok') if that is expected"
@@ -83,8 +89,10 @@ public enum PropertyChecker {
         }
         if pending.isEmpty { return [] }
         let n = pending.count
-        return ["\(n) task\(n == 1 ? " was" : "s were") left pending at the end: \(describePending(pending)) "
-                    + "(add expect.all_done() to make this a failure)"]
+        return [
+            "\(n) task\(n == 1 ? " was" : "s were") left pending at the end: \(describePending(pending)) "
+                + "(add expect.all_done() to make this a failure)"
+        ]
     }
 }
 

@@ -78,14 +78,17 @@ public func makeBuiltins() -> [String: Value] {
     define("round", builtinRound)
     define("isinstance") { args, vm in
         try checkCount("isinstance", args, 2, 2, vm)
-        return .bool(try matchesType(vm.pyType(args[0]), args[1], "isinstance() arg 2 must be a type, a tuple of types, or a union", vm))
+        return .bool(
+            try matchesType(
+                vm.pyType(args[0]), args[1], "isinstance() arg 2 must be a type, a tuple of types, or a union", vm))
     }
     define("issubclass") { args, vm in
         try checkCount("issubclass", args, 2, 2, vm)
         guard case .obj(let o) = args[0], let t = o as? PyType else {
             throw vm.error(.typeError, "issubclass() arg 1 must be a class")
         }
-        return .bool(try matchesType(t, args[1], "issubclass() arg 2 must be a class, a tuple of classes, or a union", vm))
+        return .bool(
+            try matchesType(t, args[1], "issubclass() arg 2 must be a class, a tuple of classes, or a union", vm))
     }
     define("next") { args, vm in
         try checkCount("next", args, 1, 2, vm)
@@ -145,7 +148,9 @@ public func makeBuiltins() -> [String: Value] {
     define("pow") { args, vm in
         try checkKeywords("pow", args, ["base", "exp", "mod"], vm)
         guard let base = argument(args, 0, "base"), let exp = argument(args, 1, "exp") else {
-            throw vm.error(.typeError, "pow() missing required argument '\(args.count == 0 ? "base" : "exp")' (pos \(args.count + 1))")
+            throw vm.error(
+                .typeError,
+                "pow() missing required argument '\(args.count == 0 ? "base" : "exp")' (pos \(args.count + 1))")
         }
         guard let mod = argument(args, 2, "mod"), !mod.isNone else { return try binaryOp(.pow, base, exp, vm) }
         guard let b = intValue(base), let e = intValue(exp), let m = intValue(mod) else {
@@ -216,8 +221,10 @@ public func intConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
         switch x {
         case .str(let s): return .int(try parseInt(s, base: base, vm))
         case .obj(let o) where o is PyBytes:
-            return .int(try parseInt(String(decoding: (o as! PyBytes).bytes, as: UTF8.self), base: base, vm,
-                                     reprText: bytesRepr((o as! PyBytes).bytes)))
+            return .int(
+                try parseInt(
+                    String(decoding: (o as! PyBytes).bytes, as: UTF8.self), base: base, vm,
+                    reprText: bytesRepr((o as! PyBytes).bytes)))
         default: throw vm.error(.typeError, "int() can't convert non-string with explicit base")
         }
     }
@@ -227,10 +234,13 @@ public func intConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     case .float(let d): return .int(try floatToInt(d, vm))
     case .str(let s): return .int(try parseInt(s, base: 10, vm))
     case .obj(let o) where o is PyBytes:
-        return .int(try parseInt(String(decoding: (o as! PyBytes).bytes, as: UTF8.self), base: 10, vm,
-                                 reprText: bytesRepr((o as! PyBytes).bytes)))
+        return .int(
+            try parseInt(
+                String(decoding: (o as! PyBytes).bytes, as: UTF8.self), base: 10, vm,
+                reprText: bytesRepr((o as! PyBytes).bytes)))
     default:
-        throw vm.error(.typeError,
+        throw vm.error(
+            .typeError,
             "int() argument must be a string, a bytes-like object or a real number, not '\(vm.typeName(x))'")
     }
 }
@@ -402,7 +412,8 @@ public func strConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     let encoding = argument(args, 1, "encoding")
     let errors = argument(args, 2, "errors")
     if encoding == nil && errors == nil { return .str(try vm.str(x)) }
-    if let e = encoding, case .str = e {} else if let e = encoding {
+    if let e = encoding, case .str = e {
+    } else if let e = encoding {
         throw vm.error(.typeError, "str() argument 'encoding' must be str, not \(vm.typeName(e))")
     }
     guard case .obj(let o) = x, let b = o as? PyBytes else {
@@ -496,7 +507,9 @@ public func rangeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
 /// `type(x)`.
 public func typeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     if args.count == 1 && args.keywords.isEmpty { return .obj(vm.pyType(args[0])) }
-    if args.count == 3 { throw vm.error(.typeError, "type() with 3 arguments (defining a class) is not supported in a trace") }
+    if args.count == 3 {
+        throw vm.error(.typeError, "type() with 3 arguments (defining a class) is not supported in a trace")
+    }
     throw vm.error(.typeError, "type() takes 1 or 3 arguments")
 }
 
@@ -526,7 +539,8 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let t = o as? PyTuple { return .obj(ArrayIterator(t.items.reversed(), name: "reversed")) }
         if let r = o as? PyRange {
             let n = r.count
-            return .obj(try PyRange(start: r.start + (n - 1) * r.step, stop: r.start - r.step, step: -r.step).makeIterator(vm)!)
+            return .obj(
+                try PyRange(start: r.start + (n - 1) * r.step, stop: r.start - r.step, step: -r.step).makeIterator(vm)!)
         }
         if let d = o as? PyDict {
             return .obj(ArrayIterator(d.table.liveKeys.reversed(), name: "dict_reversekeyiterator"))
@@ -534,7 +548,9 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let v = o as? PyDictView {
             return .obj(ArrayIterator(v.elements.reversed(), name: "dict_reverseiterator"))
         }
-        if let b = o as? PyBytes { return .obj(ArrayIterator(b.bytes.reversed().map { .int(Int($0)) }, name: "reversed")) }
+        if let b = o as? PyBytes {
+            return .obj(ArrayIterator(b.bytes.reversed().map { .int(Int($0)) }, name: "reversed"))
+        }
     default: break
     }
     throw vm.error(.typeError, "'\(vm.typeName(x))' object is not reversible")

@@ -105,7 +105,9 @@ package final class PyInstance: PyObject {
 
     package override func length(_ vm: Interpreter) throws -> Int? {
         guard let n = try special("__len__", vm) else { return nil }
-        guard case .int(let i) = n else { throw vm.error(.typeError, "'\(vm.typeName(n))' object cannot be interpreted as an integer") }
+        guard case .int(let i) = n else {
+            throw vm.error(.typeError, "'\(vm.typeName(n))' object cannot be interpreted as an integer")
+        }
         return i
     }
 

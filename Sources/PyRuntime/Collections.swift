@@ -241,8 +241,9 @@ public final class PyDict: PyObject {
     public override var pyType: PyType { .dict }
     public override func repr(_ vm: Interpreter) throws -> String {
         try vm.withReprGuard(self, "{...}") {
-            "{" + (try table.entries.map { "\(try vm.repr($0.key)): \(try vm.repr($0.value))" }
-                .joined(separator: ", ")) + "}"
+            "{"
+                + (try table.entries.map { "\(try vm.repr($0.key)): \(try vm.repr($0.value))" }
+                    .joined(separator: ", ")) + "}"
         }
     }
     public override func truthy(_ vm: Interpreter) throws -> Bool { table.count > 0 }
@@ -500,8 +501,10 @@ package final class TableIterator: PyObject {
     package override func next(_ vm: Interpreter) throws -> Value? {
         let table = dict?.table ?? set!.table
         if (dict?.version ?? set!.version) != version {
-            throw vm.error(.runtimeError, dict != nil
-                ? "dictionary changed size during iteration" : "Set changed size during iteration")
+            throw vm.error(
+                .runtimeError,
+                dict != nil
+                    ? "dictionary changed size during iteration" : "Set changed size during iteration")
         }
         guard let e = table.entry(atOrAfter: position) else { return nil }
         position = e.position + 1
@@ -595,7 +598,8 @@ public final class PySlice: PyObject {
         }
         let pos = try positions(items.count, vm)
         if pos.count != newItems.count {
-            throw vm.error(.valueError,
+            throw vm.error(
+                .valueError,
                 "attempt to assign sequence of size \(newItems.count) to extended slice of size \(pos.count)")
         }
         for (p, v) in zip(pos, newItems) { items[p] = v }

@@ -32,8 +32,10 @@ package struct FormatSpec {
 
     /// Parses `spec` as CPython's `parse_internal_render_format_spec` does,
     /// for a value whose default alignment is `defaultAlign`.
-    package init(_ spec: String, typeName: String, defaultAlign: Character, defaultType: Character? = nil,
-         _ vm: Interpreter) throws {
+    package init(
+        _ spec: String, typeName: String, defaultAlign: Character, defaultType: Character? = nil,
+        _ vm: Interpreter
+    ) throws {
         let c = Array(spec)
         var i = 0
         func isAlign(_ ch: Character) -> Bool { ch == "<" || ch == ">" || ch == "^" || ch == "=" }
@@ -184,8 +186,11 @@ package func formatString(_ s: String, _ specText: String, _ vm: Interpreter) th
     let spec = try FormatSpec(specText, typeName: "str", defaultAlign: "<", defaultType: "s", vm)
     if let t = spec.type, t != "s" { throw spec.unknownCode("str", vm) }
     if let sign = spec.sign {
-        throw vm.error(.valueError, sign == " " ? "Space not allowed in string format specifier"
-            : "Sign not allowed in string format specifier")
+        throw vm.error(
+            .valueError,
+            sign == " "
+                ? "Space not allowed in string format specifier"
+                : "Sign not allowed in string format specifier")
     }
     if spec.noNegativeZero {
         throw vm.error(.valueError, "Negative zero coercion (z) not allowed in string format specifier")
@@ -290,8 +295,9 @@ package func formatFloat(_ d: Double, _ specText: String, typeName: String, _ vm
     }
     let sign = negative ? "-" : spec.sign == "+" ? "+" : spec.sign == " " ? " " : ""
     let digitCount = body.prefix { $0.isASCII && $0.isNumber }.count
-    return spec.number(sign: sign, prefix: "", digits: String(body.prefix(digitCount)),
-                       rest: String(body.dropFirst(digitCount)))
+    return spec.number(
+        sign: sign, prefix: "", digits: String(body.prefix(digitCount)),
+        rest: String(body.dropFirst(digitCount)))
 }
 
 // MARK: - str % args
@@ -452,7 +458,8 @@ public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) th
                 n = try floatToInt(d, vm)
             default:
                 if "diu".unicodeScalars.contains(conversion) {
-                    throw vm.error(.typeError, "%\(conversion) format: a real number is required, not \(vm.typeName(value))")
+                    throw vm.error(
+                        .typeError, "%\(conversion) format: a real number is required, not \(vm.typeName(value))")
                 }
                 throw vm.error(.typeError, "%\(conversion) format: an integer is required, not \(vm.typeName(value))")
             }
@@ -486,7 +493,10 @@ public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) th
             sign = (d.sign == .minus && !d.isNaN) ? "-" : plus ? "+" : space ? " " : ""
         default:
             let index = chars[..<i].count - 1
-            throw vm.error(.valueError, "unsupported format character '\(Character(conversion))' (0x\(String(conversion.value, radix: 16))) at index \(index)")
+            throw vm.error(
+                .valueError,
+                "unsupported format character '\(Character(conversion))' (0x\(String(conversion.value, radix: 16))) at index \(index)"
+            )
         }
         _ = start
         let w = width ?? 0
@@ -557,8 +567,10 @@ public func strFormat(_ format: String, _ args: Args, _ vm: Interpreter) throws 
     return try strFormatRecursive(format, args, depth: 2, auto: &auto, mode: &mode, vm)
 }
 
-private func strFormatRecursive(_ format: String, _ args: Args, depth: Int, auto: inout Int, mode: inout Int,
-                                _ vm: Interpreter) throws -> String {
+private func strFormatRecursive(
+    _ format: String, _ args: Args, depth: Int, auto: inout Int, mode: inout Int,
+    _ vm: Interpreter
+) throws -> String {
     if depth < 0 { throw vm.error(.valueError, "Max string recursion exceeded") }
     let c = Array(format.unicodeScalars)
     var out = String.UnicodeScalarView()
@@ -659,8 +671,10 @@ private func strFormatRecursive(_ format: String, _ args: Args, depth: Int, auto
     return String(out)
 }
 
-private func lookupField(_ field: ArraySlice<Unicode.Scalar>, _ args: Args, auto: inout Int, mode: inout Int,
-                         _ vm: Interpreter) throws -> Value {
+private func lookupField(
+    _ field: ArraySlice<Unicode.Scalar>, _ args: Args, auto: inout Int, mode: inout Int,
+    _ vm: Interpreter
+) throws -> Value {
     var k = field.startIndex
     while k < field.endIndex, field[k] != "." && field[k] != "[" { k += 1 }
     let first = String(String.UnicodeScalarView(field[field.startIndex..<k]))
@@ -669,14 +683,16 @@ private func lookupField(_ field: ArraySlice<Unicode.Scalar>, _ args: Args, auto
         let index: Int
         if first.isEmpty {
             if mode == 2 {
-                throw vm.error(.valueError, "cannot switch from manual field specification to automatic field numbering")
+                throw vm.error(
+                    .valueError, "cannot switch from manual field specification to automatic field numbering")
             }
             mode = 1
             index = auto
             auto += 1
         } else {
             if mode == 1 {
-                throw vm.error(.valueError, "cannot switch from automatic field numbering to manual field specification")
+                throw vm.error(
+                    .valueError, "cannot switch from automatic field numbering to manual field specification")
             }
             mode = 2
             guard let n = Int(first) else { throw vm.error(.valueError, "Too many decimal digits in format string") }

@@ -37,8 +37,10 @@ public final class PyFunction: PyObject {
     package let closure: [PyCell]
     @exclusivity(unchecked) public var name: String
 
-    package init(runtime: CodeRuntime, globals: Globals, defaults: [Value],
-         kwDefaults: [String: Value], closure: [PyCell]) {
+    package init(
+        runtime: CodeRuntime, globals: Globals, defaults: [Value],
+        kwDefaults: [String: Value], closure: [PyCell]
+    ) {
         self.code = runtime.code
         self.runtime = runtime
         self.globals = globals
@@ -51,7 +53,9 @@ public final class PyFunction: PyObject {
     public override var typeName: String { "function" }
     public override var pyType: PyType { .function }
     public override var isCallable: Bool { true }
-    public override func repr(_ vm: Interpreter) throws -> String { "<function \(code.qualifiedName) at 0x7f0000000000>" }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        "<function \(code.qualifiedName) at 0x7f0000000000>"
+    }
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         try vm.callFunction(self, args)
     }
@@ -79,8 +83,10 @@ public final class PyBuiltin: PyObject {
     /// when it has such a path: the interpreter then builds no `Args`.
     package let unary: ((Value, Interpreter) throws -> Value)?
 
-    public init(_ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
-                _ body: @escaping (Args, Interpreter) throws -> Value) {
+    public init(
+        _ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
+        _ body: @escaping (Args, Interpreter) throws -> Value
+    ) {
         self.name = name
         self.body = body
         self.unary = unary
@@ -158,8 +164,10 @@ public final class PyModule: PyObject {
         return try vm.call(f, args)
     }
 
-    package func define(_ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
-                _ body: @escaping (Args, Interpreter) throws -> Value) {
+    package func define(
+        _ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
+        _ body: @escaping (Args, Interpreter) throws -> Value
+    ) {
         attributes[name] = .obj(PyBuiltin(name, unary: unary, body))
     }
 }

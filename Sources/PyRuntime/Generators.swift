@@ -67,7 +67,9 @@ public class PyGenerator: SendableIterator {
     }
 
     public override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try resume(.send(v), vm) }
-    public override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult { try resume(.raise(e), vm) }
+    public override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        try resume(.raise(e), vm)
+    }
 
     public override func close(_ vm: Interpreter) throws {
         if finished { return }
@@ -79,8 +81,10 @@ public class PyGenerator: SendableIterator {
             if case .yielded = try resume(.raise(PyException(type: .generatorExit, args: [])), vm) {
                 throw vm.error(.runtimeError, "\(typeName) ignored GeneratorExit")
             }
-        } catch let r as PyRaise where r.exception.type === PyType.generatorExit
-            || r.exception.type === PyType.stopIteration {
+        } catch let r as PyRaise
+            where r.exception.type === PyType.generatorExit
+            || r.exception.type === PyType.stopIteration
+        {
         }
     }
 

@@ -114,7 +114,10 @@ public final class Interpreter {
         if given > np && !code.hasVarargs {
             let required = np - fn.defaults.count
             let takes = fn.defaults.isEmpty ? "\(np)" : "from \(required) to \(np)"
-            throw error(.typeError, "\(name)() takes \(takes) positional argument\(np == 1 && fn.defaults.isEmpty ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given")
+            throw error(
+                .typeError,
+                "\(name)() takes \(takes) positional argument\(np == 1 && fn.defaults.isEmpty ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given"
+            )
         }
         for i in 0..<min(given, np) { locals[i] = args.positional[i] }
         var slot = np
@@ -146,7 +149,11 @@ public final class Interpreter {
         let firstDefault = np - fn.defaults.count
         var missing: [String] = []
         for i in 0..<np where isUndefined(locals[i]) {
-            if i >= firstDefault { locals[i] = fn.defaults[i - firstDefault] } else { missing.append(code.parameters[i]) }
+            if i >= firstDefault {
+                locals[i] = fn.defaults[i - firstDefault]
+            } else {
+                missing.append(code.parameters[i])
+            }
         }
         if !missing.isEmpty { throw missingError(name, missing, "positional") }
         for (i, k) in code.keywordOnly.enumerated() where isUndefined(locals[kwStart + i]) {
@@ -163,7 +170,9 @@ public final class Interpreter {
         case 2: list = "\(quoted[0]) and \(quoted[1])"
         default: list = quoted.dropLast().joined(separator: ", ") + ", and " + quoted.last!
         }
-        return error(.typeError, "\(name)() missing \(missing.count) required \(kind) argument\(missing.count == 1 ? "" : "s"): \(list)")
+        return error(
+            .typeError,
+            "\(name)() missing \(missing.count) required \(kind) argument\(missing.count == 1 ? "" : "s"): \(list)")
     }
 
     // MARK: Running frames
@@ -185,36 +194,36 @@ public final class Interpreter {
                 pending = r.exception
             }
         } else {
-        switch resume {
-        case .send(let v):
-            if f.delegating {
-                f.top = v
-            } else if f.pc > 0 {
-                f.push(v)
-            }
-        case .raise(let e):
-            if f.delegating {
-                f.delegating = false
-                f.drop()
-                let delegate = f.top
-                do {
-                    switch try throwInto(delegate, e) {
-                    case .yielded(let y):
-                        f.push(.none)
-                        f.delegating = true
-                        return .yielded(y)
-                    case .returned(let v):
-                        f.top = v
-                        f.pc += 1
-                    }
-                } catch let r as PyRaise {
-                    f.pc += 1
-                    pending = r.exception
+            switch resume {
+            case .send(let v):
+                if f.delegating {
+                    f.top = v
+                } else if f.pc > 0 {
+                    f.push(v)
                 }
-            } else {
-                pending = e
+            case .raise(let e):
+                if f.delegating {
+                    f.delegating = false
+                    f.drop()
+                    let delegate = f.top
+                    do {
+                        switch try throwInto(delegate, e) {
+                        case .yielded(let y):
+                            f.push(.none)
+                            f.delegating = true
+                            return .yielded(y)
+                        case .returned(let v):
+                            f.top = v
+                            f.pc += 1
+                        }
+                    } catch let r as PyRaise {
+                        f.pc += 1
+                        pending = r.exception
+                    }
+                } else {
+                    pending = e
+                }
             }
-        }
         }
         while true {
             do {
@@ -226,7 +235,9 @@ public final class Interpreter {
             } catch let r as PyRaise {
                 let e = r.exception
                 let entry = TracebackEntry(function: f.code.name, loc: f.location)
-                if !f.code.isInternal, e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true {
+                if !f.code.isInternal,
+                    e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true
+                {
                     e.traceback.insert(entry, at: 0)
                 }
                 guard unwind(f, e) else { throw r }
@@ -311,7 +322,8 @@ public final class Interpreter {
                 // Two ints: computed in place, without moving values through the stack
                 // (for ints, `x op= y` is `x = x op y`).
                 if case .int(let x) = f.stack[f.sp - 2], case .int(let y) = f.stack[f.sp - 1],
-                   let r = intFast(bop, x, y) {
+                    let r = intFast(bop, x, y)
+                {
                     f.sp -= 1
                     f.overwriteTrivial(0, with: r)
                     continue
@@ -319,7 +331,8 @@ public final class Interpreter {
             case .constBinary(let c, let bop):
                 // The second instruction counts too: run it only within the limit.
                 if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = constants[Int(c)],
-                   let r = intFast(bop, x, y) {
+                    let r = intFast(bop, x, y)
+                {
                     f.overwriteTrivial(0, with: r)
                     pc += 1
                     count &+= 1
@@ -330,7 +343,8 @@ public final class Interpreter {
             case .localBinary(let l, let bop):
                 let p = f.locals + Int(l)
                 if count < limit, case .int(let x) = f.stack[f.sp - 1], case .int(let y) = p.pointee,
-                   let r = intFast(bop, x, y) {
+                    let r = intFast(bop, x, y)
+                {
                     f.overwriteTrivial(0, with: r)
                     pc += 1
                     count &+= 1
@@ -369,7 +383,8 @@ public final class Interpreter {
                     f.push(v)
                     break
                 }
-                if n == 2, case .storeFast(let a) = ops[pc], case .storeFast(let b) = ops[pc &+ 1], count &+ 2 <= limit {
+                if n == 2, case .storeFast(let a) = ops[pc], case .storeFast(let b) = ops[pc &+ 1], count &+ 2 <= limit
+                {
                     // `for i, j in pairs:` and `a, b = pair`: both stores run here, in order.
                     f.store(t[0], into: Int(a))
                     f.store(t[1], into: Int(b))
@@ -446,17 +461,23 @@ public final class Interpreter {
                 preconditionFailure("run by the first switch")
             case .loadFast(let i), .localBinary(let i, _):
                 // The first switch pushed every bound local.
-                throw error(.unboundLocalError,
-                    "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value")
+                throw error(
+                    .unboundLocalError,
+                    "cannot access local variable '\(f.code.localNames[Int(i)])' where it is not associated with a value"
+                )
             case .deleteFast(let i):
                 f.locals[Int(i)] = .undefined
             case .loadDeref(let i):
                 let v = f.cells[Int(i)].value
                 if case .undefined = v {
-                    let name = Int(i) < f.code.cellNames.count ? f.code.cellNames[Int(i)]
+                    let name =
+                        Int(i) < f.code.cellNames.count
+                        ? f.code.cellNames[Int(i)]
                         : f.code.freeNames[Int(i) - f.code.cellNames.count]
-                    throw error(.nameError,
-                        "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
+                    throw error(
+                        .nameError,
+                        "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope"
+                    )
                 }
                 f.push(v)
             case .storeDeref(let i):
@@ -679,8 +700,11 @@ public final class Interpreter {
                 }
                 let defaults = f.popArray(Int(ndefaults))
                 let code = (constants[Int(codeIndex)].object as! CodeBox).code
-                f.push(.obj(PyFunction(runtime: self.runtime(of: code), globals: globals,
-                                               defaults: defaults, kwDefaults: kwDefaults, closure: closure)))
+                f.push(
+                    .obj(
+                        PyFunction(
+                            runtime: self.runtime(of: code), globals: globals,
+                            defaults: defaults, kwDefaults: kwDefaults, closure: closure)))
             case .returnValue:
                 let v = f.pop()
                 return .returned(v)
@@ -730,7 +754,10 @@ public final class Interpreter {
                 let exitName = isAsync ? "__aexit__" : "__exit__"
                 let enterName = isAsync ? "__aenter__" : "__enter__"
                 guard case .obj(let o) = cm, let exit = try o.getAttr(exitName, self) else {
-                    throw error(.typeError, "'\(typeName(cm))' object does not support the \(isAsync ? "asynchronous " : "")context manager protocol")
+                    throw error(
+                        .typeError,
+                        "'\(typeName(cm))' object does not support the \(isAsync ? "asynchronous " : "")context manager protocol"
+                    )
                 }
                 f.push(exit)
                 f.push(try o.callMethod(enterName, Args(), self))
@@ -785,7 +812,8 @@ public final class Interpreter {
                 let m = f.top
                 guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
                     let mn = (m.object as? PyModule)?.name ?? "?"
-                    throw raise(PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
+                    throw raise(
+                        PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
                 }
                 f.push(v)
             case .expectStatement(let i):
@@ -825,8 +853,11 @@ public final class Interpreter {
                 var bases: [Value] = []
                 for _ in 0..<n { bases.append(f.pop()) }
                 bases.reverse()
-                f.push(.obj(try makeClass(name: constants[Int(name)], bases: bases, namespace: ns,
-                                          module: f.code.moduleName)))
+                f.push(
+                    .obj(
+                        try makeClass(
+                            name: constants[Int(name)], bases: bases, namespace: ns,
+                            module: f.code.moduleName)))
             }
             pc = f.pc
             count = instructions
@@ -865,7 +896,9 @@ public final class Interpreter {
     /// the receiver and the call site's cache in place, retaining nothing;
     /// raises as the general call would when the module has no such attribute.
     @inline(__always)
-    private func isNativeAwaitTarget(_ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime) throws -> Bool {
+    private func isNativeAwaitTarget(
+        _ receiver: UnsafePointer<Value>, _ nameIndex: Int, _ rt: CodeRuntime
+    ) throws -> Bool {
         guard case .obj(let o) = receiver.pointee, let native = nativeAwaitTarget, o === native.module else {
             return false
         }

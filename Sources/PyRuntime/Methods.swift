@@ -300,7 +300,8 @@ package func dictUpdate(_ d: PyDict, from source: Value, _ vm: Interpreter) thro
             throw vm.error(.typeError, "cannot convert dictionary update sequence element #\(n) to a sequence")
         }
         if pair.count != 2 {
-            throw vm.error(.valueError, "dictionary update sequence element #\(n) has length \(pair.count); 2 is required")
+            throw vm.error(
+                .valueError, "dictionary update sequence element #\(n) has length \(pair.count); 2 is required")
         }
         try d.setItem(pair[0], pair[1], vm)
     }
@@ -437,7 +438,8 @@ public func setMethod(_ s: PySet, _ name: String, _ args: Args, _ vm: Interprete
         return .obj(copy())
     case "union", "intersection", "difference", "update", "intersection_update", "difference_update":
         var r = copy()
-        let symbol: Character = name.hasPrefix("union") || name == "update" ? "|" : name.hasPrefix("intersection") ? "&" : "-"
+        let symbol: Character =
+            name.hasPrefix("union") || name == "update" ? "|" : name.hasPrefix("intersection") ? "&" : "-"
         for a in args.positional { r = try setOperator(symbol, r, try makeSet(a, vm), vm) }
         if name.hasSuffix("update") {
             replace(with: r)
@@ -506,7 +508,8 @@ public func bytesMethod(_ b: PyBytes, _ name: String, _ args: Args, _ vm: Interp
             candidates = try t.items.map { try bytesArg($0, vm) }
         } else {
             guard case .obj(let o) = args[0], let p = o as? PyBytes else {
-                throw vm.error(.typeError, "\(name) first arg must be bytes or a tuple of bytes, not \(vm.typeName(args[0]))")
+                throw vm.error(
+                    .typeError, "\(name) first arg must be bytes or a tuple of bytes, not \(vm.typeName(args[0]))")
             }
             candidates = [p.bytes]
         }
@@ -553,7 +556,8 @@ public func bytesMethod(_ b: PyBytes, _ name: String, _ args: Args, _ vm: Interp
         var out: [UInt8] = []
         for (i, item) in try vm.iterate(args[0]).enumerated() {
             guard case .obj(let o) = item, let p = o as? PyBytes else {
-                throw vm.error(.typeError, "sequence item \(i): expected a bytes-like object, \(vm.typeName(item)) found")
+                throw vm.error(
+                    .typeError, "sequence item \(i): expected a bytes-like object, \(vm.typeName(item)) found")
             }
             if i > 0 { out += bytes }
             out += p.bytes
@@ -585,10 +589,12 @@ package func decodeBytes(_ bytes: [UInt8], _ encoding: String, _ vm: Interpreter
             case 0xe0...0xef: need = 2; cp = UInt32(b0 & 0x0f)
             case 0xf0...0xf4: need = 3; cp = UInt32(b0 & 0x07)
             default:
-                throw unicodeError("'utf-8' codec can't decode byte 0x\(hex2(b0)) in position \(i): invalid start byte", vm)
+                throw unicodeError(
+                    "'utf-8' codec can't decode byte 0x\(hex2(b0)) in position \(i): invalid start byte", vm)
             }
             func failure(_ valid: Int, _ reason: String) -> PyRaise {
-                let where_ = valid == 1 ? "byte 0x\(hex2(b0)) in position \(i)" : "bytes in position \(i)-\(i + valid - 1)"
+                let where_ =
+                    valid == 1 ? "byte 0x\(hex2(b0)) in position \(i)" : "bytes in position \(i)-\(i + valid - 1)"
                 return unicodeError("'utf-8' codec can't decode \(where_): \(reason)", vm)
             }
             var j = 1
@@ -612,7 +618,8 @@ package func decodeBytes(_ bytes: [UInt8], _ encoding: String, _ vm: Interpreter
         return String(out)
     case "ascii", "us-ascii":
         if let i = bytes.firstIndex(where: { $0 >= 0x80 }) {
-            throw unicodeError("'ascii' codec can't decode byte 0x\(hex2(bytes[i])) in position \(i): ordinal not in range(128)", vm)
+            throw unicodeError(
+                "'ascii' codec can't decode byte 0x\(hex2(bytes[i])) in position \(i): ordinal not in range(128)", vm)
         }
         return String(decoding: bytes, as: UTF8.self)
     case "latin-1", "latin1", "iso-8859-1", "iso8859-1":
@@ -856,10 +863,14 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
                 throw vm.error(.typeError, "must be str or None, not \(vm.typeName(sep))")
             }
             if sepText.isEmpty { throw vm.error(.valueError, "empty separator") }
-            parts = name == "split" ? splitBySeparator(u, Array(sepText.unicodeScalars), maxsplit)
+            parts =
+                name == "split"
+                ? splitBySeparator(u, Array(sepText.unicodeScalars), maxsplit)
                 : rsplitBySeparator(u, Array(sepText.unicodeScalars), maxsplit)
         } else {
-            parts = name == "split" ? splitWhitespace(u, maxsplit, isPythonSpace)
+            parts =
+                name == "split"
+                ? splitWhitespace(u, maxsplit, isPythonSpace)
                 : rsplitWhitespace(u, maxsplit, isPythonSpace)
         }
         return .obj(PyList(parts.map { .str(scalarsString($0)) }))
@@ -912,7 +923,8 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
             }
         } else {
             guard case .str(let c) = args[0] else {
-                throw vm.error(.typeError, "\(name) first arg must be str or a tuple of str, not \(vm.typeName(args[0]))")
+                throw vm.error(
+                    .typeError, "\(name) first arg must be str or a tuple of str, not \(vm.typeName(args[0]))")
             }
             candidates = [c]
         }
@@ -926,9 +938,13 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
     case "swapcase":
         var out = ""
         for c in u {
-            if c.properties.isUppercase { out += c.properties.lowercaseMapping }
-            else if c.properties.isLowercase { out += c.properties.uppercaseMapping }
-            else { out.unicodeScalars.append(c) }
+            if c.properties.isUppercase {
+                out += c.properties.lowercaseMapping
+            } else if c.properties.isLowercase {
+                out += c.properties.uppercaseMapping
+            } else {
+                out.unicodeScalars.append(c)
+            }
         }
         return .str(out)
     case "title", "capitalize":
@@ -992,9 +1008,13 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
     case "isalnum": return .bool(!u.isEmpty && u.allSatisfy { isAlpha($0) || isNumeric($0) })
     case "isspace": return .bool(!u.isEmpty && u.allSatisfy(isPythonSpace))
     case "isupper":
-        return .bool(u.contains(where: isCased) && !u.contains { $0.properties.isLowercase || $0.properties.generalCategory == .titlecaseLetter })
+        return .bool(
+            u.contains(where: isCased)
+                && !u.contains { $0.properties.isLowercase || $0.properties.generalCategory == .titlecaseLetter })
     case "islower":
-        return .bool(u.contains(where: isCased) && !u.contains { $0.properties.isUppercase || $0.properties.generalCategory == .titlecaseLetter })
+        return .bool(
+            u.contains(where: isCased)
+                && !u.contains { $0.properties.isUppercase || $0.properties.generalCategory == .titlecaseLetter })
     case "istitle":
         var cased = false
         var previousCased = false
@@ -1054,12 +1074,19 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         switch encoding.lowercased().replacingUnderscores() {
         case "utf-8", "utf8": return .obj(PyBytes(Array(str.utf8)))
         case "ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1":
-            let limit: UInt32 = encoding.lowercased().hasPrefix("a") || encoding.lowercased().hasPrefix("us") ? 0x80 : 0x100
+            let limit: UInt32 =
+                encoding.lowercased().hasPrefix("a") || encoding.lowercased().hasPrefix("us") ? 0x80 : 0x100
             if let i = u.firstIndex(where: { $0.value >= limit }) {
                 let codec = limit == 0x80 ? "ascii" : "latin-1"
                 let escaped = asciiEscaped(String(Character(u[i])))
-                throw vm.raise(PyException(type: .unicodeError, args: [.str(
-                    "'\(codec)' codec can't encode character '\(escaped)' in position \(i): ordinal not in range(\(limit))")]))
+                throw vm.raise(
+                    PyException(
+                        type: .unicodeError,
+                        args: [
+                            .str(
+                                "'\(codec)' codec can't encode character '\(escaped)' in position \(i): ordinal not in range(\(limit))"
+                            )
+                        ]))
             }
             return .obj(PyBytes(u.map { UInt8($0.value) }))
         default:
@@ -1071,7 +1098,8 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         if sep.isEmpty { throw vm.error(.valueError, "empty separator") }
         let p = name == "partition" ? findScalars(u, sep, 0, u.count) : rfindScalars(u, sep, 0, u.count)
         guard let p else {
-            return name == "partition" ? .obj(PyTuple([s, .str(""), .str("")])) : .obj(PyTuple([.str(""), .str(""), s]))
+            return name == "partition"
+                ? .obj(PyTuple([s, .str(""), .str("")])) : .obj(PyTuple([.str(""), .str(""), s]))
         }
         return .obj(PyTuple([.str(scalarsString(u[..<p])), args[0], .str(scalarsString(u[(p + sep.count)...]))]))
     case "removeprefix", "removesuffix":

@@ -1,11 +1,11 @@
 import RunModel
+import TraceLanguage
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TraceLanguage
 
 /// The arithmetic, unary and comparison operators, with CPython 3.11's
 /// results and error messages. Ints are 64-bit: a result outside that range
@@ -81,7 +81,8 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
     case .mod:
         if case .str(let s) = a { return .str(try percentFormat(s, b, vm)) }
         if case .obj(let x) = a, x is PyBytes {
-            throw vm.error(.typeError, "bytes % formatting is not supported in a trace: format a str, then .encode() it")
+            throw vm.error(
+                .typeError, "bytes % formatting is not supported in a trace: format a str, then .encode() it")
         }
     case .sub:
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
@@ -296,8 +297,10 @@ package func floatPower(_ iv: Double, _ iw: Double, _ vm: Interpreter) throws ->
     var negate = false
     if iv < 0 {
         if iw != floor(iw) {
-            throw vm.error(.valueError,
-                "negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)")
+            throw vm.error(
+                .valueError,
+                "negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)"
+            )
         }
         base = -iv
         negate = isOddInteger(iw)
@@ -451,7 +454,8 @@ public func orderCompare(_ op: CompareOp, _ a: Value, _ b: Value, _ vm: Interpre
         }
     default: break
     }
-    throw vm.error(.typeError,
+    throw vm.error(
+        .typeError,
         "'\(op.rawValue)' not supported between instances of '\(vm.typeName(a))' and '\(vm.typeName(b))'")
 }
 
@@ -532,7 +536,8 @@ public func containsValue(_ container: Value, _ item: Value, _ vm: Interpreter) 
         guard case .str(let sub) = item else {
             throw vm.error(.typeError, "'in <string>' requires string as left operand, not \(vm.typeName(item))")
         }
-        return sub.isEmpty || findScalars(Array(s.unicodeScalars), Array(sub.unicodeScalars), 0, s.unicodeScalars.count) != nil
+        return sub.isEmpty
+            || findScalars(Array(s.unicodeScalars), Array(sub.unicodeScalars), 0, s.unicodeScalars.count) != nil
     case .obj(let o):
         if let r = try o.contains(item, vm) { return r }
         if let it = try o.makeIterator(vm) {

@@ -126,7 +126,8 @@ extension Interpreter {
             if let l = x as? PyBytes, let r = y as? PyBytes { return l.bytes.lexicographicallyPrecedes(r.bytes) }
         default: break
         }
-        throw error(.typeError,
+        throw error(
+            .typeError,
             "'<' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
     }
 
@@ -145,7 +146,8 @@ extension Interpreter {
     /// An iterator object for `v`, or TypeError.
     public func makeIterator(_ v: Value) throws -> PyObject {
         switch v {
-        case .str(let s): return ArrayIterator(s.unicodeScalars.map { .str(String(Character($0))) }, name: "str_ascii_iterator")
+        case .str(let s):
+            return ArrayIterator(s.unicodeScalars.map { .str(String(Character($0))) }, name: "str_ascii_iterator")
         case .obj(let o):
             if let it = try o.makeIterator(self) { return it }
         default: break
@@ -172,7 +174,9 @@ extension Interpreter {
         case .int(let x): i = x
         case .bool(let b): i = b ? 1 : 0
         default:
-            throw error(.typeError, "\(what == "list assignment" ? "list" : what) indices must be integers or slices, not \(typeName(key))")
+            throw error(
+                .typeError,
+                "\(what == "list assignment" ? "list" : what) indices must be integers or slices, not \(typeName(key))")
         }
         let j = i < 0 ? i + count : i
         if j < 0 || j >= count { throw error(.indexError, "\(what) index out of range") }
@@ -220,12 +224,15 @@ extension Interpreter {
     public func checkArity(_ name: String, _ args: Args, _ min: Int, _ max: Int) throws {
         if args.count < min || args.count > max {
             if min == max {
-                throw error(.typeError, "\(name)() takes exactly \(min) argument\(min == 1 ? "" : "s") (\(args.count) given)")
+                throw error(
+                    .typeError, "\(name)() takes exactly \(min) argument\(min == 1 ? "" : "s") (\(args.count) given)")
             }
             if args.count < min {
-                throw error(.typeError, "\(name)() takes at least \(min) argument\(min == 1 ? "" : "s") (\(args.count) given)")
+                throw error(
+                    .typeError, "\(name)() takes at least \(min) argument\(min == 1 ? "" : "s") (\(args.count) given)")
             }
-            throw error(.typeError, "\(name)() takes at most \(max) argument\(max == 1 ? "" : "s") (\(args.count) given)")
+            throw error(
+                .typeError, "\(name)() takes at most \(max) argument\(max == 1 ? "" : "s") (\(args.count) given)")
         }
     }
 

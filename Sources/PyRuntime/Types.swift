@@ -284,12 +284,15 @@ public final class PyException: PyObject {
         }
         let args = call.positional
         if type === PyType.osError, args.count >= 2, case .int(let errno) = args[0],
-           let sub = PyType.osErrorSubclasses[errno] {
+            let sub = PyType.osErrorSubclasses[errno]
+        {
             return PyException(type: sub, args: args)
         }
         if type === PyType.incompleteReadError {
             guard args.count == 2 else {
-                throw vm.error(.typeError, "IncompleteReadError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
+                throw vm.error(
+                    .typeError,
+                    "IncompleteReadError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
             }
             let n = try args[0].object?.length(vm) ?? 0
             let expected = args[1].isNone ? "undefined" : try vm.repr(args[1])
@@ -299,7 +302,9 @@ public final class PyException: PyObject {
         }
         if type === PyType.limitOverrunError {
             guard args.count == 2 else {
-                throw vm.error(.typeError, "LimitOverrunError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
+                throw vm.error(
+                    .typeError,
+                    "LimitOverrunError.__init__() takes 3 positional arguments but \(args.count + 1) were given")
             }
             let e = PyException(type: type, args: [args[0]])
             e.attributes = ["consumed": args[1]]

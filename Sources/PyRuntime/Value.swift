@@ -145,8 +145,8 @@ public struct Args {
 /// What dicts and sets hash: Python's equality classes for the hashable values.
 public enum HashKey: Hashable {
     case none
-    case number(Double)       // bools, ints and floats that equal an integer-valued double
-    case int(Int)             // ints too large to be exact doubles
+    case number(Double)  // bools, ints and floats that equal an integer-valued double
+    case int(Int)  // ints too large to be exact doubles
     case str(String)
     case bytes([UInt8])
     case tuple([HashKey])

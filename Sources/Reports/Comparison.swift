@@ -204,25 +204,30 @@ extension Comparison {
         var regressions: [Finding] = []
         var improvements: [Finding] = []
         for path in paths {
-            let (t, worse, better) = compareTrace(path, baseRuns[path] ?? [], candRuns[path] ?? [], threshold: threshold)
+            let (t, worse, better) = compareTrace(
+                path, baseRuns[path] ?? [], candRuns[path] ?? [], threshold: threshold)
             traces.append(t)
             regressions += worse
             improvements += better
         }
-        return Comparison(baseline: summary(baseline), candidate: summary(candidate), threshold: threshold,
-                          regressions: regressions, improvements: improvements, traces: traces)
+        return Comparison(
+            baseline: summary(baseline), candidate: summary(candidate), threshold: threshold,
+            regressions: regressions, improvements: improvements, traces: traces)
     }
 
     static func summary(_ set: RunSet) -> SideSummary {
         SideSummary(
             name: set.name, runs: set.runs.count, passed: set.runs.filter(\.passed).count,
             failed: set.runs.filter { !$0.passed }.count, traces: Set(set.runs.map(\.tracePath)).count,
-            commits: unique(set.suiteRuns.compactMap { s in s.gitCommit.map { $0 + (s.gitDirty == true ? "-dirty" : "") } }),
+            commits: unique(
+                set.suiteRuns.compactMap { s in s.gitCommit.map { $0 + (s.gitDirty == true ? "-dirty" : "") } }),
             hosts: unique(set.suiteRuns.map(\.host)), harnessVersions: unique(set.suiteRuns.map(\.harnessVersion)),
             startedAt: set.suiteRuns.map(\.startedAt).min())
     }
 
-    static func compareTrace(_ path: String, _ base: [StoredRun], _ cand: [StoredRun], threshold: Double)
+    static func compareTrace(
+        _ path: String, _ base: [StoredRun], _ cand: [StoredRun], threshold: Double
+    )
         -> (TraceComparison, [Finding], [Finding])
     {
         var worse: [Finding] = []
@@ -244,12 +249,18 @@ extension Comparison {
         if outcome == .broke {
             let failing = cand.first { !$0.passed }!
             let why = failing.properties.first { !$0.passed }?.message ?? failing.problems.first ?? failing.status
-            worse.append(Finding(kind: .traceFailed, trace: path, subject: nil,
-                                 detail: "passed on all \(base.count) baseline run\(plural(base.count)), fails on \(cand.filter { !$0.passed }.count) of \(cand.count): \(why)"))
+            worse.append(
+                Finding(
+                    kind: .traceFailed, trace: path, subject: nil,
+                    detail:
+                        "passed on all \(base.count) baseline run\(plural(base.count)), fails on \(cand.filter { !$0.passed }.count) of \(cand.count): \(why)"
+                ))
         }
         if outcome == .fixed {
-            better.append(Finding(kind: .traceFixed, trace: path, subject: nil,
-                                  detail: "failed on the baseline, passes on all \(cand.count) candidate run\(plural(cand.count))"))
+            better.append(
+                Finding(
+                    kind: .traceFixed, trace: path, subject: nil,
+                    detail: "failed on the baseline, passes on all \(cand.count) candidate run\(plural(cand.count))"))
         }
 
         // Properties, by name and position among those of the same name.
@@ -257,19 +268,24 @@ extension Comparison {
         var properties: [PropertyChange] = []
         for key in unique(baseProps.map(\.key) + candProps.map(\.key)) {
             let b = baseProps.first { $0.key == key }, c = candProps.first { $0.key == key }
-            let change = PropertyChange(key: key, name: (b ?? c)!.name, baselineLine: b?.line, candidateLine: c?.line,
-                                        baselineHeld: b?.held, candidateHeld: c?.held,
-                                        message: c?.message ?? b?.message ?? "")
+            let change = PropertyChange(
+                key: key, name: (b ?? c)!.name, baselineLine: b?.line, candidateLine: c?.line,
+                baselineHeld: b?.held, candidateHeld: c?.held,
+                message: c?.message ?? b?.message ?? "")
             properties.append(change)
             let subject = "\(change.name) (line \(c?.line ?? b?.line ?? 0))"
             if b?.held == true && c?.held == false {
                 var why = change.message
                 if let r = why.range(of: "): "), why.hasPrefix(change.name) { why = String(why[r.upperBound...]) }
-                worse.append(Finding(kind: .propertyBroke, trace: path, subject: subject,
-                                     detail: "held on the baseline, breaks on the candidate: \(why)"))
+                worse.append(
+                    Finding(
+                        kind: .propertyBroke, trace: path, subject: subject,
+                        detail: "held on the baseline, breaks on the candidate: \(why)"))
             } else if b?.held == false && c?.held == true {
-                better.append(Finding(kind: .propertyFixed, trace: path, subject: subject,
-                                      detail: "broke on the baseline, holds on the candidate"))
+                better.append(
+                    Finding(
+                        kind: .propertyFixed, trace: path, subject: subject,
+                        detail: "broke on the baseline, holds on the candidate"))
             }
         }
 
@@ -283,61 +299,87 @@ extension Comparison {
         var latencies: [LatencyDistribution] = []
         let validBase = base.filter { $0.status != "invalid" }, validCand = cand.filter { $0.status != "invalid" }
         if !validBase.isEmpty && !validCand.isEmpty {
-            let change = timeChange(median(validBase.map(\.virtualDuration)), median(validCand.map(\.virtualDuration)),
-                                    threshold: threshold)
+            let change = timeChange(
+                median(validBase.map(\.virtualDuration)), median(validCand.map(\.virtualDuration)),
+                threshold: threshold)
             virtualDuration = change
             if change.regression {
-                worse.append(Finding(kind: .virtualDuration, trace: path, subject: nil,
-                                     detail: "virtual duration \(describe(change))"))
+                worse.append(
+                    Finding(
+                        kind: .virtualDuration, trace: path, subject: nil,
+                        detail: "virtual duration \(describe(change))"))
             } else if change.improvement {
-                better.append(Finding(kind: .virtualDuration, trace: path, subject: nil,
-                                      detail: "virtual duration \(describe(change))"))
+                better.append(
+                    Finding(
+                        kind: .virtualDuration, trace: path, subject: nil,
+                        detail: "virtual duration \(describe(change))"))
             }
             let wall = compareWallTimes(validBase.map(\.wallTime), validCand.map(\.wallTime))
             wallTime = wall
             if wall.verdict == .slower {
                 worse.append(Finding(kind: .wallTime, trace: path, subject: nil, detail: "wall time \(describe(wall))"))
             } else if wall.verdict == .faster {
-                better.append(Finding(kind: .wallTime, trace: path, subject: nil, detail: "wall time \(describe(wall))"))
+                better.append(
+                    Finding(kind: .wallTime, trace: path, subject: nil, detail: "wall time \(describe(wall))"))
             }
 
             // Tasks whose times moved the same way are one finding: `Task-1, Task-5 complete 3.0 s → 3.75 s`.
             var taskWorse: [(Change, [String])] = [], taskBetter: [(Change, [String])] = []
             func group(_ list: inout [(Change, [String])], _ c: Change, _ name: String) {
-                if let i = list.firstIndex(where: { $0.0 == c }) { list[i].1.append(name) } else { list.append((c, [name])) }
+                if let i = list.firstIndex(where: { $0.0 == c }) {
+                    list[i].1.append(name)
+                } else {
+                    list.append((c, [name]))
+                }
             }
             let baseDone = completionTimes(validBase), candDone = completionTimes(validCand)
             for name in unique(baseDone.map(\.0) + candDone.map(\.0)) {
                 let b = baseDone.first { $0.0 == name }?.1 ?? [], c = candDone.first { $0.0 == name }?.1 ?? []
-                if !b.isEmpty || !c.isEmpty { latencies.append(LatencyDistribution(task: name, baseline: b, candidate: c)) }
+                if !b.isEmpty || !c.isEmpty {
+                    latencies.append(LatencyDistribution(task: name, baseline: b, candidate: c))
+                }
                 guard !b.isEmpty || !c.isEmpty else { continue }
                 if b.isEmpty || c.isEmpty {
-                    tasks.append(TaskChange(name: name, baselineDone: b.isEmpty ? nil : median(b),
-                                            candidateDone: c.isEmpty ? nil : median(c), regression: false, improvement: false))
+                    tasks.append(
+                        TaskChange(
+                            name: name, baselineDone: b.isEmpty ? nil : median(b),
+                            candidateDone: c.isEmpty ? nil : median(c), regression: false, improvement: false))
                     continue
                 }
                 let change = timeChange(median(b), median(c), threshold: threshold)
                 if change.baseline != change.candidate {
-                    tasks.append(TaskChange(name: name, baselineDone: change.baseline, candidateDone: change.candidate,
-                                            regression: change.regression, improvement: change.improvement))
+                    tasks.append(
+                        TaskChange(
+                            name: name, baselineDone: change.baseline, candidateDone: change.candidate,
+                            regression: change.regression, improvement: change.improvement))
                 }
-                if change.regression { group(&taskWorse, change, name) }
-                else if change.improvement { group(&taskBetter, change, name) }
+                if change.regression {
+                    group(&taskWorse, change, name)
+                } else if change.improvement {
+                    group(&taskBetter, change, name)
+                }
             }
             for (change, names) in taskWorse {
-                worse.append(Finding(kind: .taskCompletion, trace: path, subject: names.joined(separator: ", "),
-                                     detail: "\(names.count == 1 ? "completes" : "complete") \(describe(change))"))
+                worse.append(
+                    Finding(
+                        kind: .taskCompletion, trace: path, subject: names.joined(separator: ", "),
+                        detail: "\(names.count == 1 ? "completes" : "complete") \(describe(change))"))
             }
             for (change, names) in taskBetter {
-                better.append(Finding(kind: .taskCompletion, trace: path, subject: names.joined(separator: ", "),
-                                      detail: "\(names.count == 1 ? "completes" : "complete") \(describe(change))"))
+                better.append(
+                    Finding(
+                        kind: .taskCompletion, trace: path, subject: names.joined(separator: ", "),
+                        detail: "\(names.count == 1 ? "completes" : "complete") \(describe(change))"))
             }
         }
 
         func side(_ runs: [StoredRun]) -> TraceSide? {
-            runs.isEmpty ? nil : TraceSide(runs: runs.count, passed: runs.filter(\.passed).count,
-                                           statuses: unique(runs.map(\.status)), traceHashes: unique(runs.map(\.traceHash)),
-                                           representativeRun: runs.last?.id)
+            runs.isEmpty
+                ? nil
+                : TraceSide(
+                    runs: runs.count, passed: runs.filter(\.passed).count,
+                    statuses: unique(runs.map(\.status)), traceHashes: unique(runs.map(\.traceHash)),
+                    representativeRun: runs.last?.id)
         }
         let comparison = TraceComparison(
             path: path, outcome: outcome, baseline: side(base), candidate: side(cand), properties: properties,
@@ -348,7 +390,9 @@ extension Comparison {
     }
 
     /// Per property key: its name, line, whether it held on every run, and a failure message.
-    static func propertyVerdicts(_ runs: [StoredRun]) -> [(key: String, name: String, line: Int, held: Bool, message: String)] {
+    static func propertyVerdicts(
+        _ runs: [StoredRun]
+    ) -> [(key: String, name: String, line: Int, held: Bool, message: String)] {
         var out: [(key: String, name: String, line: Int, held: Bool, message: String)] = []
         for run in runs {
             var seen: [String: Int] = [:]
@@ -357,7 +401,9 @@ extension Comparison {
                 seen[p.name] = n
                 let key = "\(p.name) #\(n)"
                 if let i = out.firstIndex(where: { $0.key == key }) {
-                    if !p.passed && out[i].held { out[i].held = false; out[i].message = p.message; out[i].line = p.line }
+                    if !p.passed && out[i].held {
+                        out[i].held = false; out[i].message = p.message; out[i].line = p.line
+                    }
                 } else {
                     out.append((key, p.name, p.line, p.passed, p.message))
                 }
@@ -382,9 +428,10 @@ extension Comparison {
     static func timeChange(_ b: Double, _ c: Double, threshold: Double) -> Change {
         // A float's last bits are not a change of time.
         let tolerance = 1e-9
-        return Change(baseline: b, candidate: c,
-                      regression: c - b > tolerance && c > b * (1 + threshold),
-                      improvement: b - c > tolerance && b > c * (1 + threshold))
+        return Change(
+            baseline: b, candidate: c,
+            regression: c - b > tolerance && c > b * (1 + threshold),
+            improvement: b - c > tolerance && b > c * (1 + threshold))
     }
 
     static func compareWallTimes(_ b: [Double], _ c: [Double]) -> WallTimeComparison {
@@ -395,11 +442,15 @@ extension Comparison {
             verdict = .tooFewSamples
         } else {
             let noise = wallDeviations * max(madB, madC)
-            if mc - mb > wallGrowth * mb && mc - mb > noise { verdict = .slower }
-            else if mb - mc > wallGrowth * mc && mb - mc > noise { verdict = .faster }
+            if mc - mb > wallGrowth * mb && mc - mb > noise {
+                verdict = .slower
+            } else if mb - mc > wallGrowth * mc && mb - mc > noise {
+                verdict = .faster
+            }
         }
-        return WallTimeComparison(baselineSamples: b, candidateSamples: c, baselineMedian: mb, candidateMedian: mc,
-                                  baselineMAD: madB, candidateMAD: madC, verdict: verdict)
+        return WallTimeComparison(
+            baselineSamples: b, candidateSamples: c, baselineMedian: mb, candidateMedian: mc,
+            baselineMAD: madB, candidateMAD: madC, verdict: verdict)
     }
 
     /// The first index at which two logs differ, with up to three equal events before it.
@@ -408,8 +459,9 @@ extension Comparison {
         var i = 0
         while i < common && a[i] == b[i] { i += 1 }
         if i == common && a.count == b.count { return nil }
-        return Divergence(index: i, context: Array(a[max(0, i - 3)..<i]), baselineEvent: i < a.count ? a[i] : nil,
-                          candidateEvent: i < b.count ? b[i] : nil)
+        return Divergence(
+            index: i, context: Array(a[max(0, i - 3)..<i]), baselineEvent: i < a.count ? a[i] : nil,
+            candidateEvent: i < b.count ? b[i] : nil)
     }
 }
 

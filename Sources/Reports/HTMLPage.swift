@@ -95,4 +95,3 @@ func eventCells(_ e: TraceEvent?) -> String {
     return "<td class=\"num mono\">\(floatRepr(e.t))</td><td class=\"mono\">\(htmlEscaped(e.ctx ?? ""))</td>"
         + "<td class=\"mono\"><span class=\"muted\">\(e.kind.rawValue)</span> \(htmlEscaped(what))</td>"
 }
-

@@ -13,19 +13,26 @@ public struct HTMLReport: ComparisonRenderer {
     public init() {}
 
     public func render(_ c: Comparison) -> String {
-        var b = "<header class=\"top\"><h1>vloop report: \(htmlEscaped(c.candidate.name)) against \(htmlEscaped(c.baseline.name))</h1>"
-        b += "<div class=\"sub\">baseline <b>\(htmlEscaped(c.baseline.name))</b>\(side(c.baseline)) · candidate <b>\(htmlEscaped(c.candidate.name))</b>\(side(c.candidate))</div></header>\n<main>\n"
+        var b =
+            "<header class=\"top\"><h1>vloop report: \(htmlEscaped(c.candidate.name)) against \(htmlEscaped(c.baseline.name))</h1>"
+        b +=
+            "<div class=\"sub\">baseline <b>\(htmlEscaped(c.baseline.name))</b>\(side(c.baseline)) · candidate <b>\(htmlEscaped(c.candidate.name))</b>\(side(c.candidate))</div></header>\n<main>\n"
         let changed = c.traces.filter(\.changed)
         b += "<div class=\"stats\">"
-        b += stat(c.regressions.count, "regression\(plural(c.regressions.count))", c.regressions.isEmpty ? "good" : "bad")
-        b += stat(c.improvements.count, "improvement\(plural(c.improvements.count))", c.improvements.isEmpty ? "" : "good")
+        b += stat(
+            c.regressions.count, "regression\(plural(c.regressions.count))", c.regressions.isEmpty ? "good" : "bad")
+        b += stat(
+            c.improvements.count, "improvement\(plural(c.improvements.count))", c.improvements.isEmpty ? "" : "good")
         b += stat(changed.count, "of \(c.traces.count) trace\(plural(c.traces.count)) changed", "")
-        b += stat(c.candidate.failed, "failing candidate run\(plural(c.candidate.failed)) (of \(c.candidate.runs))", c.candidate.failed > 0 ? "bad" : "")
+        b += stat(
+            c.candidate.failed, "failing candidate run\(plural(c.candidate.failed)) (of \(c.candidate.runs))",
+            c.candidate.failed > 0 ? "bad" : "")
         b += "</div>\n"
         if !c.regressions.isEmpty { b += findings("Regressions", c.regressions, "bad", "✗") }
         if !c.improvements.isEmpty { b += findings("Improvements", c.improvements, "good", "✓") }
 
-        b += "<section class=\"card\"><h2>Traces</h2><table><thead><tr><th>trace</th><th>outcome</th><th class=\"num\">virtual duration</th>"
+        b +=
+            "<section class=\"card\"><h2>Traces</h2><table><thead><tr><th>trace</th><th>outcome</th><th class=\"num\">virtual duration</th>"
         b += "<th class=\"num\">wall time (median)</th><th>events</th></tr></thead><tbody>\n"
         for t in c.traces {
             let v = t.virtualDuration.map { $0.baseline == $0.candidate ? seconds($0.candidate) : describe($0) } ?? "—"
@@ -36,12 +43,17 @@ public struct HTMLReport: ComparisonRenderer {
                 case .slower: w = "<span class=\"bad\">\(w) slower</span>"
                 case .faster: w = "<span class=\"good\">\(w) faster</span>"
                 case .unchanged: w += " <span class=\"muted\">noise</span>"
-                case .tooFewSamples: w += " <span class=\"muted\" title=\"at least \(Comparison.minimumWallSamples) samples per side are needed\">few samples</span>"
+                case .tooFewSamples:
+                    w +=
+                        " <span class=\"muted\" title=\"at least \(Comparison.minimumWallSamples) samples per side are needed\">few samples</span>"
                 }
             }
             let anchor = t.changed ? "<a href=\"#\(anchorID(t.path))\">\(htmlEscaped(t.path))</a>" : htmlEscaped(t.path)
-            let e = t.divergence.map { "<span class=\"bad\">diverge at event \($0.index + 1)</span>" } ?? "<span class=\"muted\">same</span>"
-            b += "<tr><td class=\"mono\">\(anchor)</td><td>\(badge(t.outcome))</td><td class=\"num\">\(htmlEscaped(v))</td><td class=\"num\">\(w)</td><td>\(e)</td></tr>\n"
+            let e =
+                t.divergence.map { "<span class=\"bad\">diverge at event \($0.index + 1)</span>" }
+                ?? "<span class=\"muted\">same</span>"
+            b +=
+                "<tr><td class=\"mono\">\(anchor)</td><td>\(badge(t.outcome))</td><td class=\"num\">\(htmlEscaped(v))</td><td class=\"num\">\(w)</td><td>\(e)</td></tr>\n"
         }
         b += "</tbody></table></section>\n"
 
@@ -49,12 +61,18 @@ public struct HTMLReport: ComparisonRenderer {
         if changed.count > maxDetailedTraces {
             b += "<p class=\"muted\">\(changed.count - maxDetailedTraces) more changed traces are not drawn.</p>\n"
         }
-        if changed.isEmpty, let t = c.traces.first(where: { $0.baselineTimeline != nil && $0.candidateTimeline != nil }) {
-            b += "<p class=\"muted\">Nothing changed. The timelines of the first trace, for reference:</p>\n" + traceSection(t)
+        if changed.isEmpty, let t = c.traces.first(where: { $0.baselineTimeline != nil && $0.candidateTimeline != nil })
+        {
+            b +=
+                "<p class=\"muted\">Nothing changed. The timelines of the first trace, for reference:</p>\n"
+                + traceSection(t)
         }
-        b += "<footer>Generated by vloop. Regressions: a trace or property that passed and now fails; a virtual duration or task completion time "
-        b += "whose median grew by more than \(String(format: "%g", c.threshold * 100))%; a wall time whose median grew by more than "
-        b += "\(String(format: "%g", Comparison.wallGrowth * 100))% and \(String(format: "%g", Comparison.wallDeviations)) median absolute deviations, "
+        b +=
+            "<footer>Generated by vloop. Regressions: a trace or property that passed and now fails; a virtual duration or task completion time "
+        b +=
+            "whose median grew by more than \(String(format: "%g", c.threshold * 100))%; a wall time whose median grew by more than "
+        b +=
+            "\(String(format: "%g", Comparison.wallGrowth * 100))% and \(String(format: "%g", Comparison.wallDeviations)) median absolute deviations, "
         b += "with at least \(Comparison.minimumWallSamples) samples per side.</footer>\n</main>"
         return htmlPage(title: "vloop report: \(c.candidate.name) against \(c.baseline.name)", body: b)
     }
@@ -73,7 +91,8 @@ public struct HTMLReport: ComparisonRenderer {
     func findings(_ title: String, _ fs: [Finding], _ cls: String, _ mark: String) -> String {
         var s = "<section class=\"card\"><h2 class=\"\(cls)\">\(title)</h2><ul class=\"findings\">\n"
         for f in fs {
-            s += "<li><span class=\"\(cls)\">\(mark)</span> <a class=\"mono\" href=\"#\(anchorID(f.trace))\">\(htmlEscaped(f.trace))</a>"
+            s +=
+                "<li><span class=\"\(cls)\">\(mark)</span> <a class=\"mono\" href=\"#\(anchorID(f.trace))\">\(htmlEscaped(f.trace))</a>"
             if let subj = f.subject { s += " · <b>\(htmlEscaped(subj))</b>" }
             s += ": \(htmlEscaped(f.detail))</li>\n"
         }
@@ -81,50 +100,67 @@ public struct HTMLReport: ComparisonRenderer {
     }
 
     func traceSection(_ t: TraceComparison) -> String {
-        var s = "<section class=\"card\" id=\"\(anchorID(t.path))\"><h2><span class=\"mono\">\(htmlEscaped(t.path))</span> \(badge(t.outcome))</h2>\n"
+        var s =
+            "<section class=\"card\" id=\"\(anchorID(t.path))\"><h2><span class=\"mono\">\(htmlEscaped(t.path))</span> \(badge(t.outcome))</h2>\n"
         if let bt = t.baselineTimeline, let ct = t.candidateTimeline {
             let until = max(bt.duration, ct.duration)
             let hb = t.divergence.flatMap { d in d.baselineEvent.map { (d.index, $0.t, $0.ctx) } }
             let hc = t.divergence.flatMap { d in d.candidateEvent.map { (d.index, $0.t, $0.ctx) } }
             s += "<h3>Timelines</h3>" + timelineLegend + "<div class=\"sides\">"
-            s += "<div class=\"side base\"><h3>baseline\(bt.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(bt.status)) at \(floatRepr(bt.duration)) s</h3>"
+            s +=
+                "<div class=\"side base\"><h3>baseline\(bt.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(bt.status)) at \(floatRepr(bt.duration)) s</h3>"
             s += TimelineSVG(timeline: bt, width: 580, until: until, highlight: hb).render() + "</div>"
-            s += "<div class=\"side cand\"><h3>candidate\(ct.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(ct.status)) at \(floatRepr(ct.duration)) s</h3>"
+            s +=
+                "<div class=\"side cand\"><h3>candidate\(ct.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(ct.status)) at \(floatRepr(ct.duration)) s</h3>"
             s += TimelineSVG(timeline: ct, width: 580, until: until, highlight: hc).render() + "</div></div>\n"
         }
         let props = t.properties.filter(\.changed)
         if !props.isEmpty {
-            s += "<h3>Properties that changed</h3><table><thead><tr><th>property</th><th>baseline</th><th>candidate</th><th>failure</th></tr></thead><tbody>\n"
+            s +=
+                "<h3>Properties that changed</h3><table><thead><tr><th>property</th><th>baseline</th><th>candidate</th><th>failure</th></tr></thead><tbody>\n"
             for p in props {
-                s += "<tr><td class=\"mono\">\(htmlEscaped(p.name)) (line \(p.candidateLine ?? p.baselineLine ?? 0))</td>"
-                s += "<td>\(held(p.baselineHeld))</td><td>\(held(p.candidateHeld))</td><td class=\"mono\">\(htmlEscaped(p.message))</td></tr>\n"
+                s +=
+                    "<tr><td class=\"mono\">\(htmlEscaped(p.name)) (line \(p.candidateLine ?? p.baselineLine ?? 0))</td>"
+                s +=
+                    "<td>\(held(p.baselineHeld))</td><td>\(held(p.candidateHeld))</td><td class=\"mono\">\(htmlEscaped(p.message))</td></tr>\n"
             }
             s += "</tbody></table>\n"
         }
         if let d = t.divergence {
             s += "<h3>First divergence: event \(d.index + 1), t = \(floatRepr(d.time)) s</h3>"
-            s += "<table class=\"events\"><thead><tr><th></th><th class=\"num\">t</th><th>ctx</th><th>event</th></tr></thead><tbody>\n"
+            s +=
+                "<table class=\"events\"><thead><tr><th></th><th class=\"num\">t</th><th>ctx</th><th>event</th></tr></thead><tbody>\n"
             for e in d.context { s += "<tr><td class=\"sign\"></td>\(eventCells(e))</tr>\n" }
             s += "<tr class=\"diverge\"><td class=\"sign\">−</td>\(eventCells(d.baselineEvent))</tr>\n"
             s += "<tr class=\"diverge\"><td class=\"sign\">+</td>\(eventCells(d.candidateEvent))</tr>\n"
             s += "</tbody></table>\n"
         }
-        let changedTasks = t.tasks.filter { $0.regression || $0.improvement || $0.baselineDone == nil || $0.candidateDone == nil }
+        let changedTasks = t.tasks.filter {
+            $0.regression || $0.improvement || $0.baselineDone == nil || $0.candidateDone == nil
+        }
         if !changedTasks.isEmpty {
-            s += "<h3>Task completion times (median)</h3><table><thead><tr><th>task</th><th class=\"num\">baseline</th><th class=\"num\">candidate</th><th></th></tr></thead><tbody>\n"
+            s +=
+                "<h3>Task completion times (median)</h3><table><thead><tr><th>task</th><th class=\"num\">baseline</th><th class=\"num\">candidate</th><th></th></tr></thead><tbody>\n"
             for task in changedTasks.prefix(40) {
-                let note = task.regression ? "<span class=\"bad\">regression</span>" : task.improvement ? "<span class=\"good\">improvement</span>" : "<span class=\"muted\">one side only</span>"
-                s += "<tr><td class=\"mono\">\(htmlEscaped(task.name))</td><td class=\"num\">\(task.baselineDone.map(seconds) ?? "—")</td>"
+                let note =
+                    task.regression
+                    ? "<span class=\"bad\">regression</span>"
+                    : task.improvement
+                        ? "<span class=\"good\">improvement</span>" : "<span class=\"muted\">one side only</span>"
+                s +=
+                    "<tr><td class=\"mono\">\(htmlEscaped(task.name))</td><td class=\"num\">\(task.baselineDone.map(seconds) ?? "—")</td>"
                 s += "<td class=\"num\">\(task.candidateDone.map(seconds) ?? "—")</td><td>\(note)</td></tr>\n"
             }
             s += "</tbody></table>\n"
         }
         let plotted = t.latencies.filter { $0.baseline.count + $0.candidate.count > 2 }.prefix(8)
         if !plotted.isEmpty {
-            s += "<h3>Completion times across runs</h3><div class=\"legend\"><span><i style=\"background:\(Palette.baseline)\"></i>baseline</span>"
+            s +=
+                "<h3>Completion times across runs</h3><div class=\"legend\"><span><i style=\"background:\(Palette.baseline)\"></i>baseline</span>"
             s += "<span><i style=\"background:\(Palette.candidate)\"></i>candidate</span></div><div class=\"hists\">"
             for l in plotted {
-                s += "<div class=\"hist\"><div class=\"name\">\(htmlEscaped(l.task)) <span class=\"muted\">\(l.baseline.count) + \(l.candidate.count) runs</span></div>"
+                s +=
+                    "<div class=\"hist\"><div class=\"name\">\(htmlEscaped(l.task)) <span class=\"muted\">\(l.baseline.count) + \(l.candidate.count) runs</span></div>"
                 s += HistogramSVG(distribution: l).render() + "</div>"
             }
             s += "</div>\n"
@@ -143,5 +179,7 @@ public struct HTMLReport: ComparisonRenderer {
 
 /// An id for a trace's section: letters, digits and dashes only.
 func anchorID(_ path: String) -> String {
-    "trace-" + String(path.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
+    "trace-"
+        + String(
+            path.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
 }

@@ -13,14 +13,18 @@ public struct JUnitReport: ComparisonRenderer {
         var cases = ""
         for r in runs {
             let name = r.runIndex == 0 ? r.tracePath : "\(r.tracePath) [run \(r.runIndex)]"
-            cases += "    <testcase classname=\"vloop\" name=\"\(xml(name))\" time=\"\(String(format: "%.6f", r.wallTime))\">\n"
+            cases +=
+                "    <testcase classname=\"vloop\" name=\"\(xml(name))\" time=\"\(String(format: "%.6f", r.wallTime))\">\n"
             if !r.passed {
                 let failures = r.properties.filter { !$0.passed }.map(\.message) + r.problems
                 let kind = r.status == "invalid" ? "error" : "failure"
-                cases += "      <\(kind) message=\"\(xml(failures.first ?? "failed with status \(r.status)"))\" type=\"\(xml(r.status))\">"
+                cases +=
+                    "      <\(kind) message=\"\(xml(failures.first ?? "failed with status \(r.status)"))\" type=\"\(xml(r.status))\">"
                 cases += xml(failures.joined(separator: "\n")) + "</\(kind)>\n"
             }
-            let out = r.events.filter { $0.kind == .print || $0.kind == .log }.map { "\($0.ctx ?? "") \($0.text ?? "")" }
+            let out = r.events.filter { $0.kind == .print || $0.kind == .log }.map {
+                "\($0.ctx ?? "") \($0.text ?? "")"
+            }
             if !out.isEmpty {
                 cases += "      <system-out>\(xml(out.prefix(200).joined(separator: "\n")))</system-out>\n"
             }
@@ -46,7 +50,8 @@ public struct JUnitReport: ComparisonRenderer {
             if !found.isEmpty {
                 failures += 1
                 let lines = found.map { "\($0.subject.map { "\($0): " } ?? "")\($0.detail)" }
-                cases += "      <failure message=\"\(xml(lines[0]))\" type=\"regression\">\(xml(lines.joined(separator: "\n")))</failure>\n"
+                cases +=
+                    "      <failure message=\"\(xml(lines[0]))\" type=\"regression\">\(xml(lines.joined(separator: "\n")))</failure>\n"
             }
             cases += "    </testcase>\n"
         }

@@ -11,10 +11,12 @@ public struct MarkdownReport: ComparisonRenderer {
         let changed = c.traces.filter(\.changed)
         var out = "## vloop: \(md(c.candidate.name)) against \(md(c.baseline.name))\n\n"
         out += r > 0 ? "**\(r) regression\(plural(r))**" : "**No regressions**"
-        out += ", \(i) improvement\(plural(i)); \(changed.count) of \(c.traces.count) trace\(plural(c.traces.count)) changed.\n\n"
+        out +=
+            ", \(i) improvement\(plural(i)); \(changed.count) of \(c.traces.count) trace\(plural(c.traces.count)) changed.\n\n"
         out += "| | runs | passed | failed | commit |\n|---|---:|---:|---:|---|\n"
         for (role, s) in [("baseline", c.baseline), ("candidate", c.candidate)] {
-            out += "| \(role): \(md(s.name)) | \(s.runs) | \(s.passed) | \(s.failed) | \(md(s.commits.joined(separator: ", "))) |\n"
+            out +=
+                "| \(role): \(md(s.name)) | \(s.runs) | \(s.passed) | \(s.failed) | \(md(s.commits.joined(separator: ", "))) |\n"
         }
         if !c.regressions.isEmpty {
             out += "\n### Regressions\n\n"
@@ -25,23 +27,27 @@ public struct MarkdownReport: ComparisonRenderer {
             for f in c.improvements { out += "- ✅ \(findingLine(f))\n" }
         }
         if !changed.isEmpty {
-            out += "\n### Traces that changed\n\n| trace | outcome | virtual duration | wall time (median) | events |\n|---|---|---|---|---|\n"
+            out +=
+                "\n### Traces that changed\n\n| trace | outcome | virtual duration | wall time (median) | events |\n|---|---|---|---|---|\n"
             for t in changed {
-                let v = t.virtualDuration.map { $0.baseline == $0.candidate ? seconds($0.candidate) : describe($0) } ?? "—"
-                let w = t.wallTime.map { w -> String in
-                    let base = md("\(duration(w.baselineMedian)) → \(duration(w.candidateMedian))")
-                    switch w.verdict {
-                    case .tooFewSamples: return base + " (too few samples)"
-                    case .unchanged: return base + " (noise)"
-                    case .slower, .faster: return base + " (**\(w.verdict.rawValue)**)"
-                    }
-                } ?? "—"
+                let v =
+                    t.virtualDuration.map { $0.baseline == $0.candidate ? seconds($0.candidate) : describe($0) } ?? "—"
+                let w =
+                    t.wallTime.map { w -> String in
+                        let base = md("\(duration(w.baselineMedian)) → \(duration(w.candidateMedian))")
+                        switch w.verdict {
+                        case .tooFewSamples: return base + " (too few samples)"
+                        case .unchanged: return base + " (noise)"
+                        case .slower, .faster: return base + " (**\(w.verdict.rawValue)**)"
+                        }
+                    } ?? "—"
                 let e = t.divergence.map { "diverge at event \($0.index + 1)" } ?? "same"
                 out += "| \(md(t.path)) | \(outcomeWord(t.outcome)) | \(md(v)) | \(w) | \(e) |\n"
             }
             for t in changed {
                 guard let d = t.divergence else { continue }
-                out += "\n<details><summary>\(md(t.path)): first divergence at event \(d.index + 1), t=\(floatRepr(d.time))</summary>\n\n"
+                out +=
+                    "\n<details><summary>\(md(t.path)): first divergence at event \(d.index + 1), t=\(floatRepr(d.time))</summary>\n\n"
                 out += "```diff\n"
                 for e in d.context { out += "  \(fence(e.jsonLine))\n" }
                 out += "- \(fence(d.baselineEvent?.jsonLine ?? "(the log had ended)"))\n"

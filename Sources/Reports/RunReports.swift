@@ -12,21 +12,25 @@ public struct RunTextReport: RunRenderer {
     public func render(_ r: StoredRun, suite: SuiteRun?) -> String {
         var out = "run \(r.id.map(String.init) ?? "?")  \(r.tracePath)  \(r.passed ? "PASS" : "FAIL")\n"
         out += "  status     \(r.status) (\(r.value))\n"
-        out += "  label      \(r.label)\(suite.map { " · \($0.host) · vloop \($0.harnessVersion) · \(dateText(r.startedAt))" } ?? "")\n"
+        out +=
+            "  label      \(r.label)\(suite.map { " · \($0.host) · vloop \($0.harnessVersion) · \(dateText(r.startedAt))" } ?? "")\n"
         out += "  seed       \(r.seed), run index \(r.runIndex)\n"
         out += "  virtual    \(seconds(r.virtualDuration)), \(r.steps) steps; wall \(duration(r.wallTime))\n"
         out += "  trace      \(r.traceHash)\n"
         if !r.properties.isEmpty {
             out += "\nProperties\n"
             for p in r.properties {
-                out += p.passed || p.message.isEmpty ? "  \(p.passed ? "held " : "BROKE") \(p.name) (line \(p.line))\n" : "  BROKE \(p.message)\n"
+                out +=
+                    p.passed || p.message.isEmpty
+                    ? "  \(p.passed ? "held " : "BROKE") \(p.name) (line \(p.line))\n" : "  BROKE \(p.message)\n"
             }
         }
         for p in r.problems { out += "  problem: \(p)\n" }
         if !r.tasks.isEmpty {
             out += "\nTasks\n"
             let w = min(max(r.tasks.map(\.name.count).max() ?? 4, 4), 40)
-            out += "  \("name".padding(toLength: w, withPad: " ", startingAt: 0))  created  first step  done      steps  state\n"
+            out +=
+                "  \("name".padding(toLength: w, withPad: " ", startingAt: 0))  created  first step  done      steps  state\n"
             for t in r.tasks.prefix(200) {
                 out += "  \(t.name.padding(toLength: max(w, t.name.count), withPad: " ", startingAt: 0))  "
                 out += "\(col(floatRepr(t.created), 7))  \(col(t.firstStep.map(floatRepr) ?? "—", 10))  "
@@ -45,7 +49,9 @@ public struct RunTextReport: RunRenderer {
         if !r.events.isEmpty {
             out += "\nEvents\n"
             for e in r.events.prefix(maxEvents) { out += "  \(e.jsonLine)\n" }
-            if r.events.count > maxEvents { out += "  … and \(r.events.count - maxEvents) more events (--format chrome-trace has them all)\n" }
+            if r.events.count > maxEvents {
+                out += "  … and \(r.events.count - maxEvents) more events (--format chrome-trace has them all)\n"
+            }
         }
         return out
     }
@@ -61,51 +67,71 @@ public struct RunHTMLReport: RunRenderer {
 
     public func render(_ r: StoredRun, suite: SuiteRun?) -> String {
         let timeline = Timeline(r)
-        var b = "<header class=\"top\"><h1>run \(r.id.map(String.init) ?? "?"): <span class=\"mono\">\(htmlEscaped(r.tracePath))</span></h1>"
+        var b =
+            "<header class=\"top\"><h1>run \(r.id.map(String.init) ?? "?"): <span class=\"mono\">\(htmlEscaped(r.tracePath))</span></h1>"
         b += "<div class=\"sub\">label <b>\(htmlEscaped(r.label))</b> · \(htmlEscaped(dateText(r.startedAt)))"
         if let s = suite { b += " · \(htmlEscaped(s.host)) · vloop \(htmlEscaped(s.harnessVersion))" }
         b += "</div></header>\n<main>\n<div class=\"stats\">"
-        b += "<div class=\"stat\"><div class=\"num \(r.passed ? "good" : "bad")\">\(r.passed ? "PASS" : "FAIL")</div><div class=\"what\">status \(htmlEscaped(r.status)), value \(htmlEscaped(r.value))</div></div>"
-        b += "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(floatRepr(r.virtualDuration))) s</div><div class=\"what\">virtual duration</div></div>"
+        b +=
+            "<div class=\"stat\"><div class=\"num \(r.passed ? "good" : "bad")\">\(r.passed ? "PASS" : "FAIL")</div><div class=\"what\">status \(htmlEscaped(r.status)), value \(htmlEscaped(r.value))</div></div>"
+        b +=
+            "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(floatRepr(r.virtualDuration))) s</div><div class=\"what\">virtual duration</div></div>"
         b += "<div class=\"stat\"><div class=\"num\">\(r.steps)</div><div class=\"what\">loop steps</div></div>"
-        b += "<div class=\"stat\"><div class=\"num\">\(r.tasks.count)</div><div class=\"what\">task\(plural(r.tasks.count)) · \(r.jobs.count) job\(plural(r.jobs.count))</div></div>"
-        b += "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(duration(r.wallTime)))</div><div class=\"what\">wall time · seed \(r.seed), run \(r.runIndex)</div></div>"
+        b +=
+            "<div class=\"stat\"><div class=\"num\">\(r.tasks.count)</div><div class=\"what\">task\(plural(r.tasks.count)) · \(r.jobs.count) job\(plural(r.jobs.count))</div></div>"
+        b +=
+            "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(duration(r.wallTime)))</div><div class=\"what\">wall time · seed \(r.seed), run \(r.runIndex)</div></div>"
         b += "</div>\n"
         b += "<section class=\"card\"><h2>Timeline</h2>\(timelineLegend)"
-        b += TimelineSVG(timeline: timeline, width: 1160, until: r.virtualDuration, highlight: nil, maxLanes: 80).render()
+        b += TimelineSVG(timeline: timeline, width: 1160, until: r.virtualDuration, highlight: nil, maxLanes: 80)
+            .render()
         b += "</section>\n"
         if !r.properties.isEmpty || !r.problems.isEmpty {
-            b += "<section class=\"card\"><h2>Properties</h2><table><thead><tr><th>property</th><th>line</th><th></th><th>failure</th></tr></thead><tbody>\n"
+            b +=
+                "<section class=\"card\"><h2>Properties</h2><table><thead><tr><th>property</th><th>line</th><th></th><th>failure</th></tr></thead><tbody>\n"
             for p in r.properties {
                 b += "<tr><td class=\"mono\">\(htmlEscaped(p.name))</td><td class=\"num\">\(p.line)</td>"
-                b += "<td>\(p.passed ? "<span class=\"good\">held</span>" : "<span class=\"bad\">broke</span>")</td><td class=\"mono\">\(htmlEscaped(p.message))</td></tr>\n"
+                b +=
+                    "<td>\(p.passed ? "<span class=\"good\">held</span>" : "<span class=\"bad\">broke</span>")</td><td class=\"mono\">\(htmlEscaped(p.message))</td></tr>\n"
             }
-            for p in r.problems { b += "<tr><td colspan=\"3\" class=\"bad\">problem</td><td class=\"mono\">\(htmlEscaped(p))</td></tr>\n" }
+            for p in r.problems {
+                b += "<tr><td colspan=\"3\" class=\"bad\">problem</td><td class=\"mono\">\(htmlEscaped(p))</td></tr>\n"
+            }
             b += "</tbody></table></section>\n"
         }
         if !r.tasks.isEmpty {
-            b += "<section class=\"card\"><h2>Tasks</h2><table><thead><tr><th>task</th><th class=\"num\">created</th><th class=\"num\">first step</th>"
+            b +=
+                "<section class=\"card\"><h2>Tasks</h2><table><thead><tr><th>task</th><th class=\"num\">created</th><th class=\"num\">first step</th>"
             b += "<th class=\"num\">done</th><th class=\"num\">steps</th><th>state</th></tr></thead><tbody>\n"
             for t in r.tasks.prefix(500) {
                 b += "<tr><td class=\"mono\">\(htmlEscaped(t.name))</td><td class=\"num\">\(floatRepr(t.created))</td>"
-                b += "<td class=\"num\">\(t.firstStep.map(floatRepr) ?? "—")</td><td class=\"num\">\(t.done.map(floatRepr) ?? "—")</td>"
-                b += "<td class=\"num\">\(t.steps)</td><td><span style=\"color:\(Palette.state(t.state))\">●</span> \(htmlEscaped(t.state))</td></tr>\n"
+                b +=
+                    "<td class=\"num\">\(t.firstStep.map(floatRepr) ?? "—")</td><td class=\"num\">\(t.done.map(floatRepr) ?? "—")</td>"
+                b +=
+                    "<td class=\"num\">\(t.steps)</td><td><span style=\"color:\(Palette.state(t.state))\">●</span> \(htmlEscaped(t.state))</td></tr>\n"
             }
             b += "</tbody></table></section>\n"
         }
         if !r.jobs.isEmpty {
-            b += "<section class=\"card\"><h2>Jobs</h2><table><thead><tr><th>job</th><th>executor</th><th>worker</th><th class=\"num\">queued</th>"
+            b +=
+                "<section class=\"card\"><h2>Jobs</h2><table><thead><tr><th>job</th><th>executor</th><th>worker</th><th class=\"num\">queued</th>"
             b += "<th class=\"num\">started</th><th class=\"num\">finished</th></tr></thead><tbody>\n"
             for j in r.jobs {
-                b += "<tr><td class=\"mono\">\(htmlEscaped(j.job.isEmpty ? "—" : j.job))\(j.succeeded == false ? " (raised)" : "")</td>"
-                b += "<td class=\"mono\">\(htmlEscaped(j.executor))</td><td class=\"mono\">\(htmlEscaped(j.worker ?? "—"))</td>"
-                b += "<td class=\"num\">\(floatRepr(j.queued))</td><td class=\"num\">\(j.started.map(floatRepr) ?? "—")</td>"
+                b +=
+                    "<tr><td class=\"mono\">\(htmlEscaped(j.job.isEmpty ? "—" : j.job))\(j.succeeded == false ? " (raised)" : "")</td>"
+                b +=
+                    "<td class=\"mono\">\(htmlEscaped(j.executor))</td><td class=\"mono\">\(htmlEscaped(j.worker ?? "—"))</td>"
+                b +=
+                    "<td class=\"num\">\(floatRepr(j.queued))</td><td class=\"num\">\(j.started.map(floatRepr) ?? "—")</td>"
                 b += "<td class=\"num\">\(j.finished.map(floatRepr) ?? "—")</td></tr>\n"
             }
             b += "</tbody></table></section>\n"
         }
-        b += "<section class=\"card\"><h2>Events</h2><table class=\"events\"><thead><tr><th class=\"num\">#</th><th class=\"num\">t</th><th>ctx</th><th>event</th></tr></thead><tbody>\n"
-        for (i, e) in r.events.prefix(maxEvents).enumerated() { b += "<tr><td class=\"num muted\">\(i + 1)</td>\(eventCells(e))</tr>\n" }
+        b +=
+            "<section class=\"card\"><h2>Events</h2><table class=\"events\"><thead><tr><th class=\"num\">#</th><th class=\"num\">t</th><th>ctx</th><th>event</th></tr></thead><tbody>\n"
+        for (i, e) in r.events.prefix(maxEvents).enumerated() {
+            b += "<tr><td class=\"num muted\">\(i + 1)</td>\(eventCells(e))</tr>\n"
+        }
         b += "</tbody></table>"
         if r.events.count > maxEvents { b += "<p class=\"muted\">… and \(r.events.count - maxEvents) more events.</p>" }
         b += "</section>\n<footer>Generated by vloop from \(htmlEscaped(r.traceHash)).</footer>\n</main>"
@@ -124,7 +150,9 @@ public struct ChromeTrace: RunRenderer {
         var events: [String] = []
         func us(_ t: Double) -> String { String(format: "%.3f", t * 1e6) }
         func meta(_ pid: Int, _ tid: Int?, _ name: String, _ value: String) {
-            events.append("{\"ph\":\"M\",\"pid\":\(pid)\(tid.map { ",\"tid\":\($0)" } ?? ""),\"name\":\(jsonString(name)),\"args\":{\"name\":\(jsonString(value))}}")
+            events.append(
+                "{\"ph\":\"M\",\"pid\":\(pid)\(tid.map { ",\"tid\":\($0)" } ?? ""),\"name\":\(jsonString(name)),\"args\":{\"name\":\(jsonString(value))}}"
+            )
         }
         meta(1, nil, "process_name", "tasks: \(r.tracePath)")
         meta(2, nil, "process_name", "executor workers")
@@ -134,9 +162,13 @@ public struct ChromeTrace: RunRenderer {
             if tidOf[t.name] == nil { tidOf[t.name] = tid }
             meta(1, tid, "thread_name", t.name)
             let end = t.done ?? r.virtualDuration
-            events.append("{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t.created)),\"dur\":\(us(end - t.created)),\"name\":\(jsonString(t.name)),\"cat\":\"task\",\"args\":{\"state\":\(jsonString(t.state)),\"steps\":\(t.steps)}}")
+            events.append(
+                "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t.created)),\"dur\":\(us(end - t.created)),\"name\":\(jsonString(t.name)),\"cat\":\"task\",\"args\":{\"state\":\(jsonString(t.state)),\"steps\":\(t.steps)}}"
+            )
             for s in t.stepTimes.prefix(10_000) {
-                events.append("{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(s)),\"name\":\"step\",\"cat\":\"step\"}")
+                events.append(
+                    "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(s)),\"name\":\"step\",\"cat\":\"step\"}"
+                )
             }
         }
         var nextTid = r.tasks.count + 1
@@ -145,13 +177,19 @@ public struct ChromeTrace: RunRenderer {
             case .print, .log:
                 let ctx = e.ctx ?? "MainThread"
                 let tid: Int
-                if let t = tidOf[ctx] { tid = t } else {
+                if let t = tidOf[ctx] {
+                    tid = t
+                } else {
                     tid = nextTid; nextTid += 1; tidOf[ctx] = tid
                     meta(1, tid, "thread_name", ctx)
                 }
-                events.append("{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(e.t)),\"name\":\(jsonString(e.kind.rawValue)),\"cat\":\"event\",\"args\":{\"text\":\(jsonString(e.text ?? "")),\"event\":\(i + 1)}}")
+                events.append(
+                    "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(e.t)),\"name\":\(jsonString(e.kind.rawValue)),\"cat\":\"event\",\"args\":{\"text\":\(jsonString(e.text ?? "")),\"event\":\(i + 1)}}"
+                )
             case .runEnd:
-                events.append("{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"ts\":\(us(e.t)),\"name\":\"run_end\",\"cat\":\"event\",\"args\":{\"status\":\(jsonString(e.status ?? "")),\"value\":\(jsonString(e.value ?? ""))}}")
+                events.append(
+                    "{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"ts\":\(us(e.t)),\"name\":\"run_end\",\"cat\":\"event\",\"args\":{\"status\":\(jsonString(e.status ?? "")),\"value\":\(jsonString(e.value ?? ""))}}"
+                )
             case .taskDone:
                 break  // the end of the task's slice
             }
@@ -160,18 +198,26 @@ public struct ChromeTrace: RunRenderer {
         for j in r.jobs {
             let w = j.worker ?? "\(j.executor) (queued)"
             let tid: Int
-            if let t = workerTid[w] { tid = t } else {
+            if let t = workerTid[w] {
+                tid = t
+            } else {
                 tid = workerTid.count + 1; workerTid[w] = tid
                 meta(2, tid, "thread_name", w)
             }
             if let s = j.started {
                 if s > j.queued {
-                    events.append("{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(j.queued)),\"dur\":\(us(s - j.queued)),\"name\":\"queued\",\"cat\":\"queue\",\"args\":{\"executor\":\(jsonString(j.executor))}}")
+                    events.append(
+                        "{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(j.queued)),\"dur\":\(us(s - j.queued)),\"name\":\"queued\",\"cat\":\"queue\",\"args\":{\"executor\":\(jsonString(j.executor))}}"
+                    )
                 }
-                events.append("{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(s)),\"dur\":\(us((j.finished ?? r.virtualDuration) - s)),\"name\":\(jsonString(j.job.isEmpty ? "job" : j.job)),\"cat\":\"job\",\"args\":{\"executor\":\(jsonString(j.executor))}}")
+                events.append(
+                    "{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(s)),\"dur\":\(us((j.finished ?? r.virtualDuration) - s)),\"name\":\(jsonString(j.job.isEmpty ? "job" : j.job)),\"cat\":\"job\",\"args\":{\"executor\":\(jsonString(j.executor))}}"
+                )
             }
         }
-        let meta = "{\"run\":\(r.id.map(String.init) ?? "null"),\"trace\":\(jsonString(r.tracePath)),\"label\":\(jsonString(r.label)),\"status\":\(jsonString(r.status)),\"clock\":\"virtual\"}"
-        return "{\"displayTimeUnit\":\"ms\",\"otherData\":\(meta),\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
+        let meta =
+            "{\"run\":\(r.id.map(String.init) ?? "null"),\"trace\":\(jsonString(r.tracePath)),\"label\":\(jsonString(r.label)),\"status\":\(jsonString(r.status)),\"clock\":\"virtual\"}"
+        return "{\"displayTimeUnit\":\"ms\",\"otherData\":\(meta),\"traceEvents\":[\n" + events.joined(separator: ",\n")
+            + "\n]}\n"
     }
 }

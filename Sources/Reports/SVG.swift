@@ -90,12 +90,15 @@ struct TimelineSVG {
         let domain = until > 0 ? until : 1
         func x(_ t: Double) -> Double { Self.gutter + plotWidth * min(max(t / domain, 0), 1) }
         let height = Self.top + Double(max(shown.count, 1)) * Self.laneHeight + (hidden > 0 ? 22 : 8)
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(n(width))\" height=\"\(n(height))\" "
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(n(width))\" height=\"\(n(height))\" "
             + "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"timeline of \(htmlEscaped(timeline.tracePath))\">\n"
         // Axis.
         for t in ticks(upTo: domain) {
-            s += "<line x1=\"\(n(x(t)))\" y1=\"\(n(Self.top - 6))\" x2=\"\(n(x(t)))\" y2=\"\(n(height - 4))\" stroke=\"#e2e8f0\"/>"
-            s += "<text x=\"\(n(x(t)))\" y=\"\(n(Self.top - 10))\" class=\"tick\" text-anchor=\"middle\">\(tickLabel(t))</text>\n"
+            s +=
+                "<line x1=\"\(n(x(t)))\" y1=\"\(n(Self.top - 6))\" x2=\"\(n(x(t)))\" y2=\"\(n(height - 4))\" stroke=\"#e2e8f0\"/>"
+            s +=
+                "<text x=\"\(n(x(t)))\" y=\"\(n(Self.top - 10))\" class=\"tick\" text-anchor=\"middle\">\(tickLabel(t))</text>\n"
         }
         if timeline.lanes.isEmpty {
             s += "<text x=\"\(n(Self.gutter))\" y=\"\(n(Self.top + 16))\" class=\"lane-name\">no tasks</text>\n"
@@ -104,58 +107,70 @@ struct TimelineSVG {
             let y = Self.top + Double(i) * Self.laneHeight
             let mid = y + Self.laneHeight / 2
             if i % 2 == 0 {
-                s += "<rect x=\"0\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(Self.laneHeight))\" fill=\"#f8fafc\"/>"
+                s +=
+                    "<rect x=\"0\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(Self.laneHeight))\" fill=\"#f8fafc\"/>"
             }
             let name = lane.name.count > 18 ? String(lane.name.prefix(17)) + "…" : lane.name
-            s += "<text x=\"\(n(Self.gutter - 8))\" y=\"\(n(mid + 4))\" class=\"lane-name\" text-anchor=\"end\">"
+            s +=
+                "<text x=\"\(n(Self.gutter - 8))\" y=\"\(n(mid + 4))\" class=\"lane-name\" text-anchor=\"end\">"
                 + "<title>\(htmlEscaped(lane.name))</title>\(htmlEscaped(name))</text>\n"
             switch lane.kind {
             case .task:
                 let start = lane.start ?? 0
                 let end = lane.end ?? timeline.duration
-                s += "<line x1=\"\(n(x(start)))\" y1=\"\(n(mid))\" x2=\"\(n(max(x(end), x(start) + 1)))\" y2=\"\(n(mid))\" "
+                s +=
+                    "<line x1=\"\(n(x(start)))\" y1=\"\(n(mid))\" x2=\"\(n(max(x(end), x(start) + 1)))\" y2=\"\(n(mid))\" "
                     + "stroke=\"\(Palette.laneLine)\" stroke-width=\"3\"\(lane.end == nil ? " stroke-dasharray=\"4 3\"" : "")>"
                     + "<title>\(htmlEscaped(lane.name)): waiting between steps</title></line>"
                 for t in lane.steps.prefix(2000) {
-                    s += "<rect x=\"\(n(x(t) - 1.5))\" y=\"\(n(mid - 7))\" width=\"3\" height=\"14\" fill=\"\(Palette.step)\">"
+                    s +=
+                        "<rect x=\"\(n(x(t) - 1.5))\" y=\"\(n(mid - 7))\" width=\"3\" height=\"14\" fill=\"\(Palette.step)\">"
                         + "<title>\(htmlEscaped(lane.name)) steps at \(floatRepr(t)) s</title></rect>"
                 }
                 let endX = x(end)
-                s += "<circle cx=\"\(n(endX))\" cy=\"\(n(mid))\" r=\"5\" fill=\"\(Palette.state(lane.state))\" stroke=\"#fff\" stroke-width=\"1.5\">"
+                s +=
+                    "<circle cx=\"\(n(endX))\" cy=\"\(n(mid))\" r=\"5\" fill=\"\(Palette.state(lane.state))\" stroke=\"#fff\" stroke-width=\"1.5\">"
                     + "<title>\(htmlEscaped(lane.name)): \(htmlEscaped(lane.state))\(lane.end.map { " at \(floatRepr($0)) s" } ?? " at the end")</title></circle>\n"
             case .worker:
                 for b in lane.bars {
                     let x0 = x(b.start), x1 = max(x(b.end ?? timeline.duration), x0 + 2)
                     let fill = b.kind == "job" ? Palette.job : Palette.queued
-                    s += "<rect x=\"\(n(x0))\" y=\"\(n(mid - 6))\" width=\"\(n(x1 - x0))\" height=\"12\" rx=\"2\" fill=\"\(fill)\">"
+                    s +=
+                        "<rect x=\"\(n(x0))\" y=\"\(n(mid - 6))\" width=\"\(n(x1 - x0))\" height=\"12\" rx=\"2\" fill=\"\(fill)\">"
                         + "<title>\(htmlEscaped(b.label)) \(floatRepr(b.start))–\(b.end.map { floatRepr($0) } ?? "end") s</title></rect>"
                 }
                 s += "\n"
             case .thread:
-                s += "<line x1=\"\(n(Self.gutter))\" y1=\"\(n(mid))\" x2=\"\(n(x(timeline.duration)))\" y2=\"\(n(mid))\" "
+                s +=
+                    "<line x1=\"\(n(Self.gutter))\" y1=\"\(n(mid))\" x2=\"\(n(x(timeline.duration)))\" y2=\"\(n(mid))\" "
                     + "stroke=\"#e2e8f0\" stroke-width=\"1\"/>\n"
             }
             for m in lane.marks.prefix(2000) {
                 let color = m.kind == "log" ? Palette.log : Palette.print
-                s += "<circle cx=\"\(n(x(m.t)))\" cy=\"\(n(mid - 8))\" r=\"3.2\" fill=\"\(color)\">"
+                s +=
+                    "<circle cx=\"\(n(x(m.t)))\" cy=\"\(n(mid - 8))\" r=\"3.2\" fill=\"\(color)\">"
                     + "<title>\(htmlEscaped(m.kind)) at \(floatRepr(m.t)) s (event \(m.index + 1)): \(htmlEscaped(m.text))</title></circle>"
             }
             s += "\n"
         }
         if let h = highlight {
             let hx = x(h.t)
-            s += "<line x1=\"\(n(hx))\" y1=\"\(n(Self.top - 4))\" x2=\"\(n(hx))\" y2=\"\(n(height - 4))\" stroke=\"\(Palette.divergence)\" "
+            s +=
+                "<line x1=\"\(n(hx))\" y1=\"\(n(Self.top - 4))\" x2=\"\(n(hx))\" y2=\"\(n(height - 4))\" stroke=\"\(Palette.divergence)\" "
                 + "stroke-width=\"2\" stroke-dasharray=\"5 3\"><title>first divergence: event \(h.index + 1) at \(floatRepr(h.t)) s</title></line>"
             if let i = shown.firstIndex(where: { $0.name == (h.ctx ?? "MainThread") }) {
                 let y = Self.top + Double(i) * Self.laneHeight
-                s += "<rect x=\"1\" y=\"\(n(y + 1))\" width=\"\(n(width - 2))\" height=\"\(n(Self.laneHeight - 2))\" fill=\"none\" "
+                s +=
+                    "<rect x=\"1\" y=\"\(n(y + 1))\" width=\"\(n(width - 2))\" height=\"\(n(Self.laneHeight - 2))\" fill=\"none\" "
                     + "stroke=\"\(Palette.divergence)\" stroke-width=\"1.5\" rx=\"3\"/>"
-                s += "<circle cx=\"\(n(hx))\" cy=\"\(n(y + Self.laneHeight / 2))\" r=\"8\" fill=\"none\" stroke=\"\(Palette.divergence)\" stroke-width=\"2\"/>"
+                s +=
+                    "<circle cx=\"\(n(hx))\" cy=\"\(n(y + Self.laneHeight / 2))\" r=\"8\" fill=\"none\" stroke=\"\(Palette.divergence)\" stroke-width=\"2\"/>"
             }
             s += "\n"
         }
         if hidden > 0 {
-            s += "<text x=\"\(n(Self.gutter))\" y=\"\(n(height - 6))\" class=\"tick\">… and \(hidden) more lane\(plural(hidden)) not drawn</text>\n"
+            s +=
+                "<text x=\"\(n(Self.gutter))\" y=\"\(n(height - 6))\" class=\"tick\">… and \(hidden) more lane\(plural(hidden)) not drawn</text>\n"
         }
         return s + "</svg>"
     }
@@ -187,22 +202,27 @@ struct HistogramSVG {
         let b = counts(distribution.baseline), c = counts(distribution.candidate)
         let top1 = max(b.max() ?? 0, c.max() ?? 0, 1)
         let bw = plotW / Double(bins)
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"histogram\" width=\"\(n(width))\" height=\"\(n(height))\" "
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"histogram\" width=\"\(n(width))\" height=\"\(n(height))\" "
             + "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"completion times of \(htmlEscaped(distribution.task))\">\n"
-        s += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotH))\" x2=\"\(n(left + plotW))\" y2=\"\(n(top + plotH))\" stroke=\"#94a3b8\"/>"
+        s +=
+            "<line x1=\"\(n(left))\" y1=\"\(n(top + plotH))\" x2=\"\(n(left + plotW))\" y2=\"\(n(top + plotH))\" stroke=\"#94a3b8\"/>"
         s += "<text x=\"\(n(left - 4))\" y=\"\(n(top + 8))\" class=\"tick\" text-anchor=\"end\">\(top1)</text>"
         s += "<text x=\"\(n(left - 4))\" y=\"\(n(top + plotH))\" class=\"tick\" text-anchor=\"end\">0</text>\n"
         for (series, color, offset) in [(b, Palette.baseline, 0.0), (c, Palette.candidate, 0.5)] {
             for (i, k) in series.enumerated() where k > 0 {
                 let h = plotH * Double(k) / Double(top1)
                 let x0 = left + Double(i) * bw + offset * bw * 0.9 + bw * 0.05
-                s += "<rect x=\"\(n(x0))\" y=\"\(n(top + plotH - h))\" width=\"\(n(bw * 0.45))\" height=\"\(n(h))\" fill=\"\(color)\">"
+                s +=
+                    "<rect x=\"\(n(x0))\" y=\"\(n(top + plotH - h))\" width=\"\(n(bw * 0.45))\" height=\"\(n(h))\" fill=\"\(color)\">"
                     + "<title>\(k) run\(plural(k)) in \(floatRepr(lo + Double(i) * (hi - lo) / Double(bins)))–\(floatRepr(lo + Double(i + 1) * (hi - lo) / Double(bins))) s</title></rect>"
             }
         }
         s += "\n<text x=\"\(n(left))\" y=\"\(n(height - 12))\" class=\"tick\">\(tickLabel(lo))</text>"
-        s += "<text x=\"\(n(left + plotW))\" y=\"\(n(height - 12))\" class=\"tick\" text-anchor=\"end\">\(tickLabel(hi))</text>"
-        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 12))\" class=\"tick\" text-anchor=\"middle\">completion time</text>\n"
+        s +=
+            "<text x=\"\(n(left + plotW))\" y=\"\(n(height - 12))\" class=\"tick\" text-anchor=\"end\">\(tickLabel(hi))</text>"
+        s +=
+            "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 12))\" class=\"tick\" text-anchor=\"middle\">completion time</text>\n"
         return s + "</svg>"
     }
 }

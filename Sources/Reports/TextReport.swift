@@ -28,7 +28,8 @@ public struct TextReport: ComparisonRenderer {
         let width = min(max(c.traces.map(\.path.count).max() ?? 0, 10), 60)
         for t in c.traces {
             let path = t.path.padding(toLength: max(width, t.path.count), withPad: " ", startingAt: 0)
-            out += "  \(outcomeWord(t.outcome).padding(toLength: 8, withPad: " ", startingAt: 0)) \(path)  \(traceNumbers(t))\n"
+            out +=
+                "  \(outcomeWord(t.outcome).padding(toLength: 8, withPad: " ", startingAt: 0)) \(path)  \(traceNumbers(t))\n"
         }
         for t in c.traces where t.changed && t.baseline != nil && t.candidate != nil {
             out += "\n" + paint(t.path, "1") + "\n"
@@ -36,7 +37,8 @@ public struct TextReport: ComparisonRenderer {
                 if p.candidateHeld == false && !p.message.isEmpty {
                     out += "  broke  \(p.message)\n"
                 } else {
-                    out += "  \(p.candidateHeld == true ? "fixed" : "broke")  \(p.name) (line \(p.candidateLine ?? p.baselineLine ?? 0))\n"
+                    out +=
+                        "  \(p.candidateHeld == true ? "fixed" : "broke")  \(p.name) (line \(p.candidateLine ?? p.baselineLine ?? 0))\n"
                 }
             }
             if let d = t.divergence {
@@ -59,12 +61,16 @@ public struct TextReport: ComparisonRenderer {
     func headline(_ c: Comparison) -> String {
         let r = c.regressions.count, i = c.improvements.count
         let changed = c.traces.filter(\.changed).count
-        let text = "\(r) regression\(plural(r)), \(i) improvement\(plural(i)); \(changed) of \(c.traces.count) trace\(plural(c.traces.count)) changed"
+        let text =
+            "\(r) regression\(plural(r)), \(i) improvement\(plural(i)); \(changed) of \(c.traces.count) trace\(plural(c.traces.count)) changed"
         return r > 0 ? paint(text, "1;31") : paint(text, "1;32")
     }
 
     func sideLine(_ s: SideSummary) -> String {
-        var parts = ["\(s.runs) run\(plural(s.runs)) of \(s.traces) trace\(plural(s.traces))", "\(s.passed) passed, \(s.failed) failed"]
+        var parts = [
+            "\(s.runs) run\(plural(s.runs)) of \(s.traces) trace\(plural(s.traces))",
+            "\(s.passed) passed, \(s.failed) failed",
+        ]
         if !s.commits.isEmpty { parts.append("commit \(s.commits.joined(separator: ", "))") }
         if let d = s.startedAt { parts.append(dateText(d)) }
         return parts.joined(separator: "; ")
@@ -81,8 +87,11 @@ public struct TextReport: ComparisonRenderer {
         }
         if let w = t.wallTime {
             switch w.verdict {
-            case .tooFewSamples: parts.append("wall \(duration(w.baselineMedian)) → \(duration(w.candidateMedian)) (too few samples to judge)")
-            case .unchanged: parts.append("wall \(duration(w.baselineMedian)) → \(duration(w.candidateMedian)) (within noise)")
+            case .tooFewSamples:
+                parts.append(
+                    "wall \(duration(w.baselineMedian)) → \(duration(w.candidateMedian)) (too few samples to judge)")
+            case .unchanged:
+                parts.append("wall \(duration(w.baselineMedian)) → \(duration(w.candidateMedian)) (within noise)")
             case .slower, .faster: parts.append("wall \(w.verdict.rawValue)")
             }
         }

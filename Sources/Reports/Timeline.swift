@@ -54,8 +54,9 @@ extension Timeline {
     /// of their first job.
     public init(_ run: StoredRun) {
         var lanes: [Lane] = run.tasks.map { t in
-            Lane(name: t.name, kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes,
-                 marks: [], bars: [])
+            Lane(
+                name: t.name, kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes,
+                marks: [], bars: [])
         }
         var laneOf: [String: Int] = [:]
         for (i, l) in lanes.enumerated() where laneOf[l.name] == nil { laneOf[l.name] = i }
@@ -74,14 +75,19 @@ extension Timeline {
                     bars.append(Bar(kind: "queued", start: j.queued, end: s, label: "\(j.executor): queued"))
                 }
                 if let s = j.started {
-                    bars.append(Bar(kind: "job", start: s, end: j.finished, label: "\(j.executor): \(j.job.isEmpty ? "job" : j.job)"))
+                    bars.append(
+                        Bar(
+                            kind: "job", start: s, end: j.finished,
+                            label: "\(j.executor): \(j.job.isEmpty ? "job" : j.job)"))
                 } else {
                     bars.append(Bar(kind: "queued", start: j.queued, end: nil, label: "\(j.executor): never started"))
                 }
             }
             laneOf[w] = lanes.count
-            lanes.append(Lane(name: w, kind: .worker, start: jobs.map(\.queued).min(), end: nil, state: "", steps: [],
-                              marks: [], bars: bars))
+            lanes.append(
+                Lane(
+                    name: w, kind: .worker, start: jobs.map(\.queued).min(), end: nil, state: "", steps: [],
+                    marks: [], bars: bars))
         }
         for (i, e) in run.events.enumerated() where e.kind == .print || e.kind == .log {
             let ctx = e.ctx ?? "MainThread"
@@ -91,12 +97,14 @@ extension Timeline {
             } else {
                 lane = lanes.count
                 laneOf[ctx] = lane
-                lanes.append(Lane(name: ctx, kind: .thread, start: nil, end: nil, state: "", steps: [], marks: [], bars: []))
+                lanes.append(
+                    Lane(name: ctx, kind: .thread, start: nil, end: nil, state: "", steps: [], marks: [], bars: []))
             }
             lanes[lane].marks.append(Mark(t: e.t, index: i, kind: e.kind.rawValue, text: e.text ?? ""))
         }
-        self.init(runID: run.id, tracePath: run.tracePath, status: run.status, duration: run.virtualDuration,
-                  lanes: lanes, eventCount: run.events.count)
+        self.init(
+            runID: run.id, tracePath: run.tracePath, status: run.status, duration: run.virtualDuration,
+            lanes: lanes, eventCount: run.events.count)
     }
 
     /// The lane an event of the log belongs to, for highlighting it.

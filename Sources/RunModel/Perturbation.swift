@@ -13,8 +13,10 @@ public struct Perturbation: Sendable, Equatable {
     /// changes no other draw: each is keyed by its own position and count.
     public var disabled: Set<DrawID>
 
-    public init(seed: UInt64, run: Int, jitter: Double, timerJitter: Double = 0, shuffleReady: Bool = false,
-                disabled: Set<DrawID> = []) {
+    public init(
+        seed: UInt64, run: Int, jitter: Double, timerJitter: Double = 0, shuffleReady: Bool = false,
+        disabled: Set<DrawID> = []
+    ) {
         self.seed = seed
         self.run = run
         self.jitter = jitter

@@ -136,7 +136,8 @@ public func stringRepr(_ s: String) -> String {
                 } else if u.value <= 0xffff {
                     out += "\\u" + String(format4(u.value))
                 } else {
-                    out += "\\U" + String(repeating: "0", count: 8 - String(u.value, radix: 16).count)
+                    out +=
+                        "\\U" + String(repeating: "0", count: 8 - String(u.value, radix: 16).count)
                         + String(u.value, radix: 16)
                 }
             } else {

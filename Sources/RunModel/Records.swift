@@ -35,8 +35,10 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// them the task was waiting.
     public var stepTimes: [Double]
 
-    public init(name: String, created: Double, firstStep: Double?, done: Double?, state: String,
-                steps: Int, stepTimes: [Double]) {
+    public init(
+        name: String, created: Double, firstStep: Double?, done: Double?, state: String,
+        steps: Int, stepTimes: [Double]
+    ) {
         self.name = name
         self.created = created
         self.firstStep = firstStep
@@ -63,8 +65,10 @@ public struct JobRecord: Sendable, Equatable, Codable {
     /// False when the job raised.
     public var succeeded: Bool?
 
-    public init(executor: String, job: String = "", worker: String? = nil, queued: Double, started: Double? = nil,
-                finished: Double? = nil, succeeded: Bool? = nil) {
+    public init(
+        executor: String, job: String = "", worker: String? = nil, queued: Double, started: Double? = nil,
+        finished: Double? = nil, succeeded: Bool? = nil
+    ) {
         self.executor = executor
         self.job = job
         self.worker = worker
@@ -102,9 +106,11 @@ public struct ConnectionRecord: Sendable, Equatable {
     /// When the trace closed the socket.
     public var closed: Double?
 
-    public init(host: String, address: String, port: Int, opened: Double, connected: Double? = nil,
-                refused: Double? = nil, sent: [Transfer] = [], delivered: [Transfer] = [],
-                peerClosed: Double? = nil, closed: Double? = nil) {
+    public init(
+        host: String, address: String, port: Int, opened: Double, connected: Double? = nil,
+        refused: Double? = nil, sent: [Transfer] = [], delivered: [Transfer] = [],
+        peerClosed: Double? = nil, closed: Double? = nil
+    ) {
         self.host = host
         self.address = address
         self.port = port

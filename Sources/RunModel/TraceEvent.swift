@@ -16,8 +16,10 @@ public struct TraceEvent: Sendable, Equatable {
     public var value: String?
     public var status: String?
 
-    public init(t: Double, ctx: String?, kind: Kind, text: String? = nil, state: String? = nil,
-                value: String? = nil, status: String? = nil) {
+    public init(
+        t: Double, ctx: String?, kind: Kind, text: String? = nil, state: String? = nil,
+        value: String? = nil, status: String? = nil
+    ) {
         self.t = t
         self.ctx = ctx
         self.kind = kind

@@ -5,12 +5,17 @@ public enum Provenance {
     /// The commit checked out in `directory` (12 hex digits), and whether
     /// tracked files have changes; nil outside a git work tree or without git.
     /// Untracked files (such as the run database itself) do not make a tree dirty.
-    public static func git(in directory: String = FileManager.default.currentDirectoryPath) -> (commit: String, dirty: Bool)? {
-        guard let head = run(["git", "-C", directory, "rev-parse", "--short=12", "HEAD"]), head.status == 0 else { return nil }
+    public static func git(
+        in directory: String = FileManager.default.currentDirectoryPath
+    ) -> (commit: String, dirty: Bool)? {
+        guard let head = run(["git", "-C", directory, "rev-parse", "--short=12", "HEAD"]), head.status == 0 else {
+            return nil
+        }
         let commit = head.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !commit.isEmpty else { return nil }
         let status = run(["git", "-C", directory, "status", "--porcelain", "--untracked-files=no"])
-        let dirty = status.map { $0.status == 0 && !$0.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
+        let dirty =
+            status.map { $0.status == 0 && !$0.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
         return (commit, dirty)
     }
 
@@ -30,12 +35,15 @@ public enum Provenance {
 
     /// A suite run starting now in the current directory: its git commit,
     /// host and label (`label`, else the default one).
-    public static func suiteRun(label: String?, arguments: [String], shard: String?, harnessVersion: String,
-                                startedAt: Date = Date()) -> SuiteRun {
+    public static func suiteRun(
+        label: String?, arguments: [String], shard: String?, harnessVersion: String,
+        startedAt: Date = Date()
+    ) -> SuiteRun {
         let git = git()
-        return SuiteRun(label: label ?? defaultLabel(git: git, startedAt: startedAt), gitCommit: git?.commit,
-                        gitDirty: git?.dirty, host: host, harnessVersion: harnessVersion, arguments: arguments,
-                        shard: shard, startedAt: startedAt)
+        return SuiteRun(
+            label: label ?? defaultLabel(git: git, startedAt: startedAt), gitCommit: git?.commit,
+            gitDirty: git?.dirty, host: host, harnessVersion: harnessVersion, arguments: arguments,
+            shard: shard, startedAt: startedAt)
     }
 
     /// `sha256:` and the hex digest of a file's bytes.
@@ -71,7 +79,9 @@ enum SHA256 {
     ]
 
     static func hex(_ message: [UInt8]) -> String {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        var h: [UInt32] = [
+            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+        ]
         var m = message
         let bitLength = UInt64(message.count) * 8
         m.append(0x80)
@@ -81,7 +91,8 @@ enum SHA256 {
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         for chunk in stride(from: 0, to: m.count, by: 64) {
             for i in 0..<16 {
-                w[i] = UInt32(m[chunk + 4 * i]) << 24 | UInt32(m[chunk + 4 * i + 1]) << 16
+                w[i] =
+                    UInt32(m[chunk + 4 * i]) << 24 | UInt32(m[chunk + 4 * i + 1]) << 16
                     | UInt32(m[chunk + 4 * i + 2]) << 8 | UInt32(m[chunk + 4 * i + 3])
             }
             for i in 16..<64 {

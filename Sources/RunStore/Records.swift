@@ -21,9 +21,11 @@ public struct SuiteRun: Sendable, Equatable, Codable {
     public var startedAt: Date
     public var finishedAt: Date?
 
-    public init(id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), label: String,
-                gitCommit: String?, gitDirty: Bool?, host: String, harnessVersion: String,
-                arguments: [String], shard: String?, startedAt: Date, finishedAt: Date? = nil) {
+    public init(
+        id: Int64? = nil, uuid: String = UUID().uuidString.lowercased(), label: String,
+        gitCommit: String?, gitDirty: Bool?, host: String, harnessVersion: String,
+        arguments: [String], shard: String?, startedAt: Date, finishedAt: Date? = nil
+    ) {
         self.id = id
         self.uuid = uuid
         self.label = label
@@ -69,10 +71,12 @@ public struct StoredRun: Sendable, Codable {
     public var jobs: [JobRecord]
     public var properties: [PropertyResult]
 
-    public init(id: Int64? = nil, suiteRunID: Int64? = nil, label: String = "", tracePath: String,
-                traceHash: String, seed: Int64, runIndex: Int, status: String, value: String, passed: Bool,
-                virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
-                events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult]) {
+    public init(
+        id: Int64? = nil, suiteRunID: Int64? = nil, label: String = "", tracePath: String,
+        traceHash: String, seed: Int64, runIndex: Int, status: String, value: String, passed: Bool,
+        virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
+        events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult]
+    ) {
         self.id = id
         self.suiteRunID = suiteRunID
         self.label = label
@@ -95,12 +99,15 @@ public struct StoredRun: Sendable, Codable {
     }
 
     /// A trace that could not run because it has errors (each `file:line:column: message`).
-    public init(invalidTracePath: String, traceHash: String, seed: Int64, errors: [String], wallTime: Double,
-                startedAt: Date) {
-        self.init(tracePath: invalidTracePath, traceHash: traceHash, seed: seed, runIndex: 0, status: "invalid",
-                  value: "\(errors.count) error\(errors.count == 1 ? "" : "s")", passed: false,
-                  virtualDuration: 0, wallTime: wallTime, steps: 0, problems: errors, startedAt: startedAt,
-                  events: [], tasks: [], jobs: [], properties: [])
+    public init(
+        invalidTracePath: String, traceHash: String, seed: Int64, errors: [String], wallTime: Double,
+        startedAt: Date
+    ) {
+        self.init(
+            tracePath: invalidTracePath, traceHash: traceHash, seed: seed, runIndex: 0, status: "invalid",
+            value: "\(errors.count) error\(errors.count == 1 ? "" : "s")", passed: false,
+            virtualDuration: 0, wallTime: wallTime, steps: 0, problems: errors, startedAt: startedAt,
+            events: [], tasks: [], jobs: [], properties: [])
     }
 }
 
@@ -160,9 +167,10 @@ extension PropertyResult: Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(name: try c.decode(String.self, forKey: .name), line: try c.decode(Int.self, forKey: .line),
-                  column: try c.decode(Int.self, forKey: .column), passed: try c.decode(Bool.self, forKey: .passed),
-                  message: try c.decode(String.self, forKey: .message))
+        self.init(
+            name: try c.decode(String.self, forKey: .name), line: try c.decode(Int.self, forKey: .line),
+            column: try c.decode(Int.self, forKey: .column), passed: try c.decode(Bool.self, forKey: .passed),
+            message: try c.decode(String.self, forKey: .message))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -184,11 +192,12 @@ extension TraceEvent: Codable {
         guard let kind = TraceEvent.Kind(rawValue: kindName) else {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown kind \(kindName)")
         }
-        self.init(t: try c.decode(Double.self, forKey: .t), ctx: try c.decodeIfPresent(String.self, forKey: .ctx),
-                  kind: kind, text: try c.decodeIfPresent(String.self, forKey: .text),
-                  state: try c.decodeIfPresent(String.self, forKey: .state),
-                  value: try c.decodeIfPresent(String.self, forKey: .value),
-                  status: try c.decodeIfPresent(String.self, forKey: .status))
+        self.init(
+            t: try c.decode(Double.self, forKey: .t), ctx: try c.decodeIfPresent(String.self, forKey: .ctx),
+            kind: kind, text: try c.decodeIfPresent(String.self, forKey: .text),
+            state: try c.decodeIfPresent(String.self, forKey: .state),
+            value: try c.decodeIfPresent(String.self, forKey: .value),
+            status: try c.decodeIfPresent(String.self, forKey: .status))
     }
 
     public func encode(to encoder: Encoder) throws {

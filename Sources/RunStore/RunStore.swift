@@ -49,7 +49,9 @@ public final class RunStore {
             throw StoreError("\(path) is a folder, not a run database (name a file with --db or VLOOP_DB)")
         }
         if !exists && mode == .existing {
-            throw StoreError("no runs recorded yet: \(path) does not exist (record some with `vloop run`, or name the database with --db or VLOOP_DB)")
+            throw StoreError(
+                "no runs recorded yet: \(path) does not exist (record some with `vloop run`, or name the database with --db or VLOOP_DB)"
+            )
         }
         var state = Inspection.fresh
         if exists, (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
@@ -59,15 +61,19 @@ public final class RunStore {
         if exists {
             writable = access(path, W_OK) == 0
             if !writable && state != .current {
-                throw StoreError("cannot write \(path) (read-only) and it must be \(state == .fresh ? "set up" : "migrated to this vloop's schema") first")
+                throw StoreError(
+                    "cannot write \(path) (read-only) and it must be \(state == .fresh ? "set up" : "migrated to this vloop's schema") first"
+                )
             }
             if !writable && mode == .create {
-                throw StoreError("cannot record runs in \(path): the file is read-only (use --no-store, or another --db)")
+                throw StoreError(
+                    "cannot record runs in \(path): the file is read-only (use --no-store, or another --db)")
             }
         } else {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty, let why = makeFolders(folder) {
-                throw StoreError("cannot create the folder \(folder) for the run database: \(why) (use --no-store, or another --db)")
+                throw StoreError(
+                    "cannot create the folder \(folder) for the run database: \(why) (use --no-store, or another --db)")
             }
             if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
                 throw StoreError("cannot create \(path): the folder is read-only (use --no-store, or another --db)")
@@ -105,8 +111,10 @@ public final class RunStore {
             do {
                 return try body()
             } catch let e as DatabaseError
-                where (e.resultCode.primaryResultCode == .SQLITE_BUSY || e.resultCode.primaryResultCode == .SQLITE_LOCKED)
-                && Date() < deadline {
+                where
+                (e.resultCode.primaryResultCode == .SQLITE_BUSY || e.resultCode.primaryResultCode == .SQLITE_LOCKED)
+                && Date() < deadline
+            {
                 usleep(pause + UInt32.random(in: 0..<pause))
                 pause = min(pause * 2, 200_000)
             }
@@ -145,27 +153,36 @@ public final class RunStore {
         do {
             let q = try DatabaseQueue(path: path, configuration: config)
             defer { try? q.close() }
-            return try retryingWhileBusy { try q.read { db -> Inspection in
-                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                if appID != Schema.applicationID {
-                    // Empty, or a vloop that is setting it up this instant (GRDB's migrator creates its
-                    // table before the first migration, which sets the application id, commits).
-                    if appID == 0 && tables.allSatisfy({ $0 == "grdb_migrations" }) { return .fresh }
-                    throw StoreError("\(path) is not a vloop run database (it holds other tables: \(tables.prefix(5).joined(separator: ", "))); name another file with --db or VLOOP_DB")
+            return try retryingWhileBusy {
+                try q.read { db -> Inspection in
+                    let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if appID != Schema.applicationID {
+                        // Empty, or a vloop that is setting it up this instant (GRDB's migrator creates its
+                        // table before the first migration, which sets the application id, commits).
+                        if appID == 0 && tables.allSatisfy({ $0 == "grdb_migrations" }) { return .fresh }
+                        throw StoreError(
+                            "\(path) is not a vloop run database (it holds other tables: \(tables.prefix(5).joined(separator: ", "))); name another file with --db or VLOOP_DB"
+                        )
+                    }
+                    let applied =
+                        tables.contains("grdb_migrations")
+                        ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+                    let unknown = applied.subtracting(Schema.names)
+                    if !unknown.isEmpty {
+                        throw StoreError(
+                            "\(path) was written by a newer vloop (its schema has \(unknown.sorted().joined(separator: ", ")), which this vloop \(vloopSchemaName) does not know); use that vloop, or another --db"
+                        )
+                    }
+                    return applied == Set(Schema.names) ? .current : .older
                 }
-                let applied = tables.contains("grdb_migrations")
-                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
-                let unknown = applied.subtracting(Schema.names)
-                if !unknown.isEmpty {
-                    throw StoreError("\(path) was written by a newer vloop (its schema has \(unknown.sorted().joined(separator: ", ")), which this vloop \(vloopSchemaName) does not know); use that vloop, or another --db")
-                }
-                return applied == Set(Schema.names) ? .current : .older
-            } }
+            }
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB {
-            throw StoreError("\(path) is not a SQLite database, so not a vloop run database; name another file with --db or VLOOP_DB")
+            throw StoreError(
+                "\(path) is not a SQLite database, so not a vloop run database; name another file with --db or VLOOP_DB"
+            )
         } catch {
             throw StoreError("cannot read \(path): \(reason(error))")
         }
@@ -200,7 +217,9 @@ public final class RunStore {
         switch try inspect(path) {
         case .fresh: throw StoreError("\(path) holds no runs")
         case .older:
-            throw StoreError("\(path) was written by an older vloop: migrate it first (`vloop runs --db \(path)` does), then merge it")
+            throw StoreError(
+                "\(path) was written by an older vloop: migrate it first (`vloop runs --db \(path)` does), then merge it"
+            )
         case .current: break
         }
         var config = Configuration()
@@ -237,8 +256,9 @@ public final class RunStore {
     public func finishSuiteRun(id: Int64, at date: Date) throws {
         try guarded("record the end of the suite run") {
             try writeImmediately { db in
-                try db.execute(sql: "UPDATE suite_run SET finished_at = ? WHERE id = ?",
-                               arguments: [Timestamp.string(date), id])
+                try db.execute(
+                    sql: "UPDATE suite_run SET finished_at = ? WHERE id = ?",
+                    arguments: [Timestamp.string(date), id])
             }
         }
     }
@@ -259,8 +279,10 @@ public final class RunStore {
                                        started_at, finished_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [s.uuid, s.label, s.gitCommit, s.gitDirty, s.host, s.harnessVersion, jsonArray(s.arguments),
-                        s.shard, Timestamp.string(s.startedAt), s.finishedAt.map(Timestamp.string)])
+            arguments: [
+                s.uuid, s.label, s.gitCommit, s.gitDirty, s.host, s.harnessVersion, jsonArray(s.arguments),
+                s.shard, Timestamp.string(s.startedAt), s.finishedAt.map(Timestamp.string),
+            ])
         return db.lastInsertedRowID
     }
 
@@ -271,27 +293,54 @@ public final class RunStore {
                                  virtual_duration, wall_time, steps, problems, started_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [suiteRunID, r.tracePath, r.traceHash, r.seed, r.runIndex, r.status, r.value, r.passed,
-                        r.virtualDuration, r.wallTime, r.steps, jsonArray(r.problems), Timestamp.string(r.startedAt)])
+            arguments: [
+                suiteRunID, r.tracePath, r.traceHash, r.seed, r.runIndex, r.status, r.value, r.passed,
+                r.virtualDuration, r.wallTime, r.steps, jsonArray(r.problems), Timestamp.string(r.startedAt),
+            ])
         let id = db.lastInsertedRowID
-        try BatchInsert(db, table: "event", columns: ["run_id", "seq", "t", "ctx", "kind", "text", "state", "value", "status"])
-            .insert(r.events.enumerated().map { i, e in
-                [.int(id), .int(i), .double(e.t), .text(e.ctx), .text(e.kind.rawValue), .text(e.text), .text(e.state),
-                 .text(e.value), .text(e.status)]
+        try BatchInsert(
+            db, table: "event", columns: ["run_id", "seq", "t", "ctx", "kind", "text", "state", "value", "status"]
+        )
+        .insert(
+            r.events.enumerated().map { i, e in
+                [
+                    .int(id), .int(i), .double(e.t), .text(e.ctx), .text(e.kind.rawValue), .text(e.text),
+                    .text(e.state),
+                    .text(e.value), .text(e.status),
+                ]
             })
-        try BatchInsert(db, table: "task", columns: ["run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times"])
-            .insert(r.tasks.enumerated().map { i, t in
-                [.int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done), .text(t.state),
-                 .int(t.steps), .blob(encodeDoubles(t.stepTimes))]
+        try BatchInsert(
+            db, table: "task",
+            columns: ["run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times"]
+        )
+        .insert(
+            r.tasks.enumerated().map { i, t in
+                [
+                    .int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done),
+                    .text(t.state),
+                    .int(t.steps), .blob(encodeDoubles(t.stepTimes)),
+                ]
             })
-        try BatchInsert(db, table: "job", columns: ["run_id", "seq", "executor", "worker", "queued", "started", "finished",
-                                                    "call", "succeeded"])
-            .insert(r.jobs.enumerated().map { i, j in
-                [.int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started), .double(j.finished),
-                 .text(j.job), j.succeeded.map { .bool($0) } ?? .null]
+        try BatchInsert(
+            db, table: "job",
+            columns: [
+                "run_id", "seq", "executor", "worker", "queued", "started", "finished",
+                "call", "succeeded",
+            ]
+        )
+        .insert(
+            r.jobs.enumerated().map { i, j in
+                [
+                    .int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started),
+                    .double(j.finished),
+                    .text(j.job), j.succeeded.map { .bool($0) } ?? .null,
+                ]
             })
-        try BatchInsert(db, table: "property_result", columns: ["run_id", "seq", "name", "line", "\"column\"", "passed", "message"])
-            .insert(r.properties.enumerated().map { i, p in
+        try BatchInsert(
+            db, table: "property_result", columns: ["run_id", "seq", "name", "line", "\"column\"", "passed", "message"]
+        )
+        .insert(
+            r.properties.enumerated().map { i, p in
                 [.int(id), .int(i), .text(p.name), .int(p.line), .int(p.column), .bool(p.passed), .text(p.message)]
             })
         return id
@@ -300,8 +349,10 @@ public final class RunStore {
     // MARK: Reading
 
     /// The recorded runs, newest first.
-    public func runSummaries(label: String? = nil, trace: String? = nil, status: String? = nil,
-                             limit: Int? = nil) throws -> [RunSummary] {
+    public func runSummaries(
+        label: String? = nil, trace: String? = nil, status: String? = nil,
+        limit: Int? = nil
+    ) throws -> [RunSummary] {
         try guarded("read the runs") {
             try queue.read { db in
                 var sql = """
@@ -318,17 +369,22 @@ public final class RunStore {
                     arguments.append("%" + likeEscaped(trace) + "%")
                 }
                 if let status {
-                    if status == "failed" { conditions.append("run.passed = 0") }
-                    else if status == "passed" { conditions.append("run.passed = 1") }
-                    else { conditions.append("run.status = ?"); arguments.append(status) }
+                    if status == "failed" {
+                        conditions.append("run.passed = 0")
+                    } else if status == "passed" {
+                        conditions.append("run.passed = 1")
+                    } else {
+                        conditions.append("run.status = ?"); arguments.append(status)
+                    }
                 }
                 if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
                 sql += " ORDER BY run.id DESC"
                 if let limit { sql += " LIMIT \(limit)" }
                 return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                    RunSummary(id: row[0], label: row[1], tracePath: row[2], seed: row[3], runIndex: row[4],
-                               status: row[5], passed: row[6], virtualDuration: row[7], wallTime: row[8],
-                               steps: row[9], startedAt: Timestamp.date(row[10]))
+                    RunSummary(
+                        id: row[0], label: row[1], tracePath: row[2], seed: row[3], runIndex: row[4],
+                        status: row[5], passed: row[6], virtualDuration: row[7], wallTime: row[8],
+                        steps: row[9], startedAt: Timestamp.date(row[10]))
                 }
             }
         }
@@ -338,15 +394,19 @@ public final class RunStore {
     public func labels() throws -> [LabelSummary] {
         try guarded("read the labels") {
             try queue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT suite_run.label, COUNT(DISTINCT suite_run.id), COUNT(run.id),
-                           COALESCE(SUM(run.passed = 0), 0), MAX(suite_run.started_at), MAX(suite_run.id) AS latest
-                    FROM suite_run LEFT JOIN run ON run.suite_run_id = suite_run.id
-                    GROUP BY suite_run.label
-                    ORDER BY latest DESC
-                    """).map { row in
-                    LabelSummary(label: row[0], suiteRuns: row[1], runs: row[2], failed: row[3],
-                                 lastStartedAt: Timestamp.date(row[4]))
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT suite_run.label, COUNT(DISTINCT suite_run.id), COUNT(run.id),
+                               COALESCE(SUM(run.passed = 0), 0), MAX(suite_run.started_at), MAX(suite_run.id) AS latest
+                        FROM suite_run LEFT JOIN run ON run.suite_run_id = suite_run.id
+                        GROUP BY suite_run.label
+                        ORDER BY latest DESC
+                        """
+                ).map { row in
+                    LabelSummary(
+                        label: row[0], suiteRuns: row[1], runs: row[2], failed: row[3],
+                        lastStartedAt: Timestamp.date(row[4]))
                 }
             }
         }
@@ -392,10 +452,13 @@ public final class RunStore {
                     let suites = try Self.fetchSuiteRuns(db, where: "id = ?", [run.suiteRunID])
                     return RunSet(selector: .run(id), suiteRuns: suites, runs: [run])
                 }
-                let known = try String.fetchAll(db, sql: """
-                    SELECT label FROM suite_run GROUP BY label ORDER BY MAX(id) DESC LIMIT 5
-                    """)
-                let hint = known.isEmpty ? "no runs are recorded yet" : "recent labels: \(known.joined(separator: ", "))"
+                let known = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT label FROM suite_run GROUP BY label ORDER BY MAX(id) DESC LIMIT 5
+                        """)
+                let hint =
+                    known.isEmpty ? "no runs are recorded yet" : "recent labels: \(known.joined(separator: ", "))"
                 throw StoreError("no label or run id '\(selector)' in \(path) (\(hint); `vloop runs` lists the runs)")
             }
         }
@@ -434,7 +497,9 @@ public final class RunStore {
             try writeImmediately { db in
                 var summary = MergeSummary()
                 for (suite, runs) in suites {
-                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM suite_run WHERE uuid = ?", arguments: [suite.uuid]) == true {
+                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM suite_run WHERE uuid = ?", arguments: [suite.uuid])
+                        == true
+                    {
                         summary.skipped += 1
                         continue
                     }
@@ -450,39 +515,53 @@ public final class RunStore {
 
     // MARK: Queries
 
-    static func fetchSuiteRuns(_ db: Database, where condition: String,
-                               _ arguments: [(any DatabaseValueConvertible)?]) throws -> [SuiteRun] {
-        try Row.fetchAll(db, sql: """
-            SELECT id, uuid, label, git_commit, git_dirty, host, harness_version, arguments, shard, started_at, finished_at
-            FROM suite_run WHERE \(condition) ORDER BY id
-            """, arguments: StatementArguments(arguments)).map { row in
-            SuiteRun(id: row[0], uuid: row[1], label: row[2], gitCommit: row[3], gitDirty: row[4], host: row[5],
-                     harnessVersion: row[6], arguments: parseJSONArray(row[7]), shard: row[8],
-                     startedAt: Timestamp.date(row[9]), finishedAt: (row[10] as String?).map(Timestamp.date))
+    static func fetchSuiteRuns(
+        _ db: Database, where condition: String,
+        _ arguments: [(any DatabaseValueConvertible)?]
+    ) throws -> [SuiteRun] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, uuid, label, git_commit, git_dirty, host, harness_version, arguments, shard, started_at, finished_at
+                FROM suite_run WHERE \(condition) ORDER BY id
+                """, arguments: StatementArguments(arguments)
+        ).map { row in
+            SuiteRun(
+                id: row[0], uuid: row[1], label: row[2], gitCommit: row[3], gitDirty: row[4], host: row[5],
+                harnessVersion: row[6], arguments: parseJSONArray(row[7]), shard: row[8],
+                startedAt: Timestamp.date(row[9]), finishedAt: (row[10] as String?).map(Timestamp.date))
         }
     }
 
-    static func fetchRuns(_ db: Database, where condition: String,
-                          _ arguments: [(any DatabaseValueConvertible)?]) throws -> [StoredRun] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT run.id, run.suite_run_id, suite_run.label, run.trace_path, run.trace_hash, run.seed, run.run_index,
-                   run.status, run.value, run.passed, run.virtual_duration, run.wall_time, run.steps, run.problems,
-                   run.started_at
-            FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
-            WHERE \(condition) ORDER BY run.id
-            """, arguments: StatementArguments(arguments))
-        let events = try db.cachedStatement(sql: """
-            SELECT t, ctx, kind, text, state, value, status FROM event WHERE run_id = ? ORDER BY seq
-            """)
-        let tasks = try db.cachedStatement(sql: """
-            SELECT name, created, first_step, done, state, steps, step_times FROM task WHERE run_id = ? ORDER BY seq
-            """)
-        let jobs = try db.cachedStatement(sql: """
-            SELECT executor, worker, queued, started, finished, call, succeeded FROM job WHERE run_id = ? ORDER BY seq
-            """)
-        let properties = try db.cachedStatement(sql: """
-            SELECT name, line, "column", passed, message FROM property_result WHERE run_id = ? ORDER BY seq
-            """)
+    static func fetchRuns(
+        _ db: Database, where condition: String,
+        _ arguments: [(any DatabaseValueConvertible)?]
+    ) throws -> [StoredRun] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT run.id, run.suite_run_id, suite_run.label, run.trace_path, run.trace_hash, run.seed, run.run_index,
+                       run.status, run.value, run.passed, run.virtual_duration, run.wall_time, run.steps, run.problems,
+                       run.started_at
+                FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
+                WHERE \(condition) ORDER BY run.id
+                """, arguments: StatementArguments(arguments))
+        let events = try db.cachedStatement(
+            sql: """
+                SELECT t, ctx, kind, text, state, value, status FROM event WHERE run_id = ? ORDER BY seq
+                """)
+        let tasks = try db.cachedStatement(
+            sql: """
+                SELECT name, created, first_step, done, state, steps, step_times FROM task WHERE run_id = ? ORDER BY seq
+                """)
+        let jobs = try db.cachedStatement(
+            sql: """
+                SELECT executor, worker, queued, started, finished, call, succeeded FROM job WHERE run_id = ? ORDER BY seq
+                """)
+        let properties = try db.cachedStatement(
+            sql: """
+                SELECT name, line, "column", passed, message FROM property_result WHERE run_id = ? ORDER BY seq
+                """)
         return try rows.map { row in
             let id: Int64 = row[0]
             return StoredRun(
@@ -491,16 +570,19 @@ public final class RunStore {
                 wallTime: row[11], steps: row[12], problems: parseJSONArray(row[13]),
                 startedAt: Timestamp.date(row[14]),
                 events: try Row.fetchAll(events, arguments: [id]).map { e in
-                    TraceEvent(t: e[0], ctx: e[1], kind: TraceEvent.Kind(rawValue: e[2]) ?? .print, text: e[3],
-                               state: e[4], value: e[5], status: e[6])
+                    TraceEvent(
+                        t: e[0], ctx: e[1], kind: TraceEvent.Kind(rawValue: e[2]) ?? .print, text: e[3],
+                        state: e[4], value: e[5], status: e[6])
                 },
                 tasks: try Row.fetchAll(tasks, arguments: [id]).map { t in
-                    TaskRecord(name: t[0], created: t[1], firstStep: t[2], done: t[3], state: t[4], steps: t[5],
-                               stepTimes: decodeDoubles(t[6]))
+                    TaskRecord(
+                        name: t[0], created: t[1], firstStep: t[2], done: t[3], state: t[4], steps: t[5],
+                        stepTimes: decodeDoubles(t[6]))
                 },
                 jobs: try Row.fetchAll(jobs, arguments: [id]).map { j in
-                    JobRecord(executor: j[0], job: j[5], worker: j[1], queued: j[2], started: j[3], finished: j[4],
-                              succeeded: j[6])
+                    JobRecord(
+                        executor: j[0], job: j[5], worker: j[1], queued: j[2], started: j[3], finished: j[4],
+                        succeeded: j[6])
                 },
                 properties: try Row.fetchAll(properties, arguments: [id]).map { p in
                     PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])
@@ -588,7 +670,9 @@ struct BatchInsert {
                 case .double(let x): rc = sqlite3_bind_double(statement, i, x)
                 case .text(let x): rc = sqlite3_bind_text(statement, i, x, -1, sqliteTransient)
                 case .blob(let x):
-                    rc = x.withUnsafeBytes { sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), sqliteTransient) }
+                    rc = x.withUnsafeBytes {
+                        sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), sqliteTransient)
+                    }
                 case .null: rc = sqlite3_bind_null(statement, i)
                 }
                 guard rc == SQLITE_OK else { throw failure(rc) }
@@ -600,8 +684,9 @@ struct BatchInsert {
     }
 
     private func failure(_ rc: Int32) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: rc),
-                      message: String(cString: sqlite3_errmsg(db.sqliteConnection)) + " (inserting into \(table))")
+        DatabaseError(
+            resultCode: ResultCode(rawValue: rc),
+            message: String(cString: sqlite3_errmsg(db.sqliteConnection)) + " (inserting into \(table))")
     }
 }
 

@@ -14,95 +14,98 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration(names[0]) { db in
-            try db.execute(sql: """
-                PRAGMA application_id = \(applicationID);
-                CREATE TABLE suite_run (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    uuid TEXT NOT NULL UNIQUE,
-                    label TEXT NOT NULL,
-                    git_commit TEXT,
-                    git_dirty INTEGER,
-                    host TEXT NOT NULL,
-                    harness_version TEXT NOT NULL,
-                    arguments TEXT NOT NULL,      -- JSON array of strings
-                    shard TEXT,                   -- 'i/n'
-                    started_at TEXT NOT NULL,     -- ISO 8601, UTC
-                    finished_at TEXT
-                );
-                CREATE INDEX suite_run_label ON suite_run(label);
-                CREATE TABLE run (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    suite_run_id INTEGER NOT NULL REFERENCES suite_run(id) ON DELETE CASCADE,
-                    trace_path TEXT NOT NULL,
-                    trace_hash TEXT NOT NULL,
-                    seed INTEGER NOT NULL,
-                    run_index INTEGER NOT NULL,
-                    status TEXT NOT NULL,         -- ok, exception, deadlock, limit, invalid
-                    value TEXT NOT NULL,
-                    passed INTEGER NOT NULL,
-                    virtual_duration REAL NOT NULL,
-                    wall_time REAL NOT NULL,
-                    steps INTEGER NOT NULL,
-                    problems TEXT NOT NULL,       -- JSON array of strings
-                    started_at TEXT NOT NULL
-                );
-                CREATE INDEX run_suite_run ON run(suite_run_id);
-                CREATE INDEX run_trace_path ON run(trace_path);
-                CREATE TABLE event (
-                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                    seq INTEGER NOT NULL,
-                    t REAL NOT NULL,
-                    ctx TEXT,
-                    kind TEXT NOT NULL,
-                    text TEXT,
-                    state TEXT,
-                    value TEXT,
-                    status TEXT,
-                    PRIMARY KEY (run_id, seq)
-                ) WITHOUT ROWID;
-                CREATE TABLE property_result (
-                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                    seq INTEGER NOT NULL,
-                    name TEXT NOT NULL,
-                    line INTEGER NOT NULL,
-                    "column" INTEGER NOT NULL,
-                    passed INTEGER NOT NULL,
-                    message TEXT NOT NULL,
-                    PRIMARY KEY (run_id, seq)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    PRAGMA application_id = \(applicationID);
+                    CREATE TABLE suite_run (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        uuid TEXT NOT NULL UNIQUE,
+                        label TEXT NOT NULL,
+                        git_commit TEXT,
+                        git_dirty INTEGER,
+                        host TEXT NOT NULL,
+                        harness_version TEXT NOT NULL,
+                        arguments TEXT NOT NULL,      -- JSON array of strings
+                        shard TEXT,                   -- 'i/n'
+                        started_at TEXT NOT NULL,     -- ISO 8601, UTC
+                        finished_at TEXT
+                    );
+                    CREATE INDEX suite_run_label ON suite_run(label);
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        suite_run_id INTEGER NOT NULL REFERENCES suite_run(id) ON DELETE CASCADE,
+                        trace_path TEXT NOT NULL,
+                        trace_hash TEXT NOT NULL,
+                        seed INTEGER NOT NULL,
+                        run_index INTEGER NOT NULL,
+                        status TEXT NOT NULL,         -- ok, exception, deadlock, limit, invalid
+                        value TEXT NOT NULL,
+                        passed INTEGER NOT NULL,
+                        virtual_duration REAL NOT NULL,
+                        wall_time REAL NOT NULL,
+                        steps INTEGER NOT NULL,
+                        problems TEXT NOT NULL,       -- JSON array of strings
+                        started_at TEXT NOT NULL
+                    );
+                    CREATE INDEX run_suite_run ON run(suite_run_id);
+                    CREATE INDEX run_trace_path ON run(trace_path);
+                    CREATE TABLE event (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,
+                        t REAL NOT NULL,
+                        ctx TEXT,
+                        kind TEXT NOT NULL,
+                        text TEXT,
+                        state TEXT,
+                        value TEXT,
+                        status TEXT,
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE property_result (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        "column" INTEGER NOT NULL,
+                        passed INTEGER NOT NULL,
+                        message TEXT NOT NULL,
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
+                    """)
         }
         m.registerMigration(names[1]) { db in
-            try db.execute(sql: """
-                CREATE TABLE task (
-                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                    seq INTEGER NOT NULL,         -- creation order
-                    name TEXT NOT NULL,
-                    created REAL NOT NULL,
-                    first_step REAL,
-                    done REAL,
-                    state TEXT NOT NULL,          -- result, exception, cancelled, pending
-                    steps INTEGER NOT NULL,
-                    step_times BLOB NOT NULL,     -- little-endian float64s
-                    PRIMARY KEY (run_id, seq)
-                ) WITHOUT ROWID;
-                CREATE TABLE job (
-                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                    seq INTEGER NOT NULL,         -- order of submission
-                    executor TEXT NOT NULL,
-                    worker TEXT,
-                    queued REAL NOT NULL,
-                    started REAL,
-                    finished REAL,
-                    PRIMARY KEY (run_id, seq)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE task (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,         -- creation order
+                        name TEXT NOT NULL,
+                        created REAL NOT NULL,
+                        first_step REAL,
+                        done REAL,
+                        state TEXT NOT NULL,          -- result, exception, cancelled, pending
+                        steps INTEGER NOT NULL,
+                        step_times BLOB NOT NULL,     -- little-endian float64s
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE job (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,         -- order of submission
+                        executor TEXT NOT NULL,
+                        worker TEXT,
+                        queued REAL NOT NULL,
+                        started REAL,
+                        finished REAL,
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
+                    """)
         }
         m.registerMigration(names[2]) { db in
-            try db.execute(sql: """
-                ALTER TABLE job ADD COLUMN call TEXT NOT NULL DEFAULT '';  -- blocks(3)
-                ALTER TABLE job ADD COLUMN succeeded INTEGER;              -- 0 when the job raised
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE job ADD COLUMN call TEXT NOT NULL DEFAULT '';  -- blocks(3)
+                    ALTER TABLE job ADD COLUMN succeeded INTEGER;              -- 0 when the job raised
+                    """)
         }
         return m
     }

@@ -55,7 +55,7 @@ public enum CompareOp: String, Sendable {
 public enum Argument: Sendable {
     case positional(Expr)
     case keyword(String, Expr)
-    case star(Expr)        // *args
+    case star(Expr)  // *args
     case doubleStar(Expr)  // **kwargs
 }
 
@@ -99,7 +99,9 @@ public struct Parameters: Sendable {
     public var keywordOnly: [Parameter]
     public var kwargs: String?
 
-    public init(positional: [Parameter] = [], varargs: String? = nil, keywordOnly: [Parameter] = [], kwargs: String? = nil) {
+    public init(
+        positional: [Parameter] = [], varargs: String? = nil, keywordOnly: [Parameter] = [], kwargs: String? = nil
+    ) {
         self.positional = positional
         self.varargs = varargs
         self.keywordOnly = keywordOnly

@@ -314,13 +314,14 @@ extension Op {
     /// counts as the first instruction of its sequence.
     func stackEffect(jumping: Bool) -> Int {
         switch self {
-        case .loadConst, .loadNone, .loadFast, .loadDeref, .constBinary, .localBinary, .loadClosure, .loadGlobal, .dup, .importName,
-             .importFrom, .beforeWith, .withExceptStart, .buildClassNamespace:
+        case .loadConst, .loadNone, .loadFast, .loadDeref, .constBinary, .localBinary, .loadClosure, .loadGlobal, .dup,
+            .importName,
+            .importFrom, .beforeWith, .withExceptStart, .buildClassNamespace:
             return 1
         case .dup2: return 2
         case .storeFast, .storeDeref, .storeGlobal, .pop, .loadSubscript, .binary, .inplace, .compare,
-             .listAppend, .setAdd, .listExtend, .dictMerge, .popJumpIfFalse, .popJumpIfTrue, .yieldFrom,
-             .returnValue, .reraise:
+            .listAppend, .setAdd, .listExtend, .dictMerge, .popJumpIfFalse, .popJumpIfTrue, .yieldFrom,
+            .returnValue, .reraise:
             return -1
         case .storeAttr, .buildSlice, .mapAdd, .callEx: return -2
         case .exceptStarBegin: return 0
@@ -328,8 +329,8 @@ extension Op {
         case .exceptStarRecord, .exceptStarEnd: return -1
         case .storeSubscript: return -3
         case .deleteFast, .loadAttr, .rot2, .rot3, .unary, .jump, .getIter, .setupTry, .popBlock, .popExcept,
-             .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
-             .expectStatement, .nop, .assertFail:
+            .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
+            .expectStatement, .nop, .assertFail:
             return 0
         case .buildTuple(let n), .buildList(let n), .buildSet(let n), .buildString(let n): return 1 - Int(n)
         case .buildDict(let n): return 1 - 2 * Int(n)
@@ -352,8 +353,8 @@ extension Op {
     var jumpTarget: Int? {
         switch self {
         case .jump(let t), .popJumpIfFalse(let t), .popJumpIfTrue(let t), .jumpIfFalseOrPop(let t),
-             .jumpIfTrueOrPop(let t), .forIter(let t), .forIterStore(let t, _), .awaitSleep(_, let t),
-             .exceptStarMatch(let t):
+            .jumpIfTrueOrPop(let t), .forIter(let t), .forIterStore(let t, _), .awaitSleep(_, let t),
+            .exceptStarMatch(let t):
             return Int(t)
         default: return nil
         }

@@ -9,8 +9,10 @@ public enum Compiler {
 
     /// `internalModule` names the module of the harness's own prelude: its code
     /// is marked internal (left out of tracebacks) and its classes belong to it.
-    public static func compile(_ module: Module, file: SourceFile,
-                               internalModule: String? = nil) throws -> CompiledModule {
+    public static func compile(
+        _ module: Module, file: SourceFile,
+        internalModule: String? = nil
+    ) throws -> CompiledModule {
         var builder = ScopeBuilder()
         let root = builder.build(module)
         var diagnostics = builder.diagnostics.map { Diagnostic(path: file.path, loc: $0.0, message: $0.1) }
@@ -26,8 +28,9 @@ public enum Compiler {
         code.finish()
         if let internalModule { code.markInternal(module: internalModule) }
         for e in unit.expectStatements { e.code.finish() }
-        return CompiledModule(code: code, globalNames: unit.globalNames,
-                              expectStatements: unit.expectStatements, imports: unit.imports)
+        return CompiledModule(
+            code: code, globalNames: unit.globalNames,
+            expectStatements: unit.expectStatements, imports: unit.imports)
     }
 }
 
@@ -246,8 +249,10 @@ final class FunctionCompiler {
         switch s.kind {
         case .expr(let e):
             if isExpectCall(e) && !isExpect {
-                unit.error(e.loc, "expect.* must be a statement at the top level of the trace (or of its "
-                    + "`if __name__ == '__main__':` block)")
+                unit.error(
+                    e.loc,
+                    "expect.* must be a statement at the top level of the trace (or of its "
+                        + "`if __name__ == '__main__':` block)")
             }
             compile(e)
             emit(.pop)
@@ -300,7 +305,8 @@ final class FunctionCompiler {
             for b in breaks.jumps { patch(b, to: here) }
         case .break:
             guard let i = blocks.lastIndex(where: { if case .loop = $0 { return true } else { return false } }),
-                  case .loop(_, let breaks, let isFor) = blocks[i] else {
+                case .loop(_, let breaks, let isFor) = blocks[i]
+            else {
                 unit.error(s.loc, "'break' outside loop")
                 return
             }
@@ -310,7 +316,8 @@ final class FunctionCompiler {
             breaks.jumps.append(emit(.jump(0)))
         case .continue:
             guard let i = blocks.lastIndex(where: { if case .loop = $0 { return true } else { return false } }),
-                  case .loop(let start, _, _) = blocks[i] else {
+                case .loop(let start, _, _) = blocks[i]
+            else {
                 unit.error(s.loc, "'continue' not properly in loop")
                 return
             }
@@ -400,8 +407,10 @@ final class FunctionCompiler {
     private func checkImport(_ module: String, _ loc: SourceLocation) -> Bool {
         if !unit.imports.contains(module) { unit.imports.append(module) }
         if Compiler.importableModules.contains(module) { return true }
-        unit.error(loc, "module '\(module)' is not available in a trace (a trace may import asyncio, "
-            + "concurrent.futures, functools, logging, random, sys and time)")
+        unit.error(
+            loc,
+            "module '\(module)' is not available in a trace (a trace may import asyncio, "
+                + "concurrent.futures, functools, logging, random, sys and time)")
         return false
     }
 
@@ -647,8 +656,10 @@ final class FunctionCompiler {
     }
 
     /// Compiles a child scope's code and emits the instructions that make the function.
-    private func makeFunction(_ child: Scope, name: String, loc fnLoc: SourceLocation,
-                              parameters: Parameters, body: (FunctionCompiler) -> Void) {
+    private func makeFunction(
+        _ child: Scope, name: String, loc fnLoc: SourceLocation,
+        parameters: Parameters, body: (FunctionCompiler) -> Void
+    ) {
         for p in parameters.positional {
             if let d = p.defaultValue { compile(d) }
         }
@@ -675,8 +686,10 @@ final class FunctionCompiler {
             }
         }
         if !child.frees.isEmpty { emit(.buildTuple(Int32(child.frees.count))) }
-        emit(.makeFunction(code: constant(.code(fcode)), defaults: Int32(defaults),
-                           kwDefaults: !kwDefaults.isEmpty, closure: !child.frees.isEmpty))
+        emit(
+            .makeFunction(
+                code: constant(.code(fcode)), defaults: Int32(defaults),
+                kwDefaults: !kwDefaults.isEmpty, closure: !child.frees.isEmpty))
     }
 
     private func compileFunction(_ f: FunctionDef, _ fnLoc: SourceLocation) {
@@ -824,11 +837,14 @@ final class FunctionCompiler {
             }
         case .await(let x):
             if !scope.isAsync {
-                unit.error(e.loc, scope.kind == .module || isExpect
-                    ? "'await' outside function" : "'await' outside async function")
+                unit.error(
+                    e.loc,
+                    scope.kind == .module || isExpect
+                        ? "'await' outside function" : "'await' outside async function")
             }
             if case .call(let f, let args) = x.kind, case .attribute(let o, "sleep") = f.kind,
-               case .name = o.kind, args.count == 1, case .positional(let delay) = args[0] {
+                case .name = o.kind, args.count == 1, case .positional(let delay) = args[0]
+            {
                 // `await M.sleep(d)`: when M is asyncio at run time, `awaitSleep` does the
                 // whole sleep natively and jumps past the general call-and-await below.
                 compile(o)
@@ -938,7 +954,9 @@ final class FunctionCompiler {
             default: break
             }
         }
-        let hasKeywords = args.contains { if case .keyword = $0 { return true }; if case .doubleStar = $0 { return true }; return false }
+        let hasKeywords = args.contains {
+            if case .keyword = $0 { return true }; if case .doubleStar = $0 { return true }; return false
+        }
         if hasKeywords {
             emit(.buildDict(0))
             for a in args {
@@ -962,13 +980,18 @@ final class FunctionCompiler {
 
     /// A comprehension is a hidden function called at once with the iterator
     /// of its first iterable (which is evaluated in the enclosing scope).
-    private func compileComprehension(_ e: Expr, _ tag: Int, _ gens: [Comprehension],
-                                      element: @escaping (FunctionCompiler) -> Void) {
+    private func compileComprehension(
+        _ e: Expr, _ tag: Int, _ gens: [Comprehension],
+        element: @escaping (FunctionCompiler) -> Void
+    ) {
         let child = childScope(e.loc, tag)
         let names = [2: "<listcomp>", 3: "<setcomp>", 4: "<dictcomp>", 5: "<genexpr>"]
-        makeFunction(child, name: names[tag]!, loc: e.loc, parameters: Parameters(positional: [
-            Parameter(name: ".0", defaultValue: nil, loc: e.loc),
-        ])) { fc in
+        makeFunction(
+            child, name: names[tag]!, loc: e.loc,
+            parameters: Parameters(positional: [
+                Parameter(name: ".0", defaultValue: nil, loc: e.loc)
+            ])
+        ) { fc in
             switch tag {
             case 2: fc.emit(.buildList(0))
             case 3: fc.emit(.buildSet(0))

@@ -320,7 +320,10 @@ struct Lexer {
         var isFloat = false
 
         // Reads digits of `radix` separated by single underscores; returns how many.
-        func readDigits(_ lexer: inout Lexer, radix: UInt32, into value: inout UInt64, overflow: inout Bool, text: inout String, literalName: String) throws -> Int {
+        func readDigits(
+            _ lexer: inout Lexer, radix: UInt32, into value: inout UInt64, overflow: inout Bool, text: inout String,
+            literalName: String
+        ) throws -> Int {
             var count = 0
             while let c = lexer.peek() {
                 if c == "_" {
@@ -345,10 +348,12 @@ struct Lexer {
         var overflow = false
         if s[pos] == "0", let x = peek(1), "xXoObB".unicodeScalars.contains(x) {
             let lower = Character(x).lowercased()
-            let (radix, name): (UInt32, String) = lower == "x" ? (16, "hexadecimal") : lower == "o" ? (8, "octal") : (2, "binary")
+            let (radix, name): (UInt32, String) =
+                lower == "x" ? (16, "hexadecimal") : lower == "o" ? (8, "octal") : (2, "binary")
             pos += 2
             if peek() == "_" { pos += 1 }
-            let count = try readDigits(&self, radix: radix, into: &value, overflow: &overflow, text: &text, literalName: name)
+            let count = try readDigits(
+                &self, radix: radix, into: &value, overflow: &overflow, text: &text, literalName: name)
             if let c = peek(), isDigit(c) {
                 throw fail("invalid digit '\(c)' in \(name) literal", at: here)
             }
@@ -359,7 +364,8 @@ struct Lexer {
 
         var integerDigits = 0
         if s[pos] != "." {
-            integerDigits = try readDigits(&self, radix: 10, into: &value, overflow: &overflow, text: &text, literalName: "decimal")
+            integerDigits = try readDigits(
+                &self, radix: 10, into: &value, overflow: &overflow, text: &text, literalName: "decimal")
         }
         if peek() == "." {
             isFloat = true
@@ -368,7 +374,8 @@ struct Lexer {
             var ignored: UInt64 = 0
             var ignoredOverflow = false
             if let c = peek(), isDigit(c) {
-                _ = try readDigits(&self, radix: 10, into: &ignored, overflow: &ignoredOverflow, text: &text, literalName: "decimal")
+                _ = try readDigits(
+                    &self, radix: 10, into: &ignored, overflow: &ignoredOverflow, text: &text, literalName: "decimal")
             } else {
                 text += "0"
             }
@@ -382,13 +389,15 @@ struct Lexer {
                 pos += afterSign
                 var ignored: UInt64 = 0
                 var ignoredOverflow = false
-                _ = try readDigits(&self, radix: 10, into: &ignored, overflow: &ignoredOverflow, text: &text, literalName: "decimal")
+                _ = try readDigits(
+                    &self, radix: 10, into: &ignored, overflow: &ignoredOverflow, text: &text, literalName: "decimal")
             } else {
                 throw fail("invalid decimal literal", at: loc)
             }
         }
         if let j = peek(), j == "j" || j == "J" {
-            throw fail("complex literals ('\(makeString(s, from: start, to: pos + 1))') are not supported in a trace", at: loc)
+            throw fail(
+                "complex literals ('\(makeString(s, from: start, to: pos + 1))') are not supported in a trace", at: loc)
         }
         try checkEndOfNumber(literal: "decimal", loc: loc)
         if isFloat {
@@ -399,7 +408,9 @@ struct Lexer {
         }
         // Leading zeros: only "0", "00", "0_0" ... are allowed.
         if integerDigits > 1 && s[start] == "0" && value != 0 {
-            throw fail("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", at: loc)
+            throw fail(
+                "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
+                at: loc)
         }
         try emitInt(value, overflow: overflow, loc: loc)
     }
@@ -440,7 +451,8 @@ struct Lexer {
                 // Like CPython, the last line is the last one with text on it.
                 let detected = pos == lineStart && line > tokenStart.line ? line - 1 : line
                 if isTriple {
-                    throw fail("unterminated triple-quoted string literal (detected at line \(detected))", at: tokenStart)
+                    throw fail(
+                        "unterminated triple-quoted string literal (detected at line \(detected))", at: tokenStart)
                 }
                 throw fail("unterminated string literal (detected at line \(detected))", at: tokenStart)
             }
@@ -590,7 +602,7 @@ func invalidCharacterMessage(_ c: Unicode.Scalar) -> String {
     let shown: String
     switch c.properties.generalCategory {
     case .control, .format, .surrogate, .privateUse, .unassigned,
-         .lineSeparator, .paragraphSeparator, .spaceSeparator:
+        .lineSeparator, .paragraphSeparator, .spaceSeparator:
         shown = "\\u{\(hex)}"
     default:
         shown = String(Character(c))
@@ -681,16 +693,21 @@ func decodeStringContent(
         case "u" where !isBytes, "U" where !isBytes:
             let count = e == "u" ? 4 : 8
             guard let v = hex(i, count) else {
-                throw fail("invalid escape '\\\(e)': it needs exactly \(count) hex digits (truncated \\\(e)\(String(repeating: "X", count: count)) escape)", i - 2)
+                throw fail(
+                    "invalid escape '\\\(e)': it needs exactly \(count) hex digits (truncated \\\(e)\(String(repeating: "X", count: count)) escape)",
+                    i - 2)
             }
             guard v <= 0x10FFFF else {
-                throw fail("invalid escape '\\\(e)': U+\(String(v, radix: 16, uppercase: true)) is not a Unicode character", i - 2)
+                throw fail(
+                    "invalid escape '\\\(e)': U+\(String(v, radix: 16, uppercase: true)) is not a Unicode character",
+                    i - 2)
             }
             // Lone surrogates cannot live in a Swift string.
             out.append((0xD800...0xDFFF).contains(v) ? 0xFFFD : v)
             i += count
         case "N" where !isBytes:
-            throw fail("named Unicode escapes ('\\N{...}') are not supported in a trace; use '\\u' with the code point", i - 2)
+            throw fail(
+                "named Unicode escapes ('\\N{...}') are not supported in a trace; use '\\u' with the code point", i - 2)
         default:
             out.append(0x5C)
             out.append(e.value)

@@ -369,7 +369,9 @@ final class TraceParser {
             advance()
             _ = try parseTest()
             guard isOp("=") else {
-                throw error("an annotation without a value is not supported in a trace; give it a value ('x: int = 0') or remove it", at: loc)
+                throw error(
+                    "an annotation without a value is not supported in a trace; give it a value ('x: int = 0') or remove it",
+                    at: loc)
             }
             advance()
             let value = try parseStarExpressionsOrYield()
@@ -495,7 +497,9 @@ final class TraceParser {
         }
         var result = Stmt(.pass, .unknown)
         for (n, clause) in clauses.enumerated().reversed() {
-            result = Stmt(.if(test: clause.test, body: clause.body, orElse: n == clauses.count - 1 ? orElse : [result]), clause.loc)
+            result = Stmt(
+                .if(test: clause.test, body: clause.body, orElse: n == clauses.count - 1 ? orElse : [result]),
+                clause.loc)
         }
         return result
     }
@@ -558,7 +562,8 @@ final class TraceParser {
                 }
             }
             try expectColon()
-            let handlerBody = try parseBlock(after: isStar ? "'except*' statement" : "'except' statement", line: handlerLoc.line)
+            let handlerBody = try parseBlock(
+                after: isStar ? "'except*' statement" : "'except' statement", line: handlerLoc.line)
             handlers.append(ExceptHandler(type: type, name: name, body: handlerBody, isStar: isStar, loc: handlerLoc))
         }
         var orElse: [Stmt] = []
@@ -1518,9 +1523,10 @@ final class TraceParser {
 
         func flush(to j: Int) throws {
             if j > runStart {
-                buffer.append(contentsOf: try decodeStringContent(
-                    s, from: runStart, to: j, startLoc: locations.location(of: runStart, in: s),
-                    isBytes: false, isRaw: literal.isRaw, path: path))
+                buffer.append(
+                    contentsOf: try decodeStringContent(
+                        s, from: runStart, to: j, startLoc: locations.location(of: runStart, in: s),
+                        isBytes: false, isRaw: literal.isRaw, path: path))
             }
         }
         func pushBuffer() {
@@ -1604,8 +1610,9 @@ final class TraceParser {
                 }
                 let expected: Unicode.Scalar = open == "(" ? ")" : open == "[" ? "]" : "}"
                 if c != expected {
-                    throw error("f-string: closing parenthesis '\(c)' does not match opening parenthesis '\(open)'",
-                                at: locations.location(of: i, in: s))
+                    throw error(
+                        "f-string: closing parenthesis '\(c)' does not match opening parenthesis '\(open)'",
+                        at: locations.location(of: i, in: s))
                 }
             } else if stack.isEmpty {
                 if c == "}" || c == ":" { break }
@@ -1624,7 +1631,9 @@ final class TraceParser {
                     }
                     let previous: Unicode.Scalar? = i > exprStart ? s[i - 1] : nil
                     if !(previous == "=" || previous == "!" || previous == "<" || previous == ">") {
-                        throw unsupported("self-documenting f-string fields ('{x=}')", plural: true, at: locations.location(of: i, in: s))
+                        throw unsupported(
+                            "self-documenting f-string fields ('{x=}')", plural: true,
+                            at: locations.location(of: i, in: s))
                     }
                 }
             }
@@ -1643,8 +1652,9 @@ final class TraceParser {
         if s[i] == "!" {
             i += 1
             guard i + 1 < end, s[i] == "r" || s[i] == "s" || s[i] == "a", s[i + 1] == ":" || s[i + 1] == "}" else {
-                throw error("f-string: invalid conversion character: expected 's', 'r', or 'a'",
-                            at: locations.location(of: min(i, end), in: s))
+                throw error(
+                    "f-string: invalid conversion character: expected 's', 'r', or 'a'",
+                    at: locations.location(of: min(i, end), in: s))
             }
             conversion = Character(s[i])
             i += 1

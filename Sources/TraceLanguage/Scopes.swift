@@ -158,8 +158,10 @@ struct ScopeBuilder {
         }
     }
 
-    private mutating func visitComprehension(_ e: Expr, _ tag: Int, _ generators: [Comprehension],
-                                             _ elements: [Expr], _ scope: Scope) {
+    private mutating func visitComprehension(
+        _ e: Expr, _ tag: Int, _ generators: [Comprehension],
+        _ elements: [Expr], _ scope: Scope
+    ) {
         // The first iterable is evaluated in the enclosing scope.
         visit(generators[0].iter, scope)
         let child = newScope(.comprehension, Self.key(e.loc, tag), parent: scope)
@@ -255,8 +257,10 @@ struct ScopeBuilder {
             diagnostics.append((loc, "no binding for nonlocal '\(n)' found"))
         }
         scope.locals = scope.parameters
-        for n in scope.bound where !scope.globals.contains(n) && !nonlocalNames.contains(n)
-            && !scope.parameters.contains(n) {
+        for n in scope.bound
+        where !scope.globals.contains(n) && !nonlocalNames.contains(n)
+            && !scope.parameters.contains(n)
+        {
             scope.locals.append(n)
         }
         let localSet = Set(scope.locals)
@@ -264,18 +268,24 @@ struct ScopeBuilder {
         // As in CPython, the functions of a class body do not see its names
         // (methods reach class attributes through `self`).
         let isClass = scope.kind == .classBody
-        for c in scope.children { childFree.formUnion(resolve(c, enclosing: isClass ? enclosing : enclosing + [scope])) }
+        for c in scope.children {
+            childFree.formUnion(resolve(c, enclosing: isClass ? enclosing : enclosing + [scope]))
+        }
         scope.cells = isClass ? [] : scope.locals.filter { childFree.contains($0) }
         var free = [String]()
         var seen = Set<String>()
         func enclosingBinds(_ n: String) -> Bool { enclosing.contains { $0.localSet.contains(n) } }
         for n in scope.nonlocals.map(\.0) where enclosingBinds(n) && seen.insert(n).inserted { free.append(n) }
-        for n in scope.used.sorted() where !localSet.contains(n) && !scope.globals.contains(n)
-            && enclosingBinds(n) && seen.insert(n).inserted {
+        for n in scope.used.sorted()
+        where !localSet.contains(n) && !scope.globals.contains(n)
+            && enclosingBinds(n) && seen.insert(n).inserted
+        {
             free.append(n)
         }
-        for n in childFree.sorted() where (isClass || !localSet.contains(n)) && !scope.globals.contains(n)
-            && enclosingBinds(n) && seen.insert(n).inserted {
+        for n in childFree.sorted()
+        where (isClass || !localSet.contains(n)) && !scope.globals.contains(n)
+            && enclosingBinds(n) && seen.insert(n).inserted
+        {
             free.append(n)
         }
         scope.frees = free

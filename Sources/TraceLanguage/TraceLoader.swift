@@ -33,8 +33,14 @@ public enum TraceLoader {
         } catch let list as DiagnosticList {
             return .failure(.invalid(file, list.diagnostics))
         } catch {
-            return .failure(.invalid(file, [Diagnostic(path: file.path, loc: SourceLocation(line: 1, column: 1),
-                                                       message: "\(error)")]))
+            return .failure(
+                .invalid(
+                    file,
+                    [
+                        Diagnostic(
+                            path: file.path, loc: SourceLocation(line: 1, column: 1),
+                            message: "\(error)")
+                    ]))
         }
     }
 }

@@ -7,17 +7,20 @@ extension StoredRun {
     /// The run of a valid trace, from its report and its verdict; without
     /// `detail`, its events, tasks and jobs are left out (for a run that is
     /// only summed up, not stored).
-    public init(tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
-                verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true) {
+    public init(
+        tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
+        verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true
+    ) {
         var problems = verdict.problems
         if !verdict.passed && report.status == .deadlock {
             problems += report.pendingTasks.map { "deadlock: \($0.name) awaits \($0.awaiting)" }
         }
-        self.init(tracePath: tracePath, traceHash: traceHash, seed: seed, runIndex: runIndex,
-                  status: report.status.rawValue, value: report.value, passed: verdict.passed,
-                  virtualDuration: report.elapsed, wallTime: wallTime, steps: report.steps, problems: problems,
-                  startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
-                  jobs: detail ? report.jobs : [],
-                  properties: verdict.results)
+        self.init(
+            tracePath: tracePath, traceHash: traceHash, seed: seed, runIndex: runIndex,
+            status: report.status.rawValue, value: report.value, passed: verdict.passed,
+            virtualDuration: report.elapsed, wallTime: wallTime, steps: report.steps, problems: problems,
+            startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
+            jobs: detail ? report.jobs : [],
+            properties: verdict.results)
     }
 }

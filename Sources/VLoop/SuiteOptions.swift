@@ -1,7 +1,7 @@
 import Foundation
+import Properties
 import PyRuntime
 import RunModel
-import Properties
 import VirtualLoop
 
 /// The version of vloop, recorded with every suite run (`harness_version`).
@@ -41,9 +41,11 @@ public struct SuiteOptions: Sendable {
     /// it); a long-lived process should leave it off, as it costs memory.
     public var keepsRunsAlive: Bool
 
-    public init(paths: [String], limits: RunLimits = RunLimits(), seed: Int = 0, repetitions: Int = 1,
-                exploration: Exploration = Exploration(), storage: Storage = Storage(), junitPath: String? = nil,
-                shard: Shard? = nil, keepsEvents: Bool = false, keepsRunsAlive: Bool = false) {
+    public init(
+        paths: [String], limits: RunLimits = RunLimits(), seed: Int = 0, repetitions: Int = 1,
+        exploration: Exploration = Exploration(), storage: Storage = Storage(), junitPath: String? = nil,
+        shard: Shard? = nil, keepsEvents: Bool = false, keepsRunsAlive: Bool = false
+    ) {
         self.paths = paths
         self.limits = limits
         self.seed = seed
@@ -76,9 +78,11 @@ public struct SuiteOptions: Sendable {
         /// Stop exploring a trace at its first failing run (every run before it still runs).
         public var failFast: Bool
 
-        public init(runs: Int? = nil, jitter: Double? = nil, timerJitter: Double? = nil, shuffleReady: Bool = false,
-                    replayRun: Int? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    failFast: Bool = false) {
+        public init(
+            runs: Int? = nil, jitter: Double? = nil, timerJitter: Double? = nil, shuffleReady: Bool = false,
+            replayRun: Int? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+            failFast: Bool = false
+        ) {
             self.runs = runs
             self.jitter = jitter
             self.timerJitter = timerJitter
@@ -118,8 +122,10 @@ public struct SuiteOptions: Sendable {
         /// The arguments recorded with the suite run (the command line's, for `vloop runs`).
         public var arguments: [String]
 
-        public init(databasePath: String = ".vloop/runs.sqlite", label: String? = nil, noStore: Bool = false,
-                    arguments: [String] = []) {
+        public init(
+            databasePath: String = ".vloop/runs.sqlite", label: String? = nil, noStore: Bool = false,
+            arguments: [String] = []
+        ) {
             self.databasePath = databasePath
             self.label = label
             self.noStore = noStore
@@ -164,7 +170,9 @@ public struct SuiteOptions: Sendable {
     public func validate() throws(SuiteError) {
         func bad(_ s: String) -> SuiteError { .invalidOptions(s) }
         if limits.maxSteps < 1 { throw bad("maxSteps must be at least 1") }
-        if !(limits.maxTime > 0) || !limits.maxTime.isFinite { throw bad("maxTime must be a positive number of seconds") }
+        if !(limits.maxTime > 0) || !limits.maxTime.isFinite {
+            throw bad("maxTime must be a positive number of seconds")
+        }
         if limits.maxInstructions < 1 { throw bad("maxInstructions must be at least 1") }
         if seed < 0 { throw bad("seed must not be negative") }
         if repetitions < 1 { throw bad("repetitions must be at least 1") }
@@ -174,7 +182,9 @@ public struct SuiteOptions: Sendable {
         let e = exploration
         if let runs = e.runs, runs < 1 { throw bad("runs must be at least 1, not \(runs)") }
         if let j = e.jitter, !(j >= 0 && j < 1) { throw bad("jitter must be in [0, 1), not \(j)") }
-        if let t = e.timerJitter, !(t >= 0) || !t.isFinite { throw bad("timerJitter must be a non-negative number of seconds") }
+        if let t = e.timerJitter, !(t >= 0) || !t.isFinite {
+            throw bad("timerJitter must be a non-negative number of seconds")
+        }
         if let run = e.replayRun, run < 0 { throw bad("replayRun must not be negative") }
         if e.jobs < 1 { throw bad("jobs must be at least 1") }
     }

@@ -1,8 +1,8 @@
 import Foundation
-import PyRuntime
-import RunModel
 import Properties
+import PyRuntime
 import Reports
+import RunModel
 import TraceLanguage
 import VirtualLoop
 
@@ -80,7 +80,8 @@ public struct TraceError: Sendable, Equatable, CustomStringConvertible {
     }
 
     init(_ d: Diagnostic, in file: SourceFile) {
-        self.init(path: d.path, line: d.loc.line, column: d.loc.column, message: d.message, rendered: d.rendered(in: file))
+        self.init(
+            path: d.path, line: d.loc.line, column: d.loc.column, message: d.message, rendered: d.rendered(in: file))
     }
 
     /// `path:line:column: message`.
@@ -147,7 +148,8 @@ public struct TraceResult: Sendable {
             return out
         }
         let wallText = duration(wallTime) + (repetitions > 1 ? " (median of \(repetitions))" : "")
-        var line = "\(passed ? "PASS" : "FAIL")  \(path)  \(self.status), \(floatRepr(virtualDuration)) s virtual, \(steps) steps"
+        var line =
+            "\(passed ? "PASS" : "FAIL")  \(path)  \(self.status), \(floatRepr(virtualDuration)) s virtual, \(steps) steps"
         if let e = exploration {
             line += ", \(e.runsExplored) runs explored (\(e.settings.flags))"
         } else if let r = replayedRun {
@@ -176,13 +178,17 @@ public struct TraceResult: Sendable {
     /// The trace's object in `SuiteResult.jsonSummary()`.
     var jsonObject: [String: Any] {
         if status == .invalid {
-            return ["trace": path, "passed": false, "status": "invalid", "errors": errors.map(\.description),
-                    "run_ids": runIDs]
+            return [
+                "trace": path, "passed": false, "status": "invalid", "errors": errors.map(\.description),
+                "run_ids": runIDs,
+            ]
         }
         return [
             "trace": path, "passed": passed, "status": status.rawValue, "value": value,
             "elapsed": virtualDuration, "steps": steps, "wall_seconds": wallTime,
-            "properties": properties.map { ["name": $0.name, "line": $0.line, "passed": $0.passed, "message": $0.message] },
+            "properties": properties.map {
+                ["name": $0.name, "line": $0.line, "passed": $0.passed, "message": $0.message]
+            },
             "problems": problems, "notes": notes, "run_ids": runIDs,
             "explored_runs": exploration?.runsExplored ?? 1, "failing_runs": exploration?.failingRuns ?? [],
             "shrunk": exploration?.failure?.shrunk ?? [],

@@ -1,8 +1,8 @@
 import Foundation
-import PyRuntime
-import RunModel
 import Properties
+import PyRuntime
 import Reports
+import RunModel
 import RunStore
 import TraceLanguage
 import VirtualLoop
@@ -82,7 +82,8 @@ public struct SuiteRunner: Sendable {
     ///   a path missing or unreadable, no trace found, a run database that cannot
     ///   be used, a JUnit file that cannot be written. Progress already reported stays valid;
     ///   the runs recorded before the error stay recorded.
-    public func run(progress: @escaping @Sendable (SuiteProgress) -> Void = { _ in }) throws(SuiteError) -> SuiteResult {
+    public func run(progress: @escaping @Sendable (SuiteProgress) -> Void = { _ in }) throws(SuiteError) -> SuiteResult
+    {
         try options.validate()
         let traces = try traces()
         progress(.started(traces: traces))
@@ -103,8 +104,9 @@ public struct SuiteRunner: Sendable {
         var recorded: RecordedRuns?
         if let recorder {
             try recorder.finish()
-            recorded = RecordedRuns(databasePath: recorder.store.path, label: recorder.label,
-                                    suiteRunID: recorder.suiteRunID, runIDs: stored.compactMap(\.id))
+            recorded = RecordedRuns(
+                databasePath: recorder.store.path, label: recorder.label,
+                suiteRunID: recorder.suiteRunID, runIDs: stored.compactMap(\.id))
             progress(.recorded(recorded!))
         }
         if let junit = options.junitPath {
@@ -119,9 +121,12 @@ public struct SuiteRunner: Sendable {
     }
 
     /// Replays one trace (its repetitions, then its exploration) and records its runs.
-    private func runTrace(_ path: String, recorder: Recorder?, retained: RetainedRuns?,
-                          progress: @escaping @Sendable (SuiteProgress) -> Void) throws(SuiteError)
-        -> (TraceResult, [StoredRun]) {
+    private func runTrace(
+        _ path: String, recorder: Recorder?, retained: RetainedRuns?,
+        progress: @escaping @Sendable (SuiteProgress) -> Void
+    ) throws(SuiteError)
+        -> (TraceResult, [StoredRun])
+    {
         let seed = options.seed
         let limits = options.limits
         let explore = options.exploration
@@ -150,11 +155,14 @@ public struct SuiteRunner: Sendable {
                     errors = diagnostics.map { TraceError($0, in: file) }
                     progress(.traceErrors(path: path, errors: errors))
                 }
-                runs.append(StoredRun(invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
-                                      errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
+                runs.append(
+                    StoredRun(
+                        invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
+                        errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
             case .success(let trace):
-                var report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
-                                             recordingTaskSteps: recordingTaskSteps)
+                var report = TraceRunner.run(
+                    trace.compiled, limits: limits, seed: UInt64(seed),
+                    recordingTaskSteps: recordingTaskSteps)
                 var runIndex = 0
                 if settings == nil && settingsError == nil && (explore.requested || !report.exploreSettings.isEmpty) {
                     do {
@@ -164,8 +172,9 @@ public struct SuiteRunner: Sendable {
                     }
                 }
                 if let i = explore.replayRun, i > 0, let s = settings {
-                    report = TraceRunner.run(trace.compiled, limits: limits, seed: UInt64(seed),
-                                             perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
+                    report = TraceRunner.run(
+                        trace.compiled, limits: limits, seed: UInt64(seed),
+                        perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
@@ -174,9 +183,11 @@ public struct SuiteRunner: Sendable {
                     verdict.problems.append(e)
                 }
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                runs.append(StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
-                                      runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
-                                      startedAt: runStarted, detail: recorder != nil || options.junitPath != nil))
+                runs.append(
+                    StoredRun(
+                        tracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
+                        runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
+                        startedAt: runStarted, detail: recorder != nil || options.junitPath != nil))
                 lastTrace = trace
                 retained?.reports.append(report)
                 lastVerdict = verdict
@@ -190,18 +201,21 @@ public struct SuiteRunner: Sendable {
         // Exploring: runs 1..<N of perturbed worlds, each recorded with its index.
         var outcome: ExploreOutcome?
         if let s = settings, explore.replayRun == nil, s.runs > 1, let trace = lastTrace, let nominal = lastReport,
-           lastVerdict?.passed == true {
+            lastVerdict?.passed == true
+        {
             progress(.explorationStarted(trace: path, runs: s.runs))
             let collected = ExploredRuns()
-            outcome = Explorer.explore(trace.compiled, limits: limits, settings: s, nominal: nominal,
-                                       jobs: explore.jobs, failFast: explore.failFast,
-                                       progress: { progress(.explorationProgress(trace: path, done: $0, total: s.runs)) },
-                                       onRun: { i, report, verdict, wall in
-                let run = StoredRun(tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
-                                    report: report, verdict: verdict, wallTime: wall,
-                                    startedAt: Date(), detail: recorder != nil)
-                collected.add(run, recorder: recorder)
-            })
+            outcome = Explorer.explore(
+                trace.compiled, limits: limits, settings: s, nominal: nominal,
+                jobs: explore.jobs, failFast: explore.failFast,
+                progress: { progress(.explorationProgress(trace: path, done: $0, total: s.runs)) },
+                onRun: { i, report, verdict, wall in
+                    let run = StoredRun(
+                        tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
+                        report: report, verdict: verdict, wallTime: wall,
+                        startedAt: Date(), detail: recorder != nil)
+                    collected.add(run, recorder: recorder)
+                })
             progress(.explorationFinished(trace: path))
             if let error = collected.error { throw error }
             runs += collected.runs
@@ -227,7 +241,8 @@ public struct SuiteRunner: Sendable {
         result.pendingTasks = report.pendingTasks
         result.traceback = report.status == .exception ? report.traceback(file: file) : nil
         if let i = explore.replayRun, let s = settings {
-            result.replayedRun = ReplayedRun(run: i, settings: s, perturbations: report.perturbations.map(\.description))
+            result.replayedRun = ReplayedRun(
+                run: i, settings: s, perturbations: report.perturbations.map(\.description))
         }
         if options.keepsEvents { result.events = report.events }
         return (result, runs)
@@ -236,7 +251,9 @@ public struct SuiteRunner: Sendable {
     private func write(_ text: String, to path: String) throws(SuiteError) {
         let folder = (path as NSString).deletingLastPathComponent
         do {
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
@@ -298,9 +315,10 @@ private final class Recorder: @unchecked Sendable {
 
     init(options: SuiteOptions, startedAt: Date) throws(SuiteError) {
         let store = try storeGuarded { try RunStore.open(path: options.storage.databasePath, mode: .create) }
-        let suite = Provenance.suiteRun(label: options.storage.label, arguments: options.storage.arguments,
-                                        shard: options.shard?.description, harnessVersion: vloopVersion,
-                                        startedAt: startedAt)
+        let suite = Provenance.suiteRun(
+            label: options.storage.label, arguments: options.storage.arguments,
+            shard: options.shard?.description, harnessVersion: vloopVersion,
+            startedAt: startedAt)
         self.store = store
         label = suite.label
         suiteRunID = try storeGuarded { try store.beginSuiteRun(suite) }

@@ -64,13 +64,17 @@ public struct Verifier: Sendable {
         case .success(let trace):
             ours = TraceRunner.run(trace.compiled, limits: limits).events.map(\.jsonLine)
         }
-        let arguments = [reference, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime), path]
+        let arguments = [
+            reference, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime), path,
+        ]
         guard let result = runProcess(python, arguments), result.status != 127 else {
-            throw Failure(description: "cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
+            throw Failure(
+                description: "cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
         }
         if result.status == 2 {
-            throw Failure(description: "the reference could not run \(path): "
-                + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw Failure(
+                description: "the reference could not run \(path): "
+                    + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let theirs = result.stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         return Self.compare(ours, theirs)
@@ -78,12 +82,15 @@ public struct Verifier: Sendable {
 
     /// The first difference of two event logs, if any.
     public static func compare(_ ours: [String], _ theirs: [String]) -> Outcome {
-        let first = zip(ours, theirs).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset
+        let first =
+            zip(ours, theirs).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset
             ?? (ours.count == theirs.count ? nil : min(ours.count, theirs.count))
         guard let i = first else { return .same(events: ours.count) }
-        return .different(Difference(index: i, context: Array(ours[max(0, i - 2)..<i]),
-                                     ours: i < ours.count ? ours[i] : nil,
-                                     theirs: i < theirs.count ? theirs[i] : nil))
+        return .different(
+            Difference(
+                index: i, context: Array(ours[max(0, i - 2)..<i]),
+                ours: i < ours.count ? ours[i] : nil,
+                theirs: i < theirs.count ? theirs[i] : nil))
     }
 
     /// `reference/vloop_reference.py`: `VLOOP_REFERENCE`, else searched upwards
@@ -91,7 +98,8 @@ public struct Verifier: Sendable {
     public static func locateReference() -> String? {
         if let env = ProcessInfo.processInfo.environment["VLOOP_REFERENCE"] { return env }
         var candidates: [URL] = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
+        candidates.append(
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
         for start in candidates {
             var dir = start
             for _ in 0..<6 {
@@ -131,6 +139,7 @@ public func runProcess(_ program: String, _ arguments: [String]) -> ProcessResul
     let o = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     done.wait()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                         stderr: String(decoding: collected.data, as: UTF8.self))
+    return ProcessResult(
+        status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+        stderr: String(decoding: collected.data, as: UTF8.self))
 }

@@ -6,13 +6,13 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Parse and validate traces without running them.",
         discussion: """
-        Every error is shown as file:line:column with the offending line and a caret. \
-        Exits 1 when any trace has errors.
+            Every error is shown as file:line:column with the offending line and a caret. \
+            Exits 1 when any trace has errors.
 
-        Examples:
-          vloop check fixtures/
-          vloop check my.trace
-        """
+            Examples:
+              vloop check fixtures/
+              vloop check my.trace
+            """
     )
 
     @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")

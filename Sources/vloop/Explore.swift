@@ -27,16 +27,21 @@ struct ExploreOptions: ParsableArguments {
 
     func validate() throws {
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, not \(runs)") }
-        if let jitter, !(jitter >= 0 && jitter < 1) { throw ValidationError("--jitter must be in [0, 1), not \(jitter)") }
-        if let t = timerJitter, !(t >= 0) || !t.isFinite { throw ValidationError("--timer-jitter must be a non-negative number of seconds") }
+        if let jitter, !(jitter >= 0 && jitter < 1) {
+            throw ValidationError("--jitter must be in [0, 1), not \(jitter)")
+        }
+        if let t = timerJitter, !(t >= 0) || !t.isFinite {
+            throw ValidationError("--timer-jitter must be a non-negative number of seconds")
+        }
         if let run, run < 0 { throw ValidationError("--run must not be negative") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     /// The options of the suite runner.
     var suiteOptions: SuiteOptions.Exploration {
-        SuiteOptions.Exploration(runs: runs, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
-                                 replayRun: run, jobs: jobs, failFast: failFast)
+        SuiteOptions.Exploration(
+            runs: runs, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
+            replayRun: run, jobs: jobs, failFast: failFast)
     }
 }
 

@@ -9,24 +9,24 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Compare two sets of recorded runs: what broke, where events diverged, how times moved.",
         discussion: """
-        The baseline and the candidate are each a label (every run recorded under it) or a run id; \
-        by default the two most recent labels (older as baseline). A regression is a trace that \
-        passed and now fails; a property that held and now breaks; a virtual duration or a task's \
-        completion time whose median grew by more than --threshold; or a wall time whose median grew \
-        by more than 5% and three median absolute deviations, with at least 3 samples per side \
-        (`vloop run --repeat 5`).
+            The baseline and the candidate are each a label (every run recorded under it) or a run id; \
+            by default the two most recent labels (older as baseline). A regression is a trace that \
+            passed and now fails; a property that held and now breaks; a virtual duration or a task's \
+            completion time whose median grew by more than --threshold; or a wall time whose median grew \
+            by more than 5% and three median absolute deviations, with at least 3 samples per side \
+            (`vloop run --repeat 5`).
 
-        text, markdown and json print to stdout; html writes a self-contained page with the \
-        timelines side by side to reports/ (junit: JUnit XML of the candidate with its regressions). \
-        --out names another file or folder; --out - prints to stdout.
+            text, markdown and json print to stdout; html writes a self-contained page with the \
+            timelines side by side to reports/ (junit: JUnit XML of the candidate with its regressions). \
+            --out names another file or folder; --out - prints to stdout.
 
-        Examples:
-          vloop report
-          vloop report --baseline main --candidate 3f2a9c1b7d0e --format html
-          vloop report --baseline 12 --candidate 31 --format markdown > comment.md
-          vloop report --baseline main --candidate pr-42 --fail-on-regression
-          vloop report --threshold 5% --format json --out report.json
-        """
+            Examples:
+              vloop report
+              vloop report --baseline main --candidate 3f2a9c1b7d0e --format html
+              vloop report --baseline 12 --candidate 31 --format markdown > comment.md
+              vloop report --baseline main --candidate pr-42 --fail-on-regression
+              vloop report --threshold 5% --format json --out report.json
+            """
     )
 
     @Option(help: "A label or a run id (default: the second most recent label).")
@@ -38,14 +38,18 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "text, markdown, html, json or junit.")
     var format: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Write to this file or folder (- for stdout; html defaults to reports/).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Write to this file or folder (- for stdout; html defaults to reports/).", valueName: "path")
+    )
     var out: String?
 
     @Flag(help: "Exit 1 when there is a regression (for CI).")
     var failOnRegression = false
 
-    @Option(help: ArgumentHelp("The growth of a virtual duration or completion time that is a regression, in percent.",
-                               valueName: "percent"))
+    @Option(
+        help: ArgumentHelp(
+            "The growth of a virtual duration or completion time that is a regression, in percent.",
+            valueName: "percent"))
     var threshold: String = "10%"
 
     @OptionGroup var store: StoreOptions
@@ -75,7 +79,9 @@ struct ReportCommand: ParsableCommand {
             }
             if base == nil {
                 guard let previous = labels.first(where: { $0 != cand }) else {
-                    exitUsage("only one label (\(cand!)) is recorded in \(db.path): record another (`vloop run --label NAME`), or name --baseline")
+                    exitUsage(
+                        "only one label (\(cand!)) is recorded in \(db.path): record another (`vloop run --label NAME`), or name --baseline"
+                    )
                 }
                 base = previous
             }
@@ -93,12 +99,16 @@ struct ReportCommand: ParsableCommand {
         let target = outputPath(out, defaultFolder: format == .html ? "reports/" : nil, defaultName: name)
         if let target {
             writeFile(text, to: target)
-            printError("wrote \(target): \(comparison.regressions.count) regression\(comparison.regressions.count == 1 ? "" : "s"), \(comparison.improvements.count) improvement\(comparison.improvements.count == 1 ? "" : "s")")
+            printError(
+                "wrote \(target): \(comparison.regressions.count) regression\(comparison.regressions.count == 1 ? "" : "s"), \(comparison.improvements.count) improvement\(comparison.improvements.count == 1 ? "" : "s")"
+            )
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         if failOnRegression && comparison.hasRegressions {
-            printError("vloop report: \(comparison.regressions.count) regression\(comparison.regressions.count == 1 ? "" : "s") (--fail-on-regression)")
+            printError(
+                "vloop report: \(comparison.regressions.count) regression\(comparison.regressions.count == 1 ? "" : "s") (--fail-on-regression)"
+            )
             throw ExitCode(1)
         }
     }

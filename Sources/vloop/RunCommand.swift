@@ -7,30 +7,30 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Replay traces, check their properties, and record the runs.",
         discussion: """
-        Prints one line per trace with its status and virtual duration, then `N passed, N failed`. \
-        A trace fails when a property breaks, when the run ends with a status no property expected \
-        (an exception, a deadlock, a limit), or when it has errors (shown as file:line:column).
+            Prints one line per trace with its status and virtual duration, then `N passed, N failed`. \
+            A trace fails when a property breaks, when the run ends with a status no property expected \
+            (an exception, a deadlock, a limit), or when it has errors (shown as file:line:column).
 
-        Every run is recorded in the run database (--db; default $VLOOP_DB, else .vloop/runs.sqlite) \
-        under a label (default: the git commit, with -dirty when tracked files have changes), \
-        for `vloop runs`, `vloop show` and `vloop report`. --no-store records nothing.
+            Every run is recorded in the run database (--db; default $VLOOP_DB, else .vloop/runs.sqlite) \
+            under a label (default: the git commit, with -dirty when tracked files have changes), \
+            for `vloop runs`, `vloop show` and `vloop report`. --no-store records nothing.
 
-        Examples:
-          vloop run fixtures/seed fixtures/conformance
-          vloop run --events fixtures/seed/run-create-task-results.trace
-          vloop run --output --max-time 3600 my.trace
-          vloop run --json fixtures/ > summary.json
-          vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
-          vloop run --junit results.xml fixtures/        (JUnit XML for CI)
-          vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
-          vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
-          vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
+            Examples:
+              vloop run fixtures/seed fixtures/conformance
+              vloop run --events fixtures/seed/run-create-task-results.trace
+              vloop run --output --max-time 3600 my.trace
+              vloop run --json fixtures/ > summary.json
+              vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
+              vloop run --junit results.xml fixtures/        (JUnit XML for CI)
+              vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
+              vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
+              vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
 
-        Exploring: a trace that calls sim.explore(...), or any of --runs, --jitter, --timer-jitter, \
-        --shuffle-ready, is replayed under many perturbed worlds (run 0 is the nominal replay; every \
-        run is recorded with its index); the first failing run is shrunk to the fewest perturbations \
-        that still break it and shown with the command that replays it.
-        """
+            Exploring: a trace that calls sim.explore(...), or any of --runs, --jitter, --timer-jitter, \
+            --shuffle-ready, is replayed under many perturbed worlds (run 0 is the nominal replay; every \
+            run is recorded with its index); the first failing run is shrunk to the fewest perturbations \
+            that still break it and shown with the command that replays it.
+            """
     )
 
     @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")
@@ -74,17 +74,23 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the results as JUnit XML to this file.", valueName: "file"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Replay only shard i of n: the sorted traces whose position is i modulo n (from 1).",
-                               valueName: "i/n"))
+    @Option(
+        help: ArgumentHelp(
+            "Replay only shard i of n: the sorted traces whose position is i modulo n (from 1).",
+            valueName: "i/n"))
     var shard: String?
 
     func validate() throws {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
-        if !(maxTime > 0) || !maxTime.isFinite { throw ValidationError("--max-time must be a positive number of seconds") }
+        if !(maxTime > 0) || !maxTime.isFinite {
+            throw ValidationError("--max-time must be a positive number of seconds")
+        }
         if maxInstructions < 1 { throw ValidationError("--max-instructions must be at least 1") }
         if seed < 0 { throw ValidationError("--seed must not be negative") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
-        if let label, label.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--label must not be empty") }
+        if let label, label.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--label must not be empty")
+        }
         if let shard, Self.parseShard(shard) == nil {
             throw ValidationError("--shard must be i/n with 1 <= i <= n, such as 1/4 (got '\(shard)')")
         }
@@ -96,14 +102,16 @@ struct RunCommand: ParsableCommand {
 
     /// The suite these flags describe.
     var suiteOptions: SuiteOptions {
-        var o = SuiteOptions(paths: paths, seed: seed, repetitions: `repeat`, exploration: explore.suiteOptions,
-                             storage: SuiteOptions.Storage(databasePath: store.resolvedPath, label: label,
-                                                           noStore: noStore,
-                                                           arguments: Array(CommandLine.arguments.dropFirst())),
-                             junitPath: junit, shard: shard.flatMap(SuiteOptions.Shard.init),
-                             keepsEvents: events || output,
-                             // The process exits right after the suite: its runs' objects are freed then, not one by one.
-                             keepsRunsAlive: true)
+        var o = SuiteOptions(
+            paths: paths, seed: seed, repetitions: `repeat`, exploration: explore.suiteOptions,
+            storage: SuiteOptions.Storage(
+                databasePath: store.resolvedPath, label: label,
+                noStore: noStore,
+                arguments: Array(CommandLine.arguments.dropFirst())),
+            junitPath: junit, shard: shard.flatMap(SuiteOptions.Shard.init),
+            keepsEvents: events || output,
+            // The process exits right after the suite: its runs' objects are freed then, not one by one.
+            keepsRunsAlive: true)
         o.limits.maxSteps = maxSteps
         o.limits.maxTime = maxTime
         o.limits.maxInstructions = maxInstructions
@@ -189,7 +197,9 @@ final class RunPrinter: @unchecked Sendable {
         case .recorded(let r):
             if let lo = r.runIDs.min(), let hi = r.runIDs.max() {
                 let n = r.runIDs.count
-                printError("recorded \(n) run\(n == 1 ? "" : "s") (\(lo == hi ? "\(lo)" : "\(lo)–\(hi)")) in \(r.databasePath) as \(r.label); `vloop runs` lists them")
+                printError(
+                    "recorded \(n) run\(n == 1 ? "" : "s") (\(lo == hi ? "\(lo)" : "\(lo)–\(hi)")) in \(r.databasePath) as \(r.label); `vloop runs` lists them"
+                )
             }
         }
     }

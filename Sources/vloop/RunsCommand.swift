@@ -8,17 +8,17 @@ struct RunsCommand: ParsableCommand {
         commandName: "runs",
         abstract: "List the recorded runs, newest first.",
         discussion: """
-        One line per run: its id (for `vloop show` and `vloop report`), label, trace, outcome, \
-        virtual duration and wall time. --labels lists the labels instead, the most recent first \
-        (`vloop report` compares the two most recent by default).
+            One line per run: its id (for `vloop show` and `vloop report`), label, trace, outcome, \
+            virtual duration and wall time. --labels lists the labels instead, the most recent first \
+            (`vloop report` compares the two most recent by default).
 
-        Examples:
-          vloop runs
-          vloop runs --label main --trace gather
-          vloop runs --status failed --limit 20
-          vloop runs --labels
-          vloop runs --json > runs.json
-        """
+            Examples:
+              vloop runs
+              vloop runs --label main --trace gather
+              vloop runs --status failed --limit 20
+              vloop runs --labels
+              vloop runs --json > runs.json
+            """
     )
 
     @Option(help: "Only runs recorded under this label.")
@@ -27,7 +27,10 @@ struct RunsCommand: ParsableCommand {
     @Option(help: "Only runs of traces whose path is or contains this text.")
     var trace: String?
 
-    @Option(help: "Only runs that passed, failed, or ended with this status (passed, failed, ok, exception, deadlock, limit, invalid).")
+    @Option(
+        help:
+            "Only runs that passed, failed, or ended with this status (passed, failed, ok, exception, deadlock, limit, invalid)."
+    )
     var status: String?
 
     @Option(help: "At most this many runs.")
@@ -56,25 +59,33 @@ struct RunsCommand: ParsableCommand {
             if json { return printJSON(all) }
             if all.isEmpty { print("no runs recorded in \(db.path)"); return }
             let w = max(all.map(\.label.count).max() ?? 5, 5)
-            print("\("label".padding(toLength: w, withPad: " ", startingAt: 0))  suite runs  runs  failed  last recorded")
+            print(
+                "\("label".padding(toLength: w, withPad: " ", startingAt: 0))  suite runs  runs  failed  last recorded")
             for l in all {
-                print("\(l.label.padding(toLength: w, withPad: " ", startingAt: 0))  \(pad(l.suiteRuns, 10))  \(pad(l.runs, 4))  \(pad(l.failed, 6))  \(utcTimestamp(l.lastStartedAt))")
+                print(
+                    "\(l.label.padding(toLength: w, withPad: " ", startingAt: 0))  \(pad(l.suiteRuns, 10))  \(pad(l.runs, 4))  \(pad(l.failed, 6))  \(utcTimestamp(l.lastStartedAt))"
+                )
             }
             return
         }
         let runs = orExit { try db.runSummaries(label: label, trace: trace, status: status, limit: limit) }
         if json { return printJSON(runs) }
         if runs.isEmpty {
-            print(label != nil || trace != nil || status != nil ? "no recorded run in \(db.path) matches" : "no runs recorded in \(db.path)")
+            print(
+                label != nil || trace != nil || status != nil
+                    ? "no recorded run in \(db.path) matches" : "no runs recorded in \(db.path)")
             return
         }
         let idW = max(String(runs.map(\.id).max() ?? 0).count, 2)
         let labelW = min(max(runs.map(\.label.count).max() ?? 5, 5), 24)
         let traceW = min(max(runs.map(\.tracePath.count).max() ?? 5, 5), 56)
-        print("\("id".leftPad(idW))  \("label".padding(toLength: labelW, withPad: " ", startingAt: 0))  "
-              + "\("trace".padding(toLength: traceW, withPad: " ", startingAt: 0))  result  status     virtual    wall      recorded")
+        print(
+            "\("id".leftPad(idW))  \("label".padding(toLength: labelW, withPad: " ", startingAt: 0))  "
+                + "\("trace".padding(toLength: traceW, withPad: " ", startingAt: 0))  result  status     virtual    wall      recorded"
+        )
         for r in runs {
-            let line = "\(String(r.id).leftPad(idW))  \(clip(r.label, labelW))  \(clip(r.tracePath, traceW))  "
+            let line =
+                "\(String(r.id).leftPad(idW))  \(clip(r.label, labelW))  \(clip(r.tracePath, traceW))  "
                 + "\((r.passed ? "PASS" : "FAIL").padding(toLength: 6, withPad: " ", startingAt: 0))  "
                 + "\(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  "
                 + "\((floatRepr(r.virtualDuration) + " s").padding(toLength: 9, withPad: " ", startingAt: 0))  "

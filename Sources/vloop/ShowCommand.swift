@@ -9,18 +9,18 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show one recorded run: its properties, tasks, workers and events.",
         discussion: """
-        text (the default) prints to stdout. html writes a page with the run's timeline (one lane \
-        per task and per worker: steps, waits, prints, jobs) to reports/run-ID.html; chrome-trace \
-        writes the run in the Trace Event Format to reports/run-ID.trace.json, which Perfetto \
-        (ui.perfetto.dev) and chrome://tracing open, one track per task and per worker. \
-        --out names another file or folder; --out - prints to stdout.
+            text (the default) prints to stdout. html writes a page with the run's timeline (one lane \
+            per task and per worker: steps, waits, prints, jobs) to reports/run-ID.html; chrome-trace \
+            writes the run in the Trace Event Format to reports/run-ID.trace.json, which Perfetto \
+            (ui.perfetto.dev) and chrome://tracing open, one track per task and per worker. \
+            --out names another file or folder; --out - prints to stdout.
 
-        Examples:
-          vloop show 12
-          vloop show 12 --format html
-          vloop show 12 --format chrome-trace --out run12.json
-          vloop show 12 --format html --out - > run12.html
-        """
+            Examples:
+              vloop show 12
+              vloop show 12 --format html
+              vloop show 12 --format chrome-trace --out run12.json
+              vloop show 12 --format html --out - > run12.html
+            """
     )
 
     @ArgumentParser.Argument(help: "The run's id, as `vloop runs` lists it.")

@@ -4,8 +4,10 @@ import RunStore
 
 /// `--db`, shared by every command that reads or writes the run database.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The run database (default: $VLOOP_DB, else .vloop/runs.sqlite).", valueName: "file"))
+    @Option(
+        name: .customLong("db"),
+        help: ArgumentHelp(
+            "The run database (default: $VLOOP_DB, else .vloop/runs.sqlite).", valueName: "file"))
     var path: String?
 
     var resolvedPath: String {
@@ -39,7 +41,9 @@ func orExit<T>(_ body: () throws -> T) -> T {
 func writeFile(_ text: String, to path: String) {
     let folder = (path as NSString).deletingLastPathComponent
     do {
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
         exitUsage("cannot write \(path): \((error as NSError).localizedDescription)")

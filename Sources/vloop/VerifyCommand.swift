@@ -8,15 +8,15 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Compare vloop's event log with CPython 3.11.7's for each trace.",
         discussion: """
-        Runs each trace under CPython's own asyncio with the reference prelude \
-        (reference/vloop_reference.py, or the file named by VLOOP_REFERENCE) and under vloop, \
-        and shows the first event where the two logs differ. Needs python3 3.11.7 \
-        (or the interpreter named by VLOOP_PYTHON).
+            Runs each trace under CPython's own asyncio with the reference prelude \
+            (reference/vloop_reference.py, or the file named by VLOOP_REFERENCE) and under vloop, \
+            and shows the first event where the two logs differ. Needs python3 3.11.7 \
+            (or the interpreter named by VLOOP_PYTHON).
 
-        Examples:
-          vloop verify fixtures/conformance
-          VLOOP_PYTHON=/opt/py311/bin/python3 vloop verify my.trace
-        """
+            Examples:
+              vloop verify fixtures/conformance
+              VLOOP_PYTHON=/opt/py311/bin/python3 vloop verify my.trace
+            """
     )
 
     @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")
@@ -34,8 +34,9 @@ struct VerifyCommand: ParsableCommand {
             exitUsage("cannot find reference/vloop_reference.py; run from the repository or set VLOOP_REFERENCE")
         }
         let python = ProcessInfo.processInfo.environment["VLOOP_PYTHON"] ?? "python3"
-        let verifier = Verifier(python: python, reference: reference,
-                                limits: RunLimits(maxSteps: maxSteps, maxTime: maxTime))
+        let verifier = Verifier(
+            python: python, reference: reference,
+            limits: RunLimits(maxSteps: maxSteps, maxTime: maxTime))
         var same = 0, different = 0
         for path in traces {
             let outcome: Verifier.Outcome

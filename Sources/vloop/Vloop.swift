@@ -8,27 +8,29 @@ struct Vloop: ParsableCommand {
         commandName: "vloop",
         abstract: "Replay asyncio traces deterministically on a virtual clock and check their properties.",
         discussion: """
-        A trace is a small asyncio program (a subset of Python 3.11) that says what each task does \
-        and what must hold about the order of events. vloop replays it on an event loop whose clock \
-        is virtual: an hour of sleeps replays in microseconds, identically every time.
+            A trace is a small asyncio program (a subset of Python 3.11) that says what each task does \
+            and what must hold about the order of events. vloop replays it on an event loop whose clock \
+            is virtual: an hour of sleeps replays in microseconds, identically every time.
 
-        Examples:
-          vloop run fixtures/seed                 replay every trace in a folder
-          vloop run --events my.trace             print the event log as JSON Lines
-          vloop check fixtures/                   only parse and validate
-          vloop verify my.trace                   compare with CPython 3.11.7's asyncio
-          vloop runs                              the recorded runs, newest first
-          vloop show 12 --format html             one run's timeline (reports/)
-          vloop report                            the two latest labels compared
-          vloop report --format html              ... as a page with timelines
-          vloop run --runs 500 --jitter 0.5 t.trace  explore perturbed timings
+            Examples:
+              vloop run fixtures/seed                 replay every trace in a folder
+              vloop run --events my.trace             print the event log as JSON Lines
+              vloop check fixtures/                   only parse and validate
+              vloop verify my.trace                   compare with CPython 3.11.7's asyncio
+              vloop runs                              the recorded runs, newest first
+              vloop show 12 --format html             one run's timeline (reports/)
+              vloop report                            the two latest labels compared
+              vloop report --format html              ... as a page with timelines
+              vloop run --runs 500 --jitter 0.5 t.trace  explore perturbed timings
 
-        Exit status: 0 when every trace passed, 1 when one failed or has errors, \
-        2 when the command itself could not run.
-        """,
+            Exit status: 0 when every trace passed, 1 when one failed or has errors, \
+            2 when the command itself could not run.
+            """,
         version: vloopVersion,
-        subcommands: [RunCommand.self, CheckCommand.self, VerifyCommand.self, RunsCommand.self, ShowCommand.self,
-                      ReportCommand.self, MergeCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, VerifyCommand.self, RunsCommand.self, ShowCommand.self,
+            ReportCommand.self, MergeCommand.self,
+        ]
     )
 
     /// Parses and runs the command; bad flags exit with status 2, as DESIGN.md's

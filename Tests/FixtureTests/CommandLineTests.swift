@@ -44,16 +44,16 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let trace = dir.appendingPathComponent("late.trace")
         try """
-            import asyncio
+        import asyncio
 
-            async def main():
-                await asyncio.sleep(2)
-                print('done')
+        async def main():
+            await asyncio.sleep(2)
+            print('done')
 
-            asyncio.run(main())
+        asyncio.run(main())
 
-            expect.at('done', 1.0)
-            """.write(to: trace, atomically: true, encoding: .utf8)
+        expect.at('done', 1.0)
+        """.write(to: trace, atomically: true, encoding: .utf8)
         let r = try vloop("run", trace.path)
         #expect(r.status == 1)
         #expect(r.stdout.contains("expect.at (line 9)"))

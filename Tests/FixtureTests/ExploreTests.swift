@@ -20,12 +20,14 @@ struct ExploreTests {
 
     /// Each trace of fixtures/explore with its expected outcome: `holds`, or
     /// `fails: <property>` and `shrunk: <words a shrunk perturbation contains>`.
-    @Test("exploration finds each planted failure within its budget, and shrinking names the perturbation",
-          arguments: fixtures("explore"))
+    @Test(
+        "exploration finds each planted failure within its budget, and shrinking names the perturbation",
+        arguments: fixtures("explore"))
     func plantedFailures(_ path: String) throws {
         let trace = try load(path)
-        let expected = try String(contentsOf: repositoryRoot.appendingPathComponent(
-            path.replacingOccurrences(of: ".trace", with: ".expected.txt")), encoding: .utf8)
+        let expected = try String(
+            contentsOf: repositoryRoot.appendingPathComponent(
+                path.replacingOccurrences(of: ".trace", with: ".expected.txt")), encoding: .utf8)
         var fields: [String: String] = [:]
         for line in expected.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -34,8 +36,9 @@ struct ExploreTests {
         let nominal = TraceRunner.run(trace.compiled)
         #expect(PropertyChecker.check(nominal).passed, "\(path): the nominal run must pass")
         let settings = try ExploreSettings().applying(trace: nominal.exploreSettings)
-        let outcome = Explorer.explore(trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
-                                       jobs: 2, failFast: true)
+        let outcome = Explorer.explore(
+            trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
+            jobs: 2, failFast: true)
         if fields["holds"] != nil {
             #expect(outcome.firstFailure == nil, "\(path): \(outcome.firstFailure?.broke ?? "")")
             #expect(outcome.runsDone == settings.runs)
@@ -43,8 +46,9 @@ struct ExploreTests {
             let failure = try #require(outcome.firstFailure, "\(path): no run of \(settings.runs) failed")
             #expect(failure.broke.hasPrefix(fields["fails"] ?? "?"), "\(path): \(failure.broke)")
             let words = fields["shrunk"] ?? "?"
-            #expect(failure.shrunk.contains { $0.description.contains(words) },
-                    "\(path): shrunk to \(failure.shrunk.map(\.description))")
+            #expect(
+                failure.shrunk.contains { $0.description.contains(words) },
+                "\(path): shrunk to \(failure.shrunk.map(\.description))")
             #expect(failure.shrunk.count <= failure.perturbations.count)
         }
     }
@@ -54,10 +58,12 @@ struct ExploreTests {
         let trace = try load("fixtures/explore/max-three-concurrent-leaks.trace")
         let nominal = TraceRunner.run(trace.compiled)
         let settings = ExploreSettings(runs: 24, jitter: 0.5, seed: 7)
-        let serial = Explorer.explore(trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
-                                      jobs: 1, failFast: false)
-        let parallel = Explorer.explore(trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
-                                        jobs: 4, failFast: false)
+        let serial = Explorer.explore(
+            trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
+            jobs: 1, failFast: false)
+        let parallel = Explorer.explore(
+            trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
+            jobs: 4, failFast: false)
         #expect(serial.failingRuns == parallel.failingRuns)
         #expect(serial.firstFailure?.shrunk == parallel.firstFailure?.shrunk)
         #expect(!serial.failingRuns.isEmpty)
@@ -80,21 +86,27 @@ struct ExploreTests {
 extension CommandLineTests {
     @Test("run --runs explores, shrinks and prints the command that replays the failing run")
     func runExplores() throws {
-        let r = try vloop("run", "--no-store", "--runs", "50", "--jitter", "0.5",
-                          "fixtures/explore/max-three-concurrent-leaks.trace")
+        let r = try vloop(
+            "run", "--no-store", "--runs", "50", "--jitter", "0.5",
+            "fixtures/explore/max-three-concurrent-leaks.trace")
         #expect(r.status == 1)
         #expect(r.stdout.contains("50 runs explored (--seed 0 --jitter 0.5)"))
         #expect(r.stdout.contains("shrunk to 1 of its"))
-        #expect(r.stdout.contains("replay: vloop run --seed 0 --jitter 0.5 --run 1 fixtures/explore/max-three-concurrent-leaks.trace"))
-        let replay = try vloop("run", "--no-store", "--seed", "0", "--jitter", "0.5", "--run", "1",
-                               "fixtures/explore/max-three-concurrent-leaks.trace")
+        #expect(
+            r.stdout.contains(
+                "replay: vloop run --seed 0 --jitter 0.5 --run 1 fixtures/explore/max-three-concurrent-leaks.trace"))
+        let replay = try vloop(
+            "run", "--no-store", "--seed", "0", "--jitter", "0.5", "--run", "1",
+            "fixtures/explore/max-three-concurrent-leaks.trace")
         #expect(replay.status == 1)
         #expect(replay.stdout.contains("perturbed: job work("))
     }
 
-    @Test("bad exploration flags exit 2", arguments: [
-        ["--jitter", "1.0"], ["--jitter", "-0.1"], ["--runs", "0"], ["--seed", "-1"], ["--timer-jitter", "-1"],
-    ])
+    @Test(
+        "bad exploration flags exit 2",
+        arguments: [
+            ["--jitter", "1.0"], ["--jitter", "-0.1"], ["--runs", "0"], ["--seed", "-1"], ["--timer-jitter", "-1"],
+        ])
     func badExploreFlags(_ flags: [String]) throws {
         let binary = try #require(Self.binary)
         let r = try #require(runProcess(binary, ["run", "--no-store"] + flags + ["fixtures/seed"]))

@@ -40,7 +40,8 @@ func load(_ relative: String) throws -> LoadedTrace {
 }
 
 func golden(_ relative: String) throws -> String {
-    let url = repositoryRoot.appendingPathComponent(relative.replacingOccurrences(of: ".trace", with: ".expected.jsonl"))
+    let url = repositoryRoot.appendingPathComponent(
+        relative.replacingOccurrences(of: ".trace", with: ".expected.jsonl"))
     return try String(contentsOf: url, encoding: .utf8)
 }
 
@@ -60,7 +61,8 @@ struct FixtureTests {
         if ours != expected {
             let a = ours.split(separator: "\n"), b = expected.split(separator: "\n")
             let i = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-            Issue.record("""
+            Issue.record(
+                """
                 \(path): first difference at event \(i + 1)
                   vloop:   \(i < a.count ? String(a[i]) : "(end)")
                   golden:  \(i < b.count ? String(b[i]) : "(end)")
@@ -73,7 +75,10 @@ struct FixtureTests {
         let trace = try load(path)
         let report = TraceRunner.run(trace.compiled)
         let verdict = PropertyChecker.check(report)
-        #expect(verdict.passed, "\(path): \((verdict.results.filter { !$0.passed }.map(\.message) + verdict.problems).joined(separator: "; "))")
+        #expect(
+            verdict.passed,
+            "\(path): \((verdict.results.filter { !$0.passed }.map(\.message) + verdict.problems).joined(separator: "; "))"
+        )
     }
 
     @Test("a replay is identical every time", arguments: passingFixtures.prefix(8))
@@ -100,14 +105,17 @@ struct ReferenceTests {
         runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + args)
     }
 
-    @Test("the golden log is what CPython's asyncio produces", .enabled(if: referenceAvailable), arguments: passingFixtures)
+    @Test(
+        "the golden log is what CPython's asyncio produces", .enabled(if: referenceAvailable),
+        arguments: passingFixtures)
     func goldenMatchesCPython(_ path: String) throws {
         guard let r = Self.run(Self.python, ["reference/vloop_reference.py", path]) else {
             Issue.record("could not run the reference")
             return
         }
         #expect(r.status == 0)
-        #expect(r.stdout == (try golden(path)), "\(path): the golden log differs from CPython's; run scripts/regen-golden")
+        #expect(
+            r.stdout == (try golden(path)), "\(path): the golden log differs from CPython's; run scripts/regen-golden")
     }
 }
 
@@ -135,11 +143,12 @@ struct DeadlockReportTests {
         }
         let report = TraceRunner.run(trace.compiled)
         #expect(report.status == .deadlock)
-        #expect(report.pendingTasks.map { "\($0.name): \($0.awaiting)" } == [
-            "Task-1: a future that nothing resolves in TaskGroup.__aexit__()",
-            "again: a future that nothing resolves in Lock.acquire()",
-            "get: a future that nothing resolves in Queue.get()",
-        ])
+        #expect(
+            report.pendingTasks.map { "\($0.name): \($0.awaiting)" } == [
+                "Task-1: a future that nothing resolves in TaskGroup.__aexit__()",
+                "again: a future that nothing resolves in Lock.acquire()",
+                "get: a future that nothing resolves in Queue.get()",
+            ])
     }
 }
 
@@ -155,7 +164,8 @@ struct RecorderTests {
 
     @Test("each job is recorded with its pool, worker, and when it was queued, started and finished")
     func jobs() throws {
-        let report = try run("""
+        let report = try run(
+            """
             import asyncio
             import time
             import concurrent.futures
@@ -172,18 +182,22 @@ struct RecorderTests {
             asyncio.run(main())
             """)
         #expect(report.status == .ok)
-        let rows = report.jobs.map { "\($0.executor) \($0.job) \($0.worker ?? "-") \($0.queued) \($0.started ?? -1) \($0.finished ?? -1) \($0.succeeded ?? true)" }
-        #expect(rows == [
-            "ThreadPoolExecutor-0 blocks(0) ThreadPoolExecutor-0_0 0.0 0.0 0.1 true",
-            "ThreadPoolExecutor-0 blocks(1) ThreadPoolExecutor-0_1 0.0 0.0 0.1 true",
-            "ThreadPoolExecutor-0 blocks(2) ThreadPoolExecutor-0_0 0.0 0.1 0.2 true",
-            "ThreadPoolExecutor-0 blocks(3) ThreadPoolExecutor-0_1 0.0 0.1 0.2 false",
-        ])
+        let rows = report.jobs.map {
+            "\($0.executor) \($0.job) \($0.worker ?? "-") \($0.queued) \($0.started ?? -1) \($0.finished ?? -1) \($0.succeeded ?? true)"
+        }
+        #expect(
+            rows == [
+                "ThreadPoolExecutor-0 blocks(0) ThreadPoolExecutor-0_0 0.0 0.0 0.1 true",
+                "ThreadPoolExecutor-0 blocks(1) ThreadPoolExecutor-0_1 0.0 0.0 0.1 true",
+                "ThreadPoolExecutor-0 blocks(2) ThreadPoolExecutor-0_0 0.0 0.1 0.2 true",
+                "ThreadPoolExecutor-0 blocks(3) ThreadPoolExecutor-0_1 0.0 0.1 0.2 false",
+            ])
     }
 
     @Test("each connection is recorded with its connect, the bytes sent and delivered, and the closes")
     func connections() throws {
-        let report = try run("""
+        let report = try run(
+            """
             import asyncio
             sim.peer('a.com', 80, connect=0.25, dns=0.5, replies=[[(0.5, 10), (0.75, b'xy')]], close=1.0)
             async def main():
@@ -199,14 +213,17 @@ struct RecorderTests {
             asyncio.run(main())
             """)
         #expect(report.status == .ok)
-        #expect(report.connections == [
-            ConnectionRecord(host: "a.com", address: "198.51.100.1", port: 80, opened: 0.5, connected: 0.75,
-                             refused: nil, sent: [.init(t: 0.75, bytes: 5)],
-                             delivered: [.init(t: 1.25, bytes: 10), .init(t: 1.5, bytes: 2)],
-                             peerClosed: 2.5, closed: 2.5),
-            // Refused (nobody at port 81), then closed by asyncio's _connect_sock.
-            ConnectionRecord(host: "198.51.100.1", address: "198.51.100.1", port: 81, opened: 3.0, connected: nil,
-                             refused: 3.0, closed: 3.0),
-        ])
+        #expect(
+            report.connections == [
+                ConnectionRecord(
+                    host: "a.com", address: "198.51.100.1", port: 80, opened: 0.5, connected: 0.75,
+                    refused: nil, sent: [.init(t: 0.75, bytes: 5)],
+                    delivered: [.init(t: 1.25, bytes: 10), .init(t: 1.5, bytes: 2)],
+                    peerClosed: 2.5, closed: 2.5),
+                // Refused (nobody at port 81), then closed by asyncio's _connect_sock.
+                ConnectionRecord(
+                    host: "198.51.100.1", address: "198.51.100.1", port: 81, opened: 3.0, connected: nil,
+                    refused: 3.0, closed: 3.0),
+            ])
     }
 }

@@ -74,7 +74,8 @@ struct PNGImage {
                 row[x] = UInt8(truncatingIfNeeded: Int(v) + predicted)
             }
             for x in 0..<w {
-                pixels[y * w + x] = UInt32(row[x * channels]) << 16 | UInt32(row[x * channels + 1]) << 8 | UInt32(row[x * channels + 2])
+                pixels[y * w + x] =
+                    UInt32(row[x * channels]) << 16 | UInt32(row[x * channels + 1]) << 8 | UInt32(row[x * channels + 2])
             }
             swap(&previous, &row)
         }
@@ -83,12 +84,16 @@ struct PNGImage {
         self.pixels = pixels
     }
 
-    private typealias Uncompress = @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?,
-                                                   UnsafePointer<UInt8>?, UInt) -> Int32
+    private typealias Uncompress =
+        @convention(c) (
+            UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?,
+            UnsafePointer<UInt8>?, UInt
+        ) -> Int32
 
     private static func inflate(_ input: [UInt8], into output: inout [UInt8]) throws {
         guard let lib = dlopen("libz.so.1", RTLD_NOW) ?? dlopen("libz.so", RTLD_NOW),
-              let sym = dlsym(lib, "uncompress") else { throw Failure.zlib("libz.so.1 not found") }
+            let sym = dlsym(lib, "uncompress")
+        else { throw Failure.zlib("libz.so.1 not found") }
         let uncompress = unsafeBitCast(sym, to: Uncompress.self)
         var length = UInt(output.count)
         let status = output.withUnsafeMutableBufferPointer { out in

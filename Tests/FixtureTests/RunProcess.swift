@@ -40,6 +40,7 @@ func runProcess(_ executable: URL, _ arguments: [String], environment: [String: 
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     done.wait()
-    return ProcessOutput(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: collected.data, as: UTF8.self))
+    return ProcessOutput(
+        status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: collected.data, as: UTF8.self))
 }

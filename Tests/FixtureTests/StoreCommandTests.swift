@@ -26,24 +26,24 @@ struct StoreCommandTests {
         func writeDemo(slowB: Bool) throws -> String {
             let p = path("demo.trace")
             try """
-                import asyncio
+            import asyncio
 
-                async def fetch(name, seconds):
-                    print(name, 'started')
-                    await asyncio.sleep(seconds)
-                    print('<script>alert("' + name + '")</script>')
-                    await asyncio.sleep(seconds / 2)
-                    print(name, 'finished')
-                    return name
+            async def fetch(name, seconds):
+                print(name, 'started')
+                await asyncio.sleep(seconds)
+                print('<script>alert("' + name + '")</script>')
+                await asyncio.sleep(seconds / 2)
+                print(name, 'finished')
+                return name
 
-                async def main():
-                    results = await asyncio.gather(fetch('a', 2), fetch('b', \(slowB ? "2.5" : "1")), fetch('c', 0.5))
-                    print(results)
+            async def main():
+                results = await asyncio.gather(fetch('a', 2), fetch('b', \(slowB ? "2.5" : "1")), fetch('c', 0.5))
+                print(results)
 
-                asyncio.run(main())
+            asyncio.run(main())
 
-                expect.order('a started', 'b started', 'b finished', 'a finished')
-                """.write(toFile: p, atomically: true, encoding: .utf8)
+            expect.order('a started', 'b started', 'b finished', 'a finished')
+            """.write(toFile: p, atomically: true, encoding: .utf8)
             return p
         }
 
@@ -69,7 +69,9 @@ struct StoreCommandTests {
         #expect(runs.status == 0)
         let lines = runs.stdout.split(separator: "\n")
         #expect(lines.count == 5)
-        #expect(lines[1].hasPrefix(" 4  ") && lines[1].contains("fixtures/seed/run-create-task-results.trace") && lines[1].contains("PASS"))
+        #expect(
+            lines[1].hasPrefix(" 4  ") && lines[1].contains("fixtures/seed/run-create-task-results.trace")
+                && lines[1].contains("PASS"))
         let show = try w.vloop("show", "1")
         #expect(show.status == 0)
         #expect(show.stdout.hasPrefix("run 1  fixtures/seed/ensure-future-done-callback.trace  PASS"))
@@ -137,7 +139,9 @@ struct StoreCommandTests {
         #expect(page.contains("<svg") && page.contains("first divergence"))
         #expect(!page.lowercased().contains("<script"))
         // Self-contained: nothing is loaded from anywhere (the SVG namespace is a name, not a fetch).
-        for loader in ["src=", "<link", "url(", "@import", "<iframe", "<object"] { #expect(!page.contains(loader), "\(loader)") }
+        for loader in ["src=", "<link", "url(", "@import", "<iframe", "<object"] {
+            #expect(!page.contains(loader), "\(loader)")
+        }
         let s = try w.vloop("show", "2", "--format", "html", "--out", out)
         #expect(s.status == 0)
         let run = try String(contentsOfFile: w.path("reports/run-2.html"), encoding: .utf8)
@@ -153,7 +157,9 @@ struct StoreCommandTests {
         #expect(r.status == 0)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let events = try #require(doc["traceEvents"] as? [[String: Any]])
-        let names = events.filter { $0["name"] as? String == "thread_name" }.compactMap { ($0["args"] as? [String: Any])?["name"] as? String }
+        let names = events.filter { $0["name"] as? String == "thread_name" }.compactMap {
+            ($0["args"] as? [String: Any])?["name"] as? String
+        }
         #expect(names == ["Task-1", "Task-2"])
         let slices = events.filter { $0["ph"] as? String == "X" && $0["cat"] as? String == "task" }
         #expect(slices.count == 2)
@@ -172,7 +178,9 @@ struct StoreCommandTests {
         #expect(r1.stdout.hasSuffix("2 passed, 0 failed\n") && r2.stdout.hasSuffix("2 passed, 0 failed\n"))
         #expect(r1.stdout.contains("ensure-future-done-callback") && r2.stdout.contains("gather-two-coroutines"))
         // Each shard's file alone holds its runs (the write-ahead log is checkpointed on close).
-        #expect(!FileManager.default.fileExists(atPath: one + "-wal") && !FileManager.default.fileExists(atPath: two + "-wal"))
+        #expect(
+            !FileManager.default.fileExists(atPath: one + "-wal")
+                && !FileManager.default.fileExists(atPath: two + "-wal"))
         let m = try w.vloopArgs(["merge", one, two], db: all)
         #expect(m.status == 0)
         #expect(m.stdout.contains("\(all): 4 runs added"))
@@ -195,8 +203,9 @@ struct StoreCommandTests {
             group.enter()
             let db = w.db
             Thread {
-                results.items[i] = runProcess(binary, ["run", "--label", "writer\(i)", "--repeat", "15", "fixtures/seed"],
-                                              environment: ["VLOOP_DB": db])
+                results.items[i] = runProcess(
+                    binary, ["run", "--label", "writer\(i)", "--repeat", "15", "fixtures/seed"],
+                    environment: ["VLOOP_DB": db])
                 group.leave()
             }.start()
         }
@@ -249,7 +258,9 @@ struct StoreCommandBadInputTests {
         for args in [["run", "fixtures/seed"], ["runs"], ["report"], ["merge", w.db]] {
             let r = try w.vloopArgs(args, db: w.db)
             #expect(r.status == 2, "\(args)")
-            #expect(r.stderr.contains("is not a SQLite database") || r.stderr.contains("into itself"), "\(args): \(r.stderr)")
+            #expect(
+                r.stderr.contains("is not a SQLite database") || r.stderr.contains("into itself"),
+                "\(args): \(r.stderr)")
         }
         #expect(try w.bytes(w.db) == before)
     }

@@ -1,8 +1,9 @@
-@testable import Properties
 import PyRuntime
 import RunModel
 import Testing
 import TraceLanguage
+
+@testable import Properties
 // PropertyCall, Blocking and PendingTask have only internal memberwise initialisers.
 @testable import VirtualLoop
 
@@ -34,16 +35,19 @@ private struct Run {
     }
 
     mutating func expect(_ name: String, _ args: Value..., keywords: [(String, Value)] = [], line: Int = 1) {
-        calls.append(PropertyCall(name: name, args: args, keywords: keywords,
-                                  loc: SourceLocation(line: line, column: 1)))
+        calls.append(
+            PropertyCall(
+                name: name, args: args, keywords: keywords,
+                loc: SourceLocation(line: line, column: 1)))
     }
 
     func verdict(elapsed: Double? = nil) -> Verdict {
         let end = elapsed ?? clock
         let log = events + [TraceEvent(t: end, ctx: nil, kind: .runEnd, value: value, status: status.rawValue)]
-        return PropertyChecker.check(events: log, status: status, value: value, elapsed: end, properties: calls,
-                                     blockings: blockings, pendingTasks: pending, lastResult: lastResult,
-                                     interpreter: vm)
+        return PropertyChecker.check(
+            events: log, status: status, value: value, elapsed: end, properties: calls,
+            blockings: blockings, pendingTasks: pending, lastResult: lastResult,
+            interpreter: vm)
     }
 
     /// The only property's result.
@@ -121,8 +125,9 @@ private func twoWorkers() -> Run {
 
 @Test func aDictPatternMatchesEveryGivenFieldAsAGlob() {
     var run = twoWorkers()
-    run.expect("order", dict(["kind": .str("task_done"), "ctx": .str("Task-3")]),
-               dict(["ctx": .str("Task-?"), "text": .str("a fin*")]))
+    run.expect(
+        "order", dict(["kind": .str("task_done"), "ctx": .str("Task-3")]),
+        dict(["ctx": .str("Task-?"), "text": .str("a fin*")]))
     run.expect("never", dict(["kind": .str("task_done"), "state": .str("exc*")]))
     #expect(allPassed(run.verdict()))
 }
@@ -209,8 +214,9 @@ private func twoWorkers() -> Run {
     var run = twoWorkers()
     run.expect("order", .str("a finished"), .str("b finished"), line: 14)
     let r = run.result()
-    #expect(r.description == "expect.order (line 14): 'b finished' (first at t=1.0, event 3) came before "
-        + "'a finished' (first at t=2.0, event 5)")
+    #expect(
+        r.description == "expect.order (line 14): 'b finished' (first at t=1.0, event 3) came before "
+            + "'a finished' (first at t=2.0, event 5)")
 }
 
 @Test func orderFailsWhenAPatternMatchesNothing() {
@@ -271,8 +277,10 @@ private func twoWorkers() -> Run {
 @Test func neverNamesTheFirstMatchAndCountsTheOthers() {
     var run = twoWorkers()
     run.expect("never", .str("* finished"))
-    #expect(run.result().message == "expect.never (line 1): event 3 (print 'b finished' by Task-3 at t=1.0) matches '* finished' "
-        + "(and 1 more event)")
+    #expect(
+        run.result().message
+            == "expect.never (line 1): event 3 (print 'b finished' by Task-3 at t=1.0) matches '* finished' "
+            + "(and 1 more event)")
 }
 
 // MARK: expect.at
@@ -325,7 +333,9 @@ private func twoWorkers() -> Run {
 @Test func atWithAMissingArgumentFailsAndSaysHowToCallIt() {
     var run = Run()
     run.expect("at", .str("tick"))
-    #expect(run.result().message == "expect.at (line 1): expect.at() is missing its argument 't' (usage: expect.at(a, t, tolerance=))")
+    #expect(
+        run.result().message
+            == "expect.at (line 1): expect.at() is missing its argument 't' (usage: expect.at(a, t, tolerance=))")
 }
 
 // MARK: expect.elapsed
@@ -448,11 +458,15 @@ private func twoWorkers() -> Run {
 
 @Test func maxBlockingNamesTheLongestCallbackOverTheLimit() {
     var run = Run()
-    run.blockings = [Blocking(start: 0.1, duration: 0.20000000000000004, ctx: "Task-1"),
-                     Blocking(start: 1.0, duration: 0.5, ctx: "Task-2")]
+    run.blockings = [
+        Blocking(start: 0.1, duration: 0.20000000000000004, ctx: "Task-1"),
+        Blocking(start: 1.0, duration: 0.5, ctx: "Task-2"),
+    ]
     run.expect("max_blocking", .float(0.2))
-    #expect(run.result().message == "expect.max_blocking (line 1): a callback of Task-2 blocked the loop for 0.5 s from t=1.0, more than 0.2 s "
-        + "(2 callbacks took longer than 0.2 s)")
+    #expect(
+        run.result().message
+            == "expect.max_blocking (line 1): a callback of Task-2 blocked the loop for 0.5 s from t=1.0, more than 0.2 s "
+            + "(2 callbacks took longer than 0.2 s)")
 }
 
 // MARK: expect.result
@@ -499,7 +513,8 @@ private func twoWorkers() -> Run {
     var run = Run()
     run.expect("raises", .str("KeyError"))
     let v = run.verdict()
-    #expect(v.results[0].message == "expect.raises (line 1): the run ended with status 'ok' (None), not with an exception")
+    #expect(
+        v.results[0].message == "expect.raises (line 1): the run ended with status 'ok' (None), not with an exception")
     #expect(!v.passed)
 }
 
@@ -537,8 +552,11 @@ private func twoWorkers() -> Run {
     run.value = "KeyError: 'k'"
     let v = run.verdict()
     #expect(!v.passed)
-    #expect(v.problems == ["the run ended with status 'exception' (KeyError: 'k') and no property expected it: "
-        + "add expect.raises('KeyError') if the trace means to raise, or catch it"])
+    #expect(
+        v.problems == [
+            "the run ended with status 'exception' (KeyError: 'k') and no property expected it: "
+                + "add expect.raises('KeyError') if the trace means to raise, or catch it"
+        ])
 }
 
 @Test func aStatusPropertyThatHoldsMakesADeadlockExpected() {
@@ -581,7 +599,10 @@ private func twoWorkers() -> Run {
 @Test func statusRefusesAnUnknownStatus() {
     var run = Run()
     run.expect("status", .str("deadlocked"))
-    #expect(run.result().message == "expect.status (line 1): expect.status takes one of 'ok', 'exception', 'deadlock', 'limit', not 'deadlocked'")
+    #expect(
+        run.result().message
+            == "expect.status (line 1): expect.status takes one of 'ok', 'exception', 'deadlock', 'limit', not 'deadlocked'"
+    )
 }
 
 // MARK: expect.all_done and warnings
@@ -617,8 +638,11 @@ private func twoWorkers() -> Run {
     run.pending = [PendingTask(name: "Task-3", awaiting: "task Task-4")]
     let v = run.verdict()
     #expect(v.passed)
-    #expect(v.warnings == ["1 task was left pending at the end: Task-3 (awaiting task Task-4) "
-        + "(add expect.all_done() to make this a failure)"])
+    #expect(
+        v.warnings == [
+            "1 task was left pending at the end: Task-3 (awaiting task Task-4) "
+                + "(add expect.all_done() to make this a failure)"
+        ])
 }
 
 @Test func allDoneReplacesTheWarningsWithAFailure() {
@@ -632,8 +656,10 @@ private func twoWorkers() -> Run {
 
 @Test func anExpectStatementThatCouldNotBeEvaluatedFails() {
     var run = Run()
-    run.calls.append(PropertyCall(name: "<error>", args: [.str("NameError: name 'x' is not defined")],
-                                  keywords: [], loc: SourceLocation(line: 9, column: 1)))
+    run.calls.append(
+        PropertyCall(
+            name: "<error>", args: [.str("NameError: name 'x' is not defined")],
+            keywords: [], loc: SourceLocation(line: 9, column: 1)))
     let r = run.result()
     #expect(r.description == "expect (line 9): could not evaluate: NameError: name 'x' is not defined")
 }
@@ -641,7 +667,10 @@ private func twoWorkers() -> Run {
 @Test func tooManyArgumentsFailThePropertyInsteadOfCrashing() {
     var run = Run()
     run.expect("never", .str("a"), .str("b"))
-    #expect(run.result().message == "expect.never (line 1): expect.never() takes at most 1 argument but 2 were given (usage: expect.never(a))")
+    #expect(
+        run.result().message
+            == "expect.never (line 1): expect.never() takes at most 1 argument but 2 were given (usage: expect.never(a))"
+    )
 }
 
 @Test func anArgumentGivenTwiceFailsTheProperty() {

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Reports
 import RunModel
 import RunStore
 import Testing
+
+@testable import Reports
 
 /// Compares `text` with the golden file `Golden/NAME`; with VLOOP_UPDATE_REPORTS=1
 /// in the environment, rewrites the file instead (then review the diff and commit it).
@@ -13,13 +14,16 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         return
     }
     let golden = try? String(contentsOf: url, encoding: .utf8)
-    #expect(golden != nil, "no golden file \(name): run the tests once with VLOOP_UPDATE_REPORTS=1", sourceLocation: sourceLocation)
+    #expect(
+        golden != nil, "no golden file \(name): run the tests once with VLOOP_UPDATE_REPORTS=1",
+        sourceLocation: sourceLocation)
     guard let golden else { return }
     if text != golden {
         let a = text.split(separator: "\n", omittingEmptySubsequences: false)
         let b = golden.split(separator: "\n", omittingEmptySubsequences: false)
         let i = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-        Issue.record("""
+        Issue.record(
+            """
             \(name) differs from its golden file at line \(i + 1) (VLOOP_UPDATE_REPORTS=1 rewrites it):
               got:    \(i < a.count ? String(a[i]) : "(end)")
               golden: \(i < b.count ? String(b[i]) : "(end)")
@@ -39,14 +43,17 @@ struct RendererGoldenTests {
         try expectGolden(JUnitReport().render(comparison), "report.junit.xml")
     }
     @Test("junit of a run") func junitRuns() throws {
-        try expectGolden(JUnitReport().render(runs: Sample.candidate.runs, suiteName: "vloop run fixtures/", timestamp: Sample.date),
-                         "run.junit.xml")
+        try expectGolden(
+            JUnitReport().render(runs: Sample.candidate.runs, suiteName: "vloop run fixtures/", timestamp: Sample.date),
+            "run.junit.xml")
     }
     @Test("show as text") func showText() throws {
-        try expectGolden(RunTextReport().render(Sample.candidate.runs[0], suite: Sample.suite("pr-7", id: 2)), "show.txt")
+        try expectGolden(
+            RunTextReport().render(Sample.candidate.runs[0], suite: Sample.suite("pr-7", id: 2)), "show.txt")
     }
     @Test("show as html") func showHTML() throws {
-        try expectGolden(RunHTMLReport().render(Sample.candidate.runs[0], suite: Sample.suite("pr-7", id: 2)), "show.html")
+        try expectGolden(
+            RunHTMLReport().render(Sample.candidate.runs[0], suite: Sample.suite("pr-7", id: 2)), "show.html")
     }
     @Test("show as chrome-trace") func chromeTrace() throws {
         try expectGolden(ChromeTrace().render(Sample.candidate.runs[0], suite: nil), "show.trace.json")
@@ -160,8 +167,10 @@ struct ComparisonTests {
 struct EscapingTests {
     @Test("text from traces cannot inject markup into the HTML pages")
     func html() {
-        for page in [HTMLReport().render(Sample.comparison),
-                     RunHTMLReport().render(Sample.candidate.runs[0], suite: nil)] {
+        for page in [
+            HTMLReport().render(Sample.comparison),
+            RunHTMLReport().render(Sample.candidate.runs[0], suite: nil),
+        ] {
             #expect(!page.lowercased().contains("<script"))
             #expect(!page.contains("<b>sneaky"))
             #expect(page.contains("&lt;script&gt;alert(&#39;b&#39;)&lt;/script&gt;"))
@@ -173,7 +182,8 @@ struct EscapingTests {
     func markdown() {
         let page = MarkdownReport().render(Sample.comparison)
         // Inside fenced code blocks text is shown as it is; outside them nothing may open a tag.
-        let outsideFences = page.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let outsideFences = page.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 0 }.map(
+            \.element)
         #expect(page.contains("```diff"))
         #expect(!outsideFences.joined().lowercased().contains("<script"))
         #expect(md("a | b <i>*x*</i> [l](u)") == "a \\| b &lt;i&gt;\\*x\\*&lt;/i&gt; \\[l\\](u)")

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Reports
 import RunModel
 import RunStore
+
+@testable import Reports
 
 /// Runs made by hand for the reports' tests: fixed dates and times, so that
 /// every renderer's output is the same on every machine.
@@ -9,9 +10,10 @@ enum Sample {
     static let date = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func suite(_ label: String, id: Int64) -> SuiteRun {
-        SuiteRun(id: id, uuid: "suite-\(id)", label: label, gitCommit: label == "main" ? "1111aaaa2222" : "3333bbbb4444",
-                 gitDirty: false, host: "ci-host", harnessVersion: "0.1.0", arguments: ["run", "fixtures/"], shard: nil,
-                 startedAt: date.addingTimeInterval(Double(id) * 60))
+        SuiteRun(
+            id: id, uuid: "suite-\(id)", label: label, gitCommit: label == "main" ? "1111aaaa2222" : "3333bbbb4444",
+            gitDirty: false, host: "ci-host", harnessVersion: "0.1.0", arguments: ["run", "fixtures/"], shard: nil,
+            startedAt: date.addingTimeInterval(Double(id) * 60))
     }
 
     /// `fetch.trace` on the baseline: `a` then `b` finish; the candidate makes `b` slower,
@@ -45,18 +47,29 @@ enum Sample {
             value: "None", passed: orderHeld, virtualDuration: end, wallTime: wall, steps: 11,
             problems: [], startedAt: date.addingTimeInterval(Double(id)), events: events,
             tasks: [
-                TaskRecord(name: "Task-1", created: 0, firstStep: 0, done: end, state: "result", steps: 2, stepTimes: [0, end]),
-                TaskRecord(name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2]),
-                TaskRecord(name: "Task-3", created: 0, firstStep: 0, done: bDone, state: "result", steps: 3,
-                           stepTimes: [0, 0.5, bDone]),
-                TaskRecord(name: "<b>sneaky</b>", created: 0.5, firstStep: 0.5, done: nil, state: "pending", steps: 1,
-                           stepTimes: [0.5]),
+                TaskRecord(
+                    name: "Task-1", created: 0, firstStep: 0, done: end, state: "result", steps: 2, stepTimes: [0, end]),
+                TaskRecord(
+                    name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2]),
+                TaskRecord(
+                    name: "Task-3", created: 0, firstStep: 0, done: bDone, state: "result", steps: 3,
+                    stepTimes: [0, 0.5, bDone]),
+                TaskRecord(
+                    name: "<b>sneaky</b>", created: 0.5, firstStep: 0.5, done: nil, state: "pending", steps: 1,
+                    stepTimes: [0.5]),
             ],
-            jobs: [JobRecord(executor: "asyncio", job: "fetch('<a>', 1)", worker: "asyncio_0", queued: 0.25, started: 0.5,
-                             finished: 1.5, succeeded: true)],
+            jobs: [
+                JobRecord(
+                    executor: "asyncio", job: "fetch('<a>', 1)", worker: "asyncio_0", queued: 0.25, started: 0.5,
+                    finished: 1.5, succeeded: true)
+            ],
             properties: [
-                PropertyResult(name: "expect.order", line: 14, column: 1, passed: orderHeld,
-                               message: orderHeld ? "" : "expect.order (line 14): 'a finished' (first at t=2.0, event 4) came before 'b finished' (first at t=2.5, event 6)"),
+                PropertyResult(
+                    name: "expect.order", line: 14, column: 1, passed: orderHeld,
+                    message: orderHeld
+                        ? ""
+                        : "expect.order (line 14): 'a finished' (first at t=2.0, event 4) came before 'b finished' (first at t=2.5, event 6)"
+                ),
                 PropertyResult(name: "expect.elapsed", line: 15, column: 1, passed: true, message: ""),
             ])
     }
@@ -73,8 +86,12 @@ enum Sample {
                 TraceEvent(t: 1, ctx: "Task-1", kind: .taskDone, state: "result", value: "None"),
                 TraceEvent(t: 1, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
             ],
-            tasks: [TaskRecord(name: "Task-1", created: 0, firstStep: 0, done: 1, state: "result", steps: 2, stepTimes: [0, 1])],
-            jobs: [], properties: [PropertyResult(name: "expect.elapsed", line: 9, column: 1, passed: true, message: "")])
+            tasks: [
+                TaskRecord(
+                    name: "Task-1", created: 0, firstStep: 0, done: 1, state: "result", steps: 2, stepTimes: [0, 1])
+            ],
+            jobs: [],
+            properties: [PropertyResult(name: "expect.elapsed", line: 9, column: 1, passed: true, message: "")])
     }
 
     static var baseline: RunSet {
@@ -87,8 +104,12 @@ enum Sample {
 
     static var candidate: RunSet {
         var runs: [StoredRun] = []
-        for (i, w) in [0.0020, 0.0022, 0.0021].enumerated() { runs.append(fetch(label: "pr-7", id: Int64(7 + i), slowB: true, wall: w)) }
-        for (i, w) in [0.0015, 0.0016, 0.0015].enumerated() { runs.append(steady(label: "pr-7", id: Int64(10 + i), wall: w)) }
+        for (i, w) in [0.0020, 0.0022, 0.0021].enumerated() {
+            runs.append(fetch(label: "pr-7", id: Int64(7 + i), slowB: true, wall: w))
+        }
+        for (i, w) in [0.0015, 0.0016, 0.0015].enumerated() {
+            runs.append(steady(label: "pr-7", id: Int64(10 + i), wall: w))
+        }
         return RunSet(selector: .label("pr-7"), suiteRuns: [suite("pr-7", id: 2)], runs: runs)
     }
 

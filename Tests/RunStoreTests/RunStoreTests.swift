@@ -3,9 +3,10 @@ import GRDB
 import Properties
 import PyRuntime
 import RunModel
-@testable import RunStore
 import Testing
 import VirtualLoop
+
+@testable import RunStore
 
 /// A fresh folder for one test's databases, removed at the end.
 final class TempFolder {
@@ -22,8 +23,9 @@ final class TempFolder {
 }
 
 func sampleSuite(_ label: String) -> SuiteRun {
-    SuiteRun(label: label, gitCommit: "0123456789ab", gitDirty: false, host: "test-host", harnessVersion: "0.1.0",
-             arguments: ["run", "fixtures/seed"], shard: nil, startedAt: Date(timeIntervalSince1970: 1_800_000_000))
+    SuiteRun(
+        label: label, gitCommit: "0123456789ab", gitDirty: false, host: "test-host", harnessVersion: "0.1.0",
+        arguments: ["run", "fixtures/seed"], shard: nil, startedAt: Date(timeIntervalSince1970: 1_800_000_000))
 }
 
 func sampleRun(_ path: String = "a.trace", passed: Bool = true, wall: Double = 0.01) -> StoredRun {
@@ -36,10 +38,15 @@ func sampleRun(_ path: String = "a.trace", passed: Bool = true, wall: Double = 0
             TraceEvent(t: 2, ctx: "Task-2", kind: .taskDone, state: "result", value: "'a'"),
             TraceEvent(t: 2, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
         ],
-        tasks: [TaskRecord(name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2])],
+        tasks: [
+            TaskRecord(name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2])
+        ],
         jobs: [JobRecord(executor: "asyncio", worker: "asyncio_0", queued: 0.5, started: 0.5, finished: 1.5)],
-        properties: [PropertyResult(name: "expect.at", line: 9, column: 1, passed: passed,
-                                    message: passed ? "" : "expect.at (line 9): never happened")])
+        properties: [
+            PropertyResult(
+                name: "expect.at", line: 9, column: 1, passed: passed,
+                message: passed ? "" : "expect.at (line 9): never happened")
+        ])
 }
 
 @Suite("Run store")
@@ -80,14 +87,15 @@ struct RunStoreTests {
             let queue = try DatabaseQueue(path: path, configuration: config)
             try Schema.migrator.migrate(queue, upTo: Schema.names[0])
             try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO suite_run (uuid, label, host, harness_version, arguments, started_at)
-                    VALUES ('u1', 'old-label', 'h', '0.0.9', '["run"]', '2026-01-01T00:00:00.000Z');
-                    INSERT INTO run (suite_run_id, trace_path, trace_hash, seed, run_index, status, value, passed,
-                                     virtual_duration, wall_time, steps, problems, started_at)
-                    VALUES (1, 'old.trace', 'sha256:00', 0, 0, 'ok', 'None', 1, 1.5, 0.002, 9, '[]', '2026-01-01T00:00:00.000Z');
-                    INSERT INTO event VALUES (1, 0, 1.5, NULL, 'run_end', NULL, NULL, 'None', 'ok');
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO suite_run (uuid, label, host, harness_version, arguments, started_at)
+                        VALUES ('u1', 'old-label', 'h', '0.0.9', '["run"]', '2026-01-01T00:00:00.000Z');
+                        INSERT INTO run (suite_run_id, trace_path, trace_hash, seed, run_index, status, value, passed,
+                                         virtual_duration, wall_time, steps, problems, started_at)
+                        VALUES (1, 'old.trace', 'sha256:00', 0, 0, 'ok', 'None', 1, 1.5, 0.002, 9, '[]', '2026-01-01T00:00:00.000Z');
+                        INSERT INTO event VALUES (1, 0, 1.5, NULL, 'run_end', NULL, NULL, 'None', 'ok');
+                        """)
             }
             #expect(try queue.read { try $0.tableExists("task") } == false)
             try queue.close()
@@ -131,9 +139,11 @@ struct RunStoreTests {
         try shard2.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: dir.path("1.sqlite")))
         let target = try RunStore.open(path: dir.path("all.sqlite"), mode: .create)
-        #expect(try target.merge(from: dir.path("1.sqlite")) == RunStore.MergeSummary(suiteRuns: 1, runs: 1, skipped: 0))
+        #expect(
+            try target.merge(from: dir.path("1.sqlite")) == RunStore.MergeSummary(suiteRuns: 1, runs: 1, skipped: 0))
         #expect(try target.merge(from: dir.path("2.sqlite")).runs == 1)
-        #expect(try target.merge(from: dir.path("1.sqlite")) == RunStore.MergeSummary(suiteRuns: 0, runs: 0, skipped: 1))
+        #expect(
+            try target.merge(from: dir.path("1.sqlite")) == RunStore.MergeSummary(suiteRuns: 0, runs: 0, skipped: 1))
         let merged = try target.runSet("c1")
         #expect(merged.runs.map(\.tracePath) == ["a.trace", "b.trace"])
         #expect(merged.runs[1].events.count == 3 && merged.runs[1].tasks.count == 1)
@@ -148,7 +158,9 @@ struct RunStoreBadInputTests {
     @Test("a reader of a database that does not exist is told so, and nothing is created")
     func missing() throws {
         let dir = try TempFolder()
-        let error = #expect(throws: StoreError.self) { try RunStore.open(path: dir.path("none.sqlite"), mode: .existing) }
+        let error = #expect(throws: StoreError.self) {
+            try RunStore.open(path: dir.path("none.sqlite"), mode: .existing)
+        }
         #expect(error?.description.contains("no runs recorded yet") == true)
         #expect(!FileManager.default.fileExists(atPath: dir.path("none.sqlite")))
     }
@@ -199,7 +211,9 @@ struct RunStoreBadInputTests {
     @Test("a location where nothing can be created is a clear error")
     func readOnlyLocation() throws {
         // /proc refuses new files even to root, who may write anywhere else.
-        let error = #expect(throws: StoreError.self) { try RunStore.open(path: "/proc/vloop/runs.sqlite", mode: .create) }
+        let error = #expect(throws: StoreError.self) {
+            try RunStore.open(path: "/proc/vloop/runs.sqlite", mode: .create)
+        }
         #expect(error?.description.contains("cannot create") == true)
     }
 }
@@ -208,16 +222,22 @@ struct RunStoreBadInputTests {
 struct ProvenanceTests {
     @Test("content hashes are SHA-256 of the bytes")
     func sha256() {
-        #expect(Provenance.contentHash(Data()) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(Provenance.contentHash(Data("abc".utf8)) == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Provenance.contentHash(Data()) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            Provenance.contentHash(Data("abc".utf8))
+                == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = Data(repeating: 0x61, count: 1000)
-        #expect(Provenance.contentHash(long) == "sha256:41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            Provenance.contentHash(long) == "sha256:41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     @Test("the default label is the commit, with -dirty for changes; outside git, the start time")
     func labels() {
         #expect(Provenance.defaultLabel(git: ("abc123def456", false), startedAt: Date()) == "abc123def456")
         #expect(Provenance.defaultLabel(git: ("abc123def456", true), startedAt: Date()) == "abc123def456-dirty")
-        #expect(Provenance.defaultLabel(git: nil, startedAt: Date(timeIntervalSince1970: 1_800_000_000)) == "run-20270115T080000Z")
+        #expect(
+            Provenance.defaultLabel(git: nil, startedAt: Date(timeIntervalSince1970: 1_800_000_000))
+                == "run-20270115T080000Z")
     }
 }

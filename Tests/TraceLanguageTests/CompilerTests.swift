@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 /// What the compiler rejects, with the position it names.
@@ -15,9 +16,10 @@ struct CompilerTests {
 
     @Test("a module outside the allowed list is rejected at its import")
     func unknownModule() {
-        #expect(diagnostics("import os\n") == [
-            "t.trace:1:8: module 'os' is not available in a trace (a trace may import asyncio, concurrent.futures, functools, logging, random, sys and time)",
-        ])
+        #expect(
+            diagnostics("import os\n") == [
+                "t.trace:1:8: module 'os' is not available in a trace (a trace may import asyncio, concurrent.futures, functools, logging, random, sys and time)"
+            ])
     }
 
     @Test("await outside an async function is an error")
@@ -33,7 +35,8 @@ struct CompilerTests {
 
     @Test("nonlocal needs a binding in an enclosing function")
     func nonlocalWithoutBinding() {
-        #expect(diagnostics("def f():\n    nonlocal x\n    x = 1\n") == ["t.trace:2:5: no binding for nonlocal 'x' found"])
+        #expect(
+            diagnostics("def f():\n    nonlocal x\n    x = 1\n") == ["t.trace:2:5: no binding for nonlocal 'x' found"])
     }
 
     @Test("expect must be a top-level statement")
@@ -49,7 +52,8 @@ struct CompilerTests {
 
     @Test("closures capture enclosing locals as cells")
     func closuresResolveCells() throws {
-        let file = SourceFile(path: "t.trace", text: "def outer():\n    x = 1\n    def inner():\n        return x\n    return inner\n")
+        let file = SourceFile(
+            path: "t.trace", text: "def outer():\n    x = 1\n    def inner():\n        return x\n    return inner\n")
         guard case .success(let t) = TraceLoader.load(file) else {
             Issue.record("did not compile")
             return

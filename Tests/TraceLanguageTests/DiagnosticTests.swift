@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 @Suite struct DiagnosticTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 @Suite struct ExpressionParserTests {
@@ -56,8 +57,9 @@ import Testing
     }
 
     @Test func lambdaTakesEveryParameterForm() throws {
-        #expect(try dumpExpr("lambda a, b=1, *args, c, d=2, **kw: a")
-            == "(lambda (a b=1 *args c d=2 **kw) a)")
+        #expect(
+            try dumpExpr("lambda a, b=1, *args, c, d=2, **kw: a")
+                == "(lambda (a b=1 *args c d=2 **kw) a)")
         #expect(try dumpExpr("lambda *, k: k") == "(lambda (* k) k)")
     }
 
@@ -106,10 +108,12 @@ import Testing
     }
 
     @Test func comprehensionsTakeSeveralForAndIfClauses() throws {
-        #expect(try dumpExpr("[x * y for x in a if x for y in b if y if x < y]")
-            == "(listcomp (* x y) (for x a (if x)) (for y b (if y) (if (cmp x < y))))")
-        #expect(try dumpExpr("{k: v for k, v in d.items()}")
-            == "(dictcomp k v (for (tuple k v) (call (. d items))))")
+        #expect(
+            try dumpExpr("[x * y for x in a if x for y in b if y if x < y]")
+                == "(listcomp (* x y) (for x a (if x)) (for y b (if y) (if (cmp x < y))))")
+        #expect(
+            try dumpExpr("{k: v for k, v in d.items()}")
+                == "(dictcomp k v (for (tuple k v) (call (. d items))))")
         #expect(try dumpExpr("{x for x in s}") == "(setcomp x (for x s))")
         #expect(try dumpExpr("(x for (a, b) in c)") == "(genexp x (for (tuple a b) c))")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TraceLanguage
 
 /// Every `fixtures/invalid/NAME.trace` must fail to load (parse, then
@@ -23,7 +24,9 @@ import Testing
         let dir = repositoryRoot().appendingPathComponent("fixtures/invalid")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return names.filter { $0.hasSuffix(".trace") }.sorted().compactMap { name in
-            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else { return nil }
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else {
+                return nil
+            }
             let isCompileError = String(decoding: data, as: UTF8.self).hasPrefix("# compile-error")
             if let compileErrors, compileErrors != isCompileError { return nil }
             return String(name.dropLast(".trace".count))

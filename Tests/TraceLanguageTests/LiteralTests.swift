@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 @Suite struct LiteralTests {
@@ -12,8 +13,9 @@ import Testing
     }
 
     @Test func floatsTakeEveryForm() throws {
-        #expect(try dumpExpr("[1.5, 1., .5, 1e9, 1_000.5, 1e-3, 1.e5, 2E+2, 0e0]")
-            == "(list 1.5 1.0 0.5 1000000000.0 1000.5 0.001 100000.0 200.0 0.0)")
+        #expect(
+            try dumpExpr("[1.5, 1., .5, 1e9, 1_000.5, 1e-3, 1.e5, 2E+2, 0e0]")
+                == "(list 1.5 1.0 0.5 1000000000.0 1000.5 0.001 100000.0 200.0 0.0)")
     }
 
     @Test func aNumberMayBeFollowedDirectlyByAKeyword() throws {
@@ -25,8 +27,9 @@ import Testing
     }
 
     @Test func stringEscapesFollowPython() throws {
-        #expect(try dumpExpr(#"'\n\t\r\\\'\"\0\x41\101\u00e9\U0001F600\a\b\f\v'"#)
-            == String(reflecting: "\n\t\r\\'\"\0AAé😀\u{7}\u{8}\u{C}\u{B}"))
+        #expect(
+            try dumpExpr(#"'\n\t\r\\\'\"\0\x41\101\u00e9\U0001F600\a\b\f\v'"#)
+                == String(reflecting: "\n\t\r\\'\"\0AAé😀\u{7}\u{8}\u{C}\u{B}"))
     }
 
     @Test func unknownEscapesKeepTheirBackslash() throws {
@@ -46,8 +49,9 @@ import Testing
     }
 
     @Test func bytesLiteralsDecodeEscapesByByte() throws {
-        #expect(try dumpExpr(#"b'a\x00\xff\777\u12' B"z" rb'\n'"#)
-            == "(bytes 97 0 255 255 92 117 49 50 122 92 110)")
+        #expect(
+            try dumpExpr(#"b'a\x00\xff\777\u12' B"z" rb'\n'"#)
+                == "(bytes 97 0 255 255 92 117 49 50 122 92 110)")
     }
 
     @Test func adjacentStringsConcatenate() throws {
@@ -59,8 +63,9 @@ import Testing
     }
 
     @Test func fStringFieldsTakeConversionsAndSpecs() throws {
-        #expect(try dumpExpr("f'{x:.3f}{n:>10}{s!s:^5}{a!a}'")
-            == "(f {x :\".3f\"} {n :\">10\"} {s !s :\"^5\"} {a !a})")
+        #expect(
+            try dumpExpr("f'{x:.3f}{n:>10}{s!s:^5}{a!a}'")
+                == "(f {x :\".3f\"} {n :\">10\"} {s !s :\"^5\"} {a !a})")
     }
 
     @Test func fStringSpecsMayHoldNestedFields() throws {
@@ -68,8 +73,9 @@ import Testing
     }
 
     @Test func fStringFieldsHoldFullExpressions() throws {
-        #expect(try dumpExpr("f\"{d['k'] + f(a, b=1)}{a if b else c}{x!=y}{[i for i in r]}\"")
-            == "(f {(+ (sub d \"k\") (call f a (b= 1)))} {(ifexp b a c)} {(cmp x != y)} {(listcomp i (for i r))})")
+        #expect(
+            try dumpExpr("f\"{d['k'] + f(a, b=1)}{a if b else c}{x!=y}{[i for i in r]}\"")
+                == "(f {(+ (sub d \"k\") (call f a (b= 1)))} {(ifexp b a c)} {(cmp x != y)} {(listcomp i (for i r))})")
     }
 
     @Test func fStringsConcatenateWithPlainStrings() throws {
@@ -83,7 +89,8 @@ import Testing
     @Test func fStringFieldExpressionsCarryTheirSourceLocation() throws {
         let m = try Parser.parse(SourceFile(path: "t", text: "x = f'''ab\n  {  y}'''\n"))
         guard case .assign(_, let value) = m.body[0].kind, case .fstring(let parts) = value.kind,
-              case .field(let e, _, _) = parts[1] else {
+            case .field(let e, _, _) = parts[1]
+        else {
             Issue.record("unexpected tree")
             return
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 @Suite struct ParserErrorTests {
@@ -18,8 +19,9 @@ import Testing
     }
 
     @Test func asyncForIsNotSupported() {
-        #expect(parseError("async def f():\n    async for x in y:\n        pass\n")
-            == "2:5: 'async for' is not supported in a trace")
+        #expect(
+            parseError("async def f():\n    async for x in y:\n        pass\n")
+                == "2:5: 'async for' is not supported in a trace")
         #expect(parseError("[x async for x in y]\n") == "1:4: 'async for' is not supported in a trace")
     }
 
@@ -28,13 +30,17 @@ import Testing
     }
 
     @Test func theWalrusOperatorIsNotSupported() {
-        #expect(parseError("if (n := len(a)) > 10:\n    pass\n") == "1:7: the walrus operator ':=' is not supported in a trace")
+        #expect(
+            parseError("if (n := len(a)) > 10:\n    pass\n")
+                == "1:7: the walrus operator ':=' is not supported in a trace")
     }
 
     @Test func starredTargetsAndStarredDisplaysAreNotSupported() {
         #expect(parseError("*a, b = c\n") == "1:1: starred assignment targets ('*name') are not supported in a trace")
         #expect(parseError("x = [*a]\n") == "1:6: starred expressions ('*x') are not supported in a trace")
-        #expect(parseError("for *a, b in c: pass\n") == "1:5: starred assignment targets ('*name') are not supported in a trace")
+        #expect(
+            parseError("for *a, b in c: pass\n")
+                == "1:5: starred assignment targets ('*name') are not supported in a trace")
         #expect(parseError("d = {**a}\n") == "1:6: dict unpacking ('**') is not supported in a trace")
     }
 
@@ -56,8 +62,11 @@ import Testing
     }
 
     @Test func relativeAndStarImportsAreNotSupported() {
-        #expect(parseError("from . import x\n") == "1:6: relative imports ('from . import x') are not supported in a trace")
-        #expect(parseError("from asyncio import *\n").hasPrefix("1:21: 'from asyncio import *' is not supported in a trace"))
+        #expect(
+            parseError("from . import x\n") == "1:6: relative imports ('from . import x') are not supported in a trace")
+        #expect(
+            parseError("from asyncio import *\n").hasPrefix("1:21: 'from asyncio import *' is not supported in a trace")
+        )
     }
 
     // MARK: Syntax errors
@@ -90,7 +99,8 @@ import Testing
     }
 
     @Test func invalidAssignmentTargetsAreNamedLikePython() {
-        #expect(parseError("f() = 1\n") == "1:1: cannot assign to function call here. Maybe you meant '==' instead of '='?")
+        #expect(
+            parseError("f() = 1\n") == "1:1: cannot assign to function call here. Maybe you meant '==' instead of '='?")
         #expect(parseError("a, 1 = x\n") == "1:4: cannot assign to literal here. Maybe you meant '==' instead of '='?")
         #expect(parseError("True = 1\n") == "1:1: cannot assign to True")
         #expect(parseError("[f()] = 1\n") == "1:2: cannot assign to function call")
@@ -115,15 +125,21 @@ import Testing
         #expect(parseError("def f(*): pass\n") == "1:7: named arguments must follow bare *")
         #expect(parseError("def f(**k, a): pass\n") == "1:12: arguments cannot follow var-keyword argument")
         #expect(parseError("def f(a, a): pass\n") == "1:10: duplicate argument 'a' in function definition")
-        #expect(parseError("def f(a, /): pass\n") == "1:10: positional-only parameters ('/') are not supported in a trace")
+        #expect(
+            parseError("def f(a, /): pass\n") == "1:10: positional-only parameters ('/') are not supported in a trace")
     }
 
     @Test func tryStatementsNeedHandlersInOrder() {
         #expect(parseError("try:\n    pass\nx = 1\n") == "3:1: expected 'except' or 'finally' block")
-        #expect(parseError("try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n") == "3:1: default 'except:' must be last")
-        #expect(parseError("try:\n    pass\nexcept A, B:\n    pass\n") == "3:8: multiple exception types must be parenthesized")
-        #expect(parseError("try:\n    pass\nexcept A:\n    pass\nexcept* B:\n    pass\n")
-            == "5:1: cannot have both 'except' and 'except*' on the same 'try'")
+        #expect(
+            parseError("try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n")
+                == "3:1: default 'except:' must be last")
+        #expect(
+            parseError("try:\n    pass\nexcept A, B:\n    pass\n")
+                == "3:8: multiple exception types must be parenthesized")
+        #expect(
+            parseError("try:\n    pass\nexcept A:\n    pass\nexcept* B:\n    pass\n")
+                == "5:1: cannot have both 'except' and 'except*' on the same 'try'")
     }
 
     @Test func conditionalExpressionsNeedElse() {
@@ -137,8 +153,10 @@ import Testing
     // MARK: Indentation
 
     @Test func aBlockMustBeIndented() {
-        #expect(parseError("x = 1\n\nif x:\npass\n") == "4:1: expected an indented block after 'if' statement on line 3")
-        #expect(parseError("def f():\nreturn\n") == "2:1: expected an indented block after function definition on line 1")
+        #expect(
+            parseError("x = 1\n\nif x:\npass\n") == "4:1: expected an indented block after 'if' statement on line 3")
+        #expect(
+            parseError("def f():\nreturn\n") == "2:1: expected an indented block after function definition on line 1")
         #expect(parseError("for x in y:\n") == "1:12: expected an indented block after 'for' statement on line 1")
     }
 
@@ -160,7 +178,9 @@ import Testing
 
     @Test func unterminatedStringsAreReportedAtTheOpeningQuote() {
         #expect(parseError("x = 'abc\ny = 1\n") == "1:5: unterminated string literal (detected at line 1)")
-        #expect(parseError("x = 1\ny = \"\"\"abc\n\nz\n") == "2:5: unterminated triple-quoted string literal (detected at line 4)")
+        #expect(
+            parseError("x = 1\ny = \"\"\"abc\n\nz\n")
+                == "2:5: unterminated triple-quoted string literal (detected at line 4)")
     }
 
     @Test func aLexicalErrorLaterInTheFileBeatsAGenericSyntaxError() {
@@ -176,7 +196,8 @@ import Testing
         #expect(parseError("print(1,\nx = 2\n") == "1:6: '(' was never closed")
         #expect(parseError("x = ]\n") == "1:5: unmatched ']'")
         #expect(parseError("x = (]\n") == "1:6: closing parenthesis ']' does not match opening parenthesis '('")
-        #expect(parseError("x = (\n]\n") == "2:1: closing parenthesis ']' does not match opening parenthesis '(' on line 1")
+        #expect(
+            parseError("x = (\n]\n") == "2:1: closing parenthesis ']' does not match opening parenthesis '(' on line 1")
     }
 
     @Test func invalidCharactersAreNamedWithTheirCodePoint() {
@@ -189,12 +210,18 @@ import Testing
     }
 
     @Test func numbersOutsideInt64AreRejected() {
-        #expect(parseError("x = 9223372036854775808\n") == "1:5: integer literal is too large (vloop's ints are 64-bit)")
-        #expect(parseError("x = 0x1_0000_0000_0000_0000\n") == "1:5: integer literal is too large (vloop's ints are 64-bit)")
+        #expect(
+            parseError("x = 9223372036854775808\n") == "1:5: integer literal is too large (vloop's ints are 64-bit)")
+        #expect(
+            parseError("x = 0x1_0000_0000_0000_0000\n") == "1:5: integer literal is too large (vloop's ints are 64-bit)"
+        )
     }
 
     @Test func malformedNumbersAreRejected() {
-        #expect(parseError("x = 0123\n") == "1:5: leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
+        #expect(
+            parseError("x = 0123\n")
+                == "1:5: leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+        )
         #expect(parseError("x = 1_\n") == "1:5: invalid decimal literal")
         #expect(parseError("x = 1__0\n") == "1:5: invalid decimal literal")
         #expect(parseError("x = 1abc\n") == "1:5: invalid decimal literal")
@@ -219,14 +246,17 @@ import Testing
     }
 
     @Test func fStringErrorsPointInsideTheString() {
-        #expect(parseError("x = f'{x!z}'\n") == "1:10: f-string: invalid conversion character: expected 's', 'r', or 'a'")
+        #expect(
+            parseError("x = f'{x!z}'\n") == "1:10: f-string: invalid conversion character: expected 's', 'r', or 'a'")
         #expect(parseError("x = f'{}'\n") == "1:8: f-string: empty expression not allowed")
         #expect(parseError("x = f'{x'\n") == "1:7: f-string: expecting '}'")
         #expect(parseError("x = f'}'\n") == "1:7: f-string: single '}' is not allowed")
         #expect(parseError("x = f'abc {a +}'\n") == "1:15: f-string: invalid syntax")
         #expect(parseError("x = f'''\n  {a << b}'''\n") == "2:6: f-string: operator '<<' is not supported in a trace")
         #expect(parseError("x = f'{a:{b:{c}}}'\n") == "1:13: f-string: expressions nested too deeply")
-        #expect(parseError("x = f'{x=}'\n") == "1:9: self-documenting f-string fields ('{x=}') are not supported in a trace")
+        #expect(
+            parseError("x = f'{x=}'\n") == "1:9: self-documenting f-string fields ('{x=}') are not supported in a trace"
+        )
     }
 
     // MARK: Nesting limits
@@ -250,8 +280,9 @@ import Testing
     @Test func tenThousandNestedParenthesesAreAnErrorNotACrash() {
         let source = "x = " + String(repeating: "(", count: 10_000)
         #expect(parseError(source) == "1:105: too deeply nested (more than 100 levels)")
-        #expect(parseError("x = " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
-            == "1:105: too deeply nested (more than 100 levels)")
+        #expect(
+            parseError("x = " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
+                == "1:105: too deeply nested (more than 100 levels)")
     }
 
     @Test func longChainsThatAreNotNestedAreFine() {
@@ -265,7 +296,8 @@ import Testing
     }
 
     @Test func aHundredThousandDigitIntegerIsTooLarge() {
-        #expect(parseError("x = " + String(repeating: "9", count: 100_000) + "\n")
-            == "1:5: integer literal is too large (vloop's ints are 64-bit)")
+        #expect(
+            parseError("x = " + String(repeating: "9", count: 100_000) + "\n")
+                == "1:5: integer literal is too large (vloop's ints are 64-bit)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 /// SplitMix64 with a fixed seed, so that every run feeds the same inputs.
@@ -30,38 +31,38 @@ func parseBytes(_ bytes: [UInt8]) -> Bool {
 }
 
 let validTrace = """
-import asyncio
-from concurrent.futures import ThreadPoolExecutor as Pool
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor as Pool
 
-async def fetch(name, seconds=1.5, *args, key=None, **kw):
-    print(f'{name!r:>10} started at {loop.time():.3f}')
-    try:
-        await asyncio.sleep(seconds)
-    except (asyncio.CancelledError, ValueError) as e:
-        raise RuntimeError('x') from e
-    else:
-        pass
-    finally:
-        done[name] = [i ** 2 for i in range(3) if i % 2 == 0]
-    return name, {k: v for k, v in kw.items()}
+    async def fetch(name, seconds=1.5, *args, key=None, **kw):
+        print(f'{name!r:>10} started at {loop.time():.3f}')
+        try:
+            await asyncio.sleep(seconds)
+        except (asyncio.CancelledError, ValueError) as e:
+            raise RuntimeError('x') from e
+        else:
+            pass
+        finally:
+            done[name] = [i ** 2 for i in range(3) if i % 2 == 0]
+        return name, {k: v for k, v in kw.items()}
 
-async def main():
-    async with asyncio.timeout(2):
-        results = await asyncio.gather(fetch('a', 2), fetch("b", 1), return_exceptions=True)
-    while len(results) > 0 and not done:
-        x, y = results.pop(), -1
-        if x is None or y in (1, 2):
-            break
-        elif x != y:
-            continue
-    lam = lambda a, *b, c=1: a if c else b[1:2:-1]
-    assert lam(1) == 1, "message"
-    return b'bytes\\x00' + b"more"
+    async def main():
+        async with asyncio.timeout(2):
+            results = await asyncio.gather(fetch('a', 2), fetch("b", 1), return_exceptions=True)
+        while len(results) > 0 and not done:
+            x, y = results.pop(), -1
+            if x is None or y in (1, 2):
+                break
+            elif x != y:
+                continue
+        lam = lambda a, *b, c=1: a if c else b[1:2:-1]
+        assert lam(1) == 1, "message"
+        return b'bytes\\x00' + b"more"
 
-asyncio.run(main())
-expect.order('a started', 'b started')
-expect.elapsed(2.0)
-"""
+    asyncio.run(main())
+    expect.order('a started', 'b started')
+    expect.elapsed(2.0)
+    """
 
 @Suite struct RobustnessTests {
     @Test func theSampleTraceParses() throws {
@@ -70,7 +71,8 @@ expect.elapsed(2.0)
 
     @Test func randomBytesNeverCrashTheParser() {
         var rng = FixedSeedGenerator(state: 0x5EED)
-        let alphabet = Array("()[]{}:;,.=+-*/%<>!'\"\\#@$?`~ \t\n\r\u{0}\u{0C}abcxyz019_ifelsefordefasyncawaitlambdayield".utf8)
+        let alphabet = Array(
+            "()[]{}:;,.=+-*/%<>!'\"\\#@$?`~ \t\n\r\u{0}\u{0C}abcxyz019_ifelsefordefasyncawaitlambdayield".utf8)
         for n in 0..<3000 {
             let length = Int(rng.next() % 120)
             var bytes: [UInt8] = []
@@ -114,12 +116,14 @@ expect.elapsed(2.0)
 
     @Test func randomSequencesOfPythonTokensNeverCrashTheParser() {
         var rng = FixedSeedGenerator(state: 1234)
-        let words = ["if", "else", "elif", "for", "in", "while", "def", "async", "await", "lambda", "yield", "from",
-                     "import", "as", "try", "except", "except*", "finally", "with", "return", "raise", "not", "is",
-                     "and", "or", "x", "y", "match", "(", ")", "[", "]", "{", "}", ":", ",", ";", ".", "=", "==", "+",
-                     "-", "*", "**", "/", "//", "%", "@", "|", ":=", "...", "1", "2.5", "'s'", "f'{x}'", "f'{x:{y}}'",
-                     "b'b'", "\n", "\n    ", "\n        ", "\\\n", "#c\n", "break", "continue", "pass", "global",
-                     "nonlocal", "class", "del", "None", "True", "->", "!", "~"]
+        let words = [
+            "if", "else", "elif", "for", "in", "while", "def", "async", "await", "lambda", "yield", "from",
+            "import", "as", "try", "except", "except*", "finally", "with", "return", "raise", "not", "is",
+            "and", "or", "x", "y", "match", "(", ")", "[", "]", "{", "}", ":", ",", ";", ".", "=", "==", "+",
+            "-", "*", "**", "/", "//", "%", "@", "|", ":=", "...", "1", "2.5", "'s'", "f'{x}'", "f'{x:{y}}'",
+            "b'b'", "\n", "\n    ", "\n        ", "\\\n", "#c\n", "break", "continue", "pass", "global",
+            "nonlocal", "class", "del", "None", "True", "->", "!", "~",
+        ]
         for _ in 0..<3000 {
             var text = ""
             for _ in 0..<Int(rng.next() % 30) {
@@ -175,7 +179,8 @@ expect.elapsed(2.0)
         var source = ""
         var n = 0
         while source.utf8.count < 1 << 20 {
-            source += "async def task\(n)(a, b=2):\n    x = [i * 2 for i in range(a)] + {'k': f'{b:>3}'}['k']\n    await asyncio.sleep(0.5)\n\n"
+            source +=
+                "async def task\(n)(a, b=2):\n    x = [i * 2 for i in range(a)] + {'k': f'{b:>3}'}['k']\n    await asyncio.sleep(0.5)\n\n"
             n += 1
         }
         let clock = ContinuousClock()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraceLanguage
 
 @Suite struct StatementParserTests {
@@ -25,8 +26,10 @@ import Testing
     }
 
     @Test func augmentedAssignmentsTakeEverySupportedOperator() throws {
-        #expect(try dump("a += 1\nb -= 1\nc *= 1\nd /= 1\ne //= 1\nf %= 1\ng **= 1\nx.y += 1\nz[0] += 1")
-            == "(+= a 1)\n(-= b 1)\n(*= c 1)\n(/= d 1)\n(//= e 1)\n(%= f 1)\n(**= g 1)\n(+= (. x y) 1)\n(+= (sub z 0) 1)")
+        #expect(
+            try dump("a += 1\nb -= 1\nc *= 1\nd /= 1\ne //= 1\nf %= 1\ng **= 1\nx.y += 1\nz[0] += 1")
+                == "(+= a 1)\n(-= b 1)\n(*= c 1)\n(/= d 1)\n(//= e 1)\n(%= f 1)\n(**= g 1)\n(+= (. x y) 1)\n(+= (sub z 0) 1)"
+        )
     }
 
     @Test func annotatedAssignmentsBecomePlainAssignments() throws {
@@ -35,14 +38,16 @@ import Testing
     }
 
     @Test func ifElifElseNestsElifInOrElse() throws {
-        #expect(try dump("if a:\n    x\nelif b:\n    y\nelif c:\n    z\nelse:\n    w\n")
-            == "(if a (x) ((if b (y) ((if c (z) (w))))))")
+        #expect(
+            try dump("if a:\n    x\nelif b:\n    y\nelif c:\n    z\nelse:\n    w\n")
+                == "(if a (x) ((if b (y) ((if c (z) (w))))))")
     }
 
     @Test func whileAndForTakeElseClauses() throws {
         #expect(try dump("while x:\n    break\nelse:\n    pass\n") == "(while x (break) (pass))")
-        #expect(try dump("for a, b in pairs:\n    continue\nelse:\n    pass\n")
-            == "(for (tuple a b) pairs (continue) (pass))")
+        #expect(
+            try dump("for a, b in pairs:\n    continue\nelse:\n    pass\n")
+                == "(for (tuple a b) pairs (continue) (pass))")
         #expect(try dump("for x in 1, 2:\n    pass\n") == "(for x (tuple 1 2) (pass))")
     }
 
@@ -55,43 +60,49 @@ import Testing
     }
 
     @Test func returnTakesNothingAValueOrAnImplicitTuple() throws {
-        #expect(try dump("def f():\n    return\n    return 1\n    return a, b\n")
-            == "(def f () ((return) (return 1) (return (tuple a b))))")
+        #expect(
+            try dump("def f():\n    return\n    return 1\n    return a, b\n")
+                == "(def f () ((return) (return 1) (return (tuple a b))))")
     }
 
     @Test func raiseTakesNothingAnExceptionAndACause() throws {
-        #expect(try dump("raise\nraise ValueError('x')\nraise A from e\n")
-            == "(raise _ _)\n(raise (call ValueError \"x\") _)\n(raise A e)")
+        #expect(
+            try dump("raise\nraise ValueError('x')\nraise A from e\n")
+                == "(raise _ _)\n(raise (call ValueError \"x\") _)\n(raise A e)")
     }
 
     @Test func tryTakesHandlersElseAndFinally() throws {
         let source = """
-        try:
-            a
-        except ValueError:
-            b
-        except (KeyError, IndexError) as e:
-            c
-        except:
-            d
-        else:
-            f
-        finally:
-            g
-        """
-        #expect(try dump(source)
-            == "(try (a) [(except ValueError _ (b)) (except (tuple KeyError IndexError) e (c)) (except _ _ (d))] (f) (g))")
+            try:
+                a
+            except ValueError:
+                b
+            except (KeyError, IndexError) as e:
+                c
+            except:
+                d
+            else:
+                f
+            finally:
+                g
+            """
+        #expect(
+            try dump(source)
+                == "(try (a) [(except ValueError _ (b)) (except (tuple KeyError IndexError) e (c)) (except _ _ (d))] (f) (g))"
+        )
         #expect(try dump("try:\n    a\nfinally:\n    b\n") == "(try (a) [] () (b))")
     }
 
     @Test func exceptStarMarksItsHandlers() throws {
-        #expect(try dump("try:\n    a\nexcept* ValueError as eg:\n    b\n")
-            == "(try (a) [(except* ValueError eg (b))] () ())")
+        #expect(
+            try dump("try:\n    a\nexcept* ValueError as eg:\n    b\n")
+                == "(try (a) [(except* ValueError eg (b))] () ())")
     }
 
     @Test func assertTakesAnOptionalMessage() throws {
-        #expect(try dump("assert x\nassert x > 0, 'positive'\n")
-            == "(assert x _)\n(assert (cmp x > 0) \"positive\")")
+        #expect(
+            try dump("assert x\nassert x > 0, 'positive'\n")
+                == "(assert x _)\n(assert (cmp x > 0) \"positive\")")
     }
 
     @Test func withTakesSeveralItemsAndTargets() throws {
@@ -103,14 +114,16 @@ import Testing
     }
 
     @Test func functionDefinitionsTakeEveryParameterFormAndDropAnnotations() throws {
-        #expect(try dump("def f(a, b: int = 1, *args: int, c, d=2, **kw: str) -> None:\n    pass\n")
-            == "(def f (a b=1 *args c d=2 **kw) (pass))")
+        #expect(
+            try dump("def f(a, b: int = 1, *args: int, c, d=2, **kw: str) -> None:\n    pass\n")
+                == "(def f (a b=1 *args c d=2 **kw) (pass))")
         #expect(try dump("async def g(*, k):\n    await k\n") == "(async-def g (* k) ((await k)))")
     }
 
     @Test func functionsNestAtAnyLevel() throws {
-        #expect(try dump("if x:\n    def f():\n        async def g(): return 1\n        return g\n")
-            == "(if x ((def f () ((async-def g () ((return 1))) (return g)))))")
+        #expect(
+            try dump("if x:\n    def f():\n        async def g(): return 1\n        return g\n")
+                == "(if x ((def f () ((async-def g () ((return 1))) (return g)))))")
     }
 
     @Test func globalAndNonlocalListNames() throws {
@@ -118,19 +131,25 @@ import Testing
     }
 
     @Test func importsTakeDottedNamesAndAliases() throws {
-        #expect(try dump("import asyncio, concurrent.futures as cf\n")
-            == "(import asyncio (concurrent.futures as cf))")
-        #expect(try dump("from a.b import x, y as z\nfrom M import (p,\n    q,)\n")
-            == "(from a.b x (y as z))\n(from M p q)")
+        #expect(
+            try dump("import asyncio, concurrent.futures as cf\n")
+                == "(import asyncio (concurrent.futures as cf))")
+        #expect(
+            try dump("from a.b import x, y as z\nfrom M import (p,\n    q,)\n")
+                == "(from a.b x (y as z))\n(from M p q)")
     }
 
     @Test func yieldFormsAreStatementsAndRightHandSides() throws {
-        #expect(try dump("def g():\n    yield\n    yield 1, 2\n    x = yield\n    y = yield from h()\n    z += yield a\n")
-            == "(def g () ((yield) (yield (tuple 1 2)) (= x (yield)) (= y (yield-from (call h))) (+= z (yield a))))")
+        #expect(
+            try dump("def g():\n    yield\n    yield 1, 2\n    x = yield\n    y = yield from h()\n    z += yield a\n")
+                == "(def g () ((yield) (yield (tuple 1 2)) (= x (yield)) (= y (yield-from (call h))) (+= z (yield a))))"
+        )
     }
 
     @Test func matchIsANameUnlessItStartsAMatchStatement() throws {
-        #expect(try dump("match = re(x)\nmatch(y)\nmatch.group(1)\n") == "(= match (call re x))\n(call match y)\n(call (. match group) 1)")
+        #expect(
+            try dump("match = re(x)\nmatch(y)\nmatch.group(1)\n")
+                == "(= match (call re x))\n(call match y)\n(call (. match group) 1)")
     }
 
     @Test func returnYieldAndAwaitOutsideFunctionsAreLeftToTheCompiler() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import RunModel
 import Properties
+import RunModel
 import RunStore
 import Testing
 import VLoop
@@ -29,8 +29,10 @@ let plantedFailures: [String] = fixtures("explore").filter { expectation($0)["fa
 
 /// A trace's `NAME.expected.txt`, as its `key: value` lines.
 func expectation(_ trace: String) -> [String: String] {
-    let text = (try? String(contentsOfFile: trace.replacingOccurrences(of: ".trace", with: ".expected.txt"),
-                            encoding: .utf8)) ?? ""
+    let text =
+        (try? String(
+            contentsOfFile: trace.replacingOccurrences(of: ".trace", with: ".expected.txt"),
+            encoding: .utf8)) ?? ""
     var fields: [String: String] = [:]
     for line in text.split(separator: "\n") {
         let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -113,8 +115,9 @@ struct SuiteRunnerTests {
         #expect(finished == result.traces.map(\.path))
     }
 
-    @Test("a planted failure in fixtures/explore is reported with its failing run, shrunk perturbations and replay command",
-          arguments: plantedFailures)
+    @Test(
+        "a planted failure in fixtures/explore is reported with its failing run, shrunk perturbations and replay command",
+        arguments: plantedFailures)
     func plantedFailure(_ path: String) throws {
         let expected = expectation(path)
         var options = unstored([path])
@@ -172,10 +175,11 @@ struct SuiteRunnerTests {
         #expect(error.path == path && error.line == 4 && error.column == 1)
         #expect(error.description == "\(path):4:1: 'class' is not supported in a trace")
         #expect(trace.lines.map(\.text) == ["FAIL  \(path)  (1 error)"])
-        #expect(collected.all.contains {
-            if case .traceErrors(let p, let errors) = $0 { return p == path && errors == trace.errors }
-            return false
-        })
+        #expect(
+            collected.all.contains {
+                if case .traceErrors(let p, let errors) = $0 { return p == path && errors == trace.errors }
+                return false
+            })
     }
 
     @Test("options out of range are a typed error before anything runs")
@@ -204,7 +208,8 @@ struct SuiteRunnerTests {
         let folder = try TemporaryFolder()
         let db = folder.path("runs.sqlite")
         var options = SuiteOptions(paths: [fixturePath("fixtures/seed")], repetitions: 2)
-        options.storage = SuiteOptions.Storage(databasePath: db, label: "suite-test", arguments: ["run", "fixtures/seed"])
+        options.storage = SuiteOptions.Storage(
+            databasePath: db, label: "suite-test", arguments: ["run", "fixtures/seed"])
         let result = try SuiteRunner(options).run()
         let recorded = try #require(result.recorded)
         #expect(recorded.label == "suite-test" && recorded.databasePath == db)

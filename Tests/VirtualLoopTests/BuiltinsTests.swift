@@ -7,6 +7,7 @@ import PyRuntime
 import RunModel
 import Testing
 import TraceLanguage
+
 @testable import VirtualLoop
 
 private func L(_ items: [Value]) -> Value { .obj(PyList(items)) }
@@ -35,19 +36,27 @@ private func outcome(_ body: () throws -> Value) -> String {
     }
 }
 
-private func check(_ python: String, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation,
-                   _ body: () throws -> Value) {
+private func check(
+    _ python: String, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    _ body: () throws -> Value
+) {
     let got = outcome(body)
     #expect(got == expected, "\(python)", sourceLocation: sourceLocation)
 }
 
 /// Calls a method on a fresh receiver; the outcome is `result|receiver`.
-private func checkMethod(_ python: String, _ expected: String, _ receiver: Value, _ name: String, _ args: Args,
-                         _ vm: Interpreter, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+private func checkMethod(
+    _ python: String, _ expected: String, _ receiver: Value, _ name: String, _ args: Args,
+    _ vm: Interpreter, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
     var got: String
     do {
         let r: Value
-        if case .obj(let o) = receiver { r = try o.callMethod(name, args, vm) } else { r = try vm.callMethod(receiver, name, args) }
+        if case .obj(let o) = receiver {
+            r = try o.callMethod(name, args, vm)
+        } else {
+            r = try vm.callMethod(receiver, name, args)
+        }
         got = "ok:" + (try vm.repr(r)) + "|" + (try vm.repr(receiver))
     } catch let e as PyRaise {
         got = "err:" + e.exception.summary(vm)
@@ -58,8 +67,10 @@ private func checkMethod(_ python: String, _ expected: String, _ receiver: Value
 }
 
 /// `a op= b`; the outcome is the new value and whether it is the same object.
-private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, _ a: Value, _ b: Value,
-                          _ vm: Interpreter, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+private func checkInplace(
+    _ python: String, _ expected: String, _ op: BinaryOp, _ a: Value, _ b: Value,
+    _ vm: Interpreter, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
     var got: String
     do {
         let r = try inplaceOp(op, a, b, vm)
@@ -76,14 +87,30 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
 @Suite struct BuiltinsTests {
     @Test("format specs match CPython") func formatSpecsMatchCpython() {
         let vm = Interpreter()
-        check("format(10.0, '.2')", "ok:'1e+01'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4024000000000000)), ".2", vm)) }
-        check("format(1.0, '.3')", "ok:'1.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), ".3", vm)) }
-        check("format(100.0, '.3')", "ok:'1e+02'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4059000000000000)), ".3", vm)) }
-        check("format(1234.0, '.3')", "ok:'1.23e+03'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4093480000000000)), ".3", vm)) }
-        check("format(123.0, '.2')", "ok:'1.2e+02'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x405ec00000000000)), ".2", vm)) }
-        check("format(inf, '010')", "ok:'0000000inf'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff0000000000000)), "010", vm)) }
-        check("format(-inf, '=+10')", "ok:'-      inf'") { try .str(formatWithSpec(.float(Double(bitPattern: 0xfff0000000000000)), "=+10", vm)) }
-        check("format(nan, 'F')", "ok:'NAN'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff8000000000000)), "F", vm)) }
+        check("format(10.0, '.2')", "ok:'1e+01'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4024000000000000)), ".2", vm))
+        }
+        check("format(1.0, '.3')", "ok:'1.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), ".3", vm))
+        }
+        check("format(100.0, '.3')", "ok:'1e+02'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4059000000000000)), ".3", vm))
+        }
+        check("format(1234.0, '.3')", "ok:'1.23e+03'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4093480000000000)), ".3", vm))
+        }
+        check("format(123.0, '.2')", "ok:'1.2e+02'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x405ec00000000000)), ".2", vm))
+        }
+        check("format(inf, '010')", "ok:'0000000inf'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff0000000000000)), "010", vm))
+        }
+        check("format(-inf, '=+10')", "ok:'-      inf'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0xfff0000000000000)), "=+10", vm))
+        }
+        check("format(nan, 'F')", "ok:'NAN'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff8000000000000)), "F", vm))
+        }
         check("format('a', '05')", "ok:'a0000'") { try .str(formatWithSpec(.str("a"), "05", vm)) }
         check("format(5, '<05')", "ok:'50000'") { try .str(formatWithSpec(.int(5), "<05", vm)) }
         check("format(5, '^05')", "ok:'00500'") { try .str(formatWithSpec(.int(5), "^05", vm)) }
@@ -93,26 +120,66 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("format(255, '#010x')", "ok:'0x000000ff'") { try .str(formatWithSpec(.int(255), "#010x", vm)) }
         check("format(255, '_x')", "ok:'ff'") { try .str(formatWithSpec(.int(255), "_x", vm)) }
         check("format(255, '#_b')", "ok:'0b1111_1111'") { try .str(formatWithSpec(.int(255), "#_b", vm)) }
-        check("format(1234567.891, ',')", "ok:'1,234,567.891'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4132d687e4189375)), ",", vm)) }
-        check("format(1e+20, ',')", "ok:'1e+20'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4415af1d78b58c40)), ",", vm)) }
-        check("format(1234.5, '010,.2f')", "ok:'001,234.50'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x40934a0000000000)), "010,.2f", vm)) }
-        check("format(0.5, '%')", "ok:'50.000000%'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fe0000000000000)), "%", vm)) }
-        check("format(0.125, '.1%')", "ok:'12.5%'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fc0000000000000)), ".1%", vm)) }
-        check("format(-0.0, 'z.1f')", "ok:'0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "z.1f", vm)) }
-        check("format(-0.0001, 'z.1f')", "ok:'0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0xbf1a36e2eb1c432d)), "z.1f", vm)) }
-        check("format(-0.0, '')", "ok:'-0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "", vm)) }
-        check("format(-0.0, '.1f')", "ok:'-0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), ".1f", vm)) }
-        check("format(1e+16, '')", "ok:'1e+16'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), "", vm)) }
-        check("format(9007199254740992.0, '')", "ok:'9007199254740992.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4340000000000000)), "", vm)) }
-        check("format(1e-05, '.3')", "ok:'1e-05'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ee4f8b588e368f1)), ".3", vm)) }
-        check("format(123456789.0, '.3')", "ok:'1.23e+08'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x419d6f3454000000)), ".3", vm)) }
-        check("format(1.5, '#.0f')", "ok:'2.'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "#.0f", vm)) }
-        check("format(1.5, '#.3g')", "ok:'1.50'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "#.3g", vm)) }
-        check("format(1e-05, 'g')", "ok:'1e-05'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ee4f8b588e368f1)), "g", vm)) }
-        check("format(1.0, 'g')", "ok:'1'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), "g", vm)) }
-        check("format(1.0, '#g')", "ok:'1.00000'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), "#g", vm)) }
-        check("format(1e+16, 'g')", "ok:'1e+16'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), "g", vm)) }
-        check("format(12345678.0, 'n')", "ok:'1.23457e+07'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x41678c29c0000000)), "n", vm)) }
+        check("format(1234567.891, ',')", "ok:'1,234,567.891'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4132d687e4189375)), ",", vm))
+        }
+        check("format(1e+20, ',')", "ok:'1e+20'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4415af1d78b58c40)), ",", vm))
+        }
+        check("format(1234.5, '010,.2f')", "ok:'001,234.50'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x40934a0000000000)), "010,.2f", vm))
+        }
+        check("format(0.5, '%')", "ok:'50.000000%'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fe0000000000000)), "%", vm))
+        }
+        check("format(0.125, '.1%')", "ok:'12.5%'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fc0000000000000)), ".1%", vm))
+        }
+        check("format(-0.0, 'z.1f')", "ok:'0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "z.1f", vm))
+        }
+        check("format(-0.0001, 'z.1f')", "ok:'0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0xbf1a36e2eb1c432d)), "z.1f", vm))
+        }
+        check("format(-0.0, '')", "ok:'-0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "", vm))
+        }
+        check("format(-0.0, '.1f')", "ok:'-0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), ".1f", vm))
+        }
+        check("format(1e+16, '')", "ok:'1e+16'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), "", vm))
+        }
+        check("format(9007199254740992.0, '')", "ok:'9007199254740992.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4340000000000000)), "", vm))
+        }
+        check("format(1e-05, '.3')", "ok:'1e-05'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ee4f8b588e368f1)), ".3", vm))
+        }
+        check("format(123456789.0, '.3')", "ok:'1.23e+08'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x419d6f3454000000)), ".3", vm))
+        }
+        check("format(1.5, '#.0f')", "ok:'2.'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "#.0f", vm))
+        }
+        check("format(1.5, '#.3g')", "ok:'1.50'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "#.3g", vm))
+        }
+        check("format(1e-05, 'g')", "ok:'1e-05'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ee4f8b588e368f1)), "g", vm))
+        }
+        check("format(1.0, 'g')", "ok:'1'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), "g", vm))
+        }
+        check("format(1.0, '#g')", "ok:'1.00000'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), "#g", vm))
+        }
+        check("format(1e+16, 'g')", "ok:'1e+16'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), "g", vm))
+        }
+        check("format(12345678.0, 'n')", "ok:'1.23457e+07'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x41678c29c0000000)), "n", vm))
+        }
         check("format(True, '')", "ok:'True'") { try .str(formatWithSpec(.bool(true), "", vm)) }
         check("format(True, 'd')", "ok:'1'") { try .str(formatWithSpec(.bool(true), "d", vm)) }
         check("format(True, '>5')", "ok:'    1'") { try .str(formatWithSpec(.bool(true), ">5", vm)) }
@@ -132,125 +199,310 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("format(12, '#o')", "ok:'0o14'") { try .str(formatWithSpec(.int(12), "#o", vm)) }
         check("format(12, '#X')", "ok:'0XC'") { try .str(formatWithSpec(.int(12), "#X", vm)) }
         check("format(-12, '#x')", "ok:'-0xc'") { try .str(formatWithSpec(.int(-12), "#x", vm)) }
-        check("format(1.5, 'e')", "ok:'1.500000e+00'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "e", vm)) }
-        check("format(1.5, 'E')", "ok:'1.500000E+00'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "E", vm)) }
-        check("format(0.0, 'e')", "ok:'0.000000e+00'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), "e", vm)) }
-        check("format(1e+100, '.3e')", "ok:'1.000e+100'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x54b249ad2594c37d)), ".3e", vm)) }
-        check("format(2.675, '.2f')", "ok:'2.67'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4005666666666666)), ".2f", vm)) }
-        check("format(0.125, '.2f')", "ok:'0.12'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fc0000000000000)), ".2f", vm)) }
-        check("format(0.375, '.2f')", "ok:'0.38'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fd8000000000000)), ".2f", vm)) }
-        check("format(1e+22, '')", "ok:'1e+22'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4480f0cf064dd592)), "", vm)) }
-        check("format(1e+22, 'f')", "ok:'10000000000000000000000.000000'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4480f0cf064dd592)), "f", vm)) }
-        check("format(123.456, '.0f')", "ok:'123'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x405edd2f1a9fbe77)), ".0f", vm)) }
-        check("format(0.5, '.0f')", "ok:'0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fe0000000000000)), ".0f", vm)) }
-        check("format(1.5, '.0f')", "ok:'2'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), ".0f", vm)) }
-        check("format(2.5, '.0f')", "ok:'2'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4004000000000000)), ".0f", vm)) }
+        check("format(1.5, 'e')", "ok:'1.500000e+00'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "e", vm))
+        }
+        check("format(1.5, 'E')", "ok:'1.500000E+00'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "E", vm))
+        }
+        check("format(0.0, 'e')", "ok:'0.000000e+00'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), "e", vm))
+        }
+        check("format(1e+100, '.3e')", "ok:'1.000e+100'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x54b249ad2594c37d)), ".3e", vm))
+        }
+        check("format(2.675, '.2f')", "ok:'2.67'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4005666666666666)), ".2f", vm))
+        }
+        check("format(0.125, '.2f')", "ok:'0.12'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fc0000000000000)), ".2f", vm))
+        }
+        check("format(0.375, '.2f')", "ok:'0.38'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fd8000000000000)), ".2f", vm))
+        }
+        check("format(1e+22, '')", "ok:'1e+22'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4480f0cf064dd592)), "", vm))
+        }
+        check("format(1e+22, 'f')", "ok:'10000000000000000000000.000000'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4480f0cf064dd592)), "f", vm))
+        }
+        check("format(123.456, '.0f')", "ok:'123'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x405edd2f1a9fbe77)), ".0f", vm))
+        }
+        check("format(0.5, '.0f')", "ok:'0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fe0000000000000)), ".0f", vm))
+        }
+        check("format(1.5, '.0f')", "ok:'2'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), ".0f", vm))
+        }
+        check("format(2.5, '.0f')", "ok:'2'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4004000000000000)), ".0f", vm))
+        }
         check("format(1234, 'n')", "ok:'1234'") { try .str(formatWithSpec(.int(1234), "n", vm)) }
         check("format(1234, ',d')", "ok:'1,234'") { try .str(formatWithSpec(.int(1234), ",d", vm)) }
         check("format(-1234, '_')", "ok:'-1_234'") { try .str(formatWithSpec(.int(-1234), "_", vm)) }
-        check("format(12.5, '08.2f')", "ok:'00012.50'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4029000000000000)), "08.2f", vm)) }
-        check("format(-12.5, '08.2f')", "ok:'-0012.50'") { try .str(formatWithSpec(.float(Double(bitPattern: 0xc029000000000000)), "08.2f", vm)) }
-        check("format(12.5, '+08.2f')", "ok:'+0012.50'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4029000000000000)), "+08.2f", vm)) }
+        check("format(12.5, '08.2f')", "ok:'00012.50'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4029000000000000)), "08.2f", vm))
+        }
+        check("format(-12.5, '08.2f')", "ok:'-0012.50'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0xc029000000000000)), "08.2f", vm))
+        }
+        check("format(12.5, '+08.2f')", "ok:'+0012.50'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4029000000000000)), "+08.2f", vm))
+        }
         check("format(-1, '=8')", "ok:'-      1'") { try .str(formatWithSpec(.int(-1), "=8", vm)) }
         check("format(-1, 'x=8')", "ok:'-xxxxxx1'") { try .str(formatWithSpec(.int(-1), "x=8", vm)) }
-        check("format(1e+301, 'e')", "ok:'1.000000e+301'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7e6ddd4baa009303)), "e", vm)) }
-        check("format(nan, '.2%')", "ok:'nan%'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff8000000000000)), ".2%", vm)) }
+        check("format(1e+301, 'e')", "ok:'1.000000e+301'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7e6ddd4baa009303)), "e", vm))
+        }
+        check("format(nan, '.2%')", "ok:'nan%'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff8000000000000)), ".2%", vm))
+        }
         check("format(5, '%')", "ok:'500.000000%'") { try .str(formatWithSpec(.int(5), "%", vm)) }
         check("format(5, '.2e')", "ok:'5.00e+00'") { try .str(formatWithSpec(.int(5), ".2e", vm)) }
         check("format(5, 'g')", "ok:'5'") { try .str(formatWithSpec(.int(5), "g", vm)) }
         check("format(5, 'f')", "ok:'5.000000'") { try .str(formatWithSpec(.int(5), "f", vm)) }
         check("format(12, '0')", "ok:'12'") { try .str(formatWithSpec(.int(12), "0", vm)) }
         check("format('x', '0<3')", "ok:'x00'") { try .str(formatWithSpec(.str("x"), "0<3", vm)) }
-        check("format(1.0, '')", "ok:'1.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), "", vm)) }
-        check("format(1.1, '10')", "ok:'       1.1'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff199999999999a)), "10", vm)) }
-        check("format(123.0, '.10')", "ok:'123.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x405ec00000000000)), ".10", vm)) }
-        check("format(0.30000000000000004, '')", "ok:'0.30000000000000004'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fd3333333333334)), "", vm)) }
-        check("format(1e-07, '.3')", "ok:'1e-07'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3e7ad7f29abcaf48)), ".3", vm)) }
-        check("format(0.0001, '')", "ok:'0.0001'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3f1a36e2eb1c432d)), "", vm)) }
-        check("format(0.0001, '.3')", "ok:'0.0001'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3f1a36e2eb1c432d)), ".3", vm)) }
-        check("format(1000000000000000.0, '.16')", "ok:'1e+15'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x430c6bf526340000)), ".16", vm)) }
-        check("format(1e+16, '.16')", "ok:'1e+16'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), ".16", vm)) }
-        check("format(1e+16, '.17')", "ok:'1e+16'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), ".17", vm)) }
-        check("format('a', 'd')", "err:ValueError: Unknown format code 'd' for object of type 'str'") { try .str(formatWithSpec(.str("a"), "d", vm)) }
-        check("format(1, 's')", "err:ValueError: Unknown format code 's' for object of type 'int'") { try .str(formatWithSpec(.int(1), "s", vm)) }
-        check("format(1.5, 'd')", "err:ValueError: Unknown format code 'd' for object of type 'float'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "d", vm)) }
-        check("format(None, '>3')", "err:TypeError: unsupported format string passed to NoneType.__format__") { try .str(formatWithSpec(.none, ">3", vm)) }
-        check("format([1], 'x')", "err:TypeError: unsupported format string passed to list.__format__") { try .str(formatWithSpec(L([.int(1)]), "x", vm)) }
-        check("format(1, '.2d')", "err:ValueError: Precision not allowed in integer format specifier") { try .str(formatWithSpec(.int(1), ".2d", vm)) }
-        check("format('a', ',')", "err:ValueError: Cannot specify ',' with 's'.") { try .str(formatWithSpec(.str("a"), ",", vm)) }
-        check("format(1, '=^5s')", "err:ValueError: Unknown format code 's' for object of type 'int'") { try .str(formatWithSpec(.int(1), "=^5s", vm)) }
-        check("format('a', '=5')", "err:ValueError: '=' alignment not allowed in string format specifier") { try .str(formatWithSpec(.str("a"), "=5", vm)) }
-        check("format(1.5, 'c')", "err:ValueError: Unknown format code 'c' for object of type 'float'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "c", vm)) }
+        check("format(1.0, '')", "ok:'1.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), "", vm))
+        }
+        check("format(1.1, '10')", "ok:'       1.1'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff199999999999a)), "10", vm))
+        }
+        check("format(123.0, '.10')", "ok:'123.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x405ec00000000000)), ".10", vm))
+        }
+        check("format(0.30000000000000004, '')", "ok:'0.30000000000000004'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fd3333333333334)), "", vm))
+        }
+        check("format(1e-07, '.3')", "ok:'1e-07'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3e7ad7f29abcaf48)), ".3", vm))
+        }
+        check("format(0.0001, '')", "ok:'0.0001'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3f1a36e2eb1c432d)), "", vm))
+        }
+        check("format(0.0001, '.3')", "ok:'0.0001'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3f1a36e2eb1c432d)), ".3", vm))
+        }
+        check("format(1000000000000000.0, '.16')", "ok:'1e+15'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x430c6bf526340000)), ".16", vm))
+        }
+        check("format(1e+16, '.16')", "ok:'1e+16'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), ".16", vm))
+        }
+        check("format(1e+16, '.17')", "ok:'1e+16'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4341c37937e08000)), ".17", vm))
+        }
+        check("format('a', 'd')", "err:ValueError: Unknown format code 'd' for object of type 'str'") {
+            try .str(formatWithSpec(.str("a"), "d", vm))
+        }
+        check("format(1, 's')", "err:ValueError: Unknown format code 's' for object of type 'int'") {
+            try .str(formatWithSpec(.int(1), "s", vm))
+        }
+        check("format(1.5, 'd')", "err:ValueError: Unknown format code 'd' for object of type 'float'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "d", vm))
+        }
+        check("format(None, '>3')", "err:TypeError: unsupported format string passed to NoneType.__format__") {
+            try .str(formatWithSpec(.none, ">3", vm))
+        }
+        check("format([1], 'x')", "err:TypeError: unsupported format string passed to list.__format__") {
+            try .str(formatWithSpec(L([.int(1)]), "x", vm))
+        }
+        check("format(1, '.2d')", "err:ValueError: Precision not allowed in integer format specifier") {
+            try .str(formatWithSpec(.int(1), ".2d", vm))
+        }
+        check("format('a', ',')", "err:ValueError: Cannot specify ',' with 's'.") {
+            try .str(formatWithSpec(.str("a"), ",", vm))
+        }
+        check("format(1, '=^5s')", "err:ValueError: Unknown format code 's' for object of type 'int'") {
+            try .str(formatWithSpec(.int(1), "=^5s", vm))
+        }
+        check("format('a', '=5')", "err:ValueError: '=' alignment not allowed in string format specifier") {
+            try .str(formatWithSpec(.str("a"), "=5", vm))
+        }
+        check("format(1.5, 'c')", "err:ValueError: Unknown format code 'c' for object of type 'float'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "c", vm))
+        }
         check("format(True, 'c')", "ok:'\\x01'") { try .str(formatWithSpec(.bool(true), "c", vm)) }
-        check("format(1, '+c')", "err:ValueError: Sign not allowed with integer format specifier 'c'") { try .str(formatWithSpec(.int(1), "+c", vm)) }
-        check("format(1, '#c')", "err:ValueError: Alternate form (#) not allowed with integer format specifier 'c'") { try .str(formatWithSpec(.int(1), "#c", vm)) }
-        check("format(1, ',c')", "err:ValueError: Cannot specify ',' with 'c'.") { try .str(formatWithSpec(.int(1), ",c", vm)) }
-        check("format(1, ',x')", "err:ValueError: Cannot specify ',' with 'x'.") { try .str(formatWithSpec(.int(1), ",x", vm)) }
-        check("format('a', '_s')", "err:ValueError: Cannot specify '_' with 's'.") { try .str(formatWithSpec(.str("a"), "_s", vm)) }
-        check("format(1, '_n')", "err:ValueError: Cannot specify '_' with 'n'.") { try .str(formatWithSpec(.int(1), "_n", vm)) }
-        check("format(1, ',_')", "err:ValueError: Cannot specify both ',' and '_'.") { try .str(formatWithSpec(.int(1), ",_", vm)) }
-        check("format(1, '_,')", "err:ValueError: Cannot specify both ',' and '_'.") { try .str(formatWithSpec(.int(1), "_,", vm)) }
-        check("format(1, '..2')", "err:ValueError: Format specifier missing precision") { try .str(formatWithSpec(.int(1), "..2", vm)) }
-        check("format(1.5, '.')", "err:ValueError: Format specifier missing precision") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), ".", vm)) }
-        check("format('a', '5.2.3')", "err:ValueError: Invalid format specifier '5.2.3' for object of type 'str'") { try .str(formatWithSpec(.str("a"), "5.2.3", vm)) }
-        check("format(1, 'z')", "err:ValueError: Negative zero coercion (z) not allowed in integer format specifier") { try .str(formatWithSpec(.int(1), "z", vm)) }
-        check("format('a', 'z')", "err:ValueError: Negative zero coercion (z) not allowed in string format specifier") { try .str(formatWithSpec(.str("a"), "z", vm)) }
-        check("format('a', '+')", "err:ValueError: Sign not allowed in string format specifier") { try .str(formatWithSpec(.str("a"), "+", vm)) }
-        check("format('a', ' ')", "err:ValueError: Space not allowed in string format specifier") { try .str(formatWithSpec(.str("a"), " ", vm)) }
-        check("format('a', '#')", "err:ValueError: Alternate form (#) not allowed in string format specifier") { try .str(formatWithSpec(.str("a"), "#", vm)) }
-        check("format(1, '<<<')", "err:ValueError: Unknown format code '<' for object of type 'int'") { try .str(formatWithSpec(.int(1), "<<<", vm)) }
-        check("format(1, 'zd')", "err:ValueError: Negative zero coercion (z) not allowed in integer format specifier") { try .str(formatWithSpec(.int(1), "zd", vm)) }
+        check("format(1, '+c')", "err:ValueError: Sign not allowed with integer format specifier 'c'") {
+            try .str(formatWithSpec(.int(1), "+c", vm))
+        }
+        check("format(1, '#c')", "err:ValueError: Alternate form (#) not allowed with integer format specifier 'c'") {
+            try .str(formatWithSpec(.int(1), "#c", vm))
+        }
+        check("format(1, ',c')", "err:ValueError: Cannot specify ',' with 'c'.") {
+            try .str(formatWithSpec(.int(1), ",c", vm))
+        }
+        check("format(1, ',x')", "err:ValueError: Cannot specify ',' with 'x'.") {
+            try .str(formatWithSpec(.int(1), ",x", vm))
+        }
+        check("format('a', '_s')", "err:ValueError: Cannot specify '_' with 's'.") {
+            try .str(formatWithSpec(.str("a"), "_s", vm))
+        }
+        check("format(1, '_n')", "err:ValueError: Cannot specify '_' with 'n'.") {
+            try .str(formatWithSpec(.int(1), "_n", vm))
+        }
+        check("format(1, ',_')", "err:ValueError: Cannot specify both ',' and '_'.") {
+            try .str(formatWithSpec(.int(1), ",_", vm))
+        }
+        check("format(1, '_,')", "err:ValueError: Cannot specify both ',' and '_'.") {
+            try .str(formatWithSpec(.int(1), "_,", vm))
+        }
+        check("format(1, '..2')", "err:ValueError: Format specifier missing precision") {
+            try .str(formatWithSpec(.int(1), "..2", vm))
+        }
+        check("format(1.5, '.')", "err:ValueError: Format specifier missing precision") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), ".", vm))
+        }
+        check("format('a', '5.2.3')", "err:ValueError: Invalid format specifier '5.2.3' for object of type 'str'") {
+            try .str(formatWithSpec(.str("a"), "5.2.3", vm))
+        }
+        check("format(1, 'z')", "err:ValueError: Negative zero coercion (z) not allowed in integer format specifier") {
+            try .str(formatWithSpec(.int(1), "z", vm))
+        }
+        check("format('a', 'z')", "err:ValueError: Negative zero coercion (z) not allowed in string format specifier") {
+            try .str(formatWithSpec(.str("a"), "z", vm))
+        }
+        check("format('a', '+')", "err:ValueError: Sign not allowed in string format specifier") {
+            try .str(formatWithSpec(.str("a"), "+", vm))
+        }
+        check("format('a', ' ')", "err:ValueError: Space not allowed in string format specifier") {
+            try .str(formatWithSpec(.str("a"), " ", vm))
+        }
+        check("format('a', '#')", "err:ValueError: Alternate form (#) not allowed in string format specifier") {
+            try .str(formatWithSpec(.str("a"), "#", vm))
+        }
+        check("format(1, '<<<')", "err:ValueError: Unknown format code '<' for object of type 'int'") {
+            try .str(formatWithSpec(.int(1), "<<<", vm))
+        }
+        check("format(1, 'zd')", "err:ValueError: Negative zero coercion (z) not allowed in integer format specifier") {
+            try .str(formatWithSpec(.int(1), "zd", vm))
+        }
         check("format(1, 'zf')", "ok:'1.000000'") { try .str(formatWithSpec(.int(1), "zf", vm)) }
         check("format(1, ',e')", "ok:'1.000000e+00'") { try .str(formatWithSpec(.int(1), ",e", vm)) }
-        check("format(1.5, '_%')", "ok:'150.000000%'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "_%", vm)) }
-        check("format(-1234.5678, '_.2f')", "ok:'-1_234.57'") { try .str(formatWithSpec(.float(Double(bitPattern: 0xc0934a456d5cfaad)), "_.2f", vm)) }
+        check("format(1.5, '_%')", "ok:'150.000000%'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff8000000000000)), "_%", vm))
+        }
+        check("format(-1234.5678, '_.2f')", "ok:'-1_234.57'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0xc0934a456d5cfaad)), "_.2f", vm))
+        }
         check("format(1234567, '_')", "ok:'1_234_567'") { try .str(formatWithSpec(.int(1234567), "_", vm)) }
         check("format(305419896, '_X')", "ok:'1234_5678'") { try .str(formatWithSpec(.int(305419896), "_X", vm)) }
-        check("format(305419896, '#_o')", "ok:'0o22_1505_3170'") { try .str(formatWithSpec(.int(305419896), "#_o", vm)) }
-        check("format(-0.0, '+')", "ok:'-0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "+", vm)) }
-        check("format(-0.0, ' ')", "ok:'-0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), " ", vm)) }
-        check("format(1e-320, '')", "ok:'1e-320'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x00000000000007e8)), "", vm)) }
-        check("format(5e-324, '.3e')", "ok:'4.941e-324'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000001)), ".3e", vm)) }
-        check("format(0.1, '.20f')", "ok:'0.10000000000000000555'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fb999999999999a)), ".20f", vm)) }
-        check("format(4611686018427387904, 'e')", "ok:'4.611686e+18'") { try .str(formatWithSpec(.int(4611686018427387904), "e", vm)) }
+        check("format(305419896, '#_o')", "ok:'0o22_1505_3170'") {
+            try .str(formatWithSpec(.int(305419896), "#_o", vm))
+        }
+        check("format(-0.0, '+')", "ok:'-0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "+", vm))
+        }
+        check("format(-0.0, ' ')", "ok:'-0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), " ", vm))
+        }
+        check("format(1e-320, '')", "ok:'1e-320'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x00000000000007e8)), "", vm))
+        }
+        check("format(5e-324, '.3e')", "ok:'4.941e-324'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000001)), ".3e", vm))
+        }
+        check("format(0.1, '.20f')", "ok:'0.10000000000000000555'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fb999999999999a)), ".20f", vm))
+        }
+        check("format(4611686018427387904, 'e')", "ok:'4.611686e+18'") {
+            try .str(formatWithSpec(.int(4611686018427387904), "e", vm))
+        }
         check("format((1, 2), '')", "ok:'(1, 2)'") { try .str(formatWithSpec(T([.int(1), .int(2)]), "", vm)) }
-        check("format((1, 2), 's')", "err:TypeError: unsupported format string passed to tuple.__format__") { try .str(formatWithSpec(T([.int(1), .int(2)]), "s", vm)) }
-        check("format(-9223372036854775808, '')", "ok:'-9223372036854775808'") { try .str(formatWithSpec(.int(Int.min), "", vm)) }
-        check("format(-9223372036854775808, 'x')", "ok:'-8000000000000000'") { try .str(formatWithSpec(.int(Int.min), "x", vm)) }
+        check("format((1, 2), 's')", "err:TypeError: unsupported format string passed to tuple.__format__") {
+            try .str(formatWithSpec(T([.int(1), .int(2)]), "s", vm))
+        }
+        check("format(-9223372036854775808, '')", "ok:'-9223372036854775808'") {
+            try .str(formatWithSpec(.int(Int.min), "", vm))
+        }
+        check("format(-9223372036854775808, 'x')", "ok:'-8000000000000000'") {
+            try .str(formatWithSpec(.int(Int.min), "x", vm))
+        }
         check("format('héllo', '^9')", "ok:'  héllo  '") { try .str(formatWithSpec(.str("héllo"), "^9", vm)) }
         check("format('héllo', '.2')", "ok:'hé'") { try .str(formatWithSpec(.str("héllo"), ".2", vm)) }
-        check("format(3.14159, '*^12.3f')", "ok:'***3.142****'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x400921f9f01b866e)), "*^12.3f", vm)) }
-        check("format(1000000.0, '.0e')", "ok:'1e+06'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x412e848000000000)), ".0e", vm)) }
-        check("format(1000000.0, '#.0e')", "ok:'1.e+06'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x412e848000000000)), "#.0e", vm)) }
-        check("format(0.000123456, 'g')", "ok:'0.000123456'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3f202e7ef70994dd)), "g", vm)) }
-        check("format(123456789.0, 'g')", "ok:'1.23457e+08'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x419d6f3454000000)), "g", vm)) }
-        check("format(1234567.0, '.7g')", "ok:'1234567'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4132d68700000000)), ".7g", vm)) }
-        check("format(0.1, '.17g')", "ok:'0.10000000000000001'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fb999999999999a)), ".17g", vm)) }
-        check("format(-1e-10, 'z.3f')", "ok:'0.000'") { try .str(formatWithSpec(.float(Double(bitPattern: 0xbddb7cdfd9d7bdbb)), "z.3f", vm)) }
-        check("format(nan, '+')", "ok:'+nan'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff8000000000000)), "+", vm)) }
-        check("format(nan, '')", "ok:'nan'") { try .str(formatWithSpec(.float(Double(bitPattern: 0xfff8000000000000)), "", vm)) }
-        check("format(inf, '+,.2f')", "ok:'+inf'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff0000000000000)), "+,.2f", vm)) }
-        check("format(9.995, '.2f')", "ok:'9.99'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x4023fd70a3d70a3d)), ".2f", vm)) }
-        check("format(0.5, '.0%')", "ok:'50%'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3fe0000000000000)), ".0%", vm)) }
-        check("format(1.0, '.0')", "ok:'1e+00'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), ".0", vm)) }
-        check("format(0.0, '')", "ok:'0.0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), "", vm)) }
-        check("format(0.0, '.0')", "ok:'0e+00'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), ".0", vm)) }
-        check("format(0.0, 'g')", "ok:'0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), "g", vm)) }
-        check("format(-0.0, 'g')", "ok:'-0'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "g", vm)) }
-        check("format(1e+300, ',')", "ok:'1e+300'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x7e37e43c8800759c)), ",", vm)) }
-        check("format(12345.678, ',.1e')", "ok:'1.2e+04'") { try .str(formatWithSpec(.float(Double(bitPattern: 0x40c81cd6c8b43958)), ",.1e", vm)) }
+        check("format(3.14159, '*^12.3f')", "ok:'***3.142****'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x400921f9f01b866e)), "*^12.3f", vm))
+        }
+        check("format(1000000.0, '.0e')", "ok:'1e+06'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x412e848000000000)), ".0e", vm))
+        }
+        check("format(1000000.0, '#.0e')", "ok:'1.e+06'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x412e848000000000)), "#.0e", vm))
+        }
+        check("format(0.000123456, 'g')", "ok:'0.000123456'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3f202e7ef70994dd)), "g", vm))
+        }
+        check("format(123456789.0, 'g')", "ok:'1.23457e+08'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x419d6f3454000000)), "g", vm))
+        }
+        check("format(1234567.0, '.7g')", "ok:'1234567'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4132d68700000000)), ".7g", vm))
+        }
+        check("format(0.1, '.17g')", "ok:'0.10000000000000001'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fb999999999999a)), ".17g", vm))
+        }
+        check("format(-1e-10, 'z.3f')", "ok:'0.000'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0xbddb7cdfd9d7bdbb)), "z.3f", vm))
+        }
+        check("format(nan, '+')", "ok:'+nan'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff8000000000000)), "+", vm))
+        }
+        check("format(nan, '')", "ok:'nan'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0xfff8000000000000)), "", vm))
+        }
+        check("format(inf, '+,.2f')", "ok:'+inf'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7ff0000000000000)), "+,.2f", vm))
+        }
+        check("format(9.995, '.2f')", "ok:'9.99'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x4023fd70a3d70a3d)), ".2f", vm))
+        }
+        check("format(0.5, '.0%')", "ok:'50%'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3fe0000000000000)), ".0%", vm))
+        }
+        check("format(1.0, '.0')", "ok:'1e+00'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x3ff0000000000000)), ".0", vm))
+        }
+        check("format(0.0, '')", "ok:'0.0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), "", vm))
+        }
+        check("format(0.0, '.0')", "ok:'0e+00'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), ".0", vm))
+        }
+        check("format(0.0, 'g')", "ok:'0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x0000000000000000)), "g", vm))
+        }
+        check("format(-0.0, 'g')", "ok:'-0'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x8000000000000000)), "g", vm))
+        }
+        check("format(1e+300, ',')", "ok:'1e+300'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x7e37e43c8800759c)), ",", vm))
+        }
+        check("format(12345.678, ',.1e')", "ok:'1.2e+04'") {
+            try .str(formatWithSpec(.float(Double(bitPattern: 0x40c81cd6c8b43958)), ",.1e", vm))
+        }
     }
 
     @Test("percent formatting matches CPython") func percentFormattingMatchesCpython() {
         let vm = Interpreter()
-        check("'%5%' % ()", "err:TypeError: not enough arguments for format string") { try .str(percentFormat("%5%", T([]), vm)) }
+        check("'%5%' % ()", "err:TypeError: not enough arguments for format string") {
+            try .str(percentFormat("%5%", T([]), vm))
+        }
         check("'abc' % [1]", "ok:'abc'") { try .str(percentFormat("abc", L([.int(1)]), vm)) }
-        check("b'%d' % 3", "err:TypeError: bytes % formatting is not supported in a trace: format a str, then .encode() it") {
+        check(
+            "b'%d' % 3",
+            "err:TypeError: bytes % formatting is not supported in a trace: format a str, then .encode() it"
+        ) {
             try binaryOp(.mod, B(Array("%d".utf8)), .int(3), vm)
         }
         check("'abc' % []", "ok:'abc'") { try .str(percentFormat("abc", L([]), vm)) }
-        check("'abc' % 5", "err:TypeError: not all arguments converted during string formatting") { try .str(percentFormat("abc", .int(5), vm)) }
-        check("'%05f' % inf", "ok:'00inf'") { try .str(percentFormat("%05f", .float(Double(bitPattern: 0x7ff0000000000000)), vm)) }
+        check("'abc' % 5", "err:TypeError: not all arguments converted during string formatting") {
+            try .str(percentFormat("abc", .int(5), vm))
+        }
+        check("'%05f' % inf", "ok:'00inf'") {
+            try .str(percentFormat("%05f", .float(Double(bitPattern: 0x7ff0000000000000)), vm))
+        }
         check("'%.3d' % 5", "ok:'005'") { try .str(percentFormat("%.3d", .int(5), vm)) }
         check("'%#.3x' % 5", "ok:'0x005'") { try .str(percentFormat("%#.3x", .int(5), vm)) }
         check("'%-5d|' % 3", "ok:'3    |'") { try .str(percentFormat("%-5d|", .int(3), vm)) }
@@ -262,20 +514,36 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("'%a' % 'ä'", "ok:\"'\\\\xe4'\"") { try .str(percentFormat("%a", .str("ä"), vm)) }
         check("'%*d' % (5, 3)", "ok:'    3'") { try .str(percentFormat("%*d", T([.int(5), .int(3)]), vm)) }
         check("'%-*d|' % (5, 3)", "ok:'3    |'") { try .str(percentFormat("%-*d|", T([.int(5), .int(3)]), vm)) }
-        check("'%.*f' % (2, 3.14159)", "ok:'3.14'") { try .str(percentFormat("%.*f", T([.int(2), .float(Double(bitPattern: 0x400921f9f01b866e))]), vm)) }
-        check("'%*d' % ('a', 3)", "err:TypeError: * wants int") { try .str(percentFormat("%*d", T([.str("a"), .int(3)]), vm)) }
-        check("'%f' % 'a'", "err:TypeError: must be real number, not str") { try .str(percentFormat("%f", .str("a"), vm)) }
+        check("'%.*f' % (2, 3.14159)", "ok:'3.14'") {
+            try .str(percentFormat("%.*f", T([.int(2), .float(Double(bitPattern: 0x400921f9f01b866e))]), vm))
+        }
+        check("'%*d' % ('a', 3)", "err:TypeError: * wants int") {
+            try .str(percentFormat("%*d", T([.str("a"), .int(3)]), vm))
+        }
+        check("'%f' % 'a'", "err:TypeError: must be real number, not str") {
+            try .str(percentFormat("%f", .str("a"), vm))
+        }
         check("'%e' % 1", "ok:'1.000000e+00'") { try .str(percentFormat("%e", .int(1), vm)) }
-        check("'%g' % 1e+20", "ok:'1e+20'") { try .str(percentFormat("%g", .float(Double(bitPattern: 0x4415af1d78b58c40)), vm)) }
-        check("'%#g' % 1.0", "ok:'1.00000'") { try .str(percentFormat("%#g", .float(Double(bitPattern: 0x3ff0000000000000)), vm)) }
+        check("'%g' % 1e+20", "ok:'1e+20'") {
+            try .str(percentFormat("%g", .float(Double(bitPattern: 0x4415af1d78b58c40)), vm))
+        }
+        check("'%#g' % 1.0", "ok:'1.00000'") {
+            try .str(percentFormat("%#g", .float(Double(bitPattern: 0x3ff0000000000000)), vm))
+        }
         check("'%#o' % 8", "ok:'0o10'") { try .str(percentFormat("%#o", .int(8), vm)) }
         check("'%#x' % 255", "ok:'0xff'") { try .str(percentFormat("%#x", .int(255), vm)) }
         check("'%#X' % 255", "ok:'0XFF'") { try .str(percentFormat("%#X", .int(255), vm)) }
         check("'%x' % -255", "ok:'-ff'") { try .str(percentFormat("%x", .int(-255), vm)) }
-        check("'%s' % ()", "err:TypeError: not enough arguments for format string") { try .str(percentFormat("%s", T([]), vm)) }
+        check("'%s' % ()", "err:TypeError: not enough arguments for format string") {
+            try .str(percentFormat("%s", T([]), vm))
+        }
         check("'%s' % ((),)", "ok:'()'") { try .str(percentFormat("%s", T([T([])]), vm)) }
-        check("'%(a)s %(b)d' % {'a': 1}", "err:KeyError: 'b'") { try .str(percentFormat("%(a)s %(b)d", D([(.str("a"), .int(1))]), vm)) }
-        check("'%(a)s %s' % {'a': 1}", "err:TypeError: not enough arguments for format string") { try .str(percentFormat("%(a)s %s", D([(.str("a"), .int(1))]), vm)) }
+        check("'%(a)s %(b)d' % {'a': 1}", "err:KeyError: 'b'") {
+            try .str(percentFormat("%(a)s %(b)d", D([(.str("a"), .int(1))]), vm))
+        }
+        check("'%(a)s %s' % {'a': 1}", "err:TypeError: not enough arguments for format string") {
+            try .str(percentFormat("%(a)s %s", D([(.str("a"), .int(1))]), vm))
+        }
         check("'%d' % True", "ok:'1'") { try .str(percentFormat("%d", .bool(true), vm)) }
         check("'%s' % True", "ok:'True'") { try .str(percentFormat("%s", .bool(true), vm)) }
         check("'%.2s' % 'abc'", "ok:'ab'") { try .str(percentFormat("%.2s", .str("abc"), vm)) }
@@ -283,104 +551,278 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("'%-5s|' % 'ab'", "ok:'ab   |'") { try .str(percentFormat("%-5s|", .str("ab"), vm)) }
         check("'%05s' % 'ab'", "ok:'   ab'") { try .str(percentFormat("%05s", .str("ab"), vm)) }
         check("'%i %u' % (1, 2)", "ok:'1 2'") { try .str(percentFormat("%i %u", T([.int(1), .int(2)]), vm)) }
-        check("'%d' % 2.9", "ok:'2'") { try .str(percentFormat("%d", .float(Double(bitPattern: 0x4007333333333333)), vm)) }
-        check("'%d' % -2.9", "ok:'-2'") { try .str(percentFormat("%d", .float(Double(bitPattern: 0xc007333333333333)), vm)) }
+        check("'%d' % 2.9", "ok:'2'") {
+            try .str(percentFormat("%d", .float(Double(bitPattern: 0x4007333333333333)), vm))
+        }
+        check("'%d' % -2.9", "ok:'-2'") {
+            try .str(percentFormat("%d", .float(Double(bitPattern: 0xc007333333333333)), vm))
+        }
         check("'%x' % True", "ok:'1'") { try .str(percentFormat("%x", .bool(true), vm)) }
-        check("'%10.3e' % 12345.678", "ok:' 1.235e+04'") { try .str(percentFormat("%10.3e", .float(Double(bitPattern: 0x40c81cd6c8b43958)), vm)) }
-        check("'%(a)' % {'a': 1}", "err:ValueError: incomplete format") { try .str(percentFormat("%(a)", D([(.str("a"), .int(1))]), vm)) }
-        check("'%(a' % {'a': 1}", "err:ValueError: incomplete format key") { try .str(percentFormat("%(a", D([(.str("a"), .int(1))]), vm)) }
-        check("'%d' % None", "err:TypeError: %d format: a real number is required, not NoneType") { try .str(percentFormat("%d", .none, vm)) }
-        check("'%.0f' % 0.5", "ok:'0'") { try .str(percentFormat("%.0f", .float(Double(bitPattern: 0x3fe0000000000000)), vm)) }
-        check("'%F' % nan", "ok:'NAN'") { try .str(percentFormat("%F", .float(Double(bitPattern: 0x7ff8000000000000)), vm)) }
+        check("'%10.3e' % 12345.678", "ok:' 1.235e+04'") {
+            try .str(percentFormat("%10.3e", .float(Double(bitPattern: 0x40c81cd6c8b43958)), vm))
+        }
+        check("'%(a)' % {'a': 1}", "err:ValueError: incomplete format") {
+            try .str(percentFormat("%(a)", D([(.str("a"), .int(1))]), vm))
+        }
+        check("'%(a' % {'a': 1}", "err:ValueError: incomplete format key") {
+            try .str(percentFormat("%(a", D([(.str("a"), .int(1))]), vm))
+        }
+        check("'%d' % None", "err:TypeError: %d format: a real number is required, not NoneType") {
+            try .str(percentFormat("%d", .none, vm))
+        }
+        check("'%.0f' % 0.5", "ok:'0'") {
+            try .str(percentFormat("%.0f", .float(Double(bitPattern: 0x3fe0000000000000)), vm))
+        }
+        check("'%F' % nan", "ok:'NAN'") {
+            try .str(percentFormat("%F", .float(Double(bitPattern: 0x7ff8000000000000)), vm))
+        }
         check("'%ld' % 5", "ok:'5'") { try .str(percentFormat("%ld", .int(5), vm)) }
-        check("'%s %s' % [1, 2]", "err:TypeError: not enough arguments for format string") { try .str(percentFormat("%s %s", L([.int(1), .int(2)]), vm)) }
-        check("'%c' % 1.5", "err:TypeError: %c requires int or char") { try .str(percentFormat("%c", .float(Double(bitPattern: 0x3ff8000000000000)), vm)) }
-        check("'%o' % 1.5", "err:TypeError: %o format: an integer is required, not float") { try .str(percentFormat("%o", .float(Double(bitPattern: 0x3ff8000000000000)), vm)) }
-        check("'%d' % '1'", "err:TypeError: %d format: a real number is required, not str") { try .str(percentFormat("%d", .str("1"), vm)) }
+        check("'%s %s' % [1, 2]", "err:TypeError: not enough arguments for format string") {
+            try .str(percentFormat("%s %s", L([.int(1), .int(2)]), vm))
+        }
+        check("'%c' % 1.5", "err:TypeError: %c requires int or char") {
+            try .str(percentFormat("%c", .float(Double(bitPattern: 0x3ff8000000000000)), vm))
+        }
+        check("'%o' % 1.5", "err:TypeError: %o format: an integer is required, not float") {
+            try .str(percentFormat("%o", .float(Double(bitPattern: 0x3ff8000000000000)), vm))
+        }
+        check("'%d' % '1'", "err:TypeError: %d format: a real number is required, not str") {
+            try .str(percentFormat("%d", .str("1"), vm))
+        }
         check("'%%s' % ()", "ok:'%s'") { try .str(percentFormat("%%s", T([]), vm)) }
-        check("'%(a)s' % {'a': 1, 'b': 2}", "ok:'1'") { try .str(percentFormat("%(a)s", D([(.str("a"), .int(1)), (.str("b"), .int(2))]), vm)) }
+        check("'%(a)s' % {'a': 1, 'b': 2}", "ok:'1'") {
+            try .str(percentFormat("%(a)s", D([(.str("a"), .int(1)), (.str("b"), .int(2))]), vm))
+        }
         check("'%s' % {}", "ok:'{}'") { try .str(percentFormat("%s", D([]), vm)) }
-        check("'%s and %r' % ('x', 'y')", "ok:\"x and 'y'\"") { try .str(percentFormat("%s and %r", T([.str("x"), .str("y")]), vm)) }
-        check("'%5.1f%%' % 99.44", "ok:' 99.4%'") { try .str(percentFormat("%5.1f%%", .float(Double(bitPattern: 0x4058dc28f5c28f5c)), vm)) }
-        check("'%z' % 1", "err:ValueError: unsupported format character 'z' (0x7a) at index 1") { try .str(percentFormat("%z", .int(1), vm)) }
+        check("'%s and %r' % ('x', 'y')", "ok:\"x and 'y'\"") {
+            try .str(percentFormat("%s and %r", T([.str("x"), .str("y")]), vm))
+        }
+        check("'%5.1f%%' % 99.44", "ok:' 99.4%'") {
+            try .str(percentFormat("%5.1f%%", .float(Double(bitPattern: 0x4058dc28f5c28f5c)), vm))
+        }
+        check("'%z' % 1", "err:ValueError: unsupported format character 'z' (0x7a) at index 1") {
+            try .str(percentFormat("%z", .int(1), vm))
+        }
         check("'%' % ()", "err:ValueError: incomplete format") { try .str(percentFormat("%", T([]), vm)) }
-        check("'%(a)s' % 5", "err:TypeError: format requires a mapping") { try .str(percentFormat("%(a)s", .int(5), vm)) }
-        check("'%c' % 1114112", "err:OverflowError: %c arg not in range(0x110000)") { try .str(percentFormat("%c", .int(1114112), vm)) }
-        check("'%x' % 1.5", "err:TypeError: %x format: an integer is required, not float") { try .str(percentFormat("%x", .float(Double(bitPattern: 0x3ff8000000000000)), vm)) }
-        check("'%s' % (1, 2)", "err:TypeError: not all arguments converted during string formatting") { try .str(percentFormat("%s", T([.int(1), .int(2)]), vm)) }
-        check("'%s %s' % (1,)", "err:TypeError: not enough arguments for format string") { try .str(percentFormat("%s %s", T([.int(1)]), vm)) }
-        check("'%-8.3f|' % -3.14159", "ok:'-3.142  |'") { try .str(percentFormat("%-8.3f|", .float(Double(bitPattern: 0xc00921f9f01b866e)), vm)) }
-        check("'%+.2e' % 12345.0", "ok:'+1.23e+04'") { try .str(percentFormat("%+.2e", .float(Double(bitPattern: 0x40c81c8000000000)), vm)) }
-        check("'%08.3f' % -3.14159", "ok:'-003.142'") { try .str(percentFormat("%08.3f", .float(Double(bitPattern: 0xc00921f9f01b866e)), vm)) }
+        check("'%(a)s' % 5", "err:TypeError: format requires a mapping") {
+            try .str(percentFormat("%(a)s", .int(5), vm))
+        }
+        check("'%c' % 1114112", "err:OverflowError: %c arg not in range(0x110000)") {
+            try .str(percentFormat("%c", .int(1114112), vm))
+        }
+        check("'%x' % 1.5", "err:TypeError: %x format: an integer is required, not float") {
+            try .str(percentFormat("%x", .float(Double(bitPattern: 0x3ff8000000000000)), vm))
+        }
+        check("'%s' % (1, 2)", "err:TypeError: not all arguments converted during string formatting") {
+            try .str(percentFormat("%s", T([.int(1), .int(2)]), vm))
+        }
+        check("'%s %s' % (1,)", "err:TypeError: not enough arguments for format string") {
+            try .str(percentFormat("%s %s", T([.int(1)]), vm))
+        }
+        check("'%-8.3f|' % -3.14159", "ok:'-3.142  |'") {
+            try .str(percentFormat("%-8.3f|", .float(Double(bitPattern: 0xc00921f9f01b866e)), vm))
+        }
+        check("'%+.2e' % 12345.0", "ok:'+1.23e+04'") {
+            try .str(percentFormat("%+.2e", .float(Double(bitPattern: 0x40c81c8000000000)), vm))
+        }
+        check("'%08.3f' % -3.14159", "ok:'-003.142'") {
+            try .str(percentFormat("%08.3f", .float(Double(bitPattern: 0xc00921f9f01b866e)), vm))
+        }
         check("'%#08x' % 255", "ok:'0x0000ff'") { try .str(percentFormat("%#08x", .int(255), vm)) }
-        check("'%.3s|%5.1s|' % ('abcdef', 'xyz')", "ok:'abc|    x|'") { try .str(percentFormat("%.3s|%5.1s|", T([.str("abcdef"), .str("xyz")]), vm)) }
+        check("'%.3s|%5.1s|' % ('abcdef', 'xyz')", "ok:'abc|    x|'") {
+            try .str(percentFormat("%.3s|%5.1s|", T([.str("abcdef"), .str("xyz")]), vm))
+        }
         check("'%s' % [1, 'a']", "ok:\"[1, 'a']\"") { try .str(percentFormat("%s", L([.int(1), .str("a")]), vm)) }
         check("'%r' % [1, 'a']", "ok:\"[1, 'a']\"") { try .str(percentFormat("%r", L([.int(1), .str("a")]), vm)) }
         check("'%d%%' % 50", "ok:'50%'") { try .str(percentFormat("%d%%", .int(50), vm)) }
-        check("'%.15g' % 0.1", "ok:'0.1'") { try .str(percentFormat("%.15g", .float(Double(bitPattern: 0x3fb999999999999a)), vm)) }
-        check("'%g' % 123456789.0", "ok:'1.23457e+08'") { try .str(percentFormat("%g", .float(Double(bitPattern: 0x419d6f3454000000)), vm)) }
-        check("'%G' % 1e-10", "ok:'1E-10'") { try .str(percentFormat("%G", .float(Double(bitPattern: 0x3ddb7cdfd9d7bdbb)), vm)) }
+        check("'%.15g' % 0.1", "ok:'0.1'") {
+            try .str(percentFormat("%.15g", .float(Double(bitPattern: 0x3fb999999999999a)), vm))
+        }
+        check("'%g' % 123456789.0", "ok:'1.23457e+08'") {
+            try .str(percentFormat("%g", .float(Double(bitPattern: 0x419d6f3454000000)), vm))
+        }
+        check("'%G' % 1e-10", "ok:'1E-10'") {
+            try .str(percentFormat("%G", .float(Double(bitPattern: 0x3ddb7cdfd9d7bdbb)), vm))
+        }
         check("'%s' % None", "ok:'None'") { try .str(percentFormat("%s", .none, vm)) }
         check("'%3c|' % 'x'", "ok:'  x|'") { try .str(percentFormat("%3c|", .str("x"), vm)) }
-        check("'%(x)r' % {'x': 'y'}", "ok:\"'y'\"") { try .str(percentFormat("%(x)r", D([(.str("x"), .str("y"))]), vm)) }
-        check("'%.2f' % 2.675", "ok:'2.67'") { try .str(percentFormat("%.2f", .float(Double(bitPattern: 0x4005666666666666)), vm)) }
-        check("'%.1f' % 0.25", "ok:'0.2'") { try .str(percentFormat("%.1f", .float(Double(bitPattern: 0x3fd0000000000000)), vm)) }
-        check("'%.0f' % 1.5", "ok:'2'") { try .str(percentFormat("%.0f", .float(Double(bitPattern: 0x3ff8000000000000)), vm)) }
-        check("'%.0f' % 2.5", "ok:'2'") { try .str(percentFormat("%.0f", .float(Double(bitPattern: 0x4004000000000000)), vm)) }
+        check("'%(x)r' % {'x': 'y'}", "ok:\"'y'\"") {
+            try .str(percentFormat("%(x)r", D([(.str("x"), .str("y"))]), vm))
+        }
+        check("'%.2f' % 2.675", "ok:'2.67'") {
+            try .str(percentFormat("%.2f", .float(Double(bitPattern: 0x4005666666666666)), vm))
+        }
+        check("'%.1f' % 0.25", "ok:'0.2'") {
+            try .str(percentFormat("%.1f", .float(Double(bitPattern: 0x3fd0000000000000)), vm))
+        }
+        check("'%.0f' % 1.5", "ok:'2'") {
+            try .str(percentFormat("%.0f", .float(Double(bitPattern: 0x3ff8000000000000)), vm))
+        }
+        check("'%.0f' % 2.5", "ok:'2'") {
+            try .str(percentFormat("%.0f", .float(Double(bitPattern: 0x4004000000000000)), vm))
+        }
     }
 
     @Test("str format matches CPython") func strFormatMatchesCpython() {
         let vm = Interpreter()
-        check("'{} {}'.format(*(1, 2), **{})", "ok:'1 2'") { try .str(strFormat("{} {}", Args([.int(1), .int(2)], keywords: []), vm)) }
-        check("'{} {}'.format(*(1,), **{})", "err:IndexError: Replacement index 1 out of range for positional args tuple") { try .str(strFormat("{} {}", Args([.int(1)], keywords: []), vm)) }
-        check("'{0} {}'.format(*(1, 2), **{})", "err:ValueError: cannot switch from manual field specification to automatic field numbering") { try .str(strFormat("{0} {}", Args([.int(1), .int(2)], keywords: []), vm)) }
-        check("'{} {0}'.format(*(1, 2), **{})", "err:ValueError: cannot switch from automatic field numbering to manual field specification") { try .str(strFormat("{} {0}", Args([.int(1), .int(2)], keywords: []), vm)) }
-        check("'{a}'.format(*(1,), **{})", "err:KeyError: 'a'") { try .str(strFormat("{a}", Args([.int(1)], keywords: []), vm)) }
-        check("'{'.format(*(), **{})", "err:ValueError: Single '{' encountered in format string") { try .str(strFormat("{", Args([], keywords: []), vm)) }
-        check("'}'.format(*(), **{})", "err:ValueError: Single '}' encountered in format string") { try .str(strFormat("}", Args([], keywords: []), vm)) }
-        check("'{0!x}'.format(*(1,), **{})", "err:ValueError: Unknown conversion specifier x") { try .str(strFormat("{0!x}", Args([.int(1)], keywords: []), vm)) }
-        check("'{:d}'.format(*('a',), **{})", "err:ValueError: Unknown format code 'd' for object of type 'str'") { try .str(strFormat("{:d}", Args([.str("a")], keywords: []), vm)) }
-        check("'{0}{1}{0}'.format(*('a', 'b'), **{})", "ok:'aba'") { try .str(strFormat("{0}{1}{0}", Args([.str("a"), .str("b")], keywords: []), vm)) }
-        check("'{x}-{y}'.format(*(), **{'x': 1, 'y': 'z'})", "ok:'1-z'") { try .str(strFormat("{x}-{y}", Args([], keywords: [("x", .int(1)), ("y", .str("z"))]), vm)) }
-        check("'{!r}'.format(*('a',), **{})", "ok:\"'a'\"") { try .str(strFormat("{!r}", Args([.str("a")], keywords: []), vm)) }
-        check("'{!s:>5}'.format(*('a',), **{})", "ok:'    a'") { try .str(strFormat("{!s:>5}", Args([.str("a")], keywords: []), vm)) }
-        check("'{:{w}}'.format(*('a',), **{'w': 5})", "ok:'a    '") { try .str(strFormat("{:{w}}", Args([.str("a")], keywords: [("w", .int(5))]), vm)) }
-        check("'{:{}}'.format(*('a', 4), **{})", "ok:'a   '") { try .str(strFormat("{:{}}", Args([.str("a"), .int(4)], keywords: []), vm)) }
-        check("'{:{}.{}f}'.format(*(3.14159, 8, 2), **{})", "ok:'    3.14'") { try .str(strFormat("{:{}.{}f}", Args([.float(Double(bitPattern: 0x400921f9f01b866e)), .int(8), .int(2)], keywords: []), vm)) }
-        check("'{{}} {{{}}}'.format(*(1,), **{})", "ok:'{} {1}'") { try .str(strFormat("{{}} {{{}}}", Args([.int(1)], keywords: []), vm)) }
-        check("'{0[1]}'.format(*([5, 6],), **{})", "ok:'6'") { try .str(strFormat("{0[1]}", Args([L([.int(5), .int(6)])], keywords: []), vm)) }
-        check("'{d[k]}'.format(*(), **{'d': {'k': 'v'}})", "ok:'v'") { try .str(strFormat("{d[k]}", Args([], keywords: [("d", D([(.str("k"), .str("v"))]))]), vm)) }
-        check("'{:>{w}.{p}f}'.format(*(2.5,), **{'w': 8, 'p': 3})", "ok:'   2.500'") { try .str(strFormat("{:>{w}.{p}f}", Args([.float(Double(bitPattern: 0x4004000000000000))], keywords: [("w", .int(8)), ("p", .int(3))]), vm)) }
-        check("'{0:,}'.format(*(1234567,), **{})", "ok:'1,234,567'") { try .str(strFormat("{0:,}", Args([.int(1234567)], keywords: []), vm)) }
-        check("'{:%}'.format(*(0.25,), **{})", "ok:'25.000000%'") { try .str(strFormat("{:%}", Args([.float(Double(bitPattern: 0x3fd0000000000000))], keywords: []), vm)) }
-        check("'{!a}'.format(*('é',), **{})", "ok:\"'\\\\xe9'\"") { try .str(strFormat("{!a}", Args([.str("é")], keywords: []), vm)) }
-        check("'{:x}'.format(*(255,), **{})", "ok:'ff'") { try .str(strFormat("{:x}", Args([.int(255)], keywords: []), vm)) }
-        check("'{0!r:^9}'.format(*('ab',), **{})", "ok:\"  'ab'   \"") { try .str(strFormat("{0!r:^9}", Args([.str("ab")], keywords: []), vm)) }
-        check("'{:}'.format(*(1.0,), **{})", "ok:'1.0'") { try .str(strFormat("{:}", Args([.float(Double(bitPattern: 0x3ff0000000000000))], keywords: []), vm)) }
-        check("'{0:}'.format(*(None,), **{})", "ok:'None'") { try .str(strFormat("{0:}", Args([.none], keywords: []), vm)) }
-        check("'{:s}'.format(*(None,), **{})", "err:TypeError: unsupported format string passed to NoneType.__format__") { try .str(strFormat("{:s}", Args([.none], keywords: []), vm)) }
-        check("'{!}'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") { try .str(strFormat("{!}", Args([.int(1)], keywords: []), vm)) }
-        check("'{0!r x}'.format(*(1,), **{})", "err:ValueError: expected ':' after conversion specifier") { try .str(strFormat("{0!r x}", Args([.int(1)], keywords: []), vm)) }
-        check("'a{}b}'.format(*(1,), **{})", "err:ValueError: Single '}' encountered in format string") { try .str(strFormat("a{}b}", Args([.int(1)], keywords: []), vm)) }
-        check("'{}'.format(*([1, 2],), **{})", "ok:'[1, 2]'") { try .str(strFormat("{}", Args([L([.int(1), .int(2)])], keywords: []), vm)) }
-        check("'{:5}|{:<5}|'.format(*(1, 2), **{})", "ok:'    1|2    |'") { try .str(strFormat("{:5}|{:<5}|", Args([.int(1), .int(2)], keywords: []), vm)) }
-        check("'{:*^10}'.format(*('mid',), **{})", "ok:'***mid****'") { try .str(strFormat("{:*^10}", Args([.str("mid")], keywords: []), vm)) }
-        check("'{10}'.format(*(), **{})", "err:IndexError: Replacement index 10 out of range for positional args tuple") { try .str(strFormat("{10}", Args([], keywords: []), vm)) }
-        check("'{0!}'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") { try .str(strFormat("{0!}", Args([.int(1)], keywords: []), vm)) }
-        check("'{!r'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") { try .str(strFormat("{!r", Args([.int(1)], keywords: []), vm)) }
-        check("'{0!rr}'.format(*(1,), **{})", "err:ValueError: expected ':' after conversion specifier") { try .str(strFormat("{0!rr}", Args([.int(1)], keywords: []), vm)) }
-        check("'{0!r:}'.format(*(1,), **{})", "ok:'1'") { try .str(strFormat("{0!r:}", Args([.int(1)], keywords: []), vm)) }
-        check("'{:'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") { try .str(strFormat("{:", Args([.int(1)], keywords: []), vm)) }
-        check("'{0'.format(*(1,), **{})", "err:ValueError: expected '}' before end of string") { try .str(strFormat("{0", Args([.int(1)], keywords: []), vm)) }
-        check("'x{0:{}'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") { try .str(strFormat("x{0:{}", Args([.int(1)], keywords: []), vm)) }
-        check("'{0:{1}}'.format(*(1, 2), **{})", "ok:' 1'") { try .str(strFormat("{0:{1}}", Args([.int(1), .int(2)], keywords: []), vm)) }
-        check("'{a[}'.format(*(), **{'a': [1]})", "err:ValueError: expected '}' before end of string") { try .str(strFormat("{a[}", Args([], keywords: [("a", L([.int(1)]))]), vm)) }
-        check("'{a[0]x}'.format(*(), **{'a': [1]})", "err:ValueError: Only '.' or '[' may follow ']' in format field specifier") { try .str(strFormat("{a[0]x}", Args([], keywords: [("a", L([.int(1)]))]), vm)) }
-        check("'{0[]}'.format(*([1],), **{})", "err:ValueError: Empty attribute in format string") { try .str(strFormat("{0[]}", Args([L([.int(1)])], keywords: []), vm)) }
-        check("'{-1}'.format(*(1,), **{})", "err:KeyError: '-1'") { try .str(strFormat("{-1}", Args([.int(1)], keywords: []), vm)) }
-        check("'{ 0}'.format(*(1,), **{})", "err:KeyError: ' 0'") { try .str(strFormat("{ 0}", Args([.int(1)], keywords: []), vm)) }
-        check("'{a{}'.format(*(1,), **{})", "err:ValueError: unexpected '{' in field name") { try .str(strFormat("{a{}", Args([.int(1)], keywords: []), vm)) }
-        check("'{0:{1}{2}}'.format(*('x', '>', 4), **{})", "ok:'   x'") { try .str(strFormat("{0:{1}{2}}", Args([.str("x"), .str(">"), .int(4)], keywords: []), vm)) }
+        check("'{} {}'.format(*(1, 2), **{})", "ok:'1 2'") {
+            try .str(strFormat("{} {}", Args([.int(1), .int(2)], keywords: []), vm))
+        }
+        check(
+            "'{} {}'.format(*(1,), **{})", "err:IndexError: Replacement index 1 out of range for positional args tuple"
+        ) { try .str(strFormat("{} {}", Args([.int(1)], keywords: []), vm)) }
+        check(
+            "'{0} {}'.format(*(1, 2), **{})",
+            "err:ValueError: cannot switch from manual field specification to automatic field numbering"
+        ) { try .str(strFormat("{0} {}", Args([.int(1), .int(2)], keywords: []), vm)) }
+        check(
+            "'{} {0}'.format(*(1, 2), **{})",
+            "err:ValueError: cannot switch from automatic field numbering to manual field specification"
+        ) { try .str(strFormat("{} {0}", Args([.int(1), .int(2)], keywords: []), vm)) }
+        check("'{a}'.format(*(1,), **{})", "err:KeyError: 'a'") {
+            try .str(strFormat("{a}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{'.format(*(), **{})", "err:ValueError: Single '{' encountered in format string") {
+            try .str(strFormat("{", Args([], keywords: []), vm))
+        }
+        check("'}'.format(*(), **{})", "err:ValueError: Single '}' encountered in format string") {
+            try .str(strFormat("}", Args([], keywords: []), vm))
+        }
+        check("'{0!x}'.format(*(1,), **{})", "err:ValueError: Unknown conversion specifier x") {
+            try .str(strFormat("{0!x}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{:d}'.format(*('a',), **{})", "err:ValueError: Unknown format code 'd' for object of type 'str'") {
+            try .str(strFormat("{:d}", Args([.str("a")], keywords: []), vm))
+        }
+        check("'{0}{1}{0}'.format(*('a', 'b'), **{})", "ok:'aba'") {
+            try .str(strFormat("{0}{1}{0}", Args([.str("a"), .str("b")], keywords: []), vm))
+        }
+        check("'{x}-{y}'.format(*(), **{'x': 1, 'y': 'z'})", "ok:'1-z'") {
+            try .str(strFormat("{x}-{y}", Args([], keywords: [("x", .int(1)), ("y", .str("z"))]), vm))
+        }
+        check("'{!r}'.format(*('a',), **{})", "ok:\"'a'\"") {
+            try .str(strFormat("{!r}", Args([.str("a")], keywords: []), vm))
+        }
+        check("'{!s:>5}'.format(*('a',), **{})", "ok:'    a'") {
+            try .str(strFormat("{!s:>5}", Args([.str("a")], keywords: []), vm))
+        }
+        check("'{:{w}}'.format(*('a',), **{'w': 5})", "ok:'a    '") {
+            try .str(strFormat("{:{w}}", Args([.str("a")], keywords: [("w", .int(5))]), vm))
+        }
+        check("'{:{}}'.format(*('a', 4), **{})", "ok:'a   '") {
+            try .str(strFormat("{:{}}", Args([.str("a"), .int(4)], keywords: []), vm))
+        }
+        check("'{:{}.{}f}'.format(*(3.14159, 8, 2), **{})", "ok:'    3.14'") {
+            try .str(
+                strFormat(
+                    "{:{}.{}f}",
+                    Args([.float(Double(bitPattern: 0x400921f9f01b866e)), .int(8), .int(2)], keywords: []), vm))
+        }
+        check("'{{}} {{{}}}'.format(*(1,), **{})", "ok:'{} {1}'") {
+            try .str(strFormat("{{}} {{{}}}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0[1]}'.format(*([5, 6],), **{})", "ok:'6'") {
+            try .str(strFormat("{0[1]}", Args([L([.int(5), .int(6)])], keywords: []), vm))
+        }
+        check("'{d[k]}'.format(*(), **{'d': {'k': 'v'}})", "ok:'v'") {
+            try .str(strFormat("{d[k]}", Args([], keywords: [("d", D([(.str("k"), .str("v"))]))]), vm))
+        }
+        check("'{:>{w}.{p}f}'.format(*(2.5,), **{'w': 8, 'p': 3})", "ok:'   2.500'") {
+            try .str(
+                strFormat(
+                    "{:>{w}.{p}f}",
+                    Args([.float(Double(bitPattern: 0x4004000000000000))], keywords: [("w", .int(8)), ("p", .int(3))]),
+                    vm))
+        }
+        check("'{0:,}'.format(*(1234567,), **{})", "ok:'1,234,567'") {
+            try .str(strFormat("{0:,}", Args([.int(1234567)], keywords: []), vm))
+        }
+        check("'{:%}'.format(*(0.25,), **{})", "ok:'25.000000%'") {
+            try .str(strFormat("{:%}", Args([.float(Double(bitPattern: 0x3fd0000000000000))], keywords: []), vm))
+        }
+        check("'{!a}'.format(*('é',), **{})", "ok:\"'\\\\xe9'\"") {
+            try .str(strFormat("{!a}", Args([.str("é")], keywords: []), vm))
+        }
+        check("'{:x}'.format(*(255,), **{})", "ok:'ff'") {
+            try .str(strFormat("{:x}", Args([.int(255)], keywords: []), vm))
+        }
+        check("'{0!r:^9}'.format(*('ab',), **{})", "ok:\"  'ab'   \"") {
+            try .str(strFormat("{0!r:^9}", Args([.str("ab")], keywords: []), vm))
+        }
+        check("'{:}'.format(*(1.0,), **{})", "ok:'1.0'") {
+            try .str(strFormat("{:}", Args([.float(Double(bitPattern: 0x3ff0000000000000))], keywords: []), vm))
+        }
+        check("'{0:}'.format(*(None,), **{})", "ok:'None'") {
+            try .str(strFormat("{0:}", Args([.none], keywords: []), vm))
+        }
+        check("'{:s}'.format(*(None,), **{})", "err:TypeError: unsupported format string passed to NoneType.__format__")
+        { try .str(strFormat("{:s}", Args([.none], keywords: []), vm)) }
+        check("'{!}'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") {
+            try .str(strFormat("{!}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0!r x}'.format(*(1,), **{})", "err:ValueError: expected ':' after conversion specifier") {
+            try .str(strFormat("{0!r x}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'a{}b}'.format(*(1,), **{})", "err:ValueError: Single '}' encountered in format string") {
+            try .str(strFormat("a{}b}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{}'.format(*([1, 2],), **{})", "ok:'[1, 2]'") {
+            try .str(strFormat("{}", Args([L([.int(1), .int(2)])], keywords: []), vm))
+        }
+        check("'{:5}|{:<5}|'.format(*(1, 2), **{})", "ok:'    1|2    |'") {
+            try .str(strFormat("{:5}|{:<5}|", Args([.int(1), .int(2)], keywords: []), vm))
+        }
+        check("'{:*^10}'.format(*('mid',), **{})", "ok:'***mid****'") {
+            try .str(strFormat("{:*^10}", Args([.str("mid")], keywords: []), vm))
+        }
+        check("'{10}'.format(*(), **{})", "err:IndexError: Replacement index 10 out of range for positional args tuple")
+        { try .str(strFormat("{10}", Args([], keywords: []), vm)) }
+        check("'{0!}'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") {
+            try .str(strFormat("{0!}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{!r'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") {
+            try .str(strFormat("{!r", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0!rr}'.format(*(1,), **{})", "err:ValueError: expected ':' after conversion specifier") {
+            try .str(strFormat("{0!rr}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0!r:}'.format(*(1,), **{})", "ok:'1'") {
+            try .str(strFormat("{0!r:}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{:'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") {
+            try .str(strFormat("{:", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0'.format(*(1,), **{})", "err:ValueError: expected '}' before end of string") {
+            try .str(strFormat("{0", Args([.int(1)], keywords: []), vm))
+        }
+        check("'x{0:{}'.format(*(1,), **{})", "err:ValueError: unmatched '{' in format spec") {
+            try .str(strFormat("x{0:{}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0:{1}}'.format(*(1, 2), **{})", "ok:' 1'") {
+            try .str(strFormat("{0:{1}}", Args([.int(1), .int(2)], keywords: []), vm))
+        }
+        check("'{a[}'.format(*(), **{'a': [1]})", "err:ValueError: expected '}' before end of string") {
+            try .str(strFormat("{a[}", Args([], keywords: [("a", L([.int(1)]))]), vm))
+        }
+        check(
+            "'{a[0]x}'.format(*(), **{'a': [1]})",
+            "err:ValueError: Only '.' or '[' may follow ']' in format field specifier"
+        ) { try .str(strFormat("{a[0]x}", Args([], keywords: [("a", L([.int(1)]))]), vm)) }
+        check("'{0[]}'.format(*([1],), **{})", "err:ValueError: Empty attribute in format string") {
+            try .str(strFormat("{0[]}", Args([L([.int(1)])], keywords: []), vm))
+        }
+        check("'{-1}'.format(*(1,), **{})", "err:KeyError: '-1'") {
+            try .str(strFormat("{-1}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{ 0}'.format(*(1,), **{})", "err:KeyError: ' 0'") {
+            try .str(strFormat("{ 0}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{a{}'.format(*(1,), **{})", "err:ValueError: unexpected '{' in field name") {
+            try .str(strFormat("{a{}", Args([.int(1)], keywords: []), vm))
+        }
+        check("'{0:{1}{2}}'.format(*('x', '>', 4), **{})", "ok:'   x'") {
+            try .str(strFormat("{0:{1}{2}}", Args([.str("x"), .str(">"), .int(4)], keywords: []), vm))
+        }
     }
 
     @Test("binary operators match CPython") func binaryOperatorsMatchCpython() {
@@ -409,7 +851,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("7 - 0", "ok:7") { try binaryOp(.sub, .int(7), .int(0), vm) }
         check("7 * 0", "ok:0") { try binaryOp(.mul, .int(7), .int(0), vm) }
         check("7 / 0", "err:ZeroDivisionError: division by zero") { try binaryOp(.div, .int(7), .int(0), vm) }
-        check("7 // 0", "err:ZeroDivisionError: integer division or modulo by zero") { try binaryOp(.floorDiv, .int(7), .int(0), vm) }
+        check("7 // 0", "err:ZeroDivisionError: integer division or modulo by zero") {
+            try binaryOp(.floorDiv, .int(7), .int(0), vm)
+        }
         check("7 % 0", "err:ZeroDivisionError: integer modulo by zero") { try binaryOp(.mod, .int(7), .int(0), vm) }
         check("7 ** 0", "ok:1") { try binaryOp(.pow, .int(7), .int(0), vm) }
         check("7 | 0", "ok:7") { try binaryOp(.bitOr, .int(7), .int(0), vm) }
@@ -418,26 +862,52 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("7 + 1.5", "ok:8.5") { try binaryOp(.add, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
         check("7 - 1.5", "ok:5.5") { try binaryOp(.sub, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
         check("7 * 1.5", "ok:10.5") { try binaryOp(.mul, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("7 / 1.5", "ok:4.666666666666667") { try binaryOp(.div, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("7 // 1.5", "ok:4.0") { try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
+        check("7 / 1.5", "ok:4.666666666666667") {
+            try binaryOp(.div, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("7 // 1.5", "ok:4.0") {
+            try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
         check("7 % 1.5", "ok:1.0") { try binaryOp(.mod, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("7 ** 1.5", "ok:18.520259177452136") { try binaryOp(.pow, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("7 | 1.5", "err:TypeError: unsupported operand type(s) for |: 'int' and 'float'") { try binaryOp(.bitOr, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("7 & 1.5", "err:TypeError: unsupported operand type(s) for &: 'int' and 'float'") { try binaryOp(.bitAnd, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("7 ^ 1.5", "err:TypeError: unsupported operand type(s) for ^: 'int' and 'float'") { try binaryOp(.bitXor, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
+        check("7 ** 1.5", "ok:18.520259177452136") {
+            try binaryOp(.pow, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("7 | 1.5", "err:TypeError: unsupported operand type(s) for |: 'int' and 'float'") {
+            try binaryOp(.bitOr, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("7 & 1.5", "err:TypeError: unsupported operand type(s) for &: 'int' and 'float'") {
+            try binaryOp(.bitAnd, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("7 ^ 1.5", "err:TypeError: unsupported operand type(s) for ^: 'int' and 'float'") {
+            try binaryOp(.bitXor, .int(7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
         check("7 + -1.5", "ok:5.5") { try binaryOp(.add, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
         check("7 - -1.5", "ok:8.5") { try binaryOp(.sub, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("7 * -1.5", "ok:-10.5") { try binaryOp(.mul, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("7 / -1.5", "ok:-4.666666666666667") { try binaryOp(.div, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("7 // -1.5", "ok:-5.0") { try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
+        check("7 * -1.5", "ok:-10.5") {
+            try binaryOp(.mul, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("7 / -1.5", "ok:-4.666666666666667") {
+            try binaryOp(.div, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("7 // -1.5", "ok:-5.0") {
+            try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
         check("7 % -1.5", "ok:-0.5") { try binaryOp(.mod, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("7 ** -1.5", "ok:0.05399492471560389") { try binaryOp(.pow, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
+        check("7 ** -1.5", "ok:0.05399492471560389") {
+            try binaryOp(.pow, .int(7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
         check("7 + 0.0", "ok:7.0") { try binaryOp(.add, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
         check("7 - 0.0", "ok:7.0") { try binaryOp(.sub, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
         check("7 * 0.0", "ok:0.0") { try binaryOp(.mul, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("7 / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("7 // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("7 % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
+        check("7 / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("7 // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("7 % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
         check("7 ** 0.0", "ok:1.0") { try binaryOp(.pow, .int(7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
         check("7 + True", "ok:8") { try binaryOp(.add, .int(7), .bool(true), vm) }
         check("7 - True", "ok:6") { try binaryOp(.sub, .int(7), .bool(true), vm) }
@@ -453,7 +923,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("7 - inf", "ok:-inf") { try binaryOp(.sub, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("7 * inf", "ok:inf") { try binaryOp(.mul, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("7 / inf", "ok:0.0") { try binaryOp(.div, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("7 // inf", "ok:0.0") { try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("7 // inf", "ok:0.0") {
+            try binaryOp(.floorDiv, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
         check("7 % inf", "ok:7.0") { try binaryOp(.mod, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("7 ** inf", "ok:inf") { try binaryOp(.pow, .int(7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("-7 + 2", "ok:-5") { try binaryOp(.add, .int(-7), .int(2), vm) }
@@ -480,33 +952,77 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("-7 - 0", "ok:-7") { try binaryOp(.sub, .int(-7), .int(0), vm) }
         check("-7 * 0", "ok:0") { try binaryOp(.mul, .int(-7), .int(0), vm) }
         check("-7 / 0", "err:ZeroDivisionError: division by zero") { try binaryOp(.div, .int(-7), .int(0), vm) }
-        check("-7 // 0", "err:ZeroDivisionError: integer division or modulo by zero") { try binaryOp(.floorDiv, .int(-7), .int(0), vm) }
+        check("-7 // 0", "err:ZeroDivisionError: integer division or modulo by zero") {
+            try binaryOp(.floorDiv, .int(-7), .int(0), vm)
+        }
         check("-7 % 0", "err:ZeroDivisionError: integer modulo by zero") { try binaryOp(.mod, .int(-7), .int(0), vm) }
         check("-7 ** 0", "ok:1") { try binaryOp(.pow, .int(-7), .int(0), vm) }
         check("-7 | 0", "ok:-7") { try binaryOp(.bitOr, .int(-7), .int(0), vm) }
         check("-7 & 0", "ok:0") { try binaryOp(.bitAnd, .int(-7), .int(0), vm) }
         check("-7 ^ 0", "ok:-7") { try binaryOp(.bitXor, .int(-7), .int(0), vm) }
-        check("-7 + 1.5", "ok:-5.5") { try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-7 - 1.5", "ok:-8.5") { try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-7 * 1.5", "ok:-10.5") { try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-7 / 1.5", "ok:-4.666666666666667") { try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-7 // 1.5", "ok:-5.0") { try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
+        check("-7 + 1.5", "ok:-5.5") {
+            try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("-7 - 1.5", "ok:-8.5") {
+            try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("-7 * 1.5", "ok:-10.5") {
+            try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("-7 / 1.5", "ok:-4.666666666666667") {
+            try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("-7 // 1.5", "ok:-5.0") {
+            try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
         check("-7 % 1.5", "ok:0.5") { try binaryOp(.mod, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-7 ** 1.5", "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)") { try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-7 + -1.5", "ok:-8.5") { try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 - -1.5", "ok:-5.5") { try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 * -1.5", "ok:10.5") { try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 / -1.5", "ok:4.666666666666667") { try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 // -1.5", "ok:4.0") { try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 % -1.5", "ok:-1.0") { try binaryOp(.mod, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 ** -1.5", "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)") { try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-7 + 0.0", "ok:-7.0") { try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-7 - 0.0", "ok:-7.0") { try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-7 * 0.0", "ok:-0.0") { try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-7 / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-7 // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-7 % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-7 ** 0.0", "ok:1.0") { try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm) }
+        check(
+            "-7 ** 1.5",
+            "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)"
+        ) { try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
+        check("-7 + -1.5", "ok:-8.5") {
+            try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-7 - -1.5", "ok:-5.5") {
+            try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-7 * -1.5", "ok:10.5") {
+            try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-7 / -1.5", "ok:4.666666666666667") {
+            try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-7 // -1.5", "ok:4.0") {
+            try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-7 % -1.5", "ok:-1.0") {
+            try binaryOp(.mod, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check(
+            "-7 ** -1.5",
+            "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)"
+        ) { try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
+        check("-7 + 0.0", "ok:-7.0") {
+            try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-7 - 0.0", "ok:-7.0") {
+            try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-7 * 0.0", "ok:-0.0") {
+            try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-7 / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-7 // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-7 % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-7 ** 0.0", "ok:1.0") {
+            try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
         check("-7 + True", "ok:-6") { try binaryOp(.add, .int(-7), .bool(true), vm) }
         check("-7 - True", "ok:-8") { try binaryOp(.sub, .int(-7), .bool(true), vm) }
         check("-7 * True", "ok:-7") { try binaryOp(.mul, .int(-7), .bool(true), vm) }
@@ -518,127 +1034,447 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("-7 & True", "ok:1") { try binaryOp(.bitAnd, .int(-7), .bool(true), vm) }
         check("-7 ^ True", "ok:-8") { try binaryOp(.bitXor, .int(-7), .bool(true), vm) }
         check("-7 + inf", "ok:inf") { try binaryOp(.add, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-7 - inf", "ok:-inf") { try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-7 * inf", "ok:-inf") { try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-7 / inf", "ok:-0.0") { try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-7 // inf", "ok:-1.0") { try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("-7 - inf", "ok:-inf") {
+            try binaryOp(.sub, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("-7 * inf", "ok:-inf") {
+            try binaryOp(.mul, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("-7 / inf", "ok:-0.0") {
+            try binaryOp(.div, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("-7 // inf", "ok:-1.0") {
+            try binaryOp(.floorDiv, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
         check("-7 % inf", "ok:inf") { try binaryOp(.mod, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-7 ** inf", "ok:inf") { try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("-7 ** inf", "ok:inf") {
+            try binaryOp(.pow, .int(-7), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
         check("3.5 + 2", "ok:5.5") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
         check("3.5 - 2", "ok:1.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
         check("3.5 * 2", "ok:7.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
         check("3.5 / 2", "ok:1.75") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
-        check("3.5 // 2", "ok:1.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
+        check("3.5 // 2", "ok:1.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm)
+        }
         check("3.5 % 2", "ok:1.5") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
-        check("3.5 ** 2", "ok:12.25") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
-        check("3.5 | 2", "err:TypeError: unsupported operand type(s) for |: 'float' and 'int'") { try binaryOp(.bitOr, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
-        check("3.5 & 2", "err:TypeError: unsupported operand type(s) for &: 'float' and 'int'") { try binaryOp(.bitAnd, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
-        check("3.5 ^ 2", "err:TypeError: unsupported operand type(s) for ^: 'float' and 'int'") { try binaryOp(.bitXor, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm) }
+        check("3.5 ** 2", "ok:12.25") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm)
+        }
+        check("3.5 | 2", "err:TypeError: unsupported operand type(s) for |: 'float' and 'int'") {
+            try binaryOp(.bitOr, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm)
+        }
+        check("3.5 & 2", "err:TypeError: unsupported operand type(s) for &: 'float' and 'int'") {
+            try binaryOp(.bitAnd, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm)
+        }
+        check("3.5 ^ 2", "err:TypeError: unsupported operand type(s) for ^: 'float' and 'int'") {
+            try binaryOp(.bitXor, .float(Double(bitPattern: 0x400c000000000000)), .int(2), vm)
+        }
         check("3.5 + -2", "ok:1.5") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
         check("3.5 - -2", "ok:5.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
-        check("3.5 * -2", "ok:-7.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
-        check("3.5 / -2", "ok:-1.75") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
-        check("3.5 // -2", "ok:-2.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
-        check("3.5 % -2", "ok:-0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
-        check("3.5 ** -2", "ok:0.08163265306122448") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm) }
+        check("3.5 * -2", "ok:-7.0") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm)
+        }
+        check("3.5 / -2", "ok:-1.75") {
+            try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm)
+        }
+        check("3.5 // -2", "ok:-2.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm)
+        }
+        check("3.5 % -2", "ok:-0.5") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm)
+        }
+        check("3.5 ** -2", "ok:0.08163265306122448") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .int(-2), vm)
+        }
         check("3.5 + 0", "ok:3.5") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
         check("3.5 - 0", "ok:3.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
         check("3.5 * 0", "ok:0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
-        check("3.5 / 0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
-        check("3.5 // 0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
-        check("3.5 % 0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
+        check("3.5 / 0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm)
+        }
+        check("3.5 // 0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm)
+        }
+        check("3.5 % 0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm)
+        }
         check("3.5 ** 0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .int(0), vm) }
-        check("3.5 + 1.5", "ok:5.0") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 - 1.5", "ok:2.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 * 1.5", "ok:5.25") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 / 1.5", "ok:2.3333333333333335") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 // 1.5", "ok:2.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 % 1.5", "ok:0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 ** 1.5", "ok:6.547900426854397") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("3.5 + -1.5", "ok:2.0") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 - -1.5", "ok:5.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 * -1.5", "ok:-5.25") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 / -1.5", "ok:-2.3333333333333335") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 // -1.5", "ok:-3.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 % -1.5", "ok:-1.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 ** -1.5", "ok:0.1527207096642425") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("3.5 + 0.0", "ok:3.5") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 - 0.0", "ok:3.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 * 0.0", "ok:0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 ** 0.0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("3.5 + True", "ok:4.5") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 - True", "ok:2.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 * True", "ok:3.5") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 / True", "ok:3.5") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 // True", "ok:3.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 % True", "ok:0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 ** True", "ok:3.5") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm) }
-        check("3.5 + inf", "ok:inf") { try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("3.5 - inf", "ok:-inf") { try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("3.5 * inf", "ok:inf") { try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("3.5 / inf", "ok:0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("3.5 // inf", "ok:0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("3.5 % inf", "ok:3.5") { try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("3.5 ** inf", "ok:inf") { try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("3.5 + 1.5", "ok:5.0") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("3.5 - 1.5", "ok:2.0") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("3.5 * 1.5", "ok:5.25") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("3.5 / 1.5", "ok:2.3333333333333335") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("3.5 // 1.5", "ok:2.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x400c000000000000)),
+                .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("3.5 % 1.5", "ok:0.5") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("3.5 ** 1.5", "ok:6.547900426854397") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("3.5 + -1.5", "ok:2.0") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("3.5 - -1.5", "ok:5.0") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("3.5 * -1.5", "ok:-5.25") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("3.5 / -1.5", "ok:-2.3333333333333335") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("3.5 // -1.5", "ok:-3.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x400c000000000000)),
+                .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("3.5 % -1.5", "ok:-1.0") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("3.5 ** -1.5", "ok:0.1527207096642425") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("3.5 + 0.0", "ok:3.5") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("3.5 - 0.0", "ok:3.5") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("3.5 * 0.0", "ok:0.0") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("3.5 / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("3.5 // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x400c000000000000)),
+                .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("3.5 % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("3.5 ** 0.0", "ok:1.0") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("3.5 + True", "ok:4.5") {
+            try binaryOp(.add, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 - True", "ok:2.5") {
+            try binaryOp(.sub, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 * True", "ok:3.5") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 / True", "ok:3.5") {
+            try binaryOp(.div, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 // True", "ok:3.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 % True", "ok:0.5") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 ** True", "ok:3.5") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x400c000000000000)), .bool(true), vm)
+        }
+        check("3.5 + inf", "ok:inf") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("3.5 - inf", "ok:-inf") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("3.5 * inf", "ok:inf") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("3.5 / inf", "ok:0.0") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("3.5 // inf", "ok:0.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x400c000000000000)),
+                .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("3.5 % inf", "ok:3.5") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("3.5 ** inf", "ok:inf") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x400c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
         check("-3.5 + 2", "ok:-1.5") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
         check("-3.5 - 2", "ok:-5.5") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
         check("-3.5 * 2", "ok:-7.0") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
-        check("-3.5 / 2", "ok:-1.75") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
-        check("-3.5 // 2", "ok:-2.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
+        check("-3.5 / 2", "ok:-1.75") {
+            try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm)
+        }
+        check("-3.5 // 2", "ok:-2.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm)
+        }
         check("-3.5 % 2", "ok:0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
-        check("-3.5 ** 2", "ok:12.25") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm) }
-        check("-3.5 + -2", "ok:-5.5") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
-        check("-3.5 - -2", "ok:-1.5") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
-        check("-3.5 * -2", "ok:7.0") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
-        check("-3.5 / -2", "ok:1.75") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
-        check("-3.5 // -2", "ok:1.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
-        check("-3.5 % -2", "ok:-1.5") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
-        check("-3.5 ** -2", "ok:0.08163265306122448") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm) }
+        check("-3.5 ** 2", "ok:12.25") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .int(2), vm)
+        }
+        check("-3.5 + -2", "ok:-5.5") {
+            try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
+        check("-3.5 - -2", "ok:-1.5") {
+            try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
+        check("-3.5 * -2", "ok:7.0") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
+        check("-3.5 / -2", "ok:1.75") {
+            try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
+        check("-3.5 // -2", "ok:1.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
+        check("-3.5 % -2", "ok:-1.5") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
+        check("-3.5 ** -2", "ok:0.08163265306122448") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .int(-2), vm)
+        }
         check("-3.5 + 0", "ok:-3.5") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
         check("-3.5 - 0", "ok:-3.5") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
         check("-3.5 * 0", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
-        check("-3.5 / 0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
-        check("-3.5 // 0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
-        check("-3.5 % 0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
+        check("-3.5 / 0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm)
+        }
+        check("-3.5 // 0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm)
+        }
+        check("-3.5 % 0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm)
+        }
         check("-3.5 ** 0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .int(0), vm) }
-        check("-3.5 + 1.5", "ok:-2.0") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 - 1.5", "ok:-5.0") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 * 1.5", "ok:-5.25") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 / 1.5", "ok:-2.3333333333333335") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 // 1.5", "ok:-3.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 % 1.5", "ok:1.0") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 ** 1.5", "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-3.5 + -1.5", "ok:-5.0") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 - -1.5", "ok:-2.0") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 * -1.5", "ok:5.25") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 / -1.5", "ok:2.3333333333333335") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 // -1.5", "ok:2.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 % -1.5", "ok:-0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 ** -1.5", "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-3.5 + 0.0", "ok:-3.5") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 - 0.0", "ok:-3.5") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 * 0.0", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 ** 0.0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-3.5 + True", "ok:-2.5") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 - True", "ok:-4.5") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 * True", "ok:-3.5") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 / True", "ok:-3.5") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 // True", "ok:-4.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 % True", "ok:0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 ** True", "ok:-3.5") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm) }
-        check("-3.5 + inf", "ok:inf") { try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-3.5 - inf", "ok:-inf") { try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-3.5 * inf", "ok:-inf") { try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-3.5 / inf", "ok:-0.0") { try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-3.5 // inf", "ok:-1.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-3.5 % inf", "ok:inf") { try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-3.5 ** inf", "ok:inf") { try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("-3.5 + 1.5", "ok:-2.0") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-3.5 - 1.5", "ok:-5.0") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-3.5 * 1.5", "ok:-5.25") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-3.5 / 1.5", "ok:-2.3333333333333335") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-3.5 // 1.5", "ok:-3.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0xc00c000000000000)),
+                .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("-3.5 % 1.5", "ok:1.0") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check(
+            "-3.5 ** 1.5",
+            "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)"
+        ) {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-3.5 + -1.5", "ok:-5.0") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-3.5 - -1.5", "ok:-2.0") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-3.5 * -1.5", "ok:5.25") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-3.5 / -1.5", "ok:2.3333333333333335") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-3.5 // -1.5", "ok:2.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0xc00c000000000000)),
+                .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-3.5 % -1.5", "ok:-0.5") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check(
+            "-3.5 ** -1.5",
+            "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)"
+        ) {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-3.5 + 0.0", "ok:-3.5") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-3.5 - 0.0", "ok:-3.5") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-3.5 * 0.0", "ok:-0.0") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-3.5 / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-3.5 // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0xc00c000000000000)),
+                .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-3.5 % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-3.5 ** 0.0", "ok:1.0") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-3.5 + True", "ok:-2.5") {
+            try binaryOp(.add, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 - True", "ok:-4.5") {
+            try binaryOp(.sub, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 * True", "ok:-3.5") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 / True", "ok:-3.5") {
+            try binaryOp(.div, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 // True", "ok:-4.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 % True", "ok:0.5") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 ** True", "ok:-3.5") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0xc00c000000000000)), .bool(true), vm)
+        }
+        check("-3.5 + inf", "ok:inf") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-3.5 - inf", "ok:-inf") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-3.5 * inf", "ok:-inf") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-3.5 / inf", "ok:-0.0") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-3.5 // inf", "ok:-1.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0xc00c000000000000)),
+                .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("-3.5 % inf", "ok:inf") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-3.5 ** inf", "ok:inf") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0xc00c000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
         check("0 + 2", "ok:2") { try binaryOp(.add, .int(0), .int(2), vm) }
         check("0 - 2", "ok:-2") { try binaryOp(.sub, .int(0), .int(2), vm) }
         check("0 * 2", "ok:0") { try binaryOp(.mul, .int(0), .int(2), vm) }
@@ -655,7 +1491,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("0 / -2", "ok:-0.0") { try binaryOp(.div, .int(0), .int(-2), vm) }
         check("0 // -2", "ok:0") { try binaryOp(.floorDiv, .int(0), .int(-2), vm) }
         check("0 % -2", "ok:0") { try binaryOp(.mod, .int(0), .int(-2), vm) }
-        check("0 ** -2", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try binaryOp(.pow, .int(0), .int(-2), vm) }
+        check("0 ** -2", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try binaryOp(.pow, .int(0), .int(-2), vm)
+        }
         check("0 | -2", "ok:-2") { try binaryOp(.bitOr, .int(0), .int(-2), vm) }
         check("0 & -2", "ok:0") { try binaryOp(.bitAnd, .int(0), .int(-2), vm) }
         check("0 ^ -2", "ok:-2") { try binaryOp(.bitXor, .int(0), .int(-2), vm) }
@@ -663,7 +1501,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("0 - 0", "ok:0") { try binaryOp(.sub, .int(0), .int(0), vm) }
         check("0 * 0", "ok:0") { try binaryOp(.mul, .int(0), .int(0), vm) }
         check("0 / 0", "err:ZeroDivisionError: division by zero") { try binaryOp(.div, .int(0), .int(0), vm) }
-        check("0 // 0", "err:ZeroDivisionError: integer division or modulo by zero") { try binaryOp(.floorDiv, .int(0), .int(0), vm) }
+        check("0 // 0", "err:ZeroDivisionError: integer division or modulo by zero") {
+            try binaryOp(.floorDiv, .int(0), .int(0), vm)
+        }
         check("0 % 0", "err:ZeroDivisionError: integer modulo by zero") { try binaryOp(.mod, .int(0), .int(0), vm) }
         check("0 ** 0", "ok:1") { try binaryOp(.pow, .int(0), .int(0), vm) }
         check("0 | 0", "ok:0") { try binaryOp(.bitOr, .int(0), .int(0), vm) }
@@ -673,22 +1513,34 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("0 - 1.5", "ok:-1.5") { try binaryOp(.sub, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
         check("0 * 1.5", "ok:0.0") { try binaryOp(.mul, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
         check("0 / 1.5", "ok:0.0") { try binaryOp(.div, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("0 // 1.5", "ok:0.0") { try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
+        check("0 // 1.5", "ok:0.0") {
+            try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
         check("0 % 1.5", "ok:0.0") { try binaryOp(.mod, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
         check("0 ** 1.5", "ok:0.0") { try binaryOp(.pow, .int(0), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
         check("0 + -1.5", "ok:-1.5") { try binaryOp(.add, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
         check("0 - -1.5", "ok:1.5") { try binaryOp(.sub, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
         check("0 * -1.5", "ok:-0.0") { try binaryOp(.mul, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
         check("0 / -1.5", "ok:-0.0") { try binaryOp(.div, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("0 // -1.5", "ok:-0.0") { try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
+        check("0 // -1.5", "ok:-0.0") {
+            try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
         check("0 % -1.5", "ok:-0.0") { try binaryOp(.mod, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("0 ** -1.5", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try binaryOp(.pow, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
+        check("0 ** -1.5", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try binaryOp(.pow, .int(0), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
         check("0 + 0.0", "ok:0.0") { try binaryOp(.add, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
         check("0 - 0.0", "ok:0.0") { try binaryOp(.sub, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
         check("0 * 0.0", "ok:0.0") { try binaryOp(.mul, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("0 / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("0 // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("0 % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
+        check("0 / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("0 // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("0 % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
         check("0 ** 0.0", "ok:1.0") { try binaryOp(.pow, .int(0), .float(Double(bitPattern: 0x0000000000000000)), vm) }
         check("0 + True", "ok:1") { try binaryOp(.add, .int(0), .bool(true), vm) }
         check("0 - True", "ok:-1") { try binaryOp(.sub, .int(0), .bool(true), vm) }
@@ -704,7 +1556,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("0 - inf", "ok:-inf") { try binaryOp(.sub, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("0 * inf", "ok:nan") { try binaryOp(.mul, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("0 / inf", "ok:0.0") { try binaryOp(.div, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("0 // inf", "ok:0.0") { try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("0 // inf", "ok:0.0") {
+            try binaryOp(.floorDiv, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
         check("0 % inf", "ok:0.0") { try binaryOp(.mod, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("0 ** inf", "ok:0.0") { try binaryOp(.pow, .int(0), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("True + 2", "ok:3") { try binaryOp(.add, .bool(true), .int(2), vm) }
@@ -731,33 +1585,79 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("True - 0", "ok:1") { try binaryOp(.sub, .bool(true), .int(0), vm) }
         check("True * 0", "ok:0") { try binaryOp(.mul, .bool(true), .int(0), vm) }
         check("True / 0", "err:ZeroDivisionError: division by zero") { try binaryOp(.div, .bool(true), .int(0), vm) }
-        check("True // 0", "err:ZeroDivisionError: integer division or modulo by zero") { try binaryOp(.floorDiv, .bool(true), .int(0), vm) }
-        check("True % 0", "err:ZeroDivisionError: integer modulo by zero") { try binaryOp(.mod, .bool(true), .int(0), vm) }
+        check("True // 0", "err:ZeroDivisionError: integer division or modulo by zero") {
+            try binaryOp(.floorDiv, .bool(true), .int(0), vm)
+        }
+        check("True % 0", "err:ZeroDivisionError: integer modulo by zero") {
+            try binaryOp(.mod, .bool(true), .int(0), vm)
+        }
         check("True ** 0", "ok:1") { try binaryOp(.pow, .bool(true), .int(0), vm) }
         check("True | 0", "ok:1") { try binaryOp(.bitOr, .bool(true), .int(0), vm) }
         check("True & 0", "ok:0") { try binaryOp(.bitAnd, .bool(true), .int(0), vm) }
         check("True ^ 0", "ok:1") { try binaryOp(.bitXor, .bool(true), .int(0), vm) }
-        check("True + 1.5", "ok:2.5") { try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True - 1.5", "ok:-0.5") { try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True * 1.5", "ok:1.5") { try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True / 1.5", "ok:0.6666666666666666") { try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True // 1.5", "ok:0.0") { try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True % 1.5", "ok:1.0") { try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True ** 1.5", "ok:1.0") { try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("True + -1.5", "ok:-0.5") { try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True - -1.5", "ok:2.5") { try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True * -1.5", "ok:-1.5") { try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True / -1.5", "ok:-0.6666666666666666") { try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True // -1.5", "ok:-1.0") { try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True % -1.5", "ok:-0.5") { try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True ** -1.5", "ok:1.0") { try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("True + 0.0", "ok:1.0") { try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("True - 0.0", "ok:1.0") { try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("True * 0.0", "ok:0.0") { try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("True / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("True // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("True % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("True ** 0.0", "ok:1.0") { try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm) }
+        check("True + 1.5", "ok:2.5") {
+            try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True - 1.5", "ok:-0.5") {
+            try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True * 1.5", "ok:1.5") {
+            try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True / 1.5", "ok:0.6666666666666666") {
+            try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True // 1.5", "ok:0.0") {
+            try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True % 1.5", "ok:1.0") {
+            try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True ** 1.5", "ok:1.0") {
+            try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("True + -1.5", "ok:-0.5") {
+            try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True - -1.5", "ok:2.5") {
+            try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True * -1.5", "ok:-1.5") {
+            try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True / -1.5", "ok:-0.6666666666666666") {
+            try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True // -1.5", "ok:-1.0") {
+            try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True % -1.5", "ok:-0.5") {
+            try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True ** -1.5", "ok:1.0") {
+            try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("True + 0.0", "ok:1.0") {
+            try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("True - 0.0", "ok:1.0") {
+            try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("True * 0.0", "ok:0.0") {
+            try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("True / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("True // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("True % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("True ** 0.0", "ok:1.0") {
+            try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
         check("True + True", "ok:2") { try binaryOp(.add, .bool(true), .bool(true), vm) }
         check("True - True", "ok:0") { try binaryOp(.sub, .bool(true), .bool(true), vm) }
         check("True * True", "ok:1") { try binaryOp(.mul, .bool(true), .bool(true), vm) }
@@ -768,76 +1668,252 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("True | True", "ok:True") { try binaryOp(.bitOr, .bool(true), .bool(true), vm) }
         check("True & True", "ok:True") { try binaryOp(.bitAnd, .bool(true), .bool(true), vm) }
         check("True ^ True", "ok:False") { try binaryOp(.bitXor, .bool(true), .bool(true), vm) }
-        check("True + inf", "ok:inf") { try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("True - inf", "ok:-inf") { try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("True * inf", "ok:inf") { try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("True / inf", "ok:0.0") { try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("True // inf", "ok:0.0") { try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("True % inf", "ok:1.0") { try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("True ** inf", "ok:1.0") { try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("True + inf", "ok:inf") {
+            try binaryOp(.add, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("True - inf", "ok:-inf") {
+            try binaryOp(.sub, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("True * inf", "ok:inf") {
+            try binaryOp(.mul, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("True / inf", "ok:0.0") {
+            try binaryOp(.div, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("True // inf", "ok:0.0") {
+            try binaryOp(.floorDiv, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("True % inf", "ok:1.0") {
+            try binaryOp(.mod, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("True ** inf", "ok:1.0") {
+            try binaryOp(.pow, .bool(true), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
         check("-0.0 + 2", "ok:2.0") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
         check("-0.0 - 2", "ok:-2.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
         check("-0.0 * 2", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
         check("-0.0 / 2", "ok:-0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
-        check("-0.0 // 2", "ok:-0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
+        check("-0.0 // 2", "ok:-0.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm)
+        }
         check("-0.0 % 2", "ok:0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
         check("-0.0 ** 2", "ok:0.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .int(2), vm) }
-        check("-0.0 + -2", "ok:-2.0") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
-        check("-0.0 - -2", "ok:2.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
-        check("-0.0 * -2", "ok:0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
-        check("-0.0 / -2", "ok:0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
-        check("-0.0 // -2", "ok:0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
-        check("-0.0 % -2", "ok:-0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
-        check("-0.0 ** -2", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm) }
+        check("-0.0 + -2", "ok:-2.0") {
+            try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
+        check("-0.0 - -2", "ok:2.0") {
+            try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
+        check("-0.0 * -2", "ok:0.0") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
+        check("-0.0 / -2", "ok:0.0") {
+            try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
+        check("-0.0 // -2", "ok:0.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
+        check("-0.0 % -2", "ok:-0.0") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
+        check("-0.0 ** -2", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .int(-2), vm)
+        }
         check("-0.0 + 0", "ok:0.0") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
         check("-0.0 - 0", "ok:-0.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
         check("-0.0 * 0", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
-        check("-0.0 / 0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
-        check("-0.0 // 0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
-        check("-0.0 % 0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
+        check("-0.0 / 0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm)
+        }
+        check("-0.0 // 0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm)
+        }
+        check("-0.0 % 0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm)
+        }
         check("-0.0 ** 0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .int(0), vm) }
-        check("-0.0 + 1.5", "ok:1.5") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 - 1.5", "ok:-1.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 * 1.5", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 / 1.5", "ok:-0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 // 1.5", "ok:-0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 % 1.5", "ok:0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 ** 1.5", "ok:0.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("-0.0 + -1.5", "ok:-1.5") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 - -1.5", "ok:1.5") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 * -1.5", "ok:0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 / -1.5", "ok:0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 // -1.5", "ok:0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 % -1.5", "ok:-0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 ** -1.5", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm) }
-        check("-0.0 + 0.0", "ok:0.0") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 - 0.0", "ok:-0.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 * 0.0", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 / 0.0", "err:ZeroDivisionError: float division by zero") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 // 0.0", "err:ZeroDivisionError: float floor division by zero") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 % 0.0", "err:ZeroDivisionError: float modulo") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 ** 0.0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm) }
-        check("-0.0 + True", "ok:1.0") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 - True", "ok:-1.0") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 * True", "ok:-0.0") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 / True", "ok:-0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 // True", "ok:-0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 % True", "ok:0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 ** True", "ok:-0.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm) }
-        check("-0.0 + inf", "ok:inf") { try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-0.0 - inf", "ok:-inf") { try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-0.0 * inf", "ok:nan") { try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-0.0 / inf", "ok:-0.0") { try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-0.0 // inf", "ok:-0.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-0.0 % inf", "ok:0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-0.0 ** inf", "ok:0.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("'a' + 1", "err:TypeError: can only concatenate str (not \"int\") to str") { try binaryOp(.add, .str("a"), .int(1), vm) }
-        check("1 + 'a'", "err:TypeError: unsupported operand type(s) for +: 'int' and 'str'") { try binaryOp(.add, .int(1), .str("a"), vm) }
-        check("[1] + (1,)", "err:TypeError: can only concatenate list (not \"tuple\") to list") { try binaryOp(.add, L([.int(1)]), T([.int(1)]), vm) }
-        check("(1,) + [1]", "err:TypeError: can only concatenate tuple (not \"list\") to tuple") { try binaryOp(.add, T([.int(1)]), L([.int(1)]), vm) }
-        check("'a' * 'b'", "err:TypeError: can't multiply sequence by non-int of type 'str'") { try binaryOp(.mul, .str("a"), .str("b"), vm) }
-        check("[1] * 1.5", "err:TypeError: can't multiply sequence by non-int of type 'float'") { try binaryOp(.mul, L([.int(1)]), .float(Double(bitPattern: 0x3ff8000000000000)), vm) }
-        check("'a' - 'b'", "err:TypeError: unsupported operand type(s) for -: 'str' and 'str'") { try binaryOp(.sub, .str("a"), .str("b"), vm) }
+        check("-0.0 + 1.5", "ok:1.5") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-0.0 - 1.5", "ok:-1.5") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-0.0 * 1.5", "ok:-0.0") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-0.0 / 1.5", "ok:-0.0") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-0.0 // 1.5", "ok:-0.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x8000000000000000)),
+                .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("-0.0 % 1.5", "ok:0.0") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-0.0 ** 1.5", "ok:0.0") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x3ff8000000000000)), vm
+            )
+        }
+        check("-0.0 + -1.5", "ok:-1.5") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-0.0 - -1.5", "ok:1.5") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-0.0 * -1.5", "ok:0.0") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-0.0 / -1.5", "ok:0.0") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-0.0 // -1.5", "ok:0.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x8000000000000000)),
+                .float(Double(bitPattern: 0xbff8000000000000)), vm)
+        }
+        check("-0.0 % -1.5", "ok:-0.0") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-0.0 ** -1.5", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0xbff8000000000000)), vm
+            )
+        }
+        check("-0.0 + 0.0", "ok:0.0") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-0.0 - 0.0", "ok:-0.0") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-0.0 * 0.0", "ok:-0.0") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-0.0 / 0.0", "err:ZeroDivisionError: float division by zero") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-0.0 // 0.0", "err:ZeroDivisionError: float floor division by zero") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x8000000000000000)),
+                .float(Double(bitPattern: 0x0000000000000000)), vm)
+        }
+        check("-0.0 % 0.0", "err:ZeroDivisionError: float modulo") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-0.0 ** 0.0", "ok:1.0") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x0000000000000000)), vm
+            )
+        }
+        check("-0.0 + True", "ok:1.0") {
+            try binaryOp(.add, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 - True", "ok:-1.0") {
+            try binaryOp(.sub, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 * True", "ok:-0.0") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 / True", "ok:-0.0") {
+            try binaryOp(.div, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 // True", "ok:-0.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 % True", "ok:0.0") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 ** True", "ok:-0.0") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x8000000000000000)), .bool(true), vm)
+        }
+        check("-0.0 + inf", "ok:inf") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-0.0 - inf", "ok:-inf") {
+            try binaryOp(
+                .sub, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-0.0 * inf", "ok:nan") {
+            try binaryOp(
+                .mul, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-0.0 / inf", "ok:-0.0") {
+            try binaryOp(
+                .div, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-0.0 // inf", "ok:-0.0") {
+            try binaryOp(
+                .floorDiv, .float(Double(bitPattern: 0x8000000000000000)),
+                .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("-0.0 % inf", "ok:0.0") {
+            try binaryOp(
+                .mod, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("-0.0 ** inf", "ok:0.0") {
+            try binaryOp(
+                .pow, .float(Double(bitPattern: 0x8000000000000000)), .float(Double(bitPattern: 0x7ff0000000000000)), vm
+            )
+        }
+        check("'a' + 1", "err:TypeError: can only concatenate str (not \"int\") to str") {
+            try binaryOp(.add, .str("a"), .int(1), vm)
+        }
+        check("1 + 'a'", "err:TypeError: unsupported operand type(s) for +: 'int' and 'str'") {
+            try binaryOp(.add, .int(1), .str("a"), vm)
+        }
+        check("[1] + (1,)", "err:TypeError: can only concatenate list (not \"tuple\") to list") {
+            try binaryOp(.add, L([.int(1)]), T([.int(1)]), vm)
+        }
+        check("(1,) + [1]", "err:TypeError: can only concatenate tuple (not \"list\") to tuple") {
+            try binaryOp(.add, T([.int(1)]), L([.int(1)]), vm)
+        }
+        check("'a' * 'b'", "err:TypeError: can't multiply sequence by non-int of type 'str'") {
+            try binaryOp(.mul, .str("a"), .str("b"), vm)
+        }
+        check("[1] * 1.5", "err:TypeError: can't multiply sequence by non-int of type 'float'") {
+            try binaryOp(.mul, L([.int(1)]), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        }
+        check("'a' - 'b'", "err:TypeError: unsupported operand type(s) for -: 'str' and 'str'") {
+            try binaryOp(.sub, .str("a"), .str("b"), vm)
+        }
         check("b'a' + 'a'", "err:TypeError: can't concat str to bytes") { try binaryOp(.add, B([97]), .str("a"), vm) }
         check("b'a' + b'b'", "ok:b'ab'") { try binaryOp(.add, B([97]), B([98]), vm) }
         check("b'ab' * 2", "ok:b'abab'") { try binaryOp(.mul, B([97, 98]), .int(2), vm) }
@@ -848,87 +1924,189 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("[1] + [2]", "ok:[1, 2]") { try binaryOp(.add, L([.int(1)]), L([.int(2)]), vm) }
         check("(1,) + (2, 3)", "ok:(1, 2, 3)") { try binaryOp(.add, T([.int(1)]), T([.int(2), .int(3)]), vm) }
         check("'x=%d' % 5", "ok:'x=5'") { try binaryOp(.mod, .str("x=%d"), .int(5), vm) }
-        check("5 % 'a'", "err:TypeError: unsupported operand type(s) for %: 'int' and 'str'") { try binaryOp(.mod, .int(5), .str("a"), vm) }
-        check("'a' ** 2", "err:TypeError: unsupported operand type(s) for ** or pow(): 'str' and 'int'") { try binaryOp(.pow, .str("a"), .int(2), vm) }
-        check("'a' // 2", "err:TypeError: unsupported operand type(s) for //: 'str' and 'int'") { try binaryOp(.floorDiv, .str("a"), .int(2), vm) }
-        check("[1] / 2", "err:TypeError: unsupported operand type(s) for /: 'list' and 'int'") { try binaryOp(.div, L([.int(1)]), .int(2), vm) }
-        check("None + 1", "err:TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'") { try binaryOp(.add, .none, .int(1), vm) }
-        check("1.5 * 'a'", "err:TypeError: can't multiply sequence by non-int of type 'float'") { try binaryOp(.mul, .float(Double(bitPattern: 0x3ff8000000000000)), .str("a"), vm) }
-        check("4611686018427387904 + 4611686018427387904", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try binaryOp(.add, .int(4611686018427387904), .int(4611686018427387904), vm) }
-        check("-9223372036854775808 - 1", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try binaryOp(.sub, .int(Int.min), .int(1), vm) }
-        check("4294967296 * 4294967296", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try binaryOp(.mul, .int(4294967296), .int(4294967296), vm) }
-        check("2 ** 63", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try binaryOp(.pow, .int(2), .int(63), vm) }
+        check("5 % 'a'", "err:TypeError: unsupported operand type(s) for %: 'int' and 'str'") {
+            try binaryOp(.mod, .int(5), .str("a"), vm)
+        }
+        check("'a' ** 2", "err:TypeError: unsupported operand type(s) for ** or pow(): 'str' and 'int'") {
+            try binaryOp(.pow, .str("a"), .int(2), vm)
+        }
+        check("'a' // 2", "err:TypeError: unsupported operand type(s) for //: 'str' and 'int'") {
+            try binaryOp(.floorDiv, .str("a"), .int(2), vm)
+        }
+        check("[1] / 2", "err:TypeError: unsupported operand type(s) for /: 'list' and 'int'") {
+            try binaryOp(.div, L([.int(1)]), .int(2), vm)
+        }
+        check("None + 1", "err:TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'") {
+            try binaryOp(.add, .none, .int(1), vm)
+        }
+        check("1.5 * 'a'", "err:TypeError: can't multiply sequence by non-int of type 'float'") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0x3ff8000000000000)), .str("a"), vm)
+        }
+        check(
+            "4611686018427387904 + 4611686018427387904", "err:OverflowError: integer overflow (vloop's ints are 64-bit)"
+        ) { try binaryOp(.add, .int(4611686018427387904), .int(4611686018427387904), vm) }
+        check("-9223372036854775808 - 1", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try binaryOp(.sub, .int(Int.min), .int(1), vm)
+        }
+        check("4294967296 * 4294967296", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try binaryOp(.mul, .int(4294967296), .int(4294967296), vm)
+        }
+        check("2 ** 63", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try binaryOp(.pow, .int(2), .int(63), vm)
+        }
         check("2 ** 62", "ok:4611686018427387904") { try binaryOp(.pow, .int(2), .int(62), vm) }
         check("-2 ** 63", "ok:-9223372036854775808") { try binaryOp(.pow, .int(-2), .int(63), vm) }
-        check("3 ** 40", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try binaryOp(.pow, .int(3), .int(40), vm) }
+        check("3 ** 40", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try binaryOp(.pow, .int(3), .int(40), vm)
+        }
         check("10 ** -2", "ok:0.01") { try binaryOp(.pow, .int(10), .int(-2), vm) }
-        check("0 ** -1", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try binaryOp(.pow, .int(0), .int(-1), vm) }
-        check("0.0 ** -1", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try binaryOp(.pow, .float(Double(bitPattern: 0x0000000000000000)), .int(-1), vm) }
+        check("0 ** -1", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try binaryOp(.pow, .int(0), .int(-1), vm)
+        }
+        check("0.0 ** -1", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x0000000000000000)), .int(-1), vm)
+        }
         check("0 ** 0", "ok:1") { try binaryOp(.pow, .int(0), .int(0), vm) }
-        check("-8 ** 0.3333333333333333", "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)") { try binaryOp(.pow, .int(-8), .float(Double(bitPattern: 0x3fd5555555555555)), vm) }
-        check("2.0 ** 10000", "err:OverflowError: (34, 'Numerical result out of range')") { try binaryOp(.pow, .float(Double(bitPattern: 0x4000000000000000)), .int(10000), vm) }
+        check(
+            "-8 ** 0.3333333333333333",
+            "err:ValueError: negative number cannot be raised to a fractional power (the result is complex, which vloop does not support)"
+        ) { try binaryOp(.pow, .int(-8), .float(Double(bitPattern: 0x3fd5555555555555)), vm) }
+        check("2.0 ** 10000", "err:OverflowError: (34, 'Numerical result out of range')") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x4000000000000000)), .int(10000), vm)
+        }
         check("-1 ** 4611686018427387904", "ok:1") { try binaryOp(.pow, .int(-1), .int(4611686018427387904), vm) }
-        check("1e+308 ** 2", "err:OverflowError: (34, 'Numerical result out of range')") { try binaryOp(.pow, .float(Double(bitPattern: 0x7fe1ccf385ebc8a0)), .int(2), vm) }
-        check("-9223372036854775808 // -1", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try binaryOp(.floorDiv, .int(Int.min), .int(-1), vm) }
+        check("1e+308 ** 2", "err:OverflowError: (34, 'Numerical result out of range')") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0x7fe1ccf385ebc8a0)), .int(2), vm)
+        }
+        check("-9223372036854775808 // -1", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try binaryOp(.floorDiv, .int(Int.min), .int(-1), vm)
+        }
         check("-9223372036854775808 % -1", "ok:0") { try binaryOp(.mod, .int(Int.min), .int(-1), vm) }
-        check("4611686018427387905 / 3", "ok:1.5372286728091292e+18") { try binaryOp(.div, .int(4611686018427387905), .int(3), vm) }
-        check("9223372036854775807 / 9007199254740993", "ok:1023.9999999999999") { try binaryOp(.div, .int(9223372036854775807), .int(9007199254740993), vm) }
-        check("-9223372036854775808 / 7", "ok:-1.3176245766935393e+18") { try binaryOp(.div, .int(Int.min), .int(7), vm) }
-        check("9007199254740993 / 1", "ok:9007199254740992.0") { try binaryOp(.div, .int(9007199254740993), .int(1), vm) }
-        check("1e+308 * 10", "ok:inf") { try binaryOp(.mul, .float(Double(bitPattern: 0x7fe1ccf385ebc8a0)), .int(10), vm) }
-        check("inf // 1", "ok:nan") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0x7ff0000000000000)), .int(1), vm) }
-        check("5 // inf", "ok:0.0") { try binaryOp(.floorDiv, .int(5), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
-        check("-5 // inf", "ok:-1.0") { try binaryOp(.floorDiv, .int(-5), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
+        check("4611686018427387905 / 3", "ok:1.5372286728091292e+18") {
+            try binaryOp(.div, .int(4611686018427387905), .int(3), vm)
+        }
+        check("9223372036854775807 / 9007199254740993", "ok:1023.9999999999999") {
+            try binaryOp(.div, .int(9223372036854775807), .int(9007199254740993), vm)
+        }
+        check("-9223372036854775808 / 7", "ok:-1.3176245766935393e+18") {
+            try binaryOp(.div, .int(Int.min), .int(7), vm)
+        }
+        check("9007199254740993 / 1", "ok:9007199254740992.0") {
+            try binaryOp(.div, .int(9007199254740993), .int(1), vm)
+        }
+        check("1e+308 * 10", "ok:inf") {
+            try binaryOp(.mul, .float(Double(bitPattern: 0x7fe1ccf385ebc8a0)), .int(10), vm)
+        }
+        check("inf // 1", "ok:nan") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0x7ff0000000000000)), .int(1), vm)
+        }
+        check("5 // inf", "ok:0.0") {
+            try binaryOp(.floorDiv, .int(5), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
+        check("-5 // inf", "ok:-1.0") {
+            try binaryOp(.floorDiv, .int(-5), .float(Double(bitPattern: 0x7ff0000000000000)), vm)
+        }
         check("5 % inf", "ok:5.0") { try binaryOp(.mod, .int(5), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("-5 % inf", "ok:inf") { try binaryOp(.mod, .int(-5), .float(Double(bitPattern: 0x7ff0000000000000)), vm) }
         check("-0.0 % 1", "ok:0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x8000000000000000)), .int(1), vm) }
-        check("0.0 % -1", "ok:-0.0") { try binaryOp(.mod, .float(Double(bitPattern: 0x0000000000000000)), .int(-1), vm) }
-        check("-7.5 // 2", "ok:-4.0") { try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc01e000000000000)), .int(2), vm) }
-        check("7.5 % -2", "ok:-0.5") { try binaryOp(.mod, .float(Double(bitPattern: 0x401e000000000000)), .int(-2), vm) }
+        check("0.0 % -1", "ok:-0.0") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x0000000000000000)), .int(-1), vm)
+        }
+        check("-7.5 // 2", "ok:-4.0") {
+            try binaryOp(.floorDiv, .float(Double(bitPattern: 0xc01e000000000000)), .int(2), vm)
+        }
+        check("7.5 % -2", "ok:-0.5") {
+            try binaryOp(.mod, .float(Double(bitPattern: 0x401e000000000000)), .int(-2), vm)
+        }
         check("1 / 3", "ok:0.3333333333333333") { try binaryOp(.div, .int(1), .int(3), vm) }
-        check("0.1 + 0.2", "ok:0.30000000000000004") { try binaryOp(.add, .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fc999999999999a)), vm) }
+        check("0.1 + 0.2", "ok:0.30000000000000004") {
+            try binaryOp(
+                .add, .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fc999999999999a)), vm
+            )
+        }
         check("True - True", "ok:0") { try binaryOp(.sub, .bool(true), .bool(true), vm) }
         check("True ** 2", "ok:1") { try binaryOp(.pow, .bool(true), .int(2), vm) }
-        check("2 ** 0.5", "ok:1.4142135623730951") { try binaryOp(.pow, .int(2), .float(Double(bitPattern: 0x3fe0000000000000)), vm) }
-        check("-2.0 ** 3", "ok:-8.0") { try binaryOp(.pow, .float(Double(bitPattern: 0xc000000000000000)), .int(3), vm) }
+        check("2 ** 0.5", "ok:1.4142135623730951") {
+            try binaryOp(.pow, .int(2), .float(Double(bitPattern: 0x3fe0000000000000)), vm)
+        }
+        check("-2.0 ** 3", "ok:-8.0") {
+            try binaryOp(.pow, .float(Double(bitPattern: 0xc000000000000000)), .int(3), vm)
+        }
         check("nan ** 0", "ok:1.0") { try binaryOp(.pow, .float(Double(bitPattern: 0x7ff8000000000000)), .int(0), vm) }
         check("1 ** nan", "ok:1.0") { try binaryOp(.pow, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
         check("'a' % ()", "ok:'a'") { try binaryOp(.mod, .str("a"), T([]), vm) }
-        check("'a' % 1", "err:TypeError: not all arguments converted during string formatting") { try binaryOp(.mod, .str("a"), .int(1), vm) }
-        check("{1, 2} | {2, 3}", "ok:{1, 2, 3}") { try binaryOp(.bitOr, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm) }
+        check("'a' % 1", "err:TypeError: not all arguments converted during string formatting") {
+            try binaryOp(.mod, .str("a"), .int(1), vm)
+        }
+        check("{1, 2} | {2, 3}", "ok:{1, 2, 3}") {
+            try binaryOp(.bitOr, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm)
+        }
         check("{1, 2} & {2, 3}", "ok:{2}") { try binaryOp(.bitAnd, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm) }
-        check("{1, 2} ^ {2, 3}", "ok:{1, 3}") { try binaryOp(.bitXor, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm) }
+        check("{1, 2} ^ {2, 3}", "ok:{1, 3}") {
+            try binaryOp(.bitXor, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm)
+        }
         check("{1, 2} - {2, 3}", "ok:{1}") { try binaryOp(.sub, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm) }
-        check("{1} | [1]", "err:TypeError: unsupported operand type(s) for |: 'set' and 'list'") { try binaryOp(.bitOr, S([.int(1)]), L([.int(1)]), vm) }
+        check("{1} | [1]", "err:TypeError: unsupported operand type(s) for |: 'set' and 'list'") {
+            try binaryOp(.bitOr, S([.int(1)]), L([.int(1)]), vm)
+        }
         check("True | False", "ok:True") { try binaryOp(.bitOr, .bool(true), .bool(false), vm) }
         check("True & 1", "ok:1") { try binaryOp(.bitAnd, .bool(true), .int(1), vm) }
         check("-6 ^ 3", "ok:-7") { try binaryOp(.bitXor, .int(-6), .int(3), vm) }
-        check("'a' | 1", "err:TypeError: unsupported operand type(s) for |: 'str' and 'int'") { try binaryOp(.bitOr, .str("a"), .int(1), vm) }
-        check("{1} - 1", "err:TypeError: unsupported operand type(s) for -: 'set' and 'int'") { try binaryOp(.sub, S([.int(1)]), .int(1), vm) }
+        check("'a' | 1", "err:TypeError: unsupported operand type(s) for |: 'str' and 'int'") {
+            try binaryOp(.bitOr, .str("a"), .int(1), vm)
+        }
+        check("{1} - 1", "err:TypeError: unsupported operand type(s) for -: 'set' and 'int'") {
+            try binaryOp(.sub, S([.int(1)]), .int(1), vm)
+        }
     }
 
     @Test("augmented assignment matches CPython") func augmentedAssignmentMatchesCpython() {
         let vm = Interpreter()
-        checkInplace("x = 1; x += 'a'", "err:TypeError: unsupported operand type(s) for +=: 'int' and 'str'", .add, .int(1), .str("a"), vm)
-        checkInplace("x = 1; x **= 'a'", "err:TypeError: unsupported operand type(s) for **=: 'int' and 'str'", .pow, .int(1), .str("a"), vm)
-        checkInplace("x = 'a'; x += 1", "err:TypeError: can only concatenate str (not \"int\") to str", .add, .str("a"), .int(1), vm)
+        checkInplace(
+            "x = 1; x += 'a'", "err:TypeError: unsupported operand type(s) for +=: 'int' and 'str'", .add, .int(1),
+            .str("a"), vm)
+        checkInplace(
+            "x = 1; x **= 'a'", "err:TypeError: unsupported operand type(s) for **=: 'int' and 'str'", .pow, .int(1),
+            .str("a"), vm)
+        checkInplace(
+            "x = 'a'; x += 1", "err:TypeError: can only concatenate str (not \"int\") to str", .add, .str("a"), .int(1),
+            vm)
         checkInplace("x = [1]; x += 1", "err:TypeError: 'int' object is not iterable", .add, L([.int(1)]), .int(1), vm)
-        checkInplace("x = [1]; x *= 1.5", "err:TypeError: can't multiply sequence by non-int of type 'float'", .mul, L([.int(1)]), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
-        checkInplace("x = {1}; x |= [1]", "err:TypeError: unsupported operand type(s) for |=: 'set' and 'list'", .bitOr, S([.int(1)]), L([.int(1)]), vm)
+        checkInplace(
+            "x = [1]; x *= 1.5", "err:TypeError: can't multiply sequence by non-int of type 'float'", .mul,
+            L([.int(1)]), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        checkInplace(
+            "x = {1}; x |= [1]", "err:TypeError: unsupported operand type(s) for |=: 'set' and 'list'", .bitOr,
+            S([.int(1)]), L([.int(1)]), vm)
         checkInplace("x = {1}; x |= {2}", "ok:{1, 2} same", .bitOr, S([.int(1)]), S([.int(2)]), vm)
         checkInplace("x = {1, 2}; x -= {2}", "ok:{1} same", .sub, S([.int(1), .int(2)]), S([.int(2)]), vm)
-        checkInplace("x = {1, 2}; x ^= {2, 3}", "ok:{1, 3} same", .bitXor, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm)
-        checkInplace("x = {1, 2}; x &= {2, 3}", "ok:{2} same", .bitAnd, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm)
-        checkInplace("x = 1; x |= 1.5", "err:TypeError: unsupported operand type(s) for |=: 'int' and 'float'", .bitOr, .int(1), .float(Double(bitPattern: 0x3ff8000000000000)), vm)
-        checkInplace("x = (1,); x += [1]", "err:TypeError: can only concatenate tuple (not \"list\") to tuple", .add, T([.int(1)]), L([.int(1)]), vm)
-        checkInplace("x = 1; x //= 0", "err:ZeroDivisionError: integer division or modulo by zero", .floorDiv, .int(1), .int(0), vm)
-        checkInplace("x = None; x -= 1", "err:TypeError: unsupported operand type(s) for -=: 'NoneType' and 'int'", .sub, .none, .int(1), vm)
-        checkInplace("x = {1}; x -= [1]", "err:TypeError: unsupported operand type(s) for -=: 'set' and 'list'", .sub, S([.int(1)]), L([.int(1)]), vm)
+        checkInplace(
+            "x = {1, 2}; x ^= {2, 3}", "ok:{1, 3} same", .bitXor, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm)
+        checkInplace(
+            "x = {1, 2}; x &= {2, 3}", "ok:{2} same", .bitAnd, S([.int(1), .int(2)]), S([.int(2), .int(3)]), vm)
+        checkInplace(
+            "x = 1; x |= 1.5", "err:TypeError: unsupported operand type(s) for |=: 'int' and 'float'", .bitOr, .int(1),
+            .float(Double(bitPattern: 0x3ff8000000000000)), vm)
+        checkInplace(
+            "x = (1,); x += [1]", "err:TypeError: can only concatenate tuple (not \"list\") to tuple", .add,
+            T([.int(1)]), L([.int(1)]), vm)
+        checkInplace(
+            "x = 1; x //= 0", "err:ZeroDivisionError: integer division or modulo by zero", .floorDiv, .int(1), .int(0),
+            vm)
+        checkInplace(
+            "x = None; x -= 1", "err:TypeError: unsupported operand type(s) for -=: 'NoneType' and 'int'", .sub, .none,
+            .int(1), vm)
+        checkInplace(
+            "x = {1}; x -= [1]", "err:TypeError: unsupported operand type(s) for -=: 'set' and 'list'", .sub,
+            S([.int(1)]), L([.int(1)]), vm)
         checkInplace("x = [1]; x += (2, 3)", "ok:[1, 2, 3] same", .add, L([.int(1)]), T([.int(2), .int(3)]), vm)
         checkInplace("x = [1, 2]; x *= 2", "ok:[1, 2, 1, 2] same", .mul, L([.int(1), .int(2)]), .int(2), vm)
         checkInplace("x = 'a'; x += 'b'", "ok:'ab' new", .add, .str("a"), .str("b"), vm)
         checkInplace("x = 'x%sx'; x %= 5", "ok:'x5x' new", .mod, .str("x%sx"), .int(5), vm)
-        checkInplace("x = 4611686018427387904; x += 4611686018427387904", "err:OverflowError: integer overflow (vloop's ints are 64-bit)", .add, .int(4611686018427387904), .int(4611686018427387904), vm)
+        checkInplace(
+            "x = 4611686018427387904; x += 4611686018427387904",
+            "err:OverflowError: integer overflow (vloop's ints are 64-bit)", .add, .int(4611686018427387904),
+            .int(4611686018427387904), vm)
     }
 
     @Test("comparisons match CPython") func comparisonsMatchCpython() {
@@ -950,37 +2128,99 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("1 > 1.0", "ok:False") { try compareOp(.gt, .int(1), .float(Double(bitPattern: 0x3ff0000000000000)), vm) }
         check("1 >= 1.0", "ok:True") { try compareOp(.ge, .int(1), .float(Double(bitPattern: 0x3ff0000000000000)), vm) }
         check("1 == 1.0", "ok:True") { try compareOp(.eq, .int(1), .float(Double(bitPattern: 0x3ff0000000000000)), vm) }
-        check("1 != 1.0", "ok:False") { try compareOp(.ne, .int(1), .float(Double(bitPattern: 0x3ff0000000000000)), vm) }
+        check("1 != 1.0", "ok:False") {
+            try compareOp(.ne, .int(1), .float(Double(bitPattern: 0x3ff0000000000000)), vm)
+        }
         check("1 < nan", "ok:False") { try compareOp(.lt, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("1 <= nan", "ok:False") { try compareOp(.le, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
+        check("1 <= nan", "ok:False") {
+            try compareOp(.le, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
         check("1 > nan", "ok:False") { try compareOp(.gt, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("1 >= nan", "ok:False") { try compareOp(.ge, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("1 == nan", "ok:False") { try compareOp(.eq, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
+        check("1 >= nan", "ok:False") {
+            try compareOp(.ge, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("1 == nan", "ok:False") {
+            try compareOp(.eq, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
         check("1 != nan", "ok:True") { try compareOp(.ne, .int(1), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("nan < nan", "ok:False") { try compareOp(.lt, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("nan <= nan", "ok:False") { try compareOp(.le, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("nan > nan", "ok:False") { try compareOp(.gt, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("nan >= nan", "ok:False") { try compareOp(.ge, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("nan == nan", "ok:False") { try compareOp(.eq, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("nan != nan", "ok:True") { try compareOp(.ne, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm) }
-        check("9007199254740993 < 9007199254740992.0", "ok:False") { try compareOp(.lt, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm) }
-        check("9007199254740993 <= 9007199254740992.0", "ok:False") { try compareOp(.le, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm) }
-        check("9007199254740993 > 9007199254740992.0", "ok:True") { try compareOp(.gt, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm) }
-        check("9007199254740993 >= 9007199254740992.0", "ok:True") { try compareOp(.ge, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm) }
-        check("9007199254740993 == 9007199254740992.0", "ok:False") { try compareOp(.eq, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm) }
-        check("9007199254740993 != 9007199254740992.0", "ok:True") { try compareOp(.ne, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm) }
-        check("9223372036854775807 < 9.223372036854776e+18", "ok:True") { try compareOp(.lt, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm) }
-        check("9223372036854775807 <= 9.223372036854776e+18", "ok:True") { try compareOp(.le, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm) }
-        check("9223372036854775807 > 9.223372036854776e+18", "ok:False") { try compareOp(.gt, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm) }
-        check("9223372036854775807 >= 9.223372036854776e+18", "ok:False") { try compareOp(.ge, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm) }
-        check("9223372036854775807 == 9.223372036854776e+18", "ok:False") { try compareOp(.eq, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm) }
-        check("9223372036854775807 != 9.223372036854776e+18", "ok:True") { try compareOp(.ne, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm) }
-        check("-9223372036854775808 < -9.223372036854776e+18", "ok:False") { try compareOp(.lt, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm) }
-        check("-9223372036854775808 <= -9.223372036854776e+18", "ok:True") { try compareOp(.le, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm) }
-        check("-9223372036854775808 > -9.223372036854776e+18", "ok:False") { try compareOp(.gt, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm) }
-        check("-9223372036854775808 >= -9.223372036854776e+18", "ok:True") { try compareOp(.ge, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm) }
-        check("-9223372036854775808 == -9.223372036854776e+18", "ok:True") { try compareOp(.eq, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm) }
-        check("-9223372036854775808 != -9.223372036854776e+18", "ok:False") { try compareOp(.ne, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm) }
+        check("nan < nan", "ok:False") {
+            try compareOp(
+                .lt, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("nan <= nan", "ok:False") {
+            try compareOp(
+                .le, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("nan > nan", "ok:False") {
+            try compareOp(
+                .gt, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("nan >= nan", "ok:False") {
+            try compareOp(
+                .ge, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("nan == nan", "ok:False") {
+            try compareOp(
+                .eq, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("nan != nan", "ok:True") {
+            try compareOp(
+                .ne, .float(Double(bitPattern: 0x7ff8000000000000)), .float(Double(bitPattern: 0x7ff8000000000000)), vm)
+        }
+        check("9007199254740993 < 9007199254740992.0", "ok:False") {
+            try compareOp(.lt, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm)
+        }
+        check("9007199254740993 <= 9007199254740992.0", "ok:False") {
+            try compareOp(.le, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm)
+        }
+        check("9007199254740993 > 9007199254740992.0", "ok:True") {
+            try compareOp(.gt, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm)
+        }
+        check("9007199254740993 >= 9007199254740992.0", "ok:True") {
+            try compareOp(.ge, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm)
+        }
+        check("9007199254740993 == 9007199254740992.0", "ok:False") {
+            try compareOp(.eq, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm)
+        }
+        check("9007199254740993 != 9007199254740992.0", "ok:True") {
+            try compareOp(.ne, .int(9007199254740993), .float(Double(bitPattern: 0x4340000000000000)), vm)
+        }
+        check("9223372036854775807 < 9.223372036854776e+18", "ok:True") {
+            try compareOp(.lt, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm)
+        }
+        check("9223372036854775807 <= 9.223372036854776e+18", "ok:True") {
+            try compareOp(.le, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm)
+        }
+        check("9223372036854775807 > 9.223372036854776e+18", "ok:False") {
+            try compareOp(.gt, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm)
+        }
+        check("9223372036854775807 >= 9.223372036854776e+18", "ok:False") {
+            try compareOp(.ge, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm)
+        }
+        check("9223372036854775807 == 9.223372036854776e+18", "ok:False") {
+            try compareOp(.eq, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm)
+        }
+        check("9223372036854775807 != 9.223372036854776e+18", "ok:True") {
+            try compareOp(.ne, .int(9223372036854775807), .float(Double(bitPattern: 0x43e0000000000000)), vm)
+        }
+        check("-9223372036854775808 < -9.223372036854776e+18", "ok:False") {
+            try compareOp(.lt, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm)
+        }
+        check("-9223372036854775808 <= -9.223372036854776e+18", "ok:True") {
+            try compareOp(.le, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm)
+        }
+        check("-9223372036854775808 > -9.223372036854776e+18", "ok:False") {
+            try compareOp(.gt, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm)
+        }
+        check("-9223372036854775808 >= -9.223372036854776e+18", "ok:True") {
+            try compareOp(.ge, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm)
+        }
+        check("-9223372036854775808 == -9.223372036854776e+18", "ok:True") {
+            try compareOp(.eq, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm)
+        }
+        check("-9223372036854775808 != -9.223372036854776e+18", "ok:False") {
+            try compareOp(.ne, .int(Int.min), .float(Double(bitPattern: 0xc3e0000000000000)), vm)
+        }
         check("True < 1", "ok:False") { try compareOp(.lt, .bool(true), .int(1), vm) }
         check("True <= 1", "ok:True") { try compareOp(.le, .bool(true), .int(1), vm) }
         check("True > 1", "ok:False") { try compareOp(.gt, .bool(true), .int(1), vm) }
@@ -1011,40 +2251,112 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("[1, 2] >= [1]", "ok:True") { try compareOp(.ge, L([.int(1), .int(2)]), L([.int(1)]), vm) }
         check("[1, 2] == [1]", "ok:False") { try compareOp(.eq, L([.int(1), .int(2)]), L([.int(1)]), vm) }
         check("[1, 2] != [1]", "ok:True") { try compareOp(.ne, L([.int(1), .int(2)]), L([.int(1)]), vm) }
-        check("(1, 'a') < (1, 'b')", "ok:True") { try compareOp(.lt, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm) }
-        check("(1, 'a') <= (1, 'b')", "ok:True") { try compareOp(.le, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm) }
-        check("(1, 'a') > (1, 'b')", "ok:False") { try compareOp(.gt, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm) }
-        check("(1, 'a') >= (1, 'b')", "ok:False") { try compareOp(.ge, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm) }
-        check("(1, 'a') == (1, 'b')", "ok:False") { try compareOp(.eq, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm) }
-        check("(1, 'a') != (1, 'b')", "ok:True") { try compareOp(.ne, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm) }
-        check("(1, 2) < (1, 'x')", "err:TypeError: '<' not supported between instances of 'int' and 'str'") { try compareOp(.lt, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm) }
-        check("(1, 2) <= (1, 'x')", "err:TypeError: '<=' not supported between instances of 'int' and 'str'") { try compareOp(.le, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm) }
-        check("(1, 2) > (1, 'x')", "err:TypeError: '>' not supported between instances of 'int' and 'str'") { try compareOp(.gt, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm) }
-        check("(1, 2) >= (1, 'x')", "err:TypeError: '>=' not supported between instances of 'int' and 'str'") { try compareOp(.ge, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm) }
-        check("(1, 2) == (1, 'x')", "ok:False") { try compareOp(.eq, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm) }
-        check("(1, 2) != (1, 'x')", "ok:True") { try compareOp(.ne, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm) }
-        check("[1, nan] < [1, nan]", "ok:False") { try compareOp(.lt, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm) }
-        check("[1, nan] <= [1, nan]", "ok:False") { try compareOp(.le, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm) }
-        check("[1, nan] > [1, nan]", "ok:False") { try compareOp(.gt, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm) }
-        check("[1, nan] >= [1, nan]", "ok:False") { try compareOp(.ge, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm) }
-        check("[1, nan] == [1, nan]", "ok:False") { try compareOp(.eq, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm) }
-        check("[1, nan] != [1, nan]", "ok:True") { try compareOp(.ne, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm) }
-        check("1 < 'a'", "err:TypeError: '<' not supported between instances of 'int' and 'str'") { try compareOp(.lt, .int(1), .str("a"), vm) }
-        check("1 <= 'a'", "err:TypeError: '<=' not supported between instances of 'int' and 'str'") { try compareOp(.le, .int(1), .str("a"), vm) }
-        check("1 > 'a'", "err:TypeError: '>' not supported between instances of 'int' and 'str'") { try compareOp(.gt, .int(1), .str("a"), vm) }
-        check("1 >= 'a'", "err:TypeError: '>=' not supported between instances of 'int' and 'str'") { try compareOp(.ge, .int(1), .str("a"), vm) }
+        check("(1, 'a') < (1, 'b')", "ok:True") {
+            try compareOp(.lt, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm)
+        }
+        check("(1, 'a') <= (1, 'b')", "ok:True") {
+            try compareOp(.le, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm)
+        }
+        check("(1, 'a') > (1, 'b')", "ok:False") {
+            try compareOp(.gt, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm)
+        }
+        check("(1, 'a') >= (1, 'b')", "ok:False") {
+            try compareOp(.ge, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm)
+        }
+        check("(1, 'a') == (1, 'b')", "ok:False") {
+            try compareOp(.eq, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm)
+        }
+        check("(1, 'a') != (1, 'b')", "ok:True") {
+            try compareOp(.ne, T([.int(1), .str("a")]), T([.int(1), .str("b")]), vm)
+        }
+        check("(1, 2) < (1, 'x')", "err:TypeError: '<' not supported between instances of 'int' and 'str'") {
+            try compareOp(.lt, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm)
+        }
+        check("(1, 2) <= (1, 'x')", "err:TypeError: '<=' not supported between instances of 'int' and 'str'") {
+            try compareOp(.le, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm)
+        }
+        check("(1, 2) > (1, 'x')", "err:TypeError: '>' not supported between instances of 'int' and 'str'") {
+            try compareOp(.gt, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm)
+        }
+        check("(1, 2) >= (1, 'x')", "err:TypeError: '>=' not supported between instances of 'int' and 'str'") {
+            try compareOp(.ge, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm)
+        }
+        check("(1, 2) == (1, 'x')", "ok:False") {
+            try compareOp(.eq, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm)
+        }
+        check("(1, 2) != (1, 'x')", "ok:True") {
+            try compareOp(.ne, T([.int(1), .int(2)]), T([.int(1), .str("x")]), vm)
+        }
+        check("[1, nan] < [1, nan]", "ok:False") {
+            try compareOp(
+                .lt, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]),
+                L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm)
+        }
+        check("[1, nan] <= [1, nan]", "ok:False") {
+            try compareOp(
+                .le, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]),
+                L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm)
+        }
+        check("[1, nan] > [1, nan]", "ok:False") {
+            try compareOp(
+                .gt, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]),
+                L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm)
+        }
+        check("[1, nan] >= [1, nan]", "ok:False") {
+            try compareOp(
+                .ge, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]),
+                L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm)
+        }
+        check("[1, nan] == [1, nan]", "ok:False") {
+            try compareOp(
+                .eq, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]),
+                L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm)
+        }
+        check("[1, nan] != [1, nan]", "ok:True") {
+            try compareOp(
+                .ne, L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]),
+                L([.int(1), .float(Double(bitPattern: 0x7ff8000000000000))]), vm)
+        }
+        check("1 < 'a'", "err:TypeError: '<' not supported between instances of 'int' and 'str'") {
+            try compareOp(.lt, .int(1), .str("a"), vm)
+        }
+        check("1 <= 'a'", "err:TypeError: '<=' not supported between instances of 'int' and 'str'") {
+            try compareOp(.le, .int(1), .str("a"), vm)
+        }
+        check("1 > 'a'", "err:TypeError: '>' not supported between instances of 'int' and 'str'") {
+            try compareOp(.gt, .int(1), .str("a"), vm)
+        }
+        check("1 >= 'a'", "err:TypeError: '>=' not supported between instances of 'int' and 'str'") {
+            try compareOp(.ge, .int(1), .str("a"), vm)
+        }
         check("1 == 'a'", "ok:False") { try compareOp(.eq, .int(1), .str("a"), vm) }
         check("1 != 'a'", "ok:True") { try compareOp(.ne, .int(1), .str("a"), vm) }
-        check("None < None", "err:TypeError: '<' not supported between instances of 'NoneType' and 'NoneType'") { try compareOp(.lt, .none, .none, vm) }
-        check("None <= None", "err:TypeError: '<=' not supported between instances of 'NoneType' and 'NoneType'") { try compareOp(.le, .none, .none, vm) }
-        check("None > None", "err:TypeError: '>' not supported between instances of 'NoneType' and 'NoneType'") { try compareOp(.gt, .none, .none, vm) }
-        check("None >= None", "err:TypeError: '>=' not supported between instances of 'NoneType' and 'NoneType'") { try compareOp(.ge, .none, .none, vm) }
+        check("None < None", "err:TypeError: '<' not supported between instances of 'NoneType' and 'NoneType'") {
+            try compareOp(.lt, .none, .none, vm)
+        }
+        check("None <= None", "err:TypeError: '<=' not supported between instances of 'NoneType' and 'NoneType'") {
+            try compareOp(.le, .none, .none, vm)
+        }
+        check("None > None", "err:TypeError: '>' not supported between instances of 'NoneType' and 'NoneType'") {
+            try compareOp(.gt, .none, .none, vm)
+        }
+        check("None >= None", "err:TypeError: '>=' not supported between instances of 'NoneType' and 'NoneType'") {
+            try compareOp(.ge, .none, .none, vm)
+        }
         check("None == None", "ok:True") { try compareOp(.eq, .none, .none, vm) }
         check("None != None", "ok:False") { try compareOp(.ne, .none, .none, vm) }
-        check("[1] < (1,)", "err:TypeError: '<' not supported between instances of 'list' and 'tuple'") { try compareOp(.lt, L([.int(1)]), T([.int(1)]), vm) }
-        check("[1] <= (1,)", "err:TypeError: '<=' not supported between instances of 'list' and 'tuple'") { try compareOp(.le, L([.int(1)]), T([.int(1)]), vm) }
-        check("[1] > (1,)", "err:TypeError: '>' not supported between instances of 'list' and 'tuple'") { try compareOp(.gt, L([.int(1)]), T([.int(1)]), vm) }
-        check("[1] >= (1,)", "err:TypeError: '>=' not supported between instances of 'list' and 'tuple'") { try compareOp(.ge, L([.int(1)]), T([.int(1)]), vm) }
+        check("[1] < (1,)", "err:TypeError: '<' not supported between instances of 'list' and 'tuple'") {
+            try compareOp(.lt, L([.int(1)]), T([.int(1)]), vm)
+        }
+        check("[1] <= (1,)", "err:TypeError: '<=' not supported between instances of 'list' and 'tuple'") {
+            try compareOp(.le, L([.int(1)]), T([.int(1)]), vm)
+        }
+        check("[1] > (1,)", "err:TypeError: '>' not supported between instances of 'list' and 'tuple'") {
+            try compareOp(.gt, L([.int(1)]), T([.int(1)]), vm)
+        }
+        check("[1] >= (1,)", "err:TypeError: '>=' not supported between instances of 'list' and 'tuple'") {
+            try compareOp(.ge, L([.int(1)]), T([.int(1)]), vm)
+        }
         check("[1] == (1,)", "ok:False") { try compareOp(.eq, L([.int(1)]), T([.int(1)]), vm) }
         check("[1] != (1,)", "ok:True") { try compareOp(.ne, L([.int(1)]), T([.int(1)]), vm) }
         check("b'a' < b'b'", "ok:True") { try compareOp(.lt, B([97]), B([98]), vm) }
@@ -1071,29 +2383,53 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("{1, 3} >= {1, 2}", "ok:False") { try compareOp(.ge, S([.int(1), .int(3)]), S([.int(1), .int(2)]), vm) }
         check("{1, 3} == {1, 2}", "ok:False") { try compareOp(.eq, S([.int(1), .int(3)]), S([.int(1), .int(2)]), vm) }
         check("{1, 3} != {1, 2}", "ok:True") { try compareOp(.ne, S([.int(1), .int(3)]), S([.int(1), .int(2)]), vm) }
-        check("[1, 'a'] < [2, 'b']", "ok:True") { try compareOp(.lt, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm) }
-        check("[1, 'a'] <= [2, 'b']", "ok:True") { try compareOp(.le, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm) }
-        check("[1, 'a'] > [2, 'b']", "ok:False") { try compareOp(.gt, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm) }
-        check("[1, 'a'] >= [2, 'b']", "ok:False") { try compareOp(.ge, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm) }
-        check("[1, 'a'] == [2, 'b']", "ok:False") { try compareOp(.eq, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm) }
-        check("[1, 'a'] != [2, 'b']", "ok:True") { try compareOp(.ne, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm) }
+        check("[1, 'a'] < [2, 'b']", "ok:True") {
+            try compareOp(.lt, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm)
+        }
+        check("[1, 'a'] <= [2, 'b']", "ok:True") {
+            try compareOp(.le, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm)
+        }
+        check("[1, 'a'] > [2, 'b']", "ok:False") {
+            try compareOp(.gt, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm)
+        }
+        check("[1, 'a'] >= [2, 'b']", "ok:False") {
+            try compareOp(.ge, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm)
+        }
+        check("[1, 'a'] == [2, 'b']", "ok:False") {
+            try compareOp(.eq, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm)
+        }
+        check("[1, 'a'] != [2, 'b']", "ok:True") {
+            try compareOp(.ne, L([.int(1), .str("a")]), L([.int(2), .str("b")]), vm)
+        }
         check("1.5 < 1", "ok:False") { try compareOp(.lt, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm) }
-        check("1.5 <= 1", "ok:False") { try compareOp(.le, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm) }
+        check("1.5 <= 1", "ok:False") {
+            try compareOp(.le, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm)
+        }
         check("1.5 > 1", "ok:True") { try compareOp(.gt, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm) }
         check("1.5 >= 1", "ok:True") { try compareOp(.ge, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm) }
-        check("1.5 == 1", "ok:False") { try compareOp(.eq, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm) }
+        check("1.5 == 1", "ok:False") {
+            try compareOp(.eq, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm)
+        }
         check("1.5 != 1", "ok:True") { try compareOp(.ne, .float(Double(bitPattern: 0x3ff8000000000000)), .int(1), vm) }
-        check("'a' in 1", "err:TypeError: argument of type 'int' is not iterable") { try compareOp(.in, .str("a"), .int(1), vm) }
-        check("1 in 'abc'", "err:TypeError: 'in <string>' requires string as left operand, not int") { try compareOp(.in, .int(1), .str("abc"), vm) }
+        check("'a' in 1", "err:TypeError: argument of type 'int' is not iterable") {
+            try compareOp(.in, .str("a"), .int(1), vm)
+        }
+        check("1 in 'abc'", "err:TypeError: 'in <string>' requires string as left operand, not int") {
+            try compareOp(.in, .int(1), .str("abc"), vm)
+        }
         check("'bc' in 'abc'", "ok:True") { try compareOp(.in, .str("bc"), .str("abc"), vm) }
         check("'' in 'abc'", "ok:True") { try compareOp(.in, .str(""), .str("abc"), vm) }
         check("'x' not in 'abc'", "ok:True") { try compareOp(.notIn, .str("x"), .str("abc"), vm) }
         check("1 in [1, 2]", "ok:True") { try compareOp(.in, .int(1), L([.int(1), .int(2)]), vm) }
-        check("1.0 in (1, 2)", "ok:True") { try compareOp(.in, .float(Double(bitPattern: 0x3ff0000000000000)), T([.int(1), .int(2)]), vm) }
+        check("1.0 in (1, 2)", "ok:True") {
+            try compareOp(.in, .float(Double(bitPattern: 0x3ff0000000000000)), T([.int(1), .int(2)]), vm)
+        }
         check("3 in {1: 2}", "ok:False") { try compareOp(.in, .int(3), D([(.int(1), .int(2))]), vm) }
         check("1 in {1: 2}", "ok:True") { try compareOp(.in, .int(1), D([(.int(1), .int(2))]), vm) }
         check("[1] in [[1]]", "ok:True") { try compareOp(.in, L([.int(1)]), L([L([.int(1)])]), vm) }
-        check("'a' in None", "err:TypeError: argument of type 'NoneType' is not iterable") { try compareOp(.in, .str("a"), .none, vm) }
+        check("'a' in None", "err:TypeError: argument of type 'NoneType' is not iterable") {
+            try compareOp(.in, .str("a"), .none, vm)
+        }
         check("2 in {1, 2}", "ok:True") { try compareOp(.in, .int(2), S([.int(1), .int(2)]), vm) }
         check("[] in {1}", "err:TypeError: unhashable type: 'list'") { try compareOp(.in, L([]), S([.int(1)]), vm) }
         check("b'b' in b'abc'", "ok:True") { try compareOp(.in, B([98]), B([97, 98, 99]), vm) }
@@ -1104,293 +2440,800 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         let vm = Interpreter()
         let builtins = makeBuiltins()
         func call(_ name: String, _ args: Value...) throws -> Value { try vm.call(builtins[name]!, Args(args)) }
-        check("int('x')", "err:ValueError: invalid literal for int() with base 10: 'x'") { try vm.call(builtins["int"]!, Args([.str("x")], keywords: [])) }
-        check("int('')", "err:ValueError: invalid literal for int() with base 10: ''") { try vm.call(builtins["int"]!, Args([.str("")], keywords: [])) }
+        check("int('x')", "err:ValueError: invalid literal for int() with base 10: 'x'") {
+            try vm.call(builtins["int"]!, Args([.str("x")], keywords: []))
+        }
+        check("int('')", "err:ValueError: invalid literal for int() with base 10: ''") {
+            try vm.call(builtins["int"]!, Args([.str("")], keywords: []))
+        }
         check("int(' 12 ')", "ok:12") { try vm.call(builtins["int"]!, Args([.str(" 12 ")], keywords: [])) }
         check("int('1_000')", "ok:1000") { try vm.call(builtins["int"]!, Args([.str("1_000")], keywords: [])) }
-        check("int('_1')", "err:ValueError: invalid literal for int() with base 10: '_1'") { try vm.call(builtins["int"]!, Args([.str("_1")], keywords: [])) }
-        check("int('1__0')", "err:ValueError: invalid literal for int() with base 10: '1__0'") { try vm.call(builtins["int"]!, Args([.str("1__0")], keywords: [])) }
-        check("int('1_')", "err:ValueError: invalid literal for int() with base 10: '1_'") { try vm.call(builtins["int"]!, Args([.str("1_")], keywords: [])) }
-        check("int('0x1f', 16)", "ok:31") { try vm.call(builtins["int"]!, Args([.str("0x1f"), .int(16)], keywords: [])) }
+        check("int('_1')", "err:ValueError: invalid literal for int() with base 10: '_1'") {
+            try vm.call(builtins["int"]!, Args([.str("_1")], keywords: []))
+        }
+        check("int('1__0')", "err:ValueError: invalid literal for int() with base 10: '1__0'") {
+            try vm.call(builtins["int"]!, Args([.str("1__0")], keywords: []))
+        }
+        check("int('1_')", "err:ValueError: invalid literal for int() with base 10: '1_'") {
+            try vm.call(builtins["int"]!, Args([.str("1_")], keywords: []))
+        }
+        check("int('0x1f', 16)", "ok:31") {
+            try vm.call(builtins["int"]!, Args([.str("0x1f"), .int(16)], keywords: []))
+        }
         check("int('0x1f', 0)", "ok:31") { try vm.call(builtins["int"]!, Args([.str("0x1f"), .int(0)], keywords: [])) }
-        check("int('0x_1f', 0)", "ok:31") { try vm.call(builtins["int"]!, Args([.str("0x_1f"), .int(0)], keywords: [])) }
-        check("int('012', 0)", "err:ValueError: invalid literal for int() with base 0: '012'") { try vm.call(builtins["int"]!, Args([.str("012"), .int(0)], keywords: [])) }
+        check("int('0x_1f', 0)", "ok:31") {
+            try vm.call(builtins["int"]!, Args([.str("0x_1f"), .int(0)], keywords: []))
+        }
+        check("int('012', 0)", "err:ValueError: invalid literal for int() with base 0: '012'") {
+            try vm.call(builtins["int"]!, Args([.str("012"), .int(0)], keywords: []))
+        }
         check("int('000', 0)", "ok:0") { try vm.call(builtins["int"]!, Args([.str("000"), .int(0)], keywords: [])) }
         check("int('0_0', 0)", "ok:0") { try vm.call(builtins["int"]!, Args([.str("0_0"), .int(0)], keywords: [])) }
-        check("int('1.5')", "err:ValueError: invalid literal for int() with base 10: '1.5'") { try vm.call(builtins["int"]!, Args([.str("1.5")], keywords: [])) }
-        check("int(1.5)", "ok:1") { try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000))], keywords: [])) }
-        check("int(-1.9)", "ok:-1") { try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0xbffe666666666666))], keywords: [])) }
-        check("int(inf)", "err:OverflowError: cannot convert float infinity to integer") { try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x7ff0000000000000))], keywords: [])) }
-        check("int(nan)", "err:ValueError: cannot convert float NaN to integer") { try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x7ff8000000000000))], keywords: [])) }
-        check("int(None)", "err:TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'") { try vm.call(builtins["int"]!, Args([.none], keywords: [])) }
-        check("int([1])", "err:TypeError: int() argument must be a string, a bytes-like object or a real number, not 'list'") { try vm.call(builtins["int"]!, Args([L([.int(1)])], keywords: [])) }
-        check("int('z', 37)", "err:ValueError: int() base must be >= 2 and <= 36, or 0") { try vm.call(builtins["int"]!, Args([.str("z"), .int(37)], keywords: [])) }
+        check("int('1.5')", "err:ValueError: invalid literal for int() with base 10: '1.5'") {
+            try vm.call(builtins["int"]!, Args([.str("1.5")], keywords: []))
+        }
+        check("int(1.5)", "ok:1") {
+            try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000))], keywords: []))
+        }
+        check("int(-1.9)", "ok:-1") {
+            try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0xbffe666666666666))], keywords: []))
+        }
+        check("int(inf)", "err:OverflowError: cannot convert float infinity to integer") {
+            try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x7ff0000000000000))], keywords: []))
+        }
+        check("int(nan)", "err:ValueError: cannot convert float NaN to integer") {
+            try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x7ff8000000000000))], keywords: []))
+        }
+        check(
+            "int(None)",
+            "err:TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
+        ) { try vm.call(builtins["int"]!, Args([.none], keywords: [])) }
+        check(
+            "int([1])",
+            "err:TypeError: int() argument must be a string, a bytes-like object or a real number, not 'list'"
+        ) { try vm.call(builtins["int"]!, Args([L([.int(1)])], keywords: [])) }
+        check("int('z', 37)", "err:ValueError: int() base must be >= 2 and <= 36, or 0") {
+            try vm.call(builtins["int"]!, Args([.str("z"), .int(37)], keywords: []))
+        }
         check("int('10', 2)", "ok:2") { try vm.call(builtins["int"]!, Args([.str("10"), .int(2)], keywords: [])) }
-        check("int(1, 2)", "err:TypeError: int() can't convert non-string with explicit base") { try vm.call(builtins["int"]!, Args([.int(1), .int(2)], keywords: [])) }
-        check("int('ff', base=16)", "ok:255") { try vm.call(builtins["int"]!, Args([.str("ff")], keywords: [("base", .int(16))])) }
-        check("int('-0b101', 0)", "ok:-5") { try vm.call(builtins["int"]!, Args([.str("-0b101"), .int(0)], keywords: [])) }
+        check("int(1, 2)", "err:TypeError: int() can't convert non-string with explicit base") {
+            try vm.call(builtins["int"]!, Args([.int(1), .int(2)], keywords: []))
+        }
+        check("int('ff', base=16)", "ok:255") {
+            try vm.call(builtins["int"]!, Args([.str("ff")], keywords: [("base", .int(16))]))
+        }
+        check("int('-0b101', 0)", "ok:-5") {
+            try vm.call(builtins["int"]!, Args([.str("-0b101"), .int(0)], keywords: []))
+        }
         check("int('+7')", "ok:7") { try vm.call(builtins["int"]!, Args([.str("+7")], keywords: [])) }
-        check("int('- 7')", "err:ValueError: invalid literal for int() with base 10: '- 7'") { try vm.call(builtins["int"]!, Args([.str("- 7")], keywords: [])) }
-        check("int('9223372036854775808')", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try vm.call(builtins["int"]!, Args([.str("9223372036854775808")], keywords: [])) }
-        check("int('-9223372036854775808')", "ok:-9223372036854775808") { try vm.call(builtins["int"]!, Args([.str("-9223372036854775808")], keywords: [])) }
-        check("int(1e+19)", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x43e158e460913d00))], keywords: [])) }
+        check("int('- 7')", "err:ValueError: invalid literal for int() with base 10: '- 7'") {
+            try vm.call(builtins["int"]!, Args([.str("- 7")], keywords: []))
+        }
+        check("int('9223372036854775808')", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try vm.call(builtins["int"]!, Args([.str("9223372036854775808")], keywords: []))
+        }
+        check("int('-9223372036854775808')", "ok:-9223372036854775808") {
+            try vm.call(builtins["int"]!, Args([.str("-9223372036854775808")], keywords: []))
+        }
+        check("int(1e+19)", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try vm.call(builtins["int"]!, Args([.float(Double(bitPattern: 0x43e158e460913d00))], keywords: []))
+        }
         check("int(True)", "ok:1") { try vm.call(builtins["int"]!, Args([.bool(true)], keywords: [])) }
         check("int()", "ok:0") { try vm.call(builtins["int"]!, Args([], keywords: [])) }
         check("int('z', 36)", "ok:35") { try vm.call(builtins["int"]!, Args([.str("z"), .int(36)], keywords: [])) }
-        check("int('0b2', 0)", "err:ValueError: invalid literal for int() with base 0: '0b2'") { try vm.call(builtins["int"]!, Args([.str("0b2"), .int(0)], keywords: [])) }
+        check("int('0b2', 0)", "err:ValueError: invalid literal for int() with base 0: '0b2'") {
+            try vm.call(builtins["int"]!, Args([.str("0b2"), .int(0)], keywords: []))
+        }
         check("int(b'42')", "ok:42") { try vm.call(builtins["int"]!, Args([B([52, 50])], keywords: [])) }
         check("int('\\t42\\n')", "ok:42") { try vm.call(builtins["int"]!, Args([.str("\t42\n")], keywords: [])) }
-        check("float('x')", "err:ValueError: could not convert string to float: 'x'") { try vm.call(builtins["float"]!, Args([.str("x")], keywords: [])) }
+        check("float('x')", "err:ValueError: could not convert string to float: 'x'") {
+            try vm.call(builtins["float"]!, Args([.str("x")], keywords: []))
+        }
         check("float('inf')", "ok:inf") { try vm.call(builtins["float"]!, Args([.str("inf")], keywords: [])) }
-        check("float(' -Infinity ')", "ok:-inf") { try vm.call(builtins["float"]!, Args([.str(" -Infinity ")], keywords: [])) }
+        check("float(' -Infinity ')", "ok:-inf") {
+            try vm.call(builtins["float"]!, Args([.str(" -Infinity ")], keywords: []))
+        }
         check("float('nan')", "ok:nan") { try vm.call(builtins["float"]!, Args([.str("nan")], keywords: [])) }
         check("float('1e3')", "ok:1000.0") { try vm.call(builtins["float"]!, Args([.str("1e3")], keywords: [])) }
         check("float('1_0.5')", "ok:10.5") { try vm.call(builtins["float"]!, Args([.str("1_0.5")], keywords: [])) }
-        check("float(None)", "err:TypeError: float() argument must be a string or a real number, not 'NoneType'") { try vm.call(builtins["float"]!, Args([.none], keywords: [])) }
-        check("float('')", "err:ValueError: could not convert string to float: ''") { try vm.call(builtins["float"]!, Args([.str("")], keywords: [])) }
+        check("float(None)", "err:TypeError: float() argument must be a string or a real number, not 'NoneType'") {
+            try vm.call(builtins["float"]!, Args([.none], keywords: []))
+        }
+        check("float('')", "err:ValueError: could not convert string to float: ''") {
+            try vm.call(builtins["float"]!, Args([.str("")], keywords: []))
+        }
         check("float('.5')", "ok:0.5") { try vm.call(builtins["float"]!, Args([.str(".5")], keywords: [])) }
         check("float('5.')", "ok:5.0") { try vm.call(builtins["float"]!, Args([.str("5.")], keywords: [])) }
         check("float('-.5e-3')", "ok:-0.0005") { try vm.call(builtins["float"]!, Args([.str("-.5e-3")], keywords: [])) }
-        check("float('1e')", "err:ValueError: could not convert string to float: '1e'") { try vm.call(builtins["float"]!, Args([.str("1e")], keywords: [])) }
-        check("float('0x10')", "err:ValueError: could not convert string to float: '0x10'") { try vm.call(builtins["float"]!, Args([.str("0x10")], keywords: [])) }
-        check("float('1_')", "err:ValueError: could not convert string to float: '1_'") { try vm.call(builtins["float"]!, Args([.str("1_")], keywords: [])) }
+        check("float('1e')", "err:ValueError: could not convert string to float: '1e'") {
+            try vm.call(builtins["float"]!, Args([.str("1e")], keywords: []))
+        }
+        check("float('0x10')", "err:ValueError: could not convert string to float: '0x10'") {
+            try vm.call(builtins["float"]!, Args([.str("0x10")], keywords: []))
+        }
+        check("float('1_')", "err:ValueError: could not convert string to float: '1_'") {
+            try vm.call(builtins["float"]!, Args([.str("1_")], keywords: []))
+        }
         check("float(3)", "ok:3.0") { try vm.call(builtins["float"]!, Args([.int(3)], keywords: [])) }
         check("float(True)", "ok:1.0") { try vm.call(builtins["float"]!, Args([.bool(true)], keywords: [])) }
         check("float()", "ok:0.0") { try vm.call(builtins["float"]!, Args([], keywords: [])) }
-        check("float('  1.25  ')", "ok:1.25") { try vm.call(builtins["float"]!, Args([.str("  1.25  ")], keywords: [])) }
+        check("float('  1.25  ')", "ok:1.25") {
+            try vm.call(builtins["float"]!, Args([.str("  1.25  ")], keywords: []))
+        }
         check("float('+1E+2')", "ok:100.0") { try vm.call(builtins["float"]!, Args([.str("+1E+2")], keywords: [])) }
         check("float('infinity')", "ok:inf") { try vm.call(builtins["float"]!, Args([.str("infinity")], keywords: [])) }
-        check("float('infx')", "err:ValueError: could not convert string to float: 'infx'") { try vm.call(builtins["float"]!, Args([.str("infx")], keywords: [])) }
+        check("float('infx')", "err:ValueError: could not convert string to float: 'infx'") {
+            try vm.call(builtins["float"]!, Args([.str("infx")], keywords: []))
+        }
         check("float('0.1')", "ok:0.1") { try vm.call(builtins["float"]!, Args([.str("0.1")], keywords: [])) }
-        check("round(2.675, 2)", "ok:2.67") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4005666666666666)), .int(2)], keywords: [])) }
-        check("round(2.5)", "ok:2") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4004000000000000))], keywords: [])) }
-        check("round(3.5)", "ok:4") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x400c000000000000))], keywords: [])) }
-        check("round(-0.5)", "ok:0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0xbfe0000000000000))], keywords: [])) }
-        check("round(1234, -2)", "ok:1200") { try vm.call(builtins["round"]!, Args([.int(1234), .int(-2)], keywords: [])) }
-        check("round(1250, -2)", "ok:1200") { try vm.call(builtins["round"]!, Args([.int(1250), .int(-2)], keywords: [])) }
-        check("round(1350, -2)", "ok:1400") { try vm.call(builtins["round"]!, Args([.int(1350), .int(-2)], keywords: [])) }
-        check("round(-1250, -2)", "ok:-1200") { try vm.call(builtins["round"]!, Args([.int(-1250), .int(-2)], keywords: [])) }
-        check("round(1.5, None)", "ok:2") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000)), .none], keywords: [])) }
-        check("round(inf)", "err:OverflowError: cannot convert float infinity to integer") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x7ff0000000000000))], keywords: [])) }
-        check("round(nan)", "err:ValueError: cannot convert float NaN to integer") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x7ff8000000000000))], keywords: [])) }
-        check("round(1e+300, 2)", "ok:1e+300") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x7e37e43c8800759c)), .int(2)], keywords: [])) }
-        check("round(12.34, -1)", "ok:10.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4028ae147ae147ae)), .int(-1)], keywords: [])) }
+        check("round(2.675, 2)", "ok:2.67") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x4005666666666666)), .int(2)], keywords: []))
+        }
+        check("round(2.5)", "ok:2") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4004000000000000))], keywords: []))
+        }
+        check("round(3.5)", "ok:4") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x400c000000000000))], keywords: []))
+        }
+        check("round(-0.5)", "ok:0") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0xbfe0000000000000))], keywords: []))
+        }
+        check("round(1234, -2)", "ok:1200") {
+            try vm.call(builtins["round"]!, Args([.int(1234), .int(-2)], keywords: []))
+        }
+        check("round(1250, -2)", "ok:1200") {
+            try vm.call(builtins["round"]!, Args([.int(1250), .int(-2)], keywords: []))
+        }
+        check("round(1350, -2)", "ok:1400") {
+            try vm.call(builtins["round"]!, Args([.int(1350), .int(-2)], keywords: []))
+        }
+        check("round(-1250, -2)", "ok:-1200") {
+            try vm.call(builtins["round"]!, Args([.int(-1250), .int(-2)], keywords: []))
+        }
+        check("round(1.5, None)", "ok:2") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000)), .none], keywords: []))
+        }
+        check("round(inf)", "err:OverflowError: cannot convert float infinity to integer") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x7ff0000000000000))], keywords: []))
+        }
+        check("round(nan)", "err:ValueError: cannot convert float NaN to integer") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x7ff8000000000000))], keywords: []))
+        }
+        check("round(1e+300, 2)", "ok:1e+300") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x7e37e43c8800759c)), .int(2)], keywords: []))
+        }
+        check("round(12.34, -1)", "ok:10.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x4028ae147ae147ae)), .int(-1)], keywords: []))
+        }
         check("round(5, 1)", "ok:5") { try vm.call(builtins["round"]!, Args([.int(5), .int(1)], keywords: [])) }
-        check("round('a')", "err:TypeError: type str doesn't define __round__ method") { try vm.call(builtins["round"]!, Args([.str("a")], keywords: [])) }
-        check("round(0.125, 2)", "ok:0.12") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3fc0000000000000)), .int(2)], keywords: [])) }
-        check("round(0.375, 2)", "ok:0.38") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3fd8000000000000)), .int(2)], keywords: [])) }
-        check("round(-0.4, 0)", "ok:-0.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0xbfd999999999999a)), .int(0)], keywords: [])) }
-        check("round(1.005, 2)", "ok:1.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff0147ae147ae14)), .int(2)], keywords: [])) }
-        check("round(5e-324, 400)", "ok:5e-324") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x0000000000000001)), .int(400)], keywords: [])) }
-        check("round(123.456, -5)", "ok:0.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x405edd2f1a9fbe77)), .int(-5)], keywords: [])) }
-        check("round(155.0, -1)", "ok:160.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4063600000000000)), .int(-1)], keywords: [])) }
-        check("round(165.0, -1)", "ok:160.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4064a00000000000)), .int(-1)], keywords: [])) }
-        check("round(0.5, 0)", "ok:0.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3fe0000000000000)), .int(0)], keywords: [])) }
-        check("round(1.5, 0)", "ok:2.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000)), .int(0)], keywords: [])) }
-        check("round(4.611686018427388e+18)", "ok:4611686018427387904") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x43d0000000000000))], keywords: [])) }
-        check("round(1e+19)", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x43e158e460913d00))], keywords: [])) }
+        check("round('a')", "err:TypeError: type str doesn't define __round__ method") {
+            try vm.call(builtins["round"]!, Args([.str("a")], keywords: []))
+        }
+        check("round(0.125, 2)", "ok:0.12") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3fc0000000000000)), .int(2)], keywords: []))
+        }
+        check("round(0.375, 2)", "ok:0.38") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3fd8000000000000)), .int(2)], keywords: []))
+        }
+        check("round(-0.4, 0)", "ok:-0.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0xbfd999999999999a)), .int(0)], keywords: []))
+        }
+        check("round(1.005, 2)", "ok:1.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff0147ae147ae14)), .int(2)], keywords: []))
+        }
+        check("round(5e-324, 400)", "ok:5e-324") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x0000000000000001)), .int(400)], keywords: []))
+        }
+        check("round(123.456, -5)", "ok:0.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x405edd2f1a9fbe77)), .int(-5)], keywords: []))
+        }
+        check("round(155.0, -1)", "ok:160.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x4063600000000000)), .int(-1)], keywords: []))
+        }
+        check("round(165.0, -1)", "ok:160.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x4064a00000000000)), .int(-1)], keywords: []))
+        }
+        check("round(0.5, 0)", "ok:0.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3fe0000000000000)), .int(0)], keywords: []))
+        }
+        check("round(1.5, 0)", "ok:2.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000)), .int(0)], keywords: []))
+        }
+        check("round(4.611686018427388e+18)", "ok:4611686018427387904") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x43d0000000000000))], keywords: []))
+        }
+        check("round(1e+19)", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x43e158e460913d00))], keywords: []))
+        }
         check("round(True)", "ok:1") { try vm.call(builtins["round"]!, Args([.bool(true)], keywords: [])) }
         check("round(7, -1)", "ok:10") { try vm.call(builtins["round"]!, Args([.int(7), .int(-1)], keywords: [])) }
         check("round(-7, -1)", "ok:-10") { try vm.call(builtins["round"]!, Args([.int(-7), .int(-1)], keywords: [])) }
         check("round(5, -1)", "ok:0") { try vm.call(builtins["round"]!, Args([.int(5), .int(-1)], keywords: [])) }
         check("round(15, -1)", "ok:20") { try vm.call(builtins["round"]!, Args([.int(15), .int(-1)], keywords: [])) }
-        check("round(4611686018427387904, -18)", "ok:5000000000000000000") { try vm.call(builtins["round"]!, Args([.int(4611686018427387904), .int(-18)], keywords: [])) }
-        check("round(4611686018427387904, -19)", "ok:0") { try vm.call(builtins["round"]!, Args([.int(4611686018427387904), .int(-19)], keywords: [])) }
-        check("round(4611686018427387904, -20)", "ok:0") { try vm.call(builtins["round"]!, Args([.int(4611686018427387904), .int(-20)], keywords: [])) }
-        check("round(9.99999, 3)", "ok:10.0") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x4023fffeb074a772)), .int(3)], keywords: [])) }
-        check("round(1.7976931348623157e+308, -308)", "err:OverflowError: rounded value too large to represent") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x7fefffffffffffff)), .int(-308)], keywords: [])) }
-        check("round(0.285, 2)", "ok:0.28") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3fd23d70a3d70a3d)), .int(2)], keywords: [])) }
-        check("round(1.0, 1.5)", "err:TypeError: 'float' object cannot be interpreted as an integer") { try vm.call(builtins["round"]!, Args([.float(Double(bitPattern: 0x3ff0000000000000)), .float(Double(bitPattern: 0x3ff8000000000000))], keywords: [])) }
-        check("max([])", "err:ValueError: max() arg is an empty sequence") { try vm.call(builtins["max"]!, Args([L([])], keywords: [])) }
-        check("min([])", "err:ValueError: min() arg is an empty sequence") { try vm.call(builtins["min"]!, Args([L([])], keywords: [])) }
-        check("max()", "err:TypeError: max expected at least 1 argument, got 0") { try vm.call(builtins["max"]!, Args([], keywords: [])) }
-        check("max(1)", "err:TypeError: 'int' object is not iterable") { try vm.call(builtins["max"]!, Args([.int(1)], keywords: [])) }
-        check("max([], default=3)", "ok:3") { try vm.call(builtins["max"]!, Args([L([])], keywords: [("default", .int(3))])) }
-        check("max(1, 2, default=3)", "err:TypeError: Cannot specify a default for max() with multiple positional arguments") { try vm.call(builtins["max"]!, Args([.int(1), .int(2)], keywords: [("default", .int(3))])) }
-        check("max([1, 3, 2])", "ok:3") { try vm.call(builtins["max"]!, Args([L([.int(1), .int(3), .int(2)])], keywords: [])) }
-        check("min(4, 2, 8)", "ok:2") { try vm.call(builtins["min"]!, Args([.int(4), .int(2), .int(8)], keywords: [])) }
-        check("max(['a', 'bb', 'cc'], key=len)", "ok:'bb'") { try vm.call(builtins["max"]!, Args([L([.str("a"), .str("bb"), .str("cc")])], keywords: [("key", builtins["len"]!)])) }
-        check("min(['bb', 'a', 'c'], key=len)", "ok:'a'") { try vm.call(builtins["min"]!, Args([L([.str("bb"), .str("a"), .str("c")])], keywords: [("key", builtins["len"]!)])) }
-        check("max([1, 'a'])", "err:TypeError: '>' not supported between instances of 'str' and 'int'") { try vm.call(builtins["max"]!, Args([L([.int(1), .str("a")])], keywords: [])) }
-        check("max([1, 1.0])", "ok:1") { try vm.call(builtins["max"]!, Args([L([.int(1), .float(Double(bitPattern: 0x3ff0000000000000))])], keywords: [])) }
-        check("min([1.0, 1])", "ok:1.0") { try vm.call(builtins["min"]!, Args([L([.float(Double(bitPattern: 0x3ff0000000000000)), .int(1)])], keywords: [])) }
+        check("round(4611686018427387904, -18)", "ok:5000000000000000000") {
+            try vm.call(builtins["round"]!, Args([.int(4611686018427387904), .int(-18)], keywords: []))
+        }
+        check("round(4611686018427387904, -19)", "ok:0") {
+            try vm.call(builtins["round"]!, Args([.int(4611686018427387904), .int(-19)], keywords: []))
+        }
+        check("round(4611686018427387904, -20)", "ok:0") {
+            try vm.call(builtins["round"]!, Args([.int(4611686018427387904), .int(-20)], keywords: []))
+        }
+        check("round(9.99999, 3)", "ok:10.0") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x4023fffeb074a772)), .int(3)], keywords: []))
+        }
+        check("round(1.7976931348623157e+308, -308)", "err:OverflowError: rounded value too large to represent") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x7fefffffffffffff)), .int(-308)], keywords: []))
+        }
+        check("round(0.285, 2)", "ok:0.28") {
+            try vm.call(
+                builtins["round"]!, Args([.float(Double(bitPattern: 0x3fd23d70a3d70a3d)), .int(2)], keywords: []))
+        }
+        check("round(1.0, 1.5)", "err:TypeError: 'float' object cannot be interpreted as an integer") {
+            try vm.call(
+                builtins["round"]!,
+                Args(
+                    [.float(Double(bitPattern: 0x3ff0000000000000)), .float(Double(bitPattern: 0x3ff8000000000000))],
+                    keywords: []))
+        }
+        check("max([])", "err:ValueError: max() arg is an empty sequence") {
+            try vm.call(builtins["max"]!, Args([L([])], keywords: []))
+        }
+        check("min([])", "err:ValueError: min() arg is an empty sequence") {
+            try vm.call(builtins["min"]!, Args([L([])], keywords: []))
+        }
+        check("max()", "err:TypeError: max expected at least 1 argument, got 0") {
+            try vm.call(builtins["max"]!, Args([], keywords: []))
+        }
+        check("max(1)", "err:TypeError: 'int' object is not iterable") {
+            try vm.call(builtins["max"]!, Args([.int(1)], keywords: []))
+        }
+        check("max([], default=3)", "ok:3") {
+            try vm.call(builtins["max"]!, Args([L([])], keywords: [("default", .int(3))]))
+        }
+        check(
+            "max(1, 2, default=3)",
+            "err:TypeError: Cannot specify a default for max() with multiple positional arguments"
+        ) { try vm.call(builtins["max"]!, Args([.int(1), .int(2)], keywords: [("default", .int(3))])) }
+        check("max([1, 3, 2])", "ok:3") {
+            try vm.call(builtins["max"]!, Args([L([.int(1), .int(3), .int(2)])], keywords: []))
+        }
+        check("min(4, 2, 8)", "ok:2") {
+            try vm.call(builtins["min"]!, Args([.int(4), .int(2), .int(8)], keywords: []))
+        }
+        check("max(['a', 'bb', 'cc'], key=len)", "ok:'bb'") {
+            try vm.call(
+                builtins["max"]!, Args([L([.str("a"), .str("bb"), .str("cc")])], keywords: [("key", builtins["len"]!)]))
+        }
+        check("min(['bb', 'a', 'c'], key=len)", "ok:'a'") {
+            try vm.call(
+                builtins["min"]!, Args([L([.str("bb"), .str("a"), .str("c")])], keywords: [("key", builtins["len"]!)]))
+        }
+        check("max([1, 'a'])", "err:TypeError: '>' not supported between instances of 'str' and 'int'") {
+            try vm.call(builtins["max"]!, Args([L([.int(1), .str("a")])], keywords: []))
+        }
+        check("max([1, 1.0])", "ok:1") {
+            try vm.call(
+                builtins["max"]!, Args([L([.int(1), .float(Double(bitPattern: 0x3ff0000000000000))])], keywords: []))
+        }
+        check("min([1.0, 1])", "ok:1.0") {
+            try vm.call(
+                builtins["min"]!, Args([L([.float(Double(bitPattern: 0x3ff0000000000000)), .int(1)])], keywords: []))
+        }
         check("max('abc')", "ok:'c'") { try vm.call(builtins["max"]!, Args([.str("abc")], keywords: [])) }
-        check("sum(['a', 'b'], '')", "err:TypeError: sum() can't sum strings [use ''.join(seq) instead]") { try vm.call(builtins["sum"]!, Args([L([.str("a"), .str("b")]), .str("")], keywords: [])) }
-        check("sum([1], 'a')", "err:TypeError: sum() can't sum strings [use ''.join(seq) instead]") { try vm.call(builtins["sum"]!, Args([L([.int(1)]), .str("a")], keywords: [])) }
-        check("sum([[1]], [])", "ok:[1]") { try vm.call(builtins["sum"]!, Args([L([L([.int(1)])]), L([])], keywords: [])) }
-        check("sum([1, 2, 3])", "ok:6") { try vm.call(builtins["sum"]!, Args([L([.int(1), .int(2), .int(3)])], keywords: [])) }
-        check("sum([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])", "ok:0.9999999999999999") { try vm.call(builtins["sum"]!, Args([L([.float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a)), .float(Double(bitPattern: 0x3fb999999999999a))])], keywords: [])) }
-        check("sum([1, 0.5])", "ok:1.5") { try vm.call(builtins["sum"]!, Args([L([.int(1), .float(Double(bitPattern: 0x3fe0000000000000))])], keywords: [])) }
-        check("sum([1, 2], start=10)", "ok:13") { try vm.call(builtins["sum"]!, Args([L([.int(1), .int(2)])], keywords: [("start", .int(10))])) }
+        check("sum(['a', 'b'], '')", "err:TypeError: sum() can't sum strings [use ''.join(seq) instead]") {
+            try vm.call(builtins["sum"]!, Args([L([.str("a"), .str("b")]), .str("")], keywords: []))
+        }
+        check("sum([1], 'a')", "err:TypeError: sum() can't sum strings [use ''.join(seq) instead]") {
+            try vm.call(builtins["sum"]!, Args([L([.int(1)]), .str("a")], keywords: []))
+        }
+        check("sum([[1]], [])", "ok:[1]") {
+            try vm.call(builtins["sum"]!, Args([L([L([.int(1)])]), L([])], keywords: []))
+        }
+        check("sum([1, 2, 3])", "ok:6") {
+            try vm.call(builtins["sum"]!, Args([L([.int(1), .int(2), .int(3)])], keywords: []))
+        }
+        check("sum([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])", "ok:0.9999999999999999") {
+            try vm.call(
+                builtins["sum"]!,
+                Args(
+                    [
+                        L([
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                            .float(Double(bitPattern: 0x3fb999999999999a)),
+                        ])
+                    ], keywords: []))
+        }
+        check("sum([1, 0.5])", "ok:1.5") {
+            try vm.call(
+                builtins["sum"]!, Args([L([.int(1), .float(Double(bitPattern: 0x3fe0000000000000))])], keywords: []))
+        }
+        check("sum([1, 2], start=10)", "ok:13") {
+            try vm.call(builtins["sum"]!, Args([L([.int(1), .int(2)])], keywords: [("start", .int(10))]))
+        }
         check("sum((), ())", "ok:()") { try vm.call(builtins["sum"]!, Args([T([]), T([])], keywords: [])) }
-        check("sum([4611686018427387904, 4611686018427387904])", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try vm.call(builtins["sum"]!, Args([L([.int(4611686018427387904), .int(4611686018427387904)])], keywords: [])) }
-        check("range()", "err:TypeError: range expected at least 1 argument, got 0") { try vm.call(builtins["range"]!, Args([], keywords: [])) }
-        check("range(1.5)", "err:TypeError: 'float' object cannot be interpreted as an integer") { try vm.call(builtins["range"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000))], keywords: [])) }
-        check("range(1, 2, 0)", "err:ValueError: range() arg 3 must not be zero") { try vm.call(builtins["range"]!, Args([.int(1), .int(2), .int(0)], keywords: [])) }
-        check("range(1, 2, 3, 4)", "err:TypeError: range expected at most 3 arguments, got 4") { try vm.call(builtins["range"]!, Args([.int(1), .int(2), .int(3), .int(4)], keywords: [])) }
-        check("len(1)", "err:TypeError: object of type 'int' has no len()") { try vm.call(builtins["len"]!, Args([.int(1)], keywords: [])) }
-        check("len()", "err:TypeError: len() takes exactly one argument (0 given)") { try vm.call(builtins["len"]!, Args([], keywords: [])) }
-        check("len(1, 2)", "err:TypeError: len() takes exactly one argument (2 given)") { try vm.call(builtins["len"]!, Args([.int(1), .int(2)], keywords: [])) }
+        check(
+            "sum([4611686018427387904, 4611686018427387904])",
+            "err:OverflowError: integer overflow (vloop's ints are 64-bit)"
+        ) {
+            try vm.call(
+                builtins["sum"]!, Args([L([.int(4611686018427387904), .int(4611686018427387904)])], keywords: []))
+        }
+        check("range()", "err:TypeError: range expected at least 1 argument, got 0") {
+            try vm.call(builtins["range"]!, Args([], keywords: []))
+        }
+        check("range(1.5)", "err:TypeError: 'float' object cannot be interpreted as an integer") {
+            try vm.call(builtins["range"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000))], keywords: []))
+        }
+        check("range(1, 2, 0)", "err:ValueError: range() arg 3 must not be zero") {
+            try vm.call(builtins["range"]!, Args([.int(1), .int(2), .int(0)], keywords: []))
+        }
+        check("range(1, 2, 3, 4)", "err:TypeError: range expected at most 3 arguments, got 4") {
+            try vm.call(builtins["range"]!, Args([.int(1), .int(2), .int(3), .int(4)], keywords: []))
+        }
+        check("len(1)", "err:TypeError: object of type 'int' has no len()") {
+            try vm.call(builtins["len"]!, Args([.int(1)], keywords: []))
+        }
+        check("len()", "err:TypeError: len() takes exactly one argument (0 given)") {
+            try vm.call(builtins["len"]!, Args([], keywords: []))
+        }
+        check("len(1, 2)", "err:TypeError: len() takes exactly one argument (2 given)") {
+            try vm.call(builtins["len"]!, Args([.int(1), .int(2)], keywords: []))
+        }
         check("len('héllo')", "ok:5") { try vm.call(builtins["len"]!, Args([.str("héllo")], keywords: [])) }
         check("len([1, 2])", "ok:2") { try vm.call(builtins["len"]!, Args([L([.int(1), .int(2)])], keywords: [])) }
         check("len({1: 2})", "ok:1") { try vm.call(builtins["len"]!, Args([D([(.int(1), .int(2))])], keywords: [])) }
-        check("chr(-1)", "err:ValueError: chr() arg not in range(0x110000)") { try vm.call(builtins["chr"]!, Args([.int(-1)], keywords: [])) }
-        check("chr(1114112)", "err:ValueError: chr() arg not in range(0x110000)") { try vm.call(builtins["chr"]!, Args([.int(1114112)], keywords: [])) }
+        check("chr(-1)", "err:ValueError: chr() arg not in range(0x110000)") {
+            try vm.call(builtins["chr"]!, Args([.int(-1)], keywords: []))
+        }
+        check("chr(1114112)", "err:ValueError: chr() arg not in range(0x110000)") {
+            try vm.call(builtins["chr"]!, Args([.int(1114112)], keywords: []))
+        }
         check("chr(233)", "ok:'é'") { try vm.call(builtins["chr"]!, Args([.int(233)], keywords: [])) }
-        check("ord('ab')", "err:TypeError: ord() expected a character, but string of length 2 found") { try vm.call(builtins["ord"]!, Args([.str("ab")], keywords: [])) }
-        check("ord(1)", "err:TypeError: ord() expected string of length 1, but int found") { try vm.call(builtins["ord"]!, Args([.int(1)], keywords: [])) }
-        check("ord('')", "err:TypeError: ord() expected a character, but string of length 0 found") { try vm.call(builtins["ord"]!, Args([.str("")], keywords: [])) }
+        check("ord('ab')", "err:TypeError: ord() expected a character, but string of length 2 found") {
+            try vm.call(builtins["ord"]!, Args([.str("ab")], keywords: []))
+        }
+        check("ord(1)", "err:TypeError: ord() expected string of length 1, but int found") {
+            try vm.call(builtins["ord"]!, Args([.int(1)], keywords: []))
+        }
+        check("ord('')", "err:TypeError: ord() expected a character, but string of length 0 found") {
+            try vm.call(builtins["ord"]!, Args([.str("")], keywords: []))
+        }
         check("ord('é')", "ok:233") { try vm.call(builtins["ord"]!, Args([.str("é")], keywords: [])) }
-        check("hex(1.5)", "err:TypeError: 'float' object cannot be interpreted as an integer") { try vm.call(builtins["hex"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000))], keywords: [])) }
+        check("hex(1.5)", "err:TypeError: 'float' object cannot be interpreted as an integer") {
+            try vm.call(builtins["hex"]!, Args([.float(Double(bitPattern: 0x3ff8000000000000))], keywords: []))
+        }
         check("hex(-255)", "ok:'-0xff'") { try vm.call(builtins["hex"]!, Args([.int(-255)], keywords: [])) }
         check("hex(255)", "ok:'0xff'") { try vm.call(builtins["hex"]!, Args([.int(255)], keywords: [])) }
         check("pow(2, -1)", "ok:0.5") { try vm.call(builtins["pow"]!, Args([.int(2), .int(-1)], keywords: [])) }
-        check("pow(2, 3, 5)", "ok:3") { try vm.call(builtins["pow"]!, Args([.int(2), .int(3), .int(5)], keywords: [])) }
-        check("pow(0, -1)", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") { try vm.call(builtins["pow"]!, Args([.int(0), .int(-1)], keywords: [])) }
-        check("pow(3, -1, 7)", "ok:5") { try vm.call(builtins["pow"]!, Args([.int(3), .int(-1), .int(7)], keywords: [])) }
-        check("pow(2, 10, -7)", "ok:-5") { try vm.call(builtins["pow"]!, Args([.int(2), .int(10), .int(-7)], keywords: [])) }
-        check("pow(-2, 3, 5)", "ok:2") { try vm.call(builtins["pow"]!, Args([.int(-2), .int(3), .int(5)], keywords: [])) }
-        check("pow(2, 3, 0)", "err:ValueError: pow() 3rd argument cannot be 0") { try vm.call(builtins["pow"]!, Args([.int(2), .int(3), .int(0)], keywords: [])) }
-        check("pow(2.0, 3)", "ok:8.0") { try vm.call(builtins["pow"]!, Args([.float(Double(bitPattern: 0x4000000000000000)), .int(3)], keywords: [])) }
-        check("pow(2, 0.5)", "ok:1.4142135623730951") { try vm.call(builtins["pow"]!, Args([.int(2), .float(Double(bitPattern: 0x3fe0000000000000))], keywords: [])) }
-        check("abs('a')", "err:TypeError: bad operand type for abs(): 'str'") { try vm.call(builtins["abs"]!, Args([.str("a")], keywords: [])) }
+        check("pow(2, 3, 5)", "ok:3") {
+            try vm.call(builtins["pow"]!, Args([.int(2), .int(3), .int(5)], keywords: []))
+        }
+        check("pow(0, -1)", "err:ZeroDivisionError: 0.0 cannot be raised to a negative power") {
+            try vm.call(builtins["pow"]!, Args([.int(0), .int(-1)], keywords: []))
+        }
+        check("pow(3, -1, 7)", "ok:5") {
+            try vm.call(builtins["pow"]!, Args([.int(3), .int(-1), .int(7)], keywords: []))
+        }
+        check("pow(2, 10, -7)", "ok:-5") {
+            try vm.call(builtins["pow"]!, Args([.int(2), .int(10), .int(-7)], keywords: []))
+        }
+        check("pow(-2, 3, 5)", "ok:2") {
+            try vm.call(builtins["pow"]!, Args([.int(-2), .int(3), .int(5)], keywords: []))
+        }
+        check("pow(2, 3, 0)", "err:ValueError: pow() 3rd argument cannot be 0") {
+            try vm.call(builtins["pow"]!, Args([.int(2), .int(3), .int(0)], keywords: []))
+        }
+        check("pow(2.0, 3)", "ok:8.0") {
+            try vm.call(
+                builtins["pow"]!, Args([.float(Double(bitPattern: 0x4000000000000000)), .int(3)], keywords: []))
+        }
+        check("pow(2, 0.5)", "ok:1.4142135623730951") {
+            try vm.call(
+                builtins["pow"]!, Args([.int(2), .float(Double(bitPattern: 0x3fe0000000000000))], keywords: []))
+        }
+        check("abs('a')", "err:TypeError: bad operand type for abs(): 'str'") {
+            try vm.call(builtins["abs"]!, Args([.str("a")], keywords: []))
+        }
         check("abs(-3)", "ok:3") { try vm.call(builtins["abs"]!, Args([.int(-3)], keywords: [])) }
-        check("abs(-2.5)", "ok:2.5") { try vm.call(builtins["abs"]!, Args([.float(Double(bitPattern: 0xc004000000000000))], keywords: [])) }
-        check("abs(-9223372036854775808)", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") { try vm.call(builtins["abs"]!, Args([.int(Int.min)], keywords: [])) }
+        check("abs(-2.5)", "ok:2.5") {
+            try vm.call(builtins["abs"]!, Args([.float(Double(bitPattern: 0xc004000000000000))], keywords: []))
+        }
+        check("abs(-9223372036854775808)", "err:OverflowError: integer overflow (vloop's ints are 64-bit)") {
+            try vm.call(builtins["abs"]!, Args([.int(Int.min)], keywords: []))
+        }
         check("abs(True)", "ok:1") { try vm.call(builtins["abs"]!, Args([.bool(true)], keywords: [])) }
-        check("isinstance(1, 1)", "err:TypeError: isinstance() arg 2 must be a type, a tuple of types, or a union") { try vm.call(builtins["isinstance"]!, Args([.int(1), .int(1)], keywords: [])) }
-        check("isinstance(True, <class 'int'>)", "ok:True") { try vm.call(builtins["isinstance"]!, Args([.bool(true), .obj(PyType.int)], keywords: [])) }
-        check("isinstance(1, (<class 'str'>, (<class 'float'>, <class 'int'>)))", "ok:True") { try vm.call(builtins["isinstance"]!, Args([.int(1), T([.obj(PyType.str), T([.obj(PyType.float), .obj(PyType.int)])])], keywords: [])) }
-        check("isinstance(1.0, <class 'int'>)", "ok:False") { try vm.call(builtins["isinstance"]!, Args([.float(Double(bitPattern: 0x3ff0000000000000)), .obj(PyType.int)], keywords: [])) }
-        check("isinstance(ValueError('x'), <class 'Exception'>)", "ok:True") { try vm.call(builtins["isinstance"]!, Args([.obj(PyException(type: .valueError, args: [.str("x")])), .obj(PyType.exception)], keywords: [])) }
-        check("issubclass(<class 'bool'>, <class 'int'>)", "ok:True") { try vm.call(builtins["issubclass"]!, Args([.obj(PyType.bool), .obj(PyType.int)], keywords: [])) }
-        check("issubclass(1, <class 'int'>)", "err:TypeError: issubclass() arg 1 must be a class") { try vm.call(builtins["issubclass"]!, Args([.int(1), .obj(PyType.int)], keywords: [])) }
-        check("issubclass(<class 'KeyError'>, (<class 'ValueError'>, <class 'LookupError'>))", "ok:True") { try vm.call(builtins["issubclass"]!, Args([.obj(PyType.keyError), T([.obj(PyType.valueError), .obj(PyType.lookupError)])], keywords: [])) }
-        check("divmod(-7, 2)", "ok:(-4, 1)") { try vm.call(builtins["divmod"]!, Args([.int(-7), .int(2)], keywords: [])) }
-        check("divmod(7.5, -2)", "ok:(-4.0, -0.5)") { try vm.call(builtins["divmod"]!, Args([.float(Double(bitPattern: 0x401e000000000000)), .int(-2)], keywords: [])) }
-        check("divmod(1, 0)", "err:ZeroDivisionError: integer division or modulo by zero") { try vm.call(builtins["divmod"]!, Args([.int(1), .int(0)], keywords: [])) }
-        check("divmod(1.0, 0)", "err:ZeroDivisionError: float divmod()") { try vm.call(builtins["divmod"]!, Args([.float(Double(bitPattern: 0x3ff0000000000000)), .int(0)], keywords: [])) }
-        check("divmod('a', 1)", "err:TypeError: unsupported operand type(s) for divmod(): 'str' and 'int'") { try vm.call(builtins["divmod"]!, Args([.str("a"), .int(1)], keywords: [])) }
-        check("bool(1, 2)", "err:TypeError: bool expected at most 1 argument, got 2") { try vm.call(builtins["bool"]!, Args([.int(1), .int(2)], keywords: [])) }
+        check("isinstance(1, 1)", "err:TypeError: isinstance() arg 2 must be a type, a tuple of types, or a union") {
+            try vm.call(builtins["isinstance"]!, Args([.int(1), .int(1)], keywords: []))
+        }
+        check("isinstance(True, <class 'int'>)", "ok:True") {
+            try vm.call(builtins["isinstance"]!, Args([.bool(true), .obj(PyType.int)], keywords: []))
+        }
+        check("isinstance(1, (<class 'str'>, (<class 'float'>, <class 'int'>)))", "ok:True") {
+            try vm.call(
+                builtins["isinstance"]!,
+                Args([.int(1), T([.obj(PyType.str), T([.obj(PyType.float), .obj(PyType.int)])])], keywords: []))
+        }
+        check("isinstance(1.0, <class 'int'>)", "ok:False") {
+            try vm.call(
+                builtins["isinstance"]!,
+                Args([.float(Double(bitPattern: 0x3ff0000000000000)), .obj(PyType.int)], keywords: []))
+        }
+        check("isinstance(ValueError('x'), <class 'Exception'>)", "ok:True") {
+            try vm.call(
+                builtins["isinstance"]!,
+                Args([.obj(PyException(type: .valueError, args: [.str("x")])), .obj(PyType.exception)], keywords: []))
+        }
+        check("issubclass(<class 'bool'>, <class 'int'>)", "ok:True") {
+            try vm.call(builtins["issubclass"]!, Args([.obj(PyType.bool), .obj(PyType.int)], keywords: []))
+        }
+        check("issubclass(1, <class 'int'>)", "err:TypeError: issubclass() arg 1 must be a class") {
+            try vm.call(builtins["issubclass"]!, Args([.int(1), .obj(PyType.int)], keywords: []))
+        }
+        check("issubclass(<class 'KeyError'>, (<class 'ValueError'>, <class 'LookupError'>))", "ok:True") {
+            try vm.call(
+                builtins["issubclass"]!,
+                Args([.obj(PyType.keyError), T([.obj(PyType.valueError), .obj(PyType.lookupError)])], keywords: []))
+        }
+        check("divmod(-7, 2)", "ok:(-4, 1)") {
+            try vm.call(builtins["divmod"]!, Args([.int(-7), .int(2)], keywords: []))
+        }
+        check("divmod(7.5, -2)", "ok:(-4.0, -0.5)") {
+            try vm.call(
+                builtins["divmod"]!, Args([.float(Double(bitPattern: 0x401e000000000000)), .int(-2)], keywords: []))
+        }
+        check("divmod(1, 0)", "err:ZeroDivisionError: integer division or modulo by zero") {
+            try vm.call(builtins["divmod"]!, Args([.int(1), .int(0)], keywords: []))
+        }
+        check("divmod(1.0, 0)", "err:ZeroDivisionError: float divmod()") {
+            try vm.call(
+                builtins["divmod"]!, Args([.float(Double(bitPattern: 0x3ff0000000000000)), .int(0)], keywords: []))
+        }
+        check("divmod('a', 1)", "err:TypeError: unsupported operand type(s) for divmod(): 'str' and 'int'") {
+            try vm.call(builtins["divmod"]!, Args([.str("a"), .int(1)], keywords: []))
+        }
+        check("bool(1, 2)", "err:TypeError: bool expected at most 1 argument, got 2") {
+            try vm.call(builtins["bool"]!, Args([.int(1), .int(2)], keywords: []))
+        }
         check("bool([])", "ok:False") { try vm.call(builtins["bool"]!, Args([L([])], keywords: [])) }
         check("bool('x')", "ok:True") { try vm.call(builtins["bool"]!, Args([.str("x")], keywords: [])) }
         check("bool()", "ok:False") { try vm.call(builtins["bool"]!, Args([], keywords: [])) }
-        check("list(1)", "err:TypeError: 'int' object is not iterable") { try vm.call(builtins["list"]!, Args([.int(1)], keywords: [])) }
+        check("list(1)", "err:TypeError: 'int' object is not iterable") {
+            try vm.call(builtins["list"]!, Args([.int(1)], keywords: []))
+        }
         check("list('abc')", "ok:['a', 'b', 'c']") { try vm.call(builtins["list"]!, Args([.str("abc")], keywords: [])) }
-        check("list((1, 2))", "ok:[1, 2]") { try vm.call(builtins["list"]!, Args([T([.int(1), .int(2)])], keywords: [])) }
-        check("list({'a': 1, 'b': 2})", "ok:['a', 'b']") { try vm.call(builtins["list"]!, Args([D([(.str("a"), .int(1)), (.str("b"), .int(2))])], keywords: [])) }
-        check("tuple([1, 2])", "ok:(1, 2)") { try vm.call(builtins["tuple"]!, Args([L([.int(1), .int(2)])], keywords: [])) }
+        check("list((1, 2))", "ok:[1, 2]") {
+            try vm.call(builtins["list"]!, Args([T([.int(1), .int(2)])], keywords: []))
+        }
+        check("list({'a': 1, 'b': 2})", "ok:['a', 'b']") {
+            try vm.call(builtins["list"]!, Args([D([(.str("a"), .int(1)), (.str("b"), .int(2))])], keywords: []))
+        }
+        check("tuple([1, 2])", "ok:(1, 2)") {
+            try vm.call(builtins["tuple"]!, Args([L([.int(1), .int(2)])], keywords: []))
+        }
         check("tuple()", "ok:()") { try vm.call(builtins["tuple"]!, Args([], keywords: [])) }
-        check("dict(1)", "err:TypeError: 'int' object is not iterable") { try vm.call(builtins["dict"]!, Args([.int(1)], keywords: [])) }
-        check("dict([1])", "err:TypeError: cannot convert dictionary update sequence element #0 to a sequence") { try vm.call(builtins["dict"]!, Args([L([.int(1)])], keywords: [])) }
-        check("dict([(1, 2, 3)])", "err:ValueError: dictionary update sequence element #0 has length 3; 2 is required") { try vm.call(builtins["dict"]!, Args([L([T([.int(1), .int(2), .int(3)])])], keywords: [])) }
-        check("dict([(1, 2), ('a', 'b')])", "ok:{1: 2, 'a': 'b'}") { try vm.call(builtins["dict"]!, Args([L([T([.int(1), .int(2)]), T([.str("a"), .str("b")])])], keywords: [])) }
-        check("dict({'a': 1}, b=2)", "ok:{'a': 1, 'b': 2}") { try vm.call(builtins["dict"]!, Args([D([(.str("a"), .int(1))])], keywords: [("b", .int(2))])) }
+        check("dict(1)", "err:TypeError: 'int' object is not iterable") {
+            try vm.call(builtins["dict"]!, Args([.int(1)], keywords: []))
+        }
+        check("dict([1])", "err:TypeError: cannot convert dictionary update sequence element #0 to a sequence") {
+            try vm.call(builtins["dict"]!, Args([L([.int(1)])], keywords: []))
+        }
+        check("dict([(1, 2, 3)])", "err:ValueError: dictionary update sequence element #0 has length 3; 2 is required")
+        { try vm.call(builtins["dict"]!, Args([L([T([.int(1), .int(2), .int(3)])])], keywords: [])) }
+        check("dict([(1, 2), ('a', 'b')])", "ok:{1: 2, 'a': 'b'}") {
+            try vm.call(
+                builtins["dict"]!, Args([L([T([.int(1), .int(2)]), T([.str("a"), .str("b")])])], keywords: []))
+        }
+        check("dict({'a': 1}, b=2)", "ok:{'a': 1, 'b': 2}") {
+            try vm.call(builtins["dict"]!, Args([D([(.str("a"), .int(1))])], keywords: [("b", .int(2))]))
+        }
         check("dict(x=1)", "ok:{'x': 1}") { try vm.call(builtins["dict"]!, Args([], keywords: [("x", .int(1))])) }
-        check("dict(['ab', 'cd'])", "ok:{'a': 'b', 'c': 'd'}") { try vm.call(builtins["dict"]!, Args([L([.str("ab"), .str("cd")])], keywords: [])) }
-        check("set(1)", "err:TypeError: 'int' object is not iterable") { try vm.call(builtins["set"]!, Args([.int(1)], keywords: [])) }
-        check("set([1, 3, 1])", "ok:{1, 3}") { try vm.call(builtins["set"]!, Args([L([.int(1), .int(3), .int(1)])], keywords: [])) }
-        check("set([[1]])", "err:TypeError: unhashable type: 'list'") { try vm.call(builtins["set"]!, Args([L([L([.int(1)])])], keywords: [])) }
-        check("sorted(1)", "err:TypeError: 'int' object is not iterable") { try vm.call(builtins["sorted"]!, Args([.int(1)], keywords: [])) }
-        check("sorted([1, 'a'])", "err:TypeError: '<' not supported between instances of 'str' and 'int'") { try vm.call(builtins["sorted"]!, Args([L([.int(1), .str("a")])], keywords: [])) }
-        check("sorted([3, 1, 2])", "ok:[1, 2, 3]") { try vm.call(builtins["sorted"]!, Args([L([.int(3), .int(1), .int(2)])], keywords: [])) }
-        check("sorted([3, 1, 2], reverse=True)", "ok:[3, 2, 1]") { try vm.call(builtins["sorted"]!, Args([L([.int(3), .int(1), .int(2)])], keywords: [("reverse", .bool(true))])) }
-        check("sorted(['bb', 'a', 'ccc', 'dd'], key=len)", "ok:['a', 'bb', 'dd', 'ccc']") { try vm.call(builtins["sorted"]!, Args([L([.str("bb"), .str("a"), .str("ccc"), .str("dd")])], keywords: [("key", builtins["len"]!)])) }
-        check("sorted(['bb', 'a', 'ccc', 'dd'], key=len, reverse=True)", "ok:['ccc', 'bb', 'dd', 'a']") { try vm.call(builtins["sorted"]!, Args([L([.str("bb"), .str("a"), .str("ccc"), .str("dd")])], keywords: [("key", builtins["len"]!), ("reverse", .bool(true))])) }
-        check("sorted([(1, 'b'), (1, 'a'), (0, 'z')])", "ok:[(0, 'z'), (1, 'a'), (1, 'b')]") { try vm.call(builtins["sorted"]!, Args([L([T([.int(1), .str("b")]), T([.int(1), .str("a")]), T([.int(0), .str("z")])])], keywords: [])) }
-        check("sorted('hello')", "ok:['e', 'h', 'l', 'l', 'o']") { try vm.call(builtins["sorted"]!, Args([.str("hello")], keywords: [])) }
-        check("sorted([2.5, 1, True, -3])", "ok:[-3, 1, True, 2.5]") { try vm.call(builtins["sorted"]!, Args([L([.float(Double(bitPattern: 0x4004000000000000)), .int(1), .bool(true), .int(-3)])], keywords: [])) }
-        check("str(1, 2)", "err:TypeError: str() argument 'encoding' must be str, not int") { try vm.call(builtins["str"]!, Args([.int(1), .int(2)], keywords: [])) }
+        check("dict(['ab', 'cd'])", "ok:{'a': 'b', 'c': 'd'}") {
+            try vm.call(builtins["dict"]!, Args([L([.str("ab"), .str("cd")])], keywords: []))
+        }
+        check("set(1)", "err:TypeError: 'int' object is not iterable") {
+            try vm.call(builtins["set"]!, Args([.int(1)], keywords: []))
+        }
+        check("set([1, 3, 1])", "ok:{1, 3}") {
+            try vm.call(builtins["set"]!, Args([L([.int(1), .int(3), .int(1)])], keywords: []))
+        }
+        check("set([[1]])", "err:TypeError: unhashable type: 'list'") {
+            try vm.call(builtins["set"]!, Args([L([L([.int(1)])])], keywords: []))
+        }
+        check("sorted(1)", "err:TypeError: 'int' object is not iterable") {
+            try vm.call(builtins["sorted"]!, Args([.int(1)], keywords: []))
+        }
+        check("sorted([1, 'a'])", "err:TypeError: '<' not supported between instances of 'str' and 'int'") {
+            try vm.call(builtins["sorted"]!, Args([L([.int(1), .str("a")])], keywords: []))
+        }
+        check("sorted([3, 1, 2])", "ok:[1, 2, 3]") {
+            try vm.call(builtins["sorted"]!, Args([L([.int(3), .int(1), .int(2)])], keywords: []))
+        }
+        check("sorted([3, 1, 2], reverse=True)", "ok:[3, 2, 1]") {
+            try vm.call(
+                builtins["sorted"]!, Args([L([.int(3), .int(1), .int(2)])], keywords: [("reverse", .bool(true))]))
+        }
+        check("sorted(['bb', 'a', 'ccc', 'dd'], key=len)", "ok:['a', 'bb', 'dd', 'ccc']") {
+            try vm.call(
+                builtins["sorted"]!,
+                Args([L([.str("bb"), .str("a"), .str("ccc"), .str("dd")])], keywords: [("key", builtins["len"]!)]))
+        }
+        check("sorted(['bb', 'a', 'ccc', 'dd'], key=len, reverse=True)", "ok:['ccc', 'bb', 'dd', 'a']") {
+            try vm.call(
+                builtins["sorted"]!,
+                Args(
+                    [L([.str("bb"), .str("a"), .str("ccc"), .str("dd")])],
+                    keywords: [("key", builtins["len"]!), ("reverse", .bool(true))]))
+        }
+        check("sorted([(1, 'b'), (1, 'a'), (0, 'z')])", "ok:[(0, 'z'), (1, 'a'), (1, 'b')]") {
+            try vm.call(
+                builtins["sorted"]!,
+                Args([L([T([.int(1), .str("b")]), T([.int(1), .str("a")]), T([.int(0), .str("z")])])], keywords: []))
+        }
+        check("sorted('hello')", "ok:['e', 'h', 'l', 'l', 'o']") {
+            try vm.call(builtins["sorted"]!, Args([.str("hello")], keywords: []))
+        }
+        check("sorted([2.5, 1, True, -3])", "ok:[-3, 1, True, 2.5]") {
+            try vm.call(
+                builtins["sorted"]!,
+                Args(
+                    [L([.float(Double(bitPattern: 0x4004000000000000)), .int(1), .bool(true), .int(-3)])], keywords: [])
+            )
+        }
+        check("str(1, 2)", "err:TypeError: str() argument 'encoding' must be str, not int") {
+            try vm.call(builtins["str"]!, Args([.int(1), .int(2)], keywords: []))
+        }
         check("str(b'a')", "ok:\"b'a'\"") { try vm.call(builtins["str"]!, Args([B([97])], keywords: [])) }
-        check("str(b'caf\\xc3\\xa9', 'utf-8')", "ok:'café'") { try vm.call(builtins["str"]!, Args([B([99, 97, 102, 195, 169]), .str("utf-8")], keywords: [])) }
-        check("str(b'\\xff', 'utf-8')", "err:UnicodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte") { try vm.call(builtins["str"]!, Args([B([255]), .str("utf-8")], keywords: [])) }
-        check("str(1.0)", "ok:'1.0'") { try vm.call(builtins["str"]!, Args([.float(Double(bitPattern: 0x3ff0000000000000))], keywords: [])) }
+        check("str(b'caf\\xc3\\xa9', 'utf-8')", "ok:'café'") {
+            try vm.call(builtins["str"]!, Args([B([99, 97, 102, 195, 169]), .str("utf-8")], keywords: []))
+        }
+        check(
+            "str(b'\\xff', 'utf-8')",
+            "err:UnicodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
+        ) { try vm.call(builtins["str"]!, Args([B([255]), .str("utf-8")], keywords: [])) }
+        check("str(1.0)", "ok:'1.0'") {
+            try vm.call(builtins["str"]!, Args([.float(Double(bitPattern: 0x3ff0000000000000))], keywords: []))
+        }
         check("str()", "ok:''") { try vm.call(builtins["str"]!, Args([], keywords: [])) }
-        check("str([1, 'a'])", "ok:\"[1, 'a']\"") { try vm.call(builtins["str"]!, Args([L([.int(1), .str("a")])], keywords: [])) }
-        check("repr()", "err:TypeError: repr() takes exactly one argument (0 given)") { try vm.call(builtins["repr"]!, Args([], keywords: [])) }
+        check("str([1, 'a'])", "ok:\"[1, 'a']\"") {
+            try vm.call(builtins["str"]!, Args([L([.int(1), .str("a")])], keywords: []))
+        }
+        check("repr()", "err:TypeError: repr() takes exactly one argument (0 given)") {
+            try vm.call(builtins["repr"]!, Args([], keywords: []))
+        }
         check("repr('a')", "ok:\"'a'\"") { try vm.call(builtins["repr"]!, Args([.str("a")], keywords: [])) }
-        check("repr(\"it's\")", "ok:'\"it\\'s\"'") { try vm.call(builtins["repr"]!, Args([.str("it's")], keywords: [])) }
-        check("repr('a\\'b\"c')", "ok:'\\'a\\\\\\'b\"c\\''") { try vm.call(builtins["repr"]!, Args([.str("a'b\"c")], keywords: [])) }
-        check("repr('\\x00\\n\\té\\u200b')", "ok:\"'\\\\x00\\\\n\\\\té\\\\u200b'\"") { try vm.call(builtins["repr"]!, Args([.str("\u{0}\n\té​")], keywords: [])) }
-        check("reversed(1)", "err:TypeError: 'int' object is not reversible") { try vm.call(builtins["reversed"]!, Args([.int(1)], keywords: [])) }
-        check("reversed({1})", "err:TypeError: 'set' object is not reversible") { try vm.call(builtins["reversed"]!, Args([S([.int(1)])], keywords: [])) }
-        check("bytes('é', 'utf-8')", "ok:b'\\xc3\\xa9'") { try vm.call(builtins["bytes"]!, Args([.str("é"), .str("utf-8")], keywords: [])) }
+        check("repr(\"it's\")", "ok:'\"it\\'s\"'") {
+            try vm.call(builtins["repr"]!, Args([.str("it's")], keywords: []))
+        }
+        check("repr('a\\'b\"c')", "ok:'\\'a\\\\\\'b\"c\\''") {
+            try vm.call(builtins["repr"]!, Args([.str("a'b\"c")], keywords: []))
+        }
+        check("repr('\\x00\\n\\té\\u200b')", "ok:\"'\\\\x00\\\\n\\\\té\\\\u200b'\"") {
+            try vm.call(builtins["repr"]!, Args([.str("\u{0}\n\té​")], keywords: []))
+        }
+        check("reversed(1)", "err:TypeError: 'int' object is not reversible") {
+            try vm.call(builtins["reversed"]!, Args([.int(1)], keywords: []))
+        }
+        check("reversed({1})", "err:TypeError: 'set' object is not reversible") {
+            try vm.call(builtins["reversed"]!, Args([S([.int(1)])], keywords: []))
+        }
+        check("bytes('é', 'utf-8')", "ok:b'\\xc3\\xa9'") {
+            try vm.call(builtins["bytes"]!, Args([.str("é"), .str("utf-8")], keywords: []))
+        }
         check("bytes(3)", "ok:b'\\x00\\x00\\x00'") { try vm.call(builtins["bytes"]!, Args([.int(3)], keywords: [])) }
-        check("bytes([65, 66])", "ok:b'AB'") { try vm.call(builtins["bytes"]!, Args([L([.int(65), .int(66)])], keywords: [])) }
-        check("bytes('a')", "err:TypeError: string argument without an encoding") { try vm.call(builtins["bytes"]!, Args([.str("a")], keywords: [])) }
-        check("bytes([256])", "err:ValueError: bytes must be in range(0, 256)") { try vm.call(builtins["bytes"]!, Args([L([.int(256)])], keywords: [])) }
+        check("bytes([65, 66])", "ok:b'AB'") {
+            try vm.call(builtins["bytes"]!, Args([L([.int(65), .int(66)])], keywords: []))
+        }
+        check("bytes('a')", "err:TypeError: string argument without an encoding") {
+            try vm.call(builtins["bytes"]!, Args([.str("a")], keywords: []))
+        }
+        check("bytes([256])", "err:ValueError: bytes must be in range(0, 256)") {
+            try vm.call(builtins["bytes"]!, Args([L([.int(256)])], keywords: []))
+        }
         check("any([0, 1])", "ok:True") { try vm.call(builtins["any"]!, Args([L([.int(0), .int(1)])], keywords: [])) }
         check("all([1, 0])", "ok:False") { try vm.call(builtins["all"]!, Args([L([.int(1), .int(0)])], keywords: [])) }
         check("any([])", "ok:False") { try vm.call(builtins["any"]!, Args([L([])], keywords: [])) }
         check("all([])", "ok:True") { try vm.call(builtins["all"]!, Args([L([])], keywords: [])) }
         check("callable(1)", "ok:False") { try vm.call(builtins["callable"]!, Args([.int(1)], keywords: [])) }
         check("callable(len)", "ok:True") { try vm.call(builtins["callable"]!, Args([builtins["len"]!], keywords: [])) }
-        check("list(reversed([1, 2, 3]))", "ok:[3, 2, 1]") { try call("list", call("reversed", L([.int(1), .int(2), .int(3)]))) }
-        check("list(enumerate('ab', 1))", "ok:[(1, 'a'), (2, 'b')]") { try call("list", call("enumerate", .str("ab"), .int(1))) }
-        check("list(zip([1, 2, 3], 'ab'))", "ok:[(1, 'a'), (2, 'b')]") { try call("list", call("zip", L([.int(1), .int(2), .int(3)]), .str("ab"))) }
-        check("list(map(abs, [-1, 2]))", "ok:[1, 2]") { try call("list", call("map", builtins["abs"]!, L([.int(-1), .int(2)]))) }
-        check("list(filter(None, [0, 1, '', 'a']))", "ok:[1, 'a']") { try call("list", call("filter", .none, L([.int(0), .int(1), .str(""), .str("a")]))) }
-        check("list(reversed(range(1, 10, 3)))", "ok:[7, 4, 1]") { try call("list", call("reversed", call("range", .int(1), .int(10), .int(3)))) }
+        check("list(reversed([1, 2, 3]))", "ok:[3, 2, 1]") {
+            try call("list", call("reversed", L([.int(1), .int(2), .int(3)])))
+        }
+        check("list(enumerate('ab', 1))", "ok:[(1, 'a'), (2, 'b')]") {
+            try call("list", call("enumerate", .str("ab"), .int(1)))
+        }
+        check("list(zip([1, 2, 3], 'ab'))", "ok:[(1, 'a'), (2, 'b')]") {
+            try call("list", call("zip", L([.int(1), .int(2), .int(3)]), .str("ab")))
+        }
+        check("list(map(abs, [-1, 2]))", "ok:[1, 2]") {
+            try call("list", call("map", builtins["abs"]!, L([.int(-1), .int(2)])))
+        }
+        check("list(filter(None, [0, 1, '', 'a']))", "ok:[1, 'a']") {
+            try call("list", call("filter", .none, L([.int(0), .int(1), .str(""), .str("a")])))
+        }
+        check("list(reversed(range(1, 10, 3)))", "ok:[7, 4, 1]") {
+            try call("list", call("reversed", call("range", .int(1), .int(10), .int(3))))
+        }
         check("list(reversed('abc'))", "ok:['c', 'b', 'a']") { try call("list", call("reversed", .str("abc"))) }
     }
 
     @Test("str methods match CPython") func strMethodsMatchCpython() {
         let vm = Interpreter()
-        check("'a b  c '.split()", "ok:['a', 'b', 'c']") { try strMethod(.str("a b  c "), "split", Args([], keywords: []), vm) }
-        check("'  a b  c '.split(None, 1)", "ok:['a', 'b  c ']") { try strMethod(.str("  a b  c "), "split", Args([.none, .int(1)], keywords: []), vm) }
-        check("'a,b,,c'.split(',')", "ok:['a', 'b', '', 'c']") { try strMethod(.str("a,b,,c"), "split", Args([.str(",")], keywords: []), vm) }
-        check("'a,b,,c'.split(',', 1)", "ok:['a', 'b,,c']") { try strMethod(.str("a,b,,c"), "split", Args([.str(","), .int(1)], keywords: []), vm) }
-        check("'a'.split('')", "err:ValueError: empty separator") { try strMethod(.str("a"), "split", Args([.str("")], keywords: []), vm) }
+        check("'a b  c '.split()", "ok:['a', 'b', 'c']") {
+            try strMethod(.str("a b  c "), "split", Args([], keywords: []), vm)
+        }
+        check("'  a b  c '.split(None, 1)", "ok:['a', 'b  c ']") {
+            try strMethod(.str("  a b  c "), "split", Args([.none, .int(1)], keywords: []), vm)
+        }
+        check("'a,b,,c'.split(',')", "ok:['a', 'b', '', 'c']") {
+            try strMethod(.str("a,b,,c"), "split", Args([.str(",")], keywords: []), vm)
+        }
+        check("'a,b,,c'.split(',', 1)", "ok:['a', 'b,,c']") {
+            try strMethod(.str("a,b,,c"), "split", Args([.str(","), .int(1)], keywords: []), vm)
+        }
+        check("'a'.split('')", "err:ValueError: empty separator") {
+            try strMethod(.str("a"), "split", Args([.str("")], keywords: []), vm)
+        }
         check("''.split()", "ok:[]") { try strMethod(.str(""), "split", Args([], keywords: []), vm) }
         check("''.split(',')", "ok:['']") { try strMethod(.str(""), "split", Args([.str(",")], keywords: []), vm) }
-        check("' a\\u3000b\\x1cc '.split()", "ok:['a', 'b', 'c']") { try strMethod(.str(" a　b\u{1c}c "), "split", Args([], keywords: []), vm) }
-        check("'a b c'.split(maxsplit=1)", "ok:['a', 'b c']") { try strMethod(.str("a b c"), "split", Args([], keywords: [("maxsplit", .int(1))]), vm) }
-        check("'a b c'.rsplit(None, 1)", "ok:['a b', 'c']") { try strMethod(.str("a b c"), "rsplit", Args([.none, .int(1)], keywords: []), vm) }
-        check("'a,b,c'.rsplit(',', 1)", "ok:['a,b', 'c']") { try strMethod(.str("a,b,c"), "rsplit", Args([.str(","), .int(1)], keywords: []), vm) }
-        check("'  a  b  '.rsplit(None, 1)", "ok:['  a', 'b']") { try strMethod(.str("  a  b  "), "rsplit", Args([.none, .int(1)], keywords: []), vm) }
-        check("'aaa'.split('aa')", "ok:['', 'a']") { try strMethod(.str("aaa"), "split", Args([.str("aa")], keywords: []), vm) }
-        check("'aaa'.rsplit('aa')", "ok:['a', '']") { try strMethod(.str("aaa"), "rsplit", Args([.str("aa")], keywords: []), vm) }
-        check("'a\\nb\\r\\nc\\rd\\x0be\\x1cf\\u2028g\\n'.splitlines()", "ok:['a', 'b', 'c', 'd', 'e', 'f', 'g']") { try strMethod(.str("a\nb\r\nc\rd\u{b}e\u{1c}f g\n"), "splitlines", Args([], keywords: []), vm) }
-        check("'a\\nb\\n'.splitlines(True)", "ok:['a\\n', 'b\\n']") { try strMethod(.str("a\nb\n"), "splitlines", Args([.bool(true)], keywords: []), vm) }
+        check("' a\\u3000b\\x1cc '.split()", "ok:['a', 'b', 'c']") {
+            try strMethod(.str(" a　b\u{1c}c "), "split", Args([], keywords: []), vm)
+        }
+        check("'a b c'.split(maxsplit=1)", "ok:['a', 'b c']") {
+            try strMethod(.str("a b c"), "split", Args([], keywords: [("maxsplit", .int(1))]), vm)
+        }
+        check("'a b c'.rsplit(None, 1)", "ok:['a b', 'c']") {
+            try strMethod(.str("a b c"), "rsplit", Args([.none, .int(1)], keywords: []), vm)
+        }
+        check("'a,b,c'.rsplit(',', 1)", "ok:['a,b', 'c']") {
+            try strMethod(.str("a,b,c"), "rsplit", Args([.str(","), .int(1)], keywords: []), vm)
+        }
+        check("'  a  b  '.rsplit(None, 1)", "ok:['  a', 'b']") {
+            try strMethod(.str("  a  b  "), "rsplit", Args([.none, .int(1)], keywords: []), vm)
+        }
+        check("'aaa'.split('aa')", "ok:['', 'a']") {
+            try strMethod(.str("aaa"), "split", Args([.str("aa")], keywords: []), vm)
+        }
+        check("'aaa'.rsplit('aa')", "ok:['a', '']") {
+            try strMethod(.str("aaa"), "rsplit", Args([.str("aa")], keywords: []), vm)
+        }
+        check("'a\\nb\\r\\nc\\rd\\x0be\\x1cf\\u2028g\\n'.splitlines()", "ok:['a', 'b', 'c', 'd', 'e', 'f', 'g']") {
+            try strMethod(.str("a\nb\r\nc\rd\u{b}e\u{1c}f g\n"), "splitlines", Args([], keywords: []), vm)
+        }
+        check("'a\\nb\\n'.splitlines(True)", "ok:['a\\n', 'b\\n']") {
+            try strMethod(.str("a\nb\n"), "splitlines", Args([.bool(true)], keywords: []), vm)
+        }
         check("''.splitlines()", "ok:[]") { try strMethod(.str(""), "splitlines", Args([], keywords: []), vm) }
         check("'  xx  '.strip()", "ok:'xx'") { try strMethod(.str("  xx  "), "strip", Args([], keywords: []), vm) }
-        check("'xxaxx'.strip('x')", "ok:'a'") { try strMethod(.str("xxaxx"), "strip", Args([.str("x")], keywords: []), vm) }
-        check("'xyaxy'.lstrip('xy')", "ok:'axy'") { try strMethod(.str("xyaxy"), "lstrip", Args([.str("xy")], keywords: []), vm) }
-        check("'xyaxy'.rstrip('xy')", "ok:'xya'") { try strMethod(.str("xyaxy"), "rstrip", Args([.str("xy")], keywords: []), vm) }
-        check("'a'.strip(1)", "err:TypeError: strip arg must be None or str") { try strMethod(.str("a"), "strip", Args([.int(1)], keywords: []), vm) }
-        check("'\\t a \\n'.rstrip(None)", "ok:'\\t a'") { try strMethod(.str("\t a \n"), "rstrip", Args([.none], keywords: []), vm) }
-        check("'abc'.startswith('ab')", "ok:True") { try strMethod(.str("abc"), "startswith", Args([.str("ab")], keywords: []), vm) }
-        check("'abc'.startswith(('x', 'a'))", "ok:True") { try strMethod(.str("abc"), "startswith", Args([T([.str("x"), .str("a")])], keywords: []), vm) }
-        check("'abc'.startswith('b', 1)", "ok:True") { try strMethod(.str("abc"), "startswith", Args([.str("b"), .int(1)], keywords: []), vm) }
-        check("'abc'.startswith('', 3)", "ok:True") { try strMethod(.str("abc"), "startswith", Args([.str(""), .int(3)], keywords: []), vm) }
-        check("'abc'.startswith('', 4)", "ok:False") { try strMethod(.str("abc"), "startswith", Args([.str(""), .int(4)], keywords: []), vm) }
-        check("'abc'.endswith('bc')", "ok:True") { try strMethod(.str("abc"), "endswith", Args([.str("bc")], keywords: []), vm) }
-        check("'abc'.endswith('b', 0, 2)", "ok:True") { try strMethod(.str("abc"), "endswith", Args([.str("b"), .int(0), .int(2)], keywords: []), vm) }
-        check("'abc'.endswith('c', -1)", "ok:True") { try strMethod(.str("abc"), "endswith", Args([.str("c"), .int(-1)], keywords: []), vm) }
-        check("'a'.startswith(1)", "err:TypeError: startswith first arg must be str or a tuple of str, not int") { try strMethod(.str("a"), "startswith", Args([.int(1)], keywords: []), vm) }
-        check("'abc'.endswith('abcd')", "ok:False") { try strMethod(.str("abc"), "endswith", Args([.str("abcd")], keywords: []), vm) }
-        check("'abc'.startswith('a', -10)", "ok:True") { try strMethod(.str("abc"), "startswith", Args([.str("a"), .int(-10)], keywords: []), vm) }
-        check("'Hello ß'.upper()", "ok:'HELLO SS'") { try strMethod(.str("Hello ß"), "upper", Args([], keywords: []), vm) }
+        check("'xxaxx'.strip('x')", "ok:'a'") {
+            try strMethod(.str("xxaxx"), "strip", Args([.str("x")], keywords: []), vm)
+        }
+        check("'xyaxy'.lstrip('xy')", "ok:'axy'") {
+            try strMethod(.str("xyaxy"), "lstrip", Args([.str("xy")], keywords: []), vm)
+        }
+        check("'xyaxy'.rstrip('xy')", "ok:'xya'") {
+            try strMethod(.str("xyaxy"), "rstrip", Args([.str("xy")], keywords: []), vm)
+        }
+        check("'a'.strip(1)", "err:TypeError: strip arg must be None or str") {
+            try strMethod(.str("a"), "strip", Args([.int(1)], keywords: []), vm)
+        }
+        check("'\\t a \\n'.rstrip(None)", "ok:'\\t a'") {
+            try strMethod(.str("\t a \n"), "rstrip", Args([.none], keywords: []), vm)
+        }
+        check("'abc'.startswith('ab')", "ok:True") {
+            try strMethod(.str("abc"), "startswith", Args([.str("ab")], keywords: []), vm)
+        }
+        check("'abc'.startswith(('x', 'a'))", "ok:True") {
+            try strMethod(.str("abc"), "startswith", Args([T([.str("x"), .str("a")])], keywords: []), vm)
+        }
+        check("'abc'.startswith('b', 1)", "ok:True") {
+            try strMethod(.str("abc"), "startswith", Args([.str("b"), .int(1)], keywords: []), vm)
+        }
+        check("'abc'.startswith('', 3)", "ok:True") {
+            try strMethod(.str("abc"), "startswith", Args([.str(""), .int(3)], keywords: []), vm)
+        }
+        check("'abc'.startswith('', 4)", "ok:False") {
+            try strMethod(.str("abc"), "startswith", Args([.str(""), .int(4)], keywords: []), vm)
+        }
+        check("'abc'.endswith('bc')", "ok:True") {
+            try strMethod(.str("abc"), "endswith", Args([.str("bc")], keywords: []), vm)
+        }
+        check("'abc'.endswith('b', 0, 2)", "ok:True") {
+            try strMethod(.str("abc"), "endswith", Args([.str("b"), .int(0), .int(2)], keywords: []), vm)
+        }
+        check("'abc'.endswith('c', -1)", "ok:True") {
+            try strMethod(.str("abc"), "endswith", Args([.str("c"), .int(-1)], keywords: []), vm)
+        }
+        check("'a'.startswith(1)", "err:TypeError: startswith first arg must be str or a tuple of str, not int") {
+            try strMethod(.str("a"), "startswith", Args([.int(1)], keywords: []), vm)
+        }
+        check("'abc'.endswith('abcd')", "ok:False") {
+            try strMethod(.str("abc"), "endswith", Args([.str("abcd")], keywords: []), vm)
+        }
+        check("'abc'.startswith('a', -10)", "ok:True") {
+            try strMethod(.str("abc"), "startswith", Args([.str("a"), .int(-10)], keywords: []), vm)
+        }
+        check("'Hello ß'.upper()", "ok:'HELLO SS'") {
+            try strMethod(.str("Hello ß"), "upper", Args([], keywords: []), vm)
+        }
         check("'HeLLo'.lower()", "ok:'hello'") { try strMethod(.str("HeLLo"), "lower", Args([], keywords: []), vm) }
-        check("'aaa'.replace('a', 'b')", "ok:'bbb'") { try strMethod(.str("aaa"), "replace", Args([.str("a"), .str("b")], keywords: []), vm) }
-        check("'aaa'.replace('a', 'b', 2)", "ok:'bba'") { try strMethod(.str("aaa"), "replace", Args([.str("a"), .str("b"), .int(2)], keywords: []), vm) }
-        check("'abc'.replace('', '-')", "ok:'-a-b-c-'") { try strMethod(.str("abc"), "replace", Args([.str(""), .str("-")], keywords: []), vm) }
-        check("'abc'.replace('', '-', 2)", "ok:'-a-bc'") { try strMethod(.str("abc"), "replace", Args([.str(""), .str("-"), .int(2)], keywords: []), vm) }
-        check("'a'.replace('a')", "err:TypeError: replace expected at least 2 arguments, got 1") { try strMethod(.str("a"), "replace", Args([.str("a")], keywords: []), vm) }
+        check("'aaa'.replace('a', 'b')", "ok:'bbb'") {
+            try strMethod(.str("aaa"), "replace", Args([.str("a"), .str("b")], keywords: []), vm)
+        }
+        check("'aaa'.replace('a', 'b', 2)", "ok:'bba'") {
+            try strMethod(.str("aaa"), "replace", Args([.str("a"), .str("b"), .int(2)], keywords: []), vm)
+        }
+        check("'abc'.replace('', '-')", "ok:'-a-b-c-'") {
+            try strMethod(.str("abc"), "replace", Args([.str(""), .str("-")], keywords: []), vm)
+        }
+        check("'abc'.replace('', '-', 2)", "ok:'-a-bc'") {
+            try strMethod(.str("abc"), "replace", Args([.str(""), .str("-"), .int(2)], keywords: []), vm)
+        }
+        check("'a'.replace('a')", "err:TypeError: replace expected at least 2 arguments, got 1") {
+            try strMethod(.str("a"), "replace", Args([.str("a")], keywords: []), vm)
+        }
         check("'hello'.find('l')", "ok:2") { try strMethod(.str("hello"), "find", Args([.str("l")], keywords: []), vm) }
-        check("'hello'.rfind('l')", "ok:3") { try strMethod(.str("hello"), "rfind", Args([.str("l")], keywords: []), vm) }
-        check("'hello'.find('z')", "ok:-1") { try strMethod(.str("hello"), "find", Args([.str("z")], keywords: []), vm) }
-        check("'hello'.find('l', 3)", "ok:3") { try strMethod(.str("hello"), "find", Args([.str("l"), .int(3)], keywords: []), vm) }
-        check("'hello'.find('l', -2, -1)", "ok:3") { try strMethod(.str("hello"), "find", Args([.str("l"), .int(-2), .int(-1)], keywords: []), vm) }
-        check("'abc'.find('', 3)", "ok:3") { try strMethod(.str("abc"), "find", Args([.str(""), .int(3)], keywords: []), vm) }
-        check("'abc'.find('', 4)", "ok:-1") { try strMethod(.str("abc"), "find", Args([.str(""), .int(4)], keywords: []), vm) }
-        check("'a'.index('b')", "err:ValueError: substring not found") { try strMethod(.str("a"), "index", Args([.str("b")], keywords: []), vm) }
-        check("'abc'.rindex('z')", "err:ValueError: substring not found") { try strMethod(.str("abc"), "rindex", Args([.str("z")], keywords: []), vm) }
-        check("'hello'.index('e')", "ok:1") { try strMethod(.str("hello"), "index", Args([.str("e")], keywords: []), vm) }
-        check("'aaaa'.count('aa')", "ok:2") { try strMethod(.str("aaaa"), "count", Args([.str("aa")], keywords: []), vm) }
+        check("'hello'.rfind('l')", "ok:3") {
+            try strMethod(.str("hello"), "rfind", Args([.str("l")], keywords: []), vm)
+        }
+        check("'hello'.find('z')", "ok:-1") {
+            try strMethod(.str("hello"), "find", Args([.str("z")], keywords: []), vm)
+        }
+        check("'hello'.find('l', 3)", "ok:3") {
+            try strMethod(.str("hello"), "find", Args([.str("l"), .int(3)], keywords: []), vm)
+        }
+        check("'hello'.find('l', -2, -1)", "ok:3") {
+            try strMethod(.str("hello"), "find", Args([.str("l"), .int(-2), .int(-1)], keywords: []), vm)
+        }
+        check("'abc'.find('', 3)", "ok:3") {
+            try strMethod(.str("abc"), "find", Args([.str(""), .int(3)], keywords: []), vm)
+        }
+        check("'abc'.find('', 4)", "ok:-1") {
+            try strMethod(.str("abc"), "find", Args([.str(""), .int(4)], keywords: []), vm)
+        }
+        check("'a'.index('b')", "err:ValueError: substring not found") {
+            try strMethod(.str("a"), "index", Args([.str("b")], keywords: []), vm)
+        }
+        check("'abc'.rindex('z')", "err:ValueError: substring not found") {
+            try strMethod(.str("abc"), "rindex", Args([.str("z")], keywords: []), vm)
+        }
+        check("'hello'.index('e')", "ok:1") {
+            try strMethod(.str("hello"), "index", Args([.str("e")], keywords: []), vm)
+        }
+        check("'aaaa'.count('aa')", "ok:2") {
+            try strMethod(.str("aaaa"), "count", Args([.str("aa")], keywords: []), vm)
+        }
         check("'abc'.count('')", "ok:4") { try strMethod(.str("abc"), "count", Args([.str("")], keywords: []), vm) }
-        check("'abc'.count('', 1)", "ok:3") { try strMethod(.str("abc"), "count", Args([.str(""), .int(1)], keywords: []), vm) }
-        check("'abc'.count('', 5)", "ok:0") { try strMethod(.str("abc"), "count", Args([.str(""), .int(5)], keywords: []), vm) }
+        check("'abc'.count('', 1)", "ok:3") {
+            try strMethod(.str("abc"), "count", Args([.str(""), .int(1)], keywords: []), vm)
+        }
+        check("'abc'.count('', 5)", "ok:0") {
+            try strMethod(.str("abc"), "count", Args([.str(""), .int(5)], keywords: []), vm)
+        }
         check("'123'.isdigit()", "ok:True") { try strMethod(.str("123"), "isdigit", Args([], keywords: []), vm) }
         check("'12a'.isdigit()", "ok:False") { try strMethod(.str("12a"), "isdigit", Args([], keywords: []), vm) }
         check("''.isdigit()", "ok:False") { try strMethod(.str(""), "isdigit", Args([], keywords: []), vm) }
@@ -1401,39 +3244,86 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         check("'abc1'.islower()", "ok:True") { try strMethod(.str("abc1"), "islower", Args([], keywords: []), vm) }
         check("'1'.isupper()", "ok:False") { try strMethod(.str("1"), "isupper", Args([], keywords: []), vm) }
         check("'²'.isdigit()", "ok:True") { try strMethod(.str("²"), "isdigit", Args([], keywords: []), vm) }
-        check("'Hello World'.istitle()", "ok:True") { try strMethod(.str("Hello World"), "istitle", Args([], keywords: []), vm) }
+        check("'Hello World'.istitle()", "ok:True") {
+            try strMethod(.str("Hello World"), "istitle", Args([], keywords: []), vm)
+        }
         check("'ab'.ljust(5)", "ok:'ab   '") { try strMethod(.str("ab"), "ljust", Args([.int(5)], keywords: []), vm) }
-        check("'ab'.rjust(5, '*')", "ok:'***ab'") { try strMethod(.str("ab"), "rjust", Args([.int(5), .str("*")], keywords: []), vm) }
+        check("'ab'.rjust(5, '*')", "ok:'***ab'") {
+            try strMethod(.str("ab"), "rjust", Args([.int(5), .str("*")], keywords: []), vm)
+        }
         check("'ab'.center(5)", "ok:'  ab '") { try strMethod(.str("ab"), "center", Args([.int(5)], keywords: []), vm) }
-        check("'ab'.center(6)", "ok:'  ab  '") { try strMethod(.str("ab"), "center", Args([.int(6)], keywords: []), vm) }
-        check("'abc'.center(6)", "ok:' abc  '") { try strMethod(.str("abc"), "center", Args([.int(6)], keywords: []), vm) }
+        check("'ab'.center(6)", "ok:'  ab  '") {
+            try strMethod(.str("ab"), "center", Args([.int(6)], keywords: []), vm)
+        }
+        check("'abc'.center(6)", "ok:' abc  '") {
+            try strMethod(.str("abc"), "center", Args([.int(6)], keywords: []), vm)
+        }
         check("'a'.center(4)", "ok:' a  '") { try strMethod(.str("a"), "center", Args([.int(4)], keywords: []), vm) }
-        check("'ab'.center(5, 'xy')", "err:TypeError: The fill character must be exactly one character long") { try strMethod(.str("ab"), "center", Args([.int(5), .str("xy")], keywords: []), vm) }
-        check("'a'.center()", "err:TypeError: center expected at least 1 argument, got 0") { try strMethod(.str("a"), "center", Args([], keywords: []), vm) }
+        check("'ab'.center(5, 'xy')", "err:TypeError: The fill character must be exactly one character long") {
+            try strMethod(.str("ab"), "center", Args([.int(5), .str("xy")], keywords: []), vm)
+        }
+        check("'a'.center()", "err:TypeError: center expected at least 1 argument, got 0") {
+            try strMethod(.str("a"), "center", Args([], keywords: []), vm)
+        }
         check("'abc'.ljust(2)", "ok:'abc'") { try strMethod(.str("abc"), "ljust", Args([.int(2)], keywords: []), vm) }
         check("'a'.zfill(5)", "ok:'0000a'") { try strMethod(.str("a"), "zfill", Args([.int(5)], keywords: []), vm) }
         check("'-5'.zfill(4)", "ok:'-005'") { try strMethod(.str("-5"), "zfill", Args([.int(4)], keywords: []), vm) }
         check("'+5'.zfill(4)", "ok:'+005'") { try strMethod(.str("+5"), "zfill", Args([.int(4)], keywords: []), vm) }
-        check("'12345'.zfill(3)", "ok:'12345'") { try strMethod(.str("12345"), "zfill", Args([.int(3)], keywords: []), vm) }
+        check("'12345'.zfill(3)", "ok:'12345'") {
+            try strMethod(.str("12345"), "zfill", Args([.int(3)], keywords: []), vm)
+        }
         check("'ä'.encode()", "ok:b'\\xc3\\xa4'") { try strMethod(.str("ä"), "encode", Args([], keywords: []), vm) }
-        check("'abc'.encode('ascii')", "ok:b'abc'") { try strMethod(.str("abc"), "encode", Args([.str("ascii")], keywords: []), vm) }
-        check("'é'.encode('ascii')", "err:UnicodeError: 'ascii' codec can't encode character '\\xe9' in position 0: ordinal not in range(128)") { try strMethod(.str("é"), "encode", Args([.str("ascii")], keywords: []), vm) }
-        check("'é'.encode('latin-1')", "ok:b'\\xe9'") { try strMethod(.str("é"), "encode", Args([.str("latin-1")], keywords: []), vm) }
-        check("\"they're bill's friends from the UK\".title()", "ok:\"They'Re Bill'S Friends From The Uk\"") { try strMethod(.str("they're bill's friends from the UK"), "title", Args([], keywords: []), vm) }
-        check("'hELLO wORLD'.capitalize()", "ok:'Hello world'") { try strMethod(.str("hELLO wORLD"), "capitalize", Args([], keywords: []), vm) }
+        check("'abc'.encode('ascii')", "ok:b'abc'") {
+            try strMethod(.str("abc"), "encode", Args([.str("ascii")], keywords: []), vm)
+        }
+        check(
+            "'é'.encode('ascii')",
+            "err:UnicodeError: 'ascii' codec can't encode character '\\xe9' in position 0: ordinal not in range(128)"
+        ) { try strMethod(.str("é"), "encode", Args([.str("ascii")], keywords: []), vm) }
+        check("'é'.encode('latin-1')", "ok:b'\\xe9'") {
+            try strMethod(.str("é"), "encode", Args([.str("latin-1")], keywords: []), vm)
+        }
+        check("\"they're bill's friends from the UK\".title()", "ok:\"They'Re Bill'S Friends From The Uk\"") {
+            try strMethod(.str("they're bill's friends from the UK"), "title", Args([], keywords: []), vm)
+        }
+        check("'hELLO wORLD'.capitalize()", "ok:'Hello world'") {
+            try strMethod(.str("hELLO wORLD"), "capitalize", Args([], keywords: []), vm)
+        }
         check("'a1b2'.title()", "ok:'A1B2'") { try strMethod(.str("a1b2"), "title", Args([], keywords: []), vm) }
-        check("'a=b=c'.partition('=')", "ok:('a', '=', 'b=c')") { try strMethod(.str("a=b=c"), "partition", Args([.str("=")], keywords: []), vm) }
-        check("'a=b=c'.rpartition('=')", "ok:('a=b', '=', 'c')") { try strMethod(.str("a=b=c"), "rpartition", Args([.str("=")], keywords: []), vm) }
-        check("'abc'.partition('=')", "ok:('abc', '', '')") { try strMethod(.str("abc"), "partition", Args([.str("=")], keywords: []), vm) }
-        check("'abc'.rpartition('=')", "ok:('', '', 'abc')") { try strMethod(.str("abc"), "rpartition", Args([.str("=")], keywords: []), vm) }
-        check("'abc'.partition('')", "err:ValueError: empty separator") { try strMethod(.str("abc"), "partition", Args([.str("")], keywords: []), vm) }
-        check("','.join(['a', 'b', 'c'])", "ok:'a,b,c'") { try strMethod(.str(","), "join", Args([L([.str("a"), .str("b"), .str("c")])], keywords: []), vm) }
+        check("'a=b=c'.partition('=')", "ok:('a', '=', 'b=c')") {
+            try strMethod(.str("a=b=c"), "partition", Args([.str("=")], keywords: []), vm)
+        }
+        check("'a=b=c'.rpartition('=')", "ok:('a=b', '=', 'c')") {
+            try strMethod(.str("a=b=c"), "rpartition", Args([.str("=")], keywords: []), vm)
+        }
+        check("'abc'.partition('=')", "ok:('abc', '', '')") {
+            try strMethod(.str("abc"), "partition", Args([.str("=")], keywords: []), vm)
+        }
+        check("'abc'.rpartition('=')", "ok:('', '', 'abc')") {
+            try strMethod(.str("abc"), "rpartition", Args([.str("=")], keywords: []), vm)
+        }
+        check("'abc'.partition('')", "err:ValueError: empty separator") {
+            try strMethod(.str("abc"), "partition", Args([.str("")], keywords: []), vm)
+        }
+        check("','.join(['a', 'b', 'c'])", "ok:'a,b,c'") {
+            try strMethod(.str(","), "join", Args([L([.str("a"), .str("b"), .str("c")])], keywords: []), vm)
+        }
         check("','.join([])", "ok:''") { try strMethod(.str(","), "join", Args([L([])], keywords: []), vm) }
-        check("'a'.join([1])", "err:TypeError: sequence item 0: expected str instance, int found") { try strMethod(.str("a"), "join", Args([L([.int(1)])], keywords: []), vm) }
-        check("'-'.join('xyz')", "ok:'x-y-z'") { try strMethod(.str("-"), "join", Args([.str("xyz")], keywords: []), vm) }
-        check("'{} and {}'.format(1, 'b')", "ok:'1 and b'") { try strMethod(.str("{} and {}"), "format", Args([.int(1), .str("b")], keywords: []), vm) }
-        check("'prefix_x'.removeprefix('prefix_')", "ok:'x'") { try strMethod(.str("prefix_x"), "removeprefix", Args([.str("prefix_")], keywords: []), vm) }
-        check("'x.py'.removesuffix('.py')", "ok:'x'") { try strMethod(.str("x.py"), "removesuffix", Args([.str(".py")], keywords: []), vm) }
+        check("'a'.join([1])", "err:TypeError: sequence item 0: expected str instance, int found") {
+            try strMethod(.str("a"), "join", Args([L([.int(1)])], keywords: []), vm)
+        }
+        check("'-'.join('xyz')", "ok:'x-y-z'") {
+            try strMethod(.str("-"), "join", Args([.str("xyz")], keywords: []), vm)
+        }
+        check("'{} and {}'.format(1, 'b')", "ok:'1 and b'") {
+            try strMethod(.str("{} and {}"), "format", Args([.int(1), .str("b")], keywords: []), vm)
+        }
+        check("'prefix_x'.removeprefix('prefix_')", "ok:'x'") {
+            try strMethod(.str("prefix_x"), "removeprefix", Args([.str("prefix_")], keywords: []), vm)
+        }
+        check("'x.py'.removesuffix('.py')", "ok:'x'") {
+            try strMethod(.str("x.py"), "removesuffix", Args([.str(".py")], keywords: []), vm)
+        }
         check("'aBc'.swapcase()", "ok:'AbC'") { try strMethod(.str("aBc"), "swapcase", Args([], keywords: []), vm) }
     }
 
@@ -1441,86 +3331,204 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         let vm = Interpreter()
         var builtins = makeBuiltins()
         builtins["strLower"] = .obj(PyBuiltin("lower") { a, vm in try strMethod(a[0], "lower", Args(), vm) })
-        checkMethod("[1, 2, 3].pop()", "ok:3|[1, 2]", L([.int(1), .int(2), .int(3)]), "pop", Args([], keywords: []), vm)
-        checkMethod("[1, 2, 3].pop(0)", "ok:1|[2, 3]", L([.int(1), .int(2), .int(3)]), "pop", Args([.int(0)], keywords: []), vm)
+        checkMethod(
+            "[1, 2, 3].pop()", "ok:3|[1, 2]", L([.int(1), .int(2), .int(3)]), "pop", Args([], keywords: []), vm)
+        checkMethod(
+            "[1, 2, 3].pop(0)", "ok:1|[2, 3]", L([.int(1), .int(2), .int(3)]), "pop", Args([.int(0)], keywords: []), vm)
         checkMethod("[].pop()", "err:IndexError: pop from empty list", L([]), "pop", Args([], keywords: []), vm)
-        checkMethod("[1].pop(5)", "err:IndexError: pop index out of range", L([.int(1)]), "pop", Args([.int(5)], keywords: []), vm)
-        checkMethod("[1, 2].insert(-1, 9)", "ok:None|[1, 9, 2]", L([.int(1), .int(2)]), "insert", Args([.int(-1), .int(9)], keywords: []), vm)
-        checkMethod("[1, 2].insert(10, 9)", "ok:None|[1, 2, 9]", L([.int(1), .int(2)]), "insert", Args([.int(10), .int(9)], keywords: []), vm)
-        checkMethod("[1, 2].insert(-10, 9)", "ok:None|[9, 1, 2]", L([.int(1), .int(2)]), "insert", Args([.int(-10), .int(9)], keywords: []), vm)
-        checkMethod("[1, 2, 1].remove(1)", "ok:None|[2, 1]", L([.int(1), .int(2), .int(1)]), "remove", Args([.int(1)], keywords: []), vm)
-        checkMethod("[].remove(1)", "err:ValueError: list.remove(x): x not in list", L([]), "remove", Args([.int(1)], keywords: []), vm)
-        checkMethod("[1, 2, 3].index(2)", "ok:1|[1, 2, 3]", L([.int(1), .int(2), .int(3)]), "index", Args([.int(2)], keywords: []), vm)
-        checkMethod("[].index(1)", "err:ValueError: 1 is not in list", L([]), "index", Args([.int(1)], keywords: []), vm)
-        checkMethod("['a'].index('b')", "err:ValueError: 'b' is not in list", L([.str("a")]), "index", Args([.str("b")], keywords: []), vm)
-        checkMethod("[1, 2, 1].index(1, 1)", "ok:2|[1, 2, 1]", L([.int(1), .int(2), .int(1)]), "index", Args([.int(1), .int(1)], keywords: []), vm)
-        checkMethod("[1, 1, 2].count(1)", "ok:2|[1, 1, 2]", L([.int(1), .int(1), .int(2)]), "count", Args([.int(1)], keywords: []), vm)
-        checkMethod("[1].extend('ab')", "ok:None|[1, 'a', 'b']", L([.int(1)]), "extend", Args([.str("ab")], keywords: []), vm)
-        checkMethod("[1].append([2])", "ok:None|[1, [2]]", L([.int(1)]), "append", Args([L([.int(2)])], keywords: []), vm)
-        checkMethod("[3, 1, 2].sort()", "ok:None|[1, 2, 3]", L([.int(3), .int(1), .int(2)]), "sort", Args([], keywords: []), vm)
-        checkMethod("[3, 1, 2].sort(reverse=True)", "ok:None|[3, 2, 1]", L([.int(3), .int(1), .int(2)]), "sort", Args([], keywords: [("reverse", .bool(true))]), vm)
-        checkMethod("['b', 'A', 'c'].sort(key=<method 'lower' of 'str' objects>)", "ok:None|['A', 'b', 'c']", L([.str("b"), .str("A"), .str("c")]), "sort", Args([], keywords: [("key", builtins["strLower"]!)]), vm)
-        checkMethod("[1, 'a'].sort()", "err:TypeError: '<' not supported between instances of 'str' and 'int'", L([.int(1), .str("a")]), "sort", Args([], keywords: []), vm)
+        checkMethod(
+            "[1].pop(5)", "err:IndexError: pop index out of range", L([.int(1)]), "pop", Args([.int(5)], keywords: []),
+            vm)
+        checkMethod(
+            "[1, 2].insert(-1, 9)", "ok:None|[1, 9, 2]", L([.int(1), .int(2)]), "insert",
+            Args([.int(-1), .int(9)], keywords: []), vm)
+        checkMethod(
+            "[1, 2].insert(10, 9)", "ok:None|[1, 2, 9]", L([.int(1), .int(2)]), "insert",
+            Args([.int(10), .int(9)], keywords: []), vm)
+        checkMethod(
+            "[1, 2].insert(-10, 9)", "ok:None|[9, 1, 2]", L([.int(1), .int(2)]), "insert",
+            Args([.int(-10), .int(9)], keywords: []), vm)
+        checkMethod(
+            "[1, 2, 1].remove(1)", "ok:None|[2, 1]", L([.int(1), .int(2), .int(1)]), "remove",
+            Args([.int(1)], keywords: []), vm)
+        checkMethod(
+            "[].remove(1)", "err:ValueError: list.remove(x): x not in list", L([]), "remove",
+            Args([.int(1)], keywords: []), vm)
+        checkMethod(
+            "[1, 2, 3].index(2)", "ok:1|[1, 2, 3]", L([.int(1), .int(2), .int(3)]), "index",
+            Args([.int(2)], keywords: []), vm)
+        checkMethod(
+            "[].index(1)", "err:ValueError: 1 is not in list", L([]), "index", Args([.int(1)], keywords: []), vm)
+        checkMethod(
+            "['a'].index('b')", "err:ValueError: 'b' is not in list", L([.str("a")]), "index",
+            Args([.str("b")], keywords: []), vm)
+        checkMethod(
+            "[1, 2, 1].index(1, 1)", "ok:2|[1, 2, 1]", L([.int(1), .int(2), .int(1)]), "index",
+            Args([.int(1), .int(1)], keywords: []), vm)
+        checkMethod(
+            "[1, 1, 2].count(1)", "ok:2|[1, 1, 2]", L([.int(1), .int(1), .int(2)]), "count",
+            Args([.int(1)], keywords: []), vm)
+        checkMethod(
+            "[1].extend('ab')", "ok:None|[1, 'a', 'b']", L([.int(1)]), "extend", Args([.str("ab")], keywords: []), vm)
+        checkMethod(
+            "[1].append([2])", "ok:None|[1, [2]]", L([.int(1)]), "append", Args([L([.int(2)])], keywords: []), vm)
+        checkMethod(
+            "[3, 1, 2].sort()", "ok:None|[1, 2, 3]", L([.int(3), .int(1), .int(2)]), "sort", Args([], keywords: []), vm)
+        checkMethod(
+            "[3, 1, 2].sort(reverse=True)", "ok:None|[3, 2, 1]", L([.int(3), .int(1), .int(2)]), "sort",
+            Args([], keywords: [("reverse", .bool(true))]), vm)
+        checkMethod(
+            "['b', 'A', 'c'].sort(key=<method 'lower' of 'str' objects>)", "ok:None|['A', 'b', 'c']",
+            L([.str("b"), .str("A"), .str("c")]), "sort", Args([], keywords: [("key", builtins["strLower"]!)]), vm)
+        checkMethod(
+            "[1, 'a'].sort()", "err:TypeError: '<' not supported between instances of 'str' and 'int'",
+            L([.int(1), .str("a")]), "sort", Args([], keywords: []), vm)
         checkMethod("[1, 2].reverse()", "ok:None|[2, 1]", L([.int(1), .int(2)]), "reverse", Args([], keywords: []), vm)
         checkMethod("[1, 2].clear()", "ok:None|[]", L([.int(1), .int(2)]), "clear", Args([], keywords: []), vm)
         checkMethod("[1, 2].copy()", "ok:[1, 2]|[1, 2]", L([.int(1), .int(2)]), "copy", Args([], keywords: []), vm)
-        checkMethod("(1, 2, 1).count(1)", "ok:2|(1, 2, 1)", T([.int(1), .int(2), .int(1)]), "count", Args([.int(1)], keywords: []), vm)
-        checkMethod("(1, 2).index(2)", "ok:1|(1, 2)", T([.int(1), .int(2)]), "index", Args([.int(2)], keywords: []), vm)
-        checkMethod("(1,).index(2)", "err:ValueError: tuple.index(x): x not in tuple", T([.int(1)]), "index", Args([.int(2)], keywords: []), vm)
-        checkMethod("{'a': 1}.get('a')", "ok:1|{'a': 1}", D([(.str("a"), .int(1))]), "get", Args([.str("a")], keywords: []), vm)
-        checkMethod("{'a': 1}.get('b')", "ok:None|{'a': 1}", D([(.str("a"), .int(1))]), "get", Args([.str("b")], keywords: []), vm)
-        checkMethod("{'a': 1}.get('b', 0)", "ok:0|{'a': 1}", D([(.str("a"), .int(1))]), "get", Args([.str("b"), .int(0)], keywords: []), vm)
-        checkMethod("{'a': 1, 'b': 2}.keys()", "ok:dict_keys(['a', 'b'])|{'a': 1, 'b': 2}", D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "keys", Args([], keywords: []), vm)
-        checkMethod("{'a': 1, 'b': 2}.values()", "ok:dict_values([1, 2])|{'a': 1, 'b': 2}", D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "values", Args([], keywords: []), vm)
-        checkMethod("{'a': 1, 'b': 2}.items()", "ok:dict_items([('a', 1), ('b', 2)])|{'a': 1, 'b': 2}", D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "items", Args([], keywords: []), vm)
+        checkMethod(
+            "(1, 2, 1).count(1)", "ok:2|(1, 2, 1)", T([.int(1), .int(2), .int(1)]), "count",
+            Args([.int(1)], keywords: []), vm)
+        checkMethod(
+            "(1, 2).index(2)", "ok:1|(1, 2)", T([.int(1), .int(2)]), "index", Args([.int(2)], keywords: []), vm)
+        checkMethod(
+            "(1,).index(2)", "err:ValueError: tuple.index(x): x not in tuple", T([.int(1)]), "index",
+            Args([.int(2)], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.get('a')", "ok:1|{'a': 1}", D([(.str("a"), .int(1))]), "get", Args([.str("a")], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.get('b')", "ok:None|{'a': 1}", D([(.str("a"), .int(1))]), "get", Args([.str("b")], keywords: []),
+            vm)
+        checkMethod(
+            "{'a': 1}.get('b', 0)", "ok:0|{'a': 1}", D([(.str("a"), .int(1))]), "get",
+            Args([.str("b"), .int(0)], keywords: []), vm)
+        checkMethod(
+            "{'a': 1, 'b': 2}.keys()", "ok:dict_keys(['a', 'b'])|{'a': 1, 'b': 2}",
+            D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "keys", Args([], keywords: []), vm)
+        checkMethod(
+            "{'a': 1, 'b': 2}.values()", "ok:dict_values([1, 2])|{'a': 1, 'b': 2}",
+            D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "values", Args([], keywords: []), vm)
+        checkMethod(
+            "{'a': 1, 'b': 2}.items()", "ok:dict_items([('a', 1), ('b', 2)])|{'a': 1, 'b': 2}",
+            D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "items", Args([], keywords: []), vm)
         checkMethod("{}.items()", "ok:dict_items([])|{}", D([]), "items", Args([], keywords: []), vm)
-        checkMethod("{'a': 1}.pop('a')", "ok:1|{}", D([(.str("a"), .int(1))]), "pop", Args([.str("a")], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.pop('a')", "ok:1|{}", D([(.str("a"), .int(1))]), "pop", Args([.str("a")], keywords: []), vm)
         checkMethod("{}.pop(1)", "err:KeyError: 1", D([]), "pop", Args([.int(1)], keywords: []), vm)
         checkMethod("{}.pop(1, 'd')", "ok:'d'|{}", D([]), "pop", Args([.int(1), .str("d")], keywords: []), vm)
-        checkMethod("{'a': 1, 'b': 2}.popitem()", "ok:('b', 2)|{'a': 1}", D([(.str("a"), .int(1)), (.str("b"), .int(2))]), "popitem", Args([], keywords: []), vm)
-        checkMethod("{}.popitem()", "err:KeyError: 'popitem(): dictionary is empty'", D([]), "popitem", Args([], keywords: []), vm)
-        checkMethod("{'a': 1}.setdefault('a', 5)", "ok:1|{'a': 1}", D([(.str("a"), .int(1))]), "setdefault", Args([.str("a"), .int(5)], keywords: []), vm)
-        checkMethod("{'a': 1}.setdefault('b', 5)", "ok:5|{'a': 1, 'b': 5}", D([(.str("a"), .int(1))]), "setdefault", Args([.str("b"), .int(5)], keywords: []), vm)
-        checkMethod("{'a': 1}.setdefault('b')", "ok:None|{'a': 1, 'b': None}", D([(.str("a"), .int(1))]), "setdefault", Args([.str("b")], keywords: []), vm)
-        checkMethod("{'a': 1}.update({'b': 2, 'a': 3})", "ok:None|{'a': 3, 'b': 2}", D([(.str("a"), .int(1))]), "update", Args([D([(.str("b"), .int(2)), (.str("a"), .int(3))])], keywords: []), vm)
-        checkMethod("{'a': 1}.update([('c', 3)], d=4)", "ok:None|{'a': 1, 'c': 3, 'd': 4}", D([(.str("a"), .int(1))]), "update", Args([L([T([.str("c"), .int(3)])])], keywords: [("d", .int(4))]), vm)
-        checkMethod("{'a': 1}.update([1])", "err:TypeError: cannot convert dictionary update sequence element #0 to a sequence", D([(.str("a"), .int(1))]), "update", Args([L([.int(1)])], keywords: []), vm)
-        checkMethod("{'a': 1}.copy()", "ok:{'a': 1}|{'a': 1}", D([(.str("a"), .int(1))]), "copy", Args([], keywords: []), vm)
+        checkMethod(
+            "{'a': 1, 'b': 2}.popitem()", "ok:('b', 2)|{'a': 1}", D([(.str("a"), .int(1)), (.str("b"), .int(2))]),
+            "popitem", Args([], keywords: []), vm)
+        checkMethod(
+            "{}.popitem()", "err:KeyError: 'popitem(): dictionary is empty'", D([]), "popitem", Args([], keywords: []),
+            vm)
+        checkMethod(
+            "{'a': 1}.setdefault('a', 5)", "ok:1|{'a': 1}", D([(.str("a"), .int(1))]), "setdefault",
+            Args([.str("a"), .int(5)], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.setdefault('b', 5)", "ok:5|{'a': 1, 'b': 5}", D([(.str("a"), .int(1))]), "setdefault",
+            Args([.str("b"), .int(5)], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.setdefault('b')", "ok:None|{'a': 1, 'b': None}", D([(.str("a"), .int(1))]), "setdefault",
+            Args([.str("b")], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.update({'b': 2, 'a': 3})", "ok:None|{'a': 3, 'b': 2}", D([(.str("a"), .int(1))]), "update",
+            Args([D([(.str("b"), .int(2)), (.str("a"), .int(3))])], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.update([('c', 3)], d=4)", "ok:None|{'a': 1, 'c': 3, 'd': 4}", D([(.str("a"), .int(1))]), "update",
+            Args([L([T([.str("c"), .int(3)])])], keywords: [("d", .int(4))]), vm)
+        checkMethod(
+            "{'a': 1}.update([1])", "err:TypeError: cannot convert dictionary update sequence element #0 to a sequence",
+            D([(.str("a"), .int(1))]), "update", Args([L([.int(1)])], keywords: []), vm)
+        checkMethod(
+            "{'a': 1}.copy()", "ok:{'a': 1}|{'a': 1}", D([(.str("a"), .int(1))]), "copy", Args([], keywords: []), vm)
         checkMethod("{'a': 1}.clear()", "ok:None|{}", D([(.str("a"), .int(1))]), "clear", Args([], keywords: []), vm)
-        checkMethod("{(1, 2): 'x'}.get((1, 2))", "ok:'x'|{(1, 2): 'x'}", D([(T([.int(1), .int(2)]), .str("x"))]), "get", Args([T([.int(1), .int(2)])], keywords: []), vm)
-        checkMethod("{1: 'x'}.get(1.0)", "ok:'x'|{1: 'x'}", D([(.int(1), .str("x"))]), "get", Args([.float(Double(bitPattern: 0x3ff0000000000000))], keywords: []), vm)
-        checkMethod("{1: 'x'}.get([1])", "err:TypeError: unhashable type: 'list'", D([(.int(1), .str("x"))]), "get", Args([L([.int(1)])], keywords: []), vm)
-        checkMethod("{1, 2}.add(3)", "ok:None|{1, 2, 3}", S([.int(1), .int(2)]), "add", Args([.int(3)], keywords: []), vm)
+        checkMethod(
+            "{(1, 2): 'x'}.get((1, 2))", "ok:'x'|{(1, 2): 'x'}", D([(T([.int(1), .int(2)]), .str("x"))]), "get",
+            Args([T([.int(1), .int(2)])], keywords: []), vm)
+        checkMethod(
+            "{1: 'x'}.get(1.0)", "ok:'x'|{1: 'x'}", D([(.int(1), .str("x"))]), "get",
+            Args([.float(Double(bitPattern: 0x3ff0000000000000))], keywords: []), vm)
+        checkMethod(
+            "{1: 'x'}.get([1])", "err:TypeError: unhashable type: 'list'", D([(.int(1), .str("x"))]), "get",
+            Args([L([.int(1)])], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.add(3)", "ok:None|{1, 2, 3}", S([.int(1), .int(2)]), "add", Args([.int(3)], keywords: []), vm)
         checkMethod("{1, 2}.add(1)", "ok:None|{1, 2}", S([.int(1), .int(2)]), "add", Args([.int(1)], keywords: []), vm)
-        checkMethod("{1, 2}.discard(5)", "ok:None|{1, 2}", S([.int(1), .int(2)]), "discard", Args([.int(5)], keywords: []), vm)
-        checkMethod("{1, 2}.remove(5)", "err:KeyError: 5", S([.int(1), .int(2)]), "remove", Args([.int(5)], keywords: []), vm)
-        checkMethod("{1, 2}.remove(1)", "ok:None|{2}", S([.int(1), .int(2)]), "remove", Args([.int(1)], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.discard(5)", "ok:None|{1, 2}", S([.int(1), .int(2)]), "discard", Args([.int(5)], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.remove(5)", "err:KeyError: 5", S([.int(1), .int(2)]), "remove", Args([.int(5)], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.remove(1)", "ok:None|{2}", S([.int(1), .int(2)]), "remove", Args([.int(1)], keywords: []), vm)
         checkMethod("set().pop()", "err:KeyError: 'pop from an empty set'", S([]), "pop", Args([], keywords: []), vm)
-        checkMethod("{1, 2}.union([3, 1])", "ok:{1, 2, 3}|{1, 2}", S([.int(1), .int(2)]), "union", Args([L([.int(3), .int(1)])], keywords: []), vm)
-        checkMethod("{1, 2, 3}.intersection([3, 1])", "ok:{1, 3}|{1, 2, 3}", S([.int(1), .int(2), .int(3)]), "intersection", Args([L([.int(3), .int(1)])], keywords: []), vm)
-        checkMethod("{1, 2, 3}.difference([3, 1])", "ok:{2}|{1, 2, 3}", S([.int(1), .int(2), .int(3)]), "difference", Args([L([.int(3), .int(1)])], keywords: []), vm)
-        checkMethod("{1, 2}.issubset([1, 2, 3])", "ok:True|{1, 2}", S([.int(1), .int(2)]), "issubset", Args([L([.int(1), .int(2), .int(3)])], keywords: []), vm)
-        checkMethod("{1, 2}.issuperset([1])", "ok:True|{1, 2}", S([.int(1), .int(2)]), "issuperset", Args([L([.int(1)])], keywords: []), vm)
-        checkMethod("{1, 2}.isdisjoint([3])", "ok:True|{1, 2}", S([.int(1), .int(2)]), "isdisjoint", Args([L([.int(3)])], keywords: []), vm)
-        checkMethod("{1}.update([2], [3])", "ok:None|{1, 2, 3}", S([.int(1)]), "update", Args([L([.int(2)]), L([.int(3)])], keywords: []), vm)
-        checkMethod("b'hello'.decode()", "ok:'hello'|b'hello'", B([104, 101, 108, 108, 111]), "decode", Args([], keywords: []), vm)
-        checkMethod("b'\\xff'.decode()", "err:UnicodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte", B([255]), "decode", Args([], keywords: []), vm)
-        checkMethod("b'\\xe4\\xbd'.decode()", "err:UnicodeError: 'utf-8' codec can't decode bytes in position 0-1: unexpected end of data", B([228, 189]), "decode", Args([], keywords: []), vm)
-        checkMethod("b'a'.decode('x')", "err:LookupError: unknown encoding: x", B([97]), "decode", Args([.str("x")], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.union([3, 1])", "ok:{1, 2, 3}|{1, 2}", S([.int(1), .int(2)]), "union",
+            Args([L([.int(3), .int(1)])], keywords: []), vm)
+        checkMethod(
+            "{1, 2, 3}.intersection([3, 1])", "ok:{1, 3}|{1, 2, 3}", S([.int(1), .int(2), .int(3)]), "intersection",
+            Args([L([.int(3), .int(1)])], keywords: []), vm)
+        checkMethod(
+            "{1, 2, 3}.difference([3, 1])", "ok:{2}|{1, 2, 3}", S([.int(1), .int(2), .int(3)]), "difference",
+            Args([L([.int(3), .int(1)])], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.issubset([1, 2, 3])", "ok:True|{1, 2}", S([.int(1), .int(2)]), "issubset",
+            Args([L([.int(1), .int(2), .int(3)])], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.issuperset([1])", "ok:True|{1, 2}", S([.int(1), .int(2)]), "issuperset",
+            Args([L([.int(1)])], keywords: []), vm)
+        checkMethod(
+            "{1, 2}.isdisjoint([3])", "ok:True|{1, 2}", S([.int(1), .int(2)]), "isdisjoint",
+            Args([L([.int(3)])], keywords: []), vm)
+        checkMethod(
+            "{1}.update([2], [3])", "ok:None|{1, 2, 3}", S([.int(1)]), "update",
+            Args([L([.int(2)]), L([.int(3)])], keywords: []), vm)
+        checkMethod(
+            "b'hello'.decode()", "ok:'hello'|b'hello'", B([104, 101, 108, 108, 111]), "decode", Args([], keywords: []),
+            vm)
+        checkMethod(
+            "b'\\xff'.decode()",
+            "err:UnicodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte", B([255]),
+            "decode", Args([], keywords: []), vm)
+        checkMethod(
+            "b'\\xe4\\xbd'.decode()",
+            "err:UnicodeError: 'utf-8' codec can't decode bytes in position 0-1: unexpected end of data",
+            B([228, 189]), "decode", Args([], keywords: []), vm)
+        checkMethod(
+            "b'a'.decode('x')", "err:LookupError: unknown encoding: x", B([97]), "decode",
+            Args([.str("x")], keywords: []), vm)
         checkMethod("b'\\x01\\xab'.hex()", "ok:'01ab'|b'\\x01\\xab'", B([1, 171]), "hex", Args([], keywords: []), vm)
-        checkMethod("b'hello'.startswith(b'he')", "ok:True|b'hello'", B([104, 101, 108, 108, 111]), "startswith", Args([B([104, 101])], keywords: []), vm)
-        checkMethod("b'hello'.endswith((b'x', b'lo'))", "ok:True|b'hello'", B([104, 101, 108, 108, 111]), "endswith", Args([T([B([120]), B([108, 111])])], keywords: []), vm)
-        checkMethod("b'hello'.find(b'l')", "ok:2|b'hello'", B([104, 101, 108, 108, 111]), "find", Args([B([108])], keywords: []), vm)
-        checkMethod("b'hello'.find(108)", "ok:2|b'hello'", B([104, 101, 108, 108, 111]), "find", Args([.int(108)], keywords: []), vm)
-        checkMethod("b'hello'.count(b'l')", "ok:2|b'hello'", B([104, 101, 108, 108, 111]), "count", Args([B([108])], keywords: []), vm)
-        checkMethod("b' a  b '.split()", "ok:[b'a', b'b']|b' a  b '", B([32, 97, 32, 32, 98, 32]), "split", Args([], keywords: []), vm)
-        checkMethod("b'a,b'.split(b',')", "ok:[b'a', b'b']|b'a,b'", B([97, 44, 98]), "split", Args([B([44])], keywords: []), vm)
+        checkMethod(
+            "b'hello'.startswith(b'he')", "ok:True|b'hello'", B([104, 101, 108, 108, 111]), "startswith",
+            Args([B([104, 101])], keywords: []), vm)
+        checkMethod(
+            "b'hello'.endswith((b'x', b'lo'))", "ok:True|b'hello'", B([104, 101, 108, 108, 111]), "endswith",
+            Args([T([B([120]), B([108, 111])])], keywords: []), vm)
+        checkMethod(
+            "b'hello'.find(b'l')", "ok:2|b'hello'", B([104, 101, 108, 108, 111]), "find",
+            Args([B([108])], keywords: []), vm)
+        checkMethod(
+            "b'hello'.find(108)", "ok:2|b'hello'", B([104, 101, 108, 108, 111]), "find",
+            Args([.int(108)], keywords: []), vm)
+        checkMethod(
+            "b'hello'.count(b'l')", "ok:2|b'hello'", B([104, 101, 108, 108, 111]), "count",
+            Args([B([108])], keywords: []), vm)
+        checkMethod(
+            "b' a  b '.split()", "ok:[b'a', b'b']|b' a  b '", B([32, 97, 32, 32, 98, 32]), "split",
+            Args([], keywords: []), vm)
+        checkMethod(
+            "b'a,b'.split(b',')", "ok:[b'a', b'b']|b'a,b'", B([97, 44, 98]), "split", Args([B([44])], keywords: []), vm)
         checkMethod("b'  a '.strip()", "ok:b'a'|b'  a '", B([32, 32, 97, 32]), "strip", Args([], keywords: []), vm)
-        checkMethod("b'xax'.strip(b'x')", "ok:b'a'|b'xax'", B([120, 97, 120]), "strip", Args([B([120])], keywords: []), vm)
-        checkMethod("b','.join([b'a', b'b'])", "ok:b'a,b'|b','", B([44]), "join", Args([L([B([97]), B([98])])], keywords: []), vm)
+        checkMethod(
+            "b'xax'.strip(b'x')", "ok:b'a'|b'xax'", B([120, 97, 120]), "strip", Args([B([120])], keywords: []), vm)
+        checkMethod(
+            "b','.join([b'a', b'b'])", "ok:b'a,b'|b','", B([44]), "join", Args([L([B([97]), B([98])])], keywords: []),
+            vm)
         checkMethod("b'aB'.upper()", "ok:b'AB'|b'aB'", B([97, 66]), "upper", Args([], keywords: []), vm)
         checkMethod("b'aB'.lower()", "ok:b'ab'|b'aB'", B([97, 66]), "lower", Args([], keywords: []), vm)
-        checkMethod("b'a'.startswith('a')", "err:TypeError: startswith first arg must be bytes or a tuple of bytes, not str", B([97]), "startswith", Args([.str("a")], keywords: []), vm)
+        checkMethod(
+            "b'a'.startswith('a')", "err:TypeError: startswith first arg must be bytes or a tuple of bytes, not str",
+            B([97]), "startswith", Args([.str("a")], keywords: []), vm)
     }
 
     @Test("float and str reprs match CPython") func floatAndStrReprsMatchCpython() {
@@ -1533,24 +3541,32 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         #expect(floatRepr(Double(bitPattern: 0x0000000000000000)) == "0.0", "repr(0.0)")
         #expect(floatRepr(Double(bitPattern: 0x4340000000000000)) == "9007199254740992.0", "repr(9007199254740992.0)")
         #expect(floatRepr(Double(bitPattern: 0x430c6bf526340000)) == "1000000000000000.0", "repr(1000000000000000.0)")
-        #expect(floatRepr(Double(bitPattern: 0x437b69b4ba630f35)) == "1.2345678901234568e+17", "repr(1.2345678901234568e+17)")
+        #expect(
+            floatRepr(Double(bitPattern: 0x437b69b4ba630f35)) == "1.2345678901234568e+17",
+            "repr(1.2345678901234568e+17)")
         #expect(floatRepr(Double(bitPattern: 0x3f1a36e2eb1c432d)) == "0.0001", "repr(0.0001)")
         #expect(floatRepr(Double(bitPattern: 0x3f202e4b6ce5dc68)) == "0.00012345", "repr(0.00012345)")
         #expect(floatRepr(Double(bitPattern: 0x0000000000000001)) == "5e-324", "repr(5e-324)")
-        #expect(floatRepr(Double(bitPattern: 0x7fefffffffffffff)) == "1.7976931348623157e+308", "repr(1.7976931348623157e+308)")
+        #expect(
+            floatRepr(Double(bitPattern: 0x7fefffffffffffff)) == "1.7976931348623157e+308",
+            "repr(1.7976931348623157e+308)")
         #expect(floatRepr(Double(bitPattern: 0x3efa36e2eb1c432d)) == "2.5e-05", "repr(2.5e-05)")
         #expect(floatRepr(Double(bitPattern: 0x44b52d02c7e14af6)) == "1e+23", "repr(1e+23)")
         #expect(floatRepr(Double(bitPattern: 0x3fb999999999999a)) == "0.1", "repr(0.1)")
         #expect(floatRepr(Double(bitPattern: 0x3fd5555555555555)) == "0.3333333333333333", "repr(0.3333333333333333)")
         #expect(floatRepr(Double(bitPattern: 0x4340e0198eaee000)) == "9500000000000000.0", "repr(9500000000000000.0)")
         #expect(floatRepr(Double(bitPattern: 0x4341c37937e07fff)) == "9999999999999998.0", "repr(9999999999999998.0)")
-        #expect(floatRepr(Double(bitPattern: 0x4348000000000000)) == "1.3510798882111488e+16", "repr(1.3510798882111488e+16)")
+        #expect(
+            floatRepr(Double(bitPattern: 0x4348000000000000)) == "1.3510798882111488e+16",
+            "repr(1.3510798882111488e+16)")
         #expect(floatRepr(Double(bitPattern: 0x7ff0000000000000)) == "inf", "repr(inf)")
         #expect(floatRepr(Double(bitPattern: 0xfff0000000000000)) == "-inf", "repr(-inf)")
         #expect(floatRepr(Double(bitPattern: 0x7ff8000000000000)) == "nan", "repr(nan)")
         #expect(floatRepr(Double(bitPattern: 0xbe8421f5f40d8376)) == "-1.5e-07", "repr(-1.5e-07)")
         #expect(floatRepr(Double(bitPattern: 0x41678c29dccccccd)) == "12345678.9", "repr(12345678.9)")
-        #expect(floatRepr(Double(bitPattern: 0x4450000000000000)) == "1.1805916207174113e+21", "repr(1.1805916207174113e+21)")
+        #expect(
+            floatRepr(Double(bitPattern: 0x4450000000000000)) == "1.1805916207174113e+21",
+            "repr(1.1805916207174113e+21)")
         #expect(stringRepr("a") == "'a'", "repr('a')")
         #expect(stringRepr("it's") == "\"it's\"", "repr(\"it's\")")
         #expect(stringRepr("say \"hi\"") == "'say \"hi\"'", "repr('say \"hi\"')")
@@ -1609,7 +3625,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0xc0893540a60e4199, "#.3g", "ok:'-807.'"),
             (0xc0893540a60e4199, "round 1", "ok:-806.7"),
             (0xc0893540a60e4199, "repr", "ok:-806.6565667260903"),
-            (0xee119a719987e255, ".1f", "ok:'-1590782506393923634946428171627048344439616274813493781430902619615595053665325332191013681754586804432776034086875045663763078856089643659958386219324460537293352563377347868269057106873229828914162508526417473823773294592.0'"),
+            (
+                0xee119a719987e255, ".1f",
+                "ok:'-1590782506393923634946428171627048344439616274813493781430902619615595053665325332191013681754586804432776034086875045663763078856089643659958386219324460537293352563377347868269057106873229828914162508526417473823773294592.0'"
+            ),
             (0xee119a719987e255, "round 2", "ok:-1.5907825063939236e+222"),
             (0xee119a719987e255, "repr", "ok:-1.5907825063939236e+222"),
             (0xed7056cfe3781364, ".2e", "ok:'-1.44e+219'"),
@@ -1717,7 +3736,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0x4091d6ccc188ae9e, "%", "ok:'114169.995702%'"),
             (0x4091d6ccc188ae9e, "round 6", "ok:1141.699957"),
             (0x4091d6ccc188ae9e, "repr", "ok:1141.6999570232942"),
-            (0x701c0b6ecd980777, ".0f", "ok:'10884960305341688376196172453309825662284876476256898862245999829581492295376735190099642775650097431820594769029886612159217083599997609885841635753566943071167990508967019756927635367837644713516136262005207031744678552366940684288'"),
+            (
+                0x701c0b6ecd980777, ".0f",
+                "ok:'10884960305341688376196172453309825662284876476256898862245999829581492295376735190099642775650097431820594769029886612159217083599997609885841635753566943071167990508967019756927635367837644713516136262005207031744678552366940684288'"
+            ),
             (0x701c0b6ecd980777, "round 2", "ok:1.0884960305341688e+232"),
             (0x701c0b6ecd980777, "repr", "ok:1.0884960305341688e+232"),
             (0x4087fcb020c49ba6, "%", "ok:'76758.600000%'"),
@@ -1729,7 +3751,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0x4334c59f4ac2ad77, ".2f", "ok:'5846787478957431.00'"),
             (0x4334c59f4ac2ad77, "round -3", "ok:5846787478957000.0"),
             (0x4334c59f4ac2ad77, "repr", "ok:5846787478957431.0"),
-            (0xd214a04886256364, "%", "ok:'-256446052575971996336302821347027370334928689402826886427180275583648973929679925276573696.000000%'"),
+            (
+                0xd214a04886256364, "%",
+                "ok:'-256446052575971996336302821347027370334928689402826886427180275583648973929679925276573696.000000%'"
+            ),
             (0xd214a04886256364, "round 6", "ok:-2.56446052575972e+87"),
             (0xd214a04886256364, "repr", "ok:-2.56446052575972e+87"),
             (0xc075ff6c9319b22e, ".1%", "ok:'-35196.4%'"),
@@ -1768,7 +3793,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0x1ab50a19e5d43517, "+.4e", "ok:'+5.0703e-180'"),
             (0x1ab50a19e5d43517, "round 6", "ok:0.0"),
             (0x1ab50a19e5d43517, "repr", "ok:5.070340698654697e-180"),
-            (0x5b46b061736d7383, ".0f", "ok:'503272532774695504550491516118911665738233809815498417017301625392464726263644077176725225157609962129015141439283001885059721461760'"),
+            (
+                0x5b46b061736d7383, ".0f",
+                "ok:'503272532774695504550491516118911665738233809815498417017301625392464726263644077176725225157609962129015141439283001885059721461760'"
+            ),
             (0x5b46b061736d7383, "round 6", "ok:5.032725327746955e+131"),
             (0x5b46b061736d7383, "repr", "ok:5.032725327746955e+131"),
             (0x408cd5a0c49ba5e3, "#.3g", "ok:'923.'"),
@@ -1783,7 +3811,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0xc086310a3d70a3d7, ".1f", "ok:'-710.1'"),
             (0xc086310a3d70a3d7, "round -2", "ok:-700.0"),
             (0xc086310a3d70a3d7, "repr", "ok:-710.13"),
-            (0xda6597813c366f19, ".3f", "ok:'-29231920456780801785092414163144365095970284024761839050731363014455858534042826730480425654783685136892201733405462652820389888.000'"),
+            (
+                0xda6597813c366f19, ".3f",
+                "ok:'-29231920456780801785092414163144365095970284024761839050731363014455858534042826730480425654783685136892201733405462652820389888.000'"
+            ),
             (0xda6597813c366f19, "round 2", "ok:-2.92319204567808e+127"),
             (0xda6597813c366f19, "repr", "ok:-2.92319204567808e+127"),
             (0xc020000000000000, ".0e", "ok:'-8e+00'"),
@@ -2119,7 +4150,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0xc06fd24134aae254, ".10g", "ok:'-254.5704597'"),
             (0xc06fd24134aae254, "round 2", "ok:-254.57"),
             (0xc06fd24134aae254, "repr", "ok:-254.57045968414116"),
-            (0x7f54df71d37f0cb7, ".0f", "ok:'229021876669622373650979821116966640149385913828438326893252065770997555315033916015104316579793866591934080635701439898183227434683489307870096835433977416681029085896459138644914956945068887742123370781242215288135951825689722301368331694130774622044239726304477205714265883684200894756999597493558706176'"),
+            (
+                0x7f54df71d37f0cb7, ".0f",
+                "ok:'229021876669622373650979821116966640149385913828438326893252065770997555315033916015104316579793866591934080635701439898183227434683489307870096835433977416681029085896459138644914956945068887742123370781242215288135951825689722301368331694130774622044239726304477205714265883684200894756999597493558706176'"
+            ),
             (0x7f54df71d37f0cb7, "round 5", "ok:2.2902187666962237e+305"),
             (0x7f54df71d37f0cb7, "repr", "ok:2.2902187666962237e+305"),
             (0x403de956c991cd80, "#.3g", "ok:'29.9'"),
@@ -2134,7 +4168,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0x0458636ef2753056, ".1%", "ok:'0.0%'"),
             (0x0458636ef2753056, "round 0", "ok:0.0"),
             (0x0458636ef2753056, "repr", "ok:1.001031332181874e-287"),
-            (0xe2d7284051e12b48, ".2f", "ok:'-1365539395756404777310796418893407456256008076888641386560532606973025185797211960715848770808948098160997753203449119540634027475848422070208834342843742415968767311872.00'"),
+            (
+                0xe2d7284051e12b48, ".2f",
+                "ok:'-1365539395756404777310796418893407456256008076888641386560532606973025185797211960715848770808948098160997753203449119540634027475848422070208834342843742415968767311872.00'"
+            ),
             (0xe2d7284051e12b48, "round 3", "ok:-1.3655393957564048e+168"),
             (0xe2d7284051e12b48, "repr", "ok:-1.3655393957564048e+168"),
             (0x3e1ed32aa1abfc83, ".5e", "ok:'1.79424e-09'"),
@@ -2407,7 +4444,10 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             (0x42311edfb6aba13d, ".0f", "ok:'73532421804'"),
             (0x42311edfb6aba13d, "round 1", "ok:73532421803.6"),
             (0x42311edfb6aba13d, "repr", "ok:73532421803.62984"),
-            (0xd61e46e49b598cb7, "%", "ok:'-6944008733496656775327683326031122254782692444857980537331380041980061973700098067969513680808566061862486016.000000%'"),
+            (
+                0xd61e46e49b598cb7, "%",
+                "ok:'-6944008733496656775327683326031122254782692444857980537331380041980061973700098067969513680808566061862486016.000000%'"
+            ),
             (0xd61e46e49b598cb7, "round 1", "ok:-6.944008733496657e+106"),
             (0xd61e46e49b598cb7, "repr", "ok:-6.944008733496657e+106"),
             (0xc07ad00000000000, ".1", "ok:'-4e+02'"),
@@ -2772,7 +4812,9 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
             if spec == "repr" {
                 got = outcome { .float(x) }
             } else if spec.hasPrefix("round ") {
-                got = outcome { try vm.call(makeBuiltins()["round"]!, Args([.float(x), .int(Int(spec.dropFirst(6))!)])) }
+                got = outcome {
+                    try vm.call(makeBuiltins()["round"]!, Args([.float(x), .int(Int(spec.dropFirst(6))!)]))
+                }
             } else {
                 got = outcome { .str(try formatWithSpec(.float(x), spec, vm)) }
             }
@@ -2900,4 +4942,3 @@ private func checkInplace(_ python: String, _ expected: String, _ op: BinaryOp, 
         #expect(try vm.iterate(.str(s)).count == 4)
     }
 }
-

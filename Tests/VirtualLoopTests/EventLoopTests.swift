@@ -1,6 +1,7 @@
 import PyRuntime
 import RunModel
 import Testing
+
 @testable import VirtualLoop
 
 /// `runOnce`'s timer phases on a loop whose callbacks do nothing (`.idle`),
@@ -101,7 +102,8 @@ struct EventLoopTests {
         checkInvariants()
     }
 
-    @Test("more than 100 timers with over half of them cancelled are rebuilt with heapify, and the counter returns to 0")
+    @Test(
+        "more than 100 timers with over half of them cancelled are rebuilt with heapify, and the counter returns to 0")
     func rebuildWhenMostlyCancelled() throws {
         let hs = try (0..<102).map { try loop.callAt(10 + Double($0), .idle, vm) }
         for h in hs.indices.filter({ $0 % 2 == 1 }) + [0, 2] { hs[h].cancel() }

@@ -1,6 +1,7 @@
 import PyRuntime
 import RunModel
 import Testing
+
 @testable import VirtualLoop
 
 /// The handle pool's contract (HandlePool.swift): `recycle` takes back a

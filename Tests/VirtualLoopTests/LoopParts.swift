@@ -1,5 +1,6 @@
 import PyRuntime
 import RunModel
+
 @testable import VirtualLoop
 
 /// The least the loop's parts need to be built in a test, none of it running

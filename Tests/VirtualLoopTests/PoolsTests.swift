@@ -36,7 +36,8 @@ struct PoolsTests {
         // At 1.0 all three are idle: f takes worker 0 (the lowest index, though
         // the last to go idle), and h worker 1 (idle longest is 1, the most
         // recently idle after 0 is 2).
-        let starts = try starts("""
+        let starts = try starts(
+            """
             import asyncio
             import time
             from concurrent.futures import ThreadPoolExecutor
@@ -62,15 +63,17 @@ struct PoolsTests {
 
             asyncio.run(main())
             """)
-        #expect(starts == [
-            "a": "0@0.0", "b": "1@0.0", "c": "2@0.0", "d": "1@0.125", "e": "1@0.375",
-            "g": "1@0.625", "f": "0@1.0", "h": "1@1.0",
-        ])
+        #expect(
+            starts == [
+                "a": "0@0.0", "b": "1@0.0", "c": "2@0.0", "d": "1@0.125", "e": "1@0.375",
+                "g": "1@0.625", "f": "0@1.0", "h": "1@1.0",
+            ])
     }
 
     @Test("an idle worker is preferred to starting a new thread")
     func idleWorkerBeforeNewThread() throws {
-        let starts = try starts("""
+        let starts = try starts(
+            """
             import asyncio
             import time
             from concurrent.futures import ThreadPoolExecutor

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VirtualLoop
 
 /// The Python preludes are `.py` files that Package.swift embeds in the
@@ -49,7 +50,10 @@ struct PreludeFilesTests {
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".py") }
         let listed = prelude.files.map(\.name)
         #expect(Set(listed).count == listed.count, "a file is listed twice: \(listed)")
-        #expect(Set(onDisk) == Set(listed), "on disk but not embedded: \(Set(onDisk).subtracting(listed).sorted()); embedded but not on disk: \(Set(listed).subtracting(onDisk).sorted())")
+        #expect(
+            Set(onDisk) == Set(listed),
+            "on disk but not embedded: \(Set(onDisk).subtracting(listed).sorted()); embedded but not on disk: \(Set(listed).subtracting(onDisk).sorted())"
+        )
         for file in prelude.files {
             let bytes = try Data(contentsOf: folder.appendingPathComponent(file.name))
             #expect([UInt8](bytes) == file.bytes, "\(file.name) is embedded with other bytes than its file's")
@@ -60,8 +64,9 @@ struct PreludeFilesTests {
     func filesHaveHeaders(_ prelude: Prelude) {
         for file in prelude.files {
             let text = String(decoding: file.bytes, as: UTF8.self)
-            #expect(text.prefixMatch(of: Self.header) != nil,
-                    "\(file.name) does not open with `# From CPython 3.11.7: Lib/...py`")
+            #expect(
+                text.prefixMatch(of: Self.header) != nil,
+                "\(file.name) does not open with `# From CPython 3.11.7: Lib/...py`")
             #expect(text.hasSuffix("\n"), "\(file.name) does not end with a newline")
             // The header is comment lines, then a blank line, then the code.
             let headerLength = file.bytes.count - preludeBody(file.bytes).count
@@ -74,7 +79,9 @@ struct PreludeFilesTests {
     func bodySkipsHeader() {
         let file = Array("# From CPython 3.11.7: Lib/x.py\n#\n# Changes: none.\n\nx = 1  # one\n\n# two\ny = 2\n".utf8)
         #expect(String(decoding: preludeBody(file), as: UTF8.self) == "x = 1  # one\n\n# two\ny = 2\n")
-        let files = [PreludeFile("a.py", Array("# a\n\nx = 1\n".utf8)), PreludeFile("b.py", Array("# b\n\ny = 2\n".utf8))]
+        let files = [
+            PreludeFile("a.py", Array("# a\n\nx = 1\n".utf8)), PreludeFile("b.py", Array("# b\n\ny = 2\n".utf8)),
+        ]
         #expect(preludeSource(files) == "x = 1\n\n\ny = 2\n")
     }
 }

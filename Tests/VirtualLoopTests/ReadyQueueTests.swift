@@ -1,6 +1,7 @@
 import PyRuntime
 import RunModel
 import Testing
+
 @testable import VirtualLoop
 
 /// The ready queue (`HandleQueue`): a ring buffer of 16 slots at first,

@@ -15,7 +15,8 @@ struct RecordingTests {
 
     @Test("each task's creation, first step, completion and state are recorded in creation order")
     func taskLifecycle() throws {
-        let report = try run("""
+        let report = try run(
+            """
             import asyncio
 
             async def worker(d):
@@ -45,7 +46,8 @@ struct RecordingTests {
 
     @Test("a task still waiting when the run deadlocks is recorded as pending, with no done time")
     func pendingTask() throws {
-        let report = try run("""
+        let report = try run(
+            """
             import asyncio
 
             async def main():

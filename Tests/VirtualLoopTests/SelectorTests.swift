@@ -1,6 +1,7 @@
 import PyRuntime
 import RunModel
 import Testing
+
 @testable import VirtualLoop
 
 /// External events (SimThreads.swift) and the virtual `select`
@@ -24,7 +25,8 @@ struct SelectorTests {
     }
 
     /// Schedules an event due at `due` that records `name` when delivered, then runs `then`.
-    func schedule(_ due: Double, _ name: String, _ kind: ExternalEvent.Kind = .network, then: @escaping () -> Void = {}) {
+    func schedule(_ due: Double, _ name: String, _ kind: ExternalEvent.Kind = .network, then: @escaping () -> Void = {})
+    {
         world.scheduleExternal(due, kind) { [delivered] in
             delivered.names.append(name)
             then()
@@ -45,7 +47,9 @@ struct SelectorTests {
         #expect(world.external.map(\.seq) == [5, 2, 4, 1, 3, 6])
     }
 
-    @Test("without a timeout the clock jumps to the earliest event, and every event due then is delivered in (due, seq) order")
+    @Test(
+        "without a timeout the clock jumps to the earliest event, and every event due then is delivered in (due, seq) order"
+    )
     func jumpsToTheEarliestEvent() throws {
         schedule(2, "c")
         schedule(1, "a", .worker)

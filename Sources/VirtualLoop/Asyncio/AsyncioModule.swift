@@ -49,7 +49,8 @@ extension World {
             } else if let l = args[0].object as? EventLoop {
                 self.policyLoop = l
             } else {
-                throw vm.error(.typeError, "loop must be an instance of AbstractEventLoop or None, not '\(vm.typeName(args[0]))'")
+                throw vm.error(
+                    .typeError, "loop must be an instance of AbstractEventLoop or None, not '\(vm.typeName(args[0]))'")
             }
             return .none
         }

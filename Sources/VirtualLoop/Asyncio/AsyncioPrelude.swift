@@ -1,11 +1,12 @@
+import PyRuntime
+import RunModel
+import TraceLanguage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import PyRuntime
-import RunModel
-import TraceLanguage
 
 /// The part of asyncio that vloop runs as Python: CPython 3.11.7's own
 /// `locks.py`, `queues.py`, `timeouts.py`, `taskgroups.py`, `mixins.py`, the
@@ -123,8 +124,10 @@ extension World {
     /// from `m` (the native part of its module) and `seeds`, and adds its
     /// `exports` to `m`. Returns its globals.
     @discardableResult
-    package func runPrelude(_ compiled: CompiledModule, into m: PyModule, seeds: [String: Value],
-                    exports: [String]) throws -> Globals {
+    package func runPrelude(
+        _ compiled: CompiledModule, into m: PyModule, seeds: [String: Value],
+        exports: [String]
+    ) throws -> Globals {
         let globals = Globals(names: compiled.globalNames)
         let builtins = preludeBuiltins
         for (i, name) in globals.names.enumerated() {
@@ -141,16 +144,18 @@ extension World {
     /// What every prelude may use beyond the builtins of a trace.
     package var preludeBuiltins: [String: Value] {
         [
-            "_object_repr": .obj(PyBuiltin("_object_repr") { args, vm in
-                guard args.count == 1, case .obj(let o) = args[0] else {
-                    return .str(try vm.repr(args.count > 0 ? args[0] : .none))
-                }
-                return .str("<\(o.pyType.qualifiedName) object at 0x7f0000000000>")
-            }),
-            "property": .obj(PyBuiltin("property") { args, vm in
-                try vm.checkArity("property", args, 1, 1)
-                return .obj(PyProperty(getter: args[0]))
-            }),
+            "_object_repr": .obj(
+                PyBuiltin("_object_repr") { args, vm in
+                    guard args.count == 1, case .obj(let o) = args[0] else {
+                        return .str(try vm.repr(args.count > 0 ? args[0] : .none))
+                    }
+                    return .str("<\(o.pyType.qualifiedName) object at 0x7f0000000000>")
+                }),
+            "property": .obj(
+                PyBuiltin("property") { args, vm in
+                    try vm.checkArity("property", args, 1, 1)
+                    return .obj(PyProperty(getter: args[0]))
+                }),
         ]
     }
 

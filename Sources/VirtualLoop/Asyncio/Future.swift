@@ -47,10 +47,12 @@ public class PyFuture: PyObject {
     #if DEBUG
     /// Asserts the invariants of the done callbacks.
     package func checkCallbacks() {
-        assert(firstCallback != nil || moreCallbacks.isEmpty,
-               "a future has \(moreCallbacks.count) done callbacks after an empty first one")
-        assert(!isDone || firstCallback == nil,
-               "a done future (\(stateName)) still holds done callbacks: they must be scheduled when it finishes")
+        assert(
+            firstCallback != nil || moreCallbacks.isEmpty,
+            "a future has \(moreCallbacks.count) done callbacks after an empty first one")
+        assert(
+            !isDone || firstCallback == nil,
+            "a done future (\(stateName)) still holds done callbacks: they must be scheduled when it finishes")
     }
 
     /// Whether `task`'s wake-up is among the done callbacks.
@@ -147,7 +149,8 @@ public class PyFuture: PyObject {
             throw vm.error(.typeError, "exceptions must derive from BaseException")
         }
         if e.type === PyType.stopIteration {
-            throw vm.error(.typeError, "StopIteration interacts badly with generators and cannot be raised into a Future")
+            throw vm.error(
+                .typeError, "StopIteration interacts badly with generators and cannot be raised into a Future")
         }
         exception = e
         state = .finished

@@ -19,7 +19,9 @@ package class NativeCoroutine: SendableIterator {
     package func resume(_ value: Value, _ vm: Interpreter) throws -> FrameResult { .returned(.none) }
 
     /// An exception thrown in at the current suspension point.
-    package func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult { throw PyRaise(exception: e) }
+    package func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        throw PyRaise(exception: e)
+    }
 
     package override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
         if finished { throw vm.error(.runtimeError, "cannot reuse already awaited coroutine") }

@@ -61,7 +61,8 @@ package final class SleepState {
     /// With `reuse`, the future and timer of the previous sleep are reset and
     /// used again when nothing else refers to them.
     @inline(__always)
-    package func begin(_ delay: Value, result: Value, reuse: Bool, _ world: World, _ vm: Interpreter) throws -> PyFuture {
+    package func begin(_ delay: Value, result: Value, reuse: Bool, _ world: World, _ vm: Interpreter) throws -> PyFuture
+    {
         let loop = try world.runningLoop()
         let seconds = try vm.numberArg(delay, "delay")
         let fut = reuse ? reusableFuture(loop) : loop.createFuture()

@@ -58,7 +58,9 @@ public final class PyTask: PyFuture {
         switch state {
         case .pending: return ("pending", "")
         case .cancelled:
-            let e = cancelledException ?? PyException(type: .cancelledError, args: cancelMessage.isNone ? [] : [cancelMessage])
+            let e =
+                cancelledException
+                ?? PyException(type: .cancelledError, args: cancelMessage.isNone ? [] : [cancelMessage])
             return ("cancelled", e.summary(vm))
         case .finished:
             if let e = exception { return ("exception", e.summary(vm)) }
@@ -80,7 +82,12 @@ public final class PyTask: PyFuture {
     /// `Task.__step(exc)`: runs the coroutine up to its next suspension.
     package func step(_ excIn: PyException?, _ vm: Interpreter) throws {
         if isDone {
-            throw vm.raise(PyException(type: .invalidStateError, args: [.str("_step(): already done: \(try repr(vm)), \(try excIn.map { try $0.repr(vm) } ?? "None")")]))
+            throw vm.raise(
+                PyException(
+                    type: .invalidStateError,
+                    args: [
+                        .str("_step(): already done: \(try repr(vm)), \(try excIn.map { try $0.repr(vm) } ?? "None")")
+                    ]))
         }
         var exc = excIn
         if mustCancel {
@@ -95,7 +102,10 @@ public final class PyTask: PyFuture {
             if world.recordsTaskSteps { world.stepLog.append(StepMark(task: serial, t: now)) }
         }
         if world.currentTask != nil {
-            throw vm.error(.runtimeError, "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed.")
+            throw vm.error(
+                .runtimeError,
+                "Cannot enter into task \(try repr(vm)) while another task \(try world.currentTask!.repr(vm)) is being executed."
+            )
         }
         world.currentTask = self
         defer { world.currentTask = nil }
@@ -131,11 +141,15 @@ public final class PyTask: PyFuture {
             }
             if case .obj(let o) = y, let fut = o as? PyFuture {
                 if fut.loop !== loop {
-                    let e = PyException(type: .runtimeError, args: [.str("Task \(try repr(vm)) got Future \(try fut.repr(vm)) attached to a different loop")])
+                    let e = PyException(
+                        type: .runtimeError,
+                        args: [.str("Task \(try repr(vm)) got Future \(try fut.repr(vm)) attached to a different loop")]
+                    )
                     try loop.callSoon(.taskStep(self, e))
                 } else if fut.blocking {
                     if fut === self {
-                        let e = PyException(type: .runtimeError, args: [.str("Task cannot await on itself: \(try repr(vm))")])
+                        let e = PyException(
+                            type: .runtimeError, args: [.str("Task cannot await on itself: \(try repr(vm))")])
                         try loop.callSoon(.taskStep(self, e))
                     } else {
                         fut.blocking = false
@@ -146,13 +160,24 @@ public final class PyTask: PyFuture {
                         }
                     }
                 } else {
-                    let e = PyException(type: .runtimeError, args: [.str("yield was used instead of yield from in task \(try repr(vm)) with \(try fut.repr(vm))")])
+                    let e = PyException(
+                        type: .runtimeError,
+                        args: [
+                            .str(
+                                "yield was used instead of yield from in task \(try repr(vm)) with \(try fut.repr(vm))")
+                        ])
                     try loop.callSoon(.taskStep(self, e))
                 }
             } else if y.isNone {
                 try loop.callSoon(.taskStep(self, nil))
             } else if case .obj(let o) = y, o is PyGenerator {
-                let e = PyException(type: .runtimeError, args: [.str("yield was used instead of yield from for generator in task \(try repr(vm)) with \(try vm.repr(y))")])
+                let e = PyException(
+                    type: .runtimeError,
+                    args: [
+                        .str(
+                            "yield was used instead of yield from for generator in task \(try repr(vm)) with \(try vm.repr(y))"
+                        )
+                    ])
                 try loop.callSoon(.taskStep(self, e))
             } else {
                 let e = PyException(type: .runtimeError, args: [.str("Task got bad yield: \(try vm.repr(y))")])
@@ -236,7 +261,8 @@ extension World {
     package func ensureFuture(_ arg: Value, loop: EventLoop?, _ vm: Interpreter) throws -> PyFuture {
         if case .obj(let o) = arg, let f = o as? PyFuture {
             if let loop, f.loop !== loop {
-                throw vm.error(.valueError, "The future belongs to a different loop than the one specified as the loop argument")
+                throw vm.error(
+                    .valueError, "The future belongs to a different loop than the one specified as the loop argument")
             }
             return f
         }

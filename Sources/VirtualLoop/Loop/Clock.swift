@@ -88,13 +88,17 @@ extension World {
     /// Asserts the invariants of `external` (World.swift), as they hold between loop iterations.
     package func checkExternalEvents() {
         for (a, b) in zip(external, external.dropFirst()) {
-            assert(a.due < b.due || (a.due == b.due && a.seq < b.seq),
-                   "external events out of order: (due \(a.due), seq \(a.seq)) before (due \(b.due), seq \(b.seq)); add them only through scheduleExternal")
+            assert(
+                a.due < b.due || (a.due == b.due && a.seq < b.seq),
+                "external events out of order: (due \(a.due), seq \(a.seq)) before (due \(b.due), seq \(b.seq)); add them only through scheduleExternal"
+            )
         }
         for e in external {
             assert(e.seq >= 1 && e.seq <= externalSeq, "external event with seq \(e.seq) outside 1...\(externalSeq)")
-            assert(e.kind != .worker || e.due >= clock,
-                   "a worker event due at \(e.due) is still pending at t=\(clock): a wait of the loop's thread moved the clock past it without running it")
+            assert(
+                e.kind != .worker || e.due >= clock,
+                "a worker event due at \(e.due) is still pending at t=\(clock): a wait of the loop's thread moved the clock past it without running it"
+            )
         }
     }
     #endif

@@ -103,7 +103,9 @@ public final class EventLoop: PyObject {
     /// `call_at` for asyncio's own timers that no trace code can see (a native
     /// sleep's): reuses `spare` when nothing else refers to it any more.
     @discardableResult
-    package func callAt(_ when: Double, _ cb: consuming Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter) throws -> TimerHandle {
+    package func callAt(
+        _ when: Double, _ cb: consuming Callback, reusing spare: inout TimerHandle?, _ vm: Interpreter
+    ) throws -> TimerHandle {
         guard isKnownUniquelyReferenced(&spare), let timer = spare, !timer.scheduled, timer.loop === self else {
             let timer = try callAt(when, cb, vm)
             spare = timer
@@ -146,7 +148,8 @@ public final class EventLoop: PyObject {
     package func runOnce(_ vm: Interpreter) throws {
         let count = scheduled.count
         if count > Self.minScheduledTimerHandles
-            && Double(timerCancelledCount) / Double(count) > Self.minCancelledTimerHandlesFraction {
+            && Double(timerCancelledCount) / Double(count) > Self.minCancelledTimerHandlesFraction
+        {
             var kept: [TimerHandle] = []
             for h in scheduled.handles {
                 if h.cancelled { h.scheduled = false } else { kept.append(h) }
@@ -179,7 +182,9 @@ public final class EventLoop: PyObject {
         }
 
         let ntodo = ready.count
-        if let order = world.perturber?.shuffle(ntodo, { "the \(ntodo) ready callbacks at t=\(seconds(world.clock)) ran in a shuffled order" }) {
+        if let order = world.perturber?.shuffle(
+            ntodo, { "the \(ntodo) ready callbacks at t=\(seconds(world.clock)) ran in a shuffled order" })
+        {
             // Exploring with shuffle_ready: exactly these callbacks, in a random order.
             var batch: [Handle] = []
             for _ in 0..<ntodo { batch.append(ready.popFirst()) }
@@ -234,7 +239,9 @@ public final class EventLoop: PyObject {
     /// `_add_reader(fd, callback, *args)` (and `_add_writer` with `write`).
     package func addHandler(_ fd: Int, write: Bool, _ cb: Value, _ args: [Value], _ vm: Interpreter) throws -> Handle {
         try checkClosed(vm)
-        guard let socket = world.network.sockets[fd] else { throw vm.error(.valueError, "Invalid file descriptor: \(fd)") }
+        guard let socket = world.network.sockets[fd] else {
+            throw vm.error(.valueError, "Invalid file descriptor: \(fd)")
+        }
         let handle = Handle(.call(cb, args), loop: self)
         var key = selectorKeys[fd] ?? SelectorKey(socket: socket)
         let old = write ? key.writer : key.reader
@@ -347,21 +354,29 @@ public final class EventLoop: PyObject {
         case "time":
             return .float(world.clock)
         case "call_soon":
-            guard args.count >= 1 else { throw vm.error(.typeError, "call_soon() missing 1 required positional argument: 'callback'") }
+            guard args.count >= 1 else {
+                throw vm.error(.typeError, "call_soon() missing 1 required positional argument: 'callback'")
+            }
             try checkClosed(vm)
             if debug { try checkCallback(args[0], "call_soon", vm) }
             return .obj(try callSoon(.call(args[0], Array(args.positional.dropFirst()))))
         case "call_later":
-            guard args.count >= 2 else { throw vm.error(.typeError, "call_later() missing 2 required positional arguments: 'delay' and 'callback'") }
+            guard args.count >= 2 else {
+                throw vm.error(
+                    .typeError, "call_later() missing 2 required positional arguments: 'delay' and 'callback'")
+            }
             if args[0].isNone { throw vm.error(.typeError, "delay must not be None") }
             let when = world.clock + (try vm.numberArg(args[0], "delay"))
             if debug { try checkCallback(args[1], "call_later", vm) }
             return .obj(try callAt(when, .call(args[1], Array(args.positional.dropFirst(2))), vm))
         case "call_at":
-            guard args.count >= 2 else { throw vm.error(.typeError, "call_at() missing 2 required positional arguments: 'when' and 'callback'") }
+            guard args.count >= 2 else {
+                throw vm.error(.typeError, "call_at() missing 2 required positional arguments: 'when' and 'callback'")
+            }
             if args[0].isNone { throw vm.error(.typeError, "when cannot be None") }
             if debug { try checkCallback(args[1], "call_at", vm) }
-            return .obj(try callAt(try vm.numberArg(args[0], "when"), .call(args[1], Array(args.positional.dropFirst(2))), vm))
+            return .obj(
+                try callAt(try vm.numberArg(args[0], "when"), .call(args[1], Array(args.positional.dropFirst(2))), vm))
         case "create_future":
             return .obj(createFuture())
         case "create_task":
@@ -376,7 +391,10 @@ public final class EventLoop: PyObject {
             return try vm.call(try prelude("_shutdown_default_executor", vm), Args([.obj(self)]))
         case "run_in_executor":
             guard args.count >= 2 else {
-                throw vm.error(.typeError, "run_in_executor() missing \(2 - args.count) required positional argument\(args.count == 1 ? "" : "s"): \(args.count == 0 ? "'executor' and 'func'" : "'func'")")
+                throw vm.error(
+                    .typeError,
+                    "run_in_executor() missing \(2 - args.count) required positional argument\(args.count == 1 ? "" : "s"): \(args.count == 0 ? "'executor' and 'func'" : "'func'")"
+                )
             }
             try checkClosed(vm)
             if debug { try checkCallback(args[1], "run_in_executor", vm) }
@@ -384,26 +402,33 @@ public final class EventLoop: PyObject {
         case "set_default_executor":
             try vm.checkArity("set_default_executor", args, 1, 1)
             guard case .obj(let m) = try world.importModule("concurrent.futures"),
-                  case .obj(let t) = try m.getAttr("ThreadPoolExecutor", vm) ?? .none, let tpe = t as? PyType,
-                  args[0].object?.pyType.isSubtype(of: tpe) == true else {
+                case .obj(let t) = try m.getAttr("ThreadPoolExecutor", vm) ?? .none, let tpe = t as? PyType,
+                args[0].object?.pyType.isSubtype(of: tpe) == true
+            else {
                 throw vm.error(.typeError, "executor must be ThreadPoolExecutor instance")
             }
             defaultExecutor = args[0]
             return .none
         case "_add_reader", "_add_writer":
-            guard args.count >= 2 else { throw vm.error(.typeError, "\(name)() needs a file descriptor and a callback") }
+            guard args.count >= 2 else {
+                throw vm.error(.typeError, "\(name)() needs a file descriptor and a callback")
+            }
             let fd = try vm.intArg(args[0], "fd")
-            return .obj(try addHandler(fd, write: name == "_add_writer", args[1], Array(args.positional.dropFirst(2)), vm))
+            return .obj(
+                try addHandler(fd, write: name == "_add_writer", args[1], Array(args.positional.dropFirst(2)), vm))
         case "_remove_reader", "_remove_writer":
             return .bool(removeHandler(try vm.intArg(args[0], "fd"), write: name == "_remove_writer"))
         case "call_soon_threadsafe":
-            guard args.count >= 1 else { throw vm.error(.typeError, "call_soon_threadsafe() missing 1 required positional argument: 'callback'") }
+            guard args.count >= 1 else {
+                throw vm.error(.typeError, "call_soon_threadsafe() missing 1 required positional argument: 'callback'")
+            }
             try checkClosed(vm)
             if debug { try checkCallback(args[0], "call_soon_threadsafe", vm) }
             return .obj(try callSoon(.call(args[0], Array(args.positional.dropFirst()))))
         case "call_exception_handler", "default_exception_handler":
             if args.count > 0, case .obj(let o) = args[0], let d = o as? PyDict {
-                let message = try d.get(.str("message"), vm).map { try vm.str($0) } ?? "Unhandled exception in event loop"
+                let message =
+                    try d.get(.str("message"), vm).map { try vm.str($0) } ?? "Unhandled exception in event loop"
                 world.note(message)
             }
             return .none

@@ -126,7 +126,8 @@ extension World {
                 case .wakeup(let t): try t.wakeup(fut, vm)
                 case .runUntilComplete:
                     if fut.state != .cancelled, case .obj(let o) = try fut.exceptionValue(vm),
-                       let e = o as? PyException, e.type === PyType.systemExit || e.type === PyType.keyboardInterrupt {
+                        let e = o as? PyException, e.type === PyType.systemExit || e.type === PyType.keyboardInterrupt
+                    {
                         break
                     }
                     fut.loop.stopping = true

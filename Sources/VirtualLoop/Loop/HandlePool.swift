@@ -50,8 +50,10 @@ package struct HandlePool: ~Copyable {
             let plain = type(of: h) == Handle.self
             (slots + i).initialize(to: h)
             let problems = [plain ? nil : "a timer", idle ? nil : "not idle", unique ? nil : "referenced elsewhere"]
-            assert(plain && idle && unique,
-                   "handle \(i) of the pool is \(problems.compactMap { $0 }.joined(separator: ", ")): only `recycle` may add a handle, after its checks")
+            assert(
+                plain && idle && unique,
+                "handle \(i) of the pool is \(problems.compactMap { $0 }.joined(separator: ", ")): only `recycle` may add a handle, after its checks"
+            )
         }
     }
     #endif

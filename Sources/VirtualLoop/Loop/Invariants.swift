@@ -37,29 +37,40 @@ extension EventLoop {
         scheduled.checkInvariants { h in
             assert(h.loop === self, "a timer of another loop is in this loop's heap")
             assert(h.scheduled, "a timer in the heap has its `scheduled` flag clear: set it on every push")
-            assert(inHeap.insert(ObjectIdentifier(h)).inserted, "a timer is in the heap twice: push only timers that are not scheduled")
+            assert(
+                inHeap.insert(ObjectIdentifier(h)).inserted,
+                "a timer is in the heap twice: push only timers that are not scheduled")
             if h.cancelled { cancelledInHeap += 1 }
             if case .setResultUnlessCancelled(let f, _) = h.callback { f.checkCallbacks() }
         }
-        assert(timersMarkedScheduled == scheduled.count,
-               "\(timersMarkedScheduled) timers have their `scheduled` flag set but the heap holds \(scheduled.count): clear the flag of every timer popped or dropped")
-        assert(timerCancelledCount >= cancelledInHeap,
-               "timerCancelledCount is \(timerCancelledCount) but the heap holds \(cancelledInHeap) cancelled timers: count a cancel only when the timer is scheduled, and uncount only a purge from the head")
+        assert(
+            timersMarkedScheduled == scheduled.count,
+            "\(timersMarkedScheduled) timers have their `scheduled` flag set but the heap holds \(scheduled.count): clear the flag of every timer popped or dropped"
+        )
+        assert(
+            timerCancelledCount >= cancelledInHeap,
+            "timerCancelledCount is \(timerCancelledCount) but the heap holds \(cancelledInHeap) cancelled timers: count a cancel only when the timer is scheduled, and uncount only a purge from the head"
+        )
 
         // The ready queue: this loop's handles, none in the heap, wake-ups of done futures.
         var stepping = Set<ObjectIdentifier>()
         for i in 0..<ready.count {
             let h = ready.peek(i).takeUnretainedValue()
             assert(h.loop === self, "a handle of another loop is in this loop's ready queue")
-            assert(!((h as? TimerHandle)?.scheduled ?? false), "a timer is both ready and in the heap: clear `scheduled` when it is popped")
-            assert(h.hintsMatchCallback, "a ready handle's hints are not those of its callback: set the callback only with setCallback")
+            assert(
+                !((h as? TimerHandle)?.scheduled ?? false),
+                "a timer is both ready and in the heap: clear `scheduled` when it is popped")
+            assert(
+                h.hintsMatchCallback,
+                "a ready handle's hints are not those of its callback: set the callback only with setCallback")
             switch h.callback {
             case .wakeup(let t, let f), .doneCallback(.wakeup(let t), let f):
                 assert(f.isDone, "the wake-up of \(t.name) is ready but its future is pending")
                 f.checkCallbacks()
                 stepping.insert(ObjectIdentifier(t))
             case .sleepWakeup(let t, let f):
-                assert(f.takeUnretainedValue().isDone, "the sleep wake-up of \(t.name) is ready but its future is pending")
+                assert(
+                    f.takeUnretainedValue().isDone, "the sleep wake-up of \(t.name) is ready but its future is pending")
                 f.takeUnretainedValue().checkCallbacks()
                 stepping.insert(ObjectIdentifier(t))
             case .taskStep(let t, _):
@@ -84,12 +95,19 @@ extension EventLoop {
                     assert(w !== t && w.loop === self, "\(t.name) waits on itself or on a future of another loop")
                     w.checkCallbacks()
                     if w.isDone {
-                        assert(stepping.contains(ObjectIdentifier(t)), "\(t.name) waits on a done future but its wake-up is not in the ready queue")
+                        assert(
+                            stepping.contains(ObjectIdentifier(t)),
+                            "\(t.name) waits on a done future but its wake-up is not in the ready queue")
                     } else {
-                        assert(w.holdsWakeup(of: t), "\(t.name) waits on a pending future that does not hold its wake-up: it would never resume")
+                        assert(
+                            w.holdsWakeup(of: t),
+                            "\(t.name) waits on a pending future that does not hold its wake-up: it would never resume")
                     }
                 } else {
-                    assert(stepping.contains(ObjectIdentifier(t)), "the pending task \(t.name) waits on nothing and has no step in the ready queue: it would never resume")
+                    assert(
+                        stepping.contains(ObjectIdentifier(t)),
+                        "the pending task \(t.name) waits on nothing and has no step in the ready queue: it would never resume"
+                    )
                 }
             }
         }

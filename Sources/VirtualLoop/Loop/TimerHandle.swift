@@ -31,7 +31,9 @@ public final class TimerHandle: Handle {
     }
 
     public override func repr(_ vm: Interpreter) throws -> String {
-        cancelled ? "<TimerHandle cancelled when=\(floatRepr(when))>" : "<TimerHandle when=\(floatRepr(when)) \(describe(vm))>"
+        cancelled
+            ? "<TimerHandle cancelled when=\(floatRepr(when))>"
+            : "<TimerHandle when=\(floatRepr(when)) \(describe(vm))>"
     }
 
     public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {

@@ -73,16 +73,20 @@ package struct TimerHeap {
         var hasNaN = false
         for e in items {
             let h = e.handle.takeUnretainedValue()
-            assert(e.when == h.when || (e.when.isNaN && h.when.isNaN),
-                   "a timer's deadline changed to \(h.when) while it was in the heap at \(e.when): set `when` only on a timer that is not scheduled")
+            assert(
+                e.when == h.when || (e.when.isNaN && h.when.isNaN),
+                "a timer's deadline changed to \(h.when) while it was in the heap at \(e.when): set `when` only on a timer that is not scheduled"
+            )
             hasNaN = hasNaN || e.when.isNaN
             visit(h)
         }
         if hasNaN { return }
         for i in items.indices.dropFirst() {
             let parent = (i - 1) / 2
-            assert(!(items[i].when < items[parent].when),
-                   "the timer heap is out of order: entry \(i) (when=\(items[i].when)) is below entry \(parent) (when=\(items[parent].when)); every change of `items` must go through heapq's sifts")
+            assert(
+                !(items[i].when < items[parent].when),
+                "the timer heap is out of order: entry \(i) (when=\(items[i].when)) is below entry \(parent) (when=\(items[parent].when)); every change of `items` must go through heapq's sifts"
+            )
         }
     }
     #endif

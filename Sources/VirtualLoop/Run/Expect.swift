@@ -39,11 +39,15 @@ package final class ExpectObject: PyObject {
 
     package override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
         guard ExpectObject.names.contains(name) else {
-            throw vm.error(.attributeError,
-                "'expect' has no property '\(name)' (properties: \(ExpectObject.names.sorted().joined(separator: ", ")))")
+            throw vm.error(
+                .attributeError,
+                "'expect' has no property '\(name)' (properties: \(ExpectObject.names.sorted().joined(separator: ", ")))"
+            )
         }
-        world.properties.append(PropertyCall(name: name, args: args.positional, keywords: args.keywords,
-                                             loc: world.currentExpectLoc))
+        world.properties.append(
+            PropertyCall(
+                name: name, args: args.positional, keywords: args.keywords,
+                loc: world.currentExpectLoc))
         return .none
     }
 }

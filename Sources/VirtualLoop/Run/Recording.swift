@@ -42,9 +42,10 @@ extension World {
         }
         for mark in stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
         return allTasks.enumerated().map { i, t in
-            TaskRecord(name: t.name, created: t.createdAt, firstStep: times[i].first,
-                       done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
-                       stepTimes: times[i])
+            TaskRecord(
+                name: t.name, created: t.createdAt, firstStep: times[i].first,
+                done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
+                stepTimes: times[i])
         }
     }
 }
@@ -90,7 +91,13 @@ extension World {
             for (k, v) in d.table.entries { keywords.append((try vm.str(k), v)) }
         }
         let name: String
-        if let f = function.object as? PyFunction { name = f.name } else if let b = function.object as? PyBuiltin { name = b.name } else { name = try vm.repr(function) }
+        if let f = function.object as? PyFunction {
+            name = f.name
+        } else if let b = function.object as? PyBuiltin {
+            name = b.name
+        } else {
+            name = try vm.repr(function)
+        }
         let parts = try positional.map { try vm.repr($0) } + keywords.map { "\($0.0)=\(try vm.repr($0.1))" }
         return "\(name)(\(parts.joined(separator: ", ")))"
     }

@@ -57,11 +57,14 @@ public enum TraceRunner {
     /// With a `perturbation`, the run is one run of an exploration.
     /// Without `recordingTaskSteps`, the report's task records have no step
     /// times (`vloop run --no-store`, which stores no records, spares the work).
-    public static func run(_ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
-                           perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true) -> RunReport {
+    public static func run(
+        _ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
+        perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true
+    ) -> RunReport {
         onLargeStack {
-            runHere(compiled, limits: limits, seed: seed, perturbation: perturbation,
-                    recordingTaskSteps: recordingTaskSteps)
+            runHere(
+                compiled, limits: limits, seed: seed, perturbation: perturbation,
+                recordingTaskSteps: recordingTaskSteps)
         }
     }
 
@@ -79,8 +82,10 @@ public enum TraceRunner {
         return box.value!
     }
 
-    package static func runHere(_ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
-                        perturbation: Perturbation?, recordingTaskSteps: Bool = true) -> RunReport {
+    package static func runHere(
+        _ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
+        perturbation: Perturbation?, recordingTaskSteps: Bool = true
+    ) -> RunReport {
         let vm = Interpreter()
         let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
         world.recordsTaskSteps = recordingTaskSteps
@@ -125,20 +130,25 @@ public enum TraceRunner {
             do {
                 try world.runExpectStatement(i)
             } catch let r as PyRaise {
-                world.properties.append(PropertyCall(name: "<error>", args: [.str(r.exception.summary(vm))],
-                                                     keywords: [], loc: world.expectStatements[i].loc))
+                world.properties.append(
+                    PropertyCall(
+                        name: "<error>", args: [.str(r.exception.summary(vm))],
+                        keywords: [], loc: world.expectStatements[i].loc))
             } catch {
-                world.properties.append(PropertyCall(name: "<error>", args: [.str("\(error)")], keywords: [],
-                                                     loc: world.expectStatements[i].loc))
+                world.properties.append(
+                    PropertyCall(
+                        name: "<error>", args: [.str("\(error)")], keywords: [],
+                        loc: world.expectStatements[i].loc))
             }
         }
         world.stopWorkers()
-        return RunReport(events: world.events, status: status, value: value, elapsed: world.clock,
-                         steps: world.steps, notes: world.notes, properties: world.properties,
-                         blockings: world.blockings, jobs: world.jobs, connections: world.connections,
-                         perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
-                         pendingTasks: pending, escaped: escaped,
-                         lastResult: world.lastResult, interpreter: vm, world: world)
+        return RunReport(
+            events: world.events, status: status, value: value, elapsed: world.clock,
+            steps: world.steps, notes: world.notes, properties: world.properties,
+            blockings: world.blockings, jobs: world.jobs, connections: world.connections,
+            perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
+            pendingTasks: pending, escaped: escaped,
+            lastResult: world.lastResult, interpreter: vm, world: world)
     }
 
     /// What a pending task waits for, in words.

@@ -14,8 +14,12 @@ package final class LoggingState {
     package lazy var root = PyLogger(name: "root", level: 30, state: self)
 }
 
-package let levelNames: [Int: String] = [50: "CRITICAL", 40: "ERROR", 30: "WARNING", 20: "INFO", 10: "DEBUG", 0: "NOTSET"]
-package let levelValues: [String: Int] = ["CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARN": 30, "WARNING": 30, "INFO": 20, "DEBUG": 10, "NOTSET": 0]
+package let levelNames: [Int: String] = [
+    50: "CRITICAL", 40: "ERROR", 30: "WARNING", 20: "INFO", 10: "DEBUG", 0: "NOTSET",
+]
+package let levelValues: [String: Int] = [
+    "CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARN": 30, "WARNING": 30, "INFO": 20, "DEBUG": 10, "NOTSET": 0,
+]
 
 package func levelName(_ level: Int) -> String { levelNames[level] ?? "Level \(level)" }
 
@@ -55,15 +59,17 @@ package final class PyLogger: PyObject {
             guard args.count >= 1 else {
                 throw vm.error(.typeError, "Logger.\(method)() missing 1 required positional argument: 'msg'")
             }
-            let excInfo = method == "exception" ? (args.keyword("exc_info") ?? .bool(true)) : (args.keyword("exc_info") ?? .none)
+            let excInfo =
+                method == "exception" ? (args.keyword("exc_info") ?? .bool(true)) : (args.keyword("exc_info") ?? .none)
             try log(level, args[0], Array(args.positional.dropFirst()), excInfo: excInfo, vm)
             return .none
         }
         switch method {
         case "log":
             guard args.count >= 2 else { throw vm.error(.typeError, "Logger.log() missing required arguments") }
-            try log(try vm.intArg(args[0], "level"), args[1], Array(args.positional.dropFirst(2)),
-                    excInfo: args.keyword("exc_info") ?? .none, vm)
+            try log(
+                try vm.intArg(args[0], "level"), args[1], Array(args.positional.dropFirst(2)),
+                excInfo: args.keyword("exc_info") ?? .none, vm)
             return .none
         case "setLevel":
             try vm.checkArity("setLevel", args, 1, 1)
@@ -84,7 +90,9 @@ package final class PyLogger: PyObject {
         case "name": return .str(name)
         case "level": return .int(level)
         default:
-            if PyLogger.levelMethods[attr] != nil || ["log", "setLevel", "isEnabledFor", "getEffectiveLevel"].contains(attr) {
+            if PyLogger.levelMethods[attr] != nil
+                || ["log", "setLevel", "isEnabledFor", "getEffectiveLevel"].contains(attr)
+            {
                 return .obj(PyBoundMethod(receiver: self, name: attr))
             }
             return nil

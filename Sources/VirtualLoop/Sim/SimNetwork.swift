@@ -67,10 +67,11 @@ package final class SimNetwork {
     /// What `inet_pton(AF_INET, s)` accepts: four decimal parts up to 255, no leading zeros.
     package static func isIPv4(_ s: String) -> Bool {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { p in
-            !p.isEmpty && p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } && Int(p)! <= 255
-                && !(p.count > 1 && p.first == "0")
-        }
+        return parts.count == 4
+            && parts.allSatisfy { p in
+                !p.isEmpty && p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } && Int(p)! <= 255
+                    && !(p.count > 1 && p.first == "0")
+            }
     }
 }
 
@@ -134,7 +135,8 @@ package final class SimSocket: PyObject {
             writableSince = net.readySerial
         }
         if (readable && !wasReadable) || (writable && !wasWritable),
-           !net.newlyReady.contains(where: { $0 === self }) {
+            !net.newlyReady.contains(where: { $0 === self })
+        {
             net.newlyReady.append(self)
         }
     }
@@ -158,7 +160,8 @@ package final class SimSocket: PyObject {
             return .none
         case "getpeername":
             guard connected, let r = remote else {
-                throw vm.raise(PyException(type: .osError, args: [.int(107), .str("Transport endpoint is not connected")]))
+                throw vm.raise(
+                    PyException(type: .osError, args: [.int(107), .str("Transport endpoint is not connected")]))
             }
             return .obj(PyTuple([.str(r.ip), .int(r.port)]))
         case "getsockname":
@@ -173,7 +176,8 @@ package final class SimSocket: PyObject {
     /// nobody listens at the address.
     private func connect(_ address: Value, _ vm: Interpreter) throws {
         guard case .obj(let o) = address, let t = o as? PyTuple, t.count == 2,
-              case .str(let ip) = t[0], case .int(let port) = t[1] else {
+            case .str(let ip) = t[0], case .int(let port) = t[1]
+        else {
             throw vm.error(.typeError, "connect(): an (ip, port) tuple is required")
         }
         remote = (ip, port)
@@ -256,7 +260,8 @@ package final class SimSocket: PyObject {
     private func recv(_ n: Int, _ vm: Interpreter) throws -> PyBytes {
         if inbox.isEmpty {
             if eof { return PyBytes([]) }
-            throw vm.raise(PyException(type: .blockingIOError, args: [.int(11), .str("Resource temporarily unavailable")]))
+            throw vm.raise(
+                PyException(type: .blockingIOError, args: [.int(11), .str("Resource temporarily unavailable")]))
         }
         let k = min(n, inbox.count)
         let out = Array(inbox[..<k])
@@ -275,7 +280,9 @@ extension SimObject {
         }
         for (i, v) in args.positional.enumerated() { values[names[i]] = v }
         for (k, v) in args.keywords {
-            guard names.contains(k) else { throw vm.error(.typeError, "sim.peer() got an unexpected keyword argument '\(k)'") }
+            guard names.contains(k) else {
+                throw vm.error(.typeError, "sim.peer() got an unexpected keyword argument '\(k)'")
+            }
             if values[k] != nil { throw vm.error(.typeError, "sim.peer() got multiple values for argument '\(k)'") }
             values[k] = v
         }
@@ -288,7 +295,9 @@ extension SimObject {
         func seconds(_ name: String) throws -> Double {
             guard let v = values[name] else { return 0 }
             let d = try vm.numberArg(v, name)
-            if d < 0 || !d.isFinite { throw vm.error(.valueError, "sim.peer(): \(name) must be >= 0, not \(try vm.repr(v))") }
+            if d < 0 || !d.isFinite {
+                throw vm.error(.valueError, "sim.peer(): \(name) must be >= 0, not \(try vm.repr(v))")
+            }
             return d
         }
         let connect = try seconds("connect")
@@ -304,8 +313,10 @@ extension SimObject {
         if world.network.peers.contains(where: { $0.host == host && $0.port == port }) {
             throw vm.error(.valueError, "sim.peer(): \(host):\(port) is already declared")
         }
-        world.network.declare(SimPeer(host: host, port: port, connect: connect, dns: dns, replies: replies, close: close,
-                                      loc: world.tracePosition))
+        world.network.declare(
+            SimPeer(
+                host: host, port: port, connect: connect, dns: dns, replies: replies, close: close,
+                loc: world.tracePosition))
         return .none
     }
 
@@ -313,11 +324,15 @@ extension SimObject {
     private func chunks(_ reply: Value, _ k: Int, _ vm: Interpreter) throws -> [SimPeer.Chunk] {
         func chunk(_ v: Value) throws -> SimPeer.Chunk {
             guard case .obj(let o) = v, let t = o as? PyTuple, t.count == 2 else {
-                throw vm.error(.typeError, "sim.peer(): reply \(k) must be (delay, nbytes), (delay, b'...') or a list of them, not \(try vm.repr(v))")
+                throw vm.error(
+                    .typeError,
+                    "sim.peer(): reply \(k) must be (delay, nbytes), (delay, b'...') or a list of them, not \(try vm.repr(v))"
+                )
             }
             let delay = try vm.numberArg(t[0], "delay")
             if delay < 0 || !delay.isFinite {
-                throw vm.error(.valueError, "sim.peer(): the delay of reply \(k) must be >= 0, not \(try vm.repr(t[0]))")
+                throw vm.error(
+                    .valueError, "sim.peer(): the delay of reply \(k) must be >= 0, not \(try vm.repr(t[0]))")
             }
             switch t[1] {
             case .int(let n):
@@ -326,7 +341,8 @@ extension SimObject {
             case .obj(let b as PyBytes):
                 return SimPeer.Chunk(delay: delay, data: b.bytes)
             default:
-                throw vm.error(.typeError, "sim.peer(): the data of reply \(k) must be an int (a count of bytes) or bytes")
+                throw vm.error(
+                    .typeError, "sim.peer(): the data of reply \(k) must be an int (a count of bytes) or bytes")
             }
         }
         if case .obj(let o) = reply, o is PyList { return try vm.iterate(reply).map(chunk) }
@@ -369,9 +385,10 @@ extension World {
             "_dns_delay": preludeBuiltin("_dns_delay") { [unowned self] args, vm in
                 let host = try vm.str(args[0])
                 guard let peer = self.network.dnsPeer(host) else { return .float(0) }
-                return .float(self.perturbed(peer.dns, at: peer.loc) {
-                    "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns))"
-                })
+                return .float(
+                    self.perturbed(peer.dns, at: peer.loc) {
+                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns))"
+                    })
             },
             "_address_of": preludeBuiltin("_address_of") { [unowned self] args, vm in
                 .str(self.network.address(of: try vm.str(args[0])))

@@ -193,8 +193,9 @@ extension World {
     package func simPrimitives() -> [String: Value] {
         return [
             "_new_thread": preludeBuiltin("_new_thread") { [unowned self] args, vm in
-                let worker = SimWorker(name: try vm.str(args[0]), threadName: try vm.str(args[1]),
-                                       pid: try vm.intArg(args[2], "pid"))
+                let worker = SimWorker(
+                    name: try vm.str(args[0]), threadName: try vm.str(args[1]),
+                    pid: try vm.intArg(args[2], "pid"))
                 self.workers.append(worker)
                 return .obj(worker)
             },
@@ -229,7 +230,9 @@ extension World {
                 }
                 return .bool(done)
             },
-            "_cpu_count": preludeBuiltin("_cpu_count") { [unowned self] _, _ in self.sim.cpuCount.map { .int($0) } ?? .none },
+            "_cpu_count": preludeBuiltin("_cpu_count") { [unowned self] _, _ in
+                self.sim.cpuCount.map { .int($0) } ?? .none
+            },
             "_next_pool_number": preludeBuiltin("_next_pool_number") { [unowned self] _, _ in
                 defer { self.poolCounter += 1 }
                 return .int(self.poolCounter)
@@ -248,7 +251,8 @@ extension World {
     /// The interpreter's exit hook: every pool finishes its queued and running jobs.
     package func finishPools() throws {
         guard let globals = futuresPreludeGlobals,
-              let i = globals.names.firstIndex(of: "_finish_pools") else { return }
+            let i = globals.names.firstIndex(of: "_finish_pools")
+        else { return }
         _ = try vm.call(globals.values[i], Args())
     }
 }

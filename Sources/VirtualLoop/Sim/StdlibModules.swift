@@ -8,7 +8,8 @@ extension World {
         let m = PyModule("time")
         m.define("sleep") { [unowned self] args, vm in
             try vm.checkArity("sleep", args, 1, 1)
-            try self.blockLoop(try vm.numberArg(args[0], "'\(vm.typeName(args[0]))' object cannot be interpreted as an integer"))
+            try self.blockLoop(
+                try vm.numberArg(args[0], "'\(vm.typeName(args[0]))' object cannot be interpreted as an integer"))
             return .none
         }
         m.define("time") { [unowned self] _, _ in .float(self.clock + self.sim.epoch) }
@@ -88,9 +89,10 @@ extension World {
         m.attributes["CancelledError"] = .obj(PyType.futuresCancelledError)
         m.attributes["TimeoutError"] = .obj(PyType.timeoutError)
         m.attributes["InvalidStateError"] = .obj(PyType.futuresInvalidStateError)
-        futuresPreludeGlobals = try runPrelude(FuturesPrelude.compiled, into: m,
-                                               seeds: simPrimitives().merging(recorderPrimitives()) { a, _ in a },
-                                               exports: FuturesPrelude.exports)
+        futuresPreludeGlobals = try runPrelude(
+            FuturesPrelude.compiled, into: m,
+            seeds: simPrimitives().merging(recorderPrimitives()) { a, _ in a },
+            exports: FuturesPrelude.exports)
         return m
     }
 }
@@ -102,7 +104,9 @@ package final class PyStream: PyObject {
     package init(name: String) { self.name = name }
 
     package override var typeName: String { "TextIOWrapper" }
-    package override func repr(_ vm: Interpreter) throws -> String { "<_io.TextIOWrapper name='\(name)' mode='w' encoding='utf-8'>" }
+    package override func repr(_ vm: Interpreter) throws -> String {
+        "<_io.TextIOWrapper name='\(name)' mode='w' encoding='utf-8'>"
+    }
     package override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
         switch name {
         case "flush": return .none
