@@ -99,7 +99,7 @@ public final class PyTask: PyFuture {
         let now = world.clock
         if now != lastStepAt {
             lastStepAt = now
-            if world.recordsTaskSteps { world.stepLog.append(StepMark(task: serial, t: now)) }
+            if world.recorder.recordsTaskSteps { world.recorder.stepLog.append(StepMark(task: serial, t: now)) }
         }
         if world.currentTask != nil {
             throw vm.error(

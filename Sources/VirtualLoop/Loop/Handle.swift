@@ -149,7 +149,7 @@ extension World {
                 ctx = t.name
             default: ctx = h.describe(vm)
             }
-            blockings.append(Blocking(start: start, duration: busy, ctx: ctx))
+            recorder.blockings.append(Blocking(start: start, duration: busy, ctx: ctx))
             if h.loop.debug && busy >= h.loop.slowCallbackDuration {
                 note("Executing \((try? h.repr(vm)) ?? "handle") took \(formatFixed(busy, 3, vm)) seconds")
             }

@@ -7,6 +7,33 @@ import RunModel
 /// byte for byte with CPython's); they feed the run store and the timelines
 /// of the reports.
 
+/// What one run records: the event log, the notes, and the records beside
+/// it. Appends happen only while `recording`; once the run has stopped
+/// (a top-level failure, a deadlock, a limit), nothing more is recorded.
+public final class Recorder {
+    /// The event log. Appended only while `recording`.
+    @exclusivity(unchecked) public package(set) var events: [TraceEvent] = []
+    /// False once the run has stopped: nothing more is recorded.
+    package var recording = true {
+        didSet { noteSink.open = recording }
+    }
+    /// Notes about the run (never-retrieved exceptions, warnings); not events.
+    public var notes: [String] { noteSink.items }
+    /// Where notes go; shared with objects that may outlive the world.
+    public let noteSink = NoteSink()
+    /// The callbacks and steps that advanced the clock, for `expect.max_blocking`.
+    @exclusivity(unchecked) public package(set) var blockings: [Blocking] = []
+    /// Each task's steps at new instants, in order (see `taskRecords`),
+    /// when `recordsTaskSteps`.
+    @exclusivity(unchecked) package var stepLog: [StepMark] = []
+    @exclusivity(unchecked) package var recordsTaskSteps = true
+    /// Every executor job and every connection of the run.
+    @exclusivity(unchecked) public package(set) var jobs: [JobRecord] = []
+    @exclusivity(unchecked) public package(set) var connections: [ConnectionRecord] = []
+
+    package init() {}
+}
+
 extension PyTask {
     /// `result`, `exception`, `cancelled` or `pending`, as `task_done` names
     /// them, without the cost of `repr` of the result.
@@ -34,13 +61,13 @@ extension World {
         var slot = [Int](repeating: -1, count: taskSerial + 1)
         for (i, t) in allTasks.enumerated() { slot[t.serial] = i }
         var counts = [Int](repeating: 0, count: allTasks.count)
-        for mark in stepLog where slot[mark.task] >= 0 { counts[slot[mark.task]] += 1 }
+        for mark in recorder.stepLog where slot[mark.task] >= 0 { counts[slot[mark.task]] += 1 }
         var times = counts.map { n -> [Double] in
             var a: [Double] = []
             a.reserveCapacity(n)
             return a
         }
-        for mark in stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
+        for mark in recorder.stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
         return allTasks.enumerated().map { i, t in
             TaskRecord(
                 name: t.name, created: t.createdAt, firstStep: times[i].first,
@@ -56,21 +83,21 @@ extension World {
         return [
             "_job_queued": preludeBuiltin("_job_queued") { [unowned self] args, vm in
                 let label = try self.describeCall(args[1], args[2], args[3], vm)
-                self.jobs.append(JobRecord(executor: try vm.str(args[0]), job: label, queued: self.clock))
-                return .int(self.jobs.count - 1)
+                self.recorder.jobs.append(JobRecord(executor: try vm.str(args[0]), job: label, queued: self.clock))
+                return .int(self.recorder.jobs.count - 1)
             },
             "_job_started": preludeBuiltin("_job_started") { [unowned self] args, vm in
                 let i = try vm.intArg(args[0], "job")
-                self.jobs[i].started = self.clock
+                self.recorder.jobs[i].started = self.clock
                 let worker = args[1].object as? SimWorker
-                self.jobs[i].worker = worker?.name
-                worker?.jobLabel = self.jobs[i].job
+                self.recorder.jobs[i].worker = worker?.name
+                worker?.jobLabel = self.recorder.jobs[i].job
                 return .none
             },
             "_job_finished": preludeBuiltin("_job_finished") { [unowned self] args, vm in
                 let i = try vm.intArg(args[0], "job")
-                self.jobs[i].finished = self.clock
-                self.jobs[i].succeeded = !(try vm.truthy(args[1]))
+                self.recorder.jobs[i].finished = self.clock
+                self.recorder.jobs[i].succeeded = !(try vm.truthy(args[1]))
                 return .none
             },
         ]
@@ -107,7 +134,7 @@ extension World {
     package var currentCtx: String { ctxWorker?.name ?? currentTask?.name ?? "MainThread" }
 
     package func record(_ e: TraceEvent) {
-        if recording { events.append(e) }
+        if recorder.recording { recorder.events.append(e) }
     }
 
     package func recordPrint(_ text: String) {

@@ -88,7 +88,7 @@ public enum TraceRunner {
     ) -> RunReport {
         let vm = Interpreter()
         let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
-        world.recordsTaskSteps = recordingTaskSteps
+        world.recorder.recordsTaskSteps = recordingTaskSteps
         vm.host = world
         vm.globals = Globals(names: compiled.globalNames)
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
@@ -122,8 +122,9 @@ public enum TraceRunner {
             PendingTask(name: $0.name, awaiting: describeWait($0, deadlocked: status == .deadlock))
         }
         if status == .ok { world.endOfRunNotes() }
-        world.recording = false
-        world.events.append(TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
+        world.recorder.recording = false
+        world.recorder.events.append(
+            TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
 
         // The expect statements the trace did not reach still run.
         for i in world.expectStatements.indices where !world.expectsRun.contains(i) {
@@ -143,9 +144,9 @@ public enum TraceRunner {
         }
         world.stopWorkers()
         return RunReport(
-            events: world.events, status: status, value: value, elapsed: world.clock,
-            steps: world.steps, notes: world.notes, properties: world.properties,
-            blockings: world.blockings, jobs: world.jobs, connections: world.connections,
+            events: world.recorder.events, status: status, value: value, elapsed: world.clock,
+            steps: world.steps, notes: world.recorder.notes, properties: world.properties,
+            blockings: world.recorder.blockings, jobs: world.recorder.jobs, connections: world.recorder.connections,
             perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
             pendingTasks: pending, escaped: escaped,
             lastResult: world.lastResult, interpreter: vm, world: world)

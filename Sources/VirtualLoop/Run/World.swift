@@ -88,27 +88,12 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var random: SplitMix64
     package let logging = LoggingState()
 
-    // MARK: Run/ (the recorder: Recording.swift; expect: Expect.swift)
+    // MARK: Run/ (expect: Expect.swift)
 
-    /// The event log. Appended only while `recording`.
-    @exclusivity(unchecked) public internal(set) var events: [TraceEvent] = []
-    /// False once the run has stopped: nothing more is recorded.
-    package var recording = true {
-        didSet { noteSink.open = recording }
-    }
-    /// Notes about the run (never-retrieved exceptions, warnings); not events.
-    public var notes: [String] { noteSink.items }
-    /// Where notes go; shared with objects that may outlive the world.
-    public let noteSink = NoteSink()
-    /// The callbacks and steps that advanced the clock, for `expect.max_blocking`.
-    @exclusivity(unchecked) public internal(set) var blockings: [Blocking] = []
-    /// Each task's steps at new instants, in order (see `taskRecords`),
-    /// when `recordsTaskSteps`.
-    @exclusivity(unchecked) package var stepLog: [StepMark] = []
-    @exclusivity(unchecked) package var recordsTaskSteps = true
-    /// Every executor job and every connection of the run.
-    @exclusivity(unchecked) public internal(set) var jobs: [JobRecord] = []
-    @exclusivity(unchecked) public internal(set) var connections: [ConnectionRecord] = []
+    /// The recorder of the run: its event log, notes and records (Recording.swift).
+    public let recorder = Recorder()
+    /// Where notes go (`InterpreterHost`): the recorder's.
+    public var noteSink: NoteSink { recorder.noteSink }
     /// The modules the trace imported, by name.
     @exclusivity(unchecked) package var modules: [String: PyModule] = [:]
     /// The trace's `expect.*` statements, the calls they made, and which ran.

@@ -155,7 +155,7 @@ package final class SimSocket: PyObject {
         case "recv":
             return .obj(try recv(try vm.intArg(args[0], "bufsize"), vm))
         case "close":
-            if !closed, let r = record { world.connections[r].closed = world.clock }
+            if !closed, let r = record { world.recorder.connections[r].closed = world.clock }
             closed = true
             return .none
         case "getpeername":
@@ -182,8 +182,9 @@ package final class SimSocket: PyObject {
         }
         remote = (ip, port)
         peer = world.network.peer(at: ip, port)
-        world.connections.append(ConnectionRecord(host: peer?.host ?? ip, address: ip, port: port, opened: world.clock))
-        let record = world.connections.count - 1
+        world.recorder.connections.append(
+            ConnectionRecord(host: peer?.host ?? ip, address: ip, port: port, opened: world.clock))
+        let record = world.recorder.connections.count - 1
         self.record = record
         var delay = 0.0
         if let peer {
@@ -197,9 +198,9 @@ package final class SimSocket: PyObject {
                 if self.peer != nil { self.connected = true } else { self.soError = 111 }
             }
             if self.peer != nil {
-                self.world.connections[record].connected = self.world.clock
+                self.world.recorder.connections[record].connected = self.world.clock
             } else {
-                self.world.connections[record].refused = self.world.clock
+                self.world.recorder.connections[record].refused = self.world.clock
             }
             if let peer = self.peer, peer.replies.isEmpty, let close = peer.close {
                 self.schedulePeerClose(peer, close, after: 0, "the connect")
@@ -217,7 +218,7 @@ package final class SimSocket: PyObject {
             throw vm.raise(PyException(type: .brokenPipeError, args: [.int(32), .str("Broken pipe")]))
         }
         if b.bytes.isEmpty { return 0 }
-        if let r = record { world.connections[r].sent.append(.init(t: world.clock, bytes: b.bytes.count)) }
+        if let r = record { world.recorder.connections[r].sent.append(.init(t: world.clock, bytes: b.bytes.count)) }
         let k = writes
         writes += 1
         if k < peer.replies.count {
@@ -233,7 +234,8 @@ package final class SimSocket: PyObject {
                 world.scheduleExternal(now + delay, .network) { [unowned self] in
                     self.update { self.inbox += chunk.data }
                     if let r = self.record {
-                        self.world.connections[r].delivered.append(.init(t: self.world.clock, bytes: chunk.data.count))
+                        self.world.recorder.connections[r].delivered.append(
+                            .init(t: self.world.clock, bytes: chunk.data.count))
                     }
                 }
             }
@@ -252,7 +254,7 @@ package final class SimSocket: PyObject {
         }
         world.scheduleExternal(world.clock + offset + close, .network) { [unowned self] in
             self.update { self.eof = true }
-            if let r = self.record { self.world.connections[r].peerClosed = self.world.clock }
+            if let r = self.record { self.world.recorder.connections[r].peerClosed = self.world.clock }
         }
     }
 
