@@ -16,7 +16,7 @@ extension World {
     /// `events._get_event_loop()`: the running loop, else the policy's (created on first use).
     package func getEventLoop() throws -> EventLoop {
         if let l = runningLoopOrNil { return l }
-        if let worker = currentWorker {
+        if let worker = threads.currentWorker {
             // The policy's loop belongs to the main thread.
             throw vm.error(.runtimeError, "There is no current event loop in thread '\(worker.threadName)'.")
         }

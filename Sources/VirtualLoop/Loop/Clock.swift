@@ -53,7 +53,7 @@ extension World {
     /// thread the clock advances on the spot (workers keep running meanwhile).
     package func blockLoop(_ d: Double) throws {
         if d < 0 { throw vm.error(.valueError, "sleep length must be non-negative") }
-        if let worker = currentWorker {
+        if let worker = threads.currentWorker {
             try sleepInWorker(worker, d)
             return
         }

@@ -61,24 +61,10 @@ public final class World: InterpreterHost {
     /// Every task ever created, in creation order, for the notes at the end.
     @exclusivity(unchecked) package var allTasks: [PyTask] = []
 
-    // MARK: Sim/ (SimThreads.swift: the world outside the loop's thread)
+    // MARK: Sim/
 
-    /// The worker running now (nil: the loop's thread).
-    @exclusivity(unchecked) package var currentWorker: SimWorker?
-    /// The worker a pool's completion runs "in", for the ctx of its events.
-    @exclusivity(unchecked) package var ctxOverride: SimWorker?
-    /// Every worker of the run, to end their threads at the end.
-    @exclusivity(unchecked) package var workers: [SimWorker] = []
-    /// The loop's thread waits on this while a worker runs.
-    package let mainWake = DispatchSemaphore(value: 0)
-    /// A limit hit inside a worker, rethrown in the loop's thread.
-    @exclusivity(unchecked) package var pendingStop: RunStop?
-    @exclusivity(unchecked) package var workerSteps = 0
-    /// Virtual process ids: the loop's process is 1000, workers 1001, ...
-    @exclusivity(unchecked) package var nextPID = 1001
-    @exclusivity(unchecked) package var poolCounter = 0
-    /// The globals of the concurrent.futures prelude (for the exit hook).
-    @exclusivity(unchecked) package var futuresPreludeGlobals: Globals?
+    /// The simulated threads and processes (SimThreads.swift).
+    package let threads = SimThreads()
     /// The draws of an exploring run (nil: the nominal replay).
     package let perturber: Perturber?
     package let network = SimNetwork()

@@ -44,6 +44,31 @@ package final class SimWorker: PyObject {
     package override func repr(_ vm: Interpreter) throws -> String { "<Thread(\(threadName), started daemon)>" }
 }
 
+/// The state of a run's simulated threads: the workers, who runs now, and
+/// the hand-off between them and the loop's thread. Invariant: at most one
+/// of the loop's thread and the workers runs at a time; `currentWorker` is
+/// the one that does (nil: the loop's thread).
+package final class SimThreads {
+    /// The worker running now (nil: the loop's thread).
+    @exclusivity(unchecked) package var currentWorker: SimWorker?
+    /// The worker a pool's completion runs "in", for the ctx of its events.
+    @exclusivity(unchecked) package var ctxOverride: SimWorker?
+    /// Every worker of the run, to end their threads at the end.
+    @exclusivity(unchecked) package var workers: [SimWorker] = []
+    /// The loop's thread waits on this while a worker runs.
+    package let mainWake = DispatchSemaphore(value: 0)
+    /// A limit hit inside a worker, rethrown in the loop's thread.
+    @exclusivity(unchecked) package var pendingStop: RunStop?
+    @exclusivity(unchecked) package var workerSteps = 0
+    /// Virtual process ids: the loop's process is 1000, workers 1001, ...
+    @exclusivity(unchecked) package var nextPID = 1001
+    @exclusivity(unchecked) package var poolCounter = 0
+    /// The globals of the concurrent.futures prelude (for the exit hook).
+    @exclusivity(unchecked) package var futuresPreludeGlobals: Globals?
+
+    package init() {}
+}
+
 /// Unwinds a suspended job whose run is over; no trace code can catch it.
 package struct WorkerKilled: Error {}
 
@@ -95,14 +120,14 @@ extension World {
 
     /// Hands control to `worker` and waits until it hands it back.
     package func switchTo(_ worker: SimWorker) throws {
-        workerSteps += 1
-        if workerSteps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
-        let me = currentWorker
+        threads.workerSteps += 1
+        if threads.workerSteps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
+        let me = threads.currentWorker
         let mine = vm.threadState
         let loop = runningLoopOrNil
         let task = currentTask
         worker.resumer = me
-        currentWorker = worker
+        threads.currentWorker = worker
         runningLoopOrNil = nil
         currentTask = nil
         vm.threadState = worker.saved
@@ -115,21 +140,21 @@ extension World {
             worker.thread = thread
             thread.start()
         }
-        (me?.wake ?? mainWake).wait()
+        (me?.wake ?? threads.mainWake).wait()
         worker.saved = vm.threadState
         vm.threadState = mine
-        currentWorker = me
+        threads.currentWorker = me
         runningLoopOrNil = loop
         currentTask = task
-        if let stop = pendingStop {
-            if me == nil { pendingStop = nil }
+        if let stop = threads.pendingStop {
+            if me == nil { threads.pendingStop = nil }
             throw stop
         }
     }
 
     /// The semaphore of the thread waiting for `worker` to hand control back.
     private func waiter(of worker: SimWorker) -> DispatchSemaphore {
-        worker.resumer?.wake ?? mainWake
+        worker.resumer?.wake ?? threads.mainWake
     }
 
     /// Gives control back to whoever resumed `worker` and waits to be resumed.
@@ -150,10 +175,10 @@ extension World {
                 } catch is WorkerKilled {
                     break
                 } catch let stop as RunStop {
-                    pendingStop = stop
+                    threads.pendingStop = stop
                 } catch {
                     // The prelude's job runner catches every Python exception.
-                    pendingStop = RunStop(reason: .limit("internal error in a worker: \(error)"))
+                    threads.pendingStop = RunStop(reason: .limit("internal error in a worker: \(error)"))
                 }
             }
             do { try yieldBack(worker) } catch { break }
@@ -174,18 +199,18 @@ extension World {
 
     /// Ends every worker thread (the run is over): each suspended job unwinds.
     package func stopWorkers() {
-        for w in workers where w.thread != nil && !w.exited {
+        for w in threads.workers where w.thread != nil && !w.exited {
             w.killed = true
             w.resumer = nil
             w.wake.signal()
-            mainWake.wait()
+            threads.mainWake.wait()
         }
-        workers.removeAll()
+        threads.workers.removeAll()
     }
 
     /// The worker whose identity events take now (a job's thread, or a
     /// pool's completion "in" its worker), if any.
-    package var ctxWorker: SimWorker? { ctxOverride ?? currentWorker }
+    package var ctxWorker: SimWorker? { threads.ctxOverride ?? threads.currentWorker }
 }
 
 extension World {
@@ -196,7 +221,7 @@ extension World {
                 let worker = SimWorker(
                     name: try vm.str(args[0]), threadName: try vm.str(args[1]),
                     pid: try vm.intArg(args[2], "pid"))
-                self.workers.append(worker)
+                self.threads.workers.append(worker)
                 return .obj(worker)
             },
             "_run_on": preludeBuiltin("_run_on") { [unowned self] args, _ in
@@ -210,13 +235,13 @@ extension World {
                 return .none
             },
             "_as_worker": preludeBuiltin("_as_worker") { [unowned self] args, vm in
-                let saved = self.ctxOverride
-                self.ctxOverride = args[0].object as? SimWorker
-                defer { self.ctxOverride = saved }
+                let saved = self.threads.ctxOverride
+                self.threads.ctxOverride = args[0].object as? SimWorker
+                defer { self.threads.ctxOverride = saved }
                 return try vm.call(args[1], Args(Array(args.positional.dropFirst(2))))
             },
             "_block_until": preludeBuiltin("_block_until") { [unowned self] args, vm in
-                if let w = self.currentWorker {
+                if let w = self.threads.currentWorker {
                     throw vm.error(.runtimeError, "a job cannot wait for another job or a pool (in \(w.name))")
                 }
                 let timeout = args.count > 1 && !args[1].isNone ? try vm.numberArg(args[1], "timeout") : nil
@@ -234,12 +259,12 @@ extension World {
                 self.sim.cpuCount.map { .int($0) } ?? .none
             },
             "_next_pool_number": preludeBuiltin("_next_pool_number") { [unowned self] _, _ in
-                defer { self.poolCounter += 1 }
-                return .int(self.poolCounter)
+                defer { self.threads.poolCounter += 1 }
+                return .int(self.threads.poolCounter)
             },
             "_next_pid": preludeBuiltin("_next_pid") { [unowned self] _, _ in
-                defer { self.nextPID += 1 }
-                return .int(self.nextPID)
+                defer { self.threads.nextPID += 1 }
+                return .int(self.threads.nextPID)
             },
             "_note": preludeBuiltin("_note") { [unowned self] args, vm in
                 self.note(try vm.str(args[0]))
@@ -250,7 +275,7 @@ extension World {
 
     /// The interpreter's exit hook: every pool finishes its queued and running jobs.
     package func finishPools() throws {
-        guard let globals = futuresPreludeGlobals,
+        guard let globals = threads.futuresPreludeGlobals,
             let i = globals.names.firstIndex(of: "_finish_pools")
         else { return }
         _ = try vm.call(globals.values[i], Args())

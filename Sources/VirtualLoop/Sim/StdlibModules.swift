@@ -89,7 +89,7 @@ extension World {
         m.attributes["CancelledError"] = .obj(PyType.futuresCancelledError)
         m.attributes["TimeoutError"] = .obj(PyType.timeoutError)
         m.attributes["InvalidStateError"] = .obj(PyType.futuresInvalidStateError)
-        futuresPreludeGlobals = try runPrelude(
+        threads.futuresPreludeGlobals = try runPrelude(
             FuturesPrelude.compiled, into: m,
             seeds: simPrimitives().merging(recorderPrimitives()) { a, _ in a },
             exports: FuturesPrelude.exports)
