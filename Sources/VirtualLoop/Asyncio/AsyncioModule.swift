@@ -43,11 +43,11 @@ extension World {
         m.define("new_event_loop") { [unowned self] _, _ in .obj(self.makeLoop()) }
         m.define("set_event_loop") { [unowned self] args, vm in
             try vm.checkArity("set_event_loop", args, 1, 1)
-            self.policySetCalled = true
+            self.asyncio.policySetCalled = true
             if args[0].isNone {
-                self.policyLoop = nil
+                self.asyncio.policyLoop = nil
             } else if let l = args[0].object as? EventLoop {
-                self.policyLoop = l
+                self.asyncio.policyLoop = l
             } else {
                 throw vm.error(
                     .typeError, "loop must be an instance of AbstractEventLoop or None, not '\(vm.typeName(args[0]))'")
@@ -122,8 +122,8 @@ extension World {
         // Runner.__enter__ creates the loop before Runner.run checks its argument,
         // so even a bad argument gets the loop's cleanup (and its two tasks).
         let loop = makeLoop()
-        policySetCalled = true
-        policyLoop = loop
+        asyncio.policySetCalled = true
+        asyncio.policyLoop = loop
         if let debug = args.keyword("debug"), !debug.isNone { loop.debug = try vm.truthy(debug) }
         var result: Value = .none
         var failure: Error?
@@ -141,7 +141,7 @@ extension World {
         // Runner.close()
         do {
             defer {
-                policyLoop = nil
+                asyncio.policyLoop = nil
                 try? loop.close(vm)
             }
             try cancelAllTasks(loop, vm)

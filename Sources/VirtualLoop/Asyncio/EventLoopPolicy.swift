@@ -4,8 +4,8 @@ import TraceLanguage
 
 extension World {
     package func nextTaskSerial() -> Int {
-        taskSerial += 1
-        return taskSerial
+        asyncio.taskSerial += 1
+        return asyncio.taskSerial
     }
 
     package func runningLoop() throws -> EventLoop {
@@ -20,11 +20,11 @@ extension World {
             // The policy's loop belongs to the main thread.
             throw vm.error(.runtimeError, "There is no current event loop in thread '\(worker.threadName)'.")
         }
-        if policyLoop == nil && !policySetCalled {
-            policySetCalled = true
-            policyLoop = makeLoop()
+        if asyncio.policyLoop == nil && !asyncio.policySetCalled {
+            asyncio.policySetCalled = true
+            asyncio.policyLoop = makeLoop()
         }
-        guard let l = policyLoop else {
+        guard let l = asyncio.policyLoop else {
             throw vm.error(.runtimeError, "There is no current event loop in thread 'MainThread'.")
         }
         return l

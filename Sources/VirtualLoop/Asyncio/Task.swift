@@ -247,13 +247,13 @@ extension World {
         if let name {
             taskName = name
         } else {
-            taskNameCounter += 1
-            taskName = "Task-\(taskNameCounter)"
+            asyncio.taskNameCounter += 1
+            taskName = "Task-\(asyncio.taskNameCounter)"
         }
         let task = PyTask(coro: it, loop: loop, name: taskName, world: self)
         try loop.callSoon(.taskStep(task, nil))
-        tasks.append(task)
-        allTasks.append(task)
+        asyncio.tasks.append(task)
+        asyncio.allTasks.append(task)
         return task
     }
 
@@ -276,7 +276,7 @@ extension World {
 
     /// Pending tasks of `loop` (all loops when nil), in creation order.
     package func pendingTasks(of loop: EventLoop?) -> [PyTask] {
-        tasks.removeAll { $0.isDone }
-        return tasks.filter { loop == nil || $0.loop === loop }
+        asyncio.tasks.removeAll { $0.isDone }
+        return asyncio.tasks.filter { loop == nil || $0.loop === loop }
     }
 }

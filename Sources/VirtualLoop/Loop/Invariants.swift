@@ -14,7 +14,7 @@ extension EventLoop {
     /// than a factor of the heap's size (the sleepers bench with N = 2000 took
     /// 15 s instead of 0.3 s when every iteration was checked).
     package func checkInvariantsAfterIteration() {
-        let size = scheduled.count + ready.count + world.tasks.count + world.external.count
+        let size = scheduled.count + ready.count + world.asyncio.tasks.count + world.external.count
         if size >= Self.invariantsAlwaysCheckedBelow && world.steps - stepsAtLastInvariantCheck < size { return }
         stepsAtLastInvariantCheck = world.steps
         checkInvariants()
@@ -87,7 +87,7 @@ extension EventLoop {
 
         // The tasks of this loop: their waiting states and done callbacks.
         if !closed {
-            for t in world.tasks where t.loop === self {
+            for t in world.asyncio.tasks where t.loop === self {
                 t.checkCallbacks()
                 if t.isDone {
                     assert(t.futureWaiter == nil, "the done task \(t.name) still waits on a future")

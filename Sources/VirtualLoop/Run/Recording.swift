@@ -58,9 +58,9 @@ extension World {
     /// The lifecycle of every task of the run, in creation order.
     public var taskRecords: [TaskRecord] {
         // Each task's instants, gathered from the one log in two passes (count, then fill).
-        var slot = [Int](repeating: -1, count: taskSerial + 1)
-        for (i, t) in allTasks.enumerated() { slot[t.serial] = i }
-        var counts = [Int](repeating: 0, count: allTasks.count)
+        var slot = [Int](repeating: -1, count: asyncio.taskSerial + 1)
+        for (i, t) in asyncio.allTasks.enumerated() { slot[t.serial] = i }
+        var counts = [Int](repeating: 0, count: asyncio.allTasks.count)
         for mark in recorder.stepLog where slot[mark.task] >= 0 { counts[slot[mark.task]] += 1 }
         var times = counts.map { n -> [Double] in
             var a: [Double] = []
@@ -68,7 +68,7 @@ extension World {
             return a
         }
         for mark in recorder.stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
-        return allTasks.enumerated().map { i, t in
+        return asyncio.allTasks.enumerated().map { i, t in
             TaskRecord(
                 name: t.name, created: t.createdAt, firstStep: times[i].first,
                 done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,

@@ -191,12 +191,12 @@ private final class ResultBox<T>: @unchecked Sendable {
 extension World {
     /// Notes about what was left behind: CPython logs them when objects are collected.
     package func endOfRunNotes() {
-        for t in allTasks {
+        for t in asyncio.allTasks {
             if t.isDone, t.logTraceback, let e = t.exception {
                 note("Task exception was never retrieved: \(t.name): \(e.summary(vm))")
             }
         }
-        for t in allTasks where !t.isDone && t.logDestroyPending {
+        for t in asyncio.allTasks where !t.isDone && t.logDestroyPending {
             note("Task was destroyed but it is pending: \(t.name)")
         }
     }
