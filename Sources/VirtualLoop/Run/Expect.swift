@@ -4,10 +4,10 @@ import TraceLanguage
 
 extension World {
     public func runExpectStatement(_ i: Int) throws {
-        expectsRun.insert(i)
+        expectations.expectsRun.insert(i)
         vm.instructions = 0
-        currentExpectLoc = expectStatements[i].loc
-        _ = try vm.runModuleCode(expectStatements[i].code)
+        expectations.currentExpectLoc = expectations.expectStatements[i].loc
+        _ = try vm.runModuleCode(expectations.expectStatements[i].code)
     }
 }
 
@@ -17,6 +17,17 @@ public struct PropertyCall {
     public var args: [Value]
     public var keywords: [(String, Value)]
     public var loc: SourceLocation
+}
+
+/// The `expect.*` statements of a trace (top-level statements, run even
+/// after the trace failed) and the calls they recorded, in the order they ran.
+public final class Expectations {
+    @exclusivity(unchecked) package var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
+    @exclusivity(unchecked) public package(set) var properties: [PropertyCall] = []
+    @exclusivity(unchecked) package var expectsRun = Set<Int>()
+    @exclusivity(unchecked) package var currentExpectLoc = SourceLocation.unknown
+
+    package init() {}
 }
 
 /// `expect`: each call records a property, checked against the event log after the run.
@@ -44,10 +55,10 @@ package final class ExpectObject: PyObject {
                 "'expect' has no property '\(name)' (properties: \(ExpectObject.names.sorted().joined(separator: ", ")))"
             )
         }
-        world.properties.append(
+        world.expectations.properties.append(
             PropertyCall(
                 name: name, args: args.positional, keywords: args.keywords,
-                loc: world.currentExpectLoc))
+                loc: world.expectations.currentExpectLoc))
         return .none
     }
 }

@@ -92,7 +92,7 @@ public enum TraceRunner {
         vm.host = world
         vm.globals = Globals(names: compiled.globalNames)
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
-        world.expectStatements = compiled.expectStatements
+        world.expectations.expectStatements = compiled.expectStatements
 
         var status = RunStatus.ok
         var value = ""
@@ -127,25 +127,25 @@ public enum TraceRunner {
             TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
 
         // The expect statements the trace did not reach still run.
-        for i in world.expectStatements.indices where !world.expectsRun.contains(i) {
+        for i in world.expectations.expectStatements.indices where !world.expectations.expectsRun.contains(i) {
             do {
                 try world.runExpectStatement(i)
             } catch let r as PyRaise {
-                world.properties.append(
+                world.expectations.properties.append(
                     PropertyCall(
                         name: "<error>", args: [.str(r.exception.summary(vm))],
-                        keywords: [], loc: world.expectStatements[i].loc))
+                        keywords: [], loc: world.expectations.expectStatements[i].loc))
             } catch {
-                world.properties.append(
+                world.expectations.properties.append(
                     PropertyCall(
                         name: "<error>", args: [.str("\(error)")], keywords: [],
-                        loc: world.expectStatements[i].loc))
+                        loc: world.expectations.expectStatements[i].loc))
             }
         }
         world.stopWorkers()
         return RunReport(
             events: world.recorder.events, status: status, value: value, elapsed: world.clock,
-            steps: world.steps, notes: world.recorder.notes, properties: world.properties,
+            steps: world.steps, notes: world.recorder.notes, properties: world.expectations.properties,
             blockings: world.recorder.blockings, jobs: world.recorder.jobs, connections: world.recorder.connections,
             perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
             pendingTasks: pending, escaped: escaped,

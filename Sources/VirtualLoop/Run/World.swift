@@ -72,11 +72,8 @@ public final class World: InterpreterHost {
     public var noteSink: NoteSink { recorder.noteSink }
     /// The modules the trace imported, by name.
     @exclusivity(unchecked) package var modules: [String: PyModule] = [:]
-    /// The trace's `expect.*` statements, the calls they made, and which ran.
-    @exclusivity(unchecked) package var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
-    @exclusivity(unchecked) public internal(set) var properties: [PropertyCall] = []
-    @exclusivity(unchecked) package var expectsRun = Set<Int>()
-    @exclusivity(unchecked) package var currentExpectLoc = SourceLocation.unknown
+    /// The trace's `expect.*` statements and the calls they made (Expect.swift).
+    package let expectations = Expectations()
     package lazy var expectObject = ExpectObject(world: self)
     package lazy var printBuiltin = makePrint()
     /// What the last `run`/`run_until_complete` of the trace returned.
