@@ -150,13 +150,9 @@ extension World {
             frame.nativeAwait = SleepStage.yieldedZero.rawValue
             return .none
         }
-        let state: SleepState
-        if let s = frame.hostState {
-            state = unsafeDowncast(s, to: SleepState.self)
-        } else {
-            state = SleepState()
-            frame.hostState = state
-        }
+        if frame.hostState == nil { frame.hostState = SleepState() }
+        // Unowned: the frame holds its state while this runs (a retain per sleep saved).
+        unowned(unsafe) let state = unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self)
         let fut = try state.begin(argument, result: .none, reuse: true, self, vm)
         frame.nativeAwait = SleepStage.awaiting.rawValue
         return .obj(fut)
@@ -170,7 +166,9 @@ extension World {
         case (.yieldedZero, .send):
             return .none
         case (.awaiting, .send):
-            return try unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self).finish(vm)
+            // Unowned: the frame holds its state while this runs (a retain per sleep saved).
+            unowned(unsafe) let state = unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self)
+            return try state.finish(vm)
         case (.awaiting, .raise(let e)):
             unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self).abandon()
             throw PyRaise(exception: e)
