@@ -46,11 +46,15 @@ package struct StepHints {
                 self.top = UnsafeRawPointer(bitPattern: UnsafeRawPointer(top).load(as: UInt.self))
             }
         }
-        if f.nativeAwait == SleepStage.awaiting.rawValue, let s = f.hostState {
-            // The frame waits in a native sleep (Sleep.swift): its timer and future.
-            let sleep = unsafeDowncast(s, to: SleepState.self)
-            timer = sleep.timer.map(address)
-            future = sleep.future.map(address)
+        if f.nativeAwait == SleepStage.awaiting.rawValue,
+            let state = unsafeBitCast(f.hostState, to: UnsafeRawPointer?.self)
+        {
+            // The frame waits in a native sleep (Sleep.swift): its timer and
+            // future, read without retaining the state the frame holds.
+            Unmanaged<SleepState>.fromOpaque(state)._withUnsafeGuaranteedRef { sleep in
+                timer = sleep.timer.map(address)
+                future = sleep.future.map(address)
+            }
         }
     }
 
