@@ -15,14 +15,15 @@ import RunModel
 //         finally:
 //             h.cancel()
 //
-// It runs two ways, through the same three steps below (`begin`, `finish`,
-// `abandon`):
+// It runs two ways, through the same steps below (`Sleep.isNonPositive`,
+// `Sleep.begin`, `SleepFuture.finish`, `SleepFuture.abandon`):
 //   - as a coroutine object, `SleepCoroutine`: what `asyncio.sleep(d)`
 //     returns when it is called (stored, gathered, made a task, ...);
 //   - natively, inside the frame of `await asyncio.sleep(d)` (the
 //     interpreter's op `awaitSleep`, through `World.beginNativeAwait`): no
-//     coroutine is made, and the frame's `SleepState` reuses its future and
-//     timer from one sleep to the next when nothing else holds them.
+//     coroutine is made, and the frame keeps the sleep's future in its
+//     `hostState`, reused (with its timer) from one sleep to the next when
+//     nothing else holds it.
 // Both take the same loop steps, so the order of events is the same.
 
 /// Where a sleep is: before its first step, suspended in `__sleep0()`
@@ -34,16 +35,35 @@ package enum SleepStage: UInt8 {
     case awaiting = 2
 }
 
-/// A sleep's future and timer. One per coroutine object, or one per frame
-/// for native sleeps (kept in `Frame.hostState` and reused). Invariant:
-/// while the stage is `.awaiting`, `future` is the future yielded to the
-/// task and `timer` is the timer that resolves it.
-package final class SleepState {
-    @exclusivity(unchecked) package var future: PyFuture?
+/// The future a sleep awaits, carrying the timer that resolves it (`h` in
+/// `sleep`): one object where a frame, a task's prefetch hints and the
+/// wake-up look, instead of two. Invariant: while a sleep awaits it, `timer`
+/// is scheduled (or cancelled) to set its result.
+package final class SleepFuture: PyFuture {
     @exclusivity(unchecked) package var timer: TimerHandle?
 
-    package init() {}
+    /// The second step, when the task resumes: `return await future` (its
+    /// result or exception), then the `finally`'s `h.cancel()`.
+    @inline(__always)
+    package func finish(_ vm: Interpreter) throws -> Value {
+        let timer = self.timer.unsafelyUnwrapped
+        guard isDone else {
+            timer.cancel()
+            throw vm.error(.runtimeError, "await wasn't used with future")
+        }
+        defer { timer.cancel() }
+        return try resultValue(vm)
+    }
 
+    /// An exception thrown into the awaiting sleep: only the `finally` runs.
+    @inline(__always)
+    package func abandon() {
+        timer.unsafelyUnwrapped.cancel()
+    }
+}
+
+/// The steps of `sleep` that both ways share.
+package enum Sleep {
     /// `delay <= 0`, as `sleep`'s first line compares it (any type that
     /// compares with 0, with Python's TypeError otherwise).
     @inline(__always)
@@ -58,51 +78,41 @@ package final class SleepState {
     /// The first step for `delay > 0`: a future of the running loop, and a
     /// timer that sets its result `delay` seconds from now. Returns the
     /// future, which the task waits on (the first step of `Future.__await__`).
-    /// With `reuse`, the future and timer of the previous sleep are reset and
-    /// used again when nothing else refers to them.
+    /// With `reusing`, the future there (and its timer) is reset and used
+    /// again when nothing else refers to it, and the new one is left there.
     @inline(__always)
-    package func begin(_ delay: Value, result: Value, reuse: Bool, _ world: World, _ vm: Interpreter) throws -> PyFuture
-    {
+    package static func begin(
+        _ delay: Value, result: Value, reusing slot: UnsafeMutablePointer<AnyObject?>?, _ world: World,
+        _ vm: Interpreter
+    ) throws -> SleepFuture {
         let loop = try world.runningLoop()
         let seconds = try vm.numberArg(delay, "delay")
-        let fut = reuse ? reusableFuture(loop) : loop.createFuture()
-        if !reuse { future = fut }
-        try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, result), reusing: &timer, vm)
+        let fut: SleepFuture
+        if let slot {
+            fut = reusableFuture(slot, loop)
+        } else {
+            fut = SleepFuture(loop: loop)
+        }
+        try loop.callAt(world.clock + seconds, .setResultUnlessCancelled(fut, result), reusing: &fut.timer, vm)
         // The future cannot be done yet: the task blocks on it.
         fut.blocking = true
         return fut
     }
 
-    /// The second step, when the task resumes: `return await future` (its
-    /// result or exception), then the `finally`'s `h.cancel()`.
-    @inline(__always)
-    package func finish(_ vm: Interpreter) throws -> Value {
-        let timer = self.timer.unsafelyUnwrapped
-        guard let fut = future, fut.isDone else {
-            timer.cancel()
-            throw vm.error(.runtimeError, "await wasn't used with future")
+    /// The future in `slot`, reset, when nothing else refers to it; else a
+    /// new one, left in `slot`. (The wake-up of a native sleep does not hold
+    /// its future, `Callback.sleepWakeup`: the frame's slot does.)
+    private static func reusableFuture(_ slot: UnsafeMutablePointer<AnyObject?>, _ loop: EventLoop) -> SleepFuture {
+        if isKnownUniquelyReferenced(&slot.pointee), let o = slot.pointee {
+            let f = unsafeDowncast(o, to: SleepFuture.self)
+            if f.loop === loop {
+                f.resetForReuse()
+                return f
+            }
         }
-        defer { timer.cancel() }
-        return try fut.resultValue(vm)
-    }
-
-    /// An exception thrown into the awaiting sleep: only the `finally` runs.
-    @inline(__always)
-    package func abandon() {
-        timer.unsafelyUnwrapped.cancel()
-    }
-
-    /// A pending future of `loop`: the last one, reset, when nothing else
-    /// refers to it; else a new one. (The wake-up of a native sleep does not
-    /// hold its future: `Callback.sleepWakeup`.)
-    private func reusableFuture(_ loop: EventLoop) -> PyFuture {
-        if isKnownUniquelyReferenced(&future), let f = future, f.loop === loop {
-            f.resetForReuse()
-            return f
-        }
-        let f = loop.createFuture()
+        let f = SleepFuture(loop: loop)
         f.isNativeSleep = true
-        future = f
+        slot.pointee = f
         return f
     }
 }
@@ -112,7 +122,7 @@ package final class SleepCoroutine: NativeCoroutine {
     package let delay: Value
     package let value: Value
     @exclusivity(unchecked) package var stage = SleepStage.start
-    package let state = SleepState()
+    @exclusivity(unchecked) package var future: SleepFuture?
 
     package init(delay: Value, result: Value) {
         self.delay = delay
@@ -125,35 +135,36 @@ package final class SleepCoroutine: NativeCoroutine {
         case .yieldedZero:
             return .returned(value)
         case .awaiting:
-            return .returned(try state.finish(vm))
+            return .returned(try future.unsafelyUnwrapped.finish(vm))
         case .start:
-            if try SleepState.isNonPositive(delay, vm) {
+            if try Sleep.isNonPositive(delay, vm) {
                 stage = .yieldedZero
                 return .yielded(.none)
             }
-            let fut = try state.begin(delay, result: value, reuse: false, vm.world, vm)
+            let fut = try Sleep.begin(delay, result: value, reusing: nil, vm.world, vm)
+            future = fut
             stage = .awaiting
             return .yielded(.obj(fut))
         }
     }
 
     package override func resume(throwing e: PyException, _ vm: Interpreter) throws -> FrameResult {
-        if stage == .awaiting { state.abandon() }
+        if stage == .awaiting { future.unsafelyUnwrapped.abandon() }
         throw PyRaise(exception: e)
     }
 }
 
 extension World {
     /// `await asyncio.sleep(delay)` run natively in `frame` (op `awaitSleep`).
+    /// The frame's `hostState` holds the sleep's `SleepFuture`.
     public func beginNativeAwait(_ argument: Value, in frame: Frame, _ vm: Interpreter) throws -> Value {
-        if try SleepState.isNonPositive(argument, vm) {
+        if try Sleep.isNonPositive(argument, vm) {
             frame.nativeAwait = SleepStage.yieldedZero.rawValue
             return .none
         }
-        if frame.hostState == nil { frame.hostState = SleepState() }
-        // Unowned: the frame holds its state while this runs (a retain per sleep saved).
-        unowned(unsafe) let state = unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self)
-        let fut = try state.begin(argument, result: .none, reuse: true, self, vm)
+        let fut = try withUnsafeMutablePointer(to: &frame.hostState) {
+            try Sleep.begin(argument, result: .none, reusing: $0, self, vm)
+        }
         frame.nativeAwait = SleepStage.awaiting.rawValue
         return .obj(fut)
     }
@@ -166,11 +177,11 @@ extension World {
         case (.yieldedZero, .send):
             return .none
         case (.awaiting, .send):
-            // Unowned: the frame holds its state while this runs (a retain per sleep saved).
-            unowned(unsafe) let state = unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self)
-            return try state.finish(vm)
+            // Unowned: the frame holds its future while this runs (a retain per sleep saved).
+            unowned(unsafe) let fut = unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepFuture.self)
+            return try fut.finish(vm)
         case (.awaiting, .raise(let e)):
-            unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepState.self).abandon()
+            unsafeDowncast(frame.hostState.unsafelyUnwrapped, to: SleepFuture.self).abandon()
             throw PyRaise(exception: e)
         case (_, .raise(let e)):
             throw PyRaise(exception: e)

@@ -49,11 +49,11 @@ package struct StepHints {
         if f.nativeAwait == SleepStage.awaiting.rawValue,
             let state = unsafeBitCast(f.hostState, to: UnsafeRawPointer?.self)
         {
-            // The frame waits in a native sleep (Sleep.swift): its timer and
-            // future, read without retaining the state the frame holds.
-            Unmanaged<SleepState>.fromOpaque(state)._withUnsafeGuaranteedRef { sleep in
-                timer = sleep.timer.map(address)
-                future = sleep.future.map(address)
+            // The frame waits in a native sleep (Sleep.swift): its future and
+            // the future's timer, read without retaining what the frame holds.
+            future = state
+            Unmanaged<SleepFuture>.fromOpaque(state)._withUnsafeGuaranteedRef { fut in
+                timer = fut.timer.map(address)
             }
         }
     }
