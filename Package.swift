@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "FixtureTests",
             dependencies: [
-                "Properties", "VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage",
+                "Properties", "VirtualLoop", "PyRuntime", "RunModel", "TraceLanguage", "VLoop",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

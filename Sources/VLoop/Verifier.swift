@@ -67,7 +67,8 @@ public struct Verifier: Sendable {
         let arguments = [
             reference, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime), path,
         ]
-        guard let result = runProcess(python, arguments), result.status != 127 else {
+        guard let result = runProcess(URL(fileURLWithPath: "/usr/bin/env"), [python] + arguments), result.status != 127
+        else {
             throw Failure(
                 description: "cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
         }
@@ -119,11 +120,18 @@ public struct ProcessResult: Sendable {
     public var stderr: String
 }
 
-/// Runs a program found on PATH and collects its output; nil when it cannot start.
-public func runProcess(_ program: String, _ arguments: [String]) -> ProcessResult? {
+/// Runs `executable` with `arguments` and collects both streams (standard
+/// error on another thread, so that neither pipe fills up and blocks the
+/// child); nil when it cannot start. `environment`, when given, is the
+/// child's whole environment; `currentDirectory` its working directory.
+public func runProcess(
+    _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, currentDirectory: URL? = nil
+) -> ProcessResult? {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [program] + arguments
+    p.executableURL = executable
+    p.arguments = arguments
+    if let environment { p.environment = environment }
+    if let currentDirectory { p.currentDirectoryURL = currentDirectory }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
