@@ -6,11 +6,13 @@ import VirtualLoop
 /// The outcome of ``Trace/explore(runs:seed:jitter:timerJitter:shuffleReady:limits:jobs:failFast:)``:
 /// how many perturbed runs ran, which of them failed, and the first failure shrunk.
 ///
-///     let found = try await Trace(file: "fixtures/explore/order-by-luck.trace").explore(runs: 50, seed: 7)
+///     let trace = try Trace(file: "fixtures/explore/order-by-luck.trace")
+///     let found = try await trace.explore(runs: 50, seed: 7)
 ///     for f in found.failures {
-///         print(f.message)           // expect.output (line 20): ...
-///         print(f.shrunk)            // ["ready callbacks at t=0.0 ran in a shuffled order"]
-///         print(f.replayCommand)     // vloop run --seed 7 --jitter 0.0 --shuffle-ready --run 3 fixtures/...
+///         print(f.property?.name)    // Optional("expect.output")
+///         print(f.shrunk)            // ["the 2 ready callbacks at t=0.0 ran in a shuffled order"]
+///         print(f.replayCommand)     // vloop run --seed 7 --jitter 0.0 --shuffle-ready --run N fixtures/explore/order-by-luck.trace
+///         let again = trace.replay(seed: f.seed, run: f.run)   // fails the same way
 ///     }
 public struct Exploration: Sendable, Equatable {
     /// How many runs ran, run 0 (the nominal replay) included; fewer than

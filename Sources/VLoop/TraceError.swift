@@ -9,10 +9,13 @@ import TraceLanguage
 /// caret under the column, one error after the other.
 ///
 ///     do {
-///         _ = try Trace(source: "x = (\n", name: "broken.trace")
+///         _ = try Trace(source: "x = 1 +\n", name: "broken.trace")
 ///     } catch {
-///         print(error.diagnostics.map { "\($0.line):\($0.column)" })   // ["2:1"] or so
-///         print(error)                  // broken.trace:2:1: error: '(' was never closed ...
+///         print(error.diagnostics.map { "\($0.line):\($0.column)" })   // ["1:8"]
+///         print(error)
+///         // broken.trace:1:8: error: invalid syntax
+///         // x = 1 +
+///         //        ^
 ///     }
 public enum TraceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file does not exist or cannot be read (none of the search paths holds it).
