@@ -68,6 +68,12 @@ public struct ExploreSettings: Sendable, Equatable {
         if shuffleReady { f += " --shuffle-ready" }
         return f
     }
+
+    /// The command that replays run `run` of these settings exactly, as
+    /// `vloop run` prints it: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
+    public func replayCommand(run: Int, path: String) -> String {
+        "vloop run \(flags) --run \(run) \(path)"
+    }
 }
 
 public enum ExploreError: Error, CustomStringConvertible {
@@ -85,6 +91,8 @@ public struct ExploreFailure: Sendable {
     public var run: Int
     /// What broke: the first failing property's message, or the unexpected status.
     public var broke: String
+    /// The first property that failed; nil when the run broke by its status alone.
+    public var property: PropertyResult?
     /// The first event where this run's order of events left the nominal run's.
     public var divergence: String?
     /// Every perturbation the run drew that changed something.
@@ -164,7 +172,8 @@ public enum Explorer {
             outcome.firstFailure = shrink(compiled, limits: limits, settings: settings, run: first, nominal: nominal)
         } else if failing.first == 0 {
             outcome.firstFailure = ExploreFailure(
-                run: 0, broke: nominalBreak?.words ?? "", divergence: nil,
+                run: 0, broke: nominalBreak?.words ?? "",
+                property: PropertyChecker.check(nominal).results.first { !$0.passed }, divergence: nil,
                 perturbations: [], shrunk: [])
         }
         return outcome
@@ -179,7 +188,8 @@ public enum Explorer {
         let original = TraceRunner.run(
             compiled, limits: limits, seed: settings.seed,
             perturbation: settings.perturbation(run: run))
-        guard let (key, words) = breakage(original) else {
+        let verdict = PropertyChecker.check(original)
+        guard let (key, words) = breakage(original, verdict) else {
             preconditionFailure("run \(run) of an exploration passed when replayed")
         }
         var disabled = Set<DrawID>()
@@ -198,7 +208,8 @@ public enum Explorer {
             }
         }
         return ExploreFailure(
-            run: run, broke: words, divergence: divergence(nominal.events, original.events, run: run),
+            run: run, broke: words, property: verdict.results.first { !$0.passed },
+            divergence: divergence(nominal.events, original.events, run: run),
             perturbations: original.perturbations, shrunk: last.perturbations)
     }
 

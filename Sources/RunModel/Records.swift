@@ -125,7 +125,7 @@ public struct ConnectionRecord: Sendable, Equatable {
 }
 
 /// A task left pending when the run ended, and what it was waiting for.
-public struct PendingTask: Sendable {
+public struct PendingTask: Sendable, Equatable {
     public var name: String
     public var awaiting: String
 

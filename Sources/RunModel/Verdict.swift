@@ -1,5 +1,5 @@
 /// The verdict on one `expect.*` statement of a trace.
-public struct PropertyResult: Sendable, CustomStringConvertible {
+public struct PropertyResult: Sendable, Equatable, CustomStringConvertible {
     /// `expect.order`; `expect` for a statement that could not be evaluated.
     public var name: String
     /// Where the statement is in the trace.

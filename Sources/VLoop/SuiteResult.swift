@@ -62,32 +62,6 @@ public enum TraceStatus: String, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// An error in a trace, with its place.
-public struct TraceError: Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var line: Int
-    public var column: Int
-    public var message: String
-    /// Three lines: `path:line:column: error: message`, the source line, and a caret under the column.
-    public var rendered: String
-
-    public init(path: String, line: Int, column: Int, message: String, rendered: String) {
-        self.path = path
-        self.line = line
-        self.column = column
-        self.message = message
-        self.rendered = rendered
-    }
-
-    init(_ d: Diagnostic, in file: SourceFile) {
-        self.init(
-            path: d.path, line: d.loc.line, column: d.loc.column, message: d.message, rendered: d.rendered(in: file))
-    }
-
-    /// `path:line:column: message`.
-    public var description: String { "\(path):\(line):\(column): \(message)" }
-}
-
 /// The outcome of one trace: its last replay, summed up over its repetitions and explored runs.
 ///
 /// For an invalid trace, `status` is `.invalid`, `errors` lists its errors, and
@@ -112,7 +86,7 @@ public struct TraceResult: Sendable {
     /// How many times the trace was replayed (`SuiteOptions.repetitions`).
     public var repetitions: Int
     /// The trace's errors; empty unless `status` is `.invalid`.
-    public var errors: [TraceError]
+    public var errors: [TraceDiagnostic]
     /// One per `expect.*` statement of the last replay, in the order they ran.
     public var properties: [PropertyResult]
     /// Why the trace fails besides its properties (a status nothing expected, bad `sim.explore` settings).
@@ -257,7 +231,7 @@ public struct ExplorationFailure: Sendable {
         divergence = f.divergence
         perturbations = f.perturbations.map(\.description)
         shrunk = f.shrunk.map(\.description)
-        replayCommand = "vloop run \(settings.flags) --run \(f.run) \(path)"
+        replayCommand = settings.replayCommand(run: f.run, path: path)
     }
 
     /// The lines that report it, unindented.

@@ -136,7 +136,7 @@ public struct SuiteRunner: Sendable {
         var storedPath = Substring(path)
         while storedPath.hasPrefix("./") { storedPath = storedPath.dropFirst(2) }
         var runs: [StoredRun] = []
-        var errors: [TraceError] = []
+        var errors: [TraceDiagnostic] = []
         var lastVerdict: Verdict?
         var lastReport: RunReport?
         var lastFile: SourceFile?
@@ -152,7 +152,7 @@ public struct SuiteRunner: Sendable {
             case .failure(.invalid(let file, let diagnostics)):
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if runs.isEmpty {
-                    errors = diagnostics.map { TraceError($0, in: file) }
+                    errors = diagnostics.map { TraceDiagnostic($0, in: file) }
                     progress(.traceErrors(path: path, errors: errors))
                 }
                 runs.append(
@@ -266,7 +266,7 @@ public enum SuiteProgress: Sendable {
     /// The traces about to run (after sharding), before any run.
     case started(traces: [String])
     /// A trace has errors and will not run: each with file:line:column, as soon as it is read.
-    case traceErrors(path: String, errors: [TraceError])
+    case traceErrors(path: String, errors: [TraceDiagnostic])
     /// An exploration of `runs` runs begins.
     case explorationStarted(trace: String, runs: Int)
     /// `done` of the exploration's `total` runs have finished. From the exploring threads.

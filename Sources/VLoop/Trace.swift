@@ -1,0 +1,145 @@
+import Foundation
+import Properties
+import RunModel
+import TraceLanguage
+import VirtualLoop
+
+/// A trace, parsed and compiled, ready to replay (TRACE_LANGUAGE.md).
+///
+/// A `Trace` is an immutable value: it holds the compiled program, not a run.
+/// Every ``replay()`` builds a fresh world of its own, so one trace may be
+/// replayed from many threads or tasks at once, and the same replay always
+/// gives the same ``Run``.
+///
+///     import VLoop
+///
+///     let trace = try Trace(
+///         source: """
+///             import asyncio
+///
+///             async def main():
+///                 await asyncio.gather(asyncio.sleep(1), asyncio.sleep(2))
+///                 print('done')
+///
+///             asyncio.run(main())
+///             expect.output(['done'])
+///             """, name: "inline")
+///     let run = trace.replay()
+///     print(run.status, run.elapsed, run.output, run.passed)   // ok 2.0 ["done"] true
+public struct Trace: Sendable {
+    /// The trace's name: its path as found, or the name given with its source.
+    /// Messages and replay commands name it.
+    public let name: String
+    /// The trace's source text.
+    public var source: String { loaded.file.text }
+
+    let loaded: LoadedTrace
+
+    /// Compiles a trace from its source text.
+    ///
+    /// - Parameters:
+    ///   - source: the trace, in the trace language.
+    ///   - name: what its errors and replay commands call it (a file name, say).
+    /// - Throws: ``TraceError/invalid(path:diagnostics:)`` with every error found.
+    public init(source: String, name: String = "<trace>") throws(TraceError) {
+        switch TraceLoader.load(SourceFile(path: name, text: source)) {
+        case .success(let loaded):
+            self.name = name
+            self.loaded = loaded
+        case .failure(let failure):
+            throw TraceError(failure, path: name)
+        }
+    }
+
+    /// Reads and compiles the trace in a file.
+    ///
+    /// - Throws: ``TraceError/unreadable(path:)`` when the file cannot be read,
+    ///   ``TraceError/invalid(path:diagnostics:)`` when the trace has errors.
+    public init(contentsOf url: URL) throws(TraceError) {
+        try self.init(path: url.path)
+    }
+
+    /// Reads and compiles a trace file, looking for a relative `file` in each
+    /// of `searchPaths` in turn (relative search paths are relative to the
+    /// current directory); an absolute `file` is read as given.
+    ///
+    ///     let trace = try Trace(file: "order-by-luck.trace", searchPaths: ["fixtures/explore"])
+    ///     print(trace.name)   // fixtures/explore/order-by-luck.trace
+    ///
+    /// - Throws: ``TraceError/unreadable(path:)`` when no search path holds a
+    ///   readable `file`, ``TraceError/invalid(path:diagnostics:)`` when the trace has errors.
+    public init(file: String, searchPaths: [String] = ["."]) throws(TraceError) {
+        if file.hasPrefix("/") {
+            try self.init(path: file)
+            return
+        }
+        for folder in searchPaths {
+            let path = folder == "." ? file : (folder as NSString).appendingPathComponent(file)
+            if FileManager.default.isReadableFile(atPath: path) {
+                try self.init(path: path)
+                return
+            }
+        }
+        throw .unreadable(path: file)
+    }
+
+    private init(path: String) throws(TraceError) {
+        switch TraceLoader.load(path: path) {
+        case .success(let loaded):
+            name = path
+            self.loaded = loaded
+        case .failure(let failure):
+            throw TraceError(failure, path: path)
+        }
+    }
+
+    /// Replays the trace once: the nominal run (`random` seeded with 0), or
+    /// run `run` of an exploration, exactly as `vloop run --seed S --jitter J --run I` does.
+    ///
+    /// Run 0 is the nominal replay, unperturbed. For a run above 0, the
+    /// exploration's settings are the trace's own `sim.explore(...)` with
+    /// each option given here overriding it, so the arguments of a
+    /// ``Failure``'s replay command reproduce its failure:
+    ///
+    ///     let run = trace.replay(seed: 7, run: 42, jitter: 0.5)
+    ///     print(run.perturbations)   // ["job fetch(1) slept 0.13 s instead of 0.1 (line 9)", ...]
+    ///
+    /// - Parameters:
+    ///   - seed: seeds the trace's `random` module and the exploration's draws.
+    ///   - run: the run of the exploration; 0 for the nominal replay.
+    ///   - jitter: each simulated duration is multiplied by a factor in [1-J, 1+J]; nil for the trace's (0.5 by default).
+    ///   - timerJitter: each timer fires up to this many seconds late; nil for the trace's (0 by default).
+    ///   - shuffleReady: true runs each iteration's ready callbacks in a random order; false leaves the trace's setting.
+    ///   - limits: the run's limits.
+    /// - Returns: the run. Settings out of range (from here or from the trace's
+    ///   `sim.explore`) do not throw: the run fails with the reason among its ``Run/problems``.
+    public func replay(
+        seed: UInt64 = 0, run: Int = 0, jitter: Double? = nil, timerJitter: Double? = nil,
+        shuffleReady: Bool = false, limits: RunLimits = RunLimits()
+    ) -> Run {
+        let nominal = TraceRunner.run(loaded.compiled, limits: limits, seed: seed)
+        guard run > 0 else { return Run(nominal, trace: self, seed: seed, runIndex: 0) }
+        let options = SuiteOptions.Exploration(jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady)
+        let settings: ExploreSettings
+        do {
+            settings = try options.settings(trace: nominal.exploreSettings, seed: seed)
+            if let problem = settings.problem { throw ExploreError.badSetting(problem) }
+        } catch {
+            return Run(nominal, trace: self, seed: seed, runIndex: 0, problem: "\(error)")
+        }
+        return replay(perturbation: settings.perturbation(run: run)!, limits: limits)
+    }
+
+    /// Replays the trace under one perturbation: run `perturbation.run` of an
+    /// exploration with `perturbation.seed`, with the draws of
+    /// `perturbation.disabled` taken back (kept nominal). The trace's own
+    /// `sim.explore(...)` is not read: the perturbation says everything.
+    ///
+    ///     let p = Perturbation(seed: 0, run: 3, jitter: 0, shuffleReady: true)
+    ///     print(trace.replay(perturbation: p).perturbations)
+    public func replay(perturbation: Perturbation, limits: RunLimits = RunLimits()) -> Run {
+        let report = TraceRunner.run(
+            loaded.compiled, limits: limits, seed: perturbation.seed, perturbation: perturbation)
+        return Run(report, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+    }
+}
