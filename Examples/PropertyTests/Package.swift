@@ -1,17 +1,16 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// An example of a package whose tests are property tests written with vloop's
-// library, VLoop (README, "Property tests in Swift"). It depends on vloop by
-// path, the repository it sits in, so that scripts/test-example builds it
-// against the working tree (`name: "vloop"` because a path dependency is
-// otherwise known by its folder's name, which a checkout may name otherwise).
-// A package of your own names vloop by version instead:
-//     .package(url: "https://github.com/<owner>/vloop", from: "0.1.0"),
+// A package whose tests are property tests written with vloop's library, VLoop.
 let package = Package(
     name: "PropertyTests",
     platforms: [.macOS(.v13)],
     dependencies: [
+        // In vloop's repository this example names vloop by path, so that
+        // scripts/test-example builds it against the working tree (`name:`
+        // because a path dependency is otherwise known by its folder's name).
+        // The README shows this file with the line a package of your own has:
+        //     .package(url: "https://github.com/<owner>/vloop", from: "0.1.0")
         .package(name: "vloop", path: "../..")
     ],
     targets: [
