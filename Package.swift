@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "vloop", targets: ["vloop"]),
         .library(name: "VLoop", targets: ["VLoop"]),
+        .library(name: "VLoopTesting", targets: ["VLoopTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,8 @@ let package = Package(
                 "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports",
             ]
         ),
+        // Swift Testing helpers over VLoop; the toolchain's Testing module, linked by test targets only.
+        .target(name: "VLoopTesting", dependencies: ["VLoop"]),
         .executableTarget(
             name: "vloop",
             dependencies: [
@@ -65,6 +68,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "VLoopTests", dependencies: ["VLoop", "RunStore", "RunModel", "Properties"]),
+        .testTarget(name: "VLoopTestingTests", dependencies: ["VLoopTesting"]),
         .testTarget(
             name: "FixtureTests",
             dependencies: [

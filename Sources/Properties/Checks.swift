@@ -44,27 +44,33 @@ struct CheckedRun {
             result.name = "expect"
             let what = call.args.first.map { (try? vm.str($0)) ?? show($0, vm) } ?? "an error"
             failure = "could not evaluate: \(what)"
-        } else if let signature = CheckedRun.signatures[call.name] {
-            do {
-                let args = try signature.bind(call.args, call.keywords)
-                failure = try check(call.name, args)
-            } catch let e as ArgumentError {
-                failure = e.message
-            } catch let r as PyRaise {
-                failure = "could not check: \(r.exception.summary(vm))"
-            } catch {
-                failure = "could not check: \(error)"
-            }
         } else {
-            failure =
-                "there is no such property (properties: "
-                + CheckedRun.signatures.keys.sorted().joined(separator: ", ") + ")"
+            failure = self.failure(call.name, call.args, call.keywords)
         }
         if let failure {
             result.passed = false
             result.message = "\(result.name) (line \(result.line)): \(failure)"
         }
         return result
+    }
+
+    /// Checks the property `name` with the arguments of an `expect.<name>(...)` call:
+    /// nil when it holds, else what was seen instead (or what is wrong with the arguments).
+    func failure(_ name: String, _ positional: [Value], _ keywords: [(String, Value)]) -> String? {
+        guard let signature = CheckedRun.signatures[name] else {
+            return "there is no such property (properties: "
+                + CheckedRun.signatures.keys.sorted().joined(separator: ", ") + ")"
+        }
+        do {
+            let args = try signature.bind(positional, keywords)
+            return try check(name, args)
+        } catch let e as ArgumentError {
+            return e.message
+        } catch let r as PyRaise {
+            return "could not check: \(r.exception.summary(vm))"
+        } catch {
+            return "could not check: \(error)"
+        }
     }
 
     private func check(_ name: String, _ args: BoundArguments) throws -> String? {

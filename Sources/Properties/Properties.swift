@@ -62,6 +62,21 @@ public enum PropertyChecker {
             problems: problems, warnings: warnings)
     }
 
+    /// One property over a finished run's log, as `expect.<name>(args...)` would check
+    /// it: nil when it holds, else the message `expect.*` gives after its
+    /// `expect.<name> (line N): ` prefix. The properties that read only the log,
+    /// status and duration (`order`, `before`, `never`, `at`, `elapsed`,
+    /// `concurrency`, `output`, `status`, `raises`) are checked exactly as in a trace.
+    package static func failure(
+        of name: String, _ args: [Value], keywords: [(String, Value)] = [],
+        events: [TraceEvent], status: RunStatus, value: String, elapsed: Double, interpreter: Interpreter
+    ) -> String? {
+        let run = CheckedRun(
+            events: events, status: status, value: value, elapsed: elapsed,
+            blockings: [], pendingTasks: [], lastResult: .none, vm: interpreter)
+        return run.failure(name, args, keywords)
+    }
+
     private static func unexpectedStatus(_ status: RunStatus, _ value: String) -> String {
         let fix: String
         switch status {

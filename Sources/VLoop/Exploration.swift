@@ -34,6 +34,23 @@ public struct Exploration: Sendable, Equatable {
 
     /// Every explored run held.
     public var passed: Bool { failures.isEmpty }
+
+    /// Replays run `run` of this exploration (0 is the nominal replay), with its
+    /// seed and settings: the run is the one the exploration checked, and its
+    /// ``Run/replayCommand`` is set, so that a failing ``Check`` on it says how to replay it.
+    ///
+    ///     let found = try await trace.explore(runs: 50, seed: 7)
+    ///     for f in found.failures {
+    ///         let run = found.replay(run: f.run, of: trace)
+    ///         print(run.replayCommand!)   // vloop run --seed 7 --jitter 0.0 --shuffle-ready --run N order-by-luck.trace
+    ///     }
+    public func replay(run: Int, of trace: Trace, limits: RunLimits = RunLimits()) -> Run {
+        var r = trace.replay(
+            seed: seed, run: run, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
+            limits: limits)
+        r.replayCommand = "vloop run \(flags) --run \(run) \(trace.name)"
+        return r
+    }
 }
 
 /// A failing run of an exploration, shrunk to the fewest perturbations that still break it.

@@ -71,6 +71,10 @@ public struct Run: Sendable, Equatable {
     public var pendingTasks: [PendingTask]
     /// The traceback of the exception that escaped the trace, as Python prints it; nil unless `status` is `.exception`.
     public var traceback: String?
+    /// The `vloop run` command that replays this run, for a run replayed from an
+    /// exploration (``Exploration/replay(run:of:limits:)``); nil otherwise.
+    /// A failing ``Check`` on the run shows it.
+    public var replayCommand: String?
 
     /// Copies what a replay produced, and checks its properties.
     init(_ report: RunReport, trace: Trace, seed: UInt64, runIndex: Int, problem: String? = nil) {
