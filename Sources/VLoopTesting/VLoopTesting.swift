@@ -9,9 +9,9 @@ import Testing
 /// command; returns whether it held. `#expect` takes a `Bool`; this is its
 /// counterpart for a ``Check``:
 ///
-///     @Test func aBeforeB() throws {
-///         let run = try Trace(file: "fixtures/seed/two.trace").replay()
-///         expect(run.order("a started", "b finished"))
+///     @Test func oneThenTwoThenThree() throws {
+///         let run = try Trace(file: "fixtures/seed/gather-two-coroutines.trace").replay()
+///         expect(run.order("1", "2", "3"))
 ///         expect(run.elapsed(max: 2.0))
 ///     }
 @discardableResult
@@ -63,7 +63,7 @@ public func explore(
 ///     @Test func atMostThree() async throws {
 ///         let trace = try Trace(file: "fixtures/explore/max-three-with-semaphore-holds.trace")
 ///         await explore(trace, runs: 100) { run in
-///             run.concurrency("* started", "* finished", max: 3)
+///             run.concurrency("job * start", "job * end", max: 3)
 ///         }
 ///     }
 ///
