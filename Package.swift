@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SQLite through the system's libsqlite3 (libsqlite3-dev; the scripts install it when missing).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Generated inputs (latencies, counts) for the example property tests only; no library target uses it.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .target(name: "TraceLanguage"),
@@ -69,6 +71,10 @@ let package = Package(
         ),
         .testTarget(name: "VLoopTests", dependencies: ["VLoop", "RunStore", "RunModel", "Properties"]),
         .testTarget(name: "VLoopTestingTests", dependencies: ["VLoopTesting"]),
+        .testTarget(
+            name: "PropertyBasedTests",
+            dependencies: ["VLoop", "VLoopTesting", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "FixtureTests",
             dependencies: [
