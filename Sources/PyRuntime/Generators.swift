@@ -140,7 +140,7 @@ public class PyGenerator: SendableIterator {
 
 /// A coroutine: the object an `async def` returns when called.
 public final class PyCoroutine: PyGenerator {
-    /// For the "coroutine ... was never awaited" note. Not the world itself:
+    /// For the "coroutine ... was never awaited" note. Not the host itself:
     /// a coroutine may outlive its run (in the globals of a finished trace).
     package let notes: NoteSink?
 
@@ -172,5 +172,40 @@ public final class PyCoroutine: PyGenerator {
         if name == "cr_running" { return .bool(running) }
         if name == "__next__" { return nil }
         return try super.getAttr(name, vm)
+    }
+}
+
+// MARK: Awaiting and delegating (`await`, `yield from`)
+
+extension Interpreter {
+    /// What `await v` delegates to.
+    package func awaitable(_ v: Value) throws -> PyObject {
+        if case .obj(let o) = v {
+            if let it = try o.awaitIterator(self) { return it }
+        }
+        throw error(.typeError, "object \(typeName(v)) can't be used in 'await' expression")
+    }
+
+    package func sendInto(_ delegate: Value, _ v: Value) throws -> FrameResult {
+        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
+        if let g = o as? SendableIterator { return try g.send(v, self) }
+        // A plain iterator under `yield from`: only None can be sent.
+        if !v.isNone {
+            throw error(.attributeError, "'\(o.typeName)' object has no attribute 'send'")
+        }
+        if let x = try o.next(self) { return .yielded(x) }
+        return .returned(.none)
+    }
+
+    package func throwInto(_ delegate: Value, _ e: PyException) throws -> FrameResult {
+        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
+        if let g = o as? SendableIterator {
+            if e.type === PyType.generatorExit {
+                try g.close(self)
+                throw PyRaise(exception: e)
+            }
+            return try g.throwIn(e, self)
+        }
+        throw PyRaise(exception: e)
     }
 }

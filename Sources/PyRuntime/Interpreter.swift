@@ -2,8 +2,8 @@ import RunModel
 import TraceLanguage
 
 /// Runs compiled trace code: frames, calls, generators and coroutines.
-/// The world the code calls into (modules, asyncio, `expect`) is its host
-/// (`InterpreterHost`); the interpreter itself knows no loop, future or task.
+/// Everything the code calls into beyond values and builtins (modules,
+/// `expect`, the native await) is its host's (`InterpreterHost`).
 public final class Interpreter {
     @exclusivity(unchecked) package var reprInProgress = Set<ObjectIdentifier>()
     @exclusivity(unchecked) public internal(set) var builtins: [String: Value] = [:]
@@ -21,11 +21,11 @@ public final class Interpreter {
     /// The innermost running frame; each running frame points to the one
     /// that resumed it (for `sys.exc_info()`).
     @exclusivity(unchecked) package unowned(unsafe) var currentFrame: Frame?
-    /// The world the code runs in (modules, `expect`, asyncio's native
-    /// await); set by the host, which outlives every run of its code.
+    /// The host the code runs in (modules, `expect`, the native await); set
+    /// by the host, which outlives every run of its code.
     @exclusivity(unchecked) public unowned(unsafe) var host: (any InterpreterHost)?
-    /// The call that `await M.f(x)` runs natively through the host (asyncio's
-    /// `sleep`), once the host has made it; nil before.
+    /// The call that `await M.f(x)` runs natively through the host, once the
+    /// host has named it; nil before.
     @exclusivity(unchecked) public var nativeAwaitTarget: NativeAwaitTarget?
 
     public init() {
@@ -61,118 +61,6 @@ public final class Interpreter {
             preconditionFailure("module code yielded")
         }
         return v
-    }
-
-    // MARK: Calls
-
-    package func callFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
-        let frame = try makeFrame(fn, args)
-        let code = fn.code
-        if code.isCoroutine { return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self)) }
-        if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        if callDepth > Interpreter.maxCallDepth {
-            throw error(.recursionError, "maximum recursion depth exceeded")
-        }
-        guard case .returned(let v) = try execute(frame, .send(.none)) else {
-            preconditionFailure("a plain function yielded")
-        }
-        return v
-    }
-
-    /// Binds arguments to parameters as Python does, with its error messages.
-    package func makeFrame(_ fn: PyFunction, _ args: Args) throws -> Frame {
-        let code = fn.code
-        let frame = Frame(runtime: fn.runtime, globals: fn.globals, cells: [])
-        let np = code.positionalCount
-        let given = args.positional.count
-        if args.keywords.isEmpty && given == np && !code.hasVarargs && code.keywordOnly.isEmpty {
-            for i in 0..<np { frame.locals[i] = args.positional[i] }
-            if code.hasKwargs { frame.locals[np] = .obj(PyDict()) }
-        } else {
-            var locals = [Value](repeating: .undefined, count: code.localNames.count)
-            try bindSlow(fn, args, &locals)
-            for i in locals.indices { frame.locals[i] = locals[i] }
-        }
-        if !code.cellNames.isEmpty || !fn.closure.isEmpty {
-            var cells: [PyCell] = []
-            cells.reserveCapacity(code.cellNames.count + fn.closure.count)
-            for _ in code.cellNames { cells.append(PyCell()) }
-            for (ci, li) in code.cellParameters { cells[Int(ci)].value = frame.locals[Int(li)] }
-            cells += fn.closure
-            frame.cells = cells
-        }
-        return frame
-    }
-
-    private func bindSlow(_ fn: PyFunction, _ args: Args, _ locals: inout [Value]) throws {
-        let code = fn.code
-        let np = code.positionalCount
-        let name = fn.name
-        let given = args.positional.count
-        if given > np && !code.hasVarargs {
-            let required = np - fn.defaults.count
-            let takes = fn.defaults.isEmpty ? "\(np)" : "from \(required) to \(np)"
-            throw error(
-                .typeError,
-                "\(name)() takes \(takes) positional argument\(np == 1 && fn.defaults.isEmpty ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given"
-            )
-        }
-        for i in 0..<min(given, np) { locals[i] = args.positional[i] }
-        var slot = np
-        if code.hasVarargs {
-            locals[slot] = .obj(PyTuple(given > np ? Array(args.positional[np...]) : []))
-            slot += 1
-        }
-        let kwStart = slot
-        slot += code.keywordOnly.count
-        var extra: PyDict?
-        if code.hasKwargs {
-            extra = PyDict()
-            locals[slot] = .obj(extra!)
-        }
-        for (k, v) in args.keywords {
-            if let i = code.parameters.prefix(np).firstIndex(of: k) {
-                if !isUndefined(locals[i]) {
-                    throw error(.typeError, "\(name)() got multiple values for argument '\(k)'")
-                }
-                locals[i] = v
-            } else if let i = code.keywordOnly.firstIndex(of: k) {
-                locals[kwStart + i] = v
-            } else if let extra {
-                try extra.setItem(.str(k), v, self)
-            } else {
-                throw error(.typeError, "\(name)() got an unexpected keyword argument '\(k)'")
-            }
-        }
-        let firstDefault = np - fn.defaults.count
-        var missing: [String] = []
-        for i in 0..<np where isUndefined(locals[i]) {
-            if i >= firstDefault {
-                locals[i] = fn.defaults[i - firstDefault]
-            } else {
-                missing.append(code.parameters[i])
-            }
-        }
-        if !missing.isEmpty { throw missingError(name, missing, "positional") }
-        for (i, k) in code.keywordOnly.enumerated() where isUndefined(locals[kwStart + i]) {
-            if let d = fn.kwDefaults[k] { locals[kwStart + i] = d } else { missing.append(k) }
-        }
-        if !missing.isEmpty { throw missingError(name, missing, "keyword-only") }
-    }
-
-    private func missingError(_ name: String, _ missing: [String], _ kind: String) -> PyRaise {
-        let quoted = missing.map { "'\($0)'" }
-        let list: String
-        switch quoted.count {
-        case 1: list = quoted[0]
-        case 2: list = "\(quoted[0]) and \(quoted[1])"
-        default: list = quoted.dropLast().joined(separator: ", ") + ", and " + quoted.last!
-        }
-        return error(
-            .typeError,
-            "\(name)() missing \(missing.count) required \(kind) argument\(missing.count == 1 ? "" : "s"): \(list)")
     }
 
     // MARK: Running frames
@@ -775,7 +663,7 @@ public final class Interpreter {
                 f.push(.obj(try awaitable(v)))
             case .awaitSleep(let nameIndex, let target):
                 guard try isNativeAwaitTarget(f.stack + f.sp - 2, Int(nameIndex), runtime) else {
-                    break  // not the host's native await (asyncio.sleep): the general call and await follow
+                    break  // not the host's native await: the general call and await follow
                 }
                 let argument = f.pop()
                 f.drop()
@@ -891,9 +779,9 @@ public final class Interpreter {
         return target
     }
 
-    /// Whether `receiver.name` is the host's `nativeAwaitTarget` (asyncio's
-    /// own sleep; op `awaitSleep`). Reads
-    /// the receiver and the call site's cache in place, retaining nothing;
+    /// Whether `receiver.name` is the host's `nativeAwaitTarget` (op
+    /// `awaitSleep`). Reads the receiver and the call site's cache in place,
+    /// retaining nothing;
     /// raises as the general call would when the module has no such attribute.
     @inline(__always)
     private func isNativeAwaitTarget(
@@ -991,38 +879,6 @@ public final class Interpreter {
         throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
     }
 
-    // MARK: Generators, coroutines and awaitables
-
-    /// What `await v` delegates to.
-    package func awaitable(_ v: Value) throws -> PyObject {
-        if case .obj(let o) = v {
-            if let it = try o.awaitIterator(self) { return it }
-        }
-        throw error(.typeError, "object \(typeName(v)) can't be used in 'await' expression")
-    }
-
-    package func sendInto(_ delegate: Value, _ v: Value) throws -> FrameResult {
-        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
-        if let g = o as? SendableIterator { return try g.send(v, self) }
-        // A plain iterator under `yield from`: only None can be sent.
-        if !v.isNone {
-            throw error(.attributeError, "'\(o.typeName)' object has no attribute 'send'")
-        }
-        if let x = try o.next(self) { return .yielded(x) }
-        return .returned(.none)
-    }
-
-    package func throwInto(_ delegate: Value, _ e: PyException) throws -> FrameResult {
-        guard case .obj(let o) = delegate else { preconditionFailure("no delegate") }
-        if let g = o as? SendableIterator {
-            if e.type === PyType.generatorExit {
-                try g.close(self)
-                throw PyRaise(exception: e)
-            }
-            return try g.throwIn(e, self)
-        }
-        throw PyRaise(exception: e)
-    }
 }
 
 /// A code constant, as a value, for `makeFunction`.

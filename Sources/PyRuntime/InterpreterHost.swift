@@ -1,9 +1,9 @@
 import RunModel
 
-/// What the interpreter asks of the world it runs in. The interpreter knows
-/// no loop, future or task: everything asyncio-shaped reaches it through
-/// this protocol (VirtualLoop's `World` is the one host), and every
-/// awaitable object through `PyObject.awaitIterator`.
+/// What the interpreter asks of its host, the layer that runs it: modules,
+/// the names every trace has, `expect` statements, notes, and one awaited
+/// call run natively. This protocol and `PyObject.awaitIterator` (for every
+/// awaitable object) are all the interpreter knows of what lies above it.
 public protocol InterpreterHost: AnyObject {
     /// `import name`: the module object, or `ImportError`.
     func importModule(_ name: String) throws -> Value
@@ -19,8 +19,8 @@ public protocol InterpreterHost: AnyObject {
     var noteSink: NoteSink { get }
 
     /// Starts `await F(argument)` natively, where `F` is the interpreter's
-    /// `nativeAwait.function` (asyncio's `sleep`): the frame is about to
-    /// suspend, and what this returns is the value it yields to its task.
+    /// `nativeAwaitTarget.function`: the frame is about to suspend, and what
+    /// this returns is the value it yields to whatever resumes it.
     /// The host may keep state in `frame.hostState` and marks the frame
     /// with `frame.nativeAwait`, which the interpreter leaves alone until
     /// the frame resumes.

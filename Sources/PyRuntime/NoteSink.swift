@@ -1,6 +1,6 @@
 import RunModel
 
-/// Collects the notes of a run. Coroutines keep it (not the world), so that
+/// Collects the notes of a run. Coroutines keep it (not the host), so that
 /// one freed after its run can still report, harmlessly, that it never ran.
 public final class NoteSink {
     @exclusivity(unchecked) public private(set) var items: [String] = []
