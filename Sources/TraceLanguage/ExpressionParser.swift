@@ -1,0 +1,591 @@
+// The parser's expressions, by precedence from conditional expressions
+// and lambdas down to atoms, displays and comprehensions.
+
+extension TraceParser {
+    func parseStarExpressionsOrYield() throws -> Expr {
+        if isKeyword("yield") { return try parseYield() }
+        return try parseStarExpressions()
+    }
+
+    /// `yield`, `yield x`, `yield a, b`, `yield from x`.
+    func parseYield() throws -> Expr {
+        let loc = tok.loc
+        advance()
+        if isKeyword("from") {
+            advance()
+            return Expr(.yieldFrom(try parseTest()), loc)
+        }
+        if startsExpression() {
+            return Expr(.yield(try parseStarExpressions()), loc)
+        }
+        return Expr(.yield(nil), loc)
+    }
+
+    /// An expression, or a tuple of them without parentheses (`a, b`).
+    func parseStarExpressions() throws -> Expr {
+        let first = try parseStarOrTest()
+        guard isOp(",") else { return first }
+        var items = [first]
+        while isOp(",") {
+            advance()
+            guard startsExpression() else { break }
+            items.append(try parseStarOrTest())
+        }
+        return Expr(.tuple(items), first.loc)
+    }
+
+    func parseStarOrTest() throws -> Expr {
+        if isOp("*") { throw starredError() }
+        return try parseTest()
+    }
+
+    func starredError() -> Diagnostic {
+        // A '=' later on the logical line means the star is in a target.
+        var j = index
+        var level = 0
+        scan: while j < tokens.count {
+            switch tokens[j].kind {
+            case .newline, .eof, .error, .op(";"):
+                break scan
+            case .op("("), .op("["), .op("{"):
+                level += 1
+            case .op(")"), .op("]"), .op("}"):
+                level -= 1
+            case .op("=") where level <= 0:
+                return unsupported("starred assignment targets ('*name')", plural: true, at: tok.loc)
+            default:
+                break
+            }
+            j += 1
+        }
+        return unsupported("starred expressions ('*x')", plural: true, at: tok.loc)
+    }
+
+    /// `lambda`, or a conditional chain `a if c else b if d else e`, read
+    /// iteratively.
+    func parseTest() throws -> Expr {
+        if isKeyword("lambda") { return try parseLambda() }
+        var current = try parseOrTest()
+        var chain: [(body: Expr, test: Expr)] = []
+        while isKeyword("if") {
+            advance()
+            let test = try parseOrTest()
+            guard isKeyword("else") else {
+                throw error("expected 'else' after 'if' expression", at: current.loc)
+            }
+            advance()
+            chain.append((current, test))
+            if isKeyword("lambda") {
+                current = try parseLambda()
+                break
+            }
+            current = try parseOrTest()
+        }
+        for (body, test) in chain.reversed() {
+            current = Expr(.conditional(test: test, body: body, orElse: current), body.loc)
+        }
+        if isOp(":=") {
+            throw unsupported("the walrus operator ':='", at: tok.loc)
+        }
+        return current
+    }
+
+    func parseLambda() throws -> Expr {
+        let loc = tok.loc
+        return try nested {
+            advance()
+            let parameters = try parseParameters(closing: ":", allowAnnotations: false)
+            let body = try parseTest()
+            return Expr(.lambda(parameters, body), loc)
+        }
+    }
+
+    func parseOrTest() throws -> Expr {
+        var left = try parseAndTest()
+        while isKeyword("or") {
+            advance()
+            left = Expr(.or(left, try parseAndTest()), left.loc)
+        }
+        return left
+    }
+
+    func parseAndTest() throws -> Expr {
+        var left = try parseNotTest()
+        while isKeyword("and") {
+            advance()
+            left = Expr(.and(left, try parseNotTest()), left.loc)
+        }
+        return left
+    }
+
+    func parseNotTest() throws -> Expr {
+        var nots: [SourceLocation] = []
+        while isKeyword("not") {
+            nots.append(tok.loc)
+            advance()
+        }
+        var e = try parseComparison()
+        for loc in nots.reversed() { e = Expr(.unary(.not, e), loc) }
+        return e
+    }
+
+    func parseComparison() throws -> Expr {
+        let first = try parseBitwise()
+        var rest: [(CompareOp, Expr)] = []
+        while let op = comparisonOperator() {
+            rest.append((op, try parseBitwise()))
+        }
+        return rest.isEmpty ? first : Expr(.compare(first, rest), first.loc)
+    }
+
+    /// Consumes and returns a comparison operator, if one is next.
+    func comparisonOperator() -> CompareOp? {
+        let op: CompareOp
+        switch tok.kind {
+        case .op("=="): op = .eq
+        case .op("!="): op = .ne
+        case .op("<"): op = .lt
+        case .op("<="): op = .le
+        case .op(">"): op = .gt
+        case .op(">="): op = .ge
+        case .keyword("in"): op = .in
+        case .keyword("not"):
+            guard case .keyword("in") = peekKind(1) else { return nil }
+            advance()
+            op = .notIn
+        case .keyword("is"):
+            if case .keyword("not") = peekKind(1) {
+                advance()
+                op = .isNot
+            } else {
+                op = .is
+            }
+        default:
+            return nil
+        }
+        advance()
+        return op
+    }
+
+    /// `|`, `^` and `&` (Python's precedence, loosest first), for sets and ints.
+    func parseBitwise() throws -> Expr {
+        try parseBinaryLevel([("|", .bitOr), ("^", .bitXor), ("&", .bitAnd)][...])
+    }
+
+    func parseBinaryLevel(_ levels: ArraySlice<(String, BinaryOp)>) throws -> Expr {
+        guard let (symbol, op) = levels.first else {
+            let e = try parseArith()
+            if case .op(let o) = tok.kind, ["<<", ">>"].contains(o) {
+                throw unsupported("operator '\(o)'", at: tok.loc)
+            }
+            return e
+        }
+        var left = try parseBinaryLevel(levels.dropFirst())
+        while isOp(symbol) {
+            advance()
+            left = Expr(.binary(op, left, try parseBinaryLevel(levels.dropFirst())), left.loc)
+        }
+        return left
+    }
+
+    func parseArith() throws -> Expr {
+        var left = try parseTerm()
+        while true {
+            let op: BinaryOp
+            if isOp("+") { op = .add } else if isOp("-") { op = .sub } else { break }
+            advance()
+            left = Expr(.binary(op, left, try parseTerm()), left.loc)
+        }
+        return left
+    }
+
+    func parseTerm() throws -> Expr {
+        var left = try parseFactor()
+        while true {
+            let op: BinaryOp
+            if isOp("*") {
+                op = .mul
+            } else if isOp("/") {
+                op = .div
+            } else if isOp("//") {
+                op = .floorDiv
+            } else if isOp("%") {
+                op = .mod
+            } else if isOp("@") {
+                throw unsupported("operator '@'", at: tok.loc)
+            } else {
+                break
+            }
+            advance()
+            left = Expr(.binary(op, left, try parseFactor()), left.loc)
+        }
+        return left
+    }
+
+    /// Prefix `-`, `+` (and the unsupported `~`), read iteratively.
+    func parseUnaryPrefixes() throws -> [(UnaryOp, SourceLocation)] {
+        var prefixes: [(UnaryOp, SourceLocation)] = []
+        while true {
+            if isOp("-") {
+                prefixes.append((.neg, tok.loc))
+            } else if isOp("+") {
+                prefixes.append((.pos, tok.loc))
+            } else if isOp("~") {
+                throw unsupported("operator '~'", at: tok.loc)
+            } else {
+                break
+            }
+            advance()
+        }
+        return prefixes
+    }
+
+    func applyPrefixes(_ prefixes: [(UnaryOp, SourceLocation)], to e: Expr) -> Expr {
+        var result = e
+        for (op, loc) in prefixes.reversed() { result = Expr(.unary(op, result), loc) }
+        return result
+    }
+
+    func parseFactor() throws -> Expr {
+        let prefixes = try parseUnaryPrefixes()
+        return applyPrefixes(prefixes, to: try parsePower())
+    }
+
+    /// `a ** -b ** c` is `a ** (-(b ** c))`: `**` is right-associative and
+    /// its right operand is a unary expression. Read iteratively.
+    func parsePower() throws -> Expr {
+        let base = try parseAwaitPrimary()
+        guard isOp("**") else { return base }
+        var bases = [base]
+        var prefixes: [[(UnaryOp, SourceLocation)]] = []
+        while isOp("**") {
+            advance()
+            prefixes.append(try parseUnaryPrefixes())
+            bases.append(try parseAwaitPrimary())
+        }
+        var result = bases[bases.count - 1]
+        for k in stride(from: bases.count - 1, through: 1, by: -1) {
+            result = applyPrefixes(prefixes[k - 1], to: result)
+            result = Expr(.binary(.pow, bases[k - 1], result), bases[k - 1].loc)
+        }
+        return result
+    }
+
+    func parseAwaitPrimary() throws -> Expr {
+        if isKeyword("await") {
+            let loc = tok.loc
+            advance()
+            return Expr(.await(try parsePrimary()), loc)
+        }
+        return try parsePrimary()
+    }
+
+    /// An atom followed by attributes, calls and subscripts.
+    func parsePrimary() throws -> Expr {
+        var e = try parseAtom()
+        while true {
+            if isOp(".") {
+                advance()
+                e = Expr(.attribute(e, try expectName()), e.loc)
+            } else if isOp("(") {
+                let openLoc = tok.loc
+                let args = try nested {
+                    advance()
+                    return try parseCallArguments(openLoc: openLoc)
+                }
+                e = Expr(.call(e, args), e.loc)
+            } else if isOp("[") {
+                let index = try nested {
+                    advance()
+                    let index = try parseSubscriptIndex()
+                    try expectClose("]", after: nil)
+                    return index
+                }
+                e = Expr(.subscript(e, index), e.loc)
+            } else {
+                return e
+            }
+        }
+    }
+
+    /// After '(': arguments up to and including ')'.
+    func parseCallArguments(openLoc: SourceLocation) throws -> [Argument] {
+        var args: [Argument] = []
+        var seenKeyword = false
+        var seenKeywordUnpacking = false
+        var keywords = Set<String>()
+        var last: Expr?
+        while !isOp(")") {
+            if isOp("*") {
+                advance()
+                let e = try parseTest()
+                if seenKeywordUnpacking {
+                    throw error("iterable argument unpacking follows keyword argument unpacking", at: e.loc)
+                }
+                args.append(.star(e))
+                last = e
+            } else if isOp("**") {
+                advance()
+                let e = try parseTest()
+                seenKeywordUnpacking = true
+                args.append(.doubleStar(e))
+                last = e
+            } else if case .name(let name) = tok.kind, case .op("=") = peekKind(1) {
+                let nameLoc = tok.loc
+                advance()
+                advance()
+                let value = try parseTest()
+                if keywords.contains(name) { throw error("keyword argument repeated: \(name)", at: nameLoc) }
+                keywords.insert(name)
+                seenKeyword = true
+                args.append(.keyword(name, value))
+                last = value
+            } else {
+                let e = try parseTest()
+                if isKeyword("for") || isKeyword("async") {
+                    let generators = try parseComprehensions()
+                    let generator = Expr(.generatorExp(e, generators), openLoc)
+                    if !args.isEmpty || !isOp(")") {
+                        throw error("Generator expression must be parenthesized", at: e.loc)
+                    }
+                    args.append(.positional(generator))
+                    break
+                }
+                if isOp("=") {
+                    throw error("expression cannot contain assignment, perhaps you meant \"==\"?", at: e.loc)
+                }
+                if seenKeywordUnpacking {
+                    throw error("positional argument follows keyword argument unpacking", at: e.loc)
+                }
+                if seenKeyword {
+                    throw error("positional argument follows keyword argument", at: e.loc)
+                }
+                args.append(.positional(e))
+                last = e
+            }
+            if !isOp(",") { break }
+            advance()
+        }
+        try expectClose(")", after: last)
+        return args
+    }
+
+    /// After '[': an index, a slice, or a tuple of them (`d[1, 2]`).
+    func parseSubscriptIndex() throws -> Expr {
+        let first = try parseSliceItem()
+        guard isOp(",") else { return first }
+        var items = [first]
+        while isOp(",") {
+            advance()
+            if isOp("]") { break }
+            items.append(try parseSliceItem())
+        }
+        return Expr(.tuple(items), first.loc)
+    }
+
+    func parseSliceItem() throws -> Expr {
+        let loc = tok.loc
+        var lower: Expr?
+        if !isOp(":") {
+            if isOp("*") { throw starredError() }
+            let e = try parseTest()
+            guard isOp(":") else { return e }
+            lower = e
+        }
+        advance()  // ':'
+        var upper: Expr?
+        if !isOp(":") && !isOp("]") && !isOp(",") { upper = try parseTest() }
+        var step: Expr?
+        if isOp(":") {
+            advance()
+            if !isOp("]") && !isOp(",") { step = try parseTest() }
+        }
+        return Expr(.slice(lower, upper, step), loc)
+    }
+
+    /// `for TARGETS in ITER [if COND]...`, one or more.
+    func parseComprehensions() throws -> [Comprehension] {
+        var out: [Comprehension] = []
+        while true {
+            if isKeyword("async"), case .keyword("for") = peekKind(1) {
+                throw unsupported("'async for'", at: tok.loc)
+            }
+            guard isKeyword("for") else { break }
+            advance()
+            let target = try parseTargetList()
+            try validateTarget(target, .comprehension)
+            guard isKeyword("in") else { throw invalidSyntax() }
+            advance()
+            let iter = try parseOrTest()
+            var ifs: [Expr] = []
+            while isKeyword("if") {
+                advance()
+                ifs.append(try parseOrTest())
+            }
+            out.append(Comprehension(target: target, iter: iter, ifs: ifs))
+        }
+        return out
+    }
+
+    /// The targets of `for` (statement or comprehension): `x`, `a, b`, `(a, b)`, `o.x`, `d[k]`.
+    func parseTargetList() throws -> Expr {
+        let first = try parseTargetItem()
+        guard isOp(",") else { return first }
+        var items = [first]
+        while isOp(",") {
+            advance()
+            if isKeyword("in") { break }
+            items.append(try parseTargetItem())
+        }
+        return Expr(.tuple(items), first.loc)
+    }
+
+    func parseTargetItem() throws -> Expr {
+        if isOp("*") { throw unsupported("starred assignment targets ('*name')", plural: true, at: tok.loc) }
+        return try parsePrimary()
+    }
+
+    func parseAtom() throws -> Expr {
+        let loc = tok.loc
+        switch tok.kind {
+        case .name(let name):
+            advance()
+            return Expr(.name(name), loc)
+        case .int(let value):
+            advance()
+            return Expr(.int(value), loc)
+        case .float(let value):
+            advance()
+            return Expr(.float(value), loc)
+        case .string:
+            return try parseStrings()
+        case .keyword("None"):
+            advance()
+            return Expr(.none, loc)
+        case .keyword("True"):
+            advance()
+            return Expr(.bool(true), loc)
+        case .keyword("False"):
+            advance()
+            return Expr(.bool(false), loc)
+        case .op("("):
+            return try nested { try parseParenthesized() }
+        case .op("["):
+            return try nested { try parseList() }
+        case .op("{"):
+            return try nested { try parseBraces() }
+        case .op("..."):
+            throw unsupported("'...' (Ellipsis)", at: loc)
+        case .op("~"):
+            throw unsupported("operator '~'", at: loc)
+        default:
+            throw invalidSyntax()
+        }
+    }
+
+    /// `()`, `(x)`, `(x,)`, `(a, b)`, `(yield x)`, `(x for x in y)`.
+    func parseParenthesized() throws -> Expr {
+        let loc = tok.loc
+        advance()
+        if isOp(")") {
+            advance()
+            return Expr(.tuple([]), loc)
+        }
+        if isKeyword("yield") {
+            let e = try parseYield()
+            try expectClose(")", after: nil)
+            return e
+        }
+        let first = try parseStarOrTest()
+        if isKeyword("for") || isKeyword("async") {
+            let generators = try parseComprehensions()
+            try expectClose(")", after: nil)
+            return Expr(.generatorExp(first, generators), loc)
+        }
+        if isOp(")") {
+            advance()
+            return first
+        }
+        guard isOp(",") else {
+            try expectClose(")", after: first)
+            return first
+        }
+        var items = [first]
+        while isOp(",") {
+            advance()
+            if isOp(")") { break }
+            items.append(try parseStarOrTest())
+        }
+        try expectClose(")", after: items.last)
+        return Expr(.tuple(items), loc)
+    }
+
+    func parseList() throws -> Expr {
+        let loc = tok.loc
+        advance()
+        if isOp("]") {
+            advance()
+            return Expr(.list([]), loc)
+        }
+        let first = try parseStarOrTest()
+        if isKeyword("for") || isKeyword("async") {
+            let generators = try parseComprehensions()
+            try expectClose("]", after: nil)
+            return Expr(.listComp(first, generators), loc)
+        }
+        var items = [first]
+        while isOp(",") {
+            advance()
+            if isOp("]") { break }
+            items.append(try parseStarOrTest())
+        }
+        try expectClose("]", after: items.last)
+        return Expr(.list(items), loc)
+    }
+
+    /// Dict and set displays and comprehensions.
+    func parseBraces() throws -> Expr {
+        let loc = tok.loc
+        advance()
+        if isOp("}") {
+            advance()
+            return Expr(.dict([]), loc)
+        }
+        if isOp("**") { throw unsupported("dict unpacking ('**')", at: tok.loc) }
+        let first = try parseStarOrTest()
+        if isOp(":") {
+            advance()
+            let value = try parseTest()
+            if isKeyword("for") || isKeyword("async") {
+                let generators = try parseComprehensions()
+                try expectClose("}", after: nil)
+                return Expr(.dictComp(key: first, value: value, generators), loc)
+            }
+            var pairs: [(key: Expr, value: Expr)] = [(first, value)]
+            while isOp(",") {
+                advance()
+                if isOp("}") { break }
+                if isOp("**") { throw unsupported("dict unpacking ('**')", at: tok.loc) }
+                let key = try parseTest()
+                guard isOp(":") else { throw fail("':' expected after dictionary key") }
+                advance()
+                pairs.append((key, try parseTest()))
+            }
+            try expectClose("}", after: pairs.last?.value)
+            return Expr(.dict(pairs), loc)
+        }
+        if isKeyword("for") || isKeyword("async") {
+            let generators = try parseComprehensions()
+            try expectClose("}", after: nil)
+            return Expr(.setComp(first, generators), loc)
+        }
+        var items = [first]
+        while isOp(",") {
+            advance()
+            if isOp("}") { break }
+            items.append(try parseStarOrTest())
+        }
+        try expectClose("}", after: items.last)
+        return Expr(.set(items), loc)
+    }
+}
