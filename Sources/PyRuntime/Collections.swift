@@ -366,24 +366,6 @@ public final class PyBytes: PyObject {
     }
 }
 
-public func bytesRepr(_ bytes: [UInt8]) -> String {
-    let useDouble = bytes.contains(UInt8(ascii: "'")) && !bytes.contains(UInt8(ascii: "\""))
-    let quote: UInt8 = useDouble ? UInt8(ascii: "\"") : UInt8(ascii: "'")
-    var s = "b" + String(UnicodeScalar(quote))
-    for b in bytes {
-        switch b {
-        case UInt8(ascii: "\\"): s += "\\\\"
-        case UInt8(ascii: "\n"): s += "\\n"
-        case UInt8(ascii: "\r"): s += "\\r"
-        case UInt8(ascii: "\t"): s += "\\t"
-        case quote: s += "\\" + String(UnicodeScalar(quote))
-        case 0x20..<0x7f: s.unicodeScalars.append(UnicodeScalar(b))
-        default: s += "\\x" + hex2(b)
-        }
-    }
-    return s + String(UnicodeScalar(quote))
-}
-
 public final class PyRange: PyObject {
     public let start: Int, stop: Int, step: Int
 

@@ -170,3 +170,22 @@ package func hex2(_ b: UInt8) -> String {
     let digits = Array("0123456789abcdef")
     return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
 }
+
+/// Python's `repr(bytes)`.
+public func bytesRepr(_ bytes: [UInt8]) -> String {
+    let useDouble = bytes.contains(UInt8(ascii: "'")) && !bytes.contains(UInt8(ascii: "\""))
+    let quote: UInt8 = useDouble ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+    var s = "b" + String(UnicodeScalar(quote))
+    for b in bytes {
+        switch b {
+        case UInt8(ascii: "\\"): s += "\\\\"
+        case UInt8(ascii: "\n"): s += "\\n"
+        case UInt8(ascii: "\r"): s += "\\r"
+        case UInt8(ascii: "\t"): s += "\\t"
+        case quote: s += "\\" + String(UnicodeScalar(quote))
+        case 0x20..<0x7f: s.unicodeScalars.append(UnicodeScalar(b))
+        default: s += "\\x" + hex2(b)
+        }
+    }
+    return s + String(UnicodeScalar(quote))
+}

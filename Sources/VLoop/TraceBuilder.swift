@@ -171,7 +171,7 @@ public struct TraceBuilder: Sendable {
 
         /// Writes the UTF-8 bytes of `text` on the connection.
         public mutating func write(text: String) {
-            lines.append("writer.write(\(bytesLiteral(Array(text.utf8))))")
+            lines.append("writer.write(\(bytesRepr(Array(text.utf8))))")
         }
 
         /// Reads exactly `count` bytes from the connection: `await reader.readexactly(count)`.
@@ -408,28 +408,7 @@ extension TraceBuilder.Reply.Chunk {
     var python: String {
         switch content {
         case .zeros(let n): "(\(floatRepr(delay)), \(n))"
-        case .bytes(let bytes): "(\(floatRepr(delay)), \(bytesLiteral(bytes)))"
+        case .bytes(let bytes): "(\(floatRepr(delay)), \(bytesRepr(bytes)))"
         }
     }
-}
-
-/// A Python bytes literal for `bytes`, as `repr(bytes)` writes it.
-func bytesLiteral(_ bytes: [UInt8]) -> String {
-    let useDouble = bytes.contains(UInt8(ascii: "'")) && !bytes.contains(UInt8(ascii: "\""))
-    let quote: UInt8 = useDouble ? UInt8(ascii: "\"") : UInt8(ascii: "'")
-    var out = "b" + String(UnicodeScalar(quote))
-    for b in bytes {
-        switch b {
-        case UInt8(ascii: "\\"): out += "\\\\"
-        case UInt8(ascii: "\n"): out += "\\n"
-        case UInt8(ascii: "\r"): out += "\\r"
-        case UInt8(ascii: "\t"): out += "\\t"
-        case quote: out += "\\" + String(UnicodeScalar(quote))
-        case 0x20..<0x7f: out.unicodeScalars.append(UnicodeScalar(b))
-        default:
-            let h = String(b, radix: 16)
-            out += "\\x" + (h.count == 1 ? "0" + h : h)
-        }
-    }
-    return out + String(UnicodeScalar(quote))
 }
