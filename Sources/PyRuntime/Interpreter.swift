@@ -9,8 +9,12 @@ public final class Interpreter {
     @exclusivity(unchecked) public internal(set) var builtins: [String: Value] = [:]
     @exclusivity(unchecked) public var globals = Globals(names: [])
     @exclusivity(unchecked) package var runtimes: [ObjectIdentifier: CodeRuntime] = [:]
+    /// Frames running now, one inside another (`execute` calls): Python's
+    /// recursion depth. Functions, generators and coroutines all count, so
+    /// that no recursion, `await` chains included, can overflow the stack.
     @exclusivity(unchecked) package var callDepth = 0
-    public static let maxCallDepth = 900
+    /// CPython's default recursion limit (`sys.getrecursionlimit()`).
+    public static let maxCallDepth = 1000
     /// Instructions run since the current step began; bounded by `maxInstructions`.
     @exclusivity(unchecked) @usableFromInline package var _instructions: Int = 0
     public var instructions: Int {
@@ -67,6 +71,11 @@ public final class Interpreter {
 
     /// Runs `f` from where it stopped until it returns, yields or raises.
     package func execute(_ f: Frame, _ resume: Resume) throws -> FrameResult {
+        if callDepth >= Interpreter.maxCallDepth {
+            throw error(.recursionError, "maximum recursion depth exceeded")
+        }
+        callDepth += 1
+        defer { callDepth -= 1 }
         f.caller = currentFrame
         currentFrame = f
         defer {
@@ -487,10 +496,10 @@ public final class Interpreter {
                 }
                 if !hasSpec, case .str = v {
                     f.push(v)
-                } else if !hasSpec {
+                } else if !hasSpec && !(v.object is PyInstance) {
                     f.push(.str(try str(v)))
                 } else {
-                    f.push(.str(try formatWithSpec(v, spec, self)))
+                    f.push(.str(try format(v, spec)))
                 }
             case .buildString(let n):
                 var s = ""
@@ -570,6 +579,14 @@ public final class Interpreter {
                         f.drop()
                         f.push(try call(target, args))
                     }
+                } else if case .obj(let o) = f.peek(n), let instance = o as? PyInstance,
+                    let fn = instance.method(f.code.names[Int(nameIndex)])
+                {
+                    // `obj.method(args)` on an instance of a class of the trace: the
+                    // receiver and the arguments leave the stack as the call's arguments,
+                    // with no bound method made.
+                    let args = Args(f.popArray(n + 1))
+                    f.push(try callFunction(fn, args))
                 } else {
                     let args = Args(f.popArray(n))
                     let receiver = f.pop()
@@ -729,9 +746,16 @@ public final class Interpreter {
                 let state = f.pop().object as! ExceptStarState
                 if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
             case .buildClassNamespace:
+                // CPython's class body binds `__module__` and `__qualname__` first; its
+                // `__class__` cell, when methods use one, goes to the class as `__classcell__`.
                 let ns = PyDict()
+                try ns.setItem(.str("__module__"), .str(f.code.moduleName), self)
+                try ns.setItem(.str("__qualname__"), .str(f.code.qualifiedName), self)
                 for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {
                     try ns.setItem(.str(name), f.locals[i], self)
+                }
+                if let ci = f.code.cellNames.firstIndex(of: "__class__") {
+                    try ns.setItem(.str("__classcell__"), .obj(CellBox(f.cells[ci])), self)
                 }
                 f.push(.obj(ns))
             case .buildClass(let name, let n):

@@ -5,20 +5,56 @@ import TraceLanguage
 /// conversion calls such as `int("3")`) and the exception hierarchy.
 public final class PyType: PyObject {
     public let name: String
+    /// The first base (the one whose instances this type's instances are); nil for `object`.
     public let base: PyType?
     /// Called when the type is called (`int(x)`, `ValueError('m')`).
     @exclusivity(unchecked) package var constructor: ((Args, Interpreter) throws -> Value)?
-    /// The namespace of a class made by a `class` statement (the prelude's); nil for builtin types.
-    @exclusivity(unchecked) package var members: [String: Value]?
+    /// The namespace of a class made by a `class` statement (a trace's or the
+    /// prelude's); nil for builtin types. Changed only through `setMember`.
+    @exclusivity(unchecked) package private(set) var members: [String: Value]?
+    /// The names of `members` in the order they were first bound (`__dict__`'s order).
+    @exclusivity(unchecked) package private(set) var memberOrder: [String] = []
     /// The module of a class made by a `class` statement.
     @exclusivity(unchecked) package var module: String?
-    /// A second base class (only `ExceptionGroup`'s `Exception`).
-    @exclusivity(unchecked) package var secondBase: PyType?
+    /// `__qualname__`: the name with the classes and functions it is nested in.
+    @exclusivity(unchecked) package var qualname: String
+    /// `__bases__`, in order; `[base]` for builtin types.
+    @exclusivity(unchecked) package var bases: [PyType]
+    /// `__mro__`: this type, then its bases in C3 order, `object` last.
+    /// Invariant: `mro[0] === self`, and `mro` holds every type on a base chain.
+    @exclusivity(unchecked) package var mro: [PyType]
+    /// Whether some class of `mro` has a property (a data descriptor): then
+    /// an instance attribute cannot hide a class attribute of the same name.
+    @exclusivity(unchecked) package var hasDataDescriptors = false
+    /// `lookup`'s results along `mro` (misses too), emptied when a member of
+    /// this class or of a class it derives from changes.
+    @exclusivity(unchecked) private var lookupCache: [String: Value?] = [:]
+    /// Classes that derive from this one directly, for emptying their caches.
+    @exclusivity(unchecked) private var subclasses: [WeakType] = []
 
     package init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
         self.name = name
         self.base = base
         self.constructor = constructor
+        self.qualname = name
+        self.bases = base.map { [$0] } ?? []
+        self.mro = []
+        super.init()
+        self.mro = [self] + (base?.mro ?? [])
+    }
+
+    /// A class made by a `class` statement (or 3-argument `type()`), with its MRO already computed.
+    package init(heapName name: String, bases: [PyType], mro: [PyType]) {
+        self.name = name
+        self.base = bases.first ?? .object
+        self.qualname = name
+        self.bases = bases.isEmpty ? [.object] : bases
+        self.mro = []
+        super.init()
+        self.mro = [self] + mro
+        self.members = [:]
+        for b in self.bases { b.subclasses.append(WeakType(self)) }
+        hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
     }
 
     public override var typeName: String { "type" }
@@ -26,14 +62,20 @@ public final class PyType: PyObject {
     public override func repr(_ vm: Interpreter) throws -> String { "<class '\(qualifiedName)'>" }
     public override var isCallable: Bool { true }
 
+    /// Whether a `class` statement made this type (then it has `members`).
+    @inline(__always) package var isHeap: Bool { members != nil }
+
     /// The name CPython prints in `repr(type)`.
     package var qualifiedName: String {
-        if let module = module ?? PyType.moduleOf[name] { return "\(module).\(name)" }
-        return name
+        if let module = module ?? PyType.moduleOf[name] {
+            return module == "builtins" ? qualname : "\(module).\(qualname)"
+        }
+        return qualname
     }
 
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let c = constructor { return try c(args, vm) }
+        if isHeap { return try vm.instantiate(self, args) }
         if isSubtype(of: .baseException) {
             return .obj(try PyException.make(self, args, vm))
         }
@@ -41,29 +83,83 @@ public final class PyType: PyObject {
     }
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        try vm.typeAttribute(self, name)
+    }
+
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        guard isHeap else {
+            throw vm.error(.typeError, "cannot set '\(name)' attribute of immutable type '\(self.name)'")
+        }
         switch name {
-        case "__name__", "__qualname__": return .str(self.name)
-        default: return lookup(name)
+        case "__name__", "__qualname__":
+            guard case .str(let s) = value else {
+                throw vm.error(
+                    .typeError, "can only assign string to \(self.name).\(name), not '\(vm.typeName(value))'")
+            }
+            if name == "__qualname__" { qualname = s } else { setMember(name, value) }
+        case "__module__":
+            module = try vm.str(value)
+            setMember(name, value)
+        default:
+            setMember(name, value)
         }
     }
 
-    /// A class attribute, searched along the bases.
-    package func lookup(_ name: String) -> Value? {
-        var t: PyType? = self
-        while let c = t {
-            if let v = c.members?[name] { return v }
-            t = c.base
+    /// Sets a member of a class made by a `class` statement, and empties the
+    /// lookup caches of it and of every class that derives from it.
+    package func setMember(_ name: String, _ value: Value?) {
+        precondition(isHeap, "builtin types have no members")
+        if let value {
+            if members![name] == nil { memberOrder.append(name) }
+            members![name] = value
+            if value.object is PyProperty { markDataDescriptors() }
+        } else if members![name] != nil {
+            members![name] = nil
+            memberOrder.removeAll { $0 == name }
+        }
+        invalidate()
+    }
+
+    private func markDataDescriptors() {
+        hasDataDescriptors = true
+        for s in subclasses { s.type?.markDataDescriptors() }
+    }
+
+    private func invalidate() {
+        lookupCache.removeAll(keepingCapacity: true)
+        for s in subclasses { s.type?.invalidate() }
+    }
+
+    /// A class attribute, searched along the MRO (the members of classes made
+    /// by `class` statements; builtin types contribute none here).
+    @inline(__always) package func lookup(_ name: String) -> Value? {
+        guard isHeap else { return nil }
+        if let cached = lookupCache[name] { return cached }
+        var found: Value? = nil
+        for t in mro {
+            if let v = t.members?[name] {
+                found = v
+                break
+            }
+        }
+        lookupCache[name] = .some(found)
+        return found
+    }
+
+    /// The class of `mro` whose members hold `name`, searching after `start` when given.
+    package func owner(of name: String, after start: PyType? = nil) -> PyType? {
+        var i = 0
+        if let start, let j = mro.firstIndex(where: { $0 === start }) { i = j + 1 }
+        while i < mro.count {
+            if mro[i].members?[name] != nil { return mro[i] }
+            i += 1
         }
         return nil
     }
 
     public func isSubtype(of other: PyType) -> Bool {
-        var t: PyType? = self
-        while let c = t {
-            if c === other { return true }
-            if let second = c.secondBase, second.isSubtype(of: other) { return true }
-            t = c.base
-        }
+        if self === other { return true }
+        for t in mro where t === other { return true }
         return false
     }
 
@@ -82,7 +178,7 @@ public final class PyType: PyObject {
     ]
 
     // The builtin value types.
-    public static let object = PyType("object", base: nil)
+    public static let object = PyType("object", base: nil, constructor: objectConstructor)
     public static let type = PyType("type", base: object, constructor: typeConstructor)
     public static let noneType = PyType("NoneType", base: object)
     public static let bool = PyType("bool", base: int, constructor: boolConstructor)
@@ -102,6 +198,11 @@ public final class PyType: PyObject {
     public static let generator = PyType("generator", base: object)
     public static let module = PyType("module", base: object)
     public static let iterator = PyType("iterator", base: object)
+    public static let property = PyType("property", base: object, constructor: propertyConstructor)
+    public static let classMethod = PyType("classmethod", base: object, constructor: classMethodConstructor)
+    public static let staticMethod = PyType("staticmethod", base: object, constructor: staticMethodConstructor)
+    public static let superType = PyType("super", base: object, constructor: superConstructor)
+    public static let notImplementedType = PyType("NotImplementedType", base: object)
 
     // The exception hierarchy (CPython's, restricted to the names a trace can meet).
     public static let baseException = PyType("BaseException", base: object)
@@ -164,7 +265,8 @@ public final class PyType: PyObject {
     /// `class ExceptionGroup(BaseExceptionGroup, Exception)`: the one type with two bases.
     public static let exceptionGroup: PyType = {
         let t = PyType("ExceptionGroup", base: baseExceptionGroup)
-        t.secondBase = exception
+        t.bases = [baseExceptionGroup, exception]
+        t.mro = [t, baseExceptionGroup, exception, baseException, object]
         return t
     }()
 
@@ -209,6 +311,12 @@ package func makeExceptionGroup(_ type: PyType, _ args: Args, _ vm: Interpreter)
         throw vm.error(.typeError, "Cannot nest BaseExceptions in an ExceptionGroup")
     }
     return group
+}
+
+/// A weak reference to a class (a base's list of its subclasses).
+private struct WeakType {
+    weak var type: PyType?
+    init(_ type: PyType) { self.type = type }
 }
 
 /// The kinds of error the interpreter raises itself, mapped to their types.
@@ -273,6 +381,11 @@ public final class PyException: PyObject {
         if type.isSubtype(of: .stopIteration) { value = args.first ?? .none }
     }
 
+    package convenience init(type: PyType, args: [Value], attributes: [String: Value]) {
+        self.init(type: type, args: args)
+        self.attributes = attributes
+    }
+
     /// `T(*args)` for an exception type, with CPython's special constructors:
     /// the exception groups check their arguments, `OSError(errno, strerror)`
     /// becomes the subclass of that errno, and asyncio's
@@ -316,8 +429,21 @@ public final class PyException: PyObject {
     public override var typeName: String { type.name }
     public override var pyType: PyType { type }
 
-    /// The message part of `Type: message`, as `str(exception)` gives it.
+    /// The message part of `Type: message`, as `str(exception)` gives it
+    /// (a class of the trace may define `__str__`).
     public func message(_ vm: Interpreter) throws -> String {
+        if type.isHeap, let m = type.lookup("__str__") {
+            let r = try vm.callSpecial(m, .obj(self), type, [])
+            guard case .str(let s) = r else {
+                throw vm.error(.typeError, "__str__ returned non-string (type \(vm.typeName(r)))")
+            }
+            return s
+        }
+        return try builtinMessage(vm)
+    }
+
+    /// `BaseException.__str__`.
+    package func builtinMessage(_ vm: Interpreter) throws -> String {
         if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
             let msg = try vm.str(args[0])
             let n = exceptions.count
@@ -339,13 +465,26 @@ public final class PyException: PyObject {
     /// `Type: message`, or `Type` alone when the message is empty: the last
     /// line of a traceback, without a module prefix.
     public func summary(_ vm: Interpreter) -> String {
-        let m = (try? message(vm)) ?? ""
-        return m.isEmpty ? type.name : "\(type.name): \(m)"
+        let m = (try? message(vm)) ?? "<exception str() failed>"
+        let name = type.isHeap && type.module != "__main__" ? type.qualifiedName : type.qualname
+        return m.isEmpty ? name : "\(name): \(m)"
     }
 
     public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
 
     public override func repr(_ vm: Interpreter) throws -> String {
+        if type.isHeap, let m = type.lookup("__repr__") {
+            let r = try vm.callSpecial(m, .obj(self), type, [])
+            guard case .str(let s) = r else {
+                throw vm.error(.typeError, "__repr__ returned non-string (type \(vm.typeName(r)))")
+            }
+            return s
+        }
+        return try builtinRepr(vm)
+    }
+
+    /// `BaseException.__repr__`.
+    package func builtinRepr(_ vm: Interpreter) throws -> String {
         if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
             return "\(type.name)(\(try vm.repr(args[0])), \(try vm.repr(args[1])))"
         }
@@ -355,7 +494,13 @@ public final class PyException: PyObject {
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         if let v = attributes[name] { return v }
+        if type.isHeap, let m = type.lookup(name) { return try vm.bind(m, to: .obj(self), of: type) }
         switch name {
+        case "__suppress_context__": return .bool(suppressContext)
+        case "__traceback__": return Value.none
+        case "__dict__": return .obj(try vm.dictOf(attributes, attributes.keys.sorted()))
+        case "__str__", "__repr__", "__init__", "with_traceback", "__eq__", "__hash__", "__setattr__":
+            return vm.nativeAttribute(self, type, name)
         case "args": return .obj(PyTuple(args))
         case "value": return value
         case "__cause__": return cause.map { .obj($0) } ?? Value.none
@@ -367,8 +512,50 @@ public final class PyException: PyObject {
             if args.count >= 2, case .int = args[0] { return args[0] }
             return Value.none
         case "strerror" where type.isSubtype(of: .osError): return args.count >= 2 ? args[1] : Value.none
-        default: return nil
+        default:
+            if type.isHeap, let getattr = type.lookup("__getattr__") {
+                return try vm.callSpecial(getattr, .obj(self), type, [.str(name)])
+            }
+            return nil
         }
+    }
+
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if type.isHeap, let m = type.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
+            try p.set(.obj(self), name, value, vm)
+            return
+        }
+        switch name {
+        case "args": args = try vm.iterate(value)
+        case "__cause__":
+            if value.isNone {
+                cause = nil
+            } else {
+                guard case .obj(let o) = value, let e = o as? PyException else {
+                    throw vm.error(.typeError, "exception cause must be None or derive from BaseException")
+                }
+                cause = e
+            }
+            suppressContext = true
+        case "__context__":
+            if value.isNone {
+                context = nil
+            } else {
+                guard case .obj(let o) = value, let e = o as? PyException else {
+                    throw vm.error(.typeError, "exception context must be None or derive from BaseException")
+                }
+                context = e
+            }
+        case "__suppress_context__": suppressContext = try vm.truthy(value)
+        default: attributes[name] = value
+        }
+    }
+
+    public override func equals(_ other: Value, _ vm: Interpreter) throws -> Bool? {
+        guard type.isHeap, let m = type.lookup("__eq__") else { return nil }
+        let r = try vm.callSpecial(m, .obj(self), type, [other])
+        if r.object is PyNotImplemented { return nil }
+        return try vm.truthy(r)
     }
 }
 
