@@ -162,11 +162,10 @@ extension World {
 
     /// Runs the asyncio prelude into `m`, the native asyncio module.
     package func runAsyncioPrelude(into m: PyModule) throws {
-        let functools = try importModule("functools").object as! PyModule
         let futures = try importModule("concurrent.futures")
         let time = try importModule("time").object as! PyModule
         var seeds = networkPrimitives()
-        seeds["partial"] = functools.attributes["partial"]!
+        seeds["partial"] = .obj(makePartial())
         seeds["_futures"] = futures
         seeds["_sleep"] = time.attributes["sleep"]!
         try runPrelude(AsyncioPrelude.compiled, into: m, seeds: seeds, exports: AsyncioPrelude.exports)

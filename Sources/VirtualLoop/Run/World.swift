@@ -113,7 +113,7 @@ public final class World: InterpreterHost {
         case "logging": m = makeLoggingModule()
         case "sys": m = makeSysModule()
         case "random": m = makeRandomModule()
-        case "functools": m = makeFunctoolsModule()
+        case "functools": m = try makeFunctoolsModule()
         case "concurrent":
             m = PyModule("concurrent")
             m.attributes["futures"] = try importModule("concurrent.futures")

@@ -73,15 +73,24 @@ extension World {
         return m
     }
 
-    package func makeFunctoolsModule() -> PyModule {
+    /// `functools`: the native `partial`, then the prelude (`FunctoolsPrelude`).
+    /// Imported by traces only: asyncio's prelude takes `partial` alone, so
+    /// that a run that does not import functools does not run its prelude.
+    package func makeFunctoolsModule() throws -> PyModule {
         let m = PyModule("functools")
-        m.define("partial") { args, vm in
+        m.attributes["partial"] = .obj(makePartial())
+        _ = try runPrelude(FunctoolsPrelude.compiled, into: m, seeds: [:], exports: FunctoolsPrelude.exports)
+        return m
+    }
+
+    /// `functools.partial(func, *args, **keywords)`.
+    package func makePartial() -> PyBuiltin {
+        PyBuiltin("partial") { args, vm in
             guard args.count >= 1, case .obj(let f) = args[0], f.isCallable else {
                 throw vm.error(.typeError, "the first argument must be callable")
             }
             return .obj(PyPartial(function: args[0], args: Array(args.positional.dropFirst()), keywords: args.keywords))
         }
-        return m
     }
 
     package func makeConcurrentFuturesModule() throws -> PyModule {
