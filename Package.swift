@@ -44,7 +44,9 @@ let package = Package(
             name: "VLoop",
             dependencies: [
                 "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports",
-            ]
+            ],
+            // The CPython reference (a link to reference/vloop_reference.py), built in for `vloop verify`.
+            resources: [.embedInCode("Reference")]
         ),
         // Swift Testing helpers over VLoop; the toolchain's Testing module, linked by test targets only.
         .target(name: "VLoopTesting", dependencies: ["VLoop"]),

@@ -202,6 +202,9 @@ extension Interpreter {
             if let m = o as? PyModule {
                 throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
             }
+            if let m = o as? PyUserModule {
+                throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
+            }
         case .str:
             if strMethodNames.contains(name) { return .obj(PyBuiltin(name) { a, vm in try strMethod(v, name, a, vm) }) }
         case .float(let d):

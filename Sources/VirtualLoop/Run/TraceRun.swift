@@ -40,11 +40,20 @@ public struct RunReport {
     /// The traceback of the escaped exception, innermost last, as Python
     /// prints it, with each line of the trace it passed through.
     public func traceback(file: SourceFile) -> String? {
+        traceback(files: [file])
+    }
+
+    /// The traceback of the escaped exception, innermost last, as Python
+    /// prints it: each entry names its own file (the trace's, or that of a
+    /// module it imported; `files` holds their sources) and shows its line.
+    public func traceback(files: [SourceFile]) -> String? {
         guard let e = escaped else { return nil }
         var lines = ["Traceback (most recent call last):"]
         for entry in e.traceback {
-            lines.append("  File \"\(file.path)\", line \(entry.loc.line), in \(entry.function)")
-            let source = file.lineText(entry.loc.line).trimmingCharacters(in: .whitespaces)
+            let file = files.first { $0.path == entry.path } ?? files.first
+            let path = entry.path.isEmpty ? file?.path ?? "" : entry.path
+            lines.append("  File \"\(path)\", line \(entry.loc.line), in \(entry.function)")
+            let source = (file?.lineText(entry.loc.line) ?? "").trimmingCharacters(in: .whitespaces)
             if !source.isEmpty { lines.append("    " + source) }
         }
         lines.append(e.summary(interpreter))
@@ -57,13 +66,14 @@ public enum TraceRunner {
     /// With a `perturbation`, the run is one run of an exploration.
     /// Without `recordingTaskSteps`, the report's task records have no step
     /// times (`vloop run --no-store`, which stores no records, spares the work).
+    /// `modules` are the user's modules the trace may import (compiled with it).
     public static func run(
-        _ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
-        perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits = RunLimits(),
+        seed: UInt64 = 0, perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true
     ) -> RunReport {
         onLargeStack {
             runHere(
-                compiled, limits: limits, seed: seed, perturbation: perturbation,
+                compiled, modules: modules, limits: limits, seed: seed, perturbation: perturbation,
                 recordingTaskSteps: recordingTaskSteps)
         }
     }
@@ -83,15 +93,21 @@ public enum TraceRunner {
     }
 
     package static func runHere(
-        _ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, seed: UInt64,
         perturbation: Perturbation?, recordingTaskSteps: Bool = true
     ) -> RunReport {
         let vm = Interpreter()
-        let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
+        let world = World(
+            vm: vm, limits: limits, seed: seed, perturbation: perturbation, userModules: modules)
         world.recorder.recordsTaskSteps = recordingTaskSteps
         vm.host = world
         vm.globals = Globals(names: compiled.globalNames)
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
+        // A script has no package: its relative imports fail (CPython's `__package__` is None).
+        if let i = compiled.globalNames.firstIndex(of: "__package__") { vm.globals.values[i] = .none }
+        if let i = compiled.globalNames.firstIndex(of: "__file__") {
+            vm.globals.values[i] = .str(compiled.code.sourcePath)
+        }
         world.expectations.expectStatements = compiled.expectStatements
 
         var status = RunStatus.ok
