@@ -30,7 +30,7 @@ struct CompilerTests {
     }
 
     @Test("relative imports resolve against the module's package, as CPython's __package__")
-    func relativeImports() {
+    func relativeImports() throws {
         let mod = CompilationTarget.module(name: "pkg.sub.mod", isPackage: false)
         #expect(try mod.resolve(".").get() == "pkg.sub")
         #expect(try mod.resolve("..x").get() == "pkg.x")
@@ -79,7 +79,8 @@ struct CompilerTests {
 
     @Test("every error of a trace is reported, in source order")
     func severalErrors() {
-        #expect(diagnostics("import os\nimport json\n").count == 2)
+        let ds = diagnostics("def f():\n    expect.never('x')\nawait g()\n")
+        #expect(ds.count == 2 && ds[0].hasPrefix("t.trace:2:5") && ds[1].hasPrefix("t.trace:3:1"))
     }
 
     @Test("closures capture enclosing locals as cells")
