@@ -117,8 +117,12 @@ public struct Trace: Sendable {
         seed: UInt64 = 0, run: Int = 0, jitter: Double? = nil, timerJitter: Double? = nil,
         shuffleReady: Bool = false, limits: RunLimits = RunLimits()
     ) -> Run {
+        guard run > 0 else {
+            return TraceRunner.run(loaded.compiled, limits: limits, seed: seed) {
+                Run($0, trace: self, seed: seed, runIndex: 0)
+            }
+        }
         let nominal = TraceRunner.run(loaded.compiled, limits: limits, seed: seed)
-        guard run > 0 else { return Run(nominal, trace: self, seed: seed, runIndex: 0) }
         let options = SuiteOptions.Exploration(jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady)
         let settings: ExploreSettings
         do {
@@ -138,8 +142,8 @@ public struct Trace: Sendable {
     ///     let p = Perturbation(seed: 0, run: 3, jitter: 0, shuffleReady: true)
     ///     print(trace.replay(perturbation: p).perturbations)
     public func replay(perturbation: Perturbation, limits: RunLimits = RunLimits()) -> Run {
-        let report = TraceRunner.run(
-            loaded.compiled, limits: limits, seed: perturbation.seed, perturbation: perturbation)
-        return Run(report, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+        TraceRunner.run(loaded.compiled, limits: limits, seed: perturbation.seed, perturbation: perturbation) {
+            Run($0, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+        }
     }
 }
