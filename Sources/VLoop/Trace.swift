@@ -7,7 +7,7 @@ import VirtualLoop
 /// A trace, parsed and compiled, ready to replay (TRACE_LANGUAGE.md).
 ///
 /// A `Trace` is an immutable value: it holds the compiled program, not a run.
-/// Every ``replay()`` builds a fresh world of its own, so one trace may be
+/// Every ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:)`` builds a fresh world of its own, so one trace may be
 /// replayed from many threads or tasks at once, and the same replay always
 /// gives the same ``Run``.
 ///
