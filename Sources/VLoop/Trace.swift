@@ -7,7 +7,7 @@ import VirtualLoop
 /// A trace, parsed and compiled, ready to replay (TRACE_LANGUAGE.md).
 ///
 /// A `Trace` is an immutable value: it holds the compiled program, not a run.
-/// Every ``replay()`` builds a fresh world of its own, so one trace may be
+/// Every ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:)`` builds a fresh world of its own, so one trace may be
 /// replayed from many threads or tasks at once, and the same replay always
 /// gives the same ``Run``.
 ///
@@ -141,8 +141,12 @@ public struct Trace: Sendable {
         seed: UInt64 = 0, run: Int = 0, jitter: Double? = nil, timerJitter: Double? = nil,
         shuffleReady: Bool = false, limits: RunLimits = RunLimits()
     ) -> Run {
+        guard run > 0 else {
+            return TraceRunner.run(loaded.compiled, modules: loaded.modules, limits: limits, seed: seed) {
+                Run($0, trace: self, seed: seed, runIndex: 0)
+            }
+        }
         let nominal = TraceRunner.run(loaded.compiled, modules: loaded.modules, limits: limits, seed: seed)
-        guard run > 0 else { return Run(nominal, trace: self, seed: seed, runIndex: 0) }
         let options = SuiteOptions.Exploration(jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady)
         let settings: ExploreSettings
         do {
@@ -162,9 +166,11 @@ public struct Trace: Sendable {
     ///     let p = Perturbation(seed: 0, run: 3, jitter: 0, shuffleReady: true)
     ///     print(trace.replay(perturbation: p).perturbations)
     public func replay(perturbation: Perturbation, limits: RunLimits = RunLimits()) -> Run {
-        let report = TraceRunner.run(
+        TraceRunner.run(
             loaded.compiled, modules: loaded.modules, limits: limits, seed: perturbation.seed,
-            perturbation: perturbation)
-        return Run(report, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+            perturbation: perturbation
+        ) {
+            Run($0, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+        }
     }
 }

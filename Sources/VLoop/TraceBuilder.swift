@@ -225,6 +225,8 @@ public struct TraceBuilder: Sendable {
     /// `sim.peer(host, port, connect=, dns=, replies=[...], close=)`.
     ///
     /// - Parameters:
+    ///   - host: the name or address connections open.
+    ///   - port: the port they open it on.
     ///   - connect: seconds until a connection to it is established.
     ///   - dns: seconds that resolving `host` blocks a worker of the default executor.
     ///   - replies: the k-th reply answers the k-th non-empty write of a connection.

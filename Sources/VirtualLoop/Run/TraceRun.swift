@@ -78,13 +78,44 @@ public enum TraceRunner {
         }
     }
 
+    /// Replays a compiled trace once, as `run(...)` does, and hands back what
+    /// `extract` takes out of the report. The report, and with it the run's
+    /// world (for a big trace, hundreds of megabytes of objects), is freed on
+    /// the replay's own thread after the caller has resumed: the caller does
+    /// not wait for it. `extract` must copy out what it needs, keeping no
+    /// reference to the report's objects.
+    public static func run<T>(
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits = RunLimits(),
+        seed: UInt64 = 0, perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true,
+        extract: @escaping (RunReport) -> T
+    ) -> T {
+        onLargeStack(
+            {
+                let report = runHere(
+                    compiled, modules: modules, limits: limits, seed: seed, perturbation: perturbation,
+                    recordingTaskSteps: recordingTaskSteps)
+                return (extract(report), report)
+            })
+    }
+
     /// Deeply recursive traces need more stack than a default thread has.
     package static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
-        let box = ResultBox(body)
+        onLargeStack({ (body(), ()) })
+    }
+
+    /// Runs `body` on a thread with a large stack and returns the first part of
+    /// its result; the second part (`garbage`) is released on that thread after
+    /// the caller has resumed.
+    private static func onLargeStack<T>(_ body: @escaping () -> (T, garbage: Any)) -> T {
+        let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            box.value = box.body()
+            var (value, garbage): (T?, Any?) = body()
+            box.value = value
+            value = nil
             done.signal()
+            garbage = nil
+            _ = garbage
         }
         thread.stackSize = 1 << 29
         thread.start()
@@ -198,10 +229,10 @@ public enum TraceRunner {
     }
 }
 
+/// The value a large-stack thread hands back: written by that thread before
+/// it signals, read by the caller after.
 private final class ResultBox<T>: @unchecked Sendable {
     @exclusivity(unchecked) var value: T?
-    let body: () -> T
-    init(_ body: @escaping () -> T) { self.body = body }
 }
 
 extension World {
