@@ -75,6 +75,9 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var modules: [String: PyObject] = [:]
     /// The user's modules the trace may import, compiled with it.
     package let userModules: ModuleTable
+    /// The ordinal (from 1, in load order) of each module file, for the
+    /// positions of draws in modules (`tracePosition`).
+    package let moduleOrdinals: [String: Int]
     /// The trace's `expect.*` statements and the calls they made (Expect.swift).
     package let expectations = Expectations()
     package lazy var expectObject = ExpectObject(world: self)
@@ -101,6 +104,9 @@ public final class World: InterpreterHost {
     ) {
         self.vm = vm
         self.userModules = userModules
+        var ordinals: [String: Int] = [:]
+        for (i, file) in userModules.files.enumerated() { ordinals[file.path] = i + 1 }
+        moduleOrdinals = ordinals
         self.limits = limits
         self.seed = seed
         self.perturber = perturbation.map(Perturber.init)
