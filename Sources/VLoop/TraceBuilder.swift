@@ -6,7 +6,7 @@ import RunModel
 ///
 /// The builder writes trace **source text** (``source``), which stays the one
 /// format that is stored and replayed: ``build(name:)`` compiles that text
-/// with ``Trace/init(source:name:)``, and the same text runs under CPython
+/// with ``Trace/init(source:name:searchPaths:)``, and the same text runs under CPython
 /// 3.11 with the reference prelude. Texts become Python string literals
 /// (quotes, backslashes and newlines escaped) and durations Python floats.
 ///
