@@ -105,7 +105,7 @@ extension Trace {
     ///
     /// Run 0 is the nominal replay; run i draws its perturbations from
     /// (seed, i) alone, so the result does not depend on `jobs`, and
-    /// ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:)`` with the
+    /// ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` with the
     /// failure's seed and run reproduces it. When the nominal replay already
     /// fails, nothing else runs and the failure is run 0.
     ///

@@ -7,7 +7,7 @@ import VirtualLoop
 /// A trace, parsed and compiled, ready to replay (TRACE_LANGUAGE.md).
 ///
 /// A `Trace` is an immutable value: it holds the compiled program, not a run.
-/// Every ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:)`` builds a fresh world of its own, so one trace may be
+/// Every ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` builds a fresh world of its own, so one trace may be
 /// replayed from many threads or tasks at once, and the same replay always
 /// gives the same ``Run``.
 ///
@@ -135,18 +135,26 @@ public struct Trace: Sendable {
     ///   - timerJitter: each timer fires up to this many seconds late; nil for the trace's (0 by default).
     ///   - shuffleReady: true runs each iteration's ready callbacks in a random order; false leaves the trace's setting.
     ///   - limits: the run's limits.
+    ///   - taskStepTimes: true fills each task record's `stepTimes` (every
+    ///     instant it stepped at, what the reports' timelines draw); false,
+    ///     the default, leaves them empty and spares a big trace the work,
+    ///     as `vloop run --no-store` does. `firstStep` and `steps` are there either way.
     /// - Returns: the run. Settings out of range (from here or from the trace's
     ///   `sim.explore`) do not throw: the run fails with the reason among its ``Run/problems``.
     public func replay(
         seed: UInt64 = 0, run: Int = 0, jitter: Double? = nil, timerJitter: Double? = nil,
-        shuffleReady: Bool = false, limits: RunLimits = RunLimits()
+        shuffleReady: Bool = false, limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
     ) -> Run {
         guard run > 0 else {
-            return TraceRunner.run(loaded.compiled, modules: loaded.modules, limits: limits, seed: seed) {
+            return TraceRunner.run(
+                loaded.compiled, modules: loaded.modules, limits: limits, seed: seed,
+                recordingTaskSteps: taskStepTimes
+            ) {
                 Run($0, trace: self, seed: seed, runIndex: 0)
             }
         }
-        let nominal = TraceRunner.run(loaded.compiled, modules: loaded.modules, limits: limits, seed: seed)
+        let nominal = TraceRunner.run(
+            loaded.compiled, modules: loaded.modules, limits: limits, seed: seed, recordingTaskSteps: false)
         let options = SuiteOptions.Exploration(jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady)
         let settings: ExploreSettings
         do {
@@ -155,7 +163,7 @@ public struct Trace: Sendable {
         } catch {
             return Run(nominal, trace: self, seed: seed, runIndex: 0, problem: "\(error)")
         }
-        return replay(perturbation: settings.perturbation(run: run)!, limits: limits)
+        return replay(perturbation: settings.perturbation(run: run)!, limits: limits, taskStepTimes: taskStepTimes)
     }
 
     /// Replays the trace under one perturbation: run `perturbation.run` of an
@@ -165,10 +173,14 @@ public struct Trace: Sendable {
     ///
     ///     let p = Perturbation(seed: 0, run: 3, jitter: 0, shuffleReady: true)
     ///     print(trace.replay(perturbation: p).perturbations)
-    public func replay(perturbation: Perturbation, limits: RunLimits = RunLimits()) -> Run {
+    ///
+    /// `taskStepTimes` is as for ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)``.
+    public func replay(
+        perturbation: Perturbation, limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
+    ) -> Run {
         TraceRunner.run(
             loaded.compiled, modules: loaded.modules, limits: limits, seed: perturbation.seed,
-            perturbation: perturbation
+            perturbation: perturbation, recordingTaskSteps: taskStepTimes
         ) {
             Run($0, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
         }
