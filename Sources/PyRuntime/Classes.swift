@@ -44,6 +44,18 @@ extension Interpreter {
         }
         if cls.members!["__eq__"] != nil && cls.members!["__hash__"] == nil { cls.setMember("__hash__", Value.none) }
         cell?.value = .obj(cls)
+        // CPython's type_new_set_names, then init_subclass: `__set_name__` of the
+        // namespace's values whose class defines it, then the nearest base's
+        // `__init_subclass__` (an implicit class method).
+        for name in cls.memberOrder {
+            guard let v = cls.members![name], case .obj(let o) = v, let descriptor = o as? PyInstance,
+                let setName = descriptor.cls.lookup("__set_name__")
+            else { continue }
+            _ = try callSpecial(setName, v, descriptor.cls, [.obj(cls), .str(name)])
+        }
+        if let owner = cls.owner(of: "__init_subclass__", after: cls), let hook = owner.members!["__init_subclass__"] {
+            _ = try call((hook.object as? PyClassMethod)?.function ?? hook, Args([.obj(cls)]))
+        }
         return cls
     }
 

@@ -19,7 +19,9 @@ package final class PyInstance: PyObject {
     package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         if !cls.hasDataDescriptors, let v = attributes[name] { return v }
         let member = cls.lookup(name)
-        if let m = member, case .obj(let o) = m, let p = o as? PyProperty { return try p.get(.obj(self), vm) }
+        if let m = member, cls.hasDataDescriptors, isDataDescriptor(m) {
+            return try vm.bind(m, to: .obj(self), of: cls)
+        }
         if let v = attributes[name] { return v }
         if let m = member { return try vm.bind(m, to: .obj(self), of: cls) }
         switch name {
@@ -44,8 +46,8 @@ package final class PyInstance: PyObject {
 
     /// `object.__setattr__(self, name, value)`: a property's setter, else the instance's dict.
     package func setAttrGeneric(_ name: String, _ value: Value, _ vm: Interpreter) throws {
-        if cls.hasDataDescriptors, let m = cls.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
-            try p.set(.obj(self), name, value, vm)
+        if cls.hasDataDescriptors, let m = cls.lookup(name), isDataDescriptor(m) {
+            try vm.setThroughDescriptor(m, .obj(self), name, value)
             return
         }
         if !cls.isHeap { throw vm.error(.attributeError, "'\(cls.name)' object has no attribute '\(name)'") }
@@ -57,8 +59,14 @@ package final class PyInstance: PyObject {
 
     /// `object.__delattr__(self, name)`.
     package func deleteAttrGeneric(_ name: String, _ vm: Interpreter) throws {
-        if cls.hasDataDescriptors, let m = cls.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
-            try p.delete(.obj(self), name, vm)
+        if cls.hasDataDescriptors, let m = cls.lookup(name), isDataDescriptor(m) {
+            if case .obj(let o) = m, let p = o as? PyProperty {
+                try p.delete(.obj(self), name, vm)
+            } else if case .obj(let o) = m, let d = o as? PyInstance, let delete = d.cls.lookup("__delete__") {
+                _ = try vm.callSpecial(delete, m, d.cls, [.obj(self)])
+            } else {
+                throw vm.error(.attributeError, "__delete__")
+            }
             return
         }
         guard attributes.removeValue(forKey: name) != nil else {

@@ -29,7 +29,8 @@ public final class PyType: PyObject {
     /// `lookup`'s results along `mro` (misses too), emptied when a member of
     /// this class or of a class it derives from changes.
     @exclusivity(unchecked) private var lookupCache: [String: Value?] = [:]
-    /// Classes that derive from this one directly, for emptying their caches.
+    /// Classes that derive from this one directly, for emptying their caches
+    /// (kept by classes made by `class` statements only; builtin types have no members to change).
     @exclusivity(unchecked) private var subclasses: [WeakType] = []
 
     package init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
@@ -53,7 +54,9 @@ public final class PyType: PyObject {
         super.init()
         self.mro = [self] + mro
         self.members = [:]
-        for b in self.bases { b.subclasses.append(WeakType(self)) }
+        // Builtin types are shared by every run (and thread): only classes made
+        // by `class` statements, which belong to one run, track their subclasses.
+        for b in self.bases where b.isHeap { b.subclasses.append(WeakType(self)) }
         hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
     }
 
@@ -112,7 +115,7 @@ public final class PyType: PyObject {
         if let value {
             if members![name] == nil { memberOrder.append(name) }
             members![name] = value
-            if value.object is PyProperty { markDataDescriptors() }
+            if isDataDescriptor(value) { markDataDescriptors() }
         } else if members![name] != nil {
             members![name] = nil
             memberOrder.removeAll { $0 == name }
@@ -371,6 +374,8 @@ public final class PyException: PyObject {
     @exclusivity(unchecked) public var exceptions: [PyException] = []
     /// Attributes beyond `args` (`partial` of IncompleteReadError, `consumed`, ...).
     @exclusivity(unchecked) public var attributes: [String: Value] = [:]
+    /// The names a trace set on the exception (`self.code = ...`), in order, for `__dict__`.
+    @exclusivity(unchecked) package var attributeOrder: [String] = []
     /// Whether it was last raised by a bare `raise` (for `except*`, which
     /// treats a re-raised match apart from an exception raised anew).
     @exclusivity(unchecked) package var raisedBare = false
@@ -498,7 +503,9 @@ public final class PyException: PyObject {
         switch name {
         case "__suppress_context__": return .bool(suppressContext)
         case "__traceback__": return Value.none
-        case "__dict__": return .obj(try vm.dictOf(attributes, attributes.keys.sorted()))
+        case "__dict__":
+            let rest = attributes.keys.filter { !attributeOrder.contains($0) }.sorted()
+            return .obj(try vm.dictOf(attributes, rest + attributeOrder))
         case "__str__", "__repr__", "__init__", "with_traceback", "__eq__", "__hash__", "__setattr__":
             return vm.nativeAttribute(self, type, name)
         case "args": return .obj(PyTuple(args))
@@ -521,8 +528,8 @@ public final class PyException: PyObject {
     }
 
     public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
-        if type.isHeap, let m = type.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
-            try p.set(.obj(self), name, value, vm)
+        if type.isHeap, let m = type.lookup(name), isDataDescriptor(m) {
+            try vm.setThroughDescriptor(m, .obj(self), name, value)
             return
         }
         switch name {
@@ -547,7 +554,8 @@ public final class PyException: PyObject {
                 context = e
             }
         case "__suppress_context__": suppressContext = try vm.truthy(value)
-        default: attributes[name] = value
+        default:
+            if attributes.updateValue(value, forKey: name) == nil { attributeOrder.append(name) }
         }
     }
 
