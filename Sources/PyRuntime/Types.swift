@@ -470,9 +470,10 @@ public final class PyException: PyObject {
     /// `Type: message`, or `Type` alone when the message is empty: the last
     /// line of a traceback, without a module prefix.
     public func summary(_ vm: Interpreter) -> String {
+        // The class's `__name__`, as the reference's event log writes it (CPython's
+        // traceback module would print the `__qualname__`, and a module prefix outside `__main__`).
         let m = (try? message(vm)) ?? "<exception str() failed>"
-        let name = type.isHeap && type.module != "__main__" ? type.qualifiedName : type.qualname
-        return m.isEmpty ? name : "\(name): \(m)"
+        return m.isEmpty ? type.name : "\(type.name): \(m)"
     }
 
     public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
