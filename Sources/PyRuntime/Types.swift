@@ -123,6 +123,21 @@ public final class PyType: PyObject {
         invalidate()
     }
 
+    /// The members of a class being made (no cache or subclass to update yet), in order.
+    package func initializeMembers(_ pairs: [(String, Value)]) {
+        precondition(isHeap && members!.isEmpty, "a new class's members are set once")
+        var table: [String: Value] = [:]
+        table.reserveCapacity(pairs.count)
+        var order: [String] = []
+        order.reserveCapacity(pairs.count)
+        for (name, value) in pairs {
+            if table.updateValue(value, forKey: name) == nil { order.append(name) }
+            if !hasDataDescriptors && isDataDescriptor(value) { hasDataDescriptors = true }
+        }
+        members = table
+        memberOrder = order
+    }
+
     private func markDataDescriptors() {
         hasDataDescriptors = true
         for s in subclasses { s.type?.markDataDescriptors() }
