@@ -296,9 +296,12 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
             return .obj(
                 PyNativeMethod(name, of: t) { instance, args, vm in
                     if args.count > 0 || !args.keywords.isEmpty {
+                        // CPython names the class only when it does not define __init__ itself.
+                        let cls = vm.pyType(instance)
+                        let owner = cls.lookup("__init__") == nil ? cls.name : "object"
                         throw vm.error(
                             .typeError,
-                            "\(vm.pyType(instance).name).__init__() takes exactly one argument (the instance to initialize)"
+                            "\(owner).__init__() takes exactly one argument (the instance to initialize)"
                         )
                     }
                     return .none
