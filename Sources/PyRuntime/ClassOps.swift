@@ -37,14 +37,27 @@ extension Interpreter {
     /// `callMethod` on anything but a module: the receiver and `n` arguments on the stack.
     @inline(never)
     func callMethodOp(_ f: Frame, _ n: Int, _ nameIndex: Int) throws {
-        let name = f.code.names[nameIndex]
-        if case .obj(let o) = f.peek(n), let instance = o as? PyInstance, let fn = instance.method(name) {
+        if case .obj(let o) = f.peek(n), let instance = o as? PyInstance {
             // `obj.method(args)` on an instance of a class: the receiver and the
-            // arguments leave the stack as the call's arguments, with no bound method made.
-            let args = Args(f.popArray(n + 1))
-            f.push(try callFunction(fn, args))
-            return
+            // arguments leave the stack as the call's arguments, with no bound
+            // method made; the call site caches the function per class.
+            let cls = instance.cls
+            let cache = f.runtime.methodCaches + nameIndex
+            if cache.pointee.serial == cls.serial && cache.pointee.version == cls.version && !instance.hidesMethod,
+                let fn = cache.pointee.function
+            {
+                f.push(try callFunction(fn, Args(f.popArray(n + 1))))
+                return
+            }
+            if let fn = instance.method(f.code.names[nameIndex]) {
+                if cls.isHeap && !cls.changedAfterCreation {
+                    cache.pointee = MethodCallCache(serial: cls.serial, version: cls.version, function: fn)
+                }
+                f.push(try callFunction(fn, Args(f.popArray(n + 1))))
+                return
+            }
         }
+        let name = f.code.names[nameIndex]
         let args = Args(f.popArray(n))
         let receiver = f.pop()
         f.push(try callMethod(receiver, name, args))

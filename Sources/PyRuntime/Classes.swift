@@ -25,6 +25,8 @@ extension Interpreter {
         }
         let mro = try linearize(baseTypes.isEmpty ? [.object] : baseTypes)
         let cls = PyType(heapName: name, bases: baseTypes, mro: mro)
+        cls.serial = nextClassSerial
+        nextClassSerial += 1
         cls.module = module
         var cell: PyCell?
         var pairs: [(String, Value)] = []

@@ -10,6 +10,9 @@ package final class PyInstance: PyObject {
     /// in the order they were first set.
     @exclusivity(unchecked) package var attributes: [String: Value] = [:]
     @exclusivity(unchecked) package var attributeOrder: [String] = []
+    /// True once an attribute was added whose name is that of a function of
+    /// the class (it hides the method): call sites then take the slow path.
+    @exclusivity(unchecked) package var hidesMethod = false
 
     package init(_ cls: PyType) { self.cls = cls }
 
@@ -54,7 +57,10 @@ package final class PyInstance: PyObject {
         if name == "__class__" || name == "__dict__" {
             throw vm.error(.typeError, "assigning \(name) is not supported in a trace")
         }
-        if attributes.updateValue(value, forKey: name) == nil { attributeOrder.append(name) }
+        if attributes.updateValue(value, forKey: name) == nil {
+            attributeOrder.append(name)
+            if !hidesMethod && cls.lookup(name)?.object is PyFunction { hidesMethod = true }
+        }
     }
 
     /// `object.__delattr__(self, name)`.

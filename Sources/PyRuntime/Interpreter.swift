@@ -13,6 +13,8 @@ public final class Interpreter {
     /// recursion depth. Functions, generators and coroutines all count, so
     /// that no recursion, `await` chains included, can overflow the stack.
     @exclusivity(unchecked) package var callDepth = 0
+    /// The serial number the next class made by a `class` statement gets.
+    @exclusivity(unchecked) package var nextClassSerial = 0
     /// CPython's default recursion limit (`sys.getrecursionlimit()`).
     public static let maxCallDepth = 1000
     /// Instructions run since the current step began; bounded by `maxInstructions`.

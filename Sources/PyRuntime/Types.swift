@@ -26,6 +26,15 @@ public final class PyType: PyObject {
     /// Whether some class of `mro` has a property (a data descriptor): then
     /// an instance attribute cannot hide a class attribute of the same name.
     @exclusivity(unchecked) package var hasDataDescriptors = false
+    /// Numbers a class made by a `class` statement, unique within its
+    /// interpreter (call-site caches compare it, never an address); -1 for builtin types.
+    @exclusivity(unchecked) package var serial = -1
+    /// Bumped whenever a member of this class or of a class it derives from changes.
+    @exclusivity(unchecked) package private(set) var version: UInt = 0
+    /// True once a function became a member (of this class or a base) after
+    /// the class was made: an instance may then hold an attribute that hides
+    /// it without knowing it, and call sites stop caching the class's methods.
+    @exclusivity(unchecked) package private(set) var changedAfterCreation = false
     /// `lookup`'s results along `mro` (misses too), emptied when a member of
     /// this class or of a class it derives from changes.
     @exclusivity(unchecked) private var lookupCache: [String: Value?] = [:]
@@ -112,15 +121,16 @@ public final class PyType: PyObject {
     /// lookup caches of it and of every class that derives from it.
     package func setMember(_ name: String, _ value: Value?) {
         precondition(isHeap, "builtin types have no members")
+        let old = members![name]
         if let value {
-            if members![name] == nil { memberOrder.append(name) }
+            if old == nil { memberOrder.append(name) }
             members![name] = value
             if isDataDescriptor(value) { markDataDescriptors() }
-        } else if members![name] != nil {
+        } else if old != nil {
             members![name] = nil
             memberOrder.removeAll { $0 == name }
         }
-        invalidate()
+        invalidate(addsFunction: value?.object is PyFunction && !(old?.object is PyFunction))
     }
 
     /// The members of a class being made (no cache or subclass to update yet), in order.
@@ -143,9 +153,11 @@ public final class PyType: PyObject {
         for s in subclasses { s.type?.markDataDescriptors() }
     }
 
-    private func invalidate() {
+    private func invalidate(addsFunction: Bool) {
         lookupCache.removeAll(keepingCapacity: true)
-        for s in subclasses { s.type?.invalidate() }
+        version &+= 1
+        if addsFunction { changedAfterCreation = true }
+        for s in subclasses { s.type?.invalidate(addsFunction: addsFunction) }
     }
 
     /// A class attribute, searched along the MRO (the members of classes made

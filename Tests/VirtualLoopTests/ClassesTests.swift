@@ -100,6 +100,25 @@ private final class OutcomeBox: @unchecked Sendable {
         #expect(try value("results") == "['method', 'attribute']")
     }
 
+    @Test func aMethodAddedLaterDoesNotHideAnEarlierInstanceAttribute() throws {
+        let (_, value) = try run(
+            """
+            class K:
+                def other(self): return 'other'
+            k = K()
+            k.m = lambda: 'attribute'
+            K.m = lambda self: 'method'
+            fresh = K()
+            results = []
+            for i in range(3):
+                results.append((k.m(), fresh.m(), k.other()))
+            """)
+        #expect(
+            try value("results")
+                == "[('attribute', 'method', 'other'), ('attribute', 'method', 'other'), ('attribute', 'method', 'other')]"
+        )
+    }
+
     @Test func eqWithoutHashMakesInstancesUnhashable() throws {
         #expect(
             try failure("class E:\n    def __eq__(self, o): return True\n{E()}\n")
