@@ -133,7 +133,7 @@ public final class Interpreter {
                 return try run(f)
             } catch let r as PyRaise {
                 let e = r.exception
-                let entry = TracebackEntry(function: f.code.name, loc: f.location)
+                let entry = TracebackEntry(function: f.code.name, loc: f.location, path: f.code.sourcePath)
                 if !f.code.isInternal,
                     e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true
                 {
@@ -689,17 +689,10 @@ public final class Interpreter {
                     f.top = r
                 }
             case .importName(let i):
-                guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
-                f.push(try host.unsafelyUnwrapped.importModule(name))
+                f.push(try importName(constants[Int(i)]))
             case .importFrom(let i):
                 guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
-                let m = f.top
-                guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
-                    let mn = (m.object as? PyModule)?.name ?? "?"
-                    throw raise(
-                        PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
-                }
-                f.push(v)
+                f.push(try importFrom(f.top, name))
             case .expectStatement(let i):
                 try host.unsafelyUnwrapped.runExpectStatement(Int(i))
             case .nop:

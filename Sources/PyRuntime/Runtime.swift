@@ -203,6 +203,9 @@ extension Interpreter {
             if let m = o as? PyModule {
                 throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
             }
+            if let m = o as? PyUserModule {
+                throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
+            }
             if let t = o as? PyType {
                 throw error(.attributeError, "type object '\(t.name)' has no attribute '\(name)'")
             }

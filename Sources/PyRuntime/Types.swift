@@ -266,6 +266,7 @@ public final class PyType: PyObject {
     public static let recursionError = PyType("RecursionError", base: runtimeError)
     public static let typeError = PyType("TypeError", base: exception)
     public static let importError = PyType("ImportError", base: exception)
+    public static let moduleNotFoundError = PyType("ModuleNotFoundError", base: importError)
     public static let valueError = PyType("ValueError", base: exception)
     public static let unicodeError = PyType("UnicodeError", base: valueError)
     public static let eofError = PyType("EOFError", base: exception)
@@ -307,7 +308,8 @@ public final class PyType: PyObject {
         attributeError, lookupError, indexError, keyError, nameError, unboundLocalError, osError,
         connectionError, connectionRefusedError, connectionResetError, timeoutError, blockingIOError,
         interruptedError, brokenPipeError, runtimeError,
-        notImplementedError, recursionError, typeError, importError, valueError, unicodeError, eofError,
+        notImplementedError, recursionError, typeError, importError, moduleNotFoundError, valueError, unicodeError,
+        eofError,
         baseExceptionGroup, exceptionGroup,
     ]
 }
@@ -384,6 +386,8 @@ public enum ErrorKind {
 public struct TracebackEntry: Sendable {
     public var function: String
     public var loc: SourceLocation
+    /// The file of the code (the trace's, or a module's it imported).
+    public var path: String = ""
 }
 
 /// An exception instance.
