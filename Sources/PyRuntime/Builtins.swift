@@ -21,6 +21,7 @@ public func makeBuiltins() -> [String: Value] {
         b[t.name] = .obj(t)
     }
     for t in PyType.builtinExceptions { b[t.name] = .obj(t) }
+    b.merge(classBuiltins()) { _, new in new }
 
     define("len", builtinLen)
     define("repr") { args, vm in
@@ -72,7 +73,9 @@ public func makeBuiltins() -> [String: Value] {
             return .int(abs(i))
         case .bool(let x): return .int(x ? 1 : 0)
         case .float(let d): return .float(abs(d))
-        default: throw vm.error(.typeError, "bad operand type for abs(): '\(vm.typeName(args[0]))'")
+        default:
+            if let r = try specialUnary("__abs__", args[0], vm) { return r }
+            throw vm.error(.typeError, "bad operand type for abs(): '\(vm.typeName(args[0]))'")
         }
     }
     define("round", builtinRound)
@@ -508,7 +511,19 @@ public func rangeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
 public func typeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     if args.count == 1 && args.keywords.isEmpty { return .obj(vm.pyType(args[0])) }
     if args.count == 3 {
-        throw vm.error(.typeError, "type() with 3 arguments (defining a class) is not supported in a trace")
+        guard case .str = args[0] else {
+            throw vm.error(.typeError, "type.__new__() argument 1 must be str, not \(vm.typeName(args[0]))")
+        }
+        guard case .obj(let b) = args[1], let bases = b as? PyTuple else {
+            throw vm.error(.typeError, "type.__new__() argument 2 must be tuple, not \(vm.typeName(args[1]))")
+        }
+        guard case .obj(let d) = args[2], let ns = d as? PyDict else {
+            throw vm.error(.typeError, "type.__new__() argument 3 must be dict, not \(vm.typeName(args[2]))")
+        }
+        let namespace = PyDict()
+        try namespace.setItem(.str("__module__"), .str("__main__"), vm)
+        for (k, v) in ns.table.entries { try namespace.setItem(k, v, vm) }
+        return .obj(try vm.makeClass(name: args[0], bases: bases.items, namespace: namespace, module: "__main__"))
     }
     throw vm.error(.typeError, "type() takes 1 or 3 arguments")
 }

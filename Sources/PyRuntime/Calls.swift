@@ -10,11 +10,6 @@ extension Interpreter {
         let code = fn.code
         if code.isCoroutine { return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self)) }
         if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        if callDepth > Interpreter.maxCallDepth {
-            throw error(.recursionError, "maximum recursion depth exceeded")
-        }
         guard case .returned(let v) = try execute(frame, .send(.none)) else {
             preconditionFailure("a plain function yielded")
         }
@@ -49,7 +44,7 @@ extension Interpreter {
     private func bindSlow(_ fn: PyFunction, _ args: Args, _ locals: inout [Value]) throws {
         let code = fn.code
         let np = code.positionalCount
-        let name = fn.name
+        let name = fn.code.qualifiedName
         let given = args.positional.count
         if given > np && !code.hasVarargs {
             let required = np - fn.defaults.count

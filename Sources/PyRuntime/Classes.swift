@@ -1,119 +1,143 @@
 import RunModel
 
-/// Classes made by `class` statements. Traces cannot write them; the
-/// harness's asyncio prelude (CPython's own `locks.py`, `queues.py`, ...
-/// transcribed) does. Single inheritance; methods are plain functions
-/// looked up along the bases and called with the instance first.
+/// Classes made by `class` statements, a trace's and the harness's prelude's
+/// alike: CPython's `type.__new__` (C3 method resolution order, `__classcell__`
+/// for zero-argument `super()`, `__hash__ = None` beside `__eq__`) and
+/// `type.__call__` (`__new__`, then `__init__`).
 extension Interpreter {
     package func makeClass(name nameValue: Value, bases: [Value], namespace: PyDict, module: String) throws -> PyType {
         guard case .str(let name) = nameValue else { preconditionFailure("class name") }
-        guard bases.count <= 1 else { throw error(.typeError, "\(name): one base class at most") }
-        var base = PyType.object
-        if let b = bases.first {
-            guard case .obj(let o) = b, let t = o as? PyType, t.members != nil else {
-                throw error(.typeError, "\(name): a class may derive only from another prelude class")
+        var baseTypes: [PyType] = []
+        for b in bases {
+            guard case .obj(let o) = b, let t = o as? PyType else {
+                throw error(.typeError, "bases must be types")
             }
-            base = t
+            if baseTypes.contains(where: { $0 === t }) {
+                throw error(.typeError, "duplicate base class \(t.name)")
+            }
+            guard t.isHeap || t === PyType.object || t.isExceptionType else {
+                throw error(
+                    .typeError,
+                    "a class of a trace cannot derive from the builtin type '\(t.name)': derive from object (or an exception, or a class of the trace)"
+                )
+            }
+            baseTypes.append(t)
         }
-        var members: [String: Value] = [:]
-        for (k, v) in namespace.table.entries {
-            if case .str(let s) = k { members[s] = v }
-        }
-        let cls = PyType(name, base: base)
-        cls.members = members
+        let mro = try linearize(baseTypes.isEmpty ? [.object] : baseTypes)
+        let cls = PyType(heapName: name, bases: baseTypes, mro: mro)
+        cls.serial = nextClassSerial
+        nextClassSerial += 1
         cls.module = module
-        cls.constructor = { [unowned cls] args, vm in
-            let instance = PyInstance(cls)
-            if let initializer = cls.lookup("__init__") {
-                let result = try vm.call(initializer, Args([.obj(instance)] + args.positional, keywords: args.keywords))
-                guard result.isNone else {
-                    throw vm.error(.typeError, "__init__() should return None, not '\(vm.typeName(result))'")
+        var cell: PyCell?
+        var pairs: [(String, Value)] = []
+        pairs.reserveCapacity(namespace.table.count + 1)
+        var hasEq = false
+        var hasHash = false
+        var descriptors: [(String, PyInstance)] = []
+        for (k, v) in namespace.table.entries {
+            guard case .str(let s) = k else { continue }
+            switch s {
+            case "__classcell__":
+                cell = (v.object as? CellBox)?.cell
+                continue
+            case "__qualname__":
+                guard case .str(let q) = v else {
+                    throw error(.typeError, "type __qualname__ must be a str, not \(typeName(v))")
                 }
-            } else if args.count > 0 || !args.keywords.isEmpty {
-                throw vm.error(.typeError, "\(cls.name)() takes no arguments")
+                cls.qualname = q
+                continue
+            case "__module__": cls.module = try str(v)
+            case "__eq__": hasEq = true
+            case "__hash__": hasHash = true
+            default: break
             }
-            return .obj(instance)
+            pairs.append((s, v))
+            if case .obj(let o) = v, let d = o as? PyInstance { descriptors.append((s, d)) }
+        }
+        if hasEq && !hasHash { pairs.append(("__hash__", .none)) }
+        cls.initializeMembers(pairs)
+        cell?.value = .obj(cls)
+        // CPython's type_new_set_names, then init_subclass: `__set_name__` of the
+        // namespace's values whose class defines it, then the nearest base's
+        // `__init_subclass__` (an implicit class method).
+        for (name, d) in descriptors {
+            guard let setName = d.cls.lookup("__set_name__") else { continue }
+            _ = try callSpecial(setName, .obj(d), d.cls, [.obj(cls), .str(name)])
+        }
+        if let owner = cls.owner(of: "__init_subclass__", after: cls), let hook = owner.members!["__init_subclass__"] {
+            _ = try call((hook.object as? PyClassMethod)?.function ?? hook, Args([.obj(cls)]))
         }
         return cls
     }
-}
 
-/// `property(fget)`: an attribute computed by calling `fget(instance)`; read-only.
-package final class PyProperty: PyObject {
-    package let getter: Value
-
-    package init(getter: Value) { self.getter = getter }
-
-    package override var typeName: String { "property" }
-}
-
-/// An instance of a prelude class: its attributes, then its class's.
-package final class PyInstance: PyObject {
-    package let cls: PyType
-    @exclusivity(unchecked) package var attributes: [String: Value] = [:]
-
-    package init(_ cls: PyType) { self.cls = cls }
-
-    package override var typeName: String { cls.name }
-    package override var pyType: PyType { cls }
-
-    package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
-        if let v = attributes[name] { return v }
-        if name == "__class__" { return .obj(cls) }
-        guard let v = cls.lookup(name) else { return nil }
-        if v.object is PyFunction { return .obj(PyBoundMethod(receiver: self, name: name)) }
-        if let p = v.object as? PyProperty { return try vm.call(p.getter, Args([.obj(self)])) }
-        return v
+    /// C3 linearization of the bases' MROs, as CPython's `mro_implementation`,
+    /// with its error for an inconsistent order.
+    private func linearize(_ bases: [PyType]) throws -> [PyType] {
+        var sequences = bases.map { $0.mro } + [bases]
+        var result: [PyType] = []
+        while true {
+            sequences.removeAll { $0.isEmpty }
+            if sequences.isEmpty { return result }
+            var next: PyType?
+            for s in sequences {
+                let head = s[0]
+                if !sequences.contains(where: { $0.dropFirst().contains { $0 === head } }) {
+                    next = head
+                    break
+                }
+            }
+            guard let chosen = next else {
+                var names: [String] = []
+                for s in sequences where !names.contains(s[0].name) { names.append(s[0].name) }
+                throw error(
+                    .typeError,
+                    "Cannot create a consistent method resolution\norder (MRO) for bases \(names.joined(separator: ", "))"
+                )
+            }
+            result.append(chosen)
+            for i in sequences.indices where sequences[i][0] === chosen { sequences[i].removeFirst() }
+        }
     }
 
-    package override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
-        if cls.lookup(name)?.object is PyProperty {
-            throw vm.error(.attributeError, "property '\(name)' of '\(cls.name)' object has no setter")
-        }
-        attributes[name] = value
-    }
-
-    package override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
-        if let v = attributes[name] { return try vm.call(v, args) }
-        guard let v = cls.lookup(name) else {
-            throw vm.error(.attributeError, "'\(cls.name)' object has no attribute '\(name)'")
-        }
-        if let fn = v.object as? PyFunction {
+    /// `cls(*args)` for a class made by a `class` statement.
+    package func instantiate(_ cls: PyType, _ args: Args) throws -> Value {
+        let instance: Value
+        if let new = cls.lookup("__new__") {
             var positional = args.positional
-            positional.insert(.obj(self), at: 0)
-            return try vm.callFunction(fn, Args(positional, keywords: args.keywords))
+            positional.insert(.obj(cls), at: 0)
+            instance = try call(unwrapStatic(new), Args(positional, keywords: args.keywords))
+            guard isInstance(instance, cls) else { return instance }
+        } else {
+            instance = try newInstance(cls, args, checkArguments: cls.lookup("__init__") == nil)
         }
-        if let p = v.object as? PyProperty { return try vm.call(try vm.call(p.getter, Args([.obj(self)])), args) }
-        return try vm.call(v, args)
-    }
-
-    /// Calls a special method when the class defines one.
-    private func special(_ name: String, _ vm: Interpreter) throws -> Value? {
-        guard cls.lookup(name) != nil else { return nil }
-        return try callMethod(name, Args(), vm)
-    }
-
-    package override func repr(_ vm: Interpreter) throws -> String {
-        if let r = try special("__repr__", vm) { return try vm.str(r) }
-        return "<\(cls.qualifiedName) object at 0x7f0000000000>"
-    }
-
-    package override func str(_ vm: Interpreter) throws -> String {
-        if let r = try special("__str__", vm) { return try vm.str(r) }
-        return try repr(vm)
-    }
-
-    package override func length(_ vm: Interpreter) throws -> Int? {
-        guard let n = try special("__len__", vm) else { return nil }
-        guard case .int(let i) = n else {
-            throw vm.error(.typeError, "'\(vm.typeName(n))' object cannot be interpreted as an integer")
+        if let initializer = cls.lookup("__init__") {
+            var positional = args.positional
+            positional.insert(instance, at: 0)
+            let result = try call(unwrapStatic(initializer), Args(positional, keywords: args.keywords))
+            guard result.isNone else {
+                throw error(.typeError, "__init__() should return None, not '\(typeName(result))'")
+            }
         }
-        return i
+        return instance
     }
 
-    package override func truthy(_ vm: Interpreter) throws -> Bool {
-        if let b = try special("__bool__", vm) { return try vm.truthy(b) }
-        if let n = try length(vm) { return n != 0 }
-        return true
+    /// `object.__new__(cls)`: an instance of the kind the class's builtin base
+    /// makes (an exception for exception classes), with no attributes yet.
+    package func newInstance(_ cls: PyType, _ args: Args, checkArguments: Bool) throws -> Value {
+        if cls.isExceptionType {
+            let base = cls.mro.first { !$0.isHeap } ?? .exception
+            let e = try PyException.make(base, Args(args.positional), self)
+            return .obj(PyException(type: cls, args: e.args, attributes: e.attributes))
+        }
+        if checkArguments && (args.count > 0 || !args.keywords.isEmpty) {
+            throw error(.typeError, "\(cls.name)() takes no arguments")
+        }
+        return .obj(PyInstance(cls))
+    }
+
+    /// `__new__` is a static method even without `@staticmethod`.
+    private func unwrapStatic(_ v: Value) -> Value {
+        if case .obj(let o) = v, let s = o as? PyStaticMethod { return s.function }
+        return v
     }
 }

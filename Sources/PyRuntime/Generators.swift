@@ -175,6 +175,26 @@ public final class PyCoroutine: PyGenerator {
     }
 }
 
+/// `coro.__await__()`: an iterator that runs the coroutine (for a class's
+/// `__await__` that delegates to one with `yield from`).
+package final class CoroutineWrapper: SendableIterator {
+    private let coroutine: SendableIterator
+    package init(_ coroutine: SendableIterator) { self.coroutine = coroutine }
+    package override var typeName: String { "coroutine_wrapper" }
+    package override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try coroutine.send(v, vm) }
+    package override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        try coroutine.throwIn(e, vm)
+    }
+    package override func close(_ vm: Interpreter) throws { try coroutine.close(vm) }
+    package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
+    package override func next(_ vm: Interpreter) throws -> Value? {
+        switch try send(.none, vm) {
+        case .yielded(let v): return v
+        case .returned: return nil
+        }
+    }
+}
+
 // MARK: Awaiting and delegating (`await`, `yield from`)
 
 extension Interpreter {

@@ -9,8 +9,14 @@ public final class Interpreter {
     @exclusivity(unchecked) public internal(set) var builtins: [String: Value] = [:]
     @exclusivity(unchecked) public var globals = Globals(names: [])
     @exclusivity(unchecked) package var runtimes: [ObjectIdentifier: CodeRuntime] = [:]
+    /// Frames running now, one inside another (`execute` calls): Python's
+    /// recursion depth. Functions, generators and coroutines all count, so
+    /// that no recursion, `await` chains included, can overflow the stack.
     @exclusivity(unchecked) package var callDepth = 0
-    public static let maxCallDepth = 900
+    /// The serial number the next class made by a `class` statement gets.
+    @exclusivity(unchecked) package var nextClassSerial = 0
+    /// CPython's default recursion limit (`sys.getrecursionlimit()`).
+    public static let maxCallDepth = 1000
     /// Instructions run since the current step began; bounded by `maxInstructions`.
     @exclusivity(unchecked) @usableFromInline package var _instructions: Int = 0
     public var instructions: Int {
@@ -67,6 +73,11 @@ public final class Interpreter {
 
     /// Runs `f` from where it stopped until it returns, yields or raises.
     package func execute(_ f: Frame, _ resume: Resume) throws -> FrameResult {
+        if callDepth >= Interpreter.maxCallDepth {
+            throw error(.recursionError, "maximum recursion depth exceeded")
+        }
+        callDepth += 1
+        defer { callDepth -= 1 }
         f.caller = currentFrame
         currentFrame = f
         defer {
@@ -478,20 +489,7 @@ public final class Interpreter {
                 let a = f.pop()
                 f.push(.obj(PySlice(a, b, c)))
             case .formatValue(let conversion, let hasSpec):
-                let spec = hasSpec ? try str(f.pop()) : ""
-                var v = f.pop()
-                switch conversion {
-                case 1: v = .str(try str(v))
-                case 2, 3: v = .str(try repr(v))
-                default: break
-                }
-                if !hasSpec, case .str = v {
-                    f.push(v)
-                } else if !hasSpec {
-                    f.push(.str(try str(v)))
-                } else {
-                    f.push(.str(try formatWithSpec(v, spec, self)))
-                }
+                try formatValueOp(f, conversion, hasSpec)
             case .buildString(let n):
                 var s = ""
                 for v in f.popArray(Int(n)) { if case .str(let x) = v { s += x } }
@@ -571,9 +569,7 @@ public final class Interpreter {
                         f.push(try call(target, args))
                     }
                 } else {
-                    let args = Args(f.popArray(n))
-                    let receiver = f.pop()
-                    f.push(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
+                    try callMethodOp(f, n, Int(nameIndex))
                 }
             case .makeFunction(let codeIndex, let ndefaults, let hasKw, let hasClosure):
                 var closure: [PyCell] = []
@@ -722,23 +718,9 @@ public final class Interpreter {
                 let state = f.pop().object as! ExceptStarState
                 if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
             case .buildClassNamespace:
-                let ns = PyDict()
-                for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {
-                    try ns.setItem(.str(name), f.locals[i], self)
-                }
-                f.push(.obj(ns))
+                try buildClassNamespaceOp(f)
             case .buildClass(let name, let n):
-                guard case .obj(let o) = f.pop(), let ns = o as? PyDict else {
-                    preconditionFailure("buildClass without a namespace")
-                }
-                var bases: [Value] = []
-                for _ in 0..<n { bases.append(f.pop()) }
-                bases.reverse()
-                f.push(
-                    .obj(
-                        try makeClass(
-                            name: constants[Int(name)], bases: bases, namespace: ns,
-                            module: f.code.moduleName)))
+                try buildClassOp(f, name: constants[Int(name)], bases: Int(n))
             }
             pc = f.pc
             count = instructions
@@ -841,37 +823,6 @@ public final class Interpreter {
         }
         return try binaryOp(op, a, b, self)
     }
-
-    /// The exception instance for `raise v` (a class is instantiated).
-    package func exceptionToRaise(_ v: Value) throws -> PyException {
-        if case .obj(let o) = v {
-            if let e = o as? PyException { return e }
-            if let t = o as? PyType, t.isExceptionType {
-                guard case .obj(let made) = try t.call(Args(), self), let e = made as? PyException else {
-                    throw error(.typeError, "calling \(t.name) should have returned an instance of BaseException")
-                }
-                return e
-            }
-        }
-        throw error(.typeError, "exceptions must derive from BaseException")
-    }
-
-    package func exceptionMatches(_ e: PyException, _ t: Value) throws -> Bool {
-        if case .obj(let o) = t {
-            if let type = o as? PyType {
-                guard type.isExceptionType else {
-                    throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
-                }
-                return e.type.isSubtype(of: type)
-            }
-            if let tuple = o as? PyTuple {
-                for x in tuple.items where try exceptionMatches(e, x) { return true }
-                return false
-            }
-        }
-        throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
-    }
-
 }
 
 /// A code constant, as a value, for `makeFunction`.

@@ -56,8 +56,10 @@ private func setSymbol(_ op: BinaryOp) -> Character? {
 }
 
 private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _ vm: Interpreter) throws -> Value {
-    func fail() -> PyRaise {
-        unsupported(inPlace ? op.rawValue + "=" : op == .pow ? "** or pow()" : op.rawValue, a, b, vm)
+    /// No builtin meaning: the operands' special methods, else TypeError.
+    func fallback() throws -> Value {
+        if let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
+        throw unsupported(inPlace ? op.rawValue + "=" : op == .pow ? "** or pow()" : op.rawValue, a, b, vm)
     }
     switch op {
     case .bitOr, .bitAnd, .bitXor:
@@ -68,7 +70,7 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator(setSymbol(op)!, l, r, vm))
         }
-        throw fail()
+        return try fallback()
     default: break
     }
     if let x = intValue(a), let y = intValue(b) { return try intBinary(op, x, y, vm) }
@@ -90,7 +92,7 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         }
     default: break
     }
-    throw fail()
+    return try fallback()
 }
 
 /// The set operators `| & - ^`, which keep the left operand's elements first,
@@ -407,6 +409,7 @@ public func unaryOp(_ op: UnaryOp, _ v: Value, _ vm: Interpreter) throws -> Valu
         if let i = intValue(v) { return .int(i) }
         if case .float = v { return v }
     }
+    if let r = try specialUnary(op == .neg ? "__neg__" : "__pos__", v, vm) { return r }
     throw vm.error(.typeError, "bad operand type for unary \(op.rawValue): '\(vm.typeName(v))'")
 }
 
@@ -454,6 +457,7 @@ public func orderCompare(_ op: CompareOp, _ a: Value, _ b: Value, _ vm: Interpre
         }
     default: break
     }
+    if let r = try specialCompare(op, a, b, vm) { return try vm.truthy(r) }
     throw vm.error(
         .typeError,
         "'\(op.rawValue)' not supported between instances of '\(vm.typeName(a))' and '\(vm.typeName(b))'")

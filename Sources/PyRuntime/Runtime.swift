@@ -126,6 +126,7 @@ extension Interpreter {
             if let l = x as? PyBytes, let r = y as? PyBytes { return l.bytes.lexicographicallyPrecedes(r.bytes) }
         default: break
         }
+        if let r = try specialCompare(.lt, a, b, self) { return try truthy(r) }
         throw error(
             .typeError,
             "'<' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
@@ -205,6 +206,10 @@ extension Interpreter {
             if let m = o as? PyUserModule {
                 throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
             }
+            if let t = o as? PyType {
+                throw error(.attributeError, "type object '\(t.name)' has no attribute '\(name)'")
+            }
+            if name == "__await__", let m = try awaitMethod(o) { return m }
         case .str:
             if strMethodNames.contains(name) { return .obj(PyBuiltin(name) { a, vm in try strMethod(v, name, a, vm) }) }
         case .float(let d):
@@ -212,6 +217,17 @@ extension Interpreter {
         default: break
         }
         throw error(.attributeError, "'\(typeName(v))' object has no attribute '\(name)'")
+    }
+
+    /// `x.__await__` of any awaitable: a function returning the iterator `await x` delegates to.
+    package func awaitMethod(_ o: PyObject) throws -> Value? {
+        guard try o.awaitIterator(self) != nil else { return nil }
+        return .obj(
+            PyBuiltin("__await__") { _, vm in
+                guard let it = try o.awaitIterator(vm) else { return .none }
+                if it.pyType === PyType.coroutine, let c = it as? SendableIterator { return .obj(CoroutineWrapper(c)) }
+                return .obj(it)
+            })
     }
 
     /// `v.name(args)`.

@@ -5,20 +5,68 @@ import TraceLanguage
 /// conversion calls such as `int("3")`) and the exception hierarchy.
 public final class PyType: PyObject {
     public let name: String
+    /// The first base (the one whose instances this type's instances are); nil for `object`.
     public let base: PyType?
     /// Called when the type is called (`int(x)`, `ValueError('m')`).
     @exclusivity(unchecked) package var constructor: ((Args, Interpreter) throws -> Value)?
-    /// The namespace of a class made by a `class` statement (the prelude's); nil for builtin types.
-    @exclusivity(unchecked) package var members: [String: Value]?
+    /// The namespace of a class made by a `class` statement (a trace's or the
+    /// prelude's); nil for builtin types. Changed only through `setMember`.
+    @exclusivity(unchecked) package private(set) var members: [String: Value]?
+    /// The names of `members` in the order they were first bound (`__dict__`'s order).
+    @exclusivity(unchecked) package private(set) var memberOrder: [String] = []
     /// The module of a class made by a `class` statement.
     @exclusivity(unchecked) package var module: String?
-    /// A second base class (only `ExceptionGroup`'s `Exception`).
-    @exclusivity(unchecked) package var secondBase: PyType?
+    /// `__qualname__`: the name with the classes and functions it is nested in.
+    @exclusivity(unchecked) package var qualname: String
+    /// `__bases__`, in order; `[base]` for builtin types.
+    @exclusivity(unchecked) package var bases: [PyType]
+    /// `__mro__`: this type, then its bases in C3 order, `object` last.
+    /// Invariant: `mro[0] === self`, and `mro` holds every type on a base chain.
+    @exclusivity(unchecked) package var mro: [PyType]
+    /// Whether some class of `mro` has a property (a data descriptor): then
+    /// an instance attribute cannot hide a class attribute of the same name.
+    @exclusivity(unchecked) package var hasDataDescriptors = false
+    /// Numbers a class made by a `class` statement, unique within its
+    /// interpreter (call-site caches compare it, never an address); -1 for builtin types.
+    @exclusivity(unchecked) package var serial = -1
+    /// Bumped whenever a member of this class or of a class it derives from changes.
+    @exclusivity(unchecked) package private(set) var version: UInt = 0
+    /// True once a function became a member (of this class or a base) after
+    /// the class was made: an instance may then hold an attribute that hides
+    /// it without knowing it, and call sites stop caching the class's methods.
+    @exclusivity(unchecked) package private(set) var changedAfterCreation = false
+    /// `lookup`'s results along `mro` (misses too), emptied when a member of
+    /// this class or of a class it derives from changes.
+    @exclusivity(unchecked) private var lookupCache: [String: Value?] = [:]
+    /// Classes that derive from this one directly, for emptying their caches
+    /// (kept by classes made by `class` statements only; builtin types have no members to change).
+    @exclusivity(unchecked) private var subclasses: [WeakType] = []
 
     package init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
         self.name = name
         self.base = base
         self.constructor = constructor
+        self.qualname = name
+        self.bases = base.map { [$0] } ?? []
+        self.mro = []
+        super.init()
+        self.mro = [self] + (base?.mro ?? [])
+    }
+
+    /// A class made by a `class` statement (or 3-argument `type()`), with its MRO already computed.
+    package init(heapName name: String, bases: [PyType], mro: [PyType]) {
+        self.name = name
+        self.base = bases.first ?? .object
+        self.qualname = name
+        self.bases = bases.isEmpty ? [.object] : bases
+        self.mro = []
+        super.init()
+        self.mro = [self] + mro
+        self.members = [:]
+        // Builtin types are shared by every run (and thread): only classes made
+        // by `class` statements, which belong to one run, track their subclasses.
+        for b in self.bases where b.isHeap { b.subclasses.append(WeakType(self)) }
+        hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
     }
 
     public override var typeName: String { "type" }
@@ -26,14 +74,20 @@ public final class PyType: PyObject {
     public override func repr(_ vm: Interpreter) throws -> String { "<class '\(qualifiedName)'>" }
     public override var isCallable: Bool { true }
 
+    /// Whether a `class` statement made this type (then it has `members`).
+    @inline(__always) package var isHeap: Bool { members != nil }
+
     /// The name CPython prints in `repr(type)`.
     package var qualifiedName: String {
-        if let module = module ?? PyType.moduleOf[name] { return "\(module).\(name)" }
-        return name
+        if let module = module ?? PyType.moduleOf[name] {
+            return module == "builtins" ? qualname : "\(module).\(qualname)"
+        }
+        return qualname
     }
 
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let c = constructor { return try c(args, vm) }
+        if isHeap { return try vm.instantiate(self, args) }
         if isSubtype(of: .baseException) {
             return .obj(try PyException.make(self, args, vm))
         }
@@ -41,29 +95,101 @@ public final class PyType: PyObject {
     }
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        try vm.typeAttribute(self, name)
+    }
+
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        guard isHeap else {
+            throw vm.error(.typeError, "cannot set '\(name)' attribute of immutable type '\(self.name)'")
+        }
         switch name {
-        case "__name__", "__qualname__": return .str(self.name)
-        default: return lookup(name)
+        case "__name__", "__qualname__":
+            guard case .str(let s) = value else {
+                throw vm.error(
+                    .typeError, "can only assign string to \(self.name).\(name), not '\(vm.typeName(value))'")
+            }
+            if name == "__qualname__" { qualname = s } else { setMember(name, value) }
+        case "__module__":
+            module = try vm.str(value)
+            setMember(name, value)
+        default:
+            setMember(name, value)
         }
     }
 
-    /// A class attribute, searched along the bases.
-    package func lookup(_ name: String) -> Value? {
-        var t: PyType? = self
-        while let c = t {
-            if let v = c.members?[name] { return v }
-            t = c.base
+    /// Sets a member of a class made by a `class` statement, and empties the
+    /// lookup caches of it and of every class that derives from it.
+    package func setMember(_ name: String, _ value: Value?) {
+        precondition(isHeap, "builtin types have no members")
+        let old = members![name]
+        if let value {
+            if old == nil { memberOrder.append(name) }
+            members![name] = value
+            if isDataDescriptor(value) { markDataDescriptors() }
+        } else if old != nil {
+            members![name] = nil
+            memberOrder.removeAll { $0 == name }
+        }
+        invalidate(addsFunction: value?.object is PyFunction && !(old?.object is PyFunction))
+    }
+
+    /// The members of a class being made (no cache or subclass to update yet), in order.
+    package func initializeMembers(_ pairs: [(String, Value)]) {
+        precondition(isHeap && members!.isEmpty, "a new class's members are set once")
+        var table: [String: Value] = [:]
+        table.reserveCapacity(pairs.count)
+        var order: [String] = []
+        order.reserveCapacity(pairs.count)
+        for (name, value) in pairs {
+            if table.updateValue(value, forKey: name) == nil { order.append(name) }
+            if !hasDataDescriptors && isDataDescriptor(value) { hasDataDescriptors = true }
+        }
+        members = table
+        memberOrder = order
+    }
+
+    private func markDataDescriptors() {
+        hasDataDescriptors = true
+        for s in subclasses { s.type?.markDataDescriptors() }
+    }
+
+    private func invalidate(addsFunction: Bool) {
+        lookupCache.removeAll(keepingCapacity: true)
+        version &+= 1
+        if addsFunction { changedAfterCreation = true }
+        for s in subclasses { s.type?.invalidate(addsFunction: addsFunction) }
+    }
+
+    /// A class attribute, searched along the MRO (the members of classes made
+    /// by `class` statements; builtin types contribute none here).
+    @inline(__always) package func lookup(_ name: String) -> Value? {
+        guard isHeap else { return nil }
+        if let cached = lookupCache[name] { return cached }
+        var found: Value? = nil
+        for t in mro {
+            if let v = t.members?[name] {
+                found = v
+                break
+            }
+        }
+        lookupCache[name] = .some(found)
+        return found
+    }
+
+    /// The class of `mro` whose members hold `name`, searching after `start` when given.
+    package func owner(of name: String, after start: PyType? = nil) -> PyType? {
+        var i = 0
+        if let start, let j = mro.firstIndex(where: { $0 === start }) { i = j + 1 }
+        while i < mro.count {
+            if mro[i].members?[name] != nil { return mro[i] }
+            i += 1
         }
         return nil
     }
 
     public func isSubtype(of other: PyType) -> Bool {
-        var t: PyType? = self
-        while let c = t {
-            if c === other { return true }
-            if let second = c.secondBase, second.isSubtype(of: other) { return true }
-            t = c.base
-        }
+        if self === other { return true }
+        for t in mro where t === other { return true }
         return false
     }
 
@@ -82,7 +208,7 @@ public final class PyType: PyObject {
     ]
 
     // The builtin value types.
-    public static let object = PyType("object", base: nil)
+    public static let object = PyType("object", base: nil, constructor: objectConstructor)
     public static let type = PyType("type", base: object, constructor: typeConstructor)
     public static let noneType = PyType("NoneType", base: object)
     public static let bool = PyType("bool", base: int, constructor: boolConstructor)
@@ -102,6 +228,11 @@ public final class PyType: PyObject {
     public static let generator = PyType("generator", base: object)
     public static let module = PyType("module", base: object)
     public static let iterator = PyType("iterator", base: object)
+    public static let property = PyType("property", base: object, constructor: propertyConstructor)
+    public static let classMethod = PyType("classmethod", base: object, constructor: classMethodConstructor)
+    public static let staticMethod = PyType("staticmethod", base: object, constructor: staticMethodConstructor)
+    public static let superType = PyType("super", base: object, constructor: superConstructor)
+    public static let notImplementedType = PyType("NotImplementedType", base: object)
 
     // The exception hierarchy (CPython's, restricted to the names a trace can meet).
     public static let baseException = PyType("BaseException", base: object)
@@ -165,7 +296,8 @@ public final class PyType: PyObject {
     /// `class ExceptionGroup(BaseExceptionGroup, Exception)`: the one type with two bases.
     public static let exceptionGroup: PyType = {
         let t = PyType("ExceptionGroup", base: baseExceptionGroup)
-        t.secondBase = exception
+        t.bases = [baseExceptionGroup, exception]
+        t.mro = [t, baseExceptionGroup, exception, baseException, object]
         return t
     }()
 
@@ -211,6 +343,12 @@ package func makeExceptionGroup(_ type: PyType, _ args: Args, _ vm: Interpreter)
         throw vm.error(.typeError, "Cannot nest BaseExceptions in an ExceptionGroup")
     }
     return group
+}
+
+/// A weak reference to a class (a base's list of its subclasses).
+private struct WeakType {
+    weak var type: PyType?
+    init(_ type: PyType) { self.type = type }
 }
 
 /// The kinds of error the interpreter raises itself, mapped to their types.
@@ -267,6 +405,8 @@ public final class PyException: PyObject {
     @exclusivity(unchecked) public var exceptions: [PyException] = []
     /// Attributes beyond `args` (`partial` of IncompleteReadError, `consumed`, ...).
     @exclusivity(unchecked) public var attributes: [String: Value] = [:]
+    /// The names a trace set on the exception (`self.code = ...`), in order, for `__dict__`.
+    @exclusivity(unchecked) package var attributeOrder: [String] = []
     /// Whether it was last raised by a bare `raise` (for `except*`, which
     /// treats a re-raised match apart from an exception raised anew).
     @exclusivity(unchecked) package var raisedBare = false
@@ -275,6 +415,11 @@ public final class PyException: PyObject {
         self.type = type
         self.args = args
         if type.isSubtype(of: .stopIteration) { value = args.first ?? .none }
+    }
+
+    package convenience init(type: PyType, args: [Value], attributes: [String: Value]) {
+        self.init(type: type, args: args)
+        self.attributes = attributes
     }
 
     /// `T(*args)` for an exception type, with CPython's special constructors:
@@ -320,8 +465,21 @@ public final class PyException: PyObject {
     public override var typeName: String { type.name }
     public override var pyType: PyType { type }
 
-    /// The message part of `Type: message`, as `str(exception)` gives it.
+    /// The message part of `Type: message`, as `str(exception)` gives it
+    /// (a class of the trace may define `__str__`).
     public func message(_ vm: Interpreter) throws -> String {
+        if type.isHeap, let m = type.lookup("__str__") {
+            let r = try vm.callSpecial(m, .obj(self), type, [])
+            guard case .str(let s) = r else {
+                throw vm.error(.typeError, "__str__ returned non-string (type \(vm.typeName(r)))")
+            }
+            return s
+        }
+        return try builtinMessage(vm)
+    }
+
+    /// `BaseException.__str__`.
+    package func builtinMessage(_ vm: Interpreter) throws -> String {
         if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
             let msg = try vm.str(args[0])
             let n = exceptions.count
@@ -343,13 +501,27 @@ public final class PyException: PyObject {
     /// `Type: message`, or `Type` alone when the message is empty: the last
     /// line of a traceback, without a module prefix.
     public func summary(_ vm: Interpreter) -> String {
-        let m = (try? message(vm)) ?? ""
+        // The class's `__name__`, as the reference's event log writes it (CPython's
+        // traceback module would print the `__qualname__`, and a module prefix outside `__main__`).
+        let m = (try? message(vm)) ?? "<exception str() failed>"
         return m.isEmpty ? type.name : "\(type.name): \(m)"
     }
 
     public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
 
     public override func repr(_ vm: Interpreter) throws -> String {
+        if type.isHeap, let m = type.lookup("__repr__") {
+            let r = try vm.callSpecial(m, .obj(self), type, [])
+            guard case .str(let s) = r else {
+                throw vm.error(.typeError, "__repr__ returned non-string (type \(vm.typeName(r)))")
+            }
+            return s
+        }
+        return try builtinRepr(vm)
+    }
+
+    /// `BaseException.__repr__`.
+    package func builtinRepr(_ vm: Interpreter) throws -> String {
         if type.isSubtype(of: .baseExceptionGroup), args.count == 2 {
             return "\(type.name)(\(try vm.repr(args[0])), \(try vm.repr(args[1])))"
         }
@@ -359,7 +531,15 @@ public final class PyException: PyObject {
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         if let v = attributes[name] { return v }
+        if type.isHeap, let m = type.lookup(name) { return try vm.bind(m, to: .obj(self), of: type) }
         switch name {
+        case "__suppress_context__": return .bool(suppressContext)
+        case "__traceback__": return Value.none
+        case "__dict__":
+            let rest = attributes.keys.filter { !attributeOrder.contains($0) }.sorted()
+            return .obj(try vm.dictOf(attributes, rest + attributeOrder))
+        case "__str__", "__repr__", "__init__", "with_traceback", "__eq__", "__hash__", "__setattr__":
+            return vm.nativeAttribute(self, type, name)
         case "args": return .obj(PyTuple(args))
         case "value": return value
         case "__cause__": return cause.map { .obj($0) } ?? Value.none
@@ -371,8 +551,51 @@ public final class PyException: PyObject {
             if args.count >= 2, case .int = args[0] { return args[0] }
             return Value.none
         case "strerror" where type.isSubtype(of: .osError): return args.count >= 2 ? args[1] : Value.none
-        default: return nil
+        default:
+            if type.isHeap, let getattr = type.lookup("__getattr__") {
+                return try vm.callSpecial(getattr, .obj(self), type, [.str(name)])
+            }
+            return nil
         }
+    }
+
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if type.isHeap, let m = type.lookup(name), isDataDescriptor(m) {
+            try vm.setThroughDescriptor(m, .obj(self), name, value)
+            return
+        }
+        switch name {
+        case "args": args = try vm.iterate(value)
+        case "__cause__":
+            if value.isNone {
+                cause = nil
+            } else {
+                guard case .obj(let o) = value, let e = o as? PyException else {
+                    throw vm.error(.typeError, "exception cause must be None or derive from BaseException")
+                }
+                cause = e
+            }
+            suppressContext = true
+        case "__context__":
+            if value.isNone {
+                context = nil
+            } else {
+                guard case .obj(let o) = value, let e = o as? PyException else {
+                    throw vm.error(.typeError, "exception context must be None or derive from BaseException")
+                }
+                context = e
+            }
+        case "__suppress_context__": suppressContext = try vm.truthy(value)
+        default:
+            if attributes.updateValue(value, forKey: name) == nil { attributeOrder.append(name) }
+        }
+    }
+
+    public override func equals(_ other: Value, _ vm: Interpreter) throws -> Bool? {
+        guard type.isHeap, let m = type.lookup("__eq__") else { return nil }
+        let r = try vm.callSpecial(m, .obj(self), type, [other])
+        if r.object is PyNotImplemented { return nil }
+        return try vm.truthy(r)
     }
 }
 

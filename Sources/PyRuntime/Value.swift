@@ -79,6 +79,7 @@ open class PyObject {
     /// object knows the method; the default looks the attribute up and calls it.
     open func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
         guard let attr = try getAttr(name, vm) else {
+            if name == "__await__", let m = try vm.awaitMethod(self) { return try vm.call(m, args) }
             throw vm.error(.attributeError, "'\(typeName)' object has no attribute '\(name)'")
         }
         return try vm.call(attr, args)
@@ -151,6 +152,8 @@ public enum HashKey: Hashable {
     case bytes([UInt8])
     case tuple([HashKey])
     case identity(ObjectIdentifier)
+    /// An instance whose class defines `__hash__` and `__eq__`.
+    case custom(CustomHashKey)
 
     package static func of(_ v: Value, _ vm: Interpreter) throws -> HashKey {
         switch v {

@@ -190,6 +190,8 @@ public struct FunctionDef: Sendable {
     public var parameters: Parameters
     public var body: [Stmt]
     public var isAsync: Bool
+    /// `@expr` lines above the `def`, top first; applied bottom first.
+    public var decorators: [Expr] = []
 
     public init(name: String, parameters: Parameters, body: [Stmt], isAsync: Bool) {
         self.name = name
@@ -199,11 +201,13 @@ public struct FunctionDef: Sendable {
     }
 }
 
-/// `class NAME(BASES): BODY`: accepted in the harness's prelude only.
+/// `class NAME(BASES): BODY`.
 public struct ClassDef: Sendable {
     public var name: String
     public var bases: [Expr]
     public var body: [Stmt]
+    /// `@expr` lines above the `class`, top first; applied bottom first.
+    public var decorators: [Expr] = []
 
     public init(name: String, bases: [Expr], body: [Stmt]) {
         self.name = name

@@ -708,6 +708,8 @@ final class FunctionCompiler {
     }
 
     private func compileFunction(_ f: FunctionDef, _ fnLoc: SourceLocation) {
+        for d in f.decorators { compile(d) }
+        loc = fnLoc
         let child = childScope(fnLoc, 1)
         if f.isAsync && child.isGenerator {
             unit.error(fnLoc, "async generators are not supported in a trace")
@@ -717,11 +719,20 @@ final class FunctionCompiler {
             fc.emit(.loadNone)
             fc.emit(.returnValue)
         }
+        applyDecorators(f.decorators.count, fnLoc)
+    }
+
+    /// Calls the decorators evaluated before the function or class (on the
+    /// stack under it), the nearest first, as CPython does.
+    private func applyDecorators(_ n: Int, _ at: SourceLocation) {
+        loc = at
+        for _ in 0..<n { emit(.call(1)) }
     }
 
     /// A class: its body runs as a function that returns its namespace,
     /// then `buildClass` makes the class from the bases and that namespace.
     private func compileClass(_ c: ClassDef, _ loc: SourceLocation) {
+        for d in c.decorators { compile(d) }
         for b in c.bases { compile(b) }
         let child = childScope(loc, 7)
         makeFunction(child, name: c.name, loc: loc, parameters: Parameters()) { fc in
@@ -731,6 +742,7 @@ final class FunctionCompiler {
         }
         emit(.call(0))
         emit(.buildClass(name: constant(.string(c.name)), bases: Int32(c.bases.count)))
+        applyDecorators(c.decorators.count, loc)
     }
 
     // MARK: Expressions

@@ -3,7 +3,7 @@
 ///
 /// `Parser.parse` throws the first `Diagnostic`, as CPython stops at the first
 /// syntax error. Constructs outside the subset are reported at their first
-/// token (operators at the operator) as "'class' is not supported in a trace".
+/// token (operators at the operator) as "'async for' is not supported in a trace".
 /// Expressions and statement blocks may nest at most 100 levels deep, so that
 /// no input can overflow the stack.
 public enum Parser {
@@ -11,14 +11,11 @@ public enum Parser {
     /// separately, of statement blocks) that a trace may use.
     public static let maxNesting = 100
 
-    /// `allowClasses` admits `class NAME(BASE): ...` (single inheritance, no
-    /// decorators): the harness's own asyncio prelude uses it; traces may not.
-    public static func parse(_ file: SourceFile, allowClasses: Bool = false) throws -> Module {
+    public static func parse(_ file: SourceFile) throws -> Module {
         let scalars = normalizedScalars(file.text)
         var lexer = Lexer(scalars: scalars, path: file.path)
         let tokens = lexer.tokenize()
         let parser = TraceParser(path: file.path, scalars: scalars, tokens: tokens, lexError: lexer.error, depth: 0)
-        parser.allowClasses = allowClasses
         return try parser.parseModule()
     }
 }
@@ -36,8 +33,6 @@ final class TraceParser {
     @exclusivity(unchecked) var blockDepth = 0
     /// Loops enclosing the current statement in the current function.
     @exclusivity(unchecked) var loopDepth = 0
-    /// Whether `class` statements are accepted (the prelude only).
-    @exclusivity(unchecked) var allowClasses = false
 
     init(path: String, scalars: [Unicode.Scalar], tokens: [Token], lexError: Diagnostic?, depth: Int) {
         precondition(!tokens.isEmpty, "the lexer always ends with .eof or .error")

@@ -111,6 +111,7 @@ struct ScopeBuilder {
             }
             visit(body, scope)
         case .functionDef(let f):
+            for d in f.decorators { visit(d, scope) }
             for p in f.parameters.positional + f.parameters.keywordOnly {
                 if let d = p.defaultValue { visit(d, scope) }
             }
@@ -120,6 +121,7 @@ struct ScopeBuilder {
             declare(f.parameters, child)
             visit(f.body, child)
         case .classDef(let c):
+            for d in c.decorators { visit(d, scope) }
             for b in c.bases { visit(b, scope) }
             scope.bind(c.name)
             let child = newScope(.classBody, Self.key(stmt.loc, 7), parent: scope)
@@ -180,7 +182,11 @@ struct ScopeBuilder {
         switch e.kind {
         case .none, .bool, .int, .float, .string, .bytes: break
         case .fstring(let parts): visitParts(parts, scope)
-        case .name(let n): scope.used.insert(n)
+        case .name(let n):
+            scope.used.insert(n)
+            // As in CPython, a function that names `super` closes over the
+            // `__class__` cell of the class it is defined in (zero-argument super()).
+            if n == "super" { scope.used.insert("__class__") }
         case .attribute(let o, _): visit(o, scope)
         case .call(let f, let args):
             visit(f, scope)
@@ -267,11 +273,19 @@ struct ScopeBuilder {
         var childFree = Set<String>()
         // As in CPython, the functions of a class body do not see its names
         // (methods reach class attributes through `self`).
+        // They see its `__class__` cell, though, which holds the class once made.
         let isClass = scope.kind == .classBody
+        let classCell = Scope(kind: .function, key: scope.key)
+        classCell.locals = ["__class__"]
         for c in scope.children {
-            childFree.formUnion(resolve(c, enclosing: isClass ? enclosing : enclosing + [scope]))
+            childFree.formUnion(resolve(c, enclosing: isClass ? enclosing + [classCell] : enclosing + [scope]))
         }
-        scope.cells = isClass ? [] : scope.locals.filter { childFree.contains($0) }
+        if isClass {
+            scope.cells = childFree.contains("__class__") ? ["__class__"] : []
+            childFree.remove("__class__")
+        } else {
+            scope.cells = scope.locals.filter { childFree.contains($0) }
+        }
         var free = [String]()
         var seen = Set<String>()
         func enclosingBinds(_ n: String) -> Bool { enclosing.contains { $0.localSet.contains(n) } }

@@ -35,11 +35,9 @@ extension TraceParser {
             case "def":
                 body.append(try parseFunctionDef(isAsync: false, loc: loc))
                 return
-            case "class" where allowClasses:
+            case "class":
                 body.append(try parseClassDef(loc: loc))
                 return
-            case "class":
-                throw unsupported("'class'", at: loc)
             case "async":
                 advance()
                 if isKeyword("def") {
@@ -56,7 +54,8 @@ extension TraceParser {
                 break
             }
         case .op("@"):
-            throw error("decorators are not supported in a trace", at: loc)
+            body.append(try parseDecorated())
+            return
         case .name("match") where looksLikeMatchStatement():
             throw unsupported("'match'", at: loc)
         default:
@@ -497,7 +496,44 @@ extension TraceParser {
         return Stmt(.functionDef(FunctionDef(name: name, parameters: parameters, body: body, isAsync: isAsync)), loc)
     }
 
-    /// `class NAME[(BASE, ...)]: BLOCK`, for the prelude.
+    /// `@EXPR NEWLINE` lines (any expression, as since Python 3.9), then the
+    /// `def`, `async def` or `class` they decorate.
+    func parseDecorated() throws -> Stmt {
+        var decorators: [Expr] = []
+        while isOp("@") {
+            advance()
+            decorators.append(try parseNamedExpressionForDecorator())
+            guard isNewline else { throw invalidSyntax() }
+            advance()
+        }
+        let loc = tok.loc
+        var stmt: Stmt
+        if isKeyword("def") {
+            stmt = try parseFunctionDef(isAsync: false, loc: loc)
+        } else if isKeyword("class") {
+            stmt = try parseClassDef(loc: loc)
+        } else if isKeyword("async") {
+            advance()
+            guard isKeyword("def") else { throw invalidSyntax() }
+            stmt = try parseFunctionDef(isAsync: true, loc: loc)
+        } else {
+            throw invalidSyntax()
+        }
+        switch stmt.kind {
+        case .functionDef(var f):
+            f.decorators = decorators
+            stmt.kind = .functionDef(f)
+        case .classDef(var c):
+            c.decorators = decorators
+            stmt.kind = .classDef(c)
+        default: break
+        }
+        return stmt
+    }
+
+    private func parseNamedExpressionForDecorator() throws -> Expr { try parseTest() }
+
+    /// `class NAME[(BASE, ...)]: BLOCK`.
     func parseClassDef(loc: SourceLocation) throws -> Stmt {
         advance()  // 'class'
         let name = try expectName()
@@ -506,6 +542,10 @@ extension TraceParser {
             try nested {
                 advance()
                 while !isOp(")") {
+                    if case .name = tok.kind, case .op("=") = peekKind(1) {
+                        throw unsupported("class keywords (metaclass=...)", plural: true, at: tok.loc)
+                    }
+                    if isOp("*") || isOp("**") { throw unsupported("'*' in class bases", at: tok.loc) }
                     bases.append(try parseTest())
                     if isOp(",") { advance() } else { break }
                 }
@@ -517,7 +557,11 @@ extension TraceParser {
         let savedLoops = loopDepth
         loopDepth = 0
         defer { loopDepth = savedLoops }
-        let body = try parseBlock(after: "class definition", line: loc.line)
+        var body = try parseBlock(after: "class definition", line: loc.line)
+        if let first = body.first, case .expr(let e) = first.kind, case .string = e.kind {
+            // The docstring is the class's `__doc__`, as CPython's compiler binds it.
+            body.insert(Stmt(.assign(targets: [Expr(.name("__doc__"), first.loc)], value: e), first.loc), at: 1)
+        }
         return Stmt(.classDef(ClassDef(name: name, bases: bases, body: body)), loc)
     }
 

@@ -5,8 +5,10 @@ import Testing
 @Suite struct ParserErrorTests {
     // MARK: Unsupported constructs
 
-    @Test func classIsNotSupported() {
-        #expect(parseError("x = 1\nclass A:\n    pass\n") == "2:1: 'class' is not supported in a trace")
+    @Test func classKeywordsAreNotSupported() {
+        #expect(
+            parseError("x = 1\nclass A(metaclass=M):\n    pass\n")
+                == "2:9: class keywords (metaclass=...) are not supported in a trace")
     }
 
     @Test func delIsNotSupported() {
@@ -25,8 +27,10 @@ import Testing
         #expect(parseError("[x async for x in y]\n") == "1:4: 'async for' is not supported in a trace")
     }
 
-    @Test func decoratorsAreNotSupported() {
-        #expect(parseError("@cache\ndef f(): pass\n") == "1:1: decorators are not supported in a trace")
+    @Test func aDecoratorMustPrecedeADefinition() {
+        #expect(parseError("@cache\ndef f(): pass\n") == "no error")
+        #expect(parseError("@a.b(1)\n@c\nasync def f(): pass\n") == "no error")
+        #expect(parseError("@cache\nx = 1\n") == "2:1: invalid syntax")
     }
 
     @Test func theWalrusOperatorIsNotSupported() {
@@ -188,7 +192,9 @@ import Testing
     }
 
     @Test func aSpecificSyntaxErrorBeatsALaterLexicalError() {
-        #expect(parseError("class A: pass\ny = 'abc\n") == "1:1: 'class' is not supported in a trace")
+        #expect(
+            parseError("class A(metaclass=M): pass\ny = 'abc\n")
+                == "1:9: class keywords (metaclass=...) are not supported in a trace")
     }
 
     @Test func bracketsMustMatch() {

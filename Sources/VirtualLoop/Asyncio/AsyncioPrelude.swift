@@ -52,7 +52,8 @@ package enum AsyncioPrelude {
         "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "Lock", "Event", "Condition", "Semaphore",
         "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue", "wait", "wait_for", "as_completed",
         "shield", "timeout", "timeout_at", "Timeout", "TaskGroup", "wrap_future", "_run_in_executor",
-        "_shutdown_default_executor", "open_connection", "StreamReader", "StreamWriter", "StreamReaderProtocol",
+        "_shutdown_default_executor", "_wrap_awaitable", "open_connection", "StreamReader", "StreamWriter",
+        "StreamReaderProtocol",
     ]
 }
 
@@ -108,7 +109,7 @@ package func preludeBody(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
 package func compilePrelude(_ source: String, module: String) -> CompiledModule {
     let file = SourceFile(path: "<\(module) prelude>", text: source)
     do {
-        return try Compiler.compile(try Parser.parse(file, allowClasses: true), file: file, internalModule: module)
+        return try Compiler.compile(try Parser.parse(file), file: file, internalModule: module)
     } catch {
         fatalError("the \(module) prelude does not compile: \(error)")
     }

@@ -64,7 +64,9 @@ public final class PyTask: PyFuture {
             let e =
                 cancelledException
                 ?? PyException(type: .cancelledError, args: cancelMessage.isNone ? [] : [cancelMessage])
-            return ("cancelled", e.summary(vm))
+            // Named CancelledError even when a subclass cancelled it (the task's state, not the exception's type).
+            let message = (try? e.message(vm)) ?? ""
+            return ("cancelled", message.isEmpty ? "CancelledError" : "CancelledError: \(message)")
         case .finished:
             if let e = exception { return ("exception", e.summary(vm)) }
             return ("result", (try? vm.repr(result)) ?? "?")
@@ -270,8 +272,15 @@ extension World {
             }
             return f
         }
-        guard isCoroutine(arg) else {
-            throw vm.error(.typeError, "An asyncio.Future, a coroutine or an awaitable is required")
+        var arg = arg
+        if !isCoroutine(arg) {
+            // An object with `__await__` runs in `_wrap_awaitable(arg)`, as CPython's ensure_future does.
+            guard case .obj(let o) = arg, let instance = o as? PyInstance, instance.cls.lookup("__await__") != nil,
+                case .obj(let m) = try importModule("asyncio"), let wrap = try m.getAttr("_wrap_awaitable", vm)
+            else {
+                throw vm.error(.typeError, "An asyncio.Future, a coroutine or an awaitable is required")
+            }
+            arg = try vm.call(wrap, Args([arg]))
         }
         let l = try loop ?? getEventLoop()
         try l.checkClosed(vm)

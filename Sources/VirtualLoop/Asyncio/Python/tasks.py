@@ -13,6 +13,11 @@
 #     CPython is not deterministic"), so wait returns done and pending in the
 #     order the awaitables were passed.
 
+async def _wrap_awaitable(awaitable):
+    # ensure_future's wrapper of an awaitable that is neither a future nor a coroutine.
+    return await awaitable
+
+
 async def wait(fs, *, timeout=None, return_when=ALL_COMPLETED):
     if isfuture(fs) or iscoroutine(fs):
         raise TypeError(f'expect a list of futures, not {type(fs).__name__}')
