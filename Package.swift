@@ -12,12 +12,13 @@ let package = Package(
         .executable(name: "vloop", targets: ["vloop"]),
         .library(name: "VLoop", targets: ["VLoop"]),
         .library(name: "VLoopTesting", targets: ["VLoopTesting"]),
+        .library(name: "VLoopPropertyBased", targets: ["VLoopPropertyBased"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SQLite through the system's libsqlite3 (libsqlite3-dev; the scripts install it when missing).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        // Generated inputs (latencies, counts) for the example property tests only; no library target uses it.
+        // Generated and shrunk inputs (latencies, counts): VLoopPropertyBased's generators, and its tests.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
@@ -44,10 +45,17 @@ let package = Package(
             name: "VLoop",
             dependencies: [
                 "TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "Properties", "RunStore", "Reports",
-            ]
+            ],
+            // The CPython reference (a link to reference/vloop_reference.py), built in for `vloop verify`.
+            resources: [.embedInCode("Reference")]
         ),
         // Swift Testing helpers over VLoop; the toolchain's Testing module, linked by test targets only.
         .target(name: "VLoopTesting", dependencies: ["VLoop"]),
+        // Generators of timings for x-sheep/swift-property-based's propertyCheck, shrinking to boundaries.
+        .target(
+            name: "VLoopPropertyBased",
+            dependencies: ["VLoop", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .executableTarget(
             name: "vloop",
             dependencies: [
@@ -73,7 +81,7 @@ let package = Package(
         .testTarget(name: "VLoopTestingTests", dependencies: ["VLoopTesting"]),
         .testTarget(
             name: "PropertyBasedTests",
-            dependencies: ["VLoop", "VLoopTesting", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["VLoop", "VLoopTesting", "VLoopPropertyBased"]
         ),
         .testTarget(
             name: "FixtureTests",

@@ -35,9 +35,14 @@
 #             to an insertion-ordered set; tasks.all_tasks/wait/as_completed and
 #             TaskGroup.__init__ (its children) are recompiled with it;
 #             tasks._all_tasks keeps creation order.
+#   modules   the trace's folder and the --path folders go first on sys.path,
+#             and a path hook loads the user's modules and packages from them
+#             through the same rewriting, with the same `print`, `sim` and
+#             `expect` (a standard library name is never looked up there);
+#             `vloop` (`from vloop import expect, sim`) is this run's.
 #
 # Usage: python3 reference/vloop_reference.py [--max-steps N] [--max-time T]
-#                                              [--seed S] [--check] TRACE
+#                                              [--seed S] [--check] [--path DIR]... TRACE
 # Exit status: 0 (without --check: the trace ran, whatever its status; with
 # --check: every property held and the status was expected), 1 (--check: a
 # property failed or the run ended with a status nothing expected), 2 (the
@@ -78,6 +83,9 @@ import heapq
 import collections
 import concurrent.futures
 import textwrap
+import types
+import importlib.abc
+import importlib.machinery
 
 import asyncio
 from asyncio import base_events, events, futures, tasks, runners, taskgroups
@@ -1533,19 +1541,116 @@ def is_expect(stmt):
             and stmt.value.func.value.id == 'expect')
 
 
+# --------------------------------------------------------------------------
+# The user's modules
+
+
+EXPECT = None  # the `expect` of the running trace
+
+
+def harness_names():
+    """What the trace and every module it imports see without importing it."""
+    return {'print': trace_print, 'sim': SIM, 'expect': EXPECT, SET_NAME: OrderedSet}
+
+
+class UserModuleLoader(importlib.abc.Loader):
+    """Runs a user's module as the trace runs: set displays rewritten, the
+    harness's names in its globals. Its path as found (the search folder
+    joined with its name) is its `__file__` and the file its tracebacks name."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        with open(self.path, encoding='utf-8') as f:
+            source = f.read()
+        tree = ast.parse(source, filename=self.path)
+        tree = ast.fix_missing_locations(SetRewriter().visit(tree))
+        module.__dict__.update(harness_names())
+        exec(compile(tree, self.path, 'exec'), module.__dict__)
+
+
+
+class UserModuleFinder(importlib.abc.PathEntryFinder):
+    """Finds modules in one folder as CPython's FileFinder does for `.py`
+    files: a package (folder with __init__.py), then NAME.py, then a portion
+    of a namespace package. Standard library names are left to CPython."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def find_spec(self, fullname, target=None):
+        if fullname.partition('.')[0] in sys.stdlib_module_names or fullname.partition('.')[0] == 'vloop':
+            return None
+        tail = fullname.rpartition('.')[2]
+        base = tail if self.folder in ('', '.') else os.path.join(self.folder, tail)
+        if os.path.isdir(base):
+            init = os.path.join(base, '__init__.py')
+            if os.path.isfile(init):
+                spec = importlib.machinery.ModuleSpec(
+                    fullname, UserModuleLoader(init), origin=init, is_package=True)
+                spec.submodule_search_locations = [base]
+                spec.has_location = True
+                return spec
+        if os.path.isfile(base + '.py'):
+            spec = importlib.machinery.ModuleSpec(fullname, UserModuleLoader(base + '.py'), origin=base + '.py')
+            spec.has_location = True
+            return spec
+        if os.path.isdir(base):
+            spec = importlib.machinery.ModuleSpec(fullname, None, is_package=True)
+            spec.submodule_search_locations = [base]
+            return spec
+        return None
+
+    def invalidate_caches(self):
+        pass
+
+
+def install_module_path(folders):
+    """Puts `folders` first on sys.path and loads the user's modules from
+    them (and from the packages in them) with UserModuleFinder."""
+    roots = [os.path.realpath(f) for f in folders]
+
+    def hook(entry):
+        real = os.path.realpath(entry)
+        if any(real == r or real.startswith(r + os.sep) for r in roots):
+            return UserModuleFinder(entry)
+        raise ImportError('not a vloop module folder')
+    sys.path_hooks.insert(0, hook)
+    sys.path[:0] = folders
+    for f in folders:
+        sys.path_importer_cache.pop(f, None)
+
+
+def install_vloop_module(expect):
+    """`vloop`: `from vloop import expect, sim` gives this run's. The installed
+    package (pip install .) is used when it is the one imported."""
+    m = sys.modules.get('vloop')
+    if m is None:
+        m = types.ModuleType('vloop')
+        sys.modules['vloop'] = m
+    m.expect = expect
+    m.sim = SIM
+
+
 def run_trace(path, source):
+    global EXPECT
     tree = ast.parse(source, filename=path)
     tree = ast.fix_missing_locations(SetRewriter().visit(tree))
     expect = Expect()
+    EXPECT = expect
+    install_vloop_module(expect)
     g = {
         '__name__': '__main__',
         '__file__': path,
         '__builtins__': builtins,
-        'print': trace_print,
-        'sim': SIM,
-        'expect': expect,
-        SET_NAME: OrderedSet,
+        '__package__': None,
+        '__spec__': None,
     }
+    g.update(harness_names())
     for stmt in top_level_statements(tree.body):
         if W.stopped and not is_expect(stmt):
             continue
@@ -1603,6 +1708,8 @@ def main(argv=None):
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--check', action='store_true',
                     help='evaluate the expect.* properties; PASS/FAIL lines on stderr, exit 1 on failure')
+    ap.add_argument('--path', action='append', default=[], metavar='DIR',
+                    help="a folder to import the trace's modules from, after the trace's own (repeatable)")
     ap.add_argument('trace')
     try:
         ARGS = ap.parse_args(argv)
@@ -1623,6 +1730,7 @@ def main(argv=None):
     W = World(ARGS.max_steps, ARGS.max_time)
     SIM = Sim()
     install_hooks()
+    install_module_path([os.path.dirname(ARGS.trace) or '.'] + ARGS.path)
     expect = run_trace(ARGS.trace, source)
     end_notes()
 

@@ -138,7 +138,7 @@ public enum Explorer {
     /// count done; `onRun` with each run, its report, verdict and wall time (on the
     /// exploring threads: the caller serializes what it does with them).
     public static func explore(
-        _ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
         nominal: RunReport, jobs: Int, failFast: Bool,
         progress: (@Sendable (Int) -> Void)? = nil,
         onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil
@@ -155,7 +155,7 @@ public enum Explorer {
                 while let i = state.nextRun(total: total, failFast: failFast) {
                     let started = DispatchTime.now().uptimeNanoseconds
                     let report = TraceRunner.run(
-                        compiled, limits: limits, seed: settings.seed,
+                        compiled, modules: modules, limits: limits, seed: settings.seed,
                         perturbation: settings.perturbation(run: i))
                     let verdict = PropertyChecker.check(report)
                     onRun?(i, report, verdict, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
@@ -169,7 +169,8 @@ public enum Explorer {
         if failFast, let first = failing.first { failing = [first] }
         var outcome = ExploreOutcome(settings: settings, runsDone: state.done, failingRuns: failing, firstFailure: nil)
         if let first = failing.first, first > 0 {
-            outcome.firstFailure = shrink(compiled, limits: limits, settings: settings, run: first, nominal: nominal)
+            outcome.firstFailure = shrink(
+                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal)
         } else if failing.first == 0 {
             outcome.firstFailure = ExploreFailure(
                 run: 0, broke: nominalBreak?.words ?? "",
@@ -182,11 +183,11 @@ public enum Explorer {
     /// Takes back the perturbations of a failing run one by one, keeping
     /// each one whose removal makes the failure go away (at most `budget` replays).
     public static func shrink(
-        _ compiled: CompiledModule, limits: RunLimits, settings: ExploreSettings,
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
         run: Int, nominal: RunReport, budget: Int = 400
     ) -> ExploreFailure {
         let original = TraceRunner.run(
-            compiled, limits: limits, seed: settings.seed,
+            compiled, modules: modules, limits: limits, seed: settings.seed,
             perturbation: settings.perturbation(run: run))
         let verdict = PropertyChecker.check(original)
         guard let (key, words) = breakage(original, verdict) else {
@@ -200,7 +201,7 @@ public enum Explorer {
             var trial = disabled
             trial.insert(p.id)
             let report = TraceRunner.run(
-                compiled, limits: limits, seed: settings.seed,
+                compiled, modules: modules, limits: limits, seed: settings.seed,
                 perturbation: settings.perturbation(run: run, disabled: trial))
             if breakage(report)?.key == key {
                 disabled = trial

@@ -194,6 +194,7 @@ package func classBuiltins() -> [String: Value] {
             t.setMember(name, nil)
         } else if let e = o as? PyException, e.attributes[name] != nil {
             e.attributes[name] = nil
+            e.attributeOrder.removeAll { $0 == name }
         } else {
             throw vm.error(.attributeError, "'\(o.typeName)' object has no attribute '\(name)'")
         }

@@ -25,25 +25,48 @@ extension Interpreter {
         }
         let mro = try linearize(baseTypes.isEmpty ? [.object] : baseTypes)
         let cls = PyType(heapName: name, bases: baseTypes, mro: mro)
+        cls.serial = nextClassSerial
+        nextClassSerial += 1
         cls.module = module
         var cell: PyCell?
+        var pairs: [(String, Value)] = []
+        pairs.reserveCapacity(namespace.table.count + 1)
+        var hasEq = false
+        var hasHash = false
+        var descriptors: [(String, PyInstance)] = []
         for (k, v) in namespace.table.entries {
             guard case .str(let s) = k else { continue }
             switch s {
-            case "__classcell__": cell = (v.object as? CellBox)?.cell
+            case "__classcell__":
+                cell = (v.object as? CellBox)?.cell
+                continue
             case "__qualname__":
                 guard case .str(let q) = v else {
                     throw error(.typeError, "type __qualname__ must be a str, not \(typeName(v))")
                 }
                 cls.qualname = q
-            case "__module__":
-                cls.module = try str(v)
-                cls.setMember(s, v)
-            default: cls.setMember(s, v)
+                continue
+            case "__module__": cls.module = try str(v)
+            case "__eq__": hasEq = true
+            case "__hash__": hasHash = true
+            default: break
             }
+            pairs.append((s, v))
+            if case .obj(let o) = v, let d = o as? PyInstance { descriptors.append((s, d)) }
         }
-        if cls.members!["__eq__"] != nil && cls.members!["__hash__"] == nil { cls.setMember("__hash__", Value.none) }
+        if hasEq && !hasHash { pairs.append(("__hash__", .none)) }
+        cls.initializeMembers(pairs)
         cell?.value = .obj(cls)
+        // CPython's type_new_set_names, then init_subclass: `__set_name__` of the
+        // namespace's values whose class defines it, then the nearest base's
+        // `__init_subclass__` (an implicit class method).
+        for (name, d) in descriptors {
+            guard let setName = d.cls.lookup("__set_name__") else { continue }
+            _ = try callSpecial(setName, .obj(d), d.cls, [.obj(cls), .str(name)])
+        }
+        if let owner = cls.owner(of: "__init_subclass__", after: cls), let hook = owner.members!["__init_subclass__"] {
+            _ = try call((hook.object as? PyClassMethod)?.function ?? hook, Args([.obj(cls)]))
+        }
         return cls
     }
 

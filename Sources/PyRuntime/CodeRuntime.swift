@@ -14,6 +14,9 @@ package final class CodeRuntime {
     package let constantCount: Int
     /// One per name of `code.names`; a plain buffer, read in place on every module call.
     package let moduleCaches: UnsafeMutablePointer<ModuleCallCache>
+    /// One per name of `code.names`: the method `obj.name(...)` found on the
+    /// class of the last instance seen at a call site of that name.
+    package let methodCaches: UnsafeMutablePointer<MethodCallCache>
     /// For each attribute name: true when it is `append` (the list fast path).
     package let isAppend: [Bool]
 
@@ -29,6 +32,8 @@ package final class CodeRuntime {
         self.constants.initialize(from: constants, count: constants.count)
         moduleCaches = .allocate(capacity: max(1, code.names.count))
         moduleCaches.initialize(repeating: ModuleCallCache(), count: code.names.count)
+        methodCaches = .allocate(capacity: max(1, code.names.count))
+        methodCaches.initialize(repeating: MethodCallCache(), count: code.names.count)
         isAppend = code.names.map { $0 == "append" }
     }
 
@@ -36,9 +41,21 @@ package final class CodeRuntime {
         ops.deallocate()
         moduleCaches.deinitialize(count: code.names.count)
         moduleCaches.deallocate()
+        methodCaches.deinitialize(count: code.names.count)
+        methodCaches.deallocate()
         constants.deinitialize(count: constantCount)
         constants.deallocate()
     }
+}
+
+/// The function `obj.name` resolved to on the class with serial number
+/// `serial`, valid while that class's `version` is `version`. The function is
+/// not retained (a retain would make a cycle through its own code's caches):
+/// a class whose serial and version still match holds it among its members.
+package struct MethodCallCache {
+    package var serial = Int.min
+    package var version: UInt = 0
+    package unowned(unsafe) var function: PyFunction?
 }
 
 /// The function a module attribute named at one call site resolved to,

@@ -201,6 +201,15 @@ public final class PySuper: PyObject {
     }
 }
 
+/// Whether a class member takes precedence over an instance's attribute of
+/// the same name: a property, or an instance of a class with `__set__` or `__delete__`.
+package func isDataDescriptor(_ v: Value) -> Bool {
+    guard case .obj(let o) = v else { return false }
+    if o is PyProperty { return true }
+    if let i = o as? PyInstance { return i.cls.lookup("__set__") != nil || i.cls.lookup("__delete__") != nil }
+    return false
+}
+
 /// `NotImplemented`: what a binary special method returns to let the other operand try.
 public final class PyNotImplemented: PyObject {
     public static let shared = PyNotImplemented()
@@ -218,16 +227,35 @@ extension Interpreter {
         if let p = o as? PyProperty { return try p.get(instance, self) }
         if let c = o as? PyClassMethod { return .obj(PyMethod(function: c.function, receiver: .obj(cls))) }
         if let s = o as? PyStaticMethod { return s.function }
+        if let d = o as? PyInstance, let get = d.cls.lookup("__get__") {
+            return try callSpecial(get, v, d.cls, [instance, .obj(cls)])
+        }
         return v
     }
 
     /// `v` read through its class: class methods bind to it, static methods
-    /// unwrap, everything else (functions, properties) stays as it is.
+    /// unwrap, a class's `__get__(None, cls)` runs; functions and properties stay as they are.
     package func bindToClass(_ v: Value, _ cls: PyType) throws -> Value {
         guard case .obj(let o) = v else { return v }
         if let c = o as? PyClassMethod { return .obj(PyMethod(function: c.function, receiver: .obj(cls))) }
         if let s = o as? PyStaticMethod { return s.function }
+        if let d = o as? PyInstance, let get = d.cls.lookup("__get__") {
+            return try callSpecial(get, v, d.cls, [.none, .obj(cls)])
+        }
         return v
+    }
+
+    /// `instance.name = value` through the data descriptor `d` (a property's
+    /// setter, or `__set__` of a class's instance).
+    package func setThroughDescriptor(_ d: Value, _ instance: Value, _ name: String, _ value: Value) throws {
+        guard case .obj(let o) = d else { return }
+        if let p = o as? PyProperty {
+            try p.set(instance, name, value, self)
+        } else if let i = o as? PyInstance, let set = i.cls.lookup("__set__") {
+            _ = try callSpecial(set, d, i.cls, [instance, value])
+        } else {
+            throw error(.attributeError, "'\(typeName(instance))' object attribute '\(name)' is read-only")
+        }
     }
 
     /// `getattr(v, name, None)` without the AttributeError (nil when absent).

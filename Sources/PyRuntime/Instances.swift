@@ -10,6 +10,9 @@ package final class PyInstance: PyObject {
     /// in the order they were first set.
     @exclusivity(unchecked) package var attributes: [String: Value] = [:]
     @exclusivity(unchecked) package var attributeOrder: [String] = []
+    /// True once an attribute was added whose name is that of a function of
+    /// the class (it hides the method): call sites then take the slow path.
+    @exclusivity(unchecked) package var hidesMethod = false
 
     package init(_ cls: PyType) { self.cls = cls }
 
@@ -19,7 +22,9 @@ package final class PyInstance: PyObject {
     package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         if !cls.hasDataDescriptors, let v = attributes[name] { return v }
         let member = cls.lookup(name)
-        if let m = member, case .obj(let o) = m, let p = o as? PyProperty { return try p.get(.obj(self), vm) }
+        if let m = member, cls.hasDataDescriptors, isDataDescriptor(m) {
+            return try vm.bind(m, to: .obj(self), of: cls)
+        }
         if let v = attributes[name] { return v }
         if let m = member { return try vm.bind(m, to: .obj(self), of: cls) }
         switch name {
@@ -44,21 +49,30 @@ package final class PyInstance: PyObject {
 
     /// `object.__setattr__(self, name, value)`: a property's setter, else the instance's dict.
     package func setAttrGeneric(_ name: String, _ value: Value, _ vm: Interpreter) throws {
-        if cls.hasDataDescriptors, let m = cls.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
-            try p.set(.obj(self), name, value, vm)
+        if cls.hasDataDescriptors, let m = cls.lookup(name), isDataDescriptor(m) {
+            try vm.setThroughDescriptor(m, .obj(self), name, value)
             return
         }
         if !cls.isHeap { throw vm.error(.attributeError, "'\(cls.name)' object has no attribute '\(name)'") }
         if name == "__class__" || name == "__dict__" {
             throw vm.error(.typeError, "assigning \(name) is not supported in a trace")
         }
-        if attributes.updateValue(value, forKey: name) == nil { attributeOrder.append(name) }
+        if attributes.updateValue(value, forKey: name) == nil {
+            attributeOrder.append(name)
+            if !hidesMethod && cls.lookup(name)?.object is PyFunction { hidesMethod = true }
+        }
     }
 
     /// `object.__delattr__(self, name)`.
     package func deleteAttrGeneric(_ name: String, _ vm: Interpreter) throws {
-        if cls.hasDataDescriptors, let m = cls.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
-            try p.delete(.obj(self), name, vm)
+        if cls.hasDataDescriptors, let m = cls.lookup(name), isDataDescriptor(m) {
+            if case .obj(let o) = m, let p = o as? PyProperty {
+                try p.delete(.obj(self), name, vm)
+            } else if case .obj(let o) = m, let d = o as? PyInstance, let delete = d.cls.lookup("__delete__") {
+                _ = try vm.callSpecial(delete, m, d.cls, [.obj(self)])
+            } else {
+                throw vm.error(.attributeError, "__delete__")
+            }
             return
         }
         guard attributes.removeValue(forKey: name) != nil else {
@@ -288,9 +302,12 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
             return .obj(
                 PyNativeMethod(name, of: t) { instance, args, vm in
                     if args.count > 0 || !args.keywords.isEmpty {
+                        // CPython names the class only when it does not define __init__ itself.
+                        let cls = vm.pyType(instance)
+                        let owner = cls.lookup("__init__") == nil ? cls.name : "object"
                         throw vm.error(
                             .typeError,
-                            "\(vm.pyType(instance).name).__init__() takes exactly one argument (the instance to initialize)"
+                            "\(owner).__init__() takes exactly one argument (the instance to initialize)"
                         )
                     }
                     return .none

@@ -13,6 +13,8 @@ public final class Interpreter {
     /// recursion depth. Functions, generators and coroutines all count, so
     /// that no recursion, `await` chains included, can overflow the stack.
     @exclusivity(unchecked) package var callDepth = 0
+    /// The serial number the next class made by a `class` statement gets.
+    @exclusivity(unchecked) package var nextClassSerial = 0
     /// CPython's default recursion limit (`sys.getrecursionlimit()`).
     public static let maxCallDepth = 1000
     /// Instructions run since the current step began; bounded by `maxInstructions`.
@@ -131,7 +133,7 @@ public final class Interpreter {
                 return try run(f)
             } catch let r as PyRaise {
                 let e = r.exception
-                let entry = TracebackEntry(function: f.code.name, loc: f.location)
+                let entry = TracebackEntry(function: f.code.name, loc: f.location, path: f.code.sourcePath)
                 if !f.code.isInternal,
                     e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true
                 {
@@ -487,20 +489,7 @@ public final class Interpreter {
                 let a = f.pop()
                 f.push(.obj(PySlice(a, b, c)))
             case .formatValue(let conversion, let hasSpec):
-                let spec = hasSpec ? try str(f.pop()) : ""
-                var v = f.pop()
-                switch conversion {
-                case 1: v = .str(try str(v))
-                case 2, 3: v = .str(try repr(v))
-                default: break
-                }
-                if !hasSpec, case .str = v {
-                    f.push(v)
-                } else if !hasSpec && !(v.object is PyInstance) {
-                    f.push(.str(try str(v)))
-                } else {
-                    f.push(.str(try format(v, spec)))
-                }
+                try formatValueOp(f, conversion, hasSpec)
             case .buildString(let n):
                 var s = ""
                 for v in f.popArray(Int(n)) { if case .str(let x) = v { s += x } }
@@ -579,18 +568,8 @@ public final class Interpreter {
                         f.drop()
                         f.push(try call(target, args))
                     }
-                } else if case .obj(let o) = f.peek(n), let instance = o as? PyInstance,
-                    let fn = instance.method(f.code.names[Int(nameIndex)])
-                {
-                    // `obj.method(args)` on an instance of a class of the trace: the
-                    // receiver and the arguments leave the stack as the call's arguments,
-                    // with no bound method made.
-                    let args = Args(f.popArray(n + 1))
-                    f.push(try callFunction(fn, args))
                 } else {
-                    let args = Args(f.popArray(n))
-                    let receiver = f.pop()
-                    f.push(try callMethod(receiver, f.code.names[Int(nameIndex)], args))
+                    try callMethodOp(f, n, Int(nameIndex))
                 }
             case .makeFunction(let codeIndex, let ndefaults, let hasKw, let hasClosure):
                 var closure: [PyCell] = []
@@ -710,17 +689,10 @@ public final class Interpreter {
                     f.top = r
                 }
             case .importName(let i):
-                guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
-                f.push(try host.unsafelyUnwrapped.importModule(name))
+                f.push(try importName(constants[Int(i)]))
             case .importFrom(let i):
                 guard case .str(let name) = constants[Int(i)] else { preconditionFailure() }
-                let m = f.top
-                guard case .obj(let mo) = m, let v = try mo.getAttr(name, self) else {
-                    let mn = (m.object as? PyModule)?.name ?? "?"
-                    throw raise(
-                        PyException(type: .importError, args: [.str("cannot import name '\(name)' from '\(mn)'")]))
-                }
-                f.push(v)
+                f.push(try importFrom(f.top, name))
             case .expectStatement(let i):
                 try host.unsafelyUnwrapped.runExpectStatement(Int(i))
             case .nop:
@@ -746,30 +718,9 @@ public final class Interpreter {
                 let state = f.pop().object as! ExceptStarState
                 if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
             case .buildClassNamespace:
-                // CPython's class body binds `__module__` and `__qualname__` first; its
-                // `__class__` cell, when methods use one, goes to the class as `__classcell__`.
-                let ns = PyDict()
-                try ns.setItem(.str("__module__"), .str(f.code.moduleName), self)
-                try ns.setItem(.str("__qualname__"), .str(f.code.qualifiedName), self)
-                for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {
-                    try ns.setItem(.str(name), f.locals[i], self)
-                }
-                if let ci = f.code.cellNames.firstIndex(of: "__class__") {
-                    try ns.setItem(.str("__classcell__"), .obj(CellBox(f.cells[ci])), self)
-                }
-                f.push(.obj(ns))
+                try buildClassNamespaceOp(f)
             case .buildClass(let name, let n):
-                guard case .obj(let o) = f.pop(), let ns = o as? PyDict else {
-                    preconditionFailure("buildClass without a namespace")
-                }
-                var bases: [Value] = []
-                for _ in 0..<n { bases.append(f.pop()) }
-                bases.reverse()
-                f.push(
-                    .obj(
-                        try makeClass(
-                            name: constants[Int(name)], bases: bases, namespace: ns,
-                            module: f.code.moduleName)))
+                try buildClassOp(f, name: constants[Int(name)], bases: Int(n))
             }
             pc = f.pc
             count = instructions
@@ -872,37 +823,6 @@ public final class Interpreter {
         }
         return try binaryOp(op, a, b, self)
     }
-
-    /// The exception instance for `raise v` (a class is instantiated).
-    package func exceptionToRaise(_ v: Value) throws -> PyException {
-        if case .obj(let o) = v {
-            if let e = o as? PyException { return e }
-            if let t = o as? PyType, t.isExceptionType {
-                guard case .obj(let made) = try t.call(Args(), self), let e = made as? PyException else {
-                    throw error(.typeError, "calling \(t.name) should have returned an instance of BaseException")
-                }
-                return e
-            }
-        }
-        throw error(.typeError, "exceptions must derive from BaseException")
-    }
-
-    package func exceptionMatches(_ e: PyException, _ t: Value) throws -> Bool {
-        if case .obj(let o) = t {
-            if let type = o as? PyType {
-                guard type.isExceptionType else {
-                    throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
-                }
-                return e.type.isSubtype(of: type)
-            }
-            if let tuple = o as? PyTuple {
-                for x in tuple.items where try exceptionMatches(e, x) { return true }
-                return false
-            }
-        }
-        throw error(.typeError, "catching classes that do not inherit from BaseException is not allowed")
-    }
-
 }
 
 /// A code constant, as a value, for `makeFunction`.

@@ -5,7 +5,8 @@ import RunModel
 /// call run natively. This protocol and `PyObject.awaitIterator` (for every
 /// awaitable object) are all the interpreter knows of what lies above it.
 public protocol InterpreterHost: AnyObject {
-    /// `import name`: the module object, or `ImportError`.
+    /// `import name` for an absolute dotted name (parents first, each module
+    /// run once): the module object, or `ModuleNotFoundError` (`moduleNotFound`).
     func importModule(_ name: String) throws -> Value
 
     /// The names every trace has without importing them (`sim`, `expect`,

@@ -203,6 +203,12 @@ extension Interpreter {
             if let m = o as? PyModule {
                 throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
             }
+            if let m = o as? PyUserModule {
+                throw error(.attributeError, "module '\(m.name)' has no attribute '\(name)'")
+            }
+            if let t = o as? PyType {
+                throw error(.attributeError, "type object '\(t.name)' has no attribute '\(name)'")
+            }
             if name == "__await__", let m = try awaitMethod(o) { return m }
         case .str:
             if strMethodNames.contains(name) { return .obj(PyBuiltin(name) { a, vm in try strMethod(v, name, a, vm) }) }

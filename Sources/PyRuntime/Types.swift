@@ -26,10 +26,20 @@ public final class PyType: PyObject {
     /// Whether some class of `mro` has a property (a data descriptor): then
     /// an instance attribute cannot hide a class attribute of the same name.
     @exclusivity(unchecked) package var hasDataDescriptors = false
+    /// Numbers a class made by a `class` statement, unique within its
+    /// interpreter (call-site caches compare it, never an address); -1 for builtin types.
+    @exclusivity(unchecked) package var serial = -1
+    /// Bumped whenever a member of this class or of a class it derives from changes.
+    @exclusivity(unchecked) package private(set) var version: UInt = 0
+    /// True once a function became a member (of this class or a base) after
+    /// the class was made: an instance may then hold an attribute that hides
+    /// it without knowing it, and call sites stop caching the class's methods.
+    @exclusivity(unchecked) package private(set) var changedAfterCreation = false
     /// `lookup`'s results along `mro` (misses too), emptied when a member of
     /// this class or of a class it derives from changes.
     @exclusivity(unchecked) private var lookupCache: [String: Value?] = [:]
-    /// Classes that derive from this one directly, for emptying their caches.
+    /// Classes that derive from this one directly, for emptying their caches
+    /// (kept by classes made by `class` statements only; builtin types have no members to change).
     @exclusivity(unchecked) private var subclasses: [WeakType] = []
 
     package init(_ name: String, base: PyType?, constructor: ((Args, Interpreter) throws -> Value)? = nil) {
@@ -53,7 +63,9 @@ public final class PyType: PyObject {
         super.init()
         self.mro = [self] + mro
         self.members = [:]
-        for b in self.bases { b.subclasses.append(WeakType(self)) }
+        // Builtin types are shared by every run (and thread): only classes made
+        // by `class` statements, which belong to one run, track their subclasses.
+        for b in self.bases where b.isHeap { b.subclasses.append(WeakType(self)) }
         hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
     }
 
@@ -109,15 +121,31 @@ public final class PyType: PyObject {
     /// lookup caches of it and of every class that derives from it.
     package func setMember(_ name: String, _ value: Value?) {
         precondition(isHeap, "builtin types have no members")
+        let old = members![name]
         if let value {
-            if members![name] == nil { memberOrder.append(name) }
+            if old == nil { memberOrder.append(name) }
             members![name] = value
-            if value.object is PyProperty { markDataDescriptors() }
-        } else if members![name] != nil {
+            if isDataDescriptor(value) { markDataDescriptors() }
+        } else if old != nil {
             members![name] = nil
             memberOrder.removeAll { $0 == name }
         }
-        invalidate()
+        invalidate(addsFunction: value?.object is PyFunction && !(old?.object is PyFunction))
+    }
+
+    /// The members of a class being made (no cache or subclass to update yet), in order.
+    package func initializeMembers(_ pairs: [(String, Value)]) {
+        precondition(isHeap && members!.isEmpty, "a new class's members are set once")
+        var table: [String: Value] = [:]
+        table.reserveCapacity(pairs.count)
+        var order: [String] = []
+        order.reserveCapacity(pairs.count)
+        for (name, value) in pairs {
+            if table.updateValue(value, forKey: name) == nil { order.append(name) }
+            if !hasDataDescriptors && isDataDescriptor(value) { hasDataDescriptors = true }
+        }
+        members = table
+        memberOrder = order
     }
 
     private func markDataDescriptors() {
@@ -125,9 +153,11 @@ public final class PyType: PyObject {
         for s in subclasses { s.type?.markDataDescriptors() }
     }
 
-    private func invalidate() {
+    private func invalidate(addsFunction: Bool) {
         lookupCache.removeAll(keepingCapacity: true)
-        for s in subclasses { s.type?.invalidate() }
+        version &+= 1
+        if addsFunction { changedAfterCreation = true }
+        for s in subclasses { s.type?.invalidate(addsFunction: addsFunction) }
     }
 
     /// A class attribute, searched along the MRO (the members of classes made
@@ -236,6 +266,7 @@ public final class PyType: PyObject {
     public static let recursionError = PyType("RecursionError", base: runtimeError)
     public static let typeError = PyType("TypeError", base: exception)
     public static let importError = PyType("ImportError", base: exception)
+    public static let moduleNotFoundError = PyType("ModuleNotFoundError", base: importError)
     public static let valueError = PyType("ValueError", base: exception)
     public static let unicodeError = PyType("UnicodeError", base: valueError)
     public static let eofError = PyType("EOFError", base: exception)
@@ -277,7 +308,8 @@ public final class PyType: PyObject {
         attributeError, lookupError, indexError, keyError, nameError, unboundLocalError, osError,
         connectionError, connectionRefusedError, connectionResetError, timeoutError, blockingIOError,
         interruptedError, brokenPipeError, runtimeError,
-        notImplementedError, recursionError, typeError, importError, valueError, unicodeError, eofError,
+        notImplementedError, recursionError, typeError, importError, moduleNotFoundError, valueError, unicodeError,
+        eofError,
         baseExceptionGroup, exceptionGroup,
     ]
 }
@@ -354,6 +386,8 @@ public enum ErrorKind {
 public struct TracebackEntry: Sendable {
     public var function: String
     public var loc: SourceLocation
+    /// The file of the code (the trace's, or a module's it imported).
+    public var path: String = ""
 }
 
 /// An exception instance.
@@ -371,6 +405,8 @@ public final class PyException: PyObject {
     @exclusivity(unchecked) public var exceptions: [PyException] = []
     /// Attributes beyond `args` (`partial` of IncompleteReadError, `consumed`, ...).
     @exclusivity(unchecked) public var attributes: [String: Value] = [:]
+    /// The names a trace set on the exception (`self.code = ...`), in order, for `__dict__`.
+    @exclusivity(unchecked) package var attributeOrder: [String] = []
     /// Whether it was last raised by a bare `raise` (for `except*`, which
     /// treats a re-raised match apart from an exception raised anew).
     @exclusivity(unchecked) package var raisedBare = false
@@ -465,9 +501,10 @@ public final class PyException: PyObject {
     /// `Type: message`, or `Type` alone when the message is empty: the last
     /// line of a traceback, without a module prefix.
     public func summary(_ vm: Interpreter) -> String {
+        // The class's `__name__`, as the reference's event log writes it (CPython's
+        // traceback module would print the `__qualname__`, and a module prefix outside `__main__`).
         let m = (try? message(vm)) ?? "<exception str() failed>"
-        let name = type.isHeap && type.module != "__main__" ? type.qualifiedName : type.qualname
-        return m.isEmpty ? name : "\(name): \(m)"
+        return m.isEmpty ? type.name : "\(type.name): \(m)"
     }
 
     public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
@@ -498,7 +535,9 @@ public final class PyException: PyObject {
         switch name {
         case "__suppress_context__": return .bool(suppressContext)
         case "__traceback__": return Value.none
-        case "__dict__": return .obj(try vm.dictOf(attributes, attributes.keys.sorted()))
+        case "__dict__":
+            let rest = attributes.keys.filter { !attributeOrder.contains($0) }.sorted()
+            return .obj(try vm.dictOf(attributes, rest + attributeOrder))
         case "__str__", "__repr__", "__init__", "with_traceback", "__eq__", "__hash__", "__setattr__":
             return vm.nativeAttribute(self, type, name)
         case "args": return .obj(PyTuple(args))
@@ -521,8 +560,8 @@ public final class PyException: PyObject {
     }
 
     public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
-        if type.isHeap, let m = type.lookup(name), case .obj(let o) = m, let p = o as? PyProperty {
-            try p.set(.obj(self), name, value, vm)
+        if type.isHeap, let m = type.lookup(name), isDataDescriptor(m) {
+            try vm.setThroughDescriptor(m, .obj(self), name, value)
             return
         }
         switch name {
@@ -547,7 +586,8 @@ public final class PyException: PyObject {
                 context = e
             }
         case "__suppress_context__": suppressContext = try vm.truthy(value)
-        default: attributes[name] = value
+        default:
+            if attributes.updateValue(value, forKey: name) == nil { attributeOrder.append(name) }
         }
     }
 

@@ -70,12 +70,16 @@ public struct StoredRun: Sendable, Codable {
     public var tasks: [TaskRecord]
     public var jobs: [JobRecord]
     public var properties: [PropertyResult]
+    /// The user's modules the trace imported: the path and content hash of
+    /// each, in the order they were loaded (what ran, beside `traceHash`).
+    public var modules: [StoredModule]
 
     public init(
         id: Int64? = nil, suiteRunID: Int64? = nil, label: String = "", tracePath: String,
         traceHash: String, seed: Int64, runIndex: Int, status: String, value: String, passed: Bool,
         virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
-        events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult]
+        events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult],
+        modules: [StoredModule] = []
     ) {
         self.id = id
         self.suiteRunID = suiteRunID
@@ -96,6 +100,7 @@ public struct StoredRun: Sendable, Codable {
         self.tasks = tasks
         self.jobs = jobs
         self.properties = properties
+        self.modules = modules
     }
 
     /// A trace that could not run because it has errors (each `file:line:column: message`).
@@ -108,6 +113,18 @@ public struct StoredRun: Sendable, Codable {
             value: "\(errors.count) error\(errors.count == 1 ? "" : "s")", passed: false,
             virtualDuration: 0, wallTime: wallTime, steps: 0, problems: errors, startedAt: startedAt,
             events: [], tasks: [], jobs: [], properties: [])
+    }
+}
+
+/// A module of the user's own that a run's trace imported: its file (as
+/// found in the search paths) and `sha256:` with the hex digest of its source.
+public struct StoredModule: Sendable, Equatable, Codable {
+    public var path: String
+    public var hash: String
+
+    public init(path: String, hash: String) {
+        self.path = path
+        self.hash = hash
     }
 }
 

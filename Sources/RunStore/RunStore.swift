@@ -343,6 +343,8 @@ public final class RunStore {
             r.properties.enumerated().map { i, p in
                 [.int(id), .int(i), .text(p.name), .int(p.line), .int(p.column), .bool(p.passed), .text(p.message)]
             })
+        try BatchInsert(db, table: "run_module", columns: ["run_id", "seq", "path", "hash"])
+            .insert(r.modules.enumerated().map { i, m in [.int(id), .int(i), .text(m.path), .text(m.hash)] })
         return id
     }
 
@@ -562,6 +564,10 @@ public final class RunStore {
             sql: """
                 SELECT name, line, "column", passed, message FROM property_result WHERE run_id = ? ORDER BY seq
                 """)
+        let modules = try db.cachedStatement(
+            sql: """
+                SELECT path, hash FROM run_module WHERE run_id = ? ORDER BY seq
+                """)
         return try rows.map { row in
             let id: Int64 = row[0]
             return StoredRun(
@@ -586,7 +592,8 @@ public final class RunStore {
                 },
                 properties: try Row.fetchAll(properties, arguments: [id]).map { p in
                     PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])
-                })
+                },
+                modules: try Row.fetchAll(modules, arguments: [id]).map { m in StoredModule(path: m[0], hash: m[1]) })
         }
     }
 

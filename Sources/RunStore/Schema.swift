@@ -9,7 +9,7 @@ enum Schema {
     static let applicationID: Int32 = 0x766C_6F70
 
     /// The migrations in order; the names are what `grdb_migrations` records.
-    static let names = ["v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls"]
+    static let names = ["v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -105,6 +105,18 @@ enum Schema {
                 sql: """
                     ALTER TABLE job ADD COLUMN call TEXT NOT NULL DEFAULT '';  -- blocks(3)
                     ALTER TABLE job ADD COLUMN succeeded INTEGER;              -- 0 when the job raised
+                    """)
+        }
+        m.registerMigration(names[3]) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_module (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,         -- load order
+                        path TEXT NOT NULL,           -- as found in the search paths
+                        hash TEXT NOT NULL,           -- sha256:<hex> of its source
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
                     """)
         }
         return m

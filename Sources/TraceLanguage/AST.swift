@@ -250,7 +250,8 @@ public indirect enum StmtKind: Sendable {
     case nonlocal([String])
     /// `import a.b as c, d`
     case `import`([ImportName])
-    /// `from a.b import x as y, z`
+    /// `from a.b import x as y, z`; a relative import keeps its leading dots
+    /// in `module` (`from ..models import x` is `..models`, `from . import x` is `.`).
     case importFrom(module: String, names: [ImportName])
 }
 

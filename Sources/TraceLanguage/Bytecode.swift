@@ -137,9 +137,12 @@ public enum Op: Sendable {
     case yieldFrom
 
     // Modules.
-    /// Pushes the module named by constant n.
+    /// Pushes the module named by constant n, an absolute dotted name (its
+    /// parent packages are imported first). A relative import that cannot be
+    /// resolved has a one-name tuple there instead: the ImportError's message.
     case importName(Int32)
-    /// Attribute of the module on top named by constant n (the module stays).
+    /// Attribute of the module on top named by constant n (the module stays);
+    /// a submodule of that name when the module is a package without it.
     case importFrom(Int32)
 
     /// Runs before a top-level `expect.*` statement: marks the statement as reached.
@@ -282,6 +285,8 @@ public final class CodeObject: @unchecked Sendable {
         @inlinable get { _moduleName }
         @inlinable _modify { yield &_moduleName }
     }
+    /// The path of the file this code was compiled from (tracebacks name it).
+    @exclusivity(unchecked) public package(set) var sourcePath = ""
     /// The deepest the value stack gets; set when compilation finishes.
     @exclusivity(unchecked) @usableFromInline package var _maxStackDepth: Int = 0
     public package(set) var maxStackDepth: Int {
@@ -305,6 +310,9 @@ public struct CompiledModule: Sendable {
     /// One code object per top-level `expect.*` statement, in source order;
     /// `expectStatement(i)` in the module code runs entry i.
     public var expectStatements: [(code: CodeObject, loc: SourceLocation)]
+    /// The modules the code may import, as absolute names, in source order:
+    /// each `import` statement's module and, for `from M import x`, `M` and
+    /// `M.x` (which may be a submodule).
     public var imports: [String]
 }
 
@@ -414,6 +422,13 @@ extension CodeObject {
     func finish() {
         maxStackDepth = computeMaxStackDepth()
         for c in constants { if case .code(let inner) = c { inner.finish() } }
+    }
+
+    /// Records the file and module of this code and of every code nested in it.
+    func markSource(path: String, module: String?) {
+        sourcePath = path
+        if let module { moduleName = module }
+        for c in constants { if case .code(let inner) = c { inner.markSource(path: path, module: module) } }
     }
 
     /// Marks this code and every code nested in it as the prelude's.

@@ -2,21 +2,18 @@
 /// allows syntactically but a trace cannot do (unknown modules, names that a
 /// later version of vloop provides, `await` outside `async def`...).
 public enum Compiler {
-    /// The modules a trace may import.
-    public static let importableModules: Set<String> = [
-        "asyncio", "concurrent", "concurrent.futures", "time", "functools", "logging", "sys", "random",
-    ]
-
     /// `internalModule` names the module of the harness's own prelude: its code
     /// is marked internal (left out of tracebacks) and its classes belong to it.
+    /// `target` says whether the file is the trace or a module it imports
+    /// (whose relative imports resolve against its package).
     public static func compile(
         _ module: Module, file: SourceFile,
-        internalModule: String? = nil
+        internalModule: String? = nil, target: CompilationTarget = .trace
     ) throws -> CompiledModule {
         var builder = ScopeBuilder()
         let root = builder.build(module)
         var diagnostics = builder.diagnostics.map { Diagnostic(path: file.path, loc: $0.0, message: $0.1) }
-        let unit = CompilationUnit(file: file, scopes: builder.scopes)
+        let unit = CompilationUnit(file: file, scopes: builder.scopes, target: target)
         let code = CodeObject(name: "<module>", qualifiedName: "<module>", firstLine: 1)
         let c = FunctionCompiler(unit: unit, scope: root, code: code)
         c.compileModule(module.body)
@@ -26,8 +23,12 @@ public enum Compiler {
             throw DiagnosticList(diagnostics: diagnostics)
         }
         code.finish()
+        code.markSource(path: file.path, module: target.moduleName)
         if let internalModule { code.markInternal(module: internalModule) }
-        for e in unit.expectStatements { e.code.finish() }
+        for e in unit.expectStatements {
+            e.code.finish()
+            e.code.markSource(path: file.path, module: nil)
+        }
         return CompiledModule(
             code: code, globalNames: unit.globalNames,
             expectStatements: unit.expectStatements, imports: unit.imports)
@@ -38,15 +39,17 @@ public enum Compiler {
 final class CompilationUnit {
     let file: SourceFile
     let scopes: [ScopeKey: Scope]
+    let target: CompilationTarget
     @exclusivity(unchecked) var diagnostics: [Diagnostic] = []
     @exclusivity(unchecked) var globalNames: [String] = []
     @exclusivity(unchecked) var globalIndex: [String: Int32] = [:]
     @exclusivity(unchecked) var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
     @exclusivity(unchecked) var imports: [String] = []
 
-    init(file: SourceFile, scopes: [ScopeKey: Scope]) {
+    init(file: SourceFile, scopes: [ScopeKey: Scope], target: CompilationTarget) {
         self.file = file
         self.scopes = scopes
+        self.target = target
     }
 
     func global(_ name: String) -> Int32 {
@@ -188,7 +191,11 @@ final class FunctionCompiler {
     // MARK: Module
 
     func compileModule(_ body: [Stmt]) {
-        compileTopLevel(body)
+        if unit.target == .trace {
+            compileTopLevel(body)
+        } else {
+            compileStatements(body)
+        }
         emit(.loadNone)
         emit(.returnValue)
     }
@@ -248,7 +255,10 @@ final class FunctionCompiler {
         loc = s.loc
         switch s.kind {
         case .expr(let e):
-            if isExpectCall(e) && !isExpect {
+            if isExpectCall(e) && !isExpect, let module = unit.target.moduleName {
+                unit.error(
+                    e.loc, "expect.* belongs in the trace, not in a module it imports (module '\(module)')")
+            } else if isExpectCall(e) && !isExpect {
                 unit.error(
                     e.loc,
                     "expect.* must be a statement at the top level of the trace (or of its "
@@ -380,21 +390,31 @@ final class FunctionCompiler {
         case .global, .nonlocal:
             break
         case .import(let names):
+            // `import a.b` imports a, then a.b, and binds `a`; `import a.b as c` binds a.b.
             for n in names {
                 loc = n.loc
-                guard checkImport(n.name, n.loc) else { continue }
+                noteImport(n.name)
+                emit(.importName(constant(.string(n.name))))
                 if let alias = n.asName {
-                    emit(.importName(constant(.string(n.name))))
                     store(alias)
                 } else {
                     let top = String(n.name.split(separator: ".")[0])
-                    emit(.importName(constant(.string(top))))
+                    if top != n.name {
+                        emit(.pop)
+                        emit(.importName(constant(.string(top))))
+                    }
                     store(top)
                 }
             }
         case .importFrom(let module, let names):
-            guard checkImport(module, s.loc) else { return }
-            emit(.importName(constant(.string(module))))
+            switch unit.target.resolve(module) {
+            case .success(let absolute):
+                noteImport(absolute)
+                for n in names { noteImport(absolute + "." + n.name) }
+                emit(.importName(constant(.string(absolute))))
+            case .failure(let failure):
+                emit(.importName(constant(.names([failure.message]))))
+            }
             for n in names {
                 loc = n.loc
                 emit(.importFrom(constant(.string(n.name))))
@@ -404,14 +424,9 @@ final class FunctionCompiler {
         }
     }
 
-    private func checkImport(_ module: String, _ loc: SourceLocation) -> Bool {
+    /// Records a module the code may import, for the loader of the trace's modules.
+    private func noteImport(_ module: String) {
         if !unit.imports.contains(module) { unit.imports.append(module) }
-        if Compiler.importableModules.contains(module) { return true }
-        unit.error(
-            loc,
-            "module '\(module)' is not available in a trace (a trace may import asyncio, "
-                + "concurrent.futures, functools, logging, random, sys and time)")
-        return false
     }
 
     /// Emits what leaving blocks[depth...] requires, innermost first, for a

@@ -684,10 +684,13 @@ extension TraceParser {
     func parseFromImport() throws -> Stmt {
         let loc = tok.loc
         advance()
-        if isOp(".") || isOp("...") {
-            throw unsupported("relative imports ('from . import x')", plural: true, at: tok.loc)
+        // A relative import keeps its leading dots in the module's name (`..models`, `.`).
+        var dots = ""
+        while isOp(".") || isOp("...") {
+            dots += isOp(".") ? "." : "..."
+            advance()
         }
-        let module = try parseDottedName()
+        let module = dots + (dots.isEmpty || !isKeyword("import") ? try parseDottedName() : "")
         guard isKeyword("import") else { throw invalidSyntax() }
         advance()
         if isOp("*") {

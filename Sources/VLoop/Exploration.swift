@@ -105,7 +105,7 @@ extension Trace {
     ///
     /// Run 0 is the nominal replay; run i draws its perturbations from
     /// (seed, i) alone, so the result does not depend on `jobs`, and
-    /// ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:)`` with the
+    /// ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` with the
     /// failure's seed and run reproduces it. When the nominal replay already
     /// fails, nothing else runs and the failure is run 0.
     ///
@@ -149,7 +149,7 @@ extension Trace {
         -> Result<Exploration, ExplorationError>
     {
         let compiled = loaded.compiled
-        let nominal = TraceRunner.run(compiled, limits: limits, seed: seed)
+        let nominal = TraceRunner.run(compiled, modules: loaded.modules, limits: limits, seed: seed)
         var settings: ExploreSettings
         do {
             settings = try options.settings(trace: nominal.exploreSettings, seed: seed)
@@ -159,7 +159,7 @@ extension Trace {
         // As `vloop run`: a trace whose nominal replay fails is not explored.
         if !PropertyChecker.check(nominal).passed { settings.runs = 1 }
         let outcome = Explorer.explore(
-            compiled, limits: limits, settings: settings, nominal: nominal, jobs: options.jobs,
+            compiled, modules: loaded.modules, limits: limits, settings: settings, nominal: nominal, jobs: options.jobs,
             failFast: options.failFast)
         let failures = outcome.firstFailure.map { f in
             Failure(

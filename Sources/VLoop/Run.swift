@@ -102,7 +102,7 @@ public struct Run: Sendable, Equatable {
         notes = report.notes
         perturbations = report.perturbations.map(\.description)
         pendingTasks = report.pendingTasks
-        traceback = report.traceback(file: trace.loaded.file)
+        traceback = report.traceback(files: trace.loaded.sourceFiles)
     }
 
     /// The properties that failed.

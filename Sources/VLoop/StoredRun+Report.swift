@@ -9,7 +9,7 @@ extension StoredRun {
     /// only summed up, not stored).
     public init(
         tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
-        verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true
+        verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true, modules: [StoredModule] = []
     ) {
         var problems = verdict.problems
         if !verdict.passed && report.status == .deadlock {
@@ -21,6 +21,6 @@ extension StoredRun {
             virtualDuration: report.elapsed, wallTime: wallTime, steps: report.steps, problems: problems,
             startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
             jobs: detail ? report.jobs : [],
-            properties: verdict.results)
+            properties: verdict.results, modules: modules)
     }
 }

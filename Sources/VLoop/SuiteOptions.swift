@@ -14,9 +14,12 @@ public let vloopVersion = "0.1.0"
 /// recorded only where `storage` says (see `Storage`). `validate()` states which
 /// values are accepted; `SuiteRunner.run` checks them first.
 public struct SuiteOptions: Sendable {
-    /// Trace files, and folders searched recursively for `*.trace` (relative paths
-    /// are relative to the current directory).
+    /// Trace files, and folders searched recursively for traces (`SuiteRunner.findTraces`;
+    /// relative paths are relative to the current directory).
     public var paths: [String]
+    /// The folders, after each trace's own, that the user's modules and
+    /// packages are imported from, in order (`--path`, then `VLOOP_PATH`).
+    public var modulePaths: [String]
     /// The limits of each run (`--max-steps`, `--max-time`, `--max-instructions`).
     public var limits: RunLimits
     /// The seed of the `random` module in the traces, and of their explorations (`--seed`); not negative.
@@ -44,9 +47,10 @@ public struct SuiteOptions: Sendable {
     public init(
         paths: [String], limits: RunLimits = RunLimits(), seed: Int = 0, repetitions: Int = 1,
         exploration: Exploration = Exploration(), storage: Storage = Storage(), junitPath: String? = nil,
-        shard: Shard? = nil, keepsEvents: Bool = false, keepsRunsAlive: Bool = false
+        shard: Shard? = nil, keepsEvents: Bool = false, keepsRunsAlive: Bool = false, modulePaths: [String] = []
     ) {
         self.paths = paths
+        self.modulePaths = modulePaths
         self.limits = limits
         self.seed = seed
         self.repetitions = repetitions

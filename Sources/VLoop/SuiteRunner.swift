@@ -41,9 +41,14 @@ public struct SuiteRunner: Sendable {
         self.options = options
     }
 
-    /// The `.trace` files named by `paths`: files as given, folders searched
-    /// recursively and sorted. Throws `.noSuchPath` or `.unreadable` for a path
-    /// that does not exist or cannot be read, and `.noTraces` when none is found.
+    /// The traces named by `paths`: files as given (a `.trace` or `.py` file,
+    /// or any other), folders searched recursively and sorted. In a folder,
+    /// a trace is a `*.trace` file, or a Python test file (`test_*.py` or
+    /// `*_test.py`) outside any package (a folder holding `__init__.py`), so
+    /// that a package's modules, and the helpers beside the tests, are
+    /// imported by traces rather than run as traces. Throws `.noSuchPath` or
+    /// `.unreadable` for a path that does not exist or cannot be read, and
+    /// `.noTraces` when none is found.
     public static func findTraces(_ paths: [String]) throws(SuiteError) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
@@ -58,12 +63,29 @@ public struct SuiteRunner: Sendable {
             guard let walker = fm.enumerator(atPath: p) else { throw .unreadable(p) }
             var found: [String] = []
             while let rel = walker.nextObject() as? String {
-                if rel.hasSuffix(".trace") { found.append((p as NSString).appendingPathComponent(rel)) }
+                let path = (p as NSString).appendingPathComponent(rel)
+                if isTraceInFolder(path) { found.append(path) }
             }
             out += found.sorted()
         }
         if out.isEmpty { throw .noTraces(paths) }
         return out
+    }
+
+    /// Whether a file found in a folder is a trace: `*.trace`, or `test_*.py` /
+    /// `*_test.py` in a folder that is not a package.
+    public static func isTraceInFolder(_ path: String) -> Bool {
+        if path.hasSuffix(".trace") { return true }
+        let name = (path as NSString).lastPathComponent
+        guard name.hasSuffix(".py"), name.hasPrefix("test_") || name.hasSuffix("_test.py") else { return false }
+        let folder = (path as NSString).deletingLastPathComponent
+        return !FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("__init__.py"))
+    }
+
+    /// Reads and compiles a trace and the user's modules it imports (from its
+    /// own folder, then `modulePaths`), as every command does.
+    public static func load(path: String, modulePaths: [String]) -> Result<LoadedTrace, TraceLoader.Failure> {
+        TraceLoader.load(path: path, modulePaths: modulePaths, builtinModules: World.builtinModuleNames)
     }
 
     /// The traces this suite runs: `findTraces(options.paths)`, then the shard's.
@@ -143,12 +165,14 @@ public struct SuiteRunner: Sendable {
         var lastTrace: LoadedTrace?
         var settings: ExploreSettings?
         var settingsError: String?
+        /// The path and hash of each module the trace imports (recorded with its runs).
+        var modules: [StoredModule]?
         for _ in 0..<options.repetitions {
             let runStarted = Date()
             let started = DispatchTime.now().uptimeNanoseconds
-            switch TraceLoader.load(path: path) {
-            case .failure(.unreadable):
-                throw .unreadable(path)
+            switch Self.load(path: path, modulePaths: options.modulePaths) {
+            case .failure(.unreadable(let why)):
+                throw .unreadable(why.hasPrefix("cannot read ") ? String(why.dropFirst("cannot read ".count)) : path)
             case .failure(.invalid(let file, let diagnostics)):
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if runs.isEmpty {
@@ -160,8 +184,13 @@ public struct SuiteRunner: Sendable {
                         invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
                         errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
             case .success(let trace):
+                if modules == nil {
+                    modules = trace.modules.files.map {
+                        StoredModule(path: $0.path, hash: Provenance.contentHash(Data($0.text.utf8)))
+                    }
+                }
                 var report = TraceRunner.run(
-                    trace.compiled, limits: limits, seed: UInt64(seed),
+                    trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                     recordingTaskSteps: recordingTaskSteps)
                 var runIndex = 0
                 if settings == nil && settingsError == nil && (explore.requested || !report.exploreSettings.isEmpty) {
@@ -173,7 +202,7 @@ public struct SuiteRunner: Sendable {
                 }
                 if let i = explore.replayRun, i > 0, let s = settings {
                     report = TraceRunner.run(
-                        trace.compiled, limits: limits, seed: UInt64(seed),
+                        trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                         perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
                     runIndex = i
                 }
@@ -187,7 +216,8 @@ public struct SuiteRunner: Sendable {
                     StoredRun(
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
                         runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
-                        startedAt: runStarted, detail: recorder != nil || options.junitPath != nil))
+                        startedAt: runStarted, detail: recorder != nil || options.junitPath != nil,
+                        modules: modules ?? []))
                 lastTrace = trace
                 retained?.reports.append(report)
                 lastVerdict = verdict
@@ -205,15 +235,16 @@ public struct SuiteRunner: Sendable {
         {
             progress(.explorationStarted(trace: path, runs: s.runs))
             let collected = ExploredRuns()
+            let storedModules = modules ?? []
             outcome = Explorer.explore(
-                trace.compiled, limits: limits, settings: s, nominal: nominal,
+                trace.compiled, modules: trace.modules, limits: limits, settings: s, nominal: nominal,
                 jobs: explore.jobs, failFast: explore.failFast,
                 progress: { progress(.explorationProgress(trace: path, done: $0, total: s.runs)) },
                 onRun: { i, report, verdict, wall in
                     let run = StoredRun(
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
-                        startedAt: Date(), detail: recorder != nil)
+                        startedAt: Date(), detail: recorder != nil, modules: storedModules)
                     collected.add(run, recorder: recorder)
                 })
             progress(.explorationFinished(trace: path))
@@ -239,7 +270,8 @@ public struct SuiteRunner: Sendable {
         result.notes = report.notes
         result.warnings = verdict.warnings
         result.pendingTasks = report.pendingTasks
-        result.traceback = report.status == .exception ? report.traceback(file: file) : nil
+        result.traceback =
+            report.status == .exception ? report.traceback(files: lastTrace?.sourceFiles ?? [file]) : nil
         if let i = explore.replayRun, let s = settings {
             result.replayedRun = ReplayedRun(
                 run: i, settings: s, perturbations: report.perturbations.map(\.description))
@@ -286,7 +318,7 @@ public enum SuiteError: Error, Equatable, CustomStringConvertible {
     case noSuchPath(String)
     /// `cannot read PATH`
     case unreadable(String)
-    /// No `.trace` file under the paths.
+    /// No trace under the paths.
     case noTraces([String])
     /// An option out of its range (see `SuiteOptions.validate()`).
     case invalidOptions(String)
@@ -299,7 +331,8 @@ public enum SuiteError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noSuchPath(let p): return "no such file or directory: \(p)"
         case .unreadable(let p): return "cannot read \(p)"
-        case .noTraces(let paths): return "no .trace files under \(paths.joined(separator: " "))"
+        case .noTraces(let paths):
+            return "no traces (*.trace, test_*.py, *_test.py) under \(paths.joined(separator: " "))"
         case .invalidOptions(let why): return why
         case .store(let e): return e.description
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"

@@ -7,7 +7,7 @@ import VirtualLoop
 /// A trace, parsed and compiled, ready to replay (TRACE_LANGUAGE.md).
 ///
 /// A `Trace` is an immutable value: it holds the compiled program, not a run.
-/// Every ``replay()`` builds a fresh world of its own, so one trace may be
+/// Every ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` builds a fresh world of its own, so one trace may be
 /// replayed from many threads or tasks at once, and the same replay always
 /// gives the same ``Run``.
 ///
@@ -35,14 +35,30 @@ public struct Trace: Sendable {
 
     let loaded: LoadedTrace
 
+    /// The user's modules the trace imports (found in its search paths and
+    /// compiled with it, once): name, path and source of each, in the order
+    /// they were loaded. A replay reads no file: it runs what is here.
+    public var modules: [(name: String, path: String, source: String)] {
+        loaded.modules.order.compactMap { n in
+            guard let m = loaded.modules[n], let file = m.file else { return nil }
+            return (n, file.path, file.text)
+        }
+    }
+
     /// Compiles a trace from its source text.
     ///
     /// - Parameters:
     ///   - source: the trace, in the trace language.
     ///   - name: what its errors and replay commands call it (a file name, say).
-    /// - Throws: ``TraceError/invalid(path:diagnostics:)`` with every error found.
-    public init(source: String, name: String = "<trace>") throws(TraceError) {
-        switch TraceLoader.load(SourceFile(path: name, text: source)) {
+    ///   - searchPaths: the folders its `import` statements find the user's
+    ///     modules and packages in, in order (as `PYTHONPATH`); none by default.
+    /// - Throws: ``TraceError/invalid(path:diagnostics:)`` with every error
+    ///   found (in the trace, or in a module it imports: then its path).
+    public init(source: String, name: String = "<trace>", searchPaths: [String] = []) throws(TraceError) {
+        switch TraceLoader.load(
+            SourceFile(path: name, text: source), modulePaths: searchPaths,
+            builtinModules: World.builtinModuleNames)
+        {
         case .success(let loaded):
             self.name = name
             self.loaded = loaded
@@ -55,36 +71,44 @@ public struct Trace: Sendable {
     ///
     /// - Throws: ``TraceError/unreadable(path:)`` when the file cannot be read,
     ///   ``TraceError/invalid(path:diagnostics:)`` when the trace has errors.
-    public init(contentsOf url: URL) throws(TraceError) {
-        try self.init(path: url.path)
+    ///
+    /// The trace's modules are found in its own folder, then in `searchPaths`.
+    public init(contentsOf url: URL, searchPaths: [String] = []) throws(TraceError) {
+        try self.init(path: url.path, modulePaths: searchPaths)
     }
 
-    /// Reads and compiles a trace file, looking for a relative `file` in each
-    /// of `searchPaths` in turn (relative search paths are relative to the
-    /// current directory); an absolute `file` is read as given.
+    /// Reads and compiles a trace file (a `.trace` or a `.py` file), looking
+    /// for a relative `file` in each of `searchPaths` in turn (relative search
+    /// paths are relative to the current directory); an absolute `file` is
+    /// read as given. The modules it imports are found in its own folder, then
+    /// in `searchPaths` (as `vloop run --path` finds them), and read now: the
+    /// trace carries their sources, and replays read no file.
     ///
     ///     let trace = try Trace(file: "order-by-luck.trace", searchPaths: ["fixtures/explore"])
     ///     print(trace.name)   // fixtures/explore/order-by-luck.trace
+    ///     let service = try Trace(file: "ordersvc_test.py", searchPaths: ["fixtures/programs"])
+    ///     print(service.modules.map(\.name))   // ["ordersvc", "ordersvc.service", ...]
     ///
     /// - Throws: ``TraceError/unreadable(path:)`` when no search path holds a
-    ///   readable `file`, ``TraceError/invalid(path:diagnostics:)`` when the trace has errors.
+    ///   readable `file`, ``TraceError/invalid(path:diagnostics:)`` when the
+    ///   trace or a module it imports has errors.
     public init(file: String, searchPaths: [String] = ["."]) throws(TraceError) {
         if file.hasPrefix("/") {
-            try self.init(path: file)
+            try self.init(path: file, modulePaths: searchPaths)
             return
         }
         for folder in searchPaths {
             let path = folder == "." ? file : (folder as NSString).appendingPathComponent(file)
             if FileManager.default.isReadableFile(atPath: path) {
-                try self.init(path: path)
+                try self.init(path: path, modulePaths: searchPaths)
                 return
             }
         }
         throw .unreadable(path: file)
     }
 
-    private init(path: String) throws(TraceError) {
-        switch TraceLoader.load(path: path) {
+    private init(path: String, modulePaths: [String]) throws(TraceError) {
+        switch TraceLoader.load(path: path, modulePaths: modulePaths, builtinModules: World.builtinModuleNames) {
         case .success(let loaded):
             name = path
             self.loaded = loaded
@@ -111,14 +135,26 @@ public struct Trace: Sendable {
     ///   - timerJitter: each timer fires up to this many seconds late; nil for the trace's (0 by default).
     ///   - shuffleReady: true runs each iteration's ready callbacks in a random order; false leaves the trace's setting.
     ///   - limits: the run's limits.
+    ///   - taskStepTimes: true fills each task record's `stepTimes` (every
+    ///     instant it stepped at, what the reports' timelines draw); false,
+    ///     the default, leaves them empty and spares a big trace the work,
+    ///     as `vloop run --no-store` does. `firstStep` and `steps` are there either way.
     /// - Returns: the run. Settings out of range (from here or from the trace's
     ///   `sim.explore`) do not throw: the run fails with the reason among its ``Run/problems``.
     public func replay(
         seed: UInt64 = 0, run: Int = 0, jitter: Double? = nil, timerJitter: Double? = nil,
-        shuffleReady: Bool = false, limits: RunLimits = RunLimits()
+        shuffleReady: Bool = false, limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
     ) -> Run {
-        let nominal = TraceRunner.run(loaded.compiled, limits: limits, seed: seed)
-        guard run > 0 else { return Run(nominal, trace: self, seed: seed, runIndex: 0) }
+        guard run > 0 else {
+            return TraceRunner.run(
+                loaded.compiled, modules: loaded.modules, limits: limits, seed: seed,
+                recordingTaskSteps: taskStepTimes
+            ) {
+                Run($0, trace: self, seed: seed, runIndex: 0)
+            }
+        }
+        let nominal = TraceRunner.run(
+            loaded.compiled, modules: loaded.modules, limits: limits, seed: seed, recordingTaskSteps: false)
         let options = SuiteOptions.Exploration(jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady)
         let settings: ExploreSettings
         do {
@@ -127,7 +163,7 @@ public struct Trace: Sendable {
         } catch {
             return Run(nominal, trace: self, seed: seed, runIndex: 0, problem: "\(error)")
         }
-        return replay(perturbation: settings.perturbation(run: run)!, limits: limits)
+        return replay(perturbation: settings.perturbation(run: run)!, limits: limits, taskStepTimes: taskStepTimes)
     }
 
     /// Replays the trace under one perturbation: run `perturbation.run` of an
@@ -137,9 +173,16 @@ public struct Trace: Sendable {
     ///
     ///     let p = Perturbation(seed: 0, run: 3, jitter: 0, shuffleReady: true)
     ///     print(trace.replay(perturbation: p).perturbations)
-    public func replay(perturbation: Perturbation, limits: RunLimits = RunLimits()) -> Run {
-        let report = TraceRunner.run(
-            loaded.compiled, limits: limits, seed: perturbation.seed, perturbation: perturbation)
-        return Run(report, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+    ///
+    /// `taskStepTimes` is as for ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)``.
+    public func replay(
+        perturbation: Perturbation, limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
+    ) -> Run {
+        TraceRunner.run(
+            loaded.compiled, modules: loaded.modules, limits: limits, seed: perturbation.seed,
+            perturbation: perturbation, recordingTaskSteps: taskStepTimes
+        ) {
+            Run($0, trace: self, seed: perturbation.seed, runIndex: perturbation.run)
+        }
     }
 }

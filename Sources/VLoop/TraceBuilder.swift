@@ -6,7 +6,7 @@ import RunModel
 ///
 /// The builder writes trace **source text** (``source``), which stays the one
 /// format that is stored and replayed: ``build(name:)`` compiles that text
-/// with ``Trace/init(source:name:)``, and the same text runs under CPython
+/// with ``Trace/init(source:name:searchPaths:)``, and the same text runs under CPython
 /// 3.11 with the reference prelude. Texts become Python string literals
 /// (quotes, backslashes and newlines escaped) and durations Python floats.
 ///
@@ -225,6 +225,8 @@ public struct TraceBuilder: Sendable {
     /// `sim.peer(host, port, connect=, dns=, replies=[...], close=)`.
     ///
     /// - Parameters:
+    ///   - host: the name or address connections open.
+    ///   - port: the port they open it on.
     ///   - connect: seconds until a connection to it is established.
     ///   - dns: seconds that resolving `host` blocks a worker of the default executor.
     ///   - replies: the k-th reply answers the k-th non-empty write of a connection.

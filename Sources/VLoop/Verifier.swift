@@ -6,26 +6,32 @@ import VirtualLoop
 /// Compares vloop's event log of a trace with CPython 3.11.7's, the
 /// conformance rule of TRACE_LANGUAGE.md made a check: the trace runs under
 /// CPython's own asyncio with the reference prelude
-/// (`reference/vloop_reference.py`) and under vloop, and the two logs must be
-/// the same line for line.
+/// (`reference/vloop_reference.py`, built into vloop) and under vloop, and
+/// the two logs must be the same line for line.
 ///
-///     let verifier = try Verifier(python: "python3", reference: Verifier.locateReference()!)
+///     let verifier = Verifier(python: "python3")
 ///     switch try verifier.verify(path: "fixtures/seed/gather-two-coroutines.trace") {
 ///     case .same(let events): print("same (\(events) events)")
 ///     case .different(let d): print("first difference at event \(d.index + 1)")
+///     case .cpythonFailed(let why): print("CPython could not run the trace: \(why)")
+///     case .usesRandom: print("not comparable: the trace uses random")
 ///     case .invalid(let file, let diagnostics): ...
 ///     }
 public struct Verifier: Sendable {
     /// The CPython to run the reference with (3.11.7; the reference refuses others).
     public var python: String
-    /// The path of `vloop_reference.py`.
-    public var reference: String
+    /// The path of a `vloop_reference.py` to run; nil for the copy built into vloop.
+    public var reference: String?
     public var limits: RunLimits
+    /// The folders, after each trace's own, that its modules are imported from
+    /// (on both sides: the reference gets them as `--path`).
+    public var modulePaths: [String]
 
-    public init(python: String, reference: String, limits: RunLimits = RunLimits()) {
+    public init(python: String, reference: String? = nil, limits: RunLimits = RunLimits(), modulePaths: [String] = []) {
         self.python = python
         self.reference = reference
         self.limits = limits
+        self.modulePaths = modulePaths
     }
 
     /// The outcome for one trace.
@@ -34,8 +40,14 @@ public struct Verifier: Sendable {
         case same(events: Int)
         /// The logs differ first at `index` (0-based).
         case different(Difference)
-        /// vloop cannot run the trace: it has errors.
+        /// vloop cannot run the trace: it (or a module it imports) has errors.
         case invalid(SourceFile, [Diagnostic])
+        /// The reference itself failed under CPython: the last line of what it
+        /// wrote (its traceback's last line), so nothing can be compared.
+        case cpythonFailed(String)
+        /// The trace (or a module it imports) imports `random`, whose draws
+        /// differ between vloop and CPython: the logs cannot be compared.
+        case usesRandom
     }
 
     /// Where two event logs first differ, with what came before.
@@ -53,29 +65,55 @@ public struct Verifier: Sendable {
         public var description: String
     }
 
+    /// The reference built into vloop (`reference/vloop_reference.py` when it was built).
+    public static var builtInReference: String {
+        String(decoding: PackageResources.vloop_reference_py, as: UTF8.self)
+    }
+
     /// Runs `path` under vloop and under the reference and compares the logs.
     public func verify(path: String) throws -> Outcome {
         let ours: [String]
-        switch TraceLoader.load(path: path) {
+        switch SuiteRunner.load(path: path, modulePaths: modulePaths) {
         case .failure(.unreadable(let why)):
             throw Failure(description: why)
         case .failure(.invalid(let file, let diagnostics)):
             return .invalid(file, diagnostics)
         case .success(let trace):
-            ours = TraceRunner.run(trace.compiled, limits: limits).events.map(\.jsonLine)
+            if trace.allImports.contains("random") { return .usesRandom }
+            ours = TraceRunner.run(trace.compiled, modules: trace.modules, limits: limits).events.map(\.jsonLine)
         }
-        let arguments = [
-            reference, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime), path,
-        ]
+        let script: String
+        var temporary: String?
+        if let reference {
+            script = reference
+        } else {
+            // The built-in copy, written where CPython can run it, and removed after.
+            let file = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+                "vloop_reference-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).py")
+            do {
+                try Data(PackageResources.vloop_reference_py).write(to: URL(fileURLWithPath: file))
+            } catch {
+                throw Failure(description: "cannot write the reference to \(file): \(error.localizedDescription)")
+            }
+            script = file
+            temporary = file
+        }
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        var arguments = [script, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime)]
+        for folder in modulePaths { arguments += ["--path", folder] }
+        arguments.append(path)
         guard let result = runProcess(URL(fileURLWithPath: "/usr/bin/env"), [python] + arguments), result.status != 127
         else {
             throw Failure(
                 description: "cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
         }
-        if result.status == 2 {
-            throw Failure(
-                description: "the reference could not run \(path): "
-                    + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        let stderr = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        if result.status == 2 && stderr.hasPrefix("vloop_reference: CPython") {
+            throw Failure(description: stderr)
+        }
+        if result.status != 0 {
+            let last = stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
+            return .cpythonFailed(last)
         }
         let theirs = result.stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         return Self.compare(ours, theirs)
@@ -94,22 +132,9 @@ public struct Verifier: Sendable {
                 theirs: i < theirs.count ? theirs[i] : nil))
     }
 
-    /// `reference/vloop_reference.py`: `VLOOP_REFERENCE`, else searched upwards
-    /// from the current directory and from the executable's.
+    /// The reference named by `VLOOP_REFERENCE`, if set; nil means the copy built into vloop.
     public static func locateReference() -> String? {
-        if let env = ProcessInfo.processInfo.environment["VLOOP_REFERENCE"] { return env }
-        var candidates: [URL] = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        candidates.append(
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
-        for start in candidates {
-            var dir = start
-            for _ in 0..<6 {
-                let f = dir.appendingPathComponent("reference/vloop_reference.py").path
-                if FileManager.default.fileExists(atPath: f) { return f }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
+        ProcessInfo.processInfo.environment["VLOOP_REFERENCE"]
     }
 }
 

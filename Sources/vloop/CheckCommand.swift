@@ -1,5 +1,6 @@
 import ArgumentParser
 import TraceLanguage
+import VLoop
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,14 +16,17 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")
+    @ArgumentParser.Argument(
+        help: "Trace files (.trace or .py) or folders (searched for *.trace, test_*.py and *_test.py).")
     var paths: [String]
+
+    @OptionGroup var modulePaths: ModulePathOptions
 
     func run() throws {
         let traces = tracesOrExit(paths)
         var valid = 0, invalid = 0
         for path in traces {
-            switch TraceLoader.load(path: path) {
+            switch SuiteRunner.load(path: path, modulePaths: modulePaths.resolved) {
             case .failure(.unreadable(let why)):
                 exitUsage(why)
             case .failure(.invalid(let file, let diagnostics)):

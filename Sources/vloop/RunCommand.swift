@@ -25,6 +25,12 @@ struct RunCommand: ParsableCommand {
               vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
               vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
               vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
+              vloop run --path src tests/test_orders.py   (imports the service's modules from src/)
+
+            A trace may import the user's own modules and packages from its folder, then from each \
+            --path folder, then from those of $VLOOP_PATH. In a folder, *.trace files and Python test \
+            files (test_*.py, *_test.py) outside packages are traces; a file named on the command line \
+            always is.
 
             Exploring: a trace that calls sim.explore(...), or any of --runs, --jitter, --timer-jitter, \
             --shuffle-ready, is replayed under many perturbed worlds (run 0 is the nominal replay; every \
@@ -33,7 +39,8 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")
+    @ArgumentParser.Argument(
+        help: "Trace files (.trace or .py) or folders (searched for *.trace, test_*.py and *_test.py).")
     var paths: [String] = ["."]
 
     @Flag(help: "Print each run's event log as JSON Lines on stdout (status lines go to stderr).")
@@ -61,6 +68,8 @@ struct RunCommand: ParsableCommand {
     var `repeat`: Int = 1
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var modulePaths: ModulePathOptions
 
     @Flag(help: "Do not record the runs.")
     var noStore = false
@@ -111,7 +120,7 @@ struct RunCommand: ParsableCommand {
             junitPath: junit, shard: shard.flatMap(SuiteOptions.Shard.init),
             keepsEvents: events || output,
             // The process exits right after the suite: its runs' objects are freed then, not one by one.
-            keepsRunsAlive: true)
+            keepsRunsAlive: true, modulePaths: modulePaths.resolved)
         o.limits.maxSteps = maxSteps
         o.limits.maxTime = maxTime
         o.limits.maxInstructions = maxInstructions

@@ -9,9 +9,10 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Compare vloop's event log with CPython 3.11.7's for each trace.",
         discussion: """
             Runs each trace under CPython's own asyncio with the reference prelude \
-            (reference/vloop_reference.py, or the file named by VLOOP_REFERENCE) and under vloop, \
-            and shows the first event where the two logs differ. Needs python3 3.11.7 \
-            (or the interpreter named by VLOOP_PYTHON).
+            (reference/vloop_reference.py, built into vloop; or the file named by VLOOP_REFERENCE) \
+            and under vloop, and shows the first event where the two logs differ. Needs python3 3.11.7 \
+            (or the interpreter named by VLOOP_PYTHON). A trace that imports random is skipped: its \
+            draws differ between vloop and CPython.
 
             Examples:
               vloop verify fixtures/conformance
@@ -19,8 +20,11 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @ArgumentParser.Argument(help: "Trace files or folders (searched recursively for *.trace).")
+    @ArgumentParser.Argument(
+        help: "Trace files (.trace or .py) or folders (searched for *.trace, test_*.py and *_test.py).")
     var paths: [String]
+
+    @OptionGroup var modulePaths: ModulePathOptions
 
     @Option(help: "Stop a run after this many loop callbacks (status 'limit').")
     var maxSteps: Int = 10_000_000
@@ -30,14 +34,11 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let traces = tracesOrExit(paths)
-        guard let reference = Verifier.locateReference() else {
-            exitUsage("cannot find reference/vloop_reference.py; run from the repository or set VLOOP_REFERENCE")
-        }
         let python = ProcessInfo.processInfo.environment["VLOOP_PYTHON"] ?? "python3"
         let verifier = Verifier(
-            python: python, reference: reference,
-            limits: RunLimits(maxSteps: maxSteps, maxTime: maxTime))
-        var same = 0, different = 0
+            python: python, reference: Verifier.locateReference(),
+            limits: RunLimits(maxSteps: maxSteps, maxTime: maxTime), modulePaths: modulePaths.resolved)
+        var same = 0, different = 0, skipped = 0
         for path in traces {
             let outcome: Verifier.Outcome
             do { outcome = try verifier.verify(path: path) } catch let failure as Verifier.Failure {
@@ -57,9 +58,17 @@ struct VerifyCommand: ParsableCommand {
             case .same(let events):
                 same += 1
                 print("same  \(path)  (\(events) events)")
+            case .cpythonFailed(let why):
+                different += 1
+                print("FAIL  \(path)  CPython could not run the trace: \(why)")
+            case .usesRandom:
+                skipped += 1
+                print(
+                    "SKIP  \(path)  the trace uses random, whose draws differ between vloop and CPython: "
+                        + "verify cannot compare them")
             }
         }
-        print("\(same) passed, \(different) failed")
+        print("\(same) passed, \(different) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
         if different > 0 { throw ExitCode(1) }
     }
 }

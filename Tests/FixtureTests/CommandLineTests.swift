@@ -101,7 +101,8 @@ struct CommandLineTests {
         #expect(try vloop("check", "fixtures/seed", "fixtures/conformance").status == 0)
         let r = try vloop("check", "fixtures/invalid")
         #expect(r.status == 1)
-        #expect(r.stdout.contains("0 passed,"))
+        // Only the fixtures that fail at run time (a missing module, an import cycle) load.
+        #expect(r.stdout.contains("\(RuntimeErrorFixtureTests.names.count) passed,"))
     }
 
     @Test("--help shows examples for every command")

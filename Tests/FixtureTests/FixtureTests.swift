@@ -4,6 +4,7 @@ import PyRuntime
 import RunModel
 import Testing
 import TraceLanguage
+import VLoop
 import VirtualLoop
 
 /// The repository's root: the folder holding Package.swift above this file.
@@ -15,19 +16,28 @@ let repositoryRoot: URL = {
     return dir
 }()
 
-/// The traces of a fixture suite, as paths relative to the repository root.
+/// The traces of a fixture suite, as paths relative to the repository root:
+/// its `*.trace` files and Python test files (`test_*.py`, `*_test.py`); the
+/// other `.py` files and the packages beside them are modules they import.
 func fixtures(_ suite: String) -> [String] {
     let dir = repositoryRoot.appendingPathComponent("fixtures/\(suite)")
     let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-    return names.filter { $0.hasSuffix(".trace") }.sorted().map { "fixtures/\(suite)/\($0)" }
+    return names.filter { SuiteRunner.isTraceInFolder(dir.appendingPathComponent($0).path) }.sorted().map {
+        "fixtures/\(suite)/\($0)"
+    }
 }
 
 let passingFixtures = fixtures("seed") + fixtures("conformance") + fixtures("programs")
 
+/// Loads a fixture as `vloop run` does from the repository's root (the paths
+/// its modules report are relative to the root, as in the golden logs).
 func load(_ relative: String) throws -> LoadedTrace {
     let url = repositoryRoot.appendingPathComponent(relative)
     let text = try String(contentsOf: url, encoding: .utf8)
-    switch TraceLoader.load(SourceFile(path: relative, text: text)) {
+    let folder = (relative as NSString).deletingLastPathComponent
+    switch TraceLoader.load(
+        SourceFile(path: relative, text: text), modulePaths: [folder], builtinModules: World.builtinModuleNames)
+    {
     case .success(let t): return t
     case .failure(.invalid(let file, let ds)):
         let rendered = ds.map { $0.rendered(in: file) }.joined(separator: "\n")
@@ -41,7 +51,7 @@ func load(_ relative: String) throws -> LoadedTrace {
 
 func golden(_ relative: String) throws -> String {
     let url = repositoryRoot.appendingPathComponent(
-        relative.replacingOccurrences(of: ".trace", with: ".expected.jsonl"))
+        (relative as NSString).deletingPathExtension + ".expected.jsonl")
     return try String(contentsOf: url, encoding: .utf8)
 }
 
@@ -55,7 +65,7 @@ struct FixtureTests {
     @Test("vloop's event log equals the golden log", arguments: passingFixtures)
     func eventLogMatchesGolden(_ path: String) throws {
         let trace = try load(path)
-        let report = TraceRunner.run(trace.compiled)
+        let report = TraceRunner.run(trace.compiled, modules: trace.modules)
         let ours = report.events.map { $0.jsonLine + "\n" }.joined()
         let expected = try golden(path)
         if ours != expected {
@@ -73,7 +83,7 @@ struct FixtureTests {
     @Test("every property of a fixture holds", arguments: passingFixtures)
     func propertiesHold(_ path: String) throws {
         let trace = try load(path)
-        let report = TraceRunner.run(trace.compiled)
+        let report = TraceRunner.run(trace.compiled, modules: trace.modules)
         let verdict = PropertyChecker.check(report)
         #expect(
             verdict.passed,
@@ -116,6 +126,39 @@ struct ReferenceTests {
         #expect(r.status == 0)
         #expect(
             r.stdout == (try golden(path)), "\(path): the golden log differs from CPython's; run scripts/regen-golden")
+    }
+}
+
+/// `fixtures/invalid/NAME.trace` files whose first line is `# runtime-error`
+/// load, and fail when they run (a missing module, an import cycle): the
+/// traceback `vloop run` shows, through the modules' own files and lines,
+/// must be `NAME.expected.txt`. (`VLOOP_UPDATE_FIXTURES=1` rewrites them.)
+@Suite("Invalid input found at run time")
+struct RuntimeErrorFixtureTests {
+    static let names: [String] = {
+        let dir = repositoryRoot.appendingPathComponent("fixtures/invalid")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { name in
+            name.hasSuffix(".trace")
+                && (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8))?.hasPrefix(
+                    "# runtime-error") == true
+        }.sorted()
+    }()
+
+    @Test func thereAreRuntimeErrorFixtures() { #expect(Self.names.count >= 2) }
+
+    @Test(arguments: names)
+    func theTracebackNamesEachFile(_ name: String) throws {
+        let trace = try load("fixtures/invalid/\(name)")
+        let report = TraceRunner.run(trace.compiled, modules: trace.modules)
+        #expect(report.status == .exception)
+        let rendered = (report.traceback(files: trace.sourceFiles) ?? "(no traceback)") + "\n"
+        let expectedURL = repositoryRoot.appendingPathComponent(
+            "fixtures/invalid/" + (name as NSString).deletingPathExtension + ".expected.txt")
+        if ProcessInfo.processInfo.environment["VLOOP_UPDATE_FIXTURES"] == "1" {
+            try Data(rendered.utf8).write(to: expectedURL)
+        }
+        #expect(rendered == (try String(contentsOf: expectedURL, encoding: .utf8)))
     }
 }
 

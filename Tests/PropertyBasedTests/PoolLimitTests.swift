@@ -1,6 +1,6 @@
-import PropertyBased
 import Testing
 import VLoop
+import VLoopPropertyBased
 import VLoopTesting
 
 /// Jobs of the given durations (ms) behind a pool of `limit` slots (an

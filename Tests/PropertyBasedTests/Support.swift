@@ -1,7 +1,7 @@
 import Foundation
-import PropertyBased
 import Testing
 import VLoop
+import VLoopPropertyBased
 
 /// Replays a trace built from a template; a trace that does not load is a test failure.
 func replay(_ source: String, name: String) -> Run? {

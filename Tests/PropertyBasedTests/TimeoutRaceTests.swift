@@ -1,6 +1,6 @@
-import PropertyBased
 import Testing
 import VLoop
+import VLoopPropertyBased
 import VLoopTesting
 
 /// A client connects to a simulated peer (0.01 s), sends a request, and waits

@@ -6,7 +6,10 @@ import Testing
 /// Every `fixtures/invalid/NAME.trace` must fail to load (parse, then
 /// compile) with exactly the rendered diagnostics in `NAME.expected.txt`,
 /// each followed by a newline. Fixtures whose first line starts with
-/// `# compile-error` fail in the compiler rather than the parser. Set
+/// `# compile-error` fail in the compiler rather than the parser (in the
+/// trace, or in a module it imports from `fixtures/invalid`, whose own
+/// file:line:column the diagnostic names); those whose first line starts with
+/// `# runtime-error` load, and FixtureTests runs them. Set
 /// `VLOOP_UPDATE_FIXTURES=1` to rewrite the expected files from the current output.
 @Suite struct InvalidFixtureTests {
     static func repositoryRoot() -> URL {
@@ -27,7 +30,9 @@ import Testing
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else {
                 return nil
             }
-            let isCompileError = String(decoding: data, as: UTF8.self).hasPrefix("# compile-error")
+            let text = String(decoding: data, as: UTF8.self)
+            if text.hasPrefix("# runtime-error") { return nil }
+            let isCompileError = text.hasPrefix("# compile-error")
             if let compileErrors, compileErrors != isCompileError { return nil }
             return String(name.dropLast(".trace".count))
         }
@@ -44,11 +49,15 @@ import Testing
         let relative = "fixtures/invalid/\(name).trace"
         let data = try Data(contentsOf: root.appendingPathComponent(relative))
         let file = SourceFile(path: relative, text: String(decoding: data, as: UTF8.self))
-        guard case .failure(.invalid(_, let diagnostics)) = TraceLoader.load(file) else {
+        // Modules are imported from the fixture's folder, relative to the root (where the tests run).
+        guard
+            case .failure(.invalid(let failing, let diagnostics)) = TraceLoader.load(
+                file, modulePaths: ["fixtures/invalid"])
+        else {
             Issue.record("\(relative) loaded without error")
             return
         }
-        let rendered = diagnostics.map { $0.rendered(in: file) + "\n" }.joined()
+        let rendered = diagnostics.map { $0.rendered(in: failing) + "\n" }.joined()
         let expectedURL = root.appendingPathComponent("fixtures/invalid/\(name).expected.txt")
         if ProcessInfo.processInfo.environment["VLOOP_UPDATE_FIXTURES"] == "1" {
             try Data(rendered.utf8).write(to: expectedURL)

@@ -51,6 +51,21 @@ let twoSleeps = """
         #expect(run.jobs.isEmpty)
     }
 
+    @Test("task records have their first step and step count; step times only when asked for")
+    func taskRecords() throws {
+        let trace = try Trace(source: twoSleeps, name: "two-sleeps.trace")
+        let lean = trace.replay()
+        let full = trace.replay(taskStepTimes: true)
+        let b = try #require(lean.tasks.first { $0.name == "Task-3" })
+        let bFull = try #require(full.tasks.first { $0.name == "Task-3" })
+        #expect(b.firstStep == 0.0 && b.steps == bFull.steps && b.done == 2.0)
+        #expect(b.stepTimes.isEmpty)
+        #expect(bFull.stepTimes == [0.0, 2.0])
+        #expect(full.tasks.allSatisfy { $0.firstStep == $0.stepTimes.first })
+        #expect(lean.tasks.map(\.firstStep) == full.tasks.map(\.firstStep))
+        #expect(lean.events == full.events)
+    }
+
     @Test("the trace's properties are checked, with their names, lines and verdicts")
     func propertiesChecked() throws {
         let run = try Trace(source: twoSleeps, name: "two-sleeps.trace").replay()

@@ -23,7 +23,10 @@ public final class PyTask: PyFuture {
     /// (not events: the event log's format is fixed by the spec). NaN is "not yet".
     package let createdAt: Double
     @exclusivity(unchecked) package var doneAt = Double.nan
-    /// The last instant the task stepped at; each new one goes to `World.stepLog`.
+    /// The first instant the task stepped at (kept whether or not steps are logged).
+    @exclusivity(unchecked) package var firstStepAt = Double.nan
+    /// The last instant the task stepped at; each new one goes to the
+    /// recorder's `stepLog` when it records task steps.
     @exclusivity(unchecked) package var lastStepAt = Double.nan
     @exclusivity(unchecked) package var stepCount = 0
     /// The frame of `coro` when it is a generator or coroutine (which keeps
@@ -100,6 +103,7 @@ public final class PyTask: PyFuture {
         stepCount += 1
         let now = world.clock
         if now != lastStepAt {
+            if lastStepAt.isNaN { firstStepAt = now }
             lastStepAt = now
             if world.recorder.recordsTaskSteps { world.recorder.stepLog.append(StepMark(task: serial, t: now)) }
         }

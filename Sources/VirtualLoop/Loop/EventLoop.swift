@@ -124,7 +124,7 @@ public final class EventLoop: PyObject {
     @inline(__always) private func timerLateness() -> Double {
         guard hasTimerJitter, let p = world.perturber else { return 0 }
         let loc = world.tracePosition
-        return p.lateness(at: loc) { "the timer set at line \(loc.line) fired \(seconds($0)) s late" }
+        return p.lateness(at: loc) { "the timer set at \(world.positionText(loc)) fired \(seconds($0)) s late" }
     }
 
     package func createFuture() -> PyFuture { PyFuture(loop: self) }

@@ -56,7 +56,10 @@ package struct StepMark {
 
 extension World {
     /// The lifecycle of every task of the run, in creation order.
+    /// Without `recorder.recordsTaskSteps`, each record's `stepTimes` is empty
+    /// (its `firstStep` and `steps` are there all the same).
     public var taskRecords: [TaskRecord] {
+        guard recorder.recordsTaskSteps else { return asyncio.allTasks.map { taskRecord($0, stepTimes: []) } }
         // Each task's instants, gathered from the one log in two passes (count, then fill).
         var slot = [Int](repeating: -1, count: asyncio.taskSerial + 1)
         for (i, t) in asyncio.allTasks.enumerated() { slot[t.serial] = i }
@@ -68,12 +71,14 @@ extension World {
             return a
         }
         for mark in recorder.stepLog where slot[mark.task] >= 0 { times[slot[mark.task]].append(mark.t) }
-        return asyncio.allTasks.enumerated().map { i, t in
-            TaskRecord(
-                name: t.name, created: t.createdAt, firstStep: times[i].first,
-                done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
-                stepTimes: times[i])
-        }
+        return asyncio.allTasks.enumerated().map { i, t in taskRecord(t, stepTimes: times[i]) }
+    }
+
+    private func taskRecord(_ t: PyTask, stepTimes: [Double]) -> TaskRecord {
+        TaskRecord(
+            name: t.name, created: t.createdAt, firstStep: t.firstStepAt.isNaN ? nil : t.firstStepAt,
+            done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
+            stepTimes: stepTimes)
     }
 }
 

@@ -40,11 +40,20 @@ public struct RunReport {
     /// The traceback of the escaped exception, innermost last, as Python
     /// prints it, with each line of the trace it passed through.
     public func traceback(file: SourceFile) -> String? {
+        traceback(files: [file])
+    }
+
+    /// The traceback of the escaped exception, innermost last, as Python
+    /// prints it: each entry names its own file (the trace's, or that of a
+    /// module it imported; `files` holds their sources) and shows its line.
+    public func traceback(files: [SourceFile]) -> String? {
         guard let e = escaped else { return nil }
         var lines = ["Traceback (most recent call last):"]
         for entry in e.traceback {
-            lines.append("  File \"\(file.path)\", line \(entry.loc.line), in \(entry.function)")
-            let source = file.lineText(entry.loc.line).trimmingCharacters(in: .whitespaces)
+            let file = files.first { $0.path == entry.path } ?? files.first
+            let path = entry.path.isEmpty ? file?.path ?? "" : entry.path
+            lines.append("  File \"\(path)\", line \(entry.loc.line), in \(entry.function)")
+            let source = (file?.lineText(entry.loc.line) ?? "").trimmingCharacters(in: .whitespaces)
             if !source.isEmpty { lines.append("    " + source) }
         }
         lines.append(e.summary(interpreter))
@@ -57,24 +66,56 @@ public enum TraceRunner {
     /// With a `perturbation`, the run is one run of an exploration.
     /// Without `recordingTaskSteps`, the report's task records have no step
     /// times (`vloop run --no-store`, which stores no records, spares the work).
+    /// `modules` are the user's modules the trace may import (compiled with it).
     public static func run(
-        _ compiled: CompiledModule, limits: RunLimits = RunLimits(), seed: UInt64 = 0,
-        perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits = RunLimits(),
+        seed: UInt64 = 0, perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true
     ) -> RunReport {
         onLargeStack {
             runHere(
-                compiled, limits: limits, seed: seed, perturbation: perturbation,
+                compiled, modules: modules, limits: limits, seed: seed, perturbation: perturbation,
                 recordingTaskSteps: recordingTaskSteps)
         }
     }
 
+    /// Replays a compiled trace once, as `run(...)` does, and hands back what
+    /// `extract` takes out of the report. The report, and with it the run's
+    /// world (for a big trace, hundreds of megabytes of objects), is freed on
+    /// the replay's own thread after the caller has resumed: the caller does
+    /// not wait for it. `extract` must copy out what it needs, keeping no
+    /// reference to the report's objects.
+    public static func run<T>(
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits = RunLimits(),
+        seed: UInt64 = 0, perturbation: Perturbation? = nil, recordingTaskSteps: Bool = true,
+        extract: @escaping (RunReport) -> T
+    ) -> T {
+        onLargeStack(
+            {
+                let report = runHere(
+                    compiled, modules: modules, limits: limits, seed: seed, perturbation: perturbation,
+                    recordingTaskSteps: recordingTaskSteps)
+                return (extract(report), report)
+            })
+    }
+
     /// Deeply recursive traces need more stack than a default thread has.
     package static func onLargeStack<T>(_ body: @escaping () -> T) -> T {
-        let box = ResultBox(body)
+        onLargeStack({ (body(), ()) })
+    }
+
+    /// Runs `body` on a thread with a large stack and returns the first part of
+    /// its result; the second part (`garbage`) is released on that thread after
+    /// the caller has resumed.
+    private static func onLargeStack<T>(_ body: @escaping () -> (T, garbage: Any)) -> T {
+        let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            box.value = box.body()
+            var (value, garbage): (T?, Any?) = body()
+            box.value = value
+            value = nil
             done.signal()
+            garbage = nil
+            _ = garbage
         }
         thread.stackSize = 1 << 29
         thread.start()
@@ -83,15 +124,21 @@ public enum TraceRunner {
     }
 
     package static func runHere(
-        _ compiled: CompiledModule, limits: RunLimits, seed: UInt64,
+        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, seed: UInt64,
         perturbation: Perturbation?, recordingTaskSteps: Bool = true
     ) -> RunReport {
         let vm = Interpreter()
-        let world = World(vm: vm, limits: limits, seed: seed, perturbation: perturbation)
+        let world = World(
+            vm: vm, limits: limits, seed: seed, perturbation: perturbation, userModules: modules)
         world.recorder.recordsTaskSteps = recordingTaskSteps
         vm.host = world
         vm.globals = Globals(names: compiled.globalNames)
         if let i = compiled.globalNames.firstIndex(of: "__name__") { vm.globals.values[i] = .str("__main__") }
+        // A script has no package: its relative imports fail (CPython's `__package__` is None).
+        if let i = compiled.globalNames.firstIndex(of: "__package__") { vm.globals.values[i] = .none }
+        if let i = compiled.globalNames.firstIndex(of: "__file__") {
+            vm.globals.values[i] = .str(compiled.code.sourcePath)
+        }
         world.expectations.expectStatements = compiled.expectStatements
 
         var status = RunStatus.ok
@@ -182,10 +229,10 @@ public enum TraceRunner {
     }
 }
 
+/// The value a large-stack thread hands back: written by that thread before
+/// it signals, read by the caller after.
 private final class ResultBox<T>: @unchecked Sendable {
     @exclusivity(unchecked) var value: T?
-    let body: () -> T
-    init(_ body: @escaping () -> T) { self.body = body }
 }
 
 extension World {

@@ -70,8 +70,14 @@ public final class World: InterpreterHost {
     public let recorder = Recorder()
     /// Where notes go (`InterpreterHost`): the recorder's.
     public var noteSink: NoteSink { recorder.noteSink }
-    /// The modules the trace imported, by name.
-    @exclusivity(unchecked) package var modules: [String: PyModule] = [:]
+    /// The modules the trace imported, by name (CPython's `sys.modules`):
+    /// built-in modules and the user's own (Imports.swift).
+    @exclusivity(unchecked) package var modules: [String: PyObject] = [:]
+    /// The user's modules the trace may import, compiled with it.
+    package let userModules: ModuleTable
+    /// The ordinal (from 1, in load order) of each module file, for the
+    /// positions of draws in modules (`tracePosition`).
+    package let moduleOrdinals: [String: Int]
     /// The trace's `expect.*` statements and the calls they made (Expect.swift).
     package let expectations = Expectations()
     package lazy var expectObject = ExpectObject(world: self)
@@ -92,8 +98,15 @@ public final class World: InterpreterHost {
         return loop
     }
 
-    package init(vm: Interpreter, limits: RunLimits, seed: UInt64, perturbation: Perturbation? = nil) {
+    package init(
+        vm: Interpreter, limits: RunLimits, seed: UInt64, perturbation: Perturbation? = nil,
+        userModules: ModuleTable = ModuleTable()
+    ) {
         self.vm = vm
+        self.userModules = userModules
+        var ordinals: [String: Int] = [:]
+        for (i, file) in userModules.files.enumerated() { ordinals[file.path] = i + 1 }
+        moduleOrdinals = ordinals
         self.limits = limits
         self.seed = seed
         self.perturber = perturbation.map(Perturber.init)
@@ -105,24 +118,7 @@ public final class World: InterpreterHost {
     // MARK: The interpreter's host (InterpreterHost)
 
     public func importModule(_ name: String) throws -> Value {
-        if let m = modules[name] { return .obj(m) }
-        let m: PyModule
-        switch name {
-        case "asyncio": m = try makeAsyncioModuleWithPrelude()
-        case "time": m = makeTimeModule()
-        case "logging": m = makeLoggingModule()
-        case "sys": m = makeSysModule()
-        case "random": m = makeRandomModule()
-        case "functools": m = try makeFunctoolsModule()
-        case "concurrent":
-            m = PyModule("concurrent")
-            m.attributes["futures"] = try importModule("concurrent.futures")
-        case "concurrent.futures": m = try makeConcurrentFuturesModule()
-        default:
-            throw vm.raise(PyException(type: .importError, args: [.str("No module named '\(name)'")]))
-        }
-        modules[name] = m
-        return .obj(m)
+        .obj(try importModuleObject(name))
     }
 
     /// Names every trace has without importing them: `sim`, `expect`, `print`.

@@ -61,14 +61,30 @@ package final class Perturber {
 
 extension World {
     /// Where the trace is now: the innermost frame of trace code (prelude
-    /// frames are CPython's asyncio, not a position of the trace).
+    /// frames are CPython's asyncio, not a position of the trace). A position
+    /// in a module the trace imported carries the module's ordinal (its place
+    /// in the load order, from 1) above bit 24 of its line, so that its draws
+    /// are its own (the trace's positions, ordinal 0, draw as the spec says);
+    /// `positionText` shows it.
     package var tracePosition: SourceLocation {
         var f = vm.currentFrame
         while let frame = f {
-            if !frame.code.isInternal { return frame.location }
+            if !frame.code.isInternal {
+                var loc = frame.location
+                if let ordinal = moduleOrdinals[frame.code.sourcePath] { loc.line |= ordinal << 24 }
+                return loc
+            }
             f = frame.caller
         }
         return .unknown
+    }
+
+    /// A position of `tracePosition` in words: `line 12`, or `ordersvc/client.py line 12` in a module.
+    package func positionText(_ loc: SourceLocation) -> String {
+        let ordinal = loc.line >> 24
+        let line = "line \(loc.line & 0xFF_FFFF)"
+        guard ordinal > 0, ordinal <= userModules.files.count else { return line }
+        return userModules.files[ordinal - 1].path + " " + line
     }
 
     /// A simulated duration, perturbed when the run explores.

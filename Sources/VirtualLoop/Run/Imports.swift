@@ -1,0 +1,87 @@
+import PyRuntime
+import TraceLanguage
+
+/// `import`: the modules vloop provides itself, and the user's own modules,
+/// with CPython's caching (`sys.modules`) and cycle semantics.
+extension World {
+    /// The modules vloop provides, by name: the one place a built-in module is
+    /// registered. Each is made on its first import in a run; a built-in
+    /// module always wins over a user's file of the same name (the loader
+    /// does not look such names up on disk).
+    package static let builtinModules: [String: @Sendable (World) throws -> PyModule] = [
+        "asyncio": { try $0.makeAsyncioModuleWithPrelude() },
+        "time": { $0.makeTimeModule() },
+        "logging": { $0.makeLoggingModule() },
+        "sys": { $0.makeSysModule() },
+        "random": { $0.makeRandomModule() },
+        "functools": { try $0.makeFunctoolsModule() },
+        "concurrent": { _ in PyModule("concurrent") },
+        "concurrent.futures": { try $0.makeConcurrentFuturesModule() },
+        "vloop": { $0.makeVloopModule() },
+    ]
+
+    /// The top-level names of the built-in modules, which the loader of the
+    /// user's modules never looks up on disk.
+    public static let builtinModuleNames: Set<String> = Set(
+        builtinModules.keys.map { String($0.split(separator: ".")[0]) })
+
+    /// `import name` for an absolute dotted name: its parent packages first,
+    /// then the module itself (a built-in one, or the user's, whose code runs
+    /// once per run, in globals of its own), bound as an attribute of its
+    /// parent once it has run. A module is in `modules` while its code runs,
+    /// so an import cycle gets it partially initialized, as in CPython; a
+    /// module whose code raised is removed again.
+    package func importModuleObject(_ name: String) throws -> PyObject {
+        if let m = modules[name] { return m }
+        var parent: PyObject?
+        if let dot = name.lastIndex(of: ".") {
+            let parentName = String(name[..<dot])
+            let p = try importModuleObject(parentName)
+            // The parent's code may have imported it.
+            if let m = modules[name] { return m }
+            if let user = p as? PyUserModule, !user.isPackage {
+                throw vm.moduleNotFound(name, parentIsNotAPackage: parentName)
+            }
+            parent = p
+        }
+        let m: PyObject
+        if let make = Self.builtinModules[name] {
+            m = try make(self)
+            modules[name] = m
+        } else if let user = userModules[name] {
+            m = try runUserModule(user)
+        } else {
+            throw vm.moduleNotFound(name)
+        }
+        if let parent, let dot = name.lastIndex(of: ".") {
+            try parent.setAttr(String(name[name.index(after: dot)...]), .obj(m), vm)
+        }
+        return m
+    }
+
+    /// Runs a user's module (once per run) and returns it.
+    private func runUserModule(_ user: UserModule) throws -> PyUserModule {
+        let module = PyUserModule(
+            name: user.name, globalNames: user.compiled?.globalNames ?? [], index: user.globalIndex,
+            isPackage: user.isPackage, file: user.file?.path)
+        module.setGlobal("__name__", .str(user.name))
+        module.setGlobal("__package__", .str(user.package))
+        if let path = user.file?.path { module.setGlobal("__file__", .str(path)) }
+        modules[user.name] = module
+        if let compiled = user.compiled {
+            do {
+                _ = try vm.runModuleCode(compiled.code, globals: module.globals)
+            } catch {
+                modules[user.name] = nil
+                throw error
+            }
+        }
+        module.initializing = false
+        return module
+    }
+
+    /// `vloop`: `from vloop import expect, sim` gives the names every trace has.
+    package func makeVloopModule() -> PyModule {
+        PyModule("vloop", ["expect": .obj(expectObject), "sim": .obj(sim)])
+    }
+}
