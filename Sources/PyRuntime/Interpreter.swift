@@ -27,6 +27,8 @@ public final class Interpreter {
     /// The call that `await M.f(x)` runs natively through the host, once the
     /// host has named it; nil before.
     @exclusivity(unchecked) public var nativeAwaitTarget: NativeAwaitTarget?
+    /// `sys.set_asyncgen_hooks`: what a running event loop installs (AsyncGenerators.swift).
+    @exclusivity(unchecked) public var asyncGenHooks = AsyncGenHooks()
 
     public init() {
         builtins = makeBuiltins()
@@ -728,6 +730,9 @@ public final class Interpreter {
             case .exceptStarEnd:
                 let state = f.pop().object as! ExceptStarState
                 if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
+            case .deleteGlobal, .deleteDeref, .deleteAttr, .deleteSubscript, .unpackEx, .setUpdate, .dictUpdate,
+                .listToTuple, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
+                try runStatementOp(op, f)
             case .buildClassNamespace:
                 let ns = PyDict()
                 for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {

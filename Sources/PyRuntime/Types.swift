@@ -40,6 +40,11 @@ public final class PyType: PyObject {
         throw vm.error(.typeError, "cannot create '\(name)' instances")
     }
 
+    /// `list[int]` and the other generic builtins (TypeAliases.swift).
+    public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
+        try subscriptType(self, key, vm)
+    }
+
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         switch name {
         case "__name__", "__qualname__": return .str(self.name)

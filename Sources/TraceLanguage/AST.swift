@@ -72,11 +72,14 @@ public struct Comprehension: Sendable {
     public var target: Expr
     public var iter: Expr
     public var ifs: [Expr]
+    /// `async for TARGET in ITER`.
+    public var isAsync: Bool
 
-    public init(target: Expr, iter: Expr, ifs: [Expr]) {
+    public init(target: Expr, iter: Expr, ifs: [Expr], isAsync: Bool = false) {
         self.target = target
         self.iter = iter
         self.ifs = ifs
+        self.isAsync = isAsync
     }
 }
 
@@ -84,11 +87,14 @@ public struct Parameter: Sendable {
     public var name: String
     public var defaultValue: Expr?
     public var loc: SourceLocation
+    /// `name: annotation`, evaluated when the `def` runs.
+    public var annotation: Expr?
 
-    public init(name: String, defaultValue: Expr?, loc: SourceLocation) {
+    public init(name: String, defaultValue: Expr?, loc: SourceLocation, annotation: Expr? = nil) {
         self.name = name
         self.defaultValue = defaultValue
         self.loc = loc
+        self.annotation = annotation
     }
 }
 
@@ -98,6 +104,9 @@ public struct Parameters: Sendable {
     public var varargs: String?
     public var keywordOnly: [Parameter]
     public var kwargs: String?
+    /// The annotations of `*args` and `**kwargs`, when they have one.
+    public var varargsAnnotation: Expr?
+    public var kwargsAnnotation: Expr?
 
     public init(
         positional: [Parameter] = [], varargs: String? = nil, keywordOnly: [Parameter] = [], kwargs: String? = nil
@@ -142,6 +151,12 @@ public indirect enum ExprKind: Sendable {
     case await(Expr)
     case yield(Expr?)
     case yieldFrom(Expr)
+    /// `*x` in a display (`[*a, b]`), or in an assignment target (`a, *rest = xs`).
+    case starred(Expr)
+    /// `name := value`.
+    case namedExpr(String, Expr)
+    /// A dict display with `**m` items: a nil key marks `**value`.
+    case dictUnpacking([(key: Expr?, value: Expr)])
 }
 
 public struct ExceptHandler: Sendable {
@@ -190,12 +205,15 @@ public struct FunctionDef: Sendable {
     public var parameters: Parameters
     public var body: [Stmt]
     public var isAsync: Bool
+    /// `-> annotation`.
+    public var returns: Expr?
 
-    public init(name: String, parameters: Parameters, body: [Stmt], isAsync: Bool) {
+    public init(name: String, parameters: Parameters, body: [Stmt], isAsync: Bool, returns: Expr? = nil) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.isAsync = isAsync
+        self.returns = returns
     }
 }
 
@@ -248,6 +266,13 @@ public indirect enum StmtKind: Sendable {
     case `import`([ImportName])
     /// `from a.b import x as y, z`
     case importFrom(module: String, names: [ImportName])
+    /// `del a, b.c, d[k]`: each target a name, attribute, subscript or tuple/list of them.
+    case delete([Expr])
+    /// `target: annotation [= value]`; `simple` when the target is a bare name
+    /// (not parenthesized), whose annotation a module records in `__annotations__`.
+    case annAssign(target: Expr, annotation: Expr, value: Expr?, simple: Bool)
+    /// `async for TARGET in ITER: BODY else: ORELSE`.
+    case asyncFor(target: Expr, iter: Expr, body: [Stmt], orElse: [Stmt])
 }
 
 /// A whole trace: its top-level statements.

@@ -176,6 +176,37 @@ public enum Op: Sendable {
     /// The n bases and the namespace dict on the stack: pops them and pushes
     /// the class named by constant `name`.
     case buildClass(name: Int32, bases: Int32)
+
+    // `del`, star-unpacking and displays with `*`/`**` (CPython's ops of the same names).
+    /// `del name` at module level (NameError when unbound).
+    case deleteGlobal(Int32)
+    /// `del name` for a cell (UnboundLocalError or NameError when unbound).
+    case deleteDeref(Int32)
+    /// Pops an object: `del obj.name`.
+    case deleteAttr(Int32)
+    /// Pops a key and an object: `del obj[key]`.
+    case deleteSubscript
+    /// `a, *rest, z = it`: pops an iterable, pushes `after` items, a list of the
+    /// middle, then `before` items (the first on top).
+    case unpackEx(before: Int32, after: Int32)
+    /// Adds every item of the iterable on top to the set `n` below it (`{*a}`).
+    case setUpdate(Int32)
+    /// Updates the dict `n` below the top with the mapping on top (`{**m}`); later keys win.
+    case dictUpdate(Int32)
+    /// Replaces the list on top with a tuple of its items (`(*a, b)`).
+    case listToTuple
+
+    // Asynchronous iteration.
+    /// Replaces the object on top with its `__aiter__()`.
+    case getAIter
+    /// Pushes the awaitable iterator of `__anext__()` of the async iterator on top (which stays).
+    case getANext
+    /// The async iterator and an exception on the stack: when the exception is
+    /// StopAsyncIteration, pops both and leaves the handler; otherwise re-raises it.
+    case endAsyncFor
+    /// Wraps the value on top as an async generator's own yield, which the
+    /// awaitable of `__anext__`/`asend` turns into its result.
+    case asyncGenWrap
 }
 
 /// What a name inside a function refers to.
@@ -328,6 +359,11 @@ extension Op {
         case .exceptStarMatch: return jumping ? -1 : 0
         case .exceptStarRecord, .exceptStarEnd: return -1
         case .storeSubscript: return -3
+        case .deleteGlobal, .deleteDeref, .listToTuple, .getAIter, .asyncGenWrap: return 0
+        case .deleteAttr, .setUpdate, .dictUpdate: return -1
+        case .deleteSubscript, .endAsyncFor: return -2
+        case .unpackEx(let before, let after): return Int(before + after)
+        case .getANext: return 1
         case .deleteFast, .loadAttr, .rot2, .rot3, .unary, .jump, .getIter, .setupTry, .popBlock, .popExcept,
             .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
             .expectStatement, .nop, .assertFail:

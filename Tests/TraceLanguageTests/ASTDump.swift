@@ -63,6 +63,13 @@ enum ASTDump {
             return "(import " + names.map(importName).joined(separator: " ") + ")"
         case .importFrom(let module, let names):
             return "(from \(module) " + names.map(importName).joined(separator: " ") + ")"
+        case .delete(let targets):
+            return list("del", targets)
+        case .annAssign(let target, let annotation, let value, let simple):
+            return "(\(simple ? ":" : ":complex") \(expr(target)) \(expr(annotation)) \(opt(value)))"
+        case .asyncFor(let target, let iter, let b, let orElse):
+            return "(async-for \(expr(target)) \(expr(iter)) \(body(b))" + (orElse.isEmpty ? "" : " \(body(orElse))")
+                + ")"
         }
     }
 
@@ -88,7 +95,8 @@ enum ASTDump {
 
     static func comps(_ cs: [Comprehension]) -> String {
         cs.map { c in
-            "(for \(expr(c.target)) \(expr(c.iter))" + c.ifs.map { " (if \(expr($0)))" }.joined() + ")"
+            "(\(c.isAsync ? "async-for" : "for") \(expr(c.target)) \(expr(c.iter))"
+                + c.ifs.map { " (if \(expr($0)))" }.joined() + ")"
         }.joined(separator: " ")
     }
 
@@ -158,6 +166,10 @@ enum ASTDump {
         case .await(let x): return "(await \(expr(x)))"
         case .yield(let x): return x.map { "(yield \(expr($0)))" } ?? "(yield)"
         case .yieldFrom(let x): return "(yield-from \(expr(x)))"
+        case .starred(let x): return "(* \(expr(x)))"
+        case .namedExpr(let n, let x): return "(:= \(n) \(expr(x)))"
+        case .dictUnpacking(let items):
+            return "(dict" + items.map { " (\(opt($0.key)) \(expr($0.value)))" }.joined() + ")"
         }
     }
 }

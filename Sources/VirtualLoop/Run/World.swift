@@ -114,6 +114,7 @@ public final class World: InterpreterHost {
         case "sys": m = makeSysModule()
         case "random": m = makeRandomModule()
         case "functools": m = makeFunctoolsModule()
+        case "typing": m = makeTypingModule()
         case "concurrent":
             m = PyModule("concurrent")
             m.attributes["futures"] = try importModule("concurrent.futures")
