@@ -77,6 +77,7 @@ import socket
 import heapq
 import collections
 import concurrent.futures
+import weakref
 import textwrap
 
 import asyncio
@@ -497,10 +498,43 @@ class VirtualSelector(selectors._BaseSelectorImpl):
         return W.select(timeout, self)
 
 
+class OrderedWeakSet:
+    """loop._asyncgens in insertion order: CPython's WeakSet iterates in hash
+    (address) order, which decides the order in which shutdown_asyncgens
+    closes the async generators still alive at the end of asyncio.run."""
+
+    def __init__(self):
+        self._refs = {}
+
+    def add(self, item):
+        key = id(item)
+        if key not in self._refs:
+            def gone(ref, key=key, refs=self._refs):
+                if refs.get(key) is ref:
+                    del refs[key]
+            self._refs[key] = weakref.ref(item, gone)
+
+    def discard(self, item):
+        self._refs.pop(id(item), None)
+
+    def _live(self):
+        return [x for x in (r() for r in list(self._refs.values())) if x is not None]
+
+    def __len__(self):
+        return len(self._live())
+
+    def __iter__(self):
+        return iter(self._live())
+
+    def clear(self):
+        self._refs.clear()
+
+
 class VirtualLoop(selector_events.BaseSelectorEventLoop):
     def __init__(self):
         super().__init__(selector=VirtualSelector())
         self._clock_resolution = 1e-09
+        self._asyncgens = OrderedWeakSet()
 
     def time(self):
         return W.clock

@@ -162,3 +162,14 @@ public enum Resume {
     case send(Value)
     case raise(PyException)
 }
+
+extension Frame {
+    /// Drops the locals of a frame that has finished for good (a generator or
+    /// coroutine that returned or raised), as CPython clears a finished
+    /// frame: what only they kept alive goes away at that moment (an
+    /// unfinished async generator then reaches its loop's finalizer).
+    package func releaseLocals() {
+        for i in 0..<localCount where !locals[i].isTrivial { locals[i] = .undefined }
+        cells = []
+    }
+}

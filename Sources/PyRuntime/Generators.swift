@@ -53,10 +53,14 @@ public class PyGenerator: SendableIterator {
         defer { running = false }
         do {
             let result = try vm.execute(frame, r)
-            if case .returned = result { finished = true }
+            if case .returned = result {
+                finished = true
+                frame.releaseLocals()
+            }
             return result
         } catch let raised as PyRaise {
             finished = true
+            frame.releaseLocals()
             if raised.exception.type === PyType.stopIteration {
                 let e = PyException(type: .runtimeError, args: [.str("\(typeName) raised StopIteration")])
                 e.cause = raised.exception
