@@ -49,6 +49,7 @@ public final class Interpreter {
             case .bytes(let b): return .obj(PyBytes(b))
             case .code(let code): return .obj(CodeBox(code))
             case .names(let n): return .obj(PyTuple(n.map { .str($0) }))
+            case .pattern(let p, let captures): return .obj(MatchProgramBox(p, captures: captures))
             }
         }
         let r = CodeRuntime(code: code, constants: values)
@@ -733,6 +734,8 @@ public final class Interpreter {
             case .deleteGlobal, .deleteDeref, .deleteAttr, .deleteSubscript, .unpackEx, .setUpdate, .dictUpdate,
                 .listToTuple, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
                 try runStatementOp(op, f)
+            case .matchPattern(let p, let n):
+                try runMatchPattern(f, constants[Int(p)].object as! MatchProgramBox, values: Int(n))
             case .buildClassNamespace:
                 let ns = PyDict()
                 for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {

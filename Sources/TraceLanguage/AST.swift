@@ -273,6 +273,55 @@ public indirect enum StmtKind: Sendable {
     case annAssign(target: Expr, annotation: Expr, value: Expr?, simple: Bool)
     /// `async for TARGET in ITER: BODY else: ORELSE`.
     case asyncFor(target: Expr, iter: Expr, body: [Stmt], orElse: [Stmt])
+    /// `match SUBJECT:` and its `case` clauses, in order.
+    case match(subject: Expr, cases: [MatchCase])
+}
+
+/// `case PATTERN [if GUARD]: BODY`.
+public struct MatchCase: Sendable {
+    public var pattern: Pattern
+    public var guardExpr: Expr?
+    public var body: [Stmt]
+    public var loc: SourceLocation
+
+    public init(pattern: Pattern, guardExpr: Expr?, body: [Stmt], loc: SourceLocation) {
+        self.pattern = pattern
+        self.guardExpr = guardExpr
+        self.body = body
+        self.loc = loc
+    }
+}
+
+/// A pattern of a `case` clause (PEP 634).
+public struct Pattern: Sendable {
+    public var kind: PatternKind
+    public var loc: SourceLocation
+
+    public init(_ kind: PatternKind, _ loc: SourceLocation) {
+        self.kind = kind
+        self.loc = loc
+    }
+}
+
+public indirect enum PatternKind: Sendable {
+    /// A literal or a dotted name, compared with `==`.
+    case value(Expr)
+    /// `None`, `True`, `False`, compared with `is`.
+    case singleton(Expr)
+    /// `name` binds the subject; nil is the wildcard `_`.
+    case capture(String?)
+    /// `[a, *rest]`, `(a, b)`, `a, b`: at most one `star`.
+    case sequence([Pattern])
+    /// `*name` (nil for `*_`), inside a sequence pattern.
+    case star(String?)
+    /// `{KEY: PATTERN, ..., **rest}`: keys are literals or dotted names.
+    case mapping(keys: [Expr], patterns: [Pattern], rest: String?)
+    /// `Cls(p, q, attr=r)`.
+    case classPattern(cls: Expr, positional: [Pattern], keywords: [(name: String, pattern: Pattern)])
+    /// `p | q | r`.
+    case or([Pattern])
+    /// `PATTERN as name`.
+    case asPattern(Pattern, String)
 }
 
 /// A whole trace: its top-level statements.

@@ -12,6 +12,44 @@ public enum Constant: Sendable {
     case code(CodeObject)
     /// Keyword names of a call, in order.
     case names([String])
+    /// The pattern of a `case` clause and how many names it captures (op `matchPattern`).
+    case pattern(MatchProgram, captures: Int)
+}
+
+/// A `case` pattern as the interpreter matches it (CompilerMatch.swift).
+/// The values it compares with (literals, dotted names, classes, mapping
+/// keys) are evaluated before it runs and consumed in pre-order: a class
+/// before its sub-patterns, a mapping's keys before its value patterns.
+public indirect enum MatchProgram: Sendable {
+    case wildcard
+    /// Binds the subject to capture slot n.
+    case capture(Int32)
+    /// The next value: matches when equal to the subject.
+    case value
+    /// `None` (0), `True` (1), `False` (2): matches by identity.
+    case singleton(Int8)
+    /// Items in order; `star` is the index of the `*` item, a `capture` or `wildcard`.
+    case sequence([MatchProgram], star: Int?)
+    /// The next `keys` values are keys; `rest` captures the other items.
+    case mapping(keys: Int, [MatchProgram], rest: Int32?)
+    /// The next value is the class; positional then keyword sub-patterns.
+    case classPattern(positional: [MatchProgram], keywords: [String], [MatchProgram])
+    case or([MatchProgram])
+    case asPattern(MatchProgram, Int32)
+
+    /// How many evaluated values the pattern consumes.
+    public var valueCount: Int {
+        switch self {
+        case .wildcard, .capture, .singleton: return 0
+        case .value: return 1
+        case .sequence(let items, _): return items.reduce(0) { $0 + $1.valueCount }
+        case .mapping(let keys, let items, _): return keys + items.reduce(0) { $0 + $1.valueCount }
+        case .classPattern(let positional, _, let keywords):
+            return 1 + (positional + keywords).reduce(0) { $0 + $1.valueCount }
+        case .or(let alternatives): return alternatives.reduce(0) { $0 + $1.valueCount }
+        case .asPattern(let inner, _): return inner.valueCount
+        }
+    }
 }
 
 public enum Op: Sendable {
@@ -207,6 +245,10 @@ public enum Op: Sendable {
     /// Wraps the value on top as an async generator's own yield, which the
     /// awaitable of `__anext__`/`asend` turns into its result.
     case asyncGenWrap
+    /// The subject and `values` evaluated values on the stack: matches the
+    /// pattern constant `pattern` (op `MatchProgram`); pushes the tuple of its
+    /// captures (None when it fails), then whether it matched.
+    case matchPattern(pattern: Int32, values: Int32)
 }
 
 /// What a name inside a function refers to.
@@ -364,6 +406,7 @@ extension Op {
         case .deleteSubscript, .endAsyncFor: return -2
         case .unpackEx(let before, let after): return Int(before + after)
         case .getANext: return 1
+        case .matchPattern(_, let values): return 1 - Int(values)
         case .deleteFast, .loadAttr, .rot2, .rot3, .unary, .jump, .getIter, .setupTry, .popBlock, .popExcept,
             .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
             .expectStatement, .nop, .assertFail:

@@ -146,7 +146,7 @@ final class FunctionCompiler {
         case .float(let d): key = "f\(d.bitPattern)"
         case .string(let s): key = "s" + s
         case .names(let n): key = "k" + n.joined(separator: "\u{0}")
-        case .bytes, .code: key = nil
+        case .bytes, .code, .pattern: key = nil
         }
         if let key, let i = constIndex[key] { return i }
         code.constants.append(c)
@@ -406,6 +406,8 @@ final class FunctionCompiler {
             compileAnnAssign(target, annotation, value, simple: simple)
         case .asyncFor(let target, let iter, let body, let orElse):
             compileAsyncFor(target, iter, body, orElse, s.loc)
+        case .match(let subject, let cases):
+            compileMatch(subject, cases)
         case .importFrom("__future__", let names):
             compileFutureImport(names, s.loc)
         case .importFrom(let module, let names):

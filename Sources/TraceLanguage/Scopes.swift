@@ -150,6 +150,32 @@ struct ScopeBuilder {
             visitTarget(target, scope)
             visit(body, scope)
             visit(orElse, scope)
+        case .match(let subject, let cases):
+            visit(subject, scope)
+            for c in cases {
+                visitPattern(c.pattern, scope)
+                if let g = c.guardExpr { visit(g, scope) }
+                visit(c.body, scope)
+            }
+        }
+    }
+
+    private mutating func visitPattern(_ p: Pattern, _ scope: Scope) {
+        switch p.kind {
+        case .value(let e), .singleton(let e): visit(e, scope)
+        case .capture(let n), .star(let n): if let n { scope.bind(n) }
+        case .sequence(let items), .or(let items): for i in items { visitPattern(i, scope) }
+        case .mapping(let keys, let patterns, let rest):
+            for k in keys { visit(k, scope) }
+            for i in patterns { visitPattern(i, scope) }
+            if let rest { scope.bind(rest) }
+        case .classPattern(let cls, let positional, let keywords):
+            visit(cls, scope)
+            for i in positional { visitPattern(i, scope) }
+            for k in keywords { visitPattern(k.pattern, scope) }
+        case .asPattern(let inner, let n):
+            visitPattern(inner, scope)
+            scope.bind(n)
         }
     }
 

@@ -61,7 +61,8 @@ extension TraceParser {
         case .op("@"):
             throw error("decorators are not supported in a trace", at: loc)
         case .name("match") where looksLikeMatchStatement():
-            throw unsupported("'match'", at: loc)
+            body.append(try parseMatch())
+            return
         default:
             break
         }

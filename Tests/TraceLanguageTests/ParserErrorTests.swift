@@ -16,9 +16,27 @@ import Testing
         #expect(parseError("del *a\n") == "1:5: cannot delete starred")
     }
 
-    @Test func matchStatementsAreNotSupported() {
-        #expect(parseError("match command:\n    case 1:\n        pass\n") == "1:1: 'match' is not supported in a trace")
-        #expect(parseError("match (x, y):\n    case _: pass\n") == "1:1: 'match' is not supported in a trace")
+    @Test func matchStatementsFollowCPythonsRules() {
+        #expect(parseError("match command:\n    case 1:\n        pass\n") == "no error")
+        #expect(parseError("match (x, y):\n    case _: pass\n") == "no error")
+        #expect(
+            parseError("match x:\n    case y:\n        pass\n    case 1:\n        pass\n")
+                == "2:10: name capture 'y' makes remaining patterns unreachable")
+        #expect(
+            parseError("match x:\n    case _:\n        pass\n    case 1:\n        pass\n")
+                == "2:10: wildcard makes remaining patterns unreachable")
+        #expect(
+            parseError("match x:\n    case [a, a]:\n        pass\n")
+                == "2:14: multiple assignments to name 'a' in pattern")
+        #expect(
+            parseError("match x:\n    case [a] | [b]:\n        pass\n")
+                == "2:17: alternative patterns bind different names")
+        #expect(
+            parseError("match x:\n    case P(x=1, 2):\n        pass\n")
+                == "2:17: positional patterns follow keyword patterns")
+        #expect(
+            parseError("match x:\n    case f'{a}':\n        pass\n")
+                == "2:10: patterns may only match literals and attribute lookups")
     }
 
     @Test func asyncForParses() {
