@@ -78,6 +78,7 @@ import heapq
 import collections
 import concurrent.futures
 import weakref
+import __future__
 import textwrap
 
 import asyncio
@@ -277,6 +278,13 @@ class SetRewriter(ast.NodeTransformer):
 
     def visit_SetComp(self, node):
         self.generic_visit(node)
+        if any(g.is_async for g in node.generators) or any(
+                isinstance(n, ast.Await) for n in ast.walk(node)):
+            # An asynchronous comprehension: a list comprehension is
+            # awaited in place, as the set comprehension would be.
+            comp = ast.ListComp(elt=node.elt, generators=node.generators)
+            new = ast.Call(func=ast.Name(id=SET_NAME, ctx=ast.Load()), args=[comp], keywords=[])
+            return ast.copy_location(new, node)
         gen = ast.GeneratorExp(elt=node.elt, generators=node.generators)
         new = ast.Call(func=ast.Name(id=SET_NAME, ctx=ast.Load()), args=[gen], keywords=[])
         return ast.copy_location(new, node)
@@ -1580,11 +1588,17 @@ def run_trace(path, source):
         'expect': expect,
         SET_NAME: OrderedSet,
     }
+    # Each statement compiles on its own: `from __future__ import
+    # annotations` must reach the ones after it as a flag.
+    flags = 0
     for stmt in top_level_statements(tree.body):
         if W.stopped and not is_expect(stmt):
             continue
         W.current_line = stmt.lineno
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, 'exec')
+        if (isinstance(stmt, ast.ImportFrom) and stmt.module == '__future__'
+                and any(a.name == 'annotations' for a in stmt.names)):
+            flags |= __future__.annotations.compiler_flag
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, 'exec', flags=flags)
         try:
             exec(code, g)
         except StopRun:

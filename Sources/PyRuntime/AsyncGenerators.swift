@@ -386,3 +386,60 @@ public final class PyAsyncGenAThrow: AsyncGenAwaitable {
         throw error
     }
 }
+
+/// `aiter(x)` and `anext(it[, default])`.
+let asyncIterationBuiltins: [(String, (Args, Interpreter) throws -> Value)] = [
+    (
+        "aiter",
+        { args, vm in
+            try vm.checkArity("aiter", args, 1, 1)
+            guard case .obj(let o) = args[0], try o.getAttr("__aiter__", vm) != nil else {
+                throw vm.error(.typeError, "'\(vm.typeName(args[0]))' object is not an async iterable")
+            }
+            return try vm.asyncIterator(args[0])
+        }
+    ),
+    (
+        "anext",
+        { args, vm in
+            try vm.checkArity("anext", args, 1, 2)
+            guard case .obj(let o) = args[0], try o.getAttr("__anext__", vm) != nil else {
+                throw vm.error(.typeError, "'\(vm.typeName(args[0]))' object is not an async iterator")
+            }
+            let awaitable = try vm.asyncNext(args[0])
+            if args.count == 1 { return .obj(awaitable) }
+            return .obj(AnextWithDefault(awaitable, args[1]))
+        }
+    ),
+]
+
+/// `anext(it, default)`: the awaitable of `__anext__`, with StopAsyncIteration
+/// turned into the default (CPython's `anextawaitable`).
+final class AnextWithDefault: SendableIterator {
+    let inner: PyObject
+    let defaultValue: Value
+
+    init(_ inner: PyObject, _ defaultValue: Value) {
+        self.inner = inner
+        self.defaultValue = defaultValue
+    }
+
+    override var typeName: String { "anext_awaitable" }
+    override func awaitIterator(_ vm: Interpreter) throws -> PyObject? { self }
+
+    private func guarded(_ step: () throws -> FrameResult) throws -> FrameResult {
+        do {
+            return try step()
+        } catch let r as PyRaise where r.exception.type.isSubtype(of: .stopAsyncIteration) {
+            return .returned(defaultValue)
+        }
+    }
+
+    override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult {
+        try guarded { try vm.sendInto(.obj(inner), v) }
+    }
+
+    override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {
+        try guarded { try vm.throwInto(.obj(inner), e) }
+    }
+}

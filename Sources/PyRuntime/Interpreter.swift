@@ -361,10 +361,13 @@ public final class Interpreter {
             case .loadDeref(let i):
                 let v = f.cells[Int(i)].value
                 if case .undefined = v {
-                    let name =
-                        Int(i) < f.code.cellNames.count
-                        ? f.code.cellNames[Int(i)]
-                        : f.code.freeNames[Int(i) - f.code.cellNames.count]
+                    if Int(i) < f.code.cellNames.count {
+                        throw error(
+                            .unboundLocalError,
+                            "cannot access local variable '\(f.code.cellNames[Int(i)])' where it is not associated with a value"
+                        )
+                    }
+                    let name = f.code.freeNames[Int(i) - f.code.cellNames.count]
                     throw error(
                         .nameError,
                         "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope"
@@ -471,7 +474,10 @@ public final class Interpreter {
                 }
                 for (k, v) in src.table.entries {
                     if try d.contains(k, self) == true {
-                        throw error(.typeError, "got multiple values for keyword argument '\(try str(k))'")
+                        throw error(
+                            .typeError,
+                            "\(functionString(f.peek(Int(n) + 1))) got multiple values for keyword argument '\(try str(k))'"
+                        )
                     }
                     try d.setItem(k, v, self)
                 }

@@ -125,7 +125,16 @@ extension Interpreter {
                 return
             }
         }
-        throw error(.typeError, "'\(typeName(o))' object does not support item deletion")
+        throw error(.typeError, "'\(typeName(o))' object doesn't support item deletion")
+    }
+
+    /// How CPython names a callable in call errors (`_PyObject_FunctionStr`): `__main__.f()`, `print()`.
+    package func functionString(_ callee: Value) -> String {
+        guard case .obj(let o) = callee else { return typeName(callee) + " object" }
+        if let fn = o as? PyFunction { return "\(fn.code.moduleName).\(fn.code.qualifiedName)()" }
+        if let b = o as? PyBuiltin { return "\(b.name)()" }
+        if let t = o as? PyType { return "\(t.qualifiedName)()" }
+        return "\(o.typeName) object"
     }
 
     /// `aiter(v)`: what `async for` iterates.

@@ -16,6 +16,8 @@ final class Scope {
     @exclusivity(unchecked) var globals: Set<String> = []
     @exclusivity(unchecked) var nonlocals: [(String, SourceLocation)] = []
     @exclusivity(unchecked) var children: [Scope] = []
+    /// A comprehension's iteration variables, which `:=` may not rebind.
+    @exclusivity(unchecked) var iterationNames: Set<String> = []
     /// The scope this one is nested in (nil for the module).
     @exclusivity(unchecked) weak var parent: Scope?
     @exclusivity(unchecked) var isGenerator = false
@@ -190,6 +192,11 @@ struct ScopeBuilder {
         var owner: Scope = scope
         var between: [Scope] = []
         while owner.kind == .comprehension, let p = owner.parent {
+            if owner.iterationNames.contains(name) {
+                diagnostics.append(
+                    (loc, "assignment expression cannot rebind comprehension iteration variable '\(name)'"))
+                return
+            }
             between.append(owner)
             owner = p
         }
@@ -237,6 +244,15 @@ struct ScopeBuilder {
         }
     }
 
+    private func collectNames(_ e: Expr, into names: inout Set<String>) {
+        switch e.kind {
+        case .name(let n): names.insert(n)
+        case .tuple(let items), .list(let items): for i in items { collectNames(i, into: &names) }
+        case .starred(let inner): collectNames(inner, into: &names)
+        default: break
+        }
+    }
+
     private mutating func visitComprehension(
         _ e: Expr, _ tag: Int, _ generators: [Comprehension],
         _ elements: [Expr], _ scope: Scope
@@ -250,6 +266,7 @@ struct ScopeBuilder {
         for (i, g) in generators.enumerated() {
             if i > 0 { visit(g.iter, child) }
             if g.isAsync { child.isAsync = true }
+            collectNames(g.target, into: &child.iterationNames)
             visitTarget(g.target, child)
             for c in g.ifs { visit(c, child) }
         }
