@@ -11,10 +11,10 @@ bench:          ## vloop against CPython's stock asyncio on fixtures/bench/sleep
 	scripts/bench
 
 check:          ## parse and validate every fixture
-	swift run vloop check fixtures/seed fixtures/conformance
+	swift run vloop check fixtures/seed fixtures/conformance fixtures/programs
 
 verify:         ## compare vloop's logs with CPython 3.11.7's
-	swift run vloop verify fixtures/seed fixtures/conformance
+	swift run vloop verify fixtures/seed fixtures/conformance fixtures/programs
 
 regen-golden:   ## rewrite the golden logs with the CPython reference
 	scripts/regen-golden

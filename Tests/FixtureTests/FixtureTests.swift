@@ -22,7 +22,7 @@ func fixtures(_ suite: String) -> [String] {
     return names.filter { $0.hasSuffix(".trace") }.sorted().map { "fixtures/\(suite)/\($0)" }
 }
 
-let passingFixtures = fixtures("seed") + fixtures("conformance")
+let passingFixtures = fixtures("seed") + fixtures("conformance") + fixtures("programs")
 
 func load(_ relative: String) throws -> LoadedTrace {
     let url = repositoryRoot.appendingPathComponent(relative)
@@ -47,7 +47,7 @@ func golden(_ relative: String) throws -> String {
 
 @Suite("Fixtures")
 struct FixtureTests {
-    @Test("the suites hold traces", arguments: ["seed", "conformance"])
+    @Test("the suites hold traces", arguments: ["seed", "conformance", "programs"])
     func suitesAreNotEmpty(_ suite: String) {
         #expect(!fixtures(suite).isEmpty)
     }
