@@ -83,7 +83,6 @@ final class AsyncGenCore {
             result = try vm.execute(frame, r)
         } catch let raised as PyRaise {
             finished = true
-            frame.releaseLocals()
             for t in [PyType.stopIteration, PyType.stopAsyncIteration] where raised.exception.type.isSubtype(of: t) {
                 let what = t === PyType.stopIteration ? "StopIteration" : "StopAsyncIteration"
                 let e = PyException(type: .runtimeError, args: [.str("async generator raised \(what)")])

@@ -165,11 +165,20 @@ public enum Resume {
 
 extension Frame {
     /// Drops the locals of a frame that has finished for good (a generator or
-    /// coroutine that returned or raised), as CPython clears a finished
+    /// coroutine that returned), as CPython clears a finished
     /// frame: what only they kept alive goes away at that moment (an
     /// unfinished async generator then reaches its loop's finalizer).
     package func releaseLocals() {
         for i in 0..<localCount where !locals[i].isTrivial { locals[i] = .undefined }
         cells = []
+    }
+
+    /// Drops the value stack of a frame that an exception left for good, as
+    /// CPython's unwinding pops it. The locals stay: in CPython the
+    /// exception's traceback keeps the frame, and them, alive
+    /// (`PyException.frames`).
+    package func releaseStack() {
+        stack.deinitialize(count: sp)
+        sp = 0
     }
 }

@@ -60,7 +60,6 @@ public class PyGenerator: SendableIterator {
             return result
         } catch let raised as PyRaise {
             finished = true
-            frame.releaseLocals()
             if raised.exception.type === PyType.stopIteration {
                 let e = PyException(type: .runtimeError, args: [.str("\(typeName) raised StopIteration")])
                 e.cause = raised.exception

@@ -131,7 +131,11 @@ public final class Interpreter {
                 {
                     e.traceback.insert(entry, at: 0)
                 }
-                guard unwind(f, e) else { throw r }
+                if e.frames.last !== f { e.frames.append(f) }
+                guard unwind(f, e) else {
+                    f.releaseStack()
+                    throw r
+                }
             }
         }
     }

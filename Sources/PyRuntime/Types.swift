@@ -262,6 +262,10 @@ public final class PyException: PyObject {
     @exclusivity(unchecked) public var suppressContext = false
     /// Innermost last, as Python prints it.
     @exclusivity(unchecked) public var traceback: [TracebackEntry] = []
+    /// The frames the exception went through, kept alive while it lives, as
+    /// CPython's traceback keeps its frames and their locals (which decides
+    /// when an async generator held there reaches its finalizer).
+    @exclusivity(unchecked) package var frames: [Frame] = []
     /// `StopIteration.value`.
     @exclusivity(unchecked) public var value: Value = .none
     /// The sub-exceptions of an exception group.

@@ -23,7 +23,9 @@ import Testing
     }
 
     @Test func delTakesSeveralTargetsOfEveryKind() throws {
-        #expect(try dump("del a, b.c, d[0], e[1:2], (f, [g])") == "(del a (. b c) (sub d 0) (sub e (slice 1 2 _)) (tuple f (list g)))")
+        #expect(
+            try dump("del a, b.c, d[0], e[1:2], (f, [g])")
+                == "(del a (. b c) (sub d 0) (sub e (slice 1 2 _)) (tuple f (list g)))")
     }
 
     @Test func theWalrusParsesWhereCPythonAllowsIt() throws {
@@ -84,7 +86,9 @@ import Testing
     }
 
     @Test func theCompilerRejectsWhatCPythonRejects() {
-        #expect(diagnostics("def f():\n    async for x in y: pass\n") == ["t.trace:2:5: 'async for' outside async function"])
+        #expect(
+            diagnostics("def f():\n    async for x in y: pass\n") == ["t.trace:2:5: 'async for' outside async function"]
+        )
         #expect(
             diagnostics("def f():\n    return [x async for x in y]\n") == [
                 "t.trace:2:12: asynchronous comprehension outside of an asynchronous function"
@@ -100,7 +104,10 @@ import Testing
             diagnostics("x = [i for i in range(3) if (i := 0)]\n") == [
                 "t.trace:1:30: assignment expression cannot rebind comprehension iteration variable 'i'"
             ])
-        #expect(diagnostics("match x:\n    case P(a=1, a=2): pass\n") == ["t.trace:2:19: attribute name repeated in class pattern: a"])
+        #expect(
+            diagnostics("match x:\n    case P(a=1, a=2): pass\n") == [
+                "t.trace:2:19: attribute name repeated in class pattern: a"
+            ])
     }
 
     @Test func asyncDefWithYieldIsAnAsyncGenerator() throws {
@@ -117,12 +124,15 @@ import Testing
     @Test func functionsEvaluateAnnotationsOnlyWithoutTheFutureImport() throws {
         let plain = try #require(try firstFunction("def f(a: int) -> str:\n    x: list = 1\n"))
         #expect(plain.ops.count == 4)  // storeFast x; loadNone; returnValue, and the constant's load
-        guard case .success(let t) = TraceLoader.load(SourceFile(path: "t.trace", text: "def f(a: int) -> str:\n    pass\n"))
+        guard
+            case .success(let t) = TraceLoader.load(
+                SourceFile(path: "t.trace", text: "def f(a: int) -> str:\n    pass\n"))
         else { return }
         let module = t.compiled.code.ops
         guard
             case .success(let future) = TraceLoader.load(
-                SourceFile(path: "t.trace", text: "from __future__ import annotations\ndef f(a: int) -> str:\n    pass\n"))
+                SourceFile(
+                    path: "t.trace", text: "from __future__ import annotations\ndef f(a: int) -> str:\n    pass\n"))
         else { return }
         // Without the import: two annotations loaded and dropped before makeFunction.
         #expect(module.filter { if case .pop = $0 { return true } else { return false } }.count == 2)

@@ -6,17 +6,26 @@ package struct WeakAsyncGenerator {
     weak var generator: PyAsyncGenerator?
 }
 
+/// The loop as its async generator hooks see it: a generator keeps its
+/// finalizer after the loop is gone, and the loop's deinit clears `loop`.
+package final class AsyncGenLoopLink {
+    unowned(unsafe) var loop: EventLoop?
+}
+
 // The loop's side of async generators (base_events.py): the hooks
 // `run_forever` installs with `sys.set_asyncgen_hooks`, and what
 // `shutdown_asyncgens` closes. `_asyncgens` keeps insertion order (a
 // WeakSet iterates in hash order in CPython; see TRACE_LANGUAGE.md, "Where
 // CPython is not deterministic").
 extension EventLoop {
-    /// `_asyncgen_firstiter_hook` and `_asyncgen_finalizer_hook`, bound to this loop.
-    /// They hold it weakly: a generator keeps its finalizer after the loop is gone.
+    /// `_asyncgen_firstiter_hook` and `_asyncgen_finalizer_hook`, bound to this loop
+    /// through `asyncGenLink`.
     func asyncGenHooks() -> AsyncGenHooks {
-        let firstiter = PyBuiltin("_asyncgen_firstiter_hook") { [weak self] args, vm in
-            guard let self, args.count == 1, case .obj(let o) = args[0], let agen = o as? PyAsyncGenerator else {
+        let link = asyncGenLink
+        link.loop = self
+        let firstiter = PyBuiltin("_asyncgen_firstiter_hook") { args, vm in
+            guard let self = link.loop, args.count == 1, case .obj(let o) = args[0], let agen = o as? PyAsyncGenerator
+            else {
                 return .none
             }
             if !self.asyncgens.contains(where: { $0.generator === agen }) {
@@ -24,8 +33,9 @@ extension EventLoop {
             }
             return .none
         }
-        let finalizer = PyBuiltin("_asyncgen_finalizer_hook") { [weak self] args, vm in
-            guard let self, args.count == 1, case .obj(let o) = args[0], let agen = o as? PyAsyncGenerator else {
+        let finalizer = PyBuiltin("_asyncgen_finalizer_hook") { args, vm in
+            guard let self = link.loop, args.count == 1, case .obj(let o) = args[0], let agen = o as? PyAsyncGenerator
+            else {
                 return .none
             }
             self.asyncgens.removeAll { $0.generator == nil || $0.generator === agen }

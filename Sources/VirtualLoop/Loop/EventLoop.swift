@@ -48,6 +48,11 @@ public final class EventLoop: PyObject {
     /// The async generators first iterated while this loop ran and not yet
     /// finalized or shut down (CPython's `_asyncgens`, in insertion order; AsyncGenShutdown.swift).
     @exclusivity(unchecked) package var asyncgens: [WeakAsyncGenerator] = []
+    /// What the async generator hooks reach this loop through (not a weak
+    /// reference: one would move every retain of the loop to the slow path).
+    package let asyncGenLink = AsyncGenLoopLink()
+
+    deinit { asyncGenLink.loop = nil }
     @exclusivity(unchecked) package var running = false
     @exclusivity(unchecked) package var debug = false
     @exclusivity(unchecked) package var slowCallbackDuration = 0.1
