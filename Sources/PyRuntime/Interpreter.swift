@@ -742,10 +742,8 @@ public final class Interpreter {
                 let state = f.pop().object as! ExceptStarState
                 if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
             case .deleteGlobal, .deleteDeref, .deleteAttr, .deleteSubscript, .unpackEx, .setUpdate, .dictUpdate,
-                .listToTuple, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap:
+                .listToTuple, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap, .matchPattern:
                 try runStatementOp(op, f)
-            case .matchPattern(let p, let n):
-                try runMatchPattern(f, constants[Int(p)].object as! MatchProgramBox, values: Int(n))
             case .buildClassNamespace:
                 let ns = PyDict()
                 for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {

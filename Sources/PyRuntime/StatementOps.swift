@@ -79,6 +79,8 @@ extension Interpreter {
             f.handling = b.saved
         case .asyncGenWrap:
             f.push(.obj(AsyncGenWrappedValue(f.pop())))
+        case .matchPattern(let p, let n):
+            try runMatchPattern(f, f.runtime.constants[Int(p)].object as! MatchProgramBox, values: Int(n))
         default:
             preconditionFailure("runStatementOp: \(op) is not one of its instructions")
         }
