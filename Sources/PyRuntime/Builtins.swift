@@ -199,6 +199,7 @@ public func makeBuiltins() -> [String: Value] {
         return .bool(false)
     }
     for (name, body) in asyncIterationBuiltins { define(name, body) }
+    b["Ellipsis"] = .obj(PyEllipsis.shared)
     return b
 }
 

@@ -50,6 +50,7 @@ public final class Interpreter {
             case .code(let code): return .obj(CodeBox(code))
             case .names(let n): return .obj(PyTuple(n.map { .str($0) }))
             case .pattern(let p, let captures): return .obj(MatchProgramBox(p, captures: captures))
+            case .ellipsis: return .obj(PyEllipsis.shared)
             }
         }
         let r = CodeRuntime(code: code, constants: values)

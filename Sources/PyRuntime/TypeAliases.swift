@@ -6,16 +6,18 @@ import TraceLanguage
 // CPython 3.11's reprs. Annotations are evaluated and recorded, never checked.
 
 /// CPython's `_type_repr`/`ga_repr_item`: a builtin type by its name, another
-/// class as `module.name`, anything else by its repr.
-func annotationRepr(_ v: Value, _ vm: Interpreter) throws -> String {
+/// class as `module.name`, anything else by its repr. `typing` names
+/// NoneType so; `list[None]` and `int | None` say None.
+func annotationRepr(_ v: Value, _ vm: Interpreter, typing: Bool = false) throws -> String {
     if case .none = v { return "None" }
     if case .obj(let o) = v {
+        if o === PyEllipsis.shared { return "..." }
         if let t = o as? PyType {
-            if t === PyType.noneType { return "None" }
+            if t === PyType.noneType { return typing ? "NoneType" : "None" }
             return t.qualifiedName
         }
         if let l = o as? PyList {
-            return "[" + (try l.items.map { try annotationRepr($0, vm) }.joined(separator: ", ")) + "]"
+            return "[" + (try l.items.map { try annotationRepr($0, vm, typing: typing) }.joined(separator: ", ")) + "]"
         }
     }
     return try vm.repr(v)
@@ -110,7 +112,8 @@ public final class PyTypingForm: PyObject {
     public override var typeName: String { "typing._SpecialForm" }
     public override func repr(_ vm: Interpreter) throws -> String {
         guard let args else { return "typing.\(name)" }
-        return "typing.\(name)[" + (try args.map { try annotationRepr($0, vm) }.joined(separator: ", ")) + "]"
+        return "typing.\(name)[" + (try args.map { try annotationRepr($0, vm, typing: true) }.joined(separator: ", "))
+            + "]"
     }
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
         if args != nil { throw vm.error(.typeError, "typing.\(name) is not a generic class") }
@@ -139,6 +142,13 @@ public final class PyTypingForm: PyObject {
         default: return nil
         }
     }
+}
+
+/// `...`, the builtin `Ellipsis`.
+public final class PyEllipsis: PyObject {
+    public static let shared = PyEllipsis()
+    public override var typeName: String { "ellipsis" }
+    public override func repr(_ vm: Interpreter) throws -> String { "Ellipsis" }
 }
 
 /// `typing.TypeVar('T')`.

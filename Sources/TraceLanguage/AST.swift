@@ -157,6 +157,8 @@ public indirect enum ExprKind: Sendable {
     case namedExpr(String, Expr)
     /// A dict display with `**m` items: a nil key marks `**value`.
     case dictUnpacking([(key: Expr?, value: Expr)])
+    /// `...`
+    case ellipsis
 }
 
 public struct ExceptHandler: Sendable {

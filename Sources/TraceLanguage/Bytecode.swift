@@ -14,6 +14,7 @@ public enum Constant: Sendable {
     case names([String])
     /// The pattern of a `case` clause and how many names it captures (op `matchPattern`).
     case pattern(MatchProgram, captures: Int)
+    case ellipsis
 }
 
 /// A `case` pattern as the interpreter matches it (CompilerMatch.swift).

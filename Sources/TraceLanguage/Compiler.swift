@@ -146,6 +146,7 @@ final class FunctionCompiler {
         case .float(let d): key = "f\(d.bitPattern)"
         case .string(let s): key = "s" + s
         case .names(let n): key = "k" + n.joined(separator: "\u{0}")
+        case .ellipsis: key = "e"
         case .bytes, .code, .pattern: key = nil
         }
         if let key, let i = constIndex[key] { return i }
@@ -891,6 +892,7 @@ final class FunctionCompiler {
             loc = e.loc
             if scope.isAsync { emit(.asyncGenWrap) }
             emit(.yieldValue)
+        case .ellipsis: emit(.loadConst(constant(.ellipsis)))
         case .starred:
             unit.error(e.loc, "can't use starred expression here")
         case .namedExpr(let n, let value):

@@ -202,6 +202,7 @@ extension FunctionCompiler {
     func annotationText(_ e: Expr) -> String {
         switch e.kind {
         case .none: return "None"
+        case .ellipsis: return "..."
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
         case .float(let d): return String(d)

@@ -504,7 +504,8 @@ extension TraceParser {
         case .op("{"):
             return try nested { try parseBraces() }
         case .op("..."):
-            throw unsupported("'...' (Ellipsis)", at: loc)
+            advance()
+            return Expr(.ellipsis, loc)
         case .op("~"):
             throw unsupported("operator '~'", at: loc)
         default:

@@ -278,7 +278,7 @@ struct ScopeBuilder {
 
     private mutating func visit(_ e: Expr, _ scope: Scope) {
         switch e.kind {
-        case .none, .bool, .int, .float, .string, .bytes: break
+        case .none, .bool, .int, .float, .string, .bytes, .ellipsis: break
         case .fstring(let parts): visitParts(parts, scope)
         case .name(let n): scope.used.insert(n)
         case .attribute(let o, _): visit(o, scope)

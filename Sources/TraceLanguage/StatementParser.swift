@@ -312,6 +312,7 @@ extension TraceParser {
         case .dict: return "dict literal"
         case .set: return "set display"
         case .slice: return "slice"
+        case .ellipsis: return "ellipsis"
         default: return "expression"
         }
     }

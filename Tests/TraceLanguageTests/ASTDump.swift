@@ -189,6 +189,7 @@ enum ASTDump {
         case .await(let x): return "(await \(expr(x)))"
         case .yield(let x): return x.map { "(yield \(expr($0)))" } ?? "(yield)"
         case .yieldFrom(let x): return "(yield-from \(expr(x)))"
+        case .ellipsis: return "..."
         case .starred(let x): return "(* \(expr(x)))"
         case .namedExpr(let n, let x): return "(:= \(n) \(expr(x)))"
         case .dictUnpacking(let items):
