@@ -734,6 +734,7 @@ final class FunctionCompiler {
         for b in c.bases { compile(b) }
         let child = childScope(loc, 7)
         makeFunction(child, name: c.name, loc: loc, parameters: Parameters()) { fc in
+            if Self.hasSimpleAnnotations(c.body) { fc.emitSetupAnnotations() }
             fc.compileStatements(c.body)
             fc.emit(.buildClassNamespace)
             fc.emit(.returnValue)

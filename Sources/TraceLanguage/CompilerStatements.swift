@@ -132,9 +132,10 @@ extension FunctionCompiler {
         store("__annotations__")
     }
 
-    /// `x: T = v` binds like `x = v`; a module also evaluates T and records it
-    /// for a simple name (as a string under `from __future__ import annotations`).
-    /// Functions evaluate nothing but the value.
+    /// `x: T = v` binds like `x = v`; a module or class body also evaluates T
+    /// and records it in its `__annotations__` for a simple name (as a string
+    /// under `from __future__ import annotations`). Functions evaluate nothing
+    /// but the value.
     func compileAnnAssign(_ target: Expr, _ annotation: Expr, _ value: Expr?, simple: Bool) {
         if let value {
             compile(value)
@@ -153,7 +154,7 @@ extension FunctionCompiler {
             default: break
             }
         }
-        guard scope.kind == .module, !isExpect else { return }
+        guard scope.kind == .module || scope.kind == .classBody, !isExpect else { return }
         loc = annotation.loc
         if simple, case .name(let n) = target.kind {
             if unit.futureAnnotations {

@@ -129,6 +129,7 @@ struct ScopeBuilder {
             for b in c.bases { visit(b, scope) }
             scope.bind(c.name)
             let child = newScope(.classBody, Self.key(stmt.loc, 7), parent: scope)
+            if FunctionCompiler.hasSimpleAnnotations(c.body) { child.bind("__annotations__") }
             visit(c.body, child)
         case .global(let names):
             for n in names { scope.globals.insert(n) }

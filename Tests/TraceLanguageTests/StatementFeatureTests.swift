@@ -138,4 +138,18 @@ import Testing
         #expect(module.filter { if case .pop = $0 { return true } else { return false } }.count == 2)
         #expect(!future.compiled.code.ops.contains { if case .pop = $0 { return true } else { return false } })
     }
+
+    @Test func aClassBodyRecordsItsAnnotationsInItsNamespace() throws {
+        let source = "class Point:\n    x: int = 0\n    y: float\n"
+        let module = try Parser.parse(SourceFile(path: "t.trace", text: source), allowClasses: true)
+        let compiled = try Compiler.compile(module, file: SourceFile(path: "t.trace", text: source))
+        let body = try #require(
+            compiled.code.constants.lazy.compactMap { c -> CodeObject? in
+                if case .code(let code) = c { return code } else { return nil }
+            }.first)
+        #expect(body.localNames.contains("__annotations__"))
+        // `__annotations__` made first; two annotations stored into it.
+        #expect(body.ops.filter { if case .storeSubscript = $0 { return true } else { return false } }.count == 2)
+        if case .buildDict(0) = body.ops[0] {} else { Issue.record("the body does not start with an empty dict") }
+    }
 }
