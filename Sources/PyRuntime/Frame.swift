@@ -38,6 +38,10 @@ public final class Frame {
     @exclusivity(unchecked) package var handling: PyException?
     /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
     @exclusivity(unchecked) package var delegating = false
+    /// How many live exceptions hold this frame in their traceback
+    /// (`PyException.frames`): while one does, a finished frame keeps its
+    /// locals, as CPython's frame object takes them over.
+    @exclusivity(unchecked) package var tracebacks = 0
     /// While running: the frame that was running when this one was entered.
     @exclusivity(unchecked) package unowned(unsafe) var caller: Frame?
 

@@ -29,6 +29,9 @@ public final class Interpreter {
     @exclusivity(unchecked) public var nativeAwaitTarget: NativeAwaitTarget?
     /// `sys.set_asyncgen_hooks`: what a running event loop installs (AsyncGenerators.swift).
     @exclusivity(unchecked) public var asyncGenHooks = AsyncGenHooks()
+    /// Objects CPython keeps in reference cycles until its cyclic garbage
+    /// collector runs, kept to the end of the run (`keepInCycle`).
+    @exclusivity(unchecked) package var keptByCycles: [AnyObject] = []
 
     public init() {
         builtins = makeBuiltins()

@@ -130,6 +130,22 @@ extension Interpreter {
         throw error(.typeError, "'\(typeName(o))' object doesn't support item deletion")
     }
 
+    /// Keeps `exception` alive to the end of the run, with the frames of its
+    /// traceback and their locals: CPython's `Future.result()` raises the
+    /// CancelledError of a cancelled future from a local (`exc = ...; raise
+    /// exc`), a cycle through its own frame that only the cyclic garbage
+    /// collector frees, and which keeps every frame it passed through alive
+    /// (so an async generator held there is closed by `shutdown_asyncgens`,
+    /// not by its finalizer).
+    /// At most `maxKeptByCycles` are kept, the oldest let go first (CPython's
+    /// collector would have run long before).
+    package func keepInCycle(_ exception: PyException) {
+        if keptByCycles.count >= Self.maxKeptByCycles { keptByCycles.removeFirst(Self.maxKeptByCycles / 2) }
+        keptByCycles.append(exception)
+    }
+
+    static let maxKeptByCycles = 1000
+
     /// How CPython names a callable in call errors (`_PyObject_FunctionStr`): `__main__.f()`, `print()`.
     package func functionString(_ callee: Value) -> String {
         guard case .obj(let o) = callee else { return typeName(callee) + " object" }

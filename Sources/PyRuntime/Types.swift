@@ -265,7 +265,14 @@ public final class PyException: PyObject {
     /// The frames the exception went through, kept alive while it lives, as
     /// CPython's traceback keeps its frames and their locals (which decides
     /// when an async generator held there reaches its finalizer).
-    @exclusivity(unchecked) package var frames: [Frame] = []
+    @exclusivity(unchecked) package var frames: [Frame] = [] {
+        didSet {
+            for f in oldValue { f.tracebacks -= 1 }
+            for f in frames { f.tracebacks += 1 }
+        }
+    }
+
+    deinit { for f in frames { f.tracebacks -= 1 } }
     /// `StopIteration.value`.
     @exclusivity(unchecked) public var value: Value = .none
     /// The sub-exceptions of an exception group.
