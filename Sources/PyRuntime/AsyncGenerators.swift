@@ -94,7 +94,7 @@ final class AsyncGenCore {
         }
         if case .returned = result {
             finished = true
-            if frame.tracebacks == 0 { frame.releaseLocals() }
+            frame.finishedReturning()
             throw PyRaise(exception: PyException(type: .stopAsyncIteration, args: []))
         }
         return result

@@ -177,6 +177,28 @@ extension Frame {
         cells = []
     }
 
+    /// A generator's or coroutine's frame returned: its locals go, unless a
+    /// live exception's traceback holds the frame (CPython's frame object
+    /// then takes them over). Out of line: the resume path stays small.
+    @inline(never)
+    package func finishedReturning() {
+        if tracebacks == 0 { releaseLocals() }
+    }
+
+    /// `exception` was caught in this frame: its traceback holds the frame.
+    @inline(never)
+    package func exceptionPasses(_ exception: PyException) {
+        if exception.frames.last !== self { exception.frames.append(self) }
+    }
+
+    /// `exception` leaves this frame: its traceback holds the frame, and the
+    /// value stack is popped.
+    @inline(never)
+    package func exceptionLeaves(_ exception: PyException) {
+        if exception.frames.last !== self { exception.frames.append(self) }
+        releaseStack()
+    }
+
     /// Drops the value stack of a frame that an exception left for good, as
     /// CPython's unwinding pops it. The locals stay: in CPython the
     /// exception's traceback keeps the frame, and them, alive

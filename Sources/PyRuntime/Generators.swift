@@ -55,7 +55,7 @@ public class PyGenerator: SendableIterator {
             let result = try vm.execute(frame, r)
             if case .returned = result {
                 finished = true
-                if frame.tracebacks == 0 { frame.releaseLocals() }
+                frame.finishedReturning()
             }
             return result
         } catch let raised as PyRaise {

@@ -135,11 +135,11 @@ public final class Interpreter {
                 {
                     e.traceback.insert(entry, at: 0)
                 }
-                if e.frames.last !== f { e.frames.append(f) }
                 guard unwind(f, e) else {
-                    f.releaseStack()
+                    f.exceptionLeaves(e)
                     throw r
                 }
+                f.exceptionPasses(e)
             }
         }
     }
