@@ -41,7 +41,7 @@ public final class Frame {
     /// How many live exceptions hold this frame in their traceback
     /// (`PyException.frames`): while one does, a finished frame keeps its
     /// locals, as CPython's frame object takes them over.
-    @exclusivity(unchecked) package var tracebacks = 0
+    @exclusivity(unchecked) package var tracebacks: Int32 = 0
     /// While running: the frame that was running when this one was entered.
     @exclusivity(unchecked) package unowned(unsafe) var caller: Frame?
 
