@@ -92,18 +92,40 @@ extension Interpreter {
         return false
     }
 
-    /// `del o.name`.
+    /// `del o.name` and `delattr(o, name)`: an instance's `__delattr__` if its
+    /// class has one, else its own attribute; a class's member of a trace's
+    /// class; an exception's attribute.
     package func deleteAttribute(_ o: Value, _ name: String) throws {
-        if case .obj(let obj) = o, let inst = obj as? PyInstance {
-            if inst.attributes.removeValue(forKey: name) != nil { return }
-            throw error(.attributeError, "'\(inst.cls.name)' object has no attribute '\(name)'")
+        guard case .obj(let obj) = o else {
+            throw error(.attributeError, "'\(typeName(o))' object has no attribute '\(name)'")
         }
-        throw error(.attributeError, "'\(typeName(o))' object has no attribute '\(name)'")
+        if let i = obj as? PyInstance {
+            if let m = i.cls.lookup("__delattr__") {
+                _ = try callSpecial(m, o, i.cls, [.str(name)])
+            } else {
+                try i.deleteAttrGeneric(name, self)
+            }
+        } else if let t = obj as? PyType, t.isHeap {
+            guard t.members![name] != nil else {
+                throw error(.attributeError, "type object '\(t.name)' has no attribute '\(name)'")
+            }
+            t.setMember(name, nil)
+        } else if let e = obj as? PyException, e.attributes[name] != nil {
+            e.attributes[name] = nil
+            e.attributeOrder.removeAll { $0 == name }
+        } else {
+            throw error(.attributeError, "'\(obj.typeName)' object has no attribute '\(name)'")
+        }
     }
 
-    /// `del o[k]`, for lists (indices and slices) and dicts.
+    /// `del o[k]`, for lists (indices and slices), dicts, and instances whose
+    /// class has `__delitem__`.
     package func deleteItem(_ o: Value, _ k: Value) throws {
         if case .obj(let obj) = o {
+            if let i = obj as? PyInstance, let m = i.cls.lookup("__delitem__") {
+                _ = try callSpecial(m, o, i.cls, [k])
+                return
+            }
             if let d = obj as? PyDict {
                 guard d.table.remove(try HashKey.of(k, self)) != nil else {
                     throw raise(PyException(type: .keyError, args: [k]))
