@@ -82,6 +82,8 @@ import socket
 import heapq
 import collections
 import concurrent.futures
+import weakref
+import __future__
 import textwrap
 import types
 import importlib.abc
@@ -284,6 +286,13 @@ class SetRewriter(ast.NodeTransformer):
 
     def visit_SetComp(self, node):
         self.generic_visit(node)
+        if any(g.is_async for g in node.generators) or any(
+                isinstance(n, ast.Await) for n in ast.walk(node)):
+            # An asynchronous comprehension: a list comprehension is
+            # awaited in place, as the set comprehension would be.
+            comp = ast.ListComp(elt=node.elt, generators=node.generators)
+            new = ast.Call(func=ast.Name(id=SET_NAME, ctx=ast.Load()), args=[comp], keywords=[])
+            return ast.copy_location(new, node)
         gen = ast.GeneratorExp(elt=node.elt, generators=node.generators)
         new = ast.Call(func=ast.Name(id=SET_NAME, ctx=ast.Load()), args=[gen], keywords=[])
         return ast.copy_location(new, node)
@@ -505,10 +514,43 @@ class VirtualSelector(selectors._BaseSelectorImpl):
         return W.select(timeout, self)
 
 
+class OrderedWeakSet:
+    """loop._asyncgens in insertion order: CPython's WeakSet iterates in hash
+    (address) order, which decides the order in which shutdown_asyncgens
+    closes the async generators still alive at the end of asyncio.run."""
+
+    def __init__(self):
+        self._refs = {}
+
+    def add(self, item):
+        key = id(item)
+        if key not in self._refs:
+            def gone(ref, key=key, refs=self._refs):
+                if refs.get(key) is ref:
+                    del refs[key]
+            self._refs[key] = weakref.ref(item, gone)
+
+    def discard(self, item):
+        self._refs.pop(id(item), None)
+
+    def _live(self):
+        return [x for x in (r() for r in list(self._refs.values())) if x is not None]
+
+    def __len__(self):
+        return len(self._live())
+
+    def __iter__(self):
+        return iter(self._live())
+
+    def clear(self):
+        self._refs.clear()
+
+
 class VirtualLoop(selector_events.BaseSelectorEventLoop):
     def __init__(self):
         super().__init__(selector=VirtualSelector())
         self._clock_resolution = 1e-09
+        self._asyncgens = OrderedWeakSet()
 
     def time(self):
         return W.clock
@@ -1651,11 +1693,17 @@ def run_trace(path, source):
         '__spec__': None,
     }
     g.update(harness_names())
+    # Each statement compiles on its own: `from __future__ import
+    # annotations` must reach the ones after it as a flag.
+    flags = 0
     for stmt in top_level_statements(tree.body):
         if W.stopped and not is_expect(stmt):
             continue
         W.current_line = stmt.lineno
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, 'exec')
+        if (isinstance(stmt, ast.ImportFrom) and stmt.module == '__future__'
+                and any(a.name == 'annotations' for a in stmt.names)):
+            flags |= __future__.annotations.compiler_flag
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, 'exec', flags=flags)
         try:
             exec(code, g)
         except StopRun:

@@ -201,6 +201,8 @@ public func makeBuiltins() -> [String: Value] {
         if case .obj(let o) = args[0] { return .bool(o.isCallable) }
         return .bool(false)
     }
+    for (name, body) in asyncIterationBuiltins { define(name, body) }
+    b["Ellipsis"] = .obj(PyEllipsis.shared)
     return b
 }
 

@@ -8,7 +8,10 @@ extension Interpreter {
     package func callFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
         let frame = try makeFrame(fn, args)
         let code = fn.code
-        if code.isCoroutine { return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self)) }
+        if code.isCoroutine {
+            if code.isGenerator { return .obj(PyAsyncGenerator(frame: frame, name: fn.name, vm: self)) }
+            return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self))
+        }
         if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
         guard case .returned(let v) = try execute(frame, .send(.none)) else {
             preconditionFailure("a plain function yielded")

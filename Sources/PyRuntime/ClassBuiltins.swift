@@ -178,26 +178,7 @@ package func classBuiltins() -> [String: Value] {
     define("delattr") { args, vm in
         try vm.checkArity("delattr", args, 2, 2)
         let name = try attributeName("delattr", args[1], vm)
-        guard case .obj(let o) = args[0] else {
-            throw vm.error(.attributeError, "'\(vm.typeName(args[0]))' object has no attribute '\(name)'")
-        }
-        if let i = o as? PyInstance {
-            if let m = i.cls.lookup("__delattr__") {
-                _ = try vm.callSpecial(m, args[0], i.cls, [.str(name)])
-            } else {
-                try i.deleteAttrGeneric(name, vm)
-            }
-        } else if let t = o as? PyType, t.isHeap {
-            guard t.members![name] != nil else {
-                throw vm.error(.attributeError, "type object '\(t.name)' has no attribute '\(name)'")
-            }
-            t.setMember(name, nil)
-        } else if let e = o as? PyException, e.attributes[name] != nil {
-            e.attributes[name] = nil
-            e.attributeOrder.removeAll { $0 == name }
-        } else {
-            throw vm.error(.attributeError, "'\(o.typeName)' object has no attribute '\(name)'")
-        }
+        try vm.deleteAttribute(args[0], name)
         return .none
     }
     define("id") { args, vm in

@@ -38,6 +38,10 @@ public final class Frame {
     @exclusivity(unchecked) package var handling: PyException?
     /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.
     @exclusivity(unchecked) package var delegating = false
+    /// How many live exceptions hold this frame in their traceback
+    /// (`PyException.frames`): while one does, a finished frame keeps its
+    /// locals, as CPython's frame object takes them over.
+    @exclusivity(unchecked) package var tracebacks: Int32 = 0
     /// While running: the frame that was running when this one was entered.
     @exclusivity(unchecked) package unowned(unsafe) var caller: Frame?
 
@@ -161,4 +165,46 @@ public enum FrameResult {
 public enum Resume {
     case send(Value)
     case raise(PyException)
+}
+
+extension Frame {
+    /// Drops the locals of a frame that has finished for good (a generator or
+    /// coroutine that returned), as CPython clears a finished
+    /// frame: what only they kept alive goes away at that moment (an
+    /// unfinished async generator then reaches its loop's finalizer).
+    package func releaseLocals() {
+        for i in 0..<localCount where !locals[i].isTrivial { locals[i] = .undefined }
+        cells = []
+    }
+
+    /// A generator's or coroutine's frame returned: its locals go, unless a
+    /// live exception's traceback holds the frame (CPython's frame object
+    /// then takes them over). Out of line: the resume path stays small.
+    @inline(never)
+    package func finishedReturning() {
+        if tracebacks == 0 { releaseLocals() }
+    }
+
+    /// `exception` was caught in this frame: its traceback holds the frame.
+    @inline(never)
+    package func exceptionPasses(_ exception: PyException) {
+        if exception.frames.last !== self { exception.frames.append(self) }
+    }
+
+    /// `exception` leaves this frame: its traceback holds the frame, and the
+    /// value stack is popped.
+    @inline(never)
+    package func exceptionLeaves(_ exception: PyException) {
+        if exception.frames.last !== self { exception.frames.append(self) }
+        releaseStack()
+    }
+
+    /// Drops the value stack of a frame that an exception left for good, as
+    /// CPython's unwinding pops it. The locals stay: in CPython the
+    /// exception's traceback keeps the frame, and them, alive
+    /// (`PyException.frames`).
+    package func releaseStack() {
+        stack.deinitialize(count: sp)
+        sp = 0
+    }
 }

@@ -59,20 +59,71 @@ public final class PyFunction: PyObject {
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         try vm.callFunction(self, args)
     }
+    /// The attributes assignments gave the function (`wrapper.cache_info =
+    /// ...`, `functools.wraps`'s `__qualname__`, `__doc__`, `__wrapped__`):
+    /// its `__dict__` and the dunders that override its code's; nil until the
+    /// first one, so that a function nobody decorates stays small.
+    @exclusivity(unchecked) package var extras: FunctionExtras?
+
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
+        if let e = extras {
+            if let v = e.dunders[name] { return v }
+            if let v = try e.dict.get(.str(name), vm) { return v }
+        }
         switch name {
         case "__name__": return .str(self.name)
         case "__qualname__": return .str(code.qualifiedName)
+        case "__doc__": return code.docstring.map { .str($0) } ?? Value.none
+        case "__module__": return .str(moduleName)
+        case "__dict__": return .obj(ensureExtras().dict)
+        case "__defaults__": return defaults.isEmpty ? Value.none : .obj(PyTuple(defaults))
+        case "__annotations__":
+            let annotations = PyDict()
+            ensureExtras().dunders[name] = .obj(annotations)
+            return .obj(annotations)
         default: return nil
         }
     }
+
     public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
-        if name == "__name__", case .str(let s) = value {
-            self.name = s
-            return
+        switch name {
+        case "__name__", "__qualname__":
+            guard case .str(let s) = value else {
+                throw vm.error(.typeError, "\(name) must be set to a string object")
+            }
+            if name == "__name__" { self.name = s } else { ensureExtras().dunders[name] = value }
+        case "__doc__", "__module__", "__annotations__", "__defaults__":
+            ensureExtras().dunders[name] = value
+        case "__dict__":
+            guard case .obj(let o) = value, let d = o as? PyDict else {
+                throw vm.error(.typeError, "__dict__ must be set to a dictionary, not a '\(vm.typeName(value))'")
+            }
+            ensureExtras().dict = d
+        default:
+            try ensureExtras().dict.setItem(.str(name), value, vm)
         }
-        try super.setAttr(name, value, vm)
     }
+
+    /// `__module__`: the `__name__` of the module the function was defined in.
+    private var moduleName: String {
+        if let i = globals.names.firstIndex(of: "__name__"), case .str(let s) = globals.values[i] { return s }
+        return code.moduleName
+    }
+
+    private func ensureExtras() -> FunctionExtras {
+        if let e = extras { return e }
+        let e = FunctionExtras()
+        extras = e
+        return e
+    }
+}
+
+/// A function's attributes beyond its code (see `PyFunction.extras`).
+package final class FunctionExtras {
+    /// `__dict__`: what `f.x = v` sets.
+    @exclusivity(unchecked) package var dict = PyDict()
+    /// `__qualname__`, `__doc__`, `__module__`, `__annotations__` once assigned.
+    @exclusivity(unchecked) package var dunders: [String: Value] = [:]
 }
 
 /// A function implemented in Swift.

@@ -53,7 +53,10 @@ public class PyGenerator: SendableIterator {
         defer { running = false }
         do {
             let result = try vm.execute(frame, r)
-            if case .returned = result { finished = true }
+            if case .returned = result {
+                finished = true
+                frame.finishedReturning()
+            }
             return result
         } catch let raised as PyRaise {
             finished = true

@@ -33,6 +33,11 @@ public final class Interpreter {
     /// The call that `await M.f(x)` runs natively through the host, once the
     /// host has named it; nil before.
     @exclusivity(unchecked) public var nativeAwaitTarget: NativeAwaitTarget?
+    /// `sys.set_asyncgen_hooks`: what a running event loop installs (AsyncGenerators.swift).
+    @exclusivity(unchecked) public var asyncGenHooks = AsyncGenHooks()
+    /// Objects CPython keeps in reference cycles until its cyclic garbage
+    /// collector runs, kept to the end of the run (`keepInCycle`).
+    @exclusivity(unchecked) package var keptByCycles: [AnyObject] = []
 
     public init() {
         builtins = makeBuiltins()
@@ -53,6 +58,8 @@ public final class Interpreter {
             case .bytes(let b): return .obj(PyBytes(b))
             case .code(let code): return .obj(CodeBox(code))
             case .names(let n): return .obj(PyTuple(n.map { .str($0) }))
+            case .pattern(let p, let captures): return .obj(MatchProgramBox(p, captures: captures))
+            case .ellipsis: return .obj(PyEllipsis.shared)
             }
         }
         let r = CodeRuntime(code: code, constants: values)
@@ -139,7 +146,11 @@ public final class Interpreter {
                 {
                     e.traceback.insert(entry, at: 0)
                 }
-                guard unwind(f, e) else { throw r }
+                guard unwind(f, e) else {
+                    f.exceptionLeaves(e)
+                    throw r
+                }
+                f.exceptionPasses(e)
             }
         }
     }
@@ -369,10 +380,13 @@ public final class Interpreter {
             case .loadDeref(let i):
                 let v = f.cells[Int(i)].value
                 if case .undefined = v {
-                    let name =
-                        Int(i) < f.code.cellNames.count
-                        ? f.code.cellNames[Int(i)]
-                        : f.code.freeNames[Int(i) - f.code.cellNames.count]
+                    if Int(i) < f.code.cellNames.count {
+                        throw error(
+                            .unboundLocalError,
+                            "cannot access local variable '\(f.code.cellNames[Int(i)])' where it is not associated with a value"
+                        )
+                    }
+                    let name = f.code.freeNames[Int(i) - f.code.cellNames.count]
                     throw error(
                         .nameError,
                         "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope"
@@ -479,7 +493,10 @@ public final class Interpreter {
                 }
                 for (k, v) in src.table.entries {
                     if try d.contains(k, self) == true {
-                        throw error(.typeError, "got multiple values for keyword argument '\(try str(k))'")
+                        throw error(
+                            .typeError,
+                            "\(functionString(f.peek(Int(n) + 1))) got multiple values for keyword argument '\(try str(k))'"
+                        )
                     }
                     try d.setItem(k, v, self)
                 }
@@ -717,6 +734,9 @@ public final class Interpreter {
             case .exceptStarEnd:
                 let state = f.pop().object as! ExceptStarState
                 if let e = exceptStarResult(state) { throw PyRaise(exception: e) }
+            case .deleteGlobal, .deleteDeref, .deleteAttr, .deleteSubscript, .unpackEx, .setUpdate, .dictUpdate,
+                .listToTuple, .getAIter, .getANext, .endAsyncFor, .asyncGenWrap, .matchPattern:
+                try runStatementOp(op, f)
             case .buildClassNamespace:
                 try buildClassNamespaceOp(f)
             case .buildClass(let name, let n):

@@ -70,6 +70,7 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator(setSymbol(op)!, l, r, vm))
         }
+        if op == .bitOr, let u = unionOf(a, b) { return u }
         return try fallback()
     default: break
     }

@@ -94,6 +94,11 @@ public final class PyType: PyObject {
         throw vm.error(.typeError, "cannot create '\(name)' instances")
     }
 
+    /// `list[int]` and the other generic builtins (TypeAliases.swift).
+    public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
+        try subscriptType(self, key, vm)
+    }
+
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         try vm.typeAttribute(self, name)
     }
@@ -399,6 +404,17 @@ public final class PyException: PyObject {
     @exclusivity(unchecked) public var suppressContext = false
     /// Innermost last, as Python prints it.
     @exclusivity(unchecked) public var traceback: [TracebackEntry] = []
+    /// The frames the exception went through, kept alive while it lives, as
+    /// CPython's traceback keeps its frames and their locals (which decides
+    /// when an async generator held there reaches its finalizer).
+    @exclusivity(unchecked) package var frames: [Frame] = [] {
+        didSet {
+            for f in oldValue { f.tracebacks -= 1 }
+            for f in frames { f.tracebacks += 1 }
+        }
+    }
+
+    deinit { for f in frames { f.tracebacks -= 1 } }
     /// `StopIteration.value`.
     @exclusivity(unchecked) public var value: Value = .none
     /// The sub-exceptions of an exception group.

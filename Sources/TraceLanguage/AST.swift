@@ -72,11 +72,14 @@ public struct Comprehension: Sendable {
     public var target: Expr
     public var iter: Expr
     public var ifs: [Expr]
+    /// `async for TARGET in ITER`.
+    public var isAsync: Bool
 
-    public init(target: Expr, iter: Expr, ifs: [Expr]) {
+    public init(target: Expr, iter: Expr, ifs: [Expr], isAsync: Bool = false) {
         self.target = target
         self.iter = iter
         self.ifs = ifs
+        self.isAsync = isAsync
     }
 }
 
@@ -84,11 +87,14 @@ public struct Parameter: Sendable {
     public var name: String
     public var defaultValue: Expr?
     public var loc: SourceLocation
+    /// `name: annotation`, evaluated when the `def` runs.
+    public var annotation: Expr?
 
-    public init(name: String, defaultValue: Expr?, loc: SourceLocation) {
+    public init(name: String, defaultValue: Expr?, loc: SourceLocation, annotation: Expr? = nil) {
         self.name = name
         self.defaultValue = defaultValue
         self.loc = loc
+        self.annotation = annotation
     }
 }
 
@@ -98,6 +104,9 @@ public struct Parameters: Sendable {
     public var varargs: String?
     public var keywordOnly: [Parameter]
     public var kwargs: String?
+    /// The annotations of `*args` and `**kwargs`, when they have one.
+    public var varargsAnnotation: Expr?
+    public var kwargsAnnotation: Expr?
 
     public init(
         positional: [Parameter] = [], varargs: String? = nil, keywordOnly: [Parameter] = [], kwargs: String? = nil
@@ -142,6 +151,14 @@ public indirect enum ExprKind: Sendable {
     case await(Expr)
     case yield(Expr?)
     case yieldFrom(Expr)
+    /// `*x` in a display (`[*a, b]`), or in an assignment target (`a, *rest = xs`).
+    case starred(Expr)
+    /// `name := value`.
+    case namedExpr(String, Expr)
+    /// A dict display with `**m` items: a nil key marks `**value`.
+    case dictUnpacking([(key: Expr?, value: Expr)])
+    /// `...`
+    case ellipsis
 }
 
 public struct ExceptHandler: Sendable {
@@ -192,12 +209,15 @@ public struct FunctionDef: Sendable {
     public var isAsync: Bool
     /// `@expr` lines above the `def`, top first; applied bottom first.
     public var decorators: [Expr] = []
+    /// `-> annotation`.
+    public var returns: Expr?
 
-    public init(name: String, parameters: Parameters, body: [Stmt], isAsync: Bool) {
+    public init(name: String, parameters: Parameters, body: [Stmt], isAsync: Bool, returns: Expr? = nil) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.isAsync = isAsync
+        self.returns = returns
     }
 }
 
@@ -253,6 +273,62 @@ public indirect enum StmtKind: Sendable {
     /// `from a.b import x as y, z`; a relative import keeps its leading dots
     /// in `module` (`from ..models import x` is `..models`, `from . import x` is `.`).
     case importFrom(module: String, names: [ImportName])
+    /// `del a, b.c, d[k]`: each target a name, attribute, subscript or tuple/list of them.
+    case delete([Expr])
+    /// `target: annotation [= value]`; `simple` when the target is a bare name
+    /// (not parenthesized), whose annotation a module records in `__annotations__`.
+    case annAssign(target: Expr, annotation: Expr, value: Expr?, simple: Bool)
+    /// `async for TARGET in ITER: BODY else: ORELSE`.
+    case asyncFor(target: Expr, iter: Expr, body: [Stmt], orElse: [Stmt])
+    /// `match SUBJECT:` and its `case` clauses, in order.
+    case match(subject: Expr, cases: [MatchCase])
+}
+
+/// `case PATTERN [if GUARD]: BODY`.
+public struct MatchCase: Sendable {
+    public var pattern: Pattern
+    public var guardExpr: Expr?
+    public var body: [Stmt]
+    public var loc: SourceLocation
+
+    public init(pattern: Pattern, guardExpr: Expr?, body: [Stmt], loc: SourceLocation) {
+        self.pattern = pattern
+        self.guardExpr = guardExpr
+        self.body = body
+        self.loc = loc
+    }
+}
+
+/// A pattern of a `case` clause (PEP 634).
+public struct Pattern: Sendable {
+    public var kind: PatternKind
+    public var loc: SourceLocation
+
+    public init(_ kind: PatternKind, _ loc: SourceLocation) {
+        self.kind = kind
+        self.loc = loc
+    }
+}
+
+public indirect enum PatternKind: Sendable {
+    /// A literal or a dotted name, compared with `==`.
+    case value(Expr)
+    /// `None`, `True`, `False`, compared with `is`.
+    case singleton(Expr)
+    /// `name` binds the subject; nil is the wildcard `_`.
+    case capture(String?)
+    /// `[a, *rest]`, `(a, b)`, `a, b`: at most one `star`.
+    case sequence([Pattern])
+    /// `*name` (nil for `*_`), inside a sequence pattern.
+    case star(String?)
+    /// `{KEY: PATTERN, ..., **rest}`: keys are literals or dotted names.
+    case mapping(keys: [Expr], patterns: [Pattern], rest: String?)
+    /// `Cls(p, q, attr=r)`.
+    case classPattern(cls: Expr, positional: [Pattern], keywords: [(name: String, pattern: Pattern)])
+    /// `p | q | r`.
+    case or([Pattern])
+    /// `PATTERN as name`.
+    case asPattern(Pattern, String)
 }
 
 /// A whole trace: its top-level statements.

@@ -12,6 +12,45 @@ public enum Constant: Sendable {
     case code(CodeObject)
     /// Keyword names of a call, in order.
     case names([String])
+    /// The pattern of a `case` clause and how many names it captures (op `matchPattern`).
+    case pattern(MatchProgram, captures: Int)
+    case ellipsis
+}
+
+/// A `case` pattern as the interpreter matches it (CompilerMatch.swift).
+/// The values it compares with (literals, dotted names, classes, mapping
+/// keys) are evaluated before it runs and consumed in pre-order: a class
+/// before its sub-patterns, a mapping's keys before its value patterns.
+public indirect enum MatchProgram: Sendable {
+    case wildcard
+    /// Binds the subject to capture slot n.
+    case capture(Int32)
+    /// The next value: matches when equal to the subject.
+    case value
+    /// `None` (0), `True` (1), `False` (2): matches by identity.
+    case singleton(Int8)
+    /// Items in order; `star` is the index of the `*` item, a `capture` or `wildcard`.
+    case sequence([MatchProgram], star: Int?)
+    /// The next `keys` values are keys; `rest` captures the other items.
+    case mapping(keys: Int, [MatchProgram], rest: Int32?)
+    /// The next value is the class; positional then keyword sub-patterns.
+    case classPattern(positional: [MatchProgram], keywords: [String], [MatchProgram])
+    case or([MatchProgram])
+    case asPattern(MatchProgram, Int32)
+
+    /// How many evaluated values the pattern consumes.
+    public var valueCount: Int {
+        switch self {
+        case .wildcard, .capture, .singleton: return 0
+        case .value: return 1
+        case .sequence(let items, _): return items.reduce(0) { $0 + $1.valueCount }
+        case .mapping(let keys, let items, _): return keys + items.reduce(0) { $0 + $1.valueCount }
+        case .classPattern(let positional, _, let keywords):
+            return 1 + (positional + keywords).reduce(0) { $0 + $1.valueCount }
+        case .or(let alternatives): return alternatives.reduce(0) { $0 + $1.valueCount }
+        case .asPattern(let inner, _): return inner.valueCount
+        }
+    }
 }
 
 public enum Op: Sendable {
@@ -179,6 +218,41 @@ public enum Op: Sendable {
     /// The n bases and the namespace dict on the stack: pops them and pushes
     /// the class named by constant `name`.
     case buildClass(name: Int32, bases: Int32)
+
+    // `del`, star-unpacking and displays with `*`/`**` (CPython's ops of the same names).
+    /// `del name` at module level (NameError when unbound).
+    case deleteGlobal(Int32)
+    /// `del name` for a cell (UnboundLocalError or NameError when unbound).
+    case deleteDeref(Int32)
+    /// Pops an object: `del obj.name`.
+    case deleteAttr(Int32)
+    /// Pops a key and an object: `del obj[key]`.
+    case deleteSubscript
+    /// `a, *rest, z = it`: pops an iterable, pushes `after` items, a list of the
+    /// middle, then `before` items (the first on top).
+    case unpackEx(before: Int32, after: Int32)
+    /// Adds every item of the iterable on top to the set `n` below it (`{*a}`).
+    case setUpdate(Int32)
+    /// Updates the dict `n` below the top with the mapping on top (`{**m}`); later keys win.
+    case dictUpdate(Int32)
+    /// Replaces the list on top with a tuple of its items (`(*a, b)`).
+    case listToTuple
+
+    // Asynchronous iteration.
+    /// Replaces the object on top with its `__aiter__()`.
+    case getAIter
+    /// Pushes the awaitable iterator of `__anext__()` of the async iterator on top (which stays).
+    case getANext
+    /// The async iterator and an exception on the stack: when the exception is
+    /// StopAsyncIteration, pops both and leaves the handler; otherwise re-raises it.
+    case endAsyncFor
+    /// Wraps the value on top as an async generator's own yield, which the
+    /// awaitable of `__anext__`/`asend` turns into its result.
+    case asyncGenWrap
+    /// The subject and `values` evaluated values on the stack: matches the
+    /// pattern constant `pattern` (op `MatchProgram`); pushes the tuple of its
+    /// captures (None when it fails), then whether it matched.
+    case matchPattern(pattern: Int32, values: Int32)
 }
 
 /// What a name inside a function refers to.
@@ -294,6 +368,9 @@ public final class CodeObject: @unchecked Sendable {
         @inlinable _modify { yield &_maxStackDepth }
     }
     public let firstLine: Int
+    /// The function's docstring (a string literal as the first statement of
+    /// its body), its `__doc__`; nil without one.
+    public package(set) var docstring: String?
 
     public init(name: String, qualifiedName: String, firstLine: Int) {
         self.name = name
@@ -336,6 +413,12 @@ extension Op {
         case .exceptStarMatch: return jumping ? -1 : 0
         case .exceptStarRecord, .exceptStarEnd: return -1
         case .storeSubscript: return -3
+        case .deleteGlobal, .deleteDeref, .listToTuple, .getAIter, .asyncGenWrap: return 0
+        case .deleteAttr, .setUpdate, .dictUpdate: return -1
+        case .deleteSubscript, .endAsyncFor: return -2
+        case .unpackEx(let before, let after): return Int(before + after)
+        case .getANext: return 1
+        case .matchPattern(_, let values): return 1 - Int(values)
         case .deleteFast, .loadAttr, .rot2, .rot3, .unary, .jump, .getIter, .setupTry, .popBlock, .popExcept,
             .checkExcMatch, .callExitNormally, .yieldValue, .getAwaitable, .getYieldFromIter,
             .expectStatement, .nop, .assertFail:

@@ -45,6 +45,8 @@ final class CompilationUnit {
     @exclusivity(unchecked) var globalIndex: [String: Int32] = [:]
     @exclusivity(unchecked) var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
     @exclusivity(unchecked) var imports: [String] = []
+    /// `from __future__ import annotations` was compiled: annotations are strings, not evaluated.
+    @exclusivity(unchecked) var futureAnnotations = false
 
     init(file: SourceFile, scopes: [ScopeKey: Scope], target: CompilationTarget) {
         self.file = file
@@ -146,7 +148,8 @@ final class FunctionCompiler {
         case .float(let d): key = "f\(d.bitPattern)"
         case .string(let s): key = "s" + s
         case .names(let n): key = "k" + n.joined(separator: "\u{0}")
-        case .bytes, .code: key = nil
+        case .ellipsis: key = "e"
+        case .bytes, .code, .pattern: key = nil
         }
         if let key, let i = constIndex[key] { return i }
         code.constants.append(c)
@@ -191,6 +194,7 @@ final class FunctionCompiler {
     // MARK: Module
 
     func compileModule(_ body: [Stmt]) {
+        if Self.hasSimpleAnnotations(body) { emitSetupAnnotations() }
         if unit.target == .trace {
             compileTopLevel(body)
         } else {
@@ -342,6 +346,10 @@ final class FunctionCompiler {
                 return
             }
             if leavesExceptStar(to: 0, s.loc) { return }
+            if e != nil && scope.isAsync && scope.isGenerator {
+                unit.error(s.loc, "'return' with value in async generator")
+                return
+            }
             if let e { compile(e) } else { emit(.loadNone) }
             unwind(to: 0, preservingTop: true)
             emit(.returnValue)
@@ -406,6 +414,16 @@ final class FunctionCompiler {
                     store(top)
                 }
             }
+        case .delete(let targets):
+            for t in targets { compileDelete(t) }
+        case .annAssign(let target, let annotation, let value, let simple):
+            compileAnnAssign(target, annotation, value, simple: simple)
+        case .asyncFor(let target, let iter, let body, let orElse):
+            compileAsyncFor(target, iter, body, orElse, s.loc)
+        case .match(let subject, let cases):
+            compileMatch(subject, cases)
+        case .importFrom("__future__", let names):
+            compileFutureImport(names, s.loc)
         case .importFrom(let module, let names):
             switch unit.target.resolve(module) {
             case .success(let absolute):
@@ -600,7 +618,7 @@ final class FunctionCompiler {
         patch(end, to: here)
     }
 
-    private func emitAwait() {
+    func emitAwait() {
         emit(.getAwaitable)
         emit(.loadNone)
         emit(.yieldFrom)
@@ -651,8 +669,15 @@ final class FunctionCompiler {
             compileIndex(i)
             emit(.storeSubscript)
         case .tuple(let items), .list(let items):
+            if let star = items.firstIndex(where: { if case .starred = $0.kind { return true } else { return false } })
+            {
+                compileStarredStore(items, star, t.loc)
+                return
+            }
             emit(.unpackSequence(Int32(items.count)))
             for i in items { compileStore(i) }
+        case .starred:
+            unit.error(t.loc, "starred assignment target must be in a list or tuple")
         default:
             unit.error(t.loc, "cannot assign to expression")
         }
@@ -660,7 +685,7 @@ final class FunctionCompiler {
 
     // MARK: Functions
 
-    private func childScope(_ loc: SourceLocation, _ tag: Int) -> Scope {
+    func childScope(_ loc: SourceLocation, _ tag: Int) -> Scope {
         unit.scopes[ScopeBuilder.key(loc, tag)]!
     }
 
@@ -671,9 +696,9 @@ final class FunctionCompiler {
     }
 
     /// Compiles a child scope's code and emits the instructions that make the function.
-    private func makeFunction(
+    func makeFunction(
         _ child: Scope, name: String, loc fnLoc: SourceLocation,
-        parameters: Parameters, body: (FunctionCompiler) -> Void
+        parameters: Parameters, returns: Expr? = nil, docstring: String? = nil, body: (FunctionCompiler) -> Void
     ) {
         for p in parameters.positional {
             if let d = p.defaultValue { compile(d) }
@@ -685,7 +710,9 @@ final class FunctionCompiler {
             compile(p.defaultValue!)
         }
         if !kwDefaults.isEmpty { emit(.buildDict(Int32(kwDefaults.count))) }
+        compileParameterAnnotations(parameters, returns: returns)
         let fcode = CodeObject(name: name, qualifiedName: qualified(name), firstLine: fnLoc.line)
+        fcode.docstring = docstring
         fcode.positionalCount = parameters.positional.count
         fcode.hasVarargs = parameters.varargs != nil
         fcode.keywordOnly = parameters.keywordOnly.map(\.name)
@@ -711,10 +738,11 @@ final class FunctionCompiler {
         for d in f.decorators { compile(d) }
         loc = fnLoc
         let child = childScope(fnLoc, 1)
-        if f.isAsync && child.isGenerator {
-            unit.error(fnLoc, "async generators are not supported in a trace")
-        }
-        makeFunction(child, name: f.name, loc: fnLoc, parameters: f.parameters) { fc in
+        var docstring: String?
+        if case .expr(let e) = f.body.first?.kind, case .string(let text) = e.kind { docstring = text }
+        makeFunction(
+            child, name: f.name, loc: fnLoc, parameters: f.parameters, returns: f.returns, docstring: docstring
+        ) { fc in
             fc.compileStatements(f.body)
             fc.emit(.loadNone)
             fc.emit(.returnValue)
@@ -736,6 +764,7 @@ final class FunctionCompiler {
         for b in c.bases { compile(b) }
         let child = childScope(loc, 7)
         makeFunction(child, name: c.name, loc: loc, parameters: Parameters()) { fc in
+            if Self.hasSimpleAnnotations(c.body) { fc.emitSetupAnnotations() }
             fc.compileStatements(c.body)
             fc.emit(.buildClassNamespace)
             fc.emit(.returnValue)
@@ -773,6 +802,9 @@ final class FunctionCompiler {
             emit(.loadSubscript)
         case .slice:
             unit.error(e.loc, "a slice is only allowed inside []")
+        case .list(let xs) where Self.hasStarred(xs), .tuple(let xs) where Self.hasStarred(xs),
+            .set(let xs) where Self.hasStarred(xs):
+            compileStarredDisplay(e)
         case .list(let xs):
             for x in xs { compile(x) }
             loc = e.loc
@@ -890,7 +922,18 @@ final class FunctionCompiler {
             if scope.kind == .module || isExpect { unit.error(e.loc, "'yield' outside function") }
             if let x { compile(x) } else { emit(.loadNone) }
             loc = e.loc
+            if scope.isAsync { emit(.asyncGenWrap) }
             emit(.yieldValue)
+        case .ellipsis: emit(.loadConst(constant(.ellipsis)))
+        case .starred:
+            unit.error(e.loc, "can't use starred expression here")
+        case .namedExpr(let n, let value):
+            compile(value)
+            loc = e.loc
+            emit(.dup)
+            store(n)
+        case .dictUnpacking(let items):
+            compileDictUnpacking(items, e.loc)
         case .yieldFrom(let x):
             if scope.kind == .module || isExpect { unit.error(e.loc, "'yield' outside function") }
             if scope.isAsync { unit.error(e.loc, "'yield from' inside async function") }
@@ -902,7 +945,7 @@ final class FunctionCompiler {
         }
     }
 
-    private func compileIndex(_ i: Expr) {
+    func compileIndex(_ i: Expr) {
         if case .slice(let a, let b, let c) = i.kind {
             for x in [a, b, c] {
                 if let x { compile(x) } else { emit(.loadNone) }
@@ -1025,17 +1068,17 @@ final class FunctionCompiler {
             case 4: fc.emit(.buildDict(0))
             default: break
             }
-            var exits: [(forIter: Int, start: Int)] = []
+            var exits: [(forIter: Int, start: Int, isAsync: Bool)] = []
             for (i, g) in gens.enumerated() {
                 if i == 0 {
                     fc.emit(.loadFast(0))
                 } else {
                     fc.compile(g.iter)
-                    fc.emit(.getIter)
+                    fc.emit(g.isAsync ? .getAIter : .getIter)
                 }
                 let start = fc.here
-                let exit = fc.emit(.forIter(0))
-                exits.append((exit, start))
+                let exit = g.isAsync ? fc.emitAsyncNext() : fc.emit(.forIter(0))
+                exits.append((exit, start, g.isAsync))
                 fc.compileStore(g.target)
                 for cond in g.ifs {
                     fc.compile(cond)
@@ -1050,19 +1093,28 @@ final class FunctionCompiler {
             case 3: fc.emit(.setAdd(depth))
             case 4: fc.emit(.mapAdd(depth))
             default:
+                if child.isAsync { fc.emit(.asyncGenWrap) }
                 fc.emit(.yieldValue)
                 fc.emit(.pop)
             }
-            for (exit, start) in exits.reversed() {
+            for (exit, start, isAsync) in exits.reversed() {
                 fc.emit(.jump(Int32(start)))
                 fc.patch(exit, to: fc.here)
+                if isAsync { fc.emit(.endAsyncFor) }
             }
             if tag == 5 { fc.emit(.loadNone) }
             fc.emit(.returnValue)
         }
         compile(gens[0].iter)
-        emit(.getIter)
+        emit(gens[0].isAsync ? .getAIter : .getIter)
         loc = e.loc
         emit(.call(1))
+        if child.isAsync && tag != 5 {
+            // An asynchronous list, set or dict comprehension is a coroutine, awaited at once.
+            if !scope.isAsync {
+                unit.error(e.loc, "asynchronous comprehension outside of an asynchronous function")
+            }
+            emitAwait()
+        }
     }
 }

@@ -23,20 +23,45 @@ extension TraceParser {
 
     /// An expression, or a tuple of them without parentheses (`a, b`).
     func parseStarExpressions() throws -> Expr {
-        let first = try parseStarOrTest()
+        let first = try parseStarOrTest(allowNamed: false)
         guard isOp(",") else { return first }
         var items = [first]
         while isOp(",") {
             advance()
             guard startsExpression() else { break }
-            items.append(try parseStarOrTest())
+            items.append(try parseStarOrTest(allowNamed: false))
         }
         return Expr(.tuple(items), first.loc)
     }
 
-    func parseStarOrTest() throws -> Expr {
-        if isOp("*") { throw starredError() }
-        return try parseTest()
+    /// An expression, a starred one (`*xs`, in displays and targets), or a
+    /// walrus (`(n := f())`, where the caller allows one).
+    func parseStarOrTest(allowNamed: Bool = true) throws -> Expr {
+        if isOp("*") {
+            let loc = tok.loc
+            advance()
+            return Expr(.starred(try parseBitwise()), loc)
+        }
+        return allowNamed ? try parseNamedExpression() : try parseTest()
+    }
+
+    /// `NAME := test`, or a plain test (CPython's `named_expression`).
+    func parseNamedExpression() throws -> Expr {
+        let e = try parseTest(allowWalrus: true)
+        guard isOp(":=") else { return e }
+        let opLoc = tok.loc
+        guard case .name(let n) = e.kind else {
+            switch e.kind {
+            case .attribute: throw error("cannot use assignment expressions with attribute", at: e.loc)
+            case .subscript: throw error("cannot use assignment expressions with subscript", at: e.loc)
+            case .tuple: throw error("cannot use assignment expressions with tuple", at: e.loc)
+            default: throw error("cannot use assignment expressions with \(describeForAssignment(e))", at: e.loc)
+            }
+        }
+        _ = opLoc
+        advance()
+        let value = try parseTest()
+        return Expr(.namedExpr(n, value), e.loc)
     }
 
     func starredError() -> Diagnostic {
@@ -63,7 +88,7 @@ extension TraceParser {
 
     /// `lambda`, or a conditional chain `a if c else b if d else e`, read
     /// iteratively.
-    func parseTest() throws -> Expr {
+    func parseTest(allowWalrus: Bool = false) throws -> Expr {
         if isKeyword("lambda") { return try parseLambda() }
         var current = try parseOrTest()
         var chain: [(body: Expr, test: Expr)] = []
@@ -84,9 +109,7 @@ extension TraceParser {
         for (body, test) in chain.reversed() {
             current = Expr(.conditional(test: test, body: body, orElse: current), body.loc)
         }
-        if isOp(":=") {
-            throw unsupported("the walrus operator ':='", at: tok.loc)
-        }
+        if isOp(":=") && !allowWalrus { throw invalidSyntax() }
         return current
     }
 
@@ -341,7 +364,7 @@ extension TraceParser {
                 args.append(.keyword(name, value))
                 last = value
             } else {
-                let e = try parseTest()
+                let e = try parseNamedExpression()
                 if isKeyword("for") || isKeyword("async") {
                     let generators = try parseComprehensions()
                     let generator = Expr(.generatorExp(e, generators), openLoc)
@@ -407,8 +430,10 @@ extension TraceParser {
     func parseComprehensions() throws -> [Comprehension] {
         var out: [Comprehension] = []
         while true {
+            var isAsync = false
             if isKeyword("async"), case .keyword("for") = peekKind(1) {
-                throw unsupported("'async for'", at: tok.loc)
+                isAsync = true
+                advance()
             }
             guard isKeyword("for") else { break }
             advance()
@@ -422,7 +447,7 @@ extension TraceParser {
                 advance()
                 ifs.append(try parseOrTest())
             }
-            out.append(Comprehension(target: target, iter: iter, ifs: ifs))
+            out.append(Comprehension(target: target, iter: iter, ifs: ifs, isAsync: isAsync))
         }
         return out
     }
@@ -441,7 +466,11 @@ extension TraceParser {
     }
 
     func parseTargetItem() throws -> Expr {
-        if isOp("*") { throw unsupported("starred assignment targets ('*name')", plural: true, at: tok.loc) }
+        if isOp("*") {
+            let loc = tok.loc
+            advance()
+            return Expr(.starred(try parsePrimary()), loc)
+        }
         return try parsePrimary()
     }
 
@@ -475,7 +504,8 @@ extension TraceParser {
         case .op("{"):
             return try nested { try parseBraces() }
         case .op("..."):
-            throw unsupported("'...' (Ellipsis)", at: loc)
+            advance()
+            return Expr(.ellipsis, loc)
         case .op("~"):
             throw unsupported("operator '~'", at: loc)
         default:
@@ -551,7 +581,7 @@ extension TraceParser {
             advance()
             return Expr(.dict([]), loc)
         }
-        if isOp("**") { throw unsupported("dict unpacking ('**')", at: tok.loc) }
+        if isOp("**") { return try parseDictWithUnpacking(loc: loc, first: nil) }
         let first = try parseStarOrTest()
         if isOp(":") {
             advance()
@@ -565,7 +595,7 @@ extension TraceParser {
             while isOp(",") {
                 advance()
                 if isOp("}") { break }
-                if isOp("**") { throw unsupported("dict unpacking ('**')", at: tok.loc) }
+                if isOp("**") { return try parseDictWithUnpacking(loc: loc, first: pairs) }
                 let key = try parseTest()
                 guard isOp(":") else { throw fail("':' expected after dictionary key") }
                 advance()
@@ -587,5 +617,32 @@ extension TraceParser {
         }
         try expectClose("}", after: items.last)
         return Expr(.set(items), loc)
+    }
+
+    /// The rest of a dict display from its first `**` on (`{'a': 1, **m, 'b': 2}`);
+    /// `first` holds the pairs before it.
+    func parseDictWithUnpacking(loc: SourceLocation, first: [(key: Expr, value: Expr)]?) throws -> Expr {
+        var items: [(key: Expr?, value: Expr)] = (first ?? []).map { (key: $0.key, value: $0.value) }
+        var starLoc = tok.loc
+        while true {
+            if isOp("**") {
+                starLoc = tok.loc
+                advance()
+                items.append((nil, try parseBitwise()))
+            } else {
+                let key = try parseTest()
+                guard isOp(":") else { throw fail("':' expected after dictionary key") }
+                advance()
+                items.append((key, try parseTest()))
+            }
+            if isKeyword("for") || isKeyword("async") {
+                throw error("dict unpacking cannot be used in dict comprehension", at: starLoc)
+            }
+            guard isOp(",") else { break }
+            advance()
+            if isOp("}") { break }
+        }
+        try expectClose("}", after: items.last?.value)
+        return Expr(.dictUnpacking(items), loc)
     }
 }

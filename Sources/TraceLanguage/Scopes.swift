@@ -16,6 +16,10 @@ final class Scope {
     @exclusivity(unchecked) var globals: Set<String> = []
     @exclusivity(unchecked) var nonlocals: [(String, SourceLocation)] = []
     @exclusivity(unchecked) var children: [Scope] = []
+    /// A comprehension's iteration variables, which `:=` may not rebind.
+    @exclusivity(unchecked) var iterationNames: Set<String> = []
+    /// The scope this one is nested in (nil for the module).
+    @exclusivity(unchecked) weak var parent: Scope?
     @exclusivity(unchecked) var isGenerator = false
     @exclusivity(unchecked) var isAsync = false
 
@@ -59,6 +63,7 @@ struct ScopeBuilder {
 
     private mutating func newScope(_ kind: Scope.Kind, _ key: ScopeKey, parent: Scope) -> Scope {
         let s = Scope(kind: kind, key: key)
+        s.parent = parent
         parent.children.append(s)
         scopes[key] = s
         return s
@@ -115,6 +120,7 @@ struct ScopeBuilder {
             for p in f.parameters.positional + f.parameters.keywordOnly {
                 if let d = p.defaultValue { visit(d, scope) }
             }
+            for a in visitAnnotations(f.parameters, f.returns, scope) { visit(a, scope) }
             scope.bind(f.name)
             let child = newScope(.function, Self.key(stmt.loc, 1), parent: scope)
             child.isAsync = f.isAsync
@@ -125,6 +131,7 @@ struct ScopeBuilder {
             for b in c.bases { visit(b, scope) }
             scope.bind(c.name)
             let child = newScope(.classBody, Self.key(stmt.loc, 7), parent: scope)
+            if FunctionCompiler.hasSimpleAnnotations(c.body) { child.bind("__annotations__") }
             visit(c.body, child)
         case .global(let names):
             for n in names { scope.globals.insert(n) }
@@ -136,7 +143,86 @@ struct ScopeBuilder {
             }
         case .importFrom(_, let names):
             for n in names { scope.bind(n.asName ?? n.name) }
+        case .delete(let targets):
+            for t in targets { visitTarget(t, scope) }
+        case .annAssign(let target, let annotation, let value, _):
+            // Only a module evaluates the annotations of its variables.
+            if scope.kind == .module || scope.kind == .classBody { visit(annotation, scope) }
+            if let value { visit(value, scope) }
+            visitTarget(target, scope)
+        case .asyncFor(let target, let iter, let body, let orElse):
+            visit(iter, scope)
+            visitTarget(target, scope)
+            visit(body, scope)
+            visit(orElse, scope)
+        case .match(let subject, let cases):
+            visit(subject, scope)
+            for c in cases {
+                visitPattern(c.pattern, scope)
+                if let g = c.guardExpr { visit(g, scope) }
+                visit(c.body, scope)
+            }
         }
+    }
+
+    private mutating func visitPattern(_ p: Pattern, _ scope: Scope) {
+        switch p.kind {
+        case .value(let e), .singleton(let e): visit(e, scope)
+        case .capture(let n), .star(let n): if let n { scope.bind(n) }
+        case .sequence(let items), .or(let items): for i in items { visitPattern(i, scope) }
+        case .mapping(let keys, let patterns, let rest):
+            for k in keys { visit(k, scope) }
+            for i in patterns { visitPattern(i, scope) }
+            if let rest { scope.bind(rest) }
+        case .classPattern(let cls, let positional, let keywords):
+            visit(cls, scope)
+            for i in positional { visitPattern(i, scope) }
+            for k in keywords { visitPattern(k.pattern, scope) }
+        case .asPattern(let inner, let n):
+            visitPattern(inner, scope)
+            scope.bind(n)
+        }
+    }
+
+    /// `name := value` inside comprehensions binds in the nearest scope that is
+    /// not a comprehension; the comprehensions in between reach it as a
+    /// global (at module level) or a free variable.
+    private mutating func bindNamed(_ name: String, _ scope: Scope, _ loc: SourceLocation) {
+        guard scope.kind == .comprehension else {
+            scope.bind(name)
+            return
+        }
+        var owner: Scope = scope
+        var between: [Scope] = []
+        while owner.kind == .comprehension, let p = owner.parent {
+            if owner.iterationNames.contains(name) {
+                diagnostics.append(
+                    (loc, "assignment expression cannot rebind comprehension iteration variable '\(name)'"))
+                return
+            }
+            between.append(owner)
+            owner = p
+        }
+        if owner.kind == .classBody {
+            diagnostics.append((loc, "assignment expression within a comprehension cannot be used in a class body"))
+            return
+        }
+        owner.bind(name)
+        for c in between {
+            if owner.kind == .module {
+                c.globals.insert(name)
+            } else if !c.nonlocals.contains(where: { $0.0 == name }) {
+                c.nonlocals.append((name, loc))
+            }
+        }
+    }
+
+    private func visitAnnotations(_ p: Parameters, _ returns: Expr?, _ scope: Scope) -> [Expr] {
+        var out = (p.positional + p.keywordOnly).compactMap(\.annotation)
+        if let a = p.varargsAnnotation { out.append(a) }
+        if let a = p.kwargsAnnotation { out.append(a) }
+        if let returns { out.append(returns) }
+        return out
     }
 
     private func declare(_ p: Parameters, _ scope: Scope) {
@@ -152,11 +238,21 @@ struct ScopeBuilder {
         switch e.kind {
         case .name(let n): scope.bind(n)
         case .tuple(let items), .list(let items): for i in items { visitTarget(i, scope) }
+        case .starred(let inner): visitTarget(inner, scope)
         case .attribute(let o, _): visit(o, scope)
         case .subscript(let o, let i):
             visit(o, scope)
             visit(i, scope)
         default: visit(e, scope)
+        }
+    }
+
+    private func collectNames(_ e: Expr, into names: inout Set<String>) {
+        switch e.kind {
+        case .name(let n): names.insert(n)
+        case .tuple(let items), .list(let items): for i in items { collectNames(i, into: &names) }
+        case .starred(let inner): collectNames(inner, into: &names)
+        default: break
         }
     }
 
@@ -172,15 +268,20 @@ struct ScopeBuilder {
         child.isGenerator = tag == 5
         for (i, g) in generators.enumerated() {
             if i > 0 { visit(g.iter, child) }
+            if g.isAsync { child.isAsync = true }
+            collectNames(g.target, into: &child.iterationNames)
             visitTarget(g.target, child)
             for c in g.ifs { visit(c, child) }
         }
         for el in elements { visit(el, child) }
+        // An asynchronous list, set or dict comprehension is awaited where it
+        // stands, which makes an enclosing comprehension asynchronous too.
+        if child.isAsync && tag != 5 && scope.kind == .comprehension { scope.isAsync = true }
     }
 
     private mutating func visit(_ e: Expr, _ scope: Scope) {
         switch e.kind {
-        case .none, .bool, .int, .float, .string, .bytes: break
+        case .none, .bool, .int, .float, .string, .bytes, .ellipsis: break
         case .fstring(let parts): visitParts(parts, scope)
         case .name(let n):
             scope.used.insert(n)
@@ -228,7 +329,19 @@ struct ScopeBuilder {
             let child = newScope(.lambda, Self.key(e.loc, 6), parent: scope)
             declare(params, child)
             visit(body, child)
-        case .await(let x): visit(x, scope)
+        case .await(let x):
+            if scope.kind == .comprehension { scope.isAsync = true }
+            visit(x, scope)
+        case .starred(let x): visit(x, scope)
+        case .namedExpr(let n, let value):
+            visit(value, scope)
+            scope.used.insert(n)
+            bindNamed(n, scope, e.loc)
+        case .dictUnpacking(let items):
+            for item in items {
+                if let k = item.key { visit(k, scope) }
+                visit(item.value, scope)
+            }
         case .yield(let x):
             scope.isGenerator = true
             if let x { visit(x, scope) }

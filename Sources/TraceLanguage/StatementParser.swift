@@ -24,7 +24,7 @@ extension TraceParser {
                 body.append(try parseWhile())
                 return
             case "for":
-                body.append(try parseFor())
+                body.append(try parseFor(isAsync: false, loc: loc))
                 return
             case "try":
                 body.append(try parseTry())
@@ -48,7 +48,10 @@ extension TraceParser {
                     body.append(try parseWith(isAsync: true, loc: loc))
                     return
                 }
-                if isKeyword("for") { throw unsupported("'async for'", at: loc) }
+                if isKeyword("for") {
+                    body.append(try parseFor(isAsync: true, loc: loc))
+                    return
+                }
                 throw invalidSyntax()
             default:
                 break
@@ -57,7 +60,8 @@ extension TraceParser {
             body.append(try parseDecorated())
             return
         case .name("match") where looksLikeMatchStatement():
-            throw unsupported("'match'", at: loc)
+            body.append(try parseMatch())
+            return
         default:
             break
         }
@@ -146,7 +150,7 @@ extension TraceParser {
                 return try parseFromImport()
             case "assert":
                 advance()
-                let test = try parseTest()
+                let test = try parseNamedExpression()
                 var message: Expr?
                 if isOp(",") {
                     advance()
@@ -154,7 +158,16 @@ extension TraceParser {
                 }
                 return Stmt(.assert(test, message: message), loc)
             case "del":
-                throw unsupported("'del'", at: loc)
+                advance()
+                var targets: [Expr] = []
+                repeat {
+                    if !targets.isEmpty { advance() }
+                    if atSimpleStatementEnd && !targets.isEmpty { break }
+                    let t = isOp("*") ? try parseStarOrTest(allowNamed: false) : try parseBitwise()
+                    try validateDeleteTarget(t)
+                    targets.append(t)
+                } while isOp(",")
+                return Stmt(.delete(targets), loc)
             case "class":
                 throw unsupported("'class'", at: loc)
             default:
@@ -194,6 +207,8 @@ extension TraceParser {
             throw unsupported("operator '\(o)'", at: tok.loc)
         }
         if o == ":" {
+            let simple: Bool
+            if case .name = first.kind, !isParenthesized(first) { simple = true } else { simple = false }
             switch first.kind {
             case .name, .attribute, .subscript:
                 break
@@ -205,26 +220,50 @@ extension TraceParser {
                 throw error("illegal target for annotation", at: first.loc)
             }
             advance()
-            _ = try parseTest()
+            let annotation = try parseTest()
             guard isOp("=") else {
-                throw error(
-                    "an annotation without a value is not supported in a trace; give it a value ('x: int = 0') or remove it",
-                    at: loc)
+                return Stmt(.annAssign(target: first, annotation: annotation, value: nil, simple: simple), loc)
             }
             advance()
             let value = try parseStarExpressionsOrYield()
-            return Stmt(.assign(targets: [first], value: value), loc)
+            return Stmt(.annAssign(target: first, annotation: annotation, value: value, simple: simple), loc)
         }
         return Stmt(.expr(first), loc)
     }
 
     enum TargetContext { case assign, forLoop, with, comprehension }
 
+    /// Whether the token before `e`'s first token is '(' that `e` sits in:
+    /// `(x): int` annotates without recording the name.
+    func isParenthesized(_ e: Expr) -> Bool {
+        var j = index - 1
+        while j > 0 && tokens[j].loc > e.loc { j -= 1 }
+        guard j > 0 else { return false }
+        if case .op("(") = tokens[j - 1].kind { return true }
+        return false
+    }
+
+    /// `del` takes names, attributes, subscripts and tuples/lists of them.
+    func validateDeleteTarget(_ e: Expr) throws {
+        switch e.kind {
+        case .name, .attribute, .subscript:
+            return
+        case .tuple(let items), .list(let items):
+            for item in items { try validateDeleteTarget(item) }
+        case .starred:
+            throw error("cannot delete starred", at: e.loc)
+        default:
+            throw error("cannot delete \(describeForAssignment(e))", at: e.loc)
+        }
+    }
+
     /// Only names, attributes, subscripts and tuples/lists of them can be assigned to.
     func validateTarget(_ e: Expr, _ context: TargetContext, inList: Bool = false) throws {
         switch e.kind {
         case .name, .attribute, .subscript:
             return
+        case .starred(let inner):
+            try validateTarget(inner, context, inList: inList)
         case .tuple(let items):
             for item in items { try validateTarget(item, context, inList: inList) }
         case .list(let items):
@@ -272,6 +311,7 @@ extension TraceParser {
         case .dict: return "dict literal"
         case .set: return "set display"
         case .slice: return "slice"
+        case .ellipsis: return "ellipsis"
         default: return "expression"
         }
     }
@@ -322,7 +362,7 @@ extension TraceParser {
         while true {
             let loc = tok.loc
             advance()
-            let test = try parseTest()
+            let test = try parseNamedExpression()
             try expectColon()
             let body = try parseBlock(after: "'\(keyword)' statement", line: loc.line)
             clauses.append((loc, test, body))
@@ -345,15 +385,14 @@ extension TraceParser {
     func parseWhile() throws -> Stmt {
         let loc = tok.loc
         advance()
-        let test = try parseTest()
+        let test = try parseNamedExpression()
         try expectColon()
         let body = try parseLoopBody(after: "'while' statement", line: loc.line)
         let orElse = try parseElse()
         return Stmt(.while(test: test, body: body, orElse: orElse), loc)
     }
 
-    func parseFor() throws -> Stmt {
-        let loc = tok.loc
+    func parseFor(isAsync: Bool, loc: SourceLocation) throws -> Stmt {
         advance()
         let target = try parseTargetList()
         try validateTarget(target, .forLoop)
@@ -363,6 +402,7 @@ extension TraceParser {
         try expectColon()
         let body = try parseLoopBody(after: "'for' statement", line: loc.line)
         let orElse = try parseElse()
+        if isAsync { return Stmt(.asyncFor(target: target, iter: iter, body: body, orElse: orElse), loc) }
         return Stmt(.for(target: target, iter: iter, body: body, orElse: orElse), loc)
     }
 
@@ -484,16 +524,19 @@ extension TraceParser {
             advance()
             return try parseParameters(closing: ")", allowAnnotations: true)
         }
+        var returns: Expr?
         if isOp("->") {
             advance()
-            _ = try parseTest()
+            returns = try parseTest()
         }
         try expectColon()
         let savedLoops = loopDepth
         loopDepth = 0
         defer { loopDepth = savedLoops }
         let body = try parseBlock(after: "function definition", line: loc.line)
-        return Stmt(.functionDef(FunctionDef(name: name, parameters: parameters, body: body, isAsync: isAsync)), loc)
+        return Stmt(
+            .functionDef(
+                FunctionDef(name: name, parameters: parameters, body: body, isAsync: isAsync, returns: returns)), loc)
     }
 
     /// `@EXPR NEWLINE` lines (any expression, as since Python 3.9), then the
@@ -581,11 +624,12 @@ extension TraceParser {
             seen.insert(n)
             return (n, loc)
         }
-        func annotation() throws {
+        func annotation() throws -> Expr? {
             if allowAnnotations && isOp(":") {
                 advance()
-                _ = try parseTest()
+                return try parseTest()
             }
+            return nil
         }
 
         while !isOp(closing) {
@@ -596,7 +640,7 @@ extension TraceParser {
             if isOp("**") {
                 advance()
                 parameters.kwargs = try name().0
-                try annotation()
+                parameters.kwargsAnnotation = try annotation()
             } else if isOp("*") {
                 if sawStar { throw fail("* argument may appear only once") }
                 sawStar = true
@@ -606,25 +650,27 @@ extension TraceParser {
                     bareStarLoc = starLoc
                 } else {
                     parameters.varargs = try name().0
-                    try annotation()
+                    parameters.varargsAnnotation = try annotation()
                 }
             } else {
                 let (n, loc) = try name()
-                try annotation()
+                let annotationExpr = try annotation()
                 var defaultValue: Expr?
                 if isOp("=") {
                     advance()
                     defaultValue = try parseTest()
                 }
                 if sawStar {
-                    parameters.keywordOnly.append(Parameter(name: n, defaultValue: defaultValue, loc: loc))
+                    parameters.keywordOnly.append(
+                        Parameter(name: n, defaultValue: defaultValue, loc: loc, annotation: annotationExpr))
                     bareStarLoc = nil
                 } else {
                     if defaultValue == nil && seenDefault {
                         throw error("non-default argument follows default argument", at: loc)
                     }
                     if defaultValue != nil { seenDefault = true }
-                    parameters.positional.append(Parameter(name: n, defaultValue: defaultValue, loc: loc))
+                    parameters.positional.append(
+                        Parameter(name: n, defaultValue: defaultValue, loc: loc, annotation: annotationExpr))
                 }
             }
             if !isOp(",") { break }

@@ -132,7 +132,9 @@ extension TraceParser {
                 try flush(to: i)
                 pushBuffer()
                 i += 1
-                parts.append(try parseFStringField(literal, from: &i, nesting: nesting, locations: &locations))
+                let field = try parseFStringField(literal, from: &i, nesting: nesting, locations: &locations)
+                if let text = field.selfDocumenting { appendPart(.literal(text), to: &parts) }
+                parts.append(field.part)
                 runStart = i
                 continue
             }
@@ -155,14 +157,17 @@ extension TraceParser {
     }
 
     /// A replacement field, from just after its '{' to just after its '}'.
+    /// For a self-documenting field (`{x = }`), also the text it prints
+    /// before the value: the expression's source, the '=' and the spaces around them.
     func parseFStringField(
         _ literal: StringLiteralToken, from i: inout Int, nesting: Int,
         locations: inout LocationCache
-    ) throws -> FStringPart {
+    ) throws -> (part: FStringPart, selfDocumenting: String?) {
         let end = literal.contentEnd
         let braceLoc = locations.location(of: i - 1, in: s)
         if nesting >= 2 { throw error("f-string: expressions nested too deeply", at: braceLoc) }
         let exprStart = i
+        var equalsAt: Int?
         var stack: [Unicode.Scalar] = []
         var quote: Unicode.Scalar?
         while i < end {
@@ -209,9 +214,8 @@ extension TraceParser {
                     }
                     let previous: Unicode.Scalar? = i > exprStart ? s[i - 1] : nil
                     if !(previous == "=" || previous == "!" || previous == "<" || previous == ">") {
-                        throw unsupported(
-                            "self-documenting f-string fields ('{x=}')", plural: true,
-                            at: locations.location(of: i, in: s))
+                        equalsAt = i
+                        break
                     }
                 }
             }
@@ -225,6 +229,15 @@ extension TraceParser {
         }
         let exprLoc = locations.location(of: exprStart, in: s)
         let expr = try nested { try parseFieldExpression(from: exprStart, to: i, loc: exprLoc) }
+        var selfDocumenting: String?
+        if equalsAt != nil {
+            i += 1
+            while i < end && (s[i] == " " || s[i] == "\t" || s[i] == "\n") { i += 1 }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: s[exprStart..<i])
+            selfDocumenting = String(text)
+            if i >= end { throw error("f-string: expecting '}'", at: braceLoc) }
+        }
 
         var conversion: Character?
         if s[i] == "!" {
@@ -244,7 +257,9 @@ extension TraceParser {
         }
         guard i < end && s[i] == "}" else { throw error("f-string: expecting '}'", at: braceLoc) }
         i += 1
-        return .field(expr, conversion: conversion, spec: spec)
+        // `{x=}` without a conversion or a spec shows the repr, as CPython does.
+        if selfDocumenting != nil && conversion == nil && spec == nil { conversion = "r" }
+        return (.field(expr, conversion: conversion, spec: spec), selfDocumenting)
     }
 
     /// Lexes and parses the expression of a field with this same parser, so

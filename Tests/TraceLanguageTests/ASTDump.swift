@@ -63,6 +63,36 @@ enum ASTDump {
             return "(import " + names.map(importName).joined(separator: " ") + ")"
         case .importFrom(let module, let names):
             return "(from \(module) " + names.map(importName).joined(separator: " ") + ")"
+        case .delete(let targets):
+            return list("del", targets)
+        case .annAssign(let target, let annotation, let value, let simple):
+            return "(\(simple ? ":" : ":complex") \(expr(target)) \(expr(annotation)) \(opt(value)))"
+        case .match(let subject, let cases):
+            let cs = cases.map { c in
+                "(case \(pattern(c.pattern))" + (c.guardExpr.map { " (if \(expr($0)))" } ?? "") + " \(body(c.body)))"
+            }
+            return "(match \(expr(subject)) " + cs.joined(separator: " ") + ")"
+        case .asyncFor(let target, let iter, let b, let orElse):
+            return "(async-for \(expr(target)) \(expr(iter)) \(body(b))" + (orElse.isEmpty ? "" : " \(body(orElse))")
+                + ")"
+        }
+    }
+
+    static func pattern(_ p: Pattern) -> String {
+        switch p.kind {
+        case .value(let e): return "(== \(expr(e)))"
+        case .singleton(let e): return "(is \(expr(e)))"
+        case .capture(let n): return n ?? "_"
+        case .star(let n): return "*" + (n ?? "_")
+        case .sequence(let items): return "[" + items.map(pattern).joined(separator: " ") + "]"
+        case .mapping(let keys, let patterns, let rest):
+            return "{" + zip(keys, patterns).map { "\(expr($0.0)): \(pattern($0.1))" }.joined(separator: " ")
+                + (rest.map { " **\($0)" } ?? "") + "}"
+        case .classPattern(let cls, let positional, let keywords):
+            return "(cls \(expr(cls))" + positional.map { " " + pattern($0) }.joined()
+                + keywords.map { " \($0.name)=\(pattern($0.pattern))" }.joined() + ")"
+        case .or(let items): return "(| " + items.map(pattern).joined(separator: " ") + ")"
+        case .asPattern(let inner, let n): return "(as \(pattern(inner)) \(n))"
         }
     }
 
@@ -88,7 +118,8 @@ enum ASTDump {
 
     static func comps(_ cs: [Comprehension]) -> String {
         cs.map { c in
-            "(for \(expr(c.target)) \(expr(c.iter))" + c.ifs.map { " (if \(expr($0)))" }.joined() + ")"
+            "(\(c.isAsync ? "async-for" : "for") \(expr(c.target)) \(expr(c.iter))"
+                + c.ifs.map { " (if \(expr($0)))" }.joined() + ")"
         }.joined(separator: " ")
     }
 
@@ -158,6 +189,11 @@ enum ASTDump {
         case .await(let x): return "(await \(expr(x)))"
         case .yield(let x): return x.map { "(yield \(expr($0)))" } ?? "(yield)"
         case .yieldFrom(let x): return "(yield-from \(expr(x)))"
+        case .ellipsis: return "..."
+        case .starred(let x): return "(* \(expr(x)))"
+        case .namedExpr(let n, let x): return "(:= \(n) \(expr(x)))"
+        case .dictUnpacking(let items):
+            return "(dict" + items.map { " (\(opt($0.key)) \(expr($0.value)))" }.joined() + ")"
         }
     }
 }

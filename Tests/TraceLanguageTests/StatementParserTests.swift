@@ -32,9 +32,11 @@ import Testing
         )
     }
 
-    @Test func annotatedAssignmentsBecomePlainAssignments() throws {
-        #expect(try dump("x: int = 5") == "(= x 5)")
-        #expect(try dump("self.x: list[int] = []") == "(= (. self x) (list))")
+    @Test func annotatedAssignmentsKeepTheirAnnotation() throws {
+        #expect(try dump("x: int = 5") == "(: x int 5)")
+        #expect(try dump("self.x: list[int] = []") == "(:complex (. self x) (sub list int) (list))")
+        #expect(try dump("x: int") == "(: x int _)")
+        #expect(try dump("(x): int") == "(:complex x int _)")
     }
 
     @Test func ifElifElseNestsElifInOrElse() throws {

@@ -145,7 +145,7 @@ extension World {
                 try? loop.close(vm)
             }
             try cancelAllTasks(loop, vm)
-            _ = try loop.runUntilComplete(.obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_asyncgens")), vm)
+            _ = try loop.runUntilComplete(try loop.callMethod("shutdown_asyncgens", Args(), vm), vm)
             _ = try loop.runUntilComplete(try loop.callMethod("shutdown_default_executor", Args(), vm), vm)
         }
         if let failure { throw failure }

@@ -52,7 +52,8 @@ package enum AsyncioPrelude {
         "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "Lock", "Event", "Condition", "Semaphore",
         "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue", "wait", "wait_for", "as_completed",
         "shield", "timeout", "timeout_at", "Timeout", "TaskGroup", "wrap_future", "_run_in_executor",
-        "_shutdown_default_executor", "_wrap_awaitable", "open_connection", "StreamReader", "StreamWriter",
+        "_shutdown_default_executor", "_shutdown_asyncgens", "_wrap_awaitable", "open_connection", "StreamReader",
+        "StreamWriter",
         "StreamReaderProtocol",
     ]
 }

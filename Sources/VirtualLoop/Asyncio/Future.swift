@@ -189,7 +189,10 @@ public class PyFuture: PyObject {
     /// `Future.result()`.
     package func resultValue(_ vm: Interpreter) throws -> Value {
         switch state {
-        case .cancelled: throw PyRaise(exception: makeCancelledError())
+        case .cancelled:
+            let exc = makeCancelledError()
+            vm.keepInCycle(exc)
+            throw PyRaise(exception: exc)
         case .pending: throw vm.raise(PyException(type: .invalidStateError, args: [.str("Result is not ready.")]))
         case .finished:
             logTraceback = false
@@ -201,7 +204,10 @@ public class PyFuture: PyObject {
     /// `Future.exception()`.
     package func exceptionValue(_ vm: Interpreter) throws -> Value {
         switch state {
-        case .cancelled: throw PyRaise(exception: makeCancelledError())
+        case .cancelled:
+            let exc = makeCancelledError()
+            vm.keepInCycle(exc)
+            throw PyRaise(exception: exc)
         case .pending: throw vm.raise(PyException(type: .invalidStateError, args: [.str("Exception is not set.")]))
         case .finished:
             logTraceback = false

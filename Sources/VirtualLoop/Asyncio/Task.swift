@@ -240,7 +240,7 @@ public final class PyTask: PyFuture {
 
 extension World {
     package func isCoroutine(_ v: Value) -> Bool {
-        if case .obj(let o) = v { return o is PyCoroutine || o is NativeCoroutine }
+        if case .obj(let o) = v { return o is PyCoroutine || o is NativeCoroutine || o is AsyncGenAwaitable }
         return false
     }
 

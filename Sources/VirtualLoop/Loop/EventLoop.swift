@@ -45,6 +45,14 @@ public final class EventLoop: PyObject {
     #endif
     @exclusivity(unchecked) package var stopping = false
     @exclusivity(unchecked) package var closed = false
+    /// The async generators first iterated while this loop ran and not yet
+    /// finalized or shut down (CPython's `_asyncgens`, in insertion order; AsyncGenShutdown.swift).
+    @exclusivity(unchecked) package var asyncgens: [WeakAsyncGenerator] = []
+    /// What the async generator hooks reach this loop through (not a weak
+    /// reference: one would move every retain of the loop to the slow path).
+    package let asyncGenLink = AsyncGenLoopLink()
+
+    deinit { asyncGenLink.loop = nil }
     @exclusivity(unchecked) package var running = false
     @exclusivity(unchecked) package var debug = false
     @exclusivity(unchecked) package var slowCallbackDuration = 0.1
@@ -269,10 +277,13 @@ public final class EventLoop: PyObject {
         running = true
         let previous = world.runningLoopOrNil
         world.runningLoopOrNil = self
+        let previousHooks = vm.asyncGenHooks
+        vm.asyncGenHooks = asyncGenHooks()
         defer {
             stopping = false
             running = false
             world.runningLoopOrNil = previous
+            vm.asyncGenHooks = previousHooks
         }
         while true {
             try runOnce(vm)
@@ -321,7 +332,7 @@ public final class EventLoop: PyObject {
     }
 
     /// A function of the asyncio prelude (`_run_in_executor`, ...).
-    private func prelude(_ name: String, _ vm: Interpreter) throws -> Value {
+    func prelude(_ name: String, _ vm: Interpreter) throws -> Value {
         guard case .obj(let m) = try world.importModule("asyncio"), let f = try m.getAttr(name, vm) else {
             preconditionFailure("the asyncio prelude lacks \(name)")
         }
@@ -386,7 +397,9 @@ public final class EventLoop: PyObject {
             let task = try world.createTask(args[0], loop: self, name: nameArg.isNone ? nil : try vm.str(nameArg), vm)
             return .obj(task)
         case "shutdown_asyncgens":
-            return .obj(ImmediateCoroutine(name: "BaseEventLoop.shutdown_asyncgens"))
+            return try vm.call(try prelude("_shutdown_asyncgens", vm), Args([.obj(self)]))
+        case "_take_asyncgens":
+            return .obj(PyList(takeAsyncgens()))
         case "shutdown_default_executor":
             return try vm.call(try prelude("_shutdown_default_executor", vm), Args([.obj(self)]))
         case "run_in_executor":
@@ -454,7 +467,7 @@ public final class EventLoop: PyObject {
         "time", "call_soon", "call_later", "call_at", "create_future", "create_task", "shutdown_asyncgens",
         "shutdown_default_executor", "call_exception_handler", "default_exception_handler",
         "get_exception_handler", "get_task_factory", "run_in_executor", "set_default_executor", "call_soon_threadsafe",
-        "_add_reader", "_add_writer", "_remove_reader", "_remove_writer",
+        "_add_reader", "_add_writer", "_remove_reader", "_remove_writer", "_take_asyncgens",
     ]
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {

@@ -15,6 +15,7 @@ extension World {
         "sys": { $0.makeSysModule() },
         "random": { $0.makeRandomModule() },
         "functools": { try $0.makeFunctoolsModule() },
+        "typing": { _ in makeTypingModule() },
         "concurrent": { _ in PyModule("concurrent") },
         "concurrent.futures": { try $0.makeConcurrentFuturesModule() },
         "vloop": { $0.makeVloopModule() },

@@ -1,6 +1,8 @@
 # From CPython 3.11.7: Lib/asyncio/base_events.py
 #
-# BaseEventLoop's run_in_executor and shutdown_default_executor, and
+# BaseEventLoop's run_in_executor, shutdown_default_executor and
+# shutdown_asyncgens (its loop._asyncgens is native: `_take_asyncgens()`
+# returns them in insertion order and clears it; the hooks are native), and
 # create_connection with its helpers (_ipaddr_info, _ensure_resolved,
 # _connect_sock, _create_connection_transport), over the simulated sockets
 # (the native _socket(), _is_ipv4, _dns_delay and _address_of). Changes:
@@ -179,3 +181,24 @@ async def _create_connection_transport(loop, sock, protocol_factory):
         transport.close()
         raise
     return transport, protocol
+
+
+async def _shutdown_asyncgens(loop):
+    # BaseEventLoop.shutdown_asyncgens; `_asyncgens` is native, so taking
+    # its generators and clearing it is one call.
+    closing_agens = loop._take_asyncgens()
+    if not len(closing_agens):
+        return
+
+    results = await gather(
+        *[ag.aclose() for ag in closing_agens],
+        return_exceptions=True)
+
+    for result, agen in zip(results, closing_agens):
+        if isinstance(result, Exception):
+            loop.call_exception_handler({
+                'message': f'an error occurred during closing of '
+                           f'asynchronous generator {agen!r}',
+                'exception': result,
+                'asyncgen': agen
+            })

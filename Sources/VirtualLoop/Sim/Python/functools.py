@@ -11,6 +11,10 @@
 #     caches its hash), which compares and hashes the same;
 #   - no GenericAlias (__class_getitem__), no recursive_repr, and cache()
 #     has no `/`;
+#   - `cache_len` is `lambda: len(cache)`, not the bound `cache.__len__`;
+#   - cached_property stores the value with object.__setattr__ (vloop's
+#     instance `__dict__` is a copy), which, like CPython's write to the
+#     dict, bypasses the class's own __setattr__;
 #   - the `try: from _functools import X` blocks are dropped: the Python
 #     versions are the implementation (as in CPython without _functools).
 
@@ -387,7 +391,7 @@ def _lru_cache_wrapper(user_function, maxsize, typed, _CacheInfo):
     hits = misses = 0
     full = False
     cache_get = cache.get    # bound method to lookup a key or return None
-    cache_len = cache.__len__  # get cache size without calling len()
+    cache_len = lambda: len(cache)  # get cache size (vloop: builtin types' dunders are not attributes)
     lock = RLock()           # because linkedlist updates aren't threadsafe
     root = []                # root of the circular doubly linked list
     root[:] = [root, root, None, None]     # initialize by pointing to self
@@ -540,7 +544,7 @@ class cached_property:
                 if val is _NOT_FOUND:
                     val = self.func(instance)
                     try:
-                        cache[self.attrname] = val
+                        object.__setattr__(instance, self.attrname, val)
                     except TypeError:
                         msg = (
                             f"The '__dict__' attribute on {type(instance).__name__!r} instance "
