@@ -4,7 +4,7 @@ import Testing
 @testable import VirtualLoop
 
 /// The Python preludes are `.py` files that Package.swift embeds in the
-/// binary (`.embedInCode`) and AsyncioPrelude.swift / FuturesPrelude.swift
+/// binary (`.embedInCode`) and AsyncioPrelude.swift / FuturesPrelude.swift / FunctoolsPrelude.swift
 /// list in the order they run. These tests hold the three together: every
 /// file in the folders is listed (a file left out of a list, or listed under
 /// the wrong resource, fails here rather than as a missing name at run time),
@@ -20,7 +20,7 @@ struct PreludeFilesTests {
 
     static let preludes = [
         Prelude(folder: "Asyncio/Python", files: AsyncioPrelude.files),
-        Prelude(folder: "Sim/Python", files: FuturesPrelude.files),
+        Prelude(folder: "Sim/Python", files: FuturesPrelude.files + FunctoolsPrelude.files),
     ]
 
     static let sources = URL(fileURLWithPath: #filePath)
