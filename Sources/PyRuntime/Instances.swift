@@ -287,7 +287,9 @@ extension Interpreter {
     /// `__repr__`... of `object` or `BaseException`), bound to it.
     package func nativeAttribute(_ instance: PyObject, _ cls: PyType, _ name: String) -> Value? {
         for t in cls.mro where !t.isHeap {
-            if let m = nativeMember(t, name) { return .obj(PyMethod(function: m, receiver: .obj(instance))) }
+            guard let m = nativeMember(t, name) else { continue }
+            if let c = m.object as? PyClassMethod { return .obj(PyMethod(function: c.function, receiver: .obj(cls))) }
+            return .obj(PyMethod(function: m, receiver: .obj(instance)))
         }
         return nil
     }
@@ -376,7 +378,20 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
         case "__hash__":
             return .obj(PyNativeMethod(name, of: t) { instance, _, vm in .int(vm.identity(of: instance)) })
         case "__init_subclass__":
-            return .obj(PyNativeMethod(name, of: t) { _, _, _ in .none })
+            // A class method in CPython (METH_CLASS | METH_NOARGS): bound to
+            // the class it is read through, also through `super()`.
+            let hook = PyNativeMethod(name, of: t) { cls, args, vm in
+                let owner = (cls.object as? PyType)?.name ?? "object"
+                if !args.keywords.isEmpty {
+                    throw vm.error(.typeError, "\(owner).__init_subclass__() takes no keyword arguments")
+                }
+                if !args.positional.isEmpty {
+                    throw vm.error(
+                        .typeError, "\(owner).__init_subclass__() takes no arguments (\(args.positional.count) given)")
+                }
+                return .none
+            }
+            return .obj(PyClassMethod(.obj(hook)))
         default: return nil
         }
     }
