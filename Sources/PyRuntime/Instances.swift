@@ -421,6 +421,29 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
                 })
         case "with_traceback":
             return .obj(PyNativeMethod(name, of: t) { instance, _, _ in instance })
+        case "add_note":
+            // BaseException.add_note (3.11): appends to the `__notes__` list
+            // attribute, made on the first note.
+            return .obj(
+                PyNativeMethod(name, of: t) { instance, args, vm in
+                    guard case .obj(let o) = instance, let e = o as? PyException else { return .none }
+                    if args.count != 1 || !args.keywords.isEmpty {
+                        throw vm.error(
+                            .typeError, "\(e.type.name).add_note() takes exactly one argument (\(args.count) given)")
+                    }
+                    guard case .str = args[0] else {
+                        throw vm.error(.typeError, "note must be a str, not '\(vm.typeName(args[0]))'")
+                    }
+                    guard let notes = e.attributes["__notes__"] else {
+                        try e.setAttr("__notes__", .obj(PyList([args[0]])), vm)
+                        return .none
+                    }
+                    guard let list = notes.object as? PyList else {
+                        throw vm.error(.typeError, "Cannot add note: __notes__ is not a list")
+                    }
+                    list.items.append(args[0])
+                    return .none
+                })
         default: return nil
         }
     }

@@ -554,7 +554,7 @@ public final class PyException: PyObject {
         case "__dict__":
             let rest = attributes.keys.filter { !attributeOrder.contains($0) }.sorted()
             return .obj(try vm.dictOf(attributes, rest + attributeOrder))
-        case "__str__", "__repr__", "__init__", "with_traceback", "__eq__", "__hash__", "__setattr__":
+        case "__str__", "__repr__", "__init__", "with_traceback", "add_note", "__eq__", "__hash__", "__setattr__":
             return vm.nativeAttribute(self, type, name)
         case "args": return .obj(PyTuple(args))
         case "value": return value
