@@ -47,6 +47,12 @@ extension Interpreter {
                 cls.qualname = q
                 continue
             case "__module__": cls.module = try str(v)
+            case "__init_subclass__":
+                // type_new: a plain function here is made a class method.
+                if case .obj(let o) = v, o is PyFunction {
+                    pairs.append((s, .obj(PyClassMethod(v))))
+                    continue
+                }
             case "__eq__": hasEq = true
             case "__hash__": hasHash = true
             default: break

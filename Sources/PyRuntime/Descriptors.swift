@@ -294,7 +294,7 @@ extension Interpreter {
         }
         if let v = cls.lookup(name) { return try bindToClass(v, cls) }
         for t in cls.mro where !t.isHeap {
-            if let v = nativeMember(t, name) { return v }
+            if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }
         return nil
     }

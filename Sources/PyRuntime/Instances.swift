@@ -287,7 +287,9 @@ extension Interpreter {
     /// `__repr__`... of `object` or `BaseException`), bound to it.
     package func nativeAttribute(_ instance: PyObject, _ cls: PyType, _ name: String) -> Value? {
         for t in cls.mro where !t.isHeap {
-            if let m = nativeMember(t, name) { return .obj(PyMethod(function: m, receiver: .obj(instance))) }
+            guard let m = nativeMember(t, name) else { continue }
+            if let c = m.object as? PyClassMethod { return .obj(PyMethod(function: c.function, receiver: .obj(cls))) }
+            return .obj(PyMethod(function: m, receiver: .obj(instance)))
         }
         return nil
     }
@@ -376,7 +378,20 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
         case "__hash__":
             return .obj(PyNativeMethod(name, of: t) { instance, _, vm in .int(vm.identity(of: instance)) })
         case "__init_subclass__":
-            return .obj(PyNativeMethod(name, of: t) { _, _, _ in .none })
+            // A class method in CPython (METH_CLASS | METH_NOARGS): bound to
+            // the class it is read through, also through `super()`.
+            let hook = PyNativeMethod(name, of: t) { cls, args, vm in
+                let owner = (cls.object as? PyType)?.name ?? "object"
+                if !args.keywords.isEmpty {
+                    throw vm.error(.typeError, "\(owner).__init_subclass__() takes no keyword arguments")
+                }
+                if !args.positional.isEmpty {
+                    throw vm.error(
+                        .typeError, "\(owner).__init_subclass__() takes no arguments (\(args.positional.count) given)")
+                }
+                return .none
+            }
+            return .obj(PyClassMethod(.obj(hook)))
         default: return nil
         }
     }
@@ -406,6 +421,29 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
                 })
         case "with_traceback":
             return .obj(PyNativeMethod(name, of: t) { instance, _, _ in instance })
+        case "add_note":
+            // BaseException.add_note (3.11): appends to the `__notes__` list
+            // attribute, made on the first note.
+            return .obj(
+                PyNativeMethod(name, of: t) { instance, args, vm in
+                    guard case .obj(let o) = instance, let e = o as? PyException else { return .none }
+                    if args.count != 1 || !args.keywords.isEmpty {
+                        throw vm.error(
+                            .typeError, "\(e.type.name).add_note() takes exactly one argument (\(args.count) given)")
+                    }
+                    guard case .str = args[0] else {
+                        throw vm.error(.typeError, "note must be a str, not '\(vm.typeName(args[0]))'")
+                    }
+                    guard let notes = e.attributes["__notes__"] else {
+                        try e.setAttr("__notes__", .obj(PyList([args[0]])), vm)
+                        return .none
+                    }
+                    guard let list = notes.object as? PyList else {
+                        throw vm.error(.typeError, "Cannot add note: __notes__ is not a list")
+                    }
+                    list.items.append(args[0])
+                    return .none
+                })
         default: return nil
         }
     }

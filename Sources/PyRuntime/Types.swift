@@ -4,7 +4,8 @@ import TraceLanguage
 /// Python type objects: the builtin types (for `isinstance`, `type()` and
 /// conversion calls such as `int("3")`) and the exception hierarchy.
 public final class PyType: PyObject {
-    public let name: String
+    /// `__name__`; assignable on a class made by a `class` statement.
+    @exclusivity(unchecked) public package(set) var name: String
     /// The first base (the one whose instances this type's instances are); nil for `object`.
     public let base: PyType?
     /// Called when the type is called (`int(x)`, `ValueError('m')`).
@@ -113,7 +114,8 @@ public final class PyType: PyObject {
                 throw vm.error(
                     .typeError, "can only assign string to \(self.name).\(name), not '\(vm.typeName(value))'")
             }
-            if name == "__qualname__" { qualname = s } else { setMember(name, value) }
+            // Both live on the type, not in its __dict__, as in CPython.
+            if name == "__qualname__" { qualname = s } else { self.name = s }
         case "__module__":
             module = try vm.str(value)
             setMember(name, value)
@@ -554,7 +556,7 @@ public final class PyException: PyObject {
         case "__dict__":
             let rest = attributes.keys.filter { !attributeOrder.contains($0) }.sorted()
             return .obj(try vm.dictOf(attributes, rest + attributeOrder))
-        case "__str__", "__repr__", "__init__", "with_traceback", "__eq__", "__hash__", "__setattr__":
+        case "__str__", "__repr__", "__init__", "with_traceback", "add_note", "__eq__", "__hash__", "__setattr__":
             return vm.nativeAttribute(self, type, name)
         case "args": return .obj(PyTuple(args))
         case "value": return value

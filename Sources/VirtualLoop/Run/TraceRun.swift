@@ -57,6 +57,10 @@ public struct RunReport {
             if !source.isEmpty { lines.append("    " + source) }
         }
         lines.append(e.summary(interpreter))
+        // The notes of `add_note`, one a line after the exception's, as CPython's traceback prints them.
+        if let notes = e.attributes["__notes__"]?.object as? PyList {
+            for note in notes.items { lines.append((try? interpreter.str(note)) ?? "<note str() failed>") }
+        }
         return lines.joined(separator: "\n")
     }
 }
