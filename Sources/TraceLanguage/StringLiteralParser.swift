@@ -75,15 +75,8 @@ extension TraceParser {
                 index = start
                 loc = startLoc
             }
-            while index < target && index < s.count {
-                if s[index] == "\n" {
-                    loc.line += 1
-                    loc.column = 1
-                } else {
-                    loc.column += 1
-                }
-                index += 1
-            }
+            loc = TraceLanguage.location(of: target, in: s, from: index, at: loc)
+            index = max(index, min(target, s.count))
             return loc
         }
     }
