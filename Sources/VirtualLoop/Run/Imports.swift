@@ -24,6 +24,7 @@ extension World {
         "concurrent": { _ in PyModule("concurrent") },
         "concurrent.futures": { try $0.makeConcurrentFuturesModule() },
         "vloop": { $0.makeVloopModule() },
+        "_vloop_hashlib": { $0.makeHashlibHelperModule() },
     ]
 
     /// The top-level names of the built-in modules, which the loader of the

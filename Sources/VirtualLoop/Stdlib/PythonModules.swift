@@ -30,6 +30,13 @@ package enum PythonModules {
     package static let sources: [String: Source] = [
         "bisect": Source("bisect.py", PackageResources.bisect_py),
         "heapq": Source("heapq.py", PackageResources.heapq_py),
+        "fnmatch": Source("fnmatch.py", PackageResources.fnmatch_py),
+        "hashlib": Source("hashlib.py", PackageResources.hashlib_py),
+        "json": Source("json.py", PackageResources.json_py),
+        "string": Source("string.py", PackageResources.string_py),
+        "textwrap": Source("textwrap.py", PackageResources.textwrap_py),
+        "urllib": Source("urllib.py", PackageResources.urllib_py, isPackage: true),
+        "urllib.parse": Source("urllib_parse.py", PackageResources.urllib_parse_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.
