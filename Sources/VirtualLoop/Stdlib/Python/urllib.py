@@ -1,1 +1,1 @@
-"""The urllib package: its submodule parse."""
+"""The urllib package: vloop provides its submodule parse."""
