@@ -32,6 +32,7 @@ package enum PythonModules {
         "heapq": Source("heapq.py", PackageResources.heapq_py),
         "fnmatch": Source("fnmatch.py", PackageResources.fnmatch_py),
         "hashlib": Source("hashlib.py", PackageResources.hashlib_py),
+        "hmac": Source("hmac.py", PackageResources.hmac_py),
         "json": Source("json.py", PackageResources.json_py),
         "string": Source("string.py", PackageResources.string_py),
         "textwrap": Source("textwrap.py", PackageResources.textwrap_py),
