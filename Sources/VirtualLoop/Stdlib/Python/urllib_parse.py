@@ -1,16 +1,15 @@
 """urllib.parse: parse URLs into components, quote and unquote
 (CPython 3.11.7's urllib/parse.py, adapted).
 
-The functions are CPython's code. What differs: URLs are parsed as str only
-(bytes URLs, and the *Bytes result classes, are not provided: a bytes URL
-raises TypeError saying so; quote, quote_from_bytes, unquote and
-unquote_to_bytes take bytes as CPython's do); the result classes are not
-tuple subclasses (vloop's classes cannot derive from tuple) but behave as
-CPython's named tuples do otherwise (fields by name and index, unpacking,
-equality with tuples, hashing, repr, _replace, _asdict, _fields, geturl,
-username, password, hostname, port); urlsplit is not cached; IPv6 hosts in
-brackets are checked for their characters only (no ipaddress module);
-unquote decodes UTF-8 here (other encodings raise LookupError).
+The functions are CPython's code. What differs: URLs are parsed as str
+only (a bytes URL raises TypeError saying so, and the *Bytes result classes
+are not there; quote, quote_from_bytes, unquote and unquote_to_bytes take
+bytes as CPython's do); the result classes are tuple subclasses written
+here as collections.namedtuple makes them (fields by name and index,
+_make, _replace, _asdict, _fields, __match_args__, repr); urlsplit is not
+cached; a bracketed host is checked as ipaddress.ip_address would (written
+here); unquote decodes UTF-8, ASCII and Latin-1 only (others raise
+LookupError); CPython's regular expressions are scans by hand.
 """
 
 __all__ = ["urlparse", "urlunparse", "urljoin", "urldefrag",
@@ -83,20 +82,18 @@ def _coerce_args(*args):
 
 # ---------------------------------------------------------------- results
 
-class _Result:
-    """A named tuple as collections.namedtuple makes them: the fields by name
-    and by index, iteration, equality with tuples, hashing, repr."""
+class _Result(tuple):
+    """A named tuple as collections.namedtuple makes them (CPython's results
+    are namedtuple subclasses): a tuple, with the fields by name, _make,
+    _replace, _asdict, _fields and a repr naming them."""
     _fields = ()
-
-    def __init__(self, *args):
-        if len(args) != len(self._fields):
-            raise TypeError('%s expected %d arguments, got %d'
-                            % (type(self).__name__, len(self._fields), len(args)))
-        self._tuple = tuple(args)
 
     @classmethod
     def _make(cls, iterable):
-        return cls(*tuple(iterable))
+        result = tuple.__new__(cls, tuple(iterable))
+        if len(result) != len(cls._fields):
+            raise TypeError(f'Expected {len(cls._fields)} arguments, got {len(result)}')
+        return result
 
     def _replace(self, **kwds):
         values = []
@@ -104,60 +101,22 @@ class _Result:
             if name in kwds:
                 values.append(kwds.pop(name))
             else:
-                values.append(self._tuple[i])
+                values.append(self[i])
         if kwds:
             raise ValueError(f'Got unexpected field names: {list(kwds)!r}')
-        return type(self)(*values)
+        return self._make(values)
 
     def _asdict(self):
-        return dict(zip(self._fields, self._tuple))
+        return dict(zip(self._fields, self))
 
     def __repr__(self):
         return type(self).__name__ + '(' + ', '.join(
-            '%s=%r' % (name, value) for name, value in zip(self._fields, self._tuple)) + ')'
+            '%s=%r' % (name, value) for name, value in zip(self._fields, self)) + ')'
 
-    def __iter__(self):
-        return iter(self._tuple)
-
-    def __len__(self):
-        return len(self._tuple)
-
-    def __getitem__(self, i):
-        return self._tuple[i]
-
-    def __contains__(self, x):
-        return x in self._tuple
-
-    def __eq__(self, other):
-        if isinstance(other, _Result):
-            return self._tuple == other._tuple
-        if isinstance(other, tuple):
-            return self._tuple == other
-        return NotImplemented
-
-    def __ne__(self, other):
-        if isinstance(other, _Result):
-            return self._tuple != other._tuple
-        if isinstance(other, tuple):
-            return self._tuple != other
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self._tuple)
-
-    def __add__(self, other):
-        return self._tuple + tuple(other)
-
-    def count(self, x):
-        return self._tuple.count(x)
-
-    def index(self, x):
-        return self._tuple.index(x)
+    def __getnewargs__(self):
+        return tuple(self)
 
     def __setattr__(self, name, value):
-        if name == '_tuple':
-            object.__setattr__(self, name, value)
-            return
         if name in self._fields:
             raise AttributeError("can't set attribute")
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
@@ -224,8 +183,12 @@ class _NetlocResultMixinStr:
 class DefragResult(_Result):
     """DefragResult(url, fragment)"""
     _fields = ('url', 'fragment')
-    url = property(lambda self: self._tuple[0], doc='Alias for field number 0')
-    fragment = property(lambda self: self._tuple[1], doc='Alias for field number 1')
+    __match_args__ = ('url', 'fragment')
+
+    def __new__(cls, url, fragment):
+        return tuple.__new__(cls, (url, fragment))
+    url = property(lambda self: self[0], doc='Alias for field number 0')
+    fragment = property(lambda self: self[1], doc='Alias for field number 1')
 
     def geturl(self):
         if self.fragment:
@@ -237,11 +200,15 @@ class DefragResult(_Result):
 class SplitResult(_NetlocResultMixinStr, _Result):
     """SplitResult(scheme, netloc, path, query, fragment)"""
     _fields = ('scheme', 'netloc', 'path', 'query', 'fragment')
-    scheme = property(lambda self: self._tuple[0], doc='Alias for field number 0')
-    netloc = property(lambda self: self._tuple[1], doc='Alias for field number 1')
-    path = property(lambda self: self._tuple[2], doc='Alias for field number 2')
-    query = property(lambda self: self._tuple[3], doc='Alias for field number 3')
-    fragment = property(lambda self: self._tuple[4], doc='Alias for field number 4')
+    __match_args__ = ('scheme', 'netloc', 'path', 'query', 'fragment')
+
+    def __new__(cls, scheme, netloc, path, query, fragment):
+        return tuple.__new__(cls, (scheme, netloc, path, query, fragment))
+    scheme = property(lambda self: self[0], doc='Alias for field number 0')
+    netloc = property(lambda self: self[1], doc='Alias for field number 1')
+    path = property(lambda self: self[2], doc='Alias for field number 2')
+    query = property(lambda self: self[3], doc='Alias for field number 3')
+    fragment = property(lambda self: self[4], doc='Alias for field number 4')
 
     def geturl(self):
         return urlunsplit(self)
@@ -250,12 +217,16 @@ class SplitResult(_NetlocResultMixinStr, _Result):
 class ParseResult(_NetlocResultMixinStr, _Result):
     """ParseResult(scheme, netloc, path, params, query, fragment)"""
     _fields = ('scheme', 'netloc', 'path', 'params', 'query', 'fragment')
-    scheme = property(lambda self: self._tuple[0], doc='Alias for field number 0')
-    netloc = property(lambda self: self._tuple[1], doc='Alias for field number 1')
-    path = property(lambda self: self._tuple[2], doc='Alias for field number 2')
-    params = property(lambda self: self._tuple[3], doc='Alias for field number 3')
-    query = property(lambda self: self._tuple[4], doc='Alias for field number 4')
-    fragment = property(lambda self: self._tuple[5], doc='Alias for field number 5')
+    __match_args__ = ('scheme', 'netloc', 'path', 'params', 'query', 'fragment')
+
+    def __new__(cls, scheme, netloc, path, params, query, fragment):
+        return tuple.__new__(cls, (scheme, netloc, path, params, query, fragment))
+    scheme = property(lambda self: self[0], doc='Alias for field number 0')
+    netloc = property(lambda self: self[1], doc='Alias for field number 1')
+    path = property(lambda self: self[2], doc='Alias for field number 2')
+    params = property(lambda self: self[3], doc='Alias for field number 3')
+    query = property(lambda self: self[4], doc='Alias for field number 4')
+    fragment = property(lambda self: self[5], doc='Alias for field number 5')
 
     def geturl(self):
         return urlunparse(self)
