@@ -83,7 +83,7 @@ private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x"
         ],
     ]
 
-    @Test("the published vectors", arguments: Digest.allCases)
+    @Test("CPython's digests of the example messages", arguments: Digest.allCases)
     func vectors(_ digest: Digest) {
         for (name, message) in Self.messages {
             #expect(hex(digest.hash(message)) == Self.expected[name]?[digest], "\(digest) of \(name)")

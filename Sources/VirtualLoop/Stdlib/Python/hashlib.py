@@ -1,10 +1,10 @@
 """hashlib: message digests of bytes (vloop's own code, CPython 3.11.7's API).
 
 The digests are computed natively (_vloop_hashlib.digest, over the whole
-message); a hash object keeps the bytes it was given. Provided: md5, sha1,
-sha224, sha256, sha384, sha512, new(name, data=b''), algorithms_guaranteed,
-algorithms_available; the objects' update, digest, hexdigest, copy, name,
-digest_size and block_size.
+message); a hash object keeps the bytes it was given. Provided: md5,
+sha1, sha224, sha256, sha384, sha512, new(name, data=b''),
+algorithms_guaranteed, algorithms_available; the objects' update, digest,
+hexdigest, copy, name, digest_size and block_size.
 """
 
 import _vloop_hashlib
@@ -33,7 +33,8 @@ class HASH:
 
     def __init__(self, name, data):
         self._name = name
-        self._data = data
+        # The bytes given so far, joined when a digest is asked for.
+        self._chunks = [data]
 
     @property
     def name(self):
@@ -49,16 +50,18 @@ class HASH:
 
     def update(self, data):
         _check(data)
-        self._data = self._data + data
+        self._chunks.append(data)
 
     def digest(self):
-        return _vloop_hashlib.digest(self._name, self._data)
+        if len(self._chunks) > 1:
+            self._chunks = [b''.join(self._chunks)]
+        return _vloop_hashlib.digest(self._name, self._chunks[0])
 
     def hexdigest(self):
         return self.digest().hex()
 
     def copy(self):
-        return HASH(self._name, self._data)
+        return HASH(self._name, b''.join(self._chunks))
 
     def __repr__(self):
         return '<%s _hashlib.HASH object>' % self._name

@@ -1,7 +1,8 @@
 """json: JSON encoding and decoding (CPython 3.11.7's json package, adapted).
 
-One module instead of the package (json.decoder, json.encoder, json.scanner
-are its parts here): vloop has no `re` module, so the scanner is written by
+The package's code is all here; its submodules json.decoder and
+json.encoder re-export their names from it (json.scanner is not there).
+vloop has no `re` module, so the scanner is written by
 hand after CPython's C scanner (`Modules/_json.c`, which CPython uses by
 default): the same results, error messages and positions. The encoder is
 CPython's pure-Python one (`_make_iterencode`), building a list of chunks;
@@ -730,3 +731,7 @@ def loads(s, *, cls=None, object_hook=None, parse_float=None,
     if parse_constant is not None:
         kw['parse_constant'] = parse_constant
     return cls(**kw).decode(s)
+
+
+# The submodules, bound as CPython's package binds them (json.decoder.JSONDecodeError).
+from . import decoder, encoder
