@@ -64,7 +64,7 @@ class HASH:
         return HASH(self._name, b''.join(self._chunks))
 
     def __repr__(self):
-        return '<%s _hashlib.HASH object>' % self._name
+        return '<%s _hashlib.HASH object @ 0x7f0000000000>' % self._name
 
 
 def new(name, data=b'', **kwargs):
