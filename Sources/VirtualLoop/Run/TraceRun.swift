@@ -163,7 +163,7 @@ public enum TraceRunner {
                 value = (try? vm.repr(.obj(PyList(world.pendingTasks(of: nil).map { .str($0.name) })))) ?? "[]"
             case .limit(let which):
                 status = .limit
-                value = which
+                value = "'\(which)'"  // the repr of the limit's name, as the spec's event log says
             }
         } catch {
             status = .exception
