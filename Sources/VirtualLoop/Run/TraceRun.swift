@@ -174,6 +174,8 @@ public enum TraceRunner {
         }
         if status == .ok { world.endOfRunNotes() }
         world.recorder.recording = false
+        // The run is over: generators dropped from now on are not closed (GeneratorFinalization.swift).
+        vm.pendingCloses.stop()
         world.recorder.events.append(
             TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
 
