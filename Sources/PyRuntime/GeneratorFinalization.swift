@@ -32,8 +32,10 @@ package final class PendingCloses {
     /// False once the run is over: objects released by the teardown of a
     /// finished run are not closed (their frames go with them).
     @exclusivity(unchecked) package var accepting = true
+    /// Oldest first. Entries leave it by `takeAll`, which moves them out: no
+    /// frame is ever freed while the array is being changed (a freed frame's
+    /// locals may queue more, from their deinits).
     @exclusivity(unchecked) var entries: [Entry] = []
-    @exclusivity(unchecked) var head = 0
 
     package init() {}
 
@@ -44,49 +46,59 @@ package final class PendingCloses {
         pending = true
     }
 
-    /// The oldest entry (CPython finalizes in the order the references go).
-    func next() -> Entry? {
-        guard head < entries.count else { return nil }
-        let e = entries[head]
-        head += 1
-        if head == entries.count {
-            entries.removeAll(keepingCapacity: true)
-            head = 0
-            pending = false
-        }
-        return e
+    /// Everything queued, oldest first, moved out of the queue.
+    func takeAll() -> [Entry] {
+        var taken: [Entry] = []
+        swap(&taken, &entries)
+        pending = false
+        return taken
     }
 
     /// The run is over: drop what is queued and queue nothing more.
     package func stop() {
         accepting = false
-        entries.removeAll()
-        head = 0
+        // Taken out first: the frames go when `dropped` does, not inside removeAll.
+        let dropped = entries
+        entries = []
         pending = false
+        _ = dropped
     }
 }
 
 extension Interpreter {
-    /// Closes every queued generator, oldest first, as `_PyGen_Finalize`
-    /// does: an exception its `close()` raises is reported ("Exception
-    /// ignored in: ...") and goes no further. Closing one may queue others
-    /// (its own locals), which are closed in the same call.
+    /// Closes every queued generator, oldest first, each one completely
+    /// before the next, as CPython finalizes them one decref at a time: what
+    /// closing one drops (its own locals, freed with its frame) is closed
+    /// before the next in line, by the safe points inside its close and
+    /// here. An exception a `close()` raises is reported ("Exception ignored
+    /// in: ...", `_PyGen_Finalize`'s unraisable hook) and goes no further.
     @inline(never)
     package func runPendingCloses() throws {
-        while let e = pendingCloses.next() {
-            // The object CPython finalizes; this one is not queued again if
-            // it ignores GeneratorExit (CPython then just clears the frame).
-            let g =
-                e.isCoroutine
-                ? PyCoroutine(frame: e.frame, name: e.name, vm: self, closer: nil)
-                : PyGenerator(frame: e.frame, name: e.name, closer: nil)
-            g.started = true
-            do {
-                try g.close(self)
-            } catch let r as PyRaise {
-                let repr = (try? g.repr(self)) ?? g.typeName
-                host?.noteSink.add("Exception ignored in: \(repr): \(r.exception.summary(self))")
-            }
+        var batch = pendingCloses.takeAll()
+        batch.reverse()
+        while !batch.isEmpty {
+            // A temporary, consumed by the call: the entry (and its frame) is
+            // gone once the call returns, not at the end of the loop's body.
+            try closeDropped(batch.removeLast())
+            // Its frame is gone now: what only it held is queued, and closed first.
+            if pendingCloses.pending { try runPendingCloses() }
+        }
+    }
+
+    /// Closes one dropped generator; its frame goes when this returns.
+    private func closeDropped(_ e: consuming PendingCloses.Entry) throws {
+        // The object CPython finalizes; this one is not queued again if it
+        // ignores GeneratorExit (CPython then just clears the frame).
+        let g =
+            e.isCoroutine
+            ? PyCoroutine(frame: e.frame, name: e.name, vm: self, closer: nil)
+            : PyGenerator(frame: e.frame, name: e.name, closer: nil)
+        g.started = true
+        do {
+            try g.close(self)
+        } catch let r as PyRaise {
+            let repr = (try? g.repr(self)) ?? g.typeName
+            host?.noteSink.add("Exception ignored in: \(repr): \(r.exception.summary(self))")
         }
     }
 }

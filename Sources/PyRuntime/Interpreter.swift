@@ -197,7 +197,8 @@ public final class Interpreter {
         let constants = runtime.constants
         let globals = f.globals
         let limit = maxInstructions
-        let closes = pendingCloses
+        // Unretained: the interpreter owns it for its whole life (a retain here costs every resumption).
+        unowned(unsafe) let closes = pendingCloses
         var pc = f.pc
         var count = instructions
         while true {
