@@ -413,7 +413,8 @@ class World:
         if self.stopped:
             return
         self.status = status
-        self.status_value = value
+        # A limit's value is the repr of its name ('max-time'), as the spec's event log says.
+        self.status_value = repr(value) if status == 'limit' else value
         self.stopped = True
 
     def check_stopped(self):
@@ -1108,6 +1109,37 @@ def install_network():
 # Hooks
 
 
+def install_c_future_texts():
+    """The pure-Python Future raises CPython's default (C) futures' texts.
+
+    The reference runs the pure-Python Future (the C accelerator is blocked),
+    whose InvalidStateError texts differ from the C Future's, which is what a
+    program gets under a plain `python3`: result() and exception() of a
+    pending future say 'Result is not set.' and 'Exception is not set.',
+    set_result()/set_exception() on a done future say 'invalid state'
+    (Modules/_asynciomodule.c). Only the texts change; the state checks and
+    everything else stay the pure-Python code's."""
+    Future = futures._PyFuture
+    orig_result, orig_set_result, orig_set_exception = Future.result, Future.set_result, Future.set_exception
+
+    def result(self):
+        if self._state == futures._PENDING:
+            raise asyncio.InvalidStateError('Result is not set.')
+        return orig_result(self)
+
+    def set_result(self, result):
+        if self._state != futures._PENDING:
+            raise asyncio.InvalidStateError('invalid state')
+        return orig_set_result(self, result)
+
+    def set_exception(self, exception):
+        if self._state != futures._PENDING:
+            raise asyncio.InvalidStateError('invalid state')
+        return orig_set_exception(self, exception)
+
+    Future.result, Future.set_result, Future.set_exception = result, set_result, set_exception
+
+
 def install_hooks():
     # Everything must be the pure-Python classes.
     assert futures.Future is futures._PyFuture
@@ -1119,6 +1151,7 @@ def install_hooks():
     assert events.get_running_loop is events._py_get_running_loop
 
     asyncio.set_event_loop_policy(VirtualPolicy())
+    install_c_future_texts()
 
     # Handles: count, measure, unwind.
     orig_run = events.Handle._run

@@ -6,13 +6,26 @@ import TraceLanguage
 
 extension Interpreter {
     package func callFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
-        let frame = try makeFrame(fn, args)
         let code = fn.code
         if code.isCoroutine {
+            let frame = try makeFrame(fn, args)
             if code.isGenerator { return .obj(PyAsyncGenerator(frame: frame, name: fn.name, vm: self)) }
-            return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self))
+            return .obj(PyCoroutine(frame: frame, name: fn.name, vm: self, closer: pendingCloses))
         }
-        if code.isGenerator { return .obj(PyGenerator(frame: frame, name: fn.name)) }
+        if code.isGenerator {
+            return .obj(PyGenerator(frame: try makeFrame(fn, args), name: fn.name, closer: pendingCloses))
+        }
+        let v = try runPlainFunction(fn, args)
+        // The function's frame and locals are gone: close what only they held, before the caller goes on.
+        if pendingCloses.pending { try runPendingCloses() }
+        return v
+    }
+
+    /// A plain function's call, in a function of its own so that its frame is
+    /// released when this returns.
+    @inline(never)
+    private func runPlainFunction(_ fn: PyFunction, _ args: Args) throws -> Value {
+        let frame = try makeFrame(fn, args)
         guard case .returned(let v) = try execute(frame, .send(.none)) else {
             preconditionFailure("a plain function yielded")
         }

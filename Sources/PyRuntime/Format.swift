@@ -304,6 +304,24 @@ package func formatFloat(_ d: Double, _ specText: String, typeName: String, _ vm
 
 /// `format % args`: CPython's `PyUnicode_Format`.
 public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) throws -> String {
+    String(try percentFormat(Array(format.unicodeScalars), args, bytes: false, vm))
+}
+
+/// `format % args` for `bytes`: CPython's `_PyBytes_FormatEx`. The format's
+/// bytes go through the same parser as a str's, as Latin-1 scalars; `%s` and
+/// `%b` take bytes, `%r` and `%a` an ASCII repr, `%c` an int below 256 or a
+/// single byte.
+public func bytesPercentFormat(_ format: [UInt8], _ args: Value, _ vm: Interpreter) throws -> [UInt8] {
+    let out = try percentFormat(format.map { Unicode.Scalar($0) }, args, bytes: true, vm)
+    // Every scalar is below 256: the format's own bytes, the bytes arguments', ASCII otherwise.
+    return out.map { UInt8(truncatingIfNeeded: $0.value) }
+}
+
+/// The shared parser of `str % args` and `bytes % args`; `bytes` picks the
+/// bytes conversions and texts.
+private func percentFormat(
+    _ chars: [Unicode.Scalar], _ args: Value, bytes: Bool, _ vm: Interpreter
+) throws -> String.UnicodeScalarView {
     var items: [Value]
     var mapping: Value?
     switch args {
@@ -323,7 +341,6 @@ public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) th
         defer { next += 1 }
         return items[next]
     }
-    let chars = Array(format.unicodeScalars)
     var out = String.UnicodeScalarView()
     var i = 0
     while i < chars.count {
@@ -359,7 +376,10 @@ public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) th
             guard j < chars.count else { throw vm.error(.valueError, "incomplete format key") }
             var key = String.UnicodeScalarView()
             key.append(contentsOf: chars[(i + 1)..<j])
-            argument = try mo.getItem(.str(String(key)), vm)
+            let keyValue: Value =
+                bytes
+                ? .obj(PyBytes(chars[(i + 1)..<j].map { UInt8(truncatingIfNeeded: $0.value) })) : .str(String(key))
+            argument = try mo.getItem(keyValue, vm)
             // CPython's value from a key takes the place of the single argument.
             next = items.count
             i = j + 1
@@ -428,6 +448,32 @@ public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) th
         var body: String
         var numeric = true
         switch conversion {
+        case "s" where bytes, "b" where bytes:
+            numeric = false
+            guard case .obj(let o) = value, let b = o as? PyBytes else {
+                throw vm.error(
+                    .typeError,
+                    "%b requires a bytes-like object, or an object that implements __bytes__, not '\(vm.typeName(value))'"
+                )
+            }
+            var u = String.UnicodeScalarView()
+            u.append(contentsOf: b.bytes.prefix(precision ?? Int.max).map { Unicode.Scalar($0) })
+            body = String(u)
+        case "r" where bytes, "a" where bytes:
+            numeric = false
+            body = asciiEscaped(try vm.repr(value))
+            if let p = precision, body.unicodeScalars.count > p { body = String(body.unicodeScalars.prefix(p)) }
+        case "c" where bytes:
+            numeric = false
+            switch value {
+            case .int(let n):
+                guard (0..<256).contains(n) else { throw vm.error(.overflowError, "%c arg not in range(256)") }
+                body = String(Character(Unicode.Scalar(UInt8(n))))
+            case .bool(let b): body = String(Character(Unicode.Scalar(UInt8(b ? 1 : 0))))
+            case .obj(let o) where (o as? PyBytes)?.bytes.count == 1:
+                body = String(Character(Unicode.Scalar((o as! PyBytes).bytes[0])))
+            default: throw vm.error(.typeError, "%c requires an integer in range(256) or a single byte")
+            }
         case "s", "r", "a":
             numeric = false
             body = conversion == "s" ? try vm.str(value) : try vm.repr(value)
@@ -521,9 +567,9 @@ public func percentFormat(_ format: String, _ args: Value, _ vm: Interpreter) th
         out.append(contentsOf: text.unicodeScalars)
     }
     if next < items.count && mapping == nil {
-        throw vm.error(.typeError, "not all arguments converted during string formatting")
+        throw vm.error(.typeError, "not all arguments converted during \(bytes ? "bytes" : "string") formatting")
     }
-    return String(out)
+    return out
 }
 
 /// `ascii()` applied to a repr: non-ASCII characters as `\x`, `\u`, `\U` escapes.

@@ -18,10 +18,23 @@ public class PyGenerator: SendableIterator {
     @exclusivity(unchecked) package var started = false
     @exclusivity(unchecked) package var finished = false
     @exclusivity(unchecked) package var running = false
+    /// Where this generator goes when its last reference is dropped while it
+    /// is suspended in a `try` block (GeneratorFinalization.swift); nil for
+    /// the object that closes it then.
+    let closer: PendingCloses?
 
-    package init(frame: Frame, name: String) {
+    package init(frame: Frame, name: String, closer: PendingCloses?) {
         self.frame = frame
         self.name = name
+        self.closer = closer
+    }
+
+    /// CPython's `_PyGen_Finalize`: a suspended generator is closed when it
+    /// goes. Only queued here; the interpreter closes it at a safe point.
+    deinit {
+        if started && !finished && !frame.blocks.isEmpty, let closer {
+            closer.add(frame, name: name, isCoroutine: self is PyCoroutine)
+        }
     }
 
     public override var typeName: String { "generator" }
@@ -56,6 +69,8 @@ public class PyGenerator: SendableIterator {
             if case .returned = result {
                 finished = true
                 frame.finishedReturning()
+                // Its locals went: what only they held is closed now, before the caller goes on.
+                if vm.pendingCloses.pending { try vm.runPendingCloses() }
             }
             return result
         } catch let raised as PyRaise {
@@ -147,9 +162,9 @@ public final class PyCoroutine: PyGenerator {
     /// a coroutine may outlive its run (in the globals of a finished trace).
     package let notes: NoteSink?
 
-    package init(frame: Frame, name: String, vm: Interpreter) {
+    package init(frame: Frame, name: String, vm: Interpreter, closer: PendingCloses?) {
         self.notes = vm.host?.noteSink
-        super.init(frame: frame, name: name)
+        super.init(frame: frame, name: name, closer: closer)
     }
 
     deinit {

@@ -38,6 +38,9 @@ public final class Interpreter {
     /// Objects CPython keeps in reference cycles until its cyclic garbage
     /// collector runs, kept to the end of the run (`keepInCycle`).
     @exclusivity(unchecked) package var keptByCycles: [AnyObject] = []
+    /// Suspended generators and coroutines dropped, waiting to be closed at
+    /// the next safe point (GeneratorFinalization.swift).
+    package let pendingCloses = PendingCloses()
 
     public init() {
         builtins = makeBuiltins()
@@ -194,6 +197,8 @@ public final class Interpreter {
         let constants = runtime.constants
         let globals = f.globals
         let limit = maxInstructions
+        // Unretained: the interpreter owns it for its whole life (a retain here costs every resumption).
+        unowned(unsafe) let closes = pendingCloses
         var pc = f.pc
         var count = instructions
         while true {
@@ -219,7 +224,7 @@ public final class Interpreter {
                 continue
             case .storeFast(let i):
                 f.store(f.pop(), into: Int(i))
-                continue
+                if !closes.pending { continue }
             case .loadGlobal(let i):
                 let v = globals.values[Int(i)]
                 if case .undefined = v { break }
@@ -227,7 +232,7 @@ public final class Interpreter {
                 continue
             case .pop:
                 f.drop()
-                continue
+                if !closes.pending { continue }
             case .binary(let bop), .inplace(let bop):
                 // Two ints: computed in place, without moving values through the stack
                 // (for ints, `x op= y` is `x = x op y`).
@@ -367,7 +372,10 @@ public final class Interpreter {
             f.pc = pc
             instructions = count
             switch op {
-            case .loadConst, .loadNone, .storeFast, .pop, .jump, .constBinary:
+            case .storeFast, .pop:
+                // Run by the first switch, which dropped a generator to close (below).
+                break
+            case .loadConst, .loadNone, .jump, .constBinary:
                 preconditionFailure("run by the first switch")
             case .loadFast(let i), .localBinary(let i, _):
                 // The first switch pushed every bound local.
@@ -742,6 +750,8 @@ public final class Interpreter {
             case .buildClass(let name, let n):
                 try buildClassOp(f, name: constants[Int(name)], bases: Int(n))
             }
+            // A safe point: what this instruction dropped is closed before the next one runs.
+            if closes.pending { try runPendingCloses() }
             pc = f.pc
             count = instructions
         }

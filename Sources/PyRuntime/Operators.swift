@@ -102,10 +102,7 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if let r = try repeatSequence(a, b, vm) { return r }
     case .mod:
         if case .str(let s) = a { return .str(try percentFormat(s, b, vm)) }
-        if case .obj(let x) = a, x is PyBytes {
-            throw vm.error(
-                .typeError, "bytes % formatting is not supported in a trace: format a str, then .encode() it")
-        }
+        if case .obj(let x) = a, let f = x as? PyBytes { return .obj(PyBytes(try bytesPercentFormat(f.bytes, b, vm))) }
     case .sub:
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator("-", l, r, vm))

@@ -573,10 +573,10 @@ private func twoWorkers() -> Run {
 @Test func aStatusPropertyThatFailsLeavesTheStatusUnexpected() {
     var run = Run()
     run.status = .limit
-    run.value = "max-steps"
+    run.value = "'max-steps'"
     run.expect("status", .str("deadlock"))
     let v = run.verdict()
-    #expect(v.results[0].message == "expect.status (line 1): the run ended with status 'limit' (max-steps)")
+    #expect(v.results[0].message == "expect.status (line 1): the run ended with status 'limit' ('max-steps')")
     #expect(v.problems.count == 1)
 }
 

@@ -490,11 +490,12 @@ private func checkInplace(
             try .str(percentFormat("%5%", T([]), vm))
         }
         check("'abc' % [1]", "ok:'abc'") { try .str(percentFormat("abc", L([.int(1)]), vm)) }
+        check("b'%d' % 3", "ok:b'3'") { try binaryOp(.mod, B(Array("%d".utf8)), .int(3), vm) }
         check(
-            "b'%d' % 3",
-            "err:TypeError: bytes % formatting is not supported in a trace: format a str, then .encode() it"
+            "b'%s' % 'x'",
+            "err:TypeError: %b requires a bytes-like object, or an object that implements __bytes__, not 'str'"
         ) {
-            try binaryOp(.mod, B(Array("%d".utf8)), .int(3), vm)
+            try binaryOp(.mod, B(Array("%s".utf8)), .str("x"), vm)
         }
         check("'abc' % []", "ok:'abc'") { try .str(percentFormat("abc", L([]), vm)) }
         check("'abc' % 5", "err:TypeError: not all arguments converted during string formatting") {

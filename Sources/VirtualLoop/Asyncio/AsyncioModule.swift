@@ -102,6 +102,14 @@ extension World {
             try vm.checkArity("isfuture", args, 1, 1)
             return .bool(args[0].object is PyFuture)
         }
+        m.define("_runner_close") { [unowned self] args, vm in
+            guard args.count == 1, let loop = args[0].object as? EventLoop else {
+                throw vm.error(.typeError, "_runner_close() takes an event loop")
+            }
+            try self.runnerClose(loop, vm)
+            return .none
+        }
+        defineNotSimulated(in: m)
         return m
     }
 
@@ -144,12 +152,19 @@ extension World {
                 asyncio.policyLoop = nil
                 try? loop.close(vm)
             }
-            try cancelAllTasks(loop, vm)
-            _ = try loop.runUntilComplete(try loop.callMethod("shutdown_asyncgens", Args(), vm), vm)
-            _ = try loop.runUntilComplete(try loop.callMethod("shutdown_default_executor", Args(), vm), vm)
+            try runnerClose(loop, vm)
         }
         if let failure { throw failure }
         return recordResult(result)
+    }
+
+    /// `Runner.close()`'s calls: `_cancel_all_tasks(loop)`, then the loop's
+    /// `shutdown_asyncgens()` and `shutdown_default_executor()`, each run to
+    /// completion; their results are not the run's last result.
+    package func runnerClose(_ loop: EventLoop, _ vm: Interpreter) throws {
+        try cancelAllTasks(loop, vm)
+        _ = try loop.runUntilComplete(try loop.callMethod("shutdown_asyncgens", Args(), vm), vm)
+        _ = try loop.runUntilComplete(try loop.callMethod("shutdown_default_executor", Args(), vm), vm)
     }
 
     /// `runners._cancel_all_tasks(loop)`.

@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// The part of asyncio that vloop runs as Python: CPython 3.11.7's own
-/// `locks.py`, `queues.py`, `timeouts.py`, `taskgroups.py`, `mixins.py`, the
+/// `locks.py`, `queues.py`, `timeouts.py`, `taskgroups.py`, `mixins.py`,
+/// `threads.py`, `runners.py`'s `Runner`, `protocols.py`, the
 /// waiting functions of `tasks.py`, `wrap_future`, `run_in_executor` and the
 /// network (`create_connection`, the socket transport, `streams.py`),
 /// transcribed into the trace language (plus single-inheritance `class`,
@@ -32,6 +33,7 @@ package enum AsyncioPrelude {
     /// The prelude's files in the order they run, as SwiftPM embeds them.
     package static let files = [
         PreludeFile("_constants.py", PackageResources._constants_py),
+        PreludeFile("exceptions.py", PackageResources.exceptions_py),
         PreludeFile("heapq_sifts.py", PackageResources.heapq_sifts_py),
         PreludeFile("mixins.py", PackageResources.mixins_py),
         PreludeFile("locks.py", PackageResources.locks_py),
@@ -43,6 +45,9 @@ package enum AsyncioPrelude {
         PreludeFile("streams.py", PackageResources.streams_py),
         PreludeFile("timeouts.py", PackageResources.timeouts_py),
         PreludeFile("taskgroups.py", PackageResources.taskgroups_py),
+        PreludeFile("threads.py", PackageResources.threads_py),
+        PreludeFile("runners.py", PackageResources.runners_py),
+        PreludeFile("protocols.py", PackageResources.protocols_py),
     ]
 
     package static let compiled = compilePrelude(asyncioPreludeSource, module: "asyncio")
@@ -54,7 +59,8 @@ package enum AsyncioPrelude {
         "shield", "timeout", "timeout_at", "Timeout", "TaskGroup", "wrap_future", "_run_in_executor",
         "_shutdown_default_executor", "_shutdown_asyncgens", "_wrap_awaitable", "open_connection", "StreamReader",
         "StreamWriter",
-        "StreamReaderProtocol",
+        "StreamReaderProtocol", "Barrier", "BrokenBarrierError", "SendfileNotAvailableError", "to_thread", "Runner",
+        "BaseProtocol", "Protocol", "BufferedProtocol", "DatagramProtocol", "SubprocessProtocol",
     ]
 }
 

@@ -126,9 +126,11 @@ public class PyFuture: PyObject {
         }
     }
 
+    /// `Future.set_result(v)`; on a done future, the C Future's `InvalidStateError('invalid state')`
+    /// (CPython's default futures, TRACE_LANGUAGE.md: the reference raises the same texts).
     package func setResult(_ v: Value, _ vm: Interpreter) throws {
         if state != .pending {
-            throw vm.raise(PyException(type: .invalidStateError, args: [.str("\(stateName): \(try repr(vm))")]))
+            throw vm.raise(PyException(type: .invalidStateError, args: [.str("invalid state")]))
         }
         result = v
         state = .finished
@@ -138,7 +140,7 @@ public class PyFuture: PyObject {
 
     package func setException(_ v: Value, _ vm: Interpreter) throws {
         if state != .pending {
-            throw vm.raise(PyException(type: .invalidStateError, args: [.str("\(stateName): \(try repr(vm))")]))
+            throw vm.raise(PyException(type: .invalidStateError, args: [.str("invalid state")]))
         }
         var e: PyException
         if case .obj(let o) = v, let t = o as? PyType, t.isExceptionType {
@@ -186,14 +188,14 @@ public class PyFuture: PyObject {
         return PyException(type: .cancelledError, args: cancelMessage.isNone ? [] : [cancelMessage])
     }
 
-    /// `Future.result()`.
+    /// `Future.result()`; pending, the C Future's `InvalidStateError('Result is not set.')`.
     package func resultValue(_ vm: Interpreter) throws -> Value {
         switch state {
         case .cancelled:
             let exc = makeCancelledError()
             vm.keepInCycle(exc)
             throw PyRaise(exception: exc)
-        case .pending: throw vm.raise(PyException(type: .invalidStateError, args: [.str("Result is not ready.")]))
+        case .pending: throw vm.raise(PyException(type: .invalidStateError, args: [.str("Result is not set.")]))
         case .finished:
             logTraceback = false
             if let e = exception { throw PyRaise(exception: e) }

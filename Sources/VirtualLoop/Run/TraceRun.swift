@@ -163,7 +163,7 @@ public enum TraceRunner {
                 value = (try? vm.repr(.obj(PyList(world.pendingTasks(of: nil).map { .str($0.name) })))) ?? "[]"
             case .limit(let which):
                 status = .limit
-                value = which
+                value = "'\(which)'"  // the repr of the limit's name, as the spec's event log says
             }
         } catch {
             status = .exception
@@ -174,6 +174,8 @@ public enum TraceRunner {
         }
         if status == .ok { world.endOfRunNotes() }
         world.recorder.recording = false
+        // The run is over: generators dropped from now on are not closed (GeneratorFinalization.swift).
+        vm.pendingCloses.stop()
         world.recorder.events.append(
             TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
 

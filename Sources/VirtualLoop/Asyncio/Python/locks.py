@@ -1,6 +1,6 @@
 # From CPython 3.11.7: Lib/asyncio/locks.py
 #
-# Lock, Event, Condition, Semaphore and BoundedSemaphore. Changes:
+# Lock, Event, Condition, Semaphore, BoundedSemaphore and Barrier. Changes:
 #   - one base class instead of mixins: _ContextManagerMixin derives from
 #     mixins.py's _LoopBound, and Lock, Condition and Semaphore from it;
 #   - lists instead of collections.deque (same order);
@@ -8,7 +8,9 @@
 #   - `super().__repr__()` is `_object_repr(self)` (object.__repr__, with the
 #     fixed address 0x7f0000000000); `super().m(...)` is `Semaphore.m(self, ...)`;
 #   - `exceptions.CancelledError` is the native CancelledError;
-#   - no Barrier.
+#   - Barrier's state is the _BarrierState member's value, a str
+#     ('filling', ...), compared with == rather than `is`; its properties are
+#     `name = property(lambda self: ...)`; BrokenBarrierError is exceptions.py's.
 
 class _ContextManagerMixin(_LoopBound):
     __module__ = 'asyncio.locks'
@@ -242,3 +244,85 @@ class BoundedSemaphore(Semaphore):
         if self._value >= self._bound_value:
             raise ValueError('BoundedSemaphore released too many times')
         Semaphore.release(self)
+
+
+class Barrier(_LoopBound):
+    __module__ = 'asyncio.locks'
+
+    def __init__(self, parties):
+        if parties < 1:
+            raise ValueError('parties must be > 0')
+        self._cond = Condition()
+        self._parties = parties
+        self._state = 'filling'
+        self._count = 0
+
+    def __repr__(self):
+        res = _object_repr(self)
+        extra = f'{self._state}'
+        if not self.broken:
+            extra += f', waiters:{self.n_waiting}/{self.parties}'
+        return f'<{res[1:-1]} [{extra}]>'
+
+    async def __aenter__(self):
+        return await self.wait()
+
+    async def __aexit__(self, *args):
+        pass
+
+    async def wait(self):
+        async with self._cond:
+            await self._block()
+            try:
+                index = self._count
+                self._count += 1
+                if index + 1 == self._parties:
+                    await self._release()
+                else:
+                    await self._wait()
+                return index
+            finally:
+                self._count -= 1
+                self._exit()
+
+    async def _block(self):
+        await self._cond.wait_for(
+            lambda: self._state not in (
+                'draining', 'resetting'
+            )
+        )
+        if self._state == 'broken':
+            raise BrokenBarrierError("Barrier aborted")
+
+    async def _release(self):
+        self._state = 'draining'
+        self._cond.notify_all()
+
+    async def _wait(self):
+        await self._cond.wait_for(lambda: self._state != 'filling')
+        if self._state in ('broken', 'resetting'):
+            raise BrokenBarrierError("Abort or reset of barrier")
+
+    def _exit(self):
+        if self._count == 0:
+            if self._state in ('resetting', 'draining'):
+                self._state = 'filling'
+            self._cond.notify_all()
+
+    async def reset(self):
+        async with self._cond:
+            if self._count > 0:
+                if self._state != 'resetting':
+                    self._state = 'resetting'
+            else:
+                self._state = 'filling'
+            self._cond.notify_all()
+
+    async def abort(self):
+        async with self._cond:
+            self._state = 'broken'
+            self._cond.notify_all()
+
+    parties = property(lambda self: self._parties)
+    n_waiting = property(lambda self: self._count if self._state == 'filling' else 0)
+    broken = property(lambda self: self._state == 'broken')
