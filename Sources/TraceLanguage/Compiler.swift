@@ -10,6 +10,17 @@ public enum Compiler {
         _ module: Module, file: SourceFile,
         internalModule: String? = nil, target: CompilationTarget = .trace
     ) throws -> CompiledModule {
+        let result = compileCollecting(module, file: file, internalModule: internalModule, target: target)
+        guard let compiled = result.compiled else { throw DiagnosticList(diagnostics: result.diagnostics) }
+        return compiled
+    }
+
+    /// Compiles `module`, or lists every error it has (sorted by place) with
+    /// the modules it imports all the same, so that those can be checked too.
+    static func compileCollecting(
+        _ module: Module, file: SourceFile,
+        internalModule: String? = nil, target: CompilationTarget = .trace
+    ) -> (compiled: CompiledModule?, diagnostics: [Diagnostic], imports: [String]) {
         var builder = ScopeBuilder()
         let root = builder.build(module)
         var diagnostics = builder.diagnostics.map { Diagnostic(path: file.path, loc: $0.0, message: $0.1) }
@@ -20,7 +31,7 @@ public enum Compiler {
         diagnostics += unit.diagnostics
         if !diagnostics.isEmpty {
             diagnostics.sort { $0.loc < $1.loc }
-            throw DiagnosticList(diagnostics: diagnostics)
+            return (nil, diagnostics, unit.imports)
         }
         code.finish()
         code.markSource(path: file.path, module: target.moduleName)
@@ -29,9 +40,10 @@ public enum Compiler {
             e.code.finish()
             e.code.markSource(path: file.path, module: nil)
         }
-        return CompiledModule(
+        let compiled = CompiledModule(
             code: code, globalNames: unit.globalNames,
             expectStatements: unit.expectStatements, imports: unit.imports)
+        return (compiled, [], unit.imports)
     }
 }
 

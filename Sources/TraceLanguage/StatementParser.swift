@@ -2,10 +2,14 @@
 // their blocks, with the subset's errors at their position.
 
 extension TraceParser {
-    func parseModule() throws -> Module {
+    /// The whole file. Errors do not stop it: each is recorded in
+    /// `diagnostics` and parsing resumes after the statement that had it
+    /// (see `parseStatementRecovering`); the statements left out are missing
+    /// from the result.
+    func parseModule() -> Module {
         var body: [Stmt] = []
-        while !isEOF {
-            try parseStatement(into: &body)
+        while !isEOF && !stopped {
+            parseStatementRecovering(into: &body)
         }
         return Module(body: body)
     }
@@ -327,6 +331,7 @@ extension TraceParser {
         if blockDepth >= Parser.maxNesting { throw tooDeep() }
         blockDepth += 1
         defer { blockDepth -= 1 }
+        let blockLoc = tok.loc
         advance()
         var body: [Stmt] = []
         while true {
@@ -334,9 +339,11 @@ extension TraceParser {
                 advance()
                 break
             }
-            if isEOF { break }
-            try parseStatement(into: &body)
+            if isEOF || stopped { break }
+            parseStatementRecovering(into: &body)
         }
+        // Every statement of the block had an error: a block is never empty.
+        if body.isEmpty { body.append(Stmt(.pass, blockLoc)) }
         return body
     }
 

@@ -173,10 +173,11 @@ public struct SuiteRunner: Sendable {
             switch Self.load(path: path, modulePaths: options.modulePaths) {
             case .failure(.unreadable(let why)):
                 throw .unreadable(why.hasPrefix("cannot read ") ? String(why.dropFirst("cannot read ".count)) : path)
-            case .failure(.invalid(let file, let diagnostics)):
+            case .failure(.invalid(let invalid)):
+                let diagnostics = invalid.diagnostics
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if runs.isEmpty {
-                    errors = diagnostics.map { TraceDiagnostic($0, in: file) }
+                    errors = invalid.shown.map { TraceDiagnostic($0.diagnostic, rendered: $0.rendered) }
                     progress(.traceErrors(path: path, errors: errors))
                 }
                 runs.append(

@@ -29,10 +29,11 @@ struct CheckCommand: ParsableCommand {
             switch SuiteRunner.load(path: path, modulePaths: modulePaths.resolved) {
             case .failure(.unreadable(let why)):
                 exitUsage(why)
-            case .failure(.invalid(let file, let diagnostics)):
+            case .failure(.invalid(let errors)):
                 invalid += 1
-                for d in diagnostics { printError(d.rendered(in: file)) }
-                print("FAIL  \(path)  (\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"))")
+                for shown in errors.shown { printError(shown.rendered) }
+                let count = errors.diagnostics.count
+                print("FAIL  \(path)  (\(count) error\(count == 1 ? "" : "s"))")
             case .success:
                 valid += 1
                 print("ok    \(path)")

@@ -207,14 +207,22 @@ import Testing
                 == "2:5: unterminated triple-quoted string literal (detected at line 4)")
     }
 
-    @Test func aLexicalErrorLaterInTheFileBeatsAGenericSyntaxError() {
-        #expect(parseError("x = = 1\ny = 'abc\n") == "2:5: unterminated string literal (detected at line 2)")
+    @Test func aLexicalErrorLaterInTheFileIsReportedAfterAGenericSyntaxError() {
+        #expect(
+            parseError("x = = 1\ny = 'abc\n")
+                == "1:5: invalid syntax\n2:5: unterminated string literal (detected at line 2)")
     }
 
-    @Test func aSpecificSyntaxErrorBeatsALaterLexicalError() {
+    @Test func aLexicalErrorBeatsTheGenericErrorItCauses() {
+        // The bracket left open makes line 2 part of line 1's call.
+        #expect(parseError("x = f(1,\ny = 2\nz = 3\n") == "1:6: '(' was never closed")
+    }
+
+    @Test func aSpecificSyntaxErrorComesBeforeALaterLexicalError() {
         #expect(
             parseError("class A(metaclass=M): pass\ny = 'abc\n")
-                == "1:9: class keywords (metaclass=...) are not supported in a trace")
+                == "1:9: class keywords (metaclass=...) are not supported in a trace"
+                + "\n2:5: unterminated string literal (detected at line 2)")
     }
 
     @Test func bracketsMustMatch() {
@@ -303,7 +311,7 @@ import Testing
 
     @Test func tenThousandNestedParenthesesAreAnErrorNotACrash() {
         let source = "x = " + String(repeating: "(", count: 10_000)
-        #expect(parseError(source) == "1:105: too deeply nested (more than 100 levels)")
+        #expect(parseError(source) == "1:105: too deeply nested (more than 100 levels)\n1:10004: '(' was never closed")
         #expect(
             parseError("x = " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
                 == "1:105: too deeply nested (more than 100 levels)")
