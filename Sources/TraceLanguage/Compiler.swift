@@ -42,7 +42,7 @@ public enum Compiler {
         }
         let compiled = CompiledModule(
             code: code, globalNames: unit.globalNames,
-            expectStatements: unit.expectStatements, imports: unit.imports)
+            expectStatements: unit.expectStatements, imports: unit.imports, importSites: unit.importSites)
         return (compiled, [], unit.imports)
     }
 }
@@ -57,6 +57,7 @@ final class CompilationUnit {
     @exclusivity(unchecked) var globalIndex: [String: Int32] = [:]
     @exclusivity(unchecked) var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
     @exclusivity(unchecked) var imports: [String] = []
+    @exclusivity(unchecked) var importSites: [ImportSite] = []
     /// `from __future__ import annotations` was compiled: annotations are strings, not evaluated.
     @exclusivity(unchecked) var futureAnnotations = false
 
@@ -414,6 +415,7 @@ final class FunctionCompiler {
             for n in names {
                 loc = n.loc
                 noteImport(n.name)
+                noteImportSite(n.name, n.loc)
                 emit(.importName(constant(.string(n.name))))
                 if let alias = n.asName {
                     store(alias)
@@ -440,6 +442,7 @@ final class FunctionCompiler {
             switch unit.target.resolve(module) {
             case .success(let absolute):
                 noteImport(absolute)
+                noteImportSite(absolute, s.loc)
                 for n in names { noteImport(absolute + "." + n.name) }
                 emit(.importName(constant(.string(absolute))))
             case .failure(let failure):
@@ -457,6 +460,11 @@ final class FunctionCompiler {
     /// Records a module the code may import, for the loader of the trace's modules.
     private func noteImport(_ module: String) {
         if !unit.imports.contains(module) { unit.imports.append(module) }
+    }
+
+    private func noteImportSite(_ module: String, _ at: SourceLocation) {
+        let guarded = blocks.contains { if case .tryExcept = $0 { return true } else { return false } }
+        unit.importSites.append(ImportSite(module: module, loc: at, guarded: guarded))
     }
 
     /// Emits what leaving blocks[depth...] requires, innermost first, for a

@@ -34,7 +34,14 @@ struct CheckCommand: ParsableCommand {
                 for shown in errors.shown { printError(shown.rendered) }
                 let count = errors.diagnostics.count
                 print("FAIL  \(path)  (\(count) error\(count == 1 ? "" : "s"))")
-            case .success:
+            case .success(let trace):
+                if let errors = ImportCheck.unavailableImports(of: trace) {
+                    invalid += 1
+                    for shown in errors.shown { printError(shown.rendered) }
+                    let count = errors.diagnostics.count
+                    print("FAIL  \(path)  (\(count) error\(count == 1 ? "" : "s"))")
+                    continue
+                }
                 valid += 1
                 print("ok    \(path)")
             }
