@@ -77,13 +77,17 @@ extension TraceParser {
             case .op(")"), .op("]"), .op("}"):
                 level -= 1
             case .op("=") where level <= 0:
-                return unsupported("starred assignment targets ('*name')", plural: true, at: tok.loc)
+                return unsupported(
+                    "starred assignment targets ('*name')", plural: true, at: tok.loc,
+                    instead: "slice instead: first, rest = items[0], items[1:]")
             default:
                 break
             }
             j += 1
         }
-        return unsupported("starred expressions ('*x')", plural: true, at: tok.loc)
+        return unsupported(
+            "starred expressions ('*x')", plural: true, at: tok.loc,
+            instead: "build the sequence with +: (a,) + tuple(rest), [a] + list(rest)")
     }
 
     /// `lambda`, or a conditional chain `a if c else b if d else e`, read
@@ -199,7 +203,7 @@ extension TraceParser {
         guard let (symbol, op) = levels.first else {
             let e = try parseArith()
             if case .op(let o) = tok.kind, ["<<", ">>"].contains(o) {
-                throw unsupported("operator '\(o)'", at: tok.loc)
+                throw unsupported("operator '\(o)'", at: tok.loc, instead: TraceParser.insteadOfOperator(o))
             }
             return e
         }
@@ -235,7 +239,7 @@ extension TraceParser {
             } else if isOp("%") {
                 op = .mod
             } else if isOp("@") {
-                throw unsupported("operator '@'", at: tok.loc)
+                throw unsupported("operator '@'", at: tok.loc, instead: TraceParser.insteadOfOperator("@"))
             } else {
                 break
             }
@@ -254,7 +258,7 @@ extension TraceParser {
             } else if isOp("+") {
                 prefixes.append((.pos, tok.loc))
             } else if isOp("~") {
-                throw unsupported("operator '~'", at: tok.loc)
+                throw unsupported("operator '~'", at: tok.loc, instead: TraceParser.insteadOfOperator("~"))
             } else {
                 break
             }
@@ -507,7 +511,7 @@ extension TraceParser {
             advance()
             return Expr(.ellipsis, loc)
         case .op("~"):
-            throw unsupported("operator '~'", at: loc)
+            throw unsupported("operator '~'", at: loc, instead: TraceParser.insteadOfOperator("~"))
         default:
             throw invalidSyntax()
         }

@@ -397,7 +397,8 @@ struct Lexer {
         }
         if let j = peek(), j == "j" || j == "J" {
             throw fail(
-                "complex literals ('\(makeString(s, from: start, to: pos + 1))') are not supported in a trace", at: loc)
+                "complex literals ('\(makeString(s, from: start, to: pos + 1))') are not supported in a trace; "
+                    + "vloop has no complex numbers: keep the real and imaginary parts as two floats", at: loc)
         }
         try checkEndOfNumber(literal: "decimal", loc: loc)
         if isFloat {

@@ -130,9 +130,27 @@ final class TraceParser {
         return fail("invalid syntax")
     }
 
-    /// "WHAT is (are) not supported in a trace".
-    func unsupported(_ what: String, plural: Bool = false, at loc: SourceLocation) -> Diagnostic {
-        error("\(what) \(plural ? "are" : "is") not supported in a trace", at: loc)
+    /// "WHAT is (are) not supported in a trace; INSTEAD": every construct
+    /// outside the subset says what to write instead (or why there is nothing).
+    func unsupported(
+        _ what: String, plural: Bool = false, at loc: SourceLocation, instead: String
+    ) -> Diagnostic {
+        error("\(what) \(plural ? "are" : "is") not supported in a trace; \(instead)", at: loc)
+    }
+
+    /// What to write instead of an operator vloop lacks (`<<`, `>>`, `@`, `~`
+    /// and their augmented forms).
+    static func insteadOfOperator(_ o: String) -> String {
+        switch o {
+        case "<<": return "multiply by a power of two instead: x * 2 ** n"
+        case ">>": return "floor-divide by a power of two instead: x // 2 ** n"
+        case "@": return "call a method instead (no type in a trace defines __matmul__)"
+        case "~": return "for an int write -x - 1; for a bool, not x"
+        default:
+            let binary = String(o.dropLast())
+            if ["&", "|", "^"].contains(binary) { return "write it out: x = x \(binary) y" }
+            return "write it out with \(insteadOfOperator(binary))"
+        }
     }
 
     func tooDeep() -> Diagnostic {

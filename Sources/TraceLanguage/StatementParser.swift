@@ -173,7 +173,8 @@ extension TraceParser {
                 } while isOp(",")
                 return Stmt(.delete(targets), loc)
             case "class":
-                throw unsupported("'class'", at: loc)
+                throw unsupported(
+                    "'class' on the line of another statement", at: loc, instead: "put it on a line of its own")
             default:
                 break
             }
@@ -208,7 +209,7 @@ extension TraceParser {
             return Stmt(.augAssign(target: first, op: op, value: value), loc)
         }
         if TraceParser.unsupportedAugmentedOperators.contains(o) {
-            throw unsupported("operator '\(o)'", at: tok.loc)
+            throw unsupported("operator '\(o)'", at: tok.loc, instead: TraceParser.insteadOfOperator(o))
         }
         if o == ":" {
             let simple: Bool
@@ -593,9 +594,14 @@ extension TraceParser {
                 advance()
                 while !isOp(")") {
                     if case .name = tok.kind, case .op("=") = peekKind(1) {
-                        throw unsupported("class keywords (metaclass=...)", plural: true, at: tok.loc)
+                        throw unsupported(
+                            "class keywords (metaclass=...)", plural: true, at: tok.loc,
+                            instead: "there are no metaclasses: use a plain base class or a class decorator")
                     }
-                    if isOp("*") || isOp("**") { throw unsupported("'*' in class bases", at: tok.loc) }
+                    if isOp("*") || isOp("**") {
+                        throw unsupported(
+                            "'*' in class bases", at: tok.loc, instead: "list the base classes one by one")
+                    }
                     bases.append(try parseTest())
                     if isOp(",") { advance() } else { break }
                 }
@@ -642,7 +648,9 @@ extension TraceParser {
         while !isOp(closing) {
             if parameters.kwargs != nil { throw fail("arguments cannot follow var-keyword argument") }
             if isOp("/") {
-                throw unsupported("positional-only parameters ('/')", plural: true, at: tok.loc)
+                throw unsupported(
+                    "positional-only parameters ('/')", plural: true, at: tok.loc,
+                    instead: "remove the '/': the parameters before it become ordinary ones")
             }
             if isOp("**") {
                 advance()

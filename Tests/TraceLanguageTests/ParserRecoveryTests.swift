@@ -79,7 +79,8 @@ struct ParserRecoveryTests {
             """
         #expect(
             parseError(source)
-                == "2:13: invalid syntax\n4:16: invalid syntax\n5:11: operator '@' is not supported in a trace")
+                == "2:13: invalid syntax\n4:16: invalid syntax\n5:11: operator '@' is not supported in a trace; call a method instead (no type in a trace defines __matmul__)"
+        )
     }
 
     @Test("a broken `case` pattern is one error, not one per following case")
