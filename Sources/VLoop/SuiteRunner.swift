@@ -174,7 +174,6 @@ public struct SuiteRunner: Sendable {
             case .failure(.unreadable(let why)):
                 throw .unreadable(why.hasPrefix("cannot read ") ? String(why.dropFirst("cannot read ".count)) : path)
             case .failure(.invalid(let invalid)):
-                let diagnostics = invalid.diagnostics
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if runs.isEmpty {
                     errors = invalid.shown.map { TraceDiagnostic($0.diagnostic, rendered: $0.rendered) }
@@ -183,7 +182,7 @@ public struct SuiteRunner: Sendable {
                 runs.append(
                     StoredRun(
                         invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
-                        errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
+                        errors: invalid.shown.map(\.diagnostic.description), wallTime: wall, startedAt: runStarted))
             case .success(let trace):
                 if modules == nil {
                     modules = trace.modules.files.map {
