@@ -26,8 +26,15 @@ public enum Parser {
     public static func parseRecovering(_ file: SourceFile) -> (Module, [Diagnostic]) {
         let scalars = normalizedScalars(file.text)
         var lexer = Lexer(scalars: scalars, path: file.path)
-        let tokens = lexer.tokenize()
+        var tokens = lexer.tokenize()
+        if lexer.bracketNeverClosed {
+            // Again, ending each bracket left open where its statement must have ended.
+            lexer = Lexer(scalars: scalars, path: file.path)
+            lexer.recoversUnclosedBrackets = true
+            tokens = lexer.tokenize()
+        }
         let parser = TraceParser(path: file.path, scalars: scalars, tokens: tokens, lexError: lexer.error, depth: 0)
+        parser.unclosedBrackets = lexer.unclosed
         let module = parser.parseModule()
         if let lexError = lexer.error, !parser.stopped { parser.record(lexError) }
         return (module, parser.diagnostics)
@@ -51,6 +58,8 @@ final class TraceParser {
     @exclusivity(unchecked) var diagnostics: [Diagnostic] = []
     /// Set once the lexer's error is recorded: the tokens end there.
     @exclusivity(unchecked) var stopped = false
+    /// The lexer's brackets never closed, for its `.unclosed` tokens.
+    @exclusivity(unchecked) var unclosedBrackets: [Diagnostic] = []
 
     init(path: String, scalars: [Unicode.Scalar], tokens: [Token], lexError: Diagnostic?, depth: Int) {
         precondition(!tokens.isEmpty, "the lexer always ends with .eof or .error")
@@ -113,6 +122,7 @@ final class TraceParser {
     /// reached the token where the lexer stopped.
     func error(_ message: String, at loc: SourceLocation) -> Diagnostic {
         if case .error = tok.kind, let lexError { return lexError }
+        if case .unclosed(let i) = tok.kind { return unclosedBrackets[i] }
         return Diagnostic(path: path, loc: loc, message: message)
     }
 

@@ -22,7 +22,21 @@ extension TraceParser {
         do {
             try parseStatement(into: &body)
         } catch {
-            record(error as? Diagnostic ?? Diagnostic(path: path, loc: tokens[start].loc, message: "\(error)"))
+            // A bracket the statement's first line left open is the real error.
+            var d = error as? Diagnostic ?? Diagnostic(path: path, loc: tokens[start].loc, message: "\(error)")
+            var j = start
+            scan: while j < tokens.count {
+                switch tokens[j].kind {
+                case .unclosed(let i):
+                    d = unclosedBrackets[i]
+                    break scan
+                case .newline, .eof, .error:
+                    break scan
+                default:
+                    j += 1
+                }
+            }
+            record(d)
             recover(from: start, compound: compound)
         }
     }

@@ -150,4 +150,41 @@ struct ParserRecoveryTests {
                 ])
         }
     }
+
+    @Test("a bracket never closed ends at the next line that starts a statement; later errors are reported")
+    func bracketNeverClosed() {
+        let source = """
+            async def main():
+                results = await gather(
+                    fetch("a"),
+                return results
+
+            def g(a):
+                return a @ 2
+
+            """
+        #expect(
+            parseError(source)
+                == "2:27: '(' was never closed\n7:14: operator '@' is not supported in a trace; "
+                + "call a method instead (no type in a trace defines __matmul__)")
+    }
+
+    @Test("a line less indented than its statement, at an enclosing block's indentation, ends a bracket left open")
+    func bracketEndsAtADedent() {
+        let source = """
+            def f():
+                x = [1, 2,
+                y = 3
+            z = = 4
+
+            """
+        #expect(parseError(source) == "2:9: '[' was never closed\n4:5: invalid syntax")
+    }
+
+    @Test("a continuation line indented less than its statement is still a continuation")
+    func lessIndentedContinuation() {
+        #expect(parseError("def f():\n    x = [1,\n  2]\n    return x\n") == "no error")
+        let source = "def f():\n    x = [1,\n  2]\n    return x ~ 1\ny = (\n"
+        #expect(parseError(source) == "4:14: invalid syntax\n5:5: '(' was never closed")
+    }
 }
