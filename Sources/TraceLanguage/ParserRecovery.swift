@@ -12,13 +12,6 @@ extension TraceParser {
     /// what the statement spans (see `recover(from:compound:)`).
     func parseStatementRecovering(into body: inout [Stmt]) {
         let start = index
-        var compound = false
-        switch tok.kind {
-        case .keyword(let k): compound = Self.compoundKeywords.contains(k)
-        case .op("@"): compound = true
-        case .name("match"): compound = looksLikeMatchStatement()
-        default: break
-        }
         do {
             try parseStatement(into: &body)
         } catch {
@@ -37,7 +30,22 @@ extension TraceParser {
                 }
             }
             record(d)
-            recover(from: start, compound: compound)
+            recover(from: start, compound: startsCompoundStatement(at: start))
+        }
+    }
+
+    /// Whether the statement at token `start` is compound (only looked at
+    /// after an error, so that statements without one pay nothing).
+    func startsCompoundStatement(at start: Int) -> Bool {
+        switch tokens[start].kind {
+        case .keyword(let k): return Self.compoundKeywords.contains(k)
+        case .op("@"): return true
+        case .name("match"):
+            let saved = index
+            index = start
+            defer { index = saved }
+            return looksLikeMatchStatement()
+        default: return false
         }
     }
 
