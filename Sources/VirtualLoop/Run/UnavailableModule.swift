@@ -8,9 +8,12 @@ import TraceLanguage
 /// trace that catches it (`try: import uvloop except ImportError: ...`)
 /// behaves as under CPython.
 extension World {
-    /// The modules vloop provides, sorted (read from `builtinModules`).
+    /// The modules vloop provides, sorted (read from `builtinModules`),
+    /// without `vloop` itself and private helpers (a part starting with `_`).
     package static var availableModuleList: String {
-        builtinModules.keys.filter { $0 != "vloop" }.sorted().joined(separator: ", ")
+        builtinModules.keys.filter { name in
+            name != "vloop" && !name.split(separator: ".").contains { $0.hasPrefix("_") }
+        }.sorted().joined(separator: ", ")
     }
 
     /// The diagnostic for an import of `name`, which is neither a module vloop
