@@ -97,8 +97,9 @@ struct Lexer {
 
     private(set) var tokens: [Token] = []
     private(set) var error: Diagnostic?
-    /// Set when `error` is a bracket never closed (found at the end of the input).
-    private(set) var bracketNeverClosed = false
+    /// Set when a bracket was open where the lexer stopped (a bracket never
+    /// closed, or another error after it, which the bracket may have hidden).
+    private(set) var bracketOpenAtError = false
     /// When set, a bracket still open at the start of a line indented less
     /// than the statement that opened it, at one of the enclosing blocks'
     /// indentations, or indented as much or less when that line starts with a
@@ -106,7 +107,7 @@ struct Lexer {
     /// an `.unclosed` token and a NEWLINE end the statement, and the lexer
     /// goes on. Valid code never has such a line, but may indent a
     /// continuation line less than its statement, so this is only used on a
-    /// file whose first tokenization ended with a bracket never closed.
+    /// file whose first tokenization stopped with a bracket open.
     var recoversUnclosedBrackets = false
     /// The brackets found never closed, in order (with `recoversUnclosedBrackets`).
     private(set) var unclosed: [Diagnostic] = []
@@ -148,6 +149,7 @@ struct Lexer {
             try run()
         } catch let diagnostic as Diagnostic {
             error = diagnostic
+            bracketOpenAtError = !brackets.isEmpty
             tokens.append(Token(kind: .error, loc: diagnostic.loc))
         } catch {
             preconditionFailure("the lexer throws only diagnostics")
@@ -297,7 +299,6 @@ struct Lexer {
             return
         }
         if let open = brackets.last {
-            bracketNeverClosed = true
             throw fail("'\(open.scalar)' was never closed", at: open.loc)
         }
         if lineHasTokens {

@@ -27,7 +27,7 @@ public enum Parser {
         let scalars = normalizedScalars(file.text)
         var lexer = Lexer(scalars: scalars, path: file.path)
         var tokens = lexer.tokenize()
-        if lexer.bracketNeverClosed {
+        if lexer.bracketOpenAtError {
             // Again, ending each bracket left open where its statement must have ended.
             lexer = Lexer(scalars: scalars, path: file.path)
             lexer.recoversUnclosedBrackets = true
@@ -146,21 +146,6 @@ final class TraceParser {
         _ what: String, plural: Bool = false, at loc: SourceLocation, instead: String
     ) -> Diagnostic {
         error("\(what) \(plural ? "are" : "is") not supported in a trace; \(instead)", at: loc)
-    }
-
-    /// What to write instead of an operator vloop lacks (`<<`, `>>`, `@`, `~`
-    /// and their augmented forms).
-    static func insteadOfOperator(_ o: String) -> String {
-        switch o {
-        case "<<": return "multiply by a power of two instead: x * 2 ** n"
-        case ">>": return "floor-divide by a power of two instead: x // 2 ** n"
-        case "@": return "call a method instead (no type in a trace defines __matmul__)"
-        case "~": return "for an int write -x - 1; for a bool, not x"
-        default:
-            let binary = String(o.dropLast())
-            if ["&", "|", "^"].contains(binary) { return "write it out: x = x \(binary) y" }
-            return "write it out with \(insteadOfOperator(binary))"
-        }
     }
 
     func tooDeep() -> Diagnostic {

@@ -184,8 +184,8 @@ extension TraceParser {
 
     static let augmentedOperators: [String: BinaryOp] = [
         "+=": .add, "-=": .sub, "*=": .mul, "/=": .div, "//=": .floorDiv, "%=": .mod, "**=": .pow,
+        "@=": .matMul, "&=": .bitAnd, "|=": .bitOr, "^=": .bitXor, "<<=": .leftShift, ">>=": .rightShift,
     ]
-    static let unsupportedAugmentedOperators: Set<String> = ["@=", "&=", "|=", "^=", "<<=", ">>="]
 
     /// Expression statements, assignments, augmented and annotated assignments.
     func parseExpressionStatement() throws -> Stmt {
@@ -207,9 +207,6 @@ extension TraceParser {
             advance()
             let value = try parseStarExpressionsOrYield()
             return Stmt(.augAssign(target: first, op: op, value: value), loc)
-        }
-        if TraceParser.unsupportedAugmentedOperators.contains(o) {
-            throw unsupported("operator '\(o)'", at: tok.loc, instead: TraceParser.insteadOfOperator(o))
         }
         if o == ":" {
             let simple: Bool

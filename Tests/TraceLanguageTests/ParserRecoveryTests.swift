@@ -73,14 +73,15 @@ struct ParserRecoveryTests {
                 x = (1 +)
                 for i in range(3):
                     y = i +
-                z = a @ b
-                return z
+                class K(metaclass=M):
+                    pass
+                return y
 
             """
         #expect(
             parseError(source)
-                == "2:13: invalid syntax\n4:16: invalid syntax\n5:11: operator '@' is not supported in a trace; call a method instead (no type in a trace defines __matmul__)"
-        )
+                == "2:13: invalid syntax\n4:16: invalid syntax\n5:13: class keywords (metaclass=...) are not supported "
+                + "in a trace; there are no metaclasses: use a plain base class or a class decorator")
     }
 
     @Test("a broken `case` pattern is one error, not one per following case")
@@ -159,14 +160,14 @@ struct ParserRecoveryTests {
                     fetch("a"),
                 return results
 
-            def g(a):
-                return a @ 2
+            def g(a, /):
+                return a
 
             """
         #expect(
             parseError(source)
-                == "2:27: '(' was never closed\n7:14: operator '@' is not supported in a trace; "
-                + "call a method instead (no type in a trace defines __matmul__)")
+                == "2:27: '(' was never closed\n6:10: positional-only parameters ('/') are not supported in a trace; "
+                + "remove the '/': the parameters before it become ordinary ones")
     }
 
     @Test("a line less indented than its statement, at an enclosing block's indentation, ends a bracket left open")
@@ -186,5 +187,14 @@ struct ParserRecoveryTests {
         #expect(parseError("def f():\n    x = [1,\n  2]\n    return x\n") == "no error")
         let source = "def f():\n    x = [1,\n  2]\n    return x ~ 1\ny = (\n"
         #expect(parseError(source) == "4:14: invalid syntax\n5:5: '(' was never closed")
+    }
+
+    @Test("a bracket left open before a later error of the tokenizer is reported, then that error")
+    func bracketOpenBeforeALexicalError() {
+        let source = "def f():\n    x = g(1,\n    return x\ny = 2j\n"
+        #expect(
+            parseError(source)
+                == "2:10: '(' was never closed\n4:5: complex literals ('2j') are not supported in a trace; "
+                + "vloop has no complex numbers: keep the real and imaginary parts as two floats")
     }
 }
