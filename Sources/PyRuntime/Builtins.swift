@@ -166,7 +166,10 @@ public func makeBuiltins() -> [String: Value] {
         let i = try vm.intArg(args[0], "chr")
         guard i >= 0, i < 0x110000 else { throw vm.error(.valueError, "chr() arg not in range(0x110000)") }
         guard let u = Unicode.Scalar(UInt32(i)) else {
-            throw vm.error(.valueError, "chr(): surrogate code points are not supported in a trace")
+            throw vm.error(
+                .valueError,
+                "chr(): surrogate code points are not supported in a trace; "
+                    + "there is no alternative: vloop's str holds only Unicode scalar values")
         }
         return .str(String(Character(u)))
     }

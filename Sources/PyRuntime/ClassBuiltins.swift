@@ -64,7 +64,8 @@ package func superConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
         }
         start = t
         guard args.count == 2 else {
-            throw vm.error(.typeError, "super() with one argument is not supported in a trace")
+            throw vm.error(
+                .typeError, "super() with one argument is not supported in a trace; use super() or super(Class, obj)")
         }
         receiver = args[1]
     }

@@ -59,7 +59,10 @@ package final class PyInstance: PyObject {
         }
         if !cls.isHeap { throw vm.error(.attributeError, "'\(cls.name)' object has no attribute '\(name)'") }
         if name == "__class__" || name == "__dict__" {
-            throw vm.error(.typeError, "assigning \(name) is not supported in a trace")
+            throw vm.error(
+                .typeError,
+                "assigning \(name) is not supported in a trace; an object's class and dict are fixed: "
+                    + "make an object of the other class, or set the attributes one by one")
         }
         if attributes.updateValue(value, forKey: name) == nil {
             attributeOrder.append(name)

@@ -132,7 +132,7 @@ extension Interpreter {
 
 extension PyException {
     /// The `name` attribute of an ImportError: the module that was not found.
-    var moduleName: String? {
+    package var moduleName: String? {
         if case .str(let s) = attributes["name"] { return s }
         return nil
     }

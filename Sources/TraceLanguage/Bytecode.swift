@@ -391,6 +391,19 @@ public struct CompiledModule: Sendable {
     /// each `import` statement's module and, for `from M import x`, `M` and
     /// `M.x` (which may be a submodule).
     public var imports: [String]
+    /// Each `import` statement's module (`from M import x`: `M`), where it is
+    /// named, in source order; for checking that it exists.
+    public var importSites: [ImportSite] = []
+}
+
+/// A module named by an `import` statement, and where.
+public struct ImportSite: Sendable {
+    /// The absolute dotted name.
+    public var module: String
+    public var loc: SourceLocation
+    /// Whether the statement is inside the body of a `try` with `except`
+    /// clauses in its function: the code expects that it may fail.
+    public var guarded: Bool
 }
 
 extension Op {

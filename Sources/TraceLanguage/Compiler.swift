@@ -10,6 +10,17 @@ public enum Compiler {
         _ module: Module, file: SourceFile,
         internalModule: String? = nil, target: CompilationTarget = .trace
     ) throws -> CompiledModule {
+        let result = compileCollecting(module, file: file, internalModule: internalModule, target: target)
+        guard let compiled = result.compiled else { throw DiagnosticList(diagnostics: result.diagnostics) }
+        return compiled
+    }
+
+    /// Compiles `module`, or lists every error it has (sorted by place) with
+    /// the modules it imports all the same, so that those can be checked too.
+    static func compileCollecting(
+        _ module: Module, file: SourceFile,
+        internalModule: String? = nil, target: CompilationTarget = .trace
+    ) -> (compiled: CompiledModule?, diagnostics: [Diagnostic], imports: [String]) {
         var builder = ScopeBuilder()
         let root = builder.build(module)
         var diagnostics = builder.diagnostics.map { Diagnostic(path: file.path, loc: $0.0, message: $0.1) }
@@ -20,7 +31,7 @@ public enum Compiler {
         diagnostics += unit.diagnostics
         if !diagnostics.isEmpty {
             diagnostics.sort { $0.loc < $1.loc }
-            throw DiagnosticList(diagnostics: diagnostics)
+            return (nil, diagnostics, unit.imports)
         }
         code.finish()
         code.markSource(path: file.path, module: target.moduleName)
@@ -29,9 +40,10 @@ public enum Compiler {
             e.code.finish()
             e.code.markSource(path: file.path, module: nil)
         }
-        return CompiledModule(
+        let compiled = CompiledModule(
             code: code, globalNames: unit.globalNames,
-            expectStatements: unit.expectStatements, imports: unit.imports)
+            expectStatements: unit.expectStatements, imports: unit.imports, importSites: unit.importSites)
+        return (compiled, [], unit.imports)
     }
 }
 
@@ -45,6 +57,7 @@ final class CompilationUnit {
     @exclusivity(unchecked) var globalIndex: [String: Int32] = [:]
     @exclusivity(unchecked) var expectStatements: [(code: CodeObject, loc: SourceLocation)] = []
     @exclusivity(unchecked) var imports: [String] = []
+    @exclusivity(unchecked) var importSites: [ImportSite] = []
     /// `from __future__ import annotations` was compiled: annotations are strings, not evaluated.
     @exclusivity(unchecked) var futureAnnotations = false
 
@@ -402,6 +415,7 @@ final class FunctionCompiler {
             for n in names {
                 loc = n.loc
                 noteImport(n.name)
+                noteImportSite(n.name, n.loc)
                 emit(.importName(constant(.string(n.name))))
                 if let alias = n.asName {
                     store(alias)
@@ -428,6 +442,7 @@ final class FunctionCompiler {
             switch unit.target.resolve(module) {
             case .success(let absolute):
                 noteImport(absolute)
+                noteImportSite(absolute, s.loc)
                 for n in names { noteImport(absolute + "." + n.name) }
                 emit(.importName(constant(.string(absolute))))
             case .failure(let failure):
@@ -445,6 +460,11 @@ final class FunctionCompiler {
     /// Records a module the code may import, for the loader of the trace's modules.
     private func noteImport(_ module: String) {
         if !unit.imports.contains(module) { unit.imports.append(module) }
+    }
+
+    private func noteImportSite(_ module: String, _ at: SourceLocation) {
+        let guarded = blocks.contains { if case .tryExcept = $0 { return true } else { return false } }
+        unit.importSites.append(ImportSite(module: module, loc: at, guarded: guarded))
     }
 
     /// Emits what leaving blocks[depth...] requires, innermost first, for a

@@ -113,7 +113,8 @@ extension FunctionCompiler {
         case .lambda(let params, let body):
             let child = childScope(e.loc, 6)
             if child.isGenerator {
-                unit.error(e.loc, "'yield' inside a lambda is not supported in a trace")
+                unit.error(
+                    e.loc, "'yield' inside a lambda is not supported in a trace; write a generator function with def")
             }
             makeFunction(child, name: "<lambda>", loc: e.loc, parameters: params) { fc in
                 fc.compile(body)

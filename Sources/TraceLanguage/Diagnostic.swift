@@ -43,3 +43,53 @@ public struct DiagnosticList: Error, Sendable {
         self.diagnostics = diagnostics
     }
 }
+
+/// Every error found in a trace and in the modules it imports, with the
+/// files they are in, as the loader reports them.
+///
+/// Invariant: every diagnostic's `path` is the path of one of `files`.
+public struct InvalidSource: Sendable {
+    /// The files that have errors, the trace's first, then its modules' in load order.
+    public var files: [SourceFile]
+    /// The errors, file after file, each file's in the order of its text.
+    public var diagnostics: [Diagnostic]
+
+    /// Beyond this many errors in one file, the rest are only counted.
+    public static let maxShownPerFile = 50
+
+    public init(files: [SourceFile], diagnostics: [Diagnostic]) {
+        self.files = files
+        self.diagnostics = diagnostics
+    }
+
+    public init(file: SourceFile, diagnostics: [Diagnostic]) {
+        self.init(files: [file], diagnostics: diagnostics)
+    }
+
+    /// The first file with errors.
+    public var file: SourceFile { files[0] }
+
+    /// The file a diagnostic is in.
+    public func file(of d: Diagnostic) -> SourceFile {
+        files.first { $0.path == d.path } ?? files[0]
+    }
+
+    /// The errors to show, each with its rendering (`Diagnostic.rendered(in:)`):
+    /// at most `maxShownPerFile` per file; the last one shown of a file that
+    /// has more ends with the line `PATH: N more errors not shown`.
+    public var shown: [(diagnostic: Diagnostic, rendered: String)] {
+        var out: [(diagnostic: Diagnostic, rendered: String)] = []
+        for f in files {
+            let mine = diagnostics.filter { $0.path == f.path }
+            for d in mine.prefix(Self.maxShownPerFile) { out.append((d, d.rendered(in: f))) }
+            let hidden = mine.count - Self.maxShownPerFile
+            if hidden > 0 {
+                out[out.count - 1].rendered += "\n\(f.path): \(hidden) more error\(hidden == 1 ? "" : "s") not shown"
+            }
+        }
+        return out
+    }
+
+    /// The errors to show, rendered, separated by newlines (see `shown`).
+    public var rendered: String { shown.map(\.rendered).joined(separator: "\n") }
+}

@@ -77,13 +77,17 @@ extension TraceParser {
             case .op(")"), .op("]"), .op("}"):
                 level -= 1
             case .op("=") where level <= 0:
-                return unsupported("starred assignment targets ('*name')", plural: true, at: tok.loc)
+                return unsupported(
+                    "starred assignment targets ('*name')", plural: true, at: tok.loc,
+                    instead: "slice instead: first, rest = items[0], items[1:]")
             default:
                 break
             }
             j += 1
         }
-        return unsupported("starred expressions ('*x')", plural: true, at: tok.loc)
+        return unsupported(
+            "starred expressions ('*x')", plural: true, at: tok.loc,
+            instead: "build the sequence with +: (a,) + tuple(rest), [a] + list(rest)")
     }
 
     /// `lambda`, or a conditional chain `a if c else b if d else e`, read

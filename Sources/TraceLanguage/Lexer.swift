@@ -36,6 +36,10 @@ enum TokenKind {
     case eof
     /// The lexer stopped here; the parser reports the lexer's diagnostic.
     case error
+    /// A bracket left open ended here, before a line that cannot continue
+    /// its expression (`Lexer.recoversUnclosedBrackets`); the parser reports
+    /// the lexer's `unclosed[i]` for the statement that has it.
+    case unclosed(Int)
 }
 
 struct Token {
@@ -93,6 +97,20 @@ struct Lexer {
 
     private(set) var tokens: [Token] = []
     private(set) var error: Diagnostic?
+    /// Set when a bracket was open where the lexer stopped (a bracket never
+    /// closed, or another error after it, which the bracket may have hidden).
+    private(set) var bracketOpenAtError = false
+    /// When set, a bracket still open at the start of a line indented less
+    /// than the statement that opened it, at one of the enclosing blocks'
+    /// indentations, or indented as much or less when that line starts with a
+    /// keyword that only begins a statement (`def`, `return`...), is taken as never closed: the error goes to `unclosed`,
+    /// an `.unclosed` token and a NEWLINE end the statement, and the lexer
+    /// goes on. Valid code never has such a line, but may indent a
+    /// continuation line less than its statement, so this is only used on a
+    /// file whose first tokenization stopped with a bracket open.
+    var recoversUnclosedBrackets = false
+    /// The brackets found never closed, in order (with `recoversUnclosedBrackets`).
+    private(set) var unclosed: [Diagnostic] = []
 
     private var indents: [Int] = [0]
     private var altIndents: [Int] = [0]
@@ -131,6 +149,7 @@ struct Lexer {
             try run()
         } catch let diagnostic as Diagnostic {
             error = diagnostic
+            bracketOpenAtError = !brackets.isEmpty
             tokens.append(Token(kind: .error, loc: diagnostic.loc))
         } catch {
             preconditionFailure("the lexer throws only diagnostics")
@@ -183,6 +202,7 @@ struct Lexer {
                     atLineStart = true
                 }
                 consumeNewline()
+                if recoversUnclosedBrackets && !brackets.isEmpty && mode == .file { endBracketsLeftOpen() }
                 continue
             }
             if c == "\\" {
@@ -397,7 +417,8 @@ struct Lexer {
         }
         if let j = peek(), j == "j" || j == "J" {
             throw fail(
-                "complex literals ('\(makeString(s, from: start, to: pos + 1))') are not supported in a trace", at: loc)
+                "complex literals ('\(makeString(s, from: start, to: pos + 1))') are not supported in a trace; "
+                    + "vloop has no complex numbers: keep the real and imaginary parts as two floats", at: loc)
         }
         try checkEndOfNumber(literal: "decimal", loc: loc)
         if isFloat {
@@ -564,6 +585,47 @@ struct Lexer {
             break
         }
         emit(.op(String(Character(c))), loc)
+    }
+}
+
+extension Lexer {
+    /// The keywords that can only begin a statement: a line inside brackets
+    /// cannot start with one.
+    static let statementKeywords: Set<String> = [
+        "def", "class", "return", "import", "raise", "pass", "break", "continue", "global", "nonlocal", "del",
+        "assert", "try", "except", "finally", "while", "with", "elif",
+    ]
+
+    /// At the start of a line inside brackets: when the line cannot continue
+    /// the bracketed expression (see `recoversUnclosedBrackets`), records the
+    /// innermost bracket as never closed and ends the statement there.
+    fileprivate mutating func endBracketsLeftOpen() {
+        var i = pos
+        var col = 0
+        while i < end && (s[i] == " " || s[i] == "\t") {
+            col = s[i] == "\t" ? (col / 8 + 1) * 8 : col + 1
+            i += 1
+        }
+        guard i < end, let open = brackets.last else { return }
+        let c = s[i]
+        if c == "\n" || c == "#" || c == ")" || c == "]" || c == "}" || c == "\\" { return }
+        let current = indents[indents.count - 1]
+        var word = String.UnicodeScalarView()
+        var j = i
+        while j < end && isIdentifierContinue(s[j]) {
+            word.append(s[j])
+            j += 1
+        }
+        let startsStatement = Lexer.statementKeywords.contains(String(word))
+        guard (col < current && indents.contains(col)) || (col <= current && startsStatement) else { return }
+        unclosed.append(Diagnostic(path: path, loc: open.loc, message: "'\(open.scalar)' was never closed"))
+        let loc = SourceLocation(line: line - 1, column: 1)
+        tokens.append(Token(kind: .unclosed(unclosed.count - 1), loc: open.loc))
+        tokens.append(Token(kind: .newline, loc: loc))
+        lastNewlineLoc = loc
+        brackets.removeAll()
+        lineHasTokens = false
+        atLineStart = true
     }
 }
 

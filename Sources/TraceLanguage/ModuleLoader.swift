@@ -63,6 +63,9 @@ struct ModuleLoader {
     let searchPaths: [String]
     let builtinModules: Set<String>
     private(set) var table: ModuleTable
+    /// The modules found that have errors, and their errors; such a module
+    /// is not in `table`, but the modules it imports are still loaded.
+    private(set) var invalid = InvalidSource(files: [], diagnostics: [])
     /// Names looked up and not found (so each is looked up once).
     private var missing: Set<String> = []
 
@@ -88,14 +91,20 @@ struct ModuleLoader {
                     missing.insert(prefix)
                     break
                 }
-                table.add(m)
-                work += m.compiled?.imports ?? []
+                guard m.isValid else {
+                    // Checked once; what it imports is checked too.
+                    missing.insert(prefix)
+                    work += m.imports
+                    break
+                }
+                table.add(m.module)
+                work += m.module.compiled?.imports ?? []
             }
         }
     }
 
     /// The module `name` from the search paths (top level) or its package's folders.
-    private func find(_ name: String) throws(TraceLoader.Failure) -> UserModule? {
+    private mutating func find(_ name: String) throws(TraceLoader.Failure) -> Found? {
         let last: String
         let folders: [String]
         if let dot = name.lastIndex(of: ".") {
@@ -123,23 +132,36 @@ struct ModuleLoader {
             if baseIsFolder { portions.append(base) }
         }
         guard !portions.isEmpty else { return nil }
-        return UserModule(name: name, file: nil, compiled: nil, isPackage: true, folders: portions, globalIndex: [:])
+        return Found(
+            module: UserModule(
+                name: name, file: nil, compiled: nil, isPackage: true, folders: portions, globalIndex: [:]),
+            isValid: true, imports: [])
     }
 
-    private func compile(
+    /// A module found on disk; when it has errors (recorded in `invalid`),
+    /// `isValid` is false and `imports` still lists what it imports.
+    private struct Found {
+        var module: UserModule
+        var isValid: Bool
+        var imports: [String]
+    }
+
+    private mutating func compile(
         _ name: String, path: String, isPackage: Bool, folders: [String]
-    ) throws(TraceLoader.Failure) -> UserModule {
+    ) throws(TraceLoader.Failure) -> Found {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable("cannot read \(path)") }
         let file = SourceFile(path: path, text: String(decoding: data, as: UTF8.self))
-        let compiled: CompiledModule
-        switch TraceLoader.compile(file, target: .module(name: name, isPackage: isPackage)) {
-        case .success(let c): compiled = c
-        case .failure(let failure): throw failure
-        }
+        let result = TraceLoader.compile(file, target: .module(name: name, isPackage: isPackage))
         var index: [String: Int] = [:]
-        for (i, n) in compiled.globalNames.enumerated() { index[n] = i }
-        return UserModule(
-            name: name, file: file, compiled: compiled, isPackage: isPackage, folders: folders, globalIndex: index)
+        for (i, n) in (result.compiled?.globalNames ?? []).enumerated() { index[n] = i }
+        if !result.diagnostics.isEmpty {
+            invalid.files.append(file)
+            invalid.diagnostics += result.diagnostics
+        }
+        let module = UserModule(
+            name: name, file: file, compiled: result.compiled, isPackage: isPackage, folders: folders,
+            globalIndex: index)
+        return Found(module: module, isValid: result.compiled != nil, imports: result.imports)
     }
 
     private static func isFile(_ path: String) -> Bool {

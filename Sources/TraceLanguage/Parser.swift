@@ -1,8 +1,10 @@
 /// The parser of traces: recursive descent over Python 3.11's grammar,
 /// restricted to the subset of TRACE_LANGUAGE.md's "Syntax" section.
 ///
-/// `Parser.parse` throws the first `Diagnostic`, as CPython stops at the first
-/// syntax error. Constructs outside the subset are reported at their first
+/// `Parser.parse` reports every syntax error of a file, not only the first
+/// as CPython does: after an error it resumes at the next statement of the
+/// same block (ParserRecovery.swift). The lexer still stops at its first
+/// error, which is then the file's last. Constructs outside the subset are reported at their first
 /// token (operators at the operator) as "'async for' is not supported in a trace".
 /// Expressions and statement blocks may nest at most 100 levels deep, so that
 /// no input can overflow the stack.
@@ -11,12 +13,31 @@ public enum Parser {
     /// separately, of statement blocks) that a trace may use.
     public static let maxNesting = 100
 
+    /// The module; throws its first error alone as a `Diagnostic`, or several as a `DiagnosticList`.
     public static func parse(_ file: SourceFile) throws -> Module {
+        let (module, diagnostics) = parseRecovering(file)
+        if diagnostics.count == 1 { throw diagnostics[0] }
+        if !diagnostics.isEmpty { throw DiagnosticList(diagnostics: diagnostics) }
+        return module
+    }
+
+    /// The module without the statements that had errors, and the errors in
+    /// the order of the file.
+    public static func parseRecovering(_ file: SourceFile) -> (Module, [Diagnostic]) {
         let scalars = normalizedScalars(file.text)
         var lexer = Lexer(scalars: scalars, path: file.path)
-        let tokens = lexer.tokenize()
+        var tokens = lexer.tokenize()
+        if lexer.bracketOpenAtError {
+            // Again, ending each bracket left open where its statement must have ended.
+            lexer = Lexer(scalars: scalars, path: file.path)
+            lexer.recoversUnclosedBrackets = true
+            tokens = lexer.tokenize()
+        }
         let parser = TraceParser(path: file.path, scalars: scalars, tokens: tokens, lexError: lexer.error, depth: 0)
-        return try parser.parseModule()
+        parser.unclosedBrackets = lexer.unclosed
+        let module = parser.parseModule()
+        if let lexError = lexer.error, !parser.stopped { parser.record(lexError) }
+        return (module, parser.diagnostics)
     }
 }
 
@@ -33,6 +54,12 @@ final class TraceParser {
     @exclusivity(unchecked) var blockDepth = 0
     /// Loops enclosing the current statement in the current function.
     @exclusivity(unchecked) var loopDepth = 0
+    /// The errors found so far, in the order of the file.
+    @exclusivity(unchecked) var diagnostics: [Diagnostic] = []
+    /// Set once the lexer's error is recorded: the tokens end there.
+    @exclusivity(unchecked) var stopped = false
+    /// The lexer's brackets never closed, for its `.unclosed` tokens.
+    @exclusivity(unchecked) var unclosedBrackets: [Diagnostic] = []
 
     init(path: String, scalars: [Unicode.Scalar], tokens: [Token], lexError: Diagnostic?, depth: Int) {
         precondition(!tokens.isEmpty, "the lexer always ends with .eof or .error")
@@ -95,6 +122,7 @@ final class TraceParser {
     /// reached the token where the lexer stopped.
     func error(_ message: String, at loc: SourceLocation) -> Diagnostic {
         if case .error = tok.kind, let lexError { return lexError }
+        if case .unclosed(let i) = tok.kind { return unclosedBrackets[i] }
         return Diagnostic(path: path, loc: loc, message: message)
     }
 
@@ -102,16 +130,22 @@ final class TraceParser {
         error(message, at: tok.loc)
     }
 
-    /// The generic error. Like CPython, an error the tokenizer finds anywhere
-    /// later in the file is more useful than "invalid syntax", so it wins.
+    /// The generic error. Like CPython, an error the tokenizer found at or
+    /// before the current token (a bracket never closed, which made the
+    /// following lines part of its expression) is more useful than "invalid
+    /// syntax", so it wins. A tokenizer error further on is reported after
+    /// this one (CPython would report it alone, first).
     func invalidSyntax() -> Diagnostic {
-        if let lexError { return lexError }
+        if let lexError, lexError.loc <= tok.loc { return lexError }
         return fail("invalid syntax")
     }
 
-    /// "WHAT is (are) not supported in a trace".
-    func unsupported(_ what: String, plural: Bool = false, at loc: SourceLocation) -> Diagnostic {
-        error("\(what) \(plural ? "are" : "is") not supported in a trace", at: loc)
+    /// "WHAT is (are) not supported in a trace; INSTEAD": every construct
+    /// outside the subset says what to write instead (or why there is nothing).
+    func unsupported(
+        _ what: String, plural: Bool = false, at loc: SourceLocation, instead: String
+    ) -> Diagnostic {
+        error("\(what) \(plural ? "are" : "is") not supported in a trace; \(instead)", at: loc)
     }
 
     func tooDeep() -> Diagnostic {
@@ -145,6 +179,8 @@ final class TraceParser {
             return
         }
         if let last, startsExpression(), !isOp("*"), !isOp("-"), !isOp("+") {
+            // A bracket never closed before it is the real error (as CPython says).
+            if let lexError, lexError.loc <= tok.loc { throw lexError }
             throw error("invalid syntax. Perhaps you forgot a comma?", at: last.loc)
         }
         throw invalidSyntax()

@@ -2,10 +2,14 @@
 // their blocks, with the subset's errors at their position.
 
 extension TraceParser {
-    func parseModule() throws -> Module {
+    /// The whole file. Errors do not stop it: each is recorded in
+    /// `diagnostics` and parsing resumes after the statement that had it
+    /// (see `parseStatementRecovering`); the statements left out are missing
+    /// from the result.
+    func parseModule() -> Module {
         var body: [Stmt] = []
-        while !isEOF {
-            try parseStatement(into: &body)
+        while !isEOF && !stopped {
+            parseStatementRecovering(into: &body)
         }
         return Module(body: body)
     }
@@ -169,7 +173,8 @@ extension TraceParser {
                 } while isOp(",")
                 return Stmt(.delete(targets), loc)
             case "class":
-                throw unsupported("'class'", at: loc)
+                throw unsupported(
+                    "'class' on the line of another statement", at: loc, instead: "put it on a line of its own")
             default:
                 break
             }
@@ -324,6 +329,7 @@ extension TraceParser {
         if blockDepth >= Parser.maxNesting { throw tooDeep() }
         blockDepth += 1
         defer { blockDepth -= 1 }
+        let blockLoc = tok.loc
         advance()
         var body: [Stmt] = []
         while true {
@@ -331,9 +337,11 @@ extension TraceParser {
                 advance()
                 break
             }
-            if isEOF { break }
-            try parseStatement(into: &body)
+            if isEOF || stopped { break }
+            parseStatementRecovering(into: &body)
         }
+        // Every statement of the block had an error: a block is never empty.
+        if body.isEmpty { body.append(Stmt(.pass, blockLoc)) }
         return body
     }
 
@@ -583,9 +591,14 @@ extension TraceParser {
                 advance()
                 while !isOp(")") {
                     if case .name = tok.kind, case .op("=") = peekKind(1) {
-                        throw unsupported("class keywords (metaclass=...)", plural: true, at: tok.loc)
+                        throw unsupported(
+                            "class keywords (metaclass=...)", plural: true, at: tok.loc,
+                            instead: "there are no metaclasses: use a plain base class or a class decorator")
                     }
-                    if isOp("*") || isOp("**") { throw unsupported("'*' in class bases", at: tok.loc) }
+                    if isOp("*") || isOp("**") {
+                        throw unsupported(
+                            "'*' in class bases", at: tok.loc, instead: "list the base classes one by one")
+                    }
                     bases.append(try parseTest())
                     if isOp(",") { advance() } else { break }
                 }
@@ -632,7 +645,9 @@ extension TraceParser {
         while !isOp(closing) {
             if parameters.kwargs != nil { throw fail("arguments cannot follow var-keyword argument") }
             if isOp("/") {
-                throw unsupported("positional-only parameters ('/')", plural: true, at: tok.loc)
+                throw unsupported(
+                    "positional-only parameters ('/')", plural: true, at: tok.loc,
+                    instead: "remove the '/': the parameters before it become ordinary ones")
             }
             if isOp("**") {
                 advance()

@@ -27,9 +27,9 @@ public enum TraceLoader {
     public enum Failure: Error {
         /// The file could not be read (a problem of the command, not of the trace).
         case unreadable(String)
-        /// The trace, or a module it imports, has errors, each with
-        /// file:line:column; the file is the one that has them.
-        case invalid(SourceFile, [Diagnostic])
+        /// The trace, or modules it imports, have errors: every one found,
+        /// each with file:line:column and the file it is in.
+        case invalid(InvalidSource)
     }
 
     /// Reads, parses and compiles a trace, and the modules it imports from
@@ -49,42 +49,41 @@ public enum TraceLoader {
             modulePaths: [folder.isEmpty ? "." : folder] + modulePaths, builtinModules: builtinModules)
     }
 
-    /// Compiles a trace given as text, and the modules it imports from `modulePaths`.
+    /// Compiles a trace given as text, and the modules it imports from
+    /// `modulePaths`. Errors do not stop the loading: the modules a trace
+    /// with errors imports are read and checked too, so that one load reports
+    /// the errors of every file.
     public static func load(
         _ file: SourceFile, modulePaths: [String] = [], builtinModules: Set<String> = []
     ) -> Result<LoadedTrace, Failure> {
-        switch compile(file, target: .trace) {
-        case .failure(let failure):
-            return .failure(failure)
-        case .success(let compiled):
-            var loader = ModuleLoader(searchPaths: modulePaths, builtinModules: builtinModules)
-            do {
-                try loader.load(compiled.imports)
-            } catch {
-                return .failure(error)
-            }
-            return .success(LoadedTrace(file: file, compiled: compiled, modules: loader.table))
+        let trace = compile(file, target: .trace)
+        var loader = ModuleLoader(searchPaths: modulePaths, builtinModules: builtinModules)
+        do {
+            try loader.load(trace.imports)
+        } catch {
+            return .failure(error)
         }
+        var invalid = loader.invalid
+        if !trace.diagnostics.isEmpty {
+            invalid.files.insert(file, at: 0)
+            invalid.diagnostics.insert(contentsOf: trace.diagnostics, at: 0)
+        }
+        guard let compiled = trace.compiled, invalid.diagnostics.isEmpty else { return .failure(.invalid(invalid)) }
+        return .success(LoadedTrace(file: file, compiled: compiled, modules: loader.table))
     }
 
-    /// Parses and compiles one file as the trace or as a module.
-    static func compile(_ file: SourceFile, target: CompilationTarget) -> Result<CompiledModule, Failure> {
-        do {
-            let module = try Parser.parse(file)
-            return .success(try Compiler.compile(module, file: file, target: target))
-        } catch let d as Diagnostic {
-            return .failure(.invalid(file, [d]))
-        } catch let list as DiagnosticList {
-            return .failure(.invalid(file, list.diagnostics))
-        } catch {
-            return .failure(
-                .invalid(
-                    file,
-                    [
-                        Diagnostic(
-                            path: file.path, loc: SourceLocation(line: 1, column: 1),
-                            message: "\(error)")
-                    ]))
-        }
+    /// Parses and compiles one file as the trace or as a module: its code, or
+    /// every error it has; and the modules it imports (those of the
+    /// statements without errors, when it has some).
+    static func compile(
+        _ file: SourceFile, target: CompilationTarget
+    ) -> (compiled: CompiledModule?, diagnostics: [Diagnostic], imports: [String]) {
+        let (module, syntaxErrors) = Parser.parseRecovering(file)
+        let result = Compiler.compileCollecting(module, file: file, target: target)
+        if syntaxErrors.isEmpty { return result }
+        // The compiler's errors about what the parser kept, in the order of the file.
+        var all = syntaxErrors + result.diagnostics
+        all.sort { $0.loc < $1.loc }
+        return (nil, all, result.imports)
     }
 }

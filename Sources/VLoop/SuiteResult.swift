@@ -85,7 +85,8 @@ public struct TraceResult: Sendable {
     public var wallTime: Double
     /// How many times the trace was replayed (`SuiteOptions.repetitions`).
     public var repetitions: Int
-    /// The trace's errors; empty unless `status` is `.invalid`.
+    /// The trace's errors; empty unless `status` is `.invalid`. At most
+    /// `InvalidSource.maxShownPerFile` per file: `hiddenErrors` counts the others.
     public var errors: [TraceDiagnostic]
     /// One per `expect.*` statement of the last replay, in the order they ran.
     public var properties: [PropertyResult]
@@ -108,6 +109,8 @@ public struct TraceResult: Sendable {
     public var runIDs: [Int64]
     /// The last replay's event log, with `SuiteOptions.keepsEvents`; else empty.
     public var events: [TraceEvent]
+    /// The errors of an invalid trace not in `errors` (beyond the number shown per file).
+    public var hiddenErrors = 0
 
     /// The lines `vloop run` shows for the trace, in order: the status line
     /// (`PASS  path  ok, 2.0 s virtual, 15 steps, 1.20 ms`), then what failed
@@ -117,7 +120,7 @@ public struct TraceResult: Sendable {
         func status(_ s: String) { out.append(SuiteLine(s, .status)) }
         func diagnostic(_ s: String) { out.append(SuiteLine(s, .diagnostic)) }
         if self.status == .invalid {
-            let n = errors.count
+            let n = errors.count + hiddenErrors
             status("FAIL  \(path)  (\(n) error\(n == 1 ? "" : "s"))")
             return out
         }
@@ -152,10 +155,12 @@ public struct TraceResult: Sendable {
     /// The trace's object in `SuiteResult.jsonSummary()`.
     var jsonObject: [String: Any] {
         if status == .invalid {
-            return [
+            var object: [String: Any] = [
                 "trace": path, "passed": false, "status": "invalid", "errors": errors.map(\.description),
                 "run_ids": runIDs,
             ]
+            if hiddenErrors > 0 { object["errors_not_shown"] = hiddenErrors }
+            return object
         }
         return [
             "trace": path, "passed": passed, "status": status.rawValue, "value": value,

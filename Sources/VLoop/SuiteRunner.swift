@@ -159,6 +159,7 @@ public struct SuiteRunner: Sendable {
         while storedPath.hasPrefix("./") { storedPath = storedPath.dropFirst(2) }
         var runs: [StoredRun] = []
         var errors: [TraceDiagnostic] = []
+        var hiddenErrors = 0
         var lastVerdict: Verdict?
         var lastReport: RunReport?
         var lastFile: SourceFile?
@@ -173,16 +174,17 @@ public struct SuiteRunner: Sendable {
             switch Self.load(path: path, modulePaths: options.modulePaths) {
             case .failure(.unreadable(let why)):
                 throw .unreadable(why.hasPrefix("cannot read ") ? String(why.dropFirst("cannot read ".count)) : path)
-            case .failure(.invalid(let file, let diagnostics)):
+            case .failure(.invalid(let invalid)):
                 let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if runs.isEmpty {
-                    errors = diagnostics.map { TraceDiagnostic($0, in: file) }
+                    errors = invalid.shown.map { TraceDiagnostic($0.diagnostic, rendered: $0.rendered) }
+                    hiddenErrors = invalid.diagnostics.count - errors.count
                     progress(.traceErrors(path: path, errors: errors))
                 }
                 runs.append(
                     StoredRun(
                         invalidTracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
-                        errors: diagnostics.map(\.description), wallTime: wall, startedAt: runStarted))
+                        errors: invalid.shown.map(\.diagnostic.description), wallTime: wall, startedAt: runStarted))
             case .success(let trace):
                 if modules == nil {
                     modules = trace.modules.files.map {
@@ -257,7 +259,7 @@ public struct SuiteRunner: Sendable {
             status: .invalid, value: "", virtualDuration: 0, steps: 0, wallTime: walls[walls.count / 2],
             repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
             pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
-            replayedRun: nil, runIDs: runs.compactMap(\.id), events: [])
+            replayedRun: nil, runIDs: runs.compactMap(\.id), events: [], hiddenErrors: hiddenErrors)
         guard let report = lastReport, let verdict = lastVerdict, let file = lastFile else { return (result, runs) }
         result.lastRunPassed = verdict.passed
         result.status = TraceStatus(report.status)

@@ -51,8 +51,9 @@ public enum TraceError: Error, Sendable, Equatable, CustomStringConvertible {
     init(_ failure: TraceLoader.Failure, path: String) {
         switch failure {
         case .unreadable: self = .unreadable(path: path)
-        case .invalid(let file, let diagnostics):
-            self = .invalid(path: path, diagnostics: diagnostics.map { TraceDiagnostic($0, in: file) })
+        case .invalid(let errors):
+            self = .invalid(
+                path: path, diagnostics: errors.shown.map { TraceDiagnostic($0.diagnostic, rendered: $0.rendered) })
         }
     }
 }
@@ -78,8 +79,11 @@ public struct TraceDiagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 
     init(_ d: Diagnostic, in file: SourceFile) {
-        self.init(
-            path: d.path, line: d.loc.line, column: d.loc.column, message: d.message, rendered: d.rendered(in: file))
+        self.init(d, rendered: d.rendered(in: file))
+    }
+
+    init(_ d: Diagnostic, rendered: String) {
+        self.init(path: d.path, line: d.loc.line, column: d.loc.column, message: d.message, rendered: rendered)
     }
 
     /// `path:line:column: message`.

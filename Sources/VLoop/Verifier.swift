@@ -15,7 +15,7 @@ import VirtualLoop
 ///     case .different(let d): print("first difference at event \(d.index + 1)")
 ///     case .cpythonFailed(let why): print("CPython could not run the trace: \(why)")
 ///     case .usesRandom: print("not comparable: the trace uses random")
-///     case .invalid(let file, let diagnostics): ...
+///     case .invalid(let errors): print(errors.rendered)
 ///     }
 public struct Verifier: Sendable {
     /// The CPython to run the reference with (3.11.7; the reference refuses others).
@@ -41,7 +41,7 @@ public struct Verifier: Sendable {
         /// The logs differ first at `index` (0-based).
         case different(Difference)
         /// vloop cannot run the trace: it (or a module it imports) has errors.
-        case invalid(SourceFile, [Diagnostic])
+        case invalid(InvalidSource)
         /// The reference itself failed under CPython: the last line of what it
         /// wrote (its traceback's last line), so nothing can be compared.
         case cpythonFailed(String)
@@ -76,8 +76,8 @@ public struct Verifier: Sendable {
         switch SuiteRunner.load(path: path, modulePaths: modulePaths) {
         case .failure(.unreadable(let why)):
             throw Failure(description: why)
-        case .failure(.invalid(let file, let diagnostics)):
-            return .invalid(file, diagnostics)
+        case .failure(.invalid(let errors)):
+            return .invalid(errors)
         case .success(let trace):
             if trace.allImports.contains("random") { return .usesRandom }
             ours = TraceRunner.run(trace.compiled, modules: trace.modules, limits: limits).events.map(\.jsonLine)

@@ -29,11 +29,19 @@ struct CheckCommand: ParsableCommand {
             switch SuiteRunner.load(path: path, modulePaths: modulePaths.resolved) {
             case .failure(.unreadable(let why)):
                 exitUsage(why)
-            case .failure(.invalid(let file, let diagnostics)):
+            case .failure(.invalid(let errors)):
                 invalid += 1
-                for d in diagnostics { printError(d.rendered(in: file)) }
-                print("FAIL  \(path)  (\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"))")
-            case .success:
+                for shown in errors.shown { printError(shown.rendered) }
+                let count = errors.diagnostics.count
+                print("FAIL  \(path)  (\(count) error\(count == 1 ? "" : "s"))")
+            case .success(let trace):
+                if let errors = ImportCheck.unavailableImports(of: trace) {
+                    invalid += 1
+                    for shown in errors.shown { printError(shown.rendered) }
+                    let count = errors.diagnostics.count
+                    print("FAIL  \(path)  (\(count) error\(count == 1 ? "" : "s"))")
+                    continue
+                }
                 valid += 1
                 print("ok    \(path)")
             }

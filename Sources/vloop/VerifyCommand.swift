@@ -45,8 +45,8 @@ struct VerifyCommand: ParsableCommand {
                 exitUsage(failure.description)
             }
             switch outcome {
-            case .invalid(let file, let diagnostics):
-                for d in diagnostics { printError(d.rendered(in: file)) }
+            case .invalid(let errors):
+                for shown in errors.shown { printError(shown.rendered) }
                 print("FAIL  \(path)  (vloop cannot run it)")
                 different += 1
             case .different(let d):

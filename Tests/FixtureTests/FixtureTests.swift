@@ -39,8 +39,8 @@ func load(_ relative: String) throws -> LoadedTrace {
         SourceFile(path: relative, text: text), modulePaths: [folder], builtinModules: World.builtinModuleNames)
     {
     case .success(let t): return t
-    case .failure(.invalid(let file, let ds)):
-        let rendered = ds.map { $0.rendered(in: file) }.joined(separator: "\n")
+    case .failure(.invalid(let errors)):
+        let rendered = errors.rendered
         Issue.record("\(relative) does not compile:\n\(rendered)")
         throw CancellationError()
     case .failure(.unreadable(let why)):

@@ -216,6 +216,9 @@ func parseError(_ source: String) -> String {
         return "no error"
     } catch let d as Diagnostic {
         return "\(d.loc.line):\(d.loc.column): \(d.message)"
+    } catch let list as DiagnosticList {
+        // Every error, one per line.
+        return list.diagnostics.map { "\($0.loc.line):\($0.loc.column): \($0.message)" }.joined(separator: "\n")
     } catch {
         return "unexpected error \(error)"
     }

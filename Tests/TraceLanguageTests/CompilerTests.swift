@@ -9,7 +9,7 @@ struct CompilerTests {
         let file = SourceFile(path: "t.trace", text: source)
         switch TraceLoader.load(file) {
         case .success: return []
-        case .failure(.invalid(_, let ds)): return ds.map(\.description)
+        case .failure(.invalid(let errors)): return errors.diagnostics.map(\.description)
         case .failure(.unreadable(let why)): return [why]
         }
     }

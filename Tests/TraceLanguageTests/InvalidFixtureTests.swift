@@ -51,13 +51,13 @@ import Testing
         let file = SourceFile(path: relative, text: String(decoding: data, as: UTF8.self))
         // Modules are imported from the fixture's folder, relative to the root (where the tests run).
         guard
-            case .failure(.invalid(let failing, let diagnostics)) = TraceLoader.load(
+            case .failure(.invalid(let errors)) = TraceLoader.load(
                 file, modulePaths: ["fixtures/invalid"])
         else {
             Issue.record("\(relative) loaded without error")
             return
         }
-        let rendered = diagnostics.map { $0.rendered(in: failing) + "\n" }.joined()
+        let rendered = errors.shown.map { $0.rendered + "\n" }.joined()
         let expectedURL = root.appendingPathComponent("fixtures/invalid/\(name).expected.txt")
         if ProcessInfo.processInfo.environment["VLOOP_UPDATE_FIXTURES"] == "1" {
             try Data(rendered.utf8).write(to: expectedURL)

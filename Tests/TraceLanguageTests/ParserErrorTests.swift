@@ -8,7 +8,8 @@ import Testing
     @Test func classKeywordsAreNotSupported() {
         #expect(
             parseError("x = 1\nclass A(metaclass=M):\n    pass\n")
-                == "2:9: class keywords (metaclass=...) are not supported in a trace")
+                == "2:9: class keywords (metaclass=...) are not supported in a trace; there are no metaclasses: use a plain base class or a class decorator"
+        )
     }
 
     @Test func delTakesOnlyTargets() {
@@ -76,7 +77,10 @@ import Testing
 
     @Test func ellipsisAndComplexLiteralsAreNotSupported() {
         #expect(parseError("x = ...\n") == "no error")
-        #expect(parseError("x = 1.5j\n") == "1:5: complex literals ('1.5j') are not supported in a trace")
+        #expect(
+            parseError("x = 1.5j\n")
+                == "1:5: complex literals ('1.5j') are not supported in a trace; vloop has no complex numbers: keep the real and imaginary parts as two floats"
+        )
     }
 
     @Test func bareAnnotationsParse() {
@@ -149,7 +153,9 @@ import Testing
         #expect(parseError("def f(**k, a): pass\n") == "1:12: arguments cannot follow var-keyword argument")
         #expect(parseError("def f(a, a): pass\n") == "1:10: duplicate argument 'a' in function definition")
         #expect(
-            parseError("def f(a, /): pass\n") == "1:10: positional-only parameters ('/') are not supported in a trace")
+            parseError("def f(a, /): pass\n")
+                == "1:10: positional-only parameters ('/') are not supported in a trace; remove the '/': the parameters before it become ordinary ones"
+        )
     }
 
     @Test func tryStatementsNeedHandlersInOrder() {
@@ -206,14 +212,22 @@ import Testing
                 == "2:5: unterminated triple-quoted string literal (detected at line 4)")
     }
 
-    @Test func aLexicalErrorLaterInTheFileBeatsAGenericSyntaxError() {
-        #expect(parseError("x = = 1\ny = 'abc\n") == "2:5: unterminated string literal (detected at line 2)")
+    @Test func aLexicalErrorLaterInTheFileIsReportedAfterAGenericSyntaxError() {
+        #expect(
+            parseError("x = = 1\ny = 'abc\n")
+                == "1:5: invalid syntax\n2:5: unterminated string literal (detected at line 2)")
     }
 
-    @Test func aSpecificSyntaxErrorBeatsALaterLexicalError() {
+    @Test func aLexicalErrorBeatsTheGenericErrorItCauses() {
+        // The bracket left open makes line 2 part of line 1's call.
+        #expect(parseError("x = f(1,\ny = 2\nz = 3\n") == "1:6: '(' was never closed")
+    }
+
+    @Test func aSpecificSyntaxErrorComesBeforeALaterLexicalError() {
         #expect(
             parseError("class A(metaclass=M): pass\ny = 'abc\n")
-                == "1:9: class keywords (metaclass=...) are not supported in a trace")
+                == "1:9: class keywords (metaclass=...) are not supported in a trace; there are no metaclasses: use a plain base class or a class decorator"
+                + "\n2:5: unterminated string literal (detected at line 2)")
     }
 
     @Test func bracketsMustMatch() {
@@ -302,7 +316,7 @@ import Testing
 
     @Test func tenThousandNestedParenthesesAreAnErrorNotACrash() {
         let source = "x = " + String(repeating: "(", count: 10_000)
-        #expect(parseError(source) == "1:105: too deeply nested (more than 100 levels)")
+        #expect(parseError(source) == "1:105: too deeply nested (more than 100 levels)\n1:10004: '(' was never closed")
         #expect(
             parseError("x = " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
                 == "1:105: too deeply nested (more than 100 levels)")

@@ -24,6 +24,8 @@ func parseBytes(_ bytes: [UInt8]) -> Bool {
         return true
     } catch is Diagnostic {
         return false
+    } catch is DiagnosticList {
+        return false
     } catch {
         Issue.record("the parser threw something other than a Diagnostic: \(error)")
         return false

@@ -9,7 +9,7 @@ import Testing
     func diagnostics(_ source: String) -> [String] {
         switch TraceLoader.load(SourceFile(path: "t.trace", text: source)) {
         case .success: return []
-        case .failure(.invalid(_, let ds)): return ds.map(\.description)
+        case .failure(.invalid(let errors)): return errors.diagnostics.map(\.description)
         case .failure(.unreadable(let why)): return [why]
         }
     }

@@ -173,7 +173,10 @@ struct SuiteRunnerTests {
         #expect(trace.status == .invalid && !trace.passed)
         let error = try #require(trace.errors.first)
         #expect(error.path == path && error.line == 4 && error.column == 14)
-        #expect(error.description == "\(path):4:14: class keywords (metaclass=...) are not supported in a trace")
+        #expect(
+            error.description
+                == "\(path):4:14: class keywords (metaclass=...) are not supported in a trace; there are no metaclasses: use a plain base class or a class decorator"
+        )
         #expect(trace.lines.map(\.text) == ["FAIL  \(path)  (1 error)"])
         #expect(
             collected.all.contains {

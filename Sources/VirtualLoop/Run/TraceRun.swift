@@ -61,6 +61,7 @@ public struct RunReport {
         if let notes = e.attributes["__notes__"]?.object as? PyList {
             for note in notes.items { lines.append((try? interpreter.str(note)) ?? "<note str() failed>") }
         }
+        if let note = unavailableModuleNote(e, files: files) { lines.append(note) }
         return lines.joined(separator: "\n")
     }
 }
