@@ -81,6 +81,7 @@ public func makeBuiltins() -> [String: Value] {
     define("round", builtinRound)
     define("isinstance") { args, vm in
         try checkCount("isinstance", args, 2, 2, vm)
+        if let r = try vm.instanceCheck(args[0], args[1]) { return .bool(r) }
         return .bool(
             try matchesType(
                 vm.pyType(args[0]), args[1], "isinstance() arg 2 must be a type, a tuple of types, or a union", vm))
@@ -90,6 +91,7 @@ public func makeBuiltins() -> [String: Value] {
         guard case .obj(let o) = args[0], let t = o as? PyType else {
             throw vm.error(.typeError, "issubclass() arg 1 must be a class")
         }
+        if let r = try vm.subclassCheck(t, args[1]) { return .bool(r) }
         return .bool(
             try matchesType(t, args[1], "issubclass() arg 2 must be a class, a tuple of classes, or a union", vm))
     }
@@ -512,21 +514,7 @@ public func rangeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
 /// `type(x)`.
 public func typeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     if args.count == 1 && args.keywords.isEmpty { return .obj(vm.pyType(args[0])) }
-    if args.count == 3 {
-        guard case .str = args[0] else {
-            throw vm.error(.typeError, "type.__new__() argument 1 must be str, not \(vm.typeName(args[0]))")
-        }
-        guard case .obj(let b) = args[1], let bases = b as? PyTuple else {
-            throw vm.error(.typeError, "type.__new__() argument 2 must be tuple, not \(vm.typeName(args[1]))")
-        }
-        guard case .obj(let d) = args[2], let ns = d as? PyDict else {
-            throw vm.error(.typeError, "type.__new__() argument 3 must be dict, not \(vm.typeName(args[2]))")
-        }
-        let namespace = PyDict()
-        try namespace.setItem(.str("__module__"), .str("__main__"), vm)
-        for (k, v) in ns.table.entries { try namespace.setItem(k, v, vm) }
-        return .obj(try vm.makeClass(name: args[0], bases: bases.items, namespace: namespace, module: "__main__"))
-    }
+    if args.count == 3 { return try vm.typeNew(.type, args) }
     throw vm.error(.typeError, "type() takes 1 or 3 arguments")
 }
 

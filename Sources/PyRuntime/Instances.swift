@@ -298,6 +298,7 @@ extension Interpreter {
 /// The methods of `object` and `BaseException` that classes inherit, for
 /// `super().__init__(...)`, `object.__setattr__(self, ...)` and the like.
 package func nativeMember(_ t: PyType, _ name: String) -> Value? {
+    if t === PyType.type { return typeNativeMember(name) }
     if t === PyType.object {
         switch name {
         case "__init__":

@@ -741,6 +741,8 @@ public final class Interpreter {
                 try buildClassNamespaceOp(f)
             case .buildClass(let name, let n):
                 try buildClassOp(f, name: constants[Int(name)], bases: Int(n))
+            case .buildClassKw(let name, let n, _, let names):
+                try buildClassOp(f, name: constants[Int(name)], bases: Int(n), keywordNames: constants[Int(names)])
             }
             pc = f.pc
             count = instructions

@@ -70,6 +70,12 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator(setSymbol(op)!, l, r, vm))
         }
+        if op == .bitOr, (a.object as? PyType)?.metaclass == nil, (b.object as? PyType)?.metaclass == nil,
+            let u = unionOf(a, b)
+        {
+            return u
+        }
+        if op == .bitOr, let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
         if op == .bitOr, let u = unionOf(a, b) { return u }
         return try fallback()
     default: break

@@ -27,6 +27,10 @@ public final class PyType: PyObject {
     /// Whether some class of `mro` has a property (a data descriptor): then
     /// an instance attribute cannot hide a class attribute of the same name.
     @exclusivity(unchecked) package var hasDataDescriptors = false
+    /// `type(cls)` when it is not `type`: a class of the trace deriving from
+    /// `type` (Metaclasses.swift). Nil for builtin types and for the classes
+    /// whose metaclass is `type`, which then pay nothing for metaclasses.
+    @exclusivity(unchecked) package var metaclass: PyType?
     /// Numbers a class made by a `class` statement, unique within its
     /// interpreter (call-site caches compare it, never an address); -1 for builtin types.
     @exclusivity(unchecked) package var serial = -1
@@ -70,9 +74,16 @@ public final class PyType: PyObject {
         hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
     }
 
-    public override var typeName: String { "type" }
-    public override var pyType: PyType { PyType.type }
-    public override func repr(_ vm: Interpreter) throws -> String { "<class '\(qualifiedName)'>" }
+    public override var typeName: String { metaclass?.name ?? "type" }
+    public override var pyType: PyType { metaclass ?? PyType.type }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        if let m = metaclass, let r = try vm.metaclassString("__repr__", self, m) { return r }
+        return "<class '\(qualifiedName)'>"
+    }
+    public override func str(_ vm: Interpreter) throws -> String {
+        if let m = metaclass, let r = try vm.metaclassString("__str__", self, m) { return r }
+        return try repr(vm)
+    }
     public override var isCallable: Bool { true }
 
     /// Whether a `class` statement made this type (then it has `members`).
@@ -87,6 +98,17 @@ public final class PyType: PyObject {
     }
 
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
+        if let m = metaclass, let c = m.lookup("__call__") {
+            var positional = args.positional
+            positional.insert(.obj(self), at: 0)
+            return try vm.call(try vm.bindToClass(c, m), Args(positional, keywords: args.keywords))
+        }
+        return try typeCall(args, vm)
+    }
+
+    /// `type.__call__(cls, *args)`: what calling the class does when its
+    /// metaclass does not define `__call__`.
+    package func typeCall(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let c = constructor { return try c(args, vm) }
         if isHeap { return try vm.instantiate(self, args) }
         if isSubtype(of: .baseException) {
@@ -97,14 +119,49 @@ public final class PyType: PyObject {
 
     /// `list[int]` and the other generic builtins (TypeAliases.swift).
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
-        try subscriptType(self, key, vm)
+        if let m = metaclass, let r = try vm.metaclassSpecial("__getitem__", self, m, [key]) { return r }
+        return try subscriptType(self, key, vm)
     }
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         try vm.typeAttribute(self, name)
     }
 
+    // The protocols a metaclass may give its classes (`len(Color)`, `for c in Color`...).
+    public override func length(_ vm: Interpreter) throws -> Int? {
+        guard let m = metaclass else { return nil }
+        return try vm.metaclassLength(self, m)
+    }
+    public override func truthy(_ vm: Interpreter) throws -> Bool {
+        guard let m = metaclass else { return true }
+        return try vm.metaclassTruthy(self, m)
+    }
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? {
+        guard let m = metaclass, let it = try vm.metaclassSpecial("__iter__", self, m, []) else { return nil }
+        guard case .obj(let o) = it else {
+            throw vm.error(.typeError, "iter() returned non-iterator of type '\(vm.typeName(it))'")
+        }
+        return o
+    }
+    public override func contains(_ value: Value, _ vm: Interpreter) throws -> Bool? {
+        guard let m = metaclass, let r = try vm.metaclassSpecial("__contains__", self, m, [value]) else { return nil }
+        return try vm.truthy(r)
+    }
+
     public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if let m = metaclass, let setattr = m.lookup("__setattr__") {
+            _ = try vm.callSpecial(setattr, .obj(self), m, [.str(name), value])
+            return
+        }
+        try setAttrGeneric(name, value, vm)
+    }
+
+    /// `type.__setattr__(cls, name, value)`.
+    package func setAttrGeneric(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if let m = metaclass, m.hasDataDescriptors, let d = m.lookup(name), isDataDescriptor(d) {
+            try vm.setThroughDescriptor(d, .obj(self), name, value)
+            return
+        }
         guard isHeap else {
             throw vm.error(.typeError, "cannot set '\(name)' attribute of immutable type '\(self.name)'")
         }
