@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"],
             // The Python preludes, compiled into the binary as `PackageResources.<file>_py` byte arrays.
-            resources: [.embedInCode("Asyncio/Python"), .embedInCode("Sim/Python")]
+            resources: [.embedInCode("Asyncio/Python"), .embedInCode("Sim/Python"), .embedInCode("Stdlib/Python")]
         ),
         .target(name: "Properties", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop"]),
         .target(

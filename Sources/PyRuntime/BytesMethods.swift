@@ -100,7 +100,7 @@ public func bytesMethod(_ b: PyBytes, _ name: String, _ args: Args, _ vm: Interp
     case "lower":
         return .obj(PyBytes(bytes.map { (65...90).contains($0) ? $0 + 32 : $0 }))
     default:
-        throw vm.error(.attributeError, "'bytes' object has no attribute '\(name)'")
+        return try vm.call(try vm.missingAttribute(.obj(b), name), args)
     }
 }
 

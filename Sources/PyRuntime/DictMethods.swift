@@ -59,7 +59,7 @@ public func dictMethod(_ d: PyDict, _ name: String, _ args: Args, _ vm: Interpre
         d.table.removeAll()
         return .none
     default:
-        throw vm.error(.attributeError, "'dict' object has no attribute '\(name)'")
+        return try vm.call(try vm.missingAttribute(.obj(d), name), args)
     }
 }
 

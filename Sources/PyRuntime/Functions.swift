@@ -133,6 +133,8 @@ public final class PyBuiltin: PyObject {
     /// The same function for a call with exactly one positional argument,
     /// when it has such a path: the interpreter then builds no `Args`.
     package let unary: ((Value, Interpreter) throws -> Value)?
+    /// The object a method of a built-in value is bound to (`__self__`); nil for a plain function.
+    package var boundTo: Value?
 
     public init(
         _ name: String, unary: ((Value, Interpreter) throws -> Value)? = nil,
@@ -149,7 +151,11 @@ public final class PyBuiltin: PyObject {
     public override func repr(_ vm: Interpreter) throws -> String { "<built-in function \(name)>" }
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value { try body(args, vm) }
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
-        name == "__name__" ? .str(self.name) : nil
+        switch name {
+        case "__name__", "__qualname__": return .str(self.name)
+        case "__self__": return boundTo
+        default: return nil
+        }
     }
 }
 

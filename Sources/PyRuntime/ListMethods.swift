@@ -69,7 +69,7 @@ public func listMethod(_ l: PyList, _ name: String, _ args: Args, _ vm: Interpre
         l.items.removeAll()
         return .none
     default:
-        throw vm.error(.attributeError, "'list' object has no attribute '\(name)'")
+        return try vm.call(try vm.missingAttribute(.obj(l), name), args)
     }
 }
 

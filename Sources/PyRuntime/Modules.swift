@@ -18,6 +18,9 @@ public final class PyUserModule: PyObject {
     @exclusivity(unchecked) public var initializing = true
     /// Attributes set from outside under names its code never uses.
     @exclusivity(unchecked) var extra: [String: Value] = [:]
+    /// True for a module vloop provides written in Python (`PythonModules`),
+    /// which has no file and reads as the native ones do.
+    public var isProvided = false
 
     public init(name: String, globalNames: [String], index: [String: Int], isPackage: Bool, file: String?) {
         self.name = name
@@ -35,6 +38,7 @@ public final class PyUserModule: PyObject {
     public override var typeName: String { "module" }
     public override var pyType: PyType { .module }
     public override func repr(_ vm: Interpreter) throws -> String {
+        if isProvided { return "<module '\(name)'>" }
         guard let file else { return "<module '\(name)' (namespace)>" }
         return "<module '\(name)' from '\(file)'>"
     }

@@ -35,6 +35,11 @@ public func inplaceOp(_ op: BinaryOp, _ a: Value, _ b: Value, _ vm: Interpreter)
         default: break
         }
     }
+    if op == .bitOr, case .obj(let o) = a, let dict = o as? PyDict {
+        // `d |= other` is `d.update(other)`: any mapping or iterable of pairs.
+        try dictUpdate(dict, from: b, vm)
+        return a
+    }
     if case .obj(let o) = a, let set = o as? PySet, let symbol = setSymbol(op) {
         guard case .obj(let p) = b, let other = p as? PySet else { throw unsupported(op.rawValue + "=", a, b, vm) }
         let result = try setOperator(symbol, set, other, vm)
@@ -70,6 +75,12 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator(setSymbol(op)!, l, r, vm))
         }
+        if op == .bitOr, case .obj(let x) = a, let l = x as? PyDict, case .obj(let y) = b, let r = y as? PyDict {
+            let union = PyDict()
+            union.table = l.table
+            try dictUpdate(union, from: .obj(r), vm)
+            return .obj(union)
+        }
         if op == .bitOr, (a.object as? PyType)?.metaclass == nil, (b.object as? PyType)?.metaclass == nil,
             let u = unionOf(a, b)
         {
@@ -77,6 +88,11 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         }
         if op == .bitOr, let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
         if op == .bitOr, let u = unionOf(a, b) { return u }
+        return try fallback()
+    case .leftShift, .rightShift:
+        if let x = intValue(a), let y = intValue(b) { return try intBinary(op, x, y, vm) }
+        return try fallback()
+    case .matMul:
         return try fallback()
     default: break
     }
@@ -178,6 +194,19 @@ package func intBinary(_ op: BinaryOp, _ x: Int, _ y: Int, _ vm: Interpreter) th
     case .bitOr: return .int(x | y)
     case .bitAnd: return .int(x & y)
     case .bitXor: return .int(x ^ y)
+    case .leftShift:
+        if y < 0 { throw vm.error(.valueError, "negative shift count") }
+        if x == 0 { return .int(0) }
+        // Past 64 bits (vloop's ints), as for any other int result.
+        guard y < Int.bitWidth, x.magnitude.leadingZeroBitCount > y else { throw overflow(vm) }
+        let r = x << y
+        if (r < 0) != (x < 0) { throw overflow(vm) }
+        return .int(r)
+    case .rightShift:
+        if y < 0 { throw vm.error(.valueError, "negative shift count") }
+        return .int(y >= Int.bitWidth ? (x < 0 ? -1 : 0) : x >> y)
+    case .matMul:
+        preconditionFailure("intBinary: '@' never reaches ints (arithmetic handles it)")
     }
 }
 
@@ -255,8 +284,8 @@ package func floatBinary(_ op: BinaryOp, _ x: Double, _ y: Double, _ vm: Interpr
         return floatDivmod(x, y).remainder
     case .pow:
         return try floatPower(x, y, vm)
-    case .bitOr, .bitAnd, .bitXor:
-        preconditionFailure("floatBinary: bitwise operators never reach floats (arithmetic handles them)")
+    case .bitOr, .bitAnd, .bitXor, .leftShift, .rightShift, .matMul:
+        preconditionFailure("floatBinary: bitwise operators and '@' never reach floats (arithmetic handles them)")
     }
 }
 
@@ -401,7 +430,7 @@ package func repeated<T>(_ items: [T], _ n: Int, _ vm: Interpreter) throws -> [T
 
 // MARK: - Unary operators
 
-/// `-v`, `+v`, `not v`.
+/// `-v`, `+v`, `~v`, `not v`.
 public func unaryOp(_ op: UnaryOp, _ v: Value, _ vm: Interpreter) throws -> Value {
     switch op {
     case .not: return .bool(!(try vm.truthy(v)))
@@ -415,8 +444,11 @@ public func unaryOp(_ op: UnaryOp, _ v: Value, _ vm: Interpreter) throws -> Valu
     case .pos:
         if let i = intValue(v) { return .int(i) }
         if case .float = v { return v }
+    case .invert:
+        if let i = intValue(v) { return .int(~i) }
     }
-    if let r = try specialUnary(op == .neg ? "__neg__" : "__pos__", v, vm) { return r }
+    let special = op == .neg ? "__neg__" : op == .pos ? "__pos__" : "__invert__"
+    if let r = try specialUnary(special, v, vm) { return r }
     throw vm.error(.typeError, "bad operand type for unary \(op.rawValue): '\(vm.typeName(v))'")
 }
 

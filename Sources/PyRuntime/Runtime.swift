@@ -216,7 +216,7 @@ extension Interpreter {
             if name == "is_integer" { return .obj(PyBuiltin(name) { _, _ in .bool(d.rounded() == d) }) }
         default: break
         }
-        throw error(.attributeError, "'\(typeName(v))' object has no attribute '\(name)'")
+        return try missingAttribute(v, name)
     }
 
     /// `x.__await__` of any awaitable: a function returning the iterator `await x` delegates to.

@@ -85,6 +85,6 @@ public func setMethod(_ s: PySet, _ name: String, _ args: Args, _ vm: Interprete
         }
         return .bool(true)
     default:
-        throw vm.error(.attributeError, "'set' object has no attribute '\(name)'")
+        return try vm.call(try vm.missingAttribute(.obj(s), name), args)
     }
 }

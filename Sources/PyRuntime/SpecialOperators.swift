@@ -21,6 +21,9 @@ extension BinaryOp {
         case .bitOr: return ("__or__", "__ror__", "__ior__")
         case .bitAnd: return ("__and__", "__rand__", "__iand__")
         case .bitXor: return ("__xor__", "__rxor__", "__ixor__")
+        case .leftShift: return ("__lshift__", "__rlshift__", "__ilshift__")
+        case .rightShift: return ("__rshift__", "__rrshift__", "__irshift__")
+        case .matMul: return ("__matmul__", "__rmatmul__", "__imatmul__")
         }
     }
 }

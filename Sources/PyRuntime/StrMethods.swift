@@ -355,6 +355,6 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         }
         return s
     default:
-        throw vm.error(.attributeError, "'str' object has no attribute '\(name)'")
+        return try vm.call(try vm.missingAttribute(s, name), args)
     }
 }

@@ -20,6 +20,6 @@ public func tupleMethod(_ t: PyTuple, _ name: String, _ args: Args, _ vm: Interp
         }
         throw vm.error(.valueError, "tuple.index(x): x not in tuple")
     default:
-        throw vm.error(.attributeError, "'tuple' object has no attribute '\(name)'")
+        return try vm.call(try vm.missingAttribute(.obj(t), name), args)
     }
 }

@@ -80,7 +80,7 @@ open class PyObject {
     open func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
         guard let attr = try getAttr(name, vm) else {
             if name == "__await__", let m = try vm.awaitMethod(self) { return try vm.call(m, args) }
-            throw vm.error(.attributeError, "'\(typeName)' object has no attribute '\(name)'")
+            return try vm.call(try vm.missingAttribute(.obj(self), name), args)
         }
         return try vm.call(attr, args)
     }

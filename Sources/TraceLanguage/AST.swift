@@ -40,10 +40,12 @@ public enum BinaryOp: String, Sendable {
     case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**"
     /// On sets (union, intersection, symmetric difference) and ints.
     case bitOr = "|", bitAnd = "&", bitXor = "^"
+    /// On ints; `@` only through `__matmul__`.
+    case leftShift = "<<", rightShift = ">>", matMul = "@"
 }
 
 public enum UnaryOp: String, Sendable {
-    case neg = "-", pos = "+", not = "not"
+    case neg = "-", pos = "+", not = "not", invert = "~"
 }
 
 public enum CompareOp: String, Sendable {

@@ -196,17 +196,23 @@ extension TraceParser {
     }
 
     func parseBinaryLevel(_ levels: ArraySlice<(String, BinaryOp)>) throws -> Expr {
-        guard let (symbol, op) = levels.first else {
-            let e = try parseArith()
-            if case .op(let o) = tok.kind, ["<<", ">>"].contains(o) {
-                throw unsupported("operator '\(o)'", at: tok.loc)
-            }
-            return e
-        }
+        guard let (symbol, op) = levels.first else { return try parseShift() }
         var left = try parseBinaryLevel(levels.dropFirst())
         while isOp(symbol) {
             advance()
             left = Expr(.binary(op, left, try parseBinaryLevel(levels.dropFirst())), left.loc)
+        }
+        return left
+    }
+
+    /// `<<` and `>>`, between `&` and `+`/`-`.
+    func parseShift() throws -> Expr {
+        var left = try parseArith()
+        while true {
+            let op: BinaryOp
+            if isOp("<<") { op = .leftShift } else if isOp(">>") { op = .rightShift } else { break }
+            advance()
+            left = Expr(.binary(op, left, try parseArith()), left.loc)
         }
         return left
     }
@@ -235,7 +241,7 @@ extension TraceParser {
             } else if isOp("%") {
                 op = .mod
             } else if isOp("@") {
-                throw unsupported("operator '@'", at: tok.loc)
+                op = .matMul
             } else {
                 break
             }
@@ -245,7 +251,7 @@ extension TraceParser {
         return left
     }
 
-    /// Prefix `-`, `+` (and the unsupported `~`), read iteratively.
+    /// Prefix `-`, `+` and `~`, read iteratively.
     func parseUnaryPrefixes() throws -> [(UnaryOp, SourceLocation)] {
         var prefixes: [(UnaryOp, SourceLocation)] = []
         while true {
@@ -254,7 +260,7 @@ extension TraceParser {
             } else if isOp("+") {
                 prefixes.append((.pos, tok.loc))
             } else if isOp("~") {
-                throw unsupported("operator '~'", at: tok.loc)
+                prefixes.append((.invert, tok.loc))
             } else {
                 break
             }
@@ -506,8 +512,6 @@ extension TraceParser {
         case .op("..."):
             advance()
             return Expr(.ellipsis, loc)
-        case .op("~"):
-            throw unsupported("operator '~'", at: loc)
         default:
             throw invalidSyntax()
         }

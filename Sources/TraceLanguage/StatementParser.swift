@@ -179,8 +179,8 @@ extension TraceParser {
 
     static let augmentedOperators: [String: BinaryOp] = [
         "+=": .add, "-=": .sub, "*=": .mul, "/=": .div, "//=": .floorDiv, "%=": .mod, "**=": .pow,
+        "@=": .matMul, "&=": .bitAnd, "|=": .bitOr, "^=": .bitXor, "<<=": .leftShift, ">>=": .rightShift,
     ]
-    static let unsupportedAugmentedOperators: Set<String> = ["@=", "&=", "|=", "^=", "<<=", ">>="]
 
     /// Expression statements, assignments, augmented and annotated assignments.
     func parseExpressionStatement() throws -> Stmt {
@@ -202,9 +202,6 @@ extension TraceParser {
             advance()
             let value = try parseStarExpressionsOrYield()
             return Stmt(.augAssign(target: first, op: op, value: value), loc)
-        }
-        if TraceParser.unsupportedAugmentedOperators.contains(o) {
-            throw unsupported("operator '\(o)'", at: tok.loc)
         }
         if o == ":" {
             let simple: Bool

@@ -32,7 +32,7 @@ package enum AsyncioPrelude {
     /// The prelude's files in the order they run, as SwiftPM embeds them.
     package static let files = [
         PreludeFile("_constants.py", PackageResources._constants_py),
-        PreludeFile("heapq.py", PackageResources.heapq_py),
+        PreludeFile("heapq_sifts.py", PackageResources.heapq_sifts_py),
         PreludeFile("mixins.py", PackageResources.mixins_py),
         PreludeFile("locks.py", PackageResources.locks_py),
         PreludeFile("queues.py", PackageResources.queues_py),

@@ -4,11 +4,16 @@ import TraceLanguage
 /// `import`: the modules vloop provides itself, and the user's own modules,
 /// with CPython's caching (`sys.modules`) and cycle semantics.
 extension World {
-    /// The modules vloop provides, by name: the one place a built-in module is
-    /// registered. Each is made on its first import in a run; a built-in
+    /// The modules vloop provides, by name: the native ones (registered in
+    /// `nativeModules`) and those written in Python (`PythonModules`). Each is made on its first import in a run; a built-in
     /// module always wins over a user's file of the same name (the loader
     /// does not look such names up on disk).
-    package static let builtinModules: [String: @Sendable (World) throws -> PyModule] = [
+    package static let builtinModules: [String: @Sendable (World) throws -> PyObject] = nativeModules.merging(
+        PythonModules.sources.keys.map { name in (name, { @Sendable world in try world.makePythonModule(name) }) }
+    ) { native, _ in native }
+
+    /// The modules vloop provides natively (in Swift).
+    private static let nativeModules: [String: @Sendable (World) throws -> PyObject] = [
         "asyncio": { try $0.makeAsyncioModuleWithPrelude() },
         "time": { $0.makeTimeModule() },
         "logging": { $0.makeLoggingModule() },

@@ -1,0 +1,101 @@
+import Foundation
+import PyRuntime
+import TraceLanguage
+
+/// The standard-library modules vloop provides as Python source
+/// (`Stdlib/Python/*.py`, CPython 3.11.7's own code where the interpreter
+/// runs it, each file's header saying what changed). Each runs like a
+/// user's module: its globals are the module's attributes, its `import`s are
+/// ordinary imports (of the native helpers CPython's code expects, such as
+/// `_collections`, or of other modules), and its frames are internal (left
+/// out of tracebacks). Registered here once; `World.builtinModules` takes
+/// every name of this table.
+package enum PythonModules {
+    /// One module's source, as SwiftPM embeds it.
+    package struct Source: Sendable {
+        /// The file in `Stdlib/Python` (a dotted name's dots are underscores).
+        package let file: String
+        package let bytes: [UInt8]
+        /// True for a package (a module with submodules).
+        package let isPackage: Bool
+
+        init(_ file: String, _ bytes: [UInt8], isPackage: Bool = false) {
+            self.file = file
+            self.bytes = bytes
+            self.isPackage = isPackage
+        }
+    }
+
+    /// The modules, by absolute dotted name.
+    package static let sources: [String: Source] = [
+        "bisect": Source("bisect.py", PackageResources.bisect_py),
+        "heapq": Source("heapq.py", PackageResources.heapq_py),
+    ]
+
+    /// A module compiled once per process, and the slot of each global name.
+    package struct Compiled: @unchecked Sendable {
+        package let module: CompiledModule
+        package let index: [String: Int]
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: Compiled] = [:]
+
+    /// The module compiled (once per process; a module that does not compile
+    /// is a bug of vloop). In debug builds, `VLOOP_STDLIB_DIR` names a folder
+    /// its file is read from instead, so that editing it needs no rebuild.
+    package static func compiled(_ name: String) -> Compiled {
+        lock.lock()
+        defer { lock.unlock() }
+        if let c = cache[name] { return c }
+        guard let source = sources[name] else { preconditionFailure("no Python module \(name)") }
+        let text = String(decoding: sourceBytes(source), as: UTF8.self)
+        let file = SourceFile(path: "<\(name)>", text: text)
+        let module: CompiledModule
+        do {
+            module = try Compiler.compile(
+                try Parser.parse(file), file: file, internalModule: name,
+                target: .module(name: name, isPackage: source.isPackage))
+        } catch {
+            fatalError("the \(name) module does not compile: \(error)")
+        }
+        let index = Dictionary(module.globalNames.enumerated().map { ($1, $0) }) { a, _ in a }
+        let c = Compiled(module: module, index: index)
+        cache[name] = c
+        return c
+    }
+
+    private static func sourceBytes(_ source: Source) -> [UInt8] {
+        #if DEBUG
+        if let dir = ProcessInfo.processInfo.environment["VLOOP_STDLIB_DIR"],
+            let data = FileManager.default.contents(atPath: dir + "/" + source.file)
+        {
+            return [UInt8](data)
+        }
+        #endif
+        return source.bytes
+    }
+}
+
+extension World {
+    /// Runs a module of `PythonModules` (once per run) and returns it.
+    package func makePythonModule(_ name: String) throws -> PyUserModule {
+        let compiled = PythonModules.compiled(name)
+        let isPackage = PythonModules.sources[name]?.isPackage ?? false
+        let module = PyUserModule(
+            name: name, globalNames: compiled.module.globalNames, index: compiled.index,
+            isPackage: isPackage, file: nil)
+        module.isProvided = true
+        module.setGlobal("__name__", .str(name))
+        module.setGlobal("__package__", .str(CompilationTarget.module(name: name, isPackage: isPackage).package ?? ""))
+        modules[name] = module
+        do {
+            _ = try vm.runModuleCode(compiled.module.code, globals: module.globals)
+        } catch {
+            modules[name] = nil
+            throw error
+        }
+        module.initializing = false
+        return module
+    }
+}
