@@ -144,6 +144,12 @@ extension Interpreter {
             let e = try PyException.make(base, Args(args.positional), self)
             return .obj(PyException(type: cls, args: e.args, attributes: e.attributes))
         }
+        if let abstract = cls.abstractMethods {
+            throw error(
+                .typeError,
+                "Can't instantiate abstract class \(cls.name) with abstract method\(abstract.count > 1 ? "s" : "") \(abstract.joined(separator: ", "))"
+            )
+        }
         if checkArguments && (args.count > 0 || !args.keywords.isEmpty) {
             throw error(.typeError, "\(cls.name)() takes no arguments")
         }

@@ -91,6 +91,12 @@ public final class PyProperty: PyObject {
         case "fset": return setter
         case "fdel": return deleter
         case "__doc__": return doc
+        case "__isabstractmethod__":
+            // property.__isabstractmethod__: whether one of its functions is abstract.
+            for f in [getter, setter, deleter] where !f.isNone {
+                if let a = try vm.getAttrIfPresent(f, name), try vm.truthy(a) { return .bool(true) }
+            }
+            return .bool(false)
         case "getter", "setter", "deleter":
             return .obj(
                 PyBuiltin(name) { args, vm in
@@ -297,6 +303,8 @@ extension Interpreter {
         for t in cls.mro where !t.isHeap {
             if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }
+        // The methods of `type` itself (`C.mro()`, `C.__subclasses__()`).
+        if let v = typeNativeMember(name) { return try bind(v, to: .obj(cls), of: .type) }
         return nil
     }
 
@@ -311,6 +319,7 @@ extension Interpreter {
             if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }
         if let v = metaMember { return try bind(v, to: .obj(cls), of: meta) }
+        if let v = typeNativeMember(name) { return try bind(v, to: .obj(cls), of: meta) }
         if let getattr = meta.lookup("__getattr__") { return try callSpecial(getattr, .obj(cls), meta, [.str(name)]) }
         return nil
     }

@@ -378,6 +378,10 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
                 })
         case "__hash__":
             return .obj(PyNativeMethod(name, of: t) { instance, _, vm in .int(vm.identity(of: instance)) })
+        case "__subclasshook__":
+            // object.__subclasshook__: a class method that leaves the decision to the ABC machinery.
+            let hook = PyNativeMethod(name, of: t) { _, _, _ in .obj(PyNotImplemented.shared) }
+            return .obj(PyClassMethod(.obj(hook)))
         case "__init_subclass__":
             // A class method in CPython (METH_CLASS | METH_NOARGS): bound to
             // the class it is read through, also through `super()`.

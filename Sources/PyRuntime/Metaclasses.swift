@@ -253,8 +253,20 @@ package func typeNativeMember(_ name: String) -> Value? {
                 }
                 return .bool(sub.isSubtype(of: c))
             })
-    case "__subclasses__", "mro":
-        return nil
+    case "__subclasses__":
+        return .obj(
+            PyNativeMethod(name, of: t) { cls, args, vm in
+                try vm.checkArity("__subclasses__", args, 0, 0)
+                guard case .obj(let o) = cls, let c = o as? PyType else { return .obj(PyList([])) }
+                return .obj(PyList(c.directSubclasses.map { .obj($0) }))
+            })
+    case "mro":
+        return .obj(
+            PyNativeMethod(name, of: t) { cls, args, vm in
+                try vm.checkArity("mro", args, 0, 0)
+                guard case .obj(let o) = cls, let c = o as? PyType else { return .obj(PyList([])) }
+                return .obj(PyList(c.mro.map { .obj($0) }))
+            })
     default: return nil
     }
 }

@@ -31,6 +31,9 @@ public final class PyType: PyObject {
     /// `type` (Metaclasses.swift). Nil for builtin types and for the classes
     /// whose metaclass is `type`, which then pay nothing for metaclasses.
     @exclusivity(unchecked) package var metaclass: PyType?
+    /// The abstract methods' names when the class's own `__abstractmethods__`
+    /// is not empty (CPython's Py_TPFLAGS_IS_ABSTRACT): `object.__new__` refuses to make an instance.
+    @exclusivity(unchecked) package var abstractMethods: [String]?
     /// Numbers a class made by a `class` statement, unique within its
     /// interpreter (call-site caches compare it, never an address); -1 for builtin types.
     @exclusivity(unchecked) package var serial = -1
@@ -176,6 +179,12 @@ public final class PyType: PyObject {
         case "__module__":
             module = try vm.str(value)
             setMember(name, value)
+        case "__abstractmethods__":
+            var names: [String] = []
+            let it = try vm.makeIterator(value)
+            while let v = try it.next(vm) { names.append(try vm.str(v)) }
+            abstractMethods = names.isEmpty ? nil : names.sorted()
+            setMember(name, value)
         default:
             setMember(name, value)
         }
@@ -239,6 +248,9 @@ public final class PyType: PyObject {
         lookupCache[name] = .some(found)
         return found
     }
+
+    /// `cls.__subclasses__()`: the classes deriving from this one directly that are still alive.
+    package var directSubclasses: [PyType] { subclasses.compactMap { $0.type } }
 
     /// The class of `mro` whose members hold `name`, searching after `start` when given.
     package func owner(of name: String, after start: PyType? = nil) -> PyType? {

@@ -30,6 +30,7 @@ package enum PythonModules {
     package static let sources: [String: Source] = [
         "bisect": Source("bisect.py", PackageResources.bisect_py),
         "heapq": Source("heapq.py", PackageResources.heapq_py),
+        "abc": Source("abc.py", PackageResources.abc_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.
