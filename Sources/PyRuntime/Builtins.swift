@@ -246,6 +246,13 @@ public func intConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
                 String(decoding: (o as! PyBytes).bytes, as: UTF8.self), base: 10, vm,
                 reprText: bytesRepr((o as! PyBytes).bytes)))
     default:
+        // `__int__`, then `__index__`, of a class of the trace.
+        if let r = try specialUnary("__int__", x, vm) ?? specialUnary("__index__", x, vm) {
+            guard case .int = r else {
+                throw vm.error(.typeError, "__int__ returned non-int (type \(vm.typeName(r)))")
+            }
+            return r
+        }
         throw vm.error(
             .typeError,
             "int() argument must be a string, a bytes-like object or a real number, not '\(vm.typeName(x))'")
@@ -338,6 +345,13 @@ public func floatConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
         }
         return .float(d)
     default:
+        if let r = try specialUnary("__float__", args[0], vm) ?? specialUnary("__index__", args[0], vm) {
+            switch r {
+            case .float: return r
+            case .int(let i): return .float(Double(i))
+            default: throw vm.error(.typeError, "__float__ returned non-float (type \(vm.typeName(r)))")
+            }
+        }
         throw vm.error(.typeError, "float() argument must be a string or a real number, not '\(vm.typeName(args[0]))'")
     }
 }

@@ -31,6 +31,7 @@ package enum PythonModules {
         "bisect": Source("bisect.py", PackageResources.bisect_py),
         "heapq": Source("heapq.py", PackageResources.heapq_py),
         "abc": Source("abc.py", PackageResources.abc_py),
+        "enum": Source("enum.py", PackageResources.enum_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.

@@ -1,0 +1,486 @@
+# The enum module, written for vloop after CPython 3.11.7's Lib/enum.py: the
+# same names, reprs, strs, formats, errors and member rules, on a smaller
+# machine (the interpreter's class bodies bind a plain dict, so EnumType.__new__
+# finds the members in the namespace it is given instead of an _EnumDict).
+#
+# Differences from CPython (see docs/LANGUAGE.md, "abc, enum, collections.abc"):
+# IntEnum, StrEnum and IntFlag do not derive from int or str (a trace's class
+# cannot): their members compare, hash, format and compute like their values,
+# and other attributes (Mode.READ.upper()) come from the value, but
+# isinstance(member, int) is False; __members__ is a dict (a copy), not a
+# mappingproxy; the functional API (Enum('Color', 'RED GREEN')) takes a
+# space- or comma-separated string, a list of names or of (name, value) pairs,
+# or a dict; _ignore_, _order_, _simple_enum, global_enum, verify and
+# pickling support are not provided.
+
+__all__ = [
+    'EnumType', 'EnumMeta', 'Enum', 'IntEnum', 'StrEnum', 'Flag', 'IntFlag', 'ReprEnum',
+    'auto', 'unique', 'property', 'FlagBoundary', 'STRICT', 'CONFORM', 'EJECT', 'KEEP',
+]
+
+_builtin_property = property
+
+
+class _AutoNull:
+    def __repr__(self):
+        return '_auto_null'
+
+
+_auto_null = _AutoNull()
+
+
+class auto:
+    """Instances are replaced with an appropriate value in Enum class suites."""
+
+    def __init__(self, value=_auto_null):
+        self.value = value
+
+    def __repr__(self):
+        return "auto(%r)" % self.value
+
+
+property = _builtin_property
+
+
+def _is_dunder(name):
+    return len(name) > 4 and name[:2] == name[-2:] == '__' and name[2] != '_' and name[-3] != '_'
+
+
+def _is_sunder(name):
+    return len(name) > 2 and name[0] == name[-1] == '_' and name[1:2] != '_' and name[-2:-1] != '_'
+
+
+def _is_private(cls_name, name):
+    pattern = '_%s__' % (cls_name.lstrip('_'), )
+    return len(name) > len(pattern) and name.startswith(pattern) and not name.endswith('__')
+
+
+def _is_descriptor(obj):
+    kind = type(obj).__name__
+    if kind in ('function', 'property', 'classmethod', 'staticmethod', 'builtin_function_or_method'):
+        return True
+    return hasattr(obj, '__get__') or hasattr(obj, '__set__') or hasattr(obj, '__delete__')
+
+
+def _raw(value):
+    """A class attribute as its class dict holds it: a staticmethod's function."""
+    if type(value).__name__ == 'staticmethod':
+        return value.__func__
+    return value
+
+
+class FlagBoundary:
+    """How Flag handles values outside its members (only the names are here)."""
+
+    def __init__(self, name):
+        self._name_ = name
+
+    def __repr__(self):
+        return "<FlagBoundary.%s: %r>" % (self._name_, self._name_.lower())
+
+
+STRICT = FlagBoundary('STRICT')
+CONFORM = FlagBoundary('CONFORM')
+EJECT = FlagBoundary('EJECT')
+KEEP = FlagBoundary('KEEP')
+
+
+class EnumType(type):
+    """Metaclass for Enum"""
+
+    def __new__(metacls, cls, bases, classdict, boundary=None, _simple=False, **kwds):
+        for base in bases:
+            if isinstance(base, EnumType) and base._member_names_:
+                raise TypeError("<enum %r> cannot extend %r" % (cls, base))
+        generate = None
+        for key in ('_generate_next_value_', ):
+            if key in classdict:
+                generate = _raw(classdict[key])
+        if generate is None:
+            for base in bases:
+                for klass in base.__mro__:
+                    if '_generate_next_value_' in klass.__dict__:
+                        generate = _raw(klass.__dict__['_generate_next_value_'])
+                        break
+                if generate is not None:
+                    break
+        members = []
+        body = {}
+        last_values = []
+        for key, value in classdict.items():
+            if (_is_dunder(key) or _is_sunder(key) or _is_private(cls, key) or _is_descriptor(value)
+                    or not bases):
+                body[key] = value
+                continue
+            if isinstance(value, auto):
+                if value.value is _auto_null:
+                    value.value = generate(key, 1, len(members), last_values[:])
+                value = value.value
+            elif isinstance(value, tuple) and any(isinstance(v, auto) for v in value):
+                resolved = []
+                for v in value:
+                    if isinstance(v, auto):
+                        if v.value is _auto_null:
+                            v.value = generate(key, 1, len(members), last_values[:])
+                        v = v.value
+                    resolved.append(v)
+                value = tuple(resolved)
+            members.append((key, value))
+            last_values.append(value)
+        body['_member_names_'] = []
+        body['_member_map_'] = {}
+        body['_value2member_map_'] = {}
+        enum_class = super().__new__(metacls, cls, bases, body, **kwds)
+        for name, value in members:
+            enum_class._add_member_(name, value)
+        return enum_class
+
+    def _add_member_(cls, name, value):
+        for canonical in cls._member_map_.values():
+            if canonical._value_ == value:
+                cls._member_map_[name] = canonical
+                type.__setattr__(cls, name, canonical)
+                return
+        member = object.__new__(cls)
+        member._value_ = value
+        member._name_ = name
+        member.__objclass__ = cls
+        args = value if isinstance(value, tuple) else (value, )
+        member.__init__(*args)
+        value = member._value_
+        cls._member_names_.append(name)
+        cls._member_map_[name] = member
+        try:
+            cls._value2member_map_[value] = member
+        except TypeError:
+            pass
+        type.__setattr__(cls, name, member)
+
+    def __call__(cls, value, names=None, *, module=None, qualname=None, type=None, start=1, boundary=None):
+        if names is None:
+            return cls.__new__(cls, value)
+        return cls._create_(value, names, module=module, qualname=qualname, type=type, start=start)
+
+    def _create_(cls, class_name, names, *, module=None, qualname=None, type=None, start=1):
+        bases = (cls, ) if type is None else (type, cls)
+        if isinstance(names, str):
+            names = names.replace(',', ' ').split()
+        if isinstance(names, (tuple, list)) and names and isinstance(names[0], str):
+            original_names, names = names, []
+            last_values = []
+            generate = cls._generate_next_value_
+            for count, name in enumerate(original_names):
+                value = generate(name, start, count, last_values[:])
+                last_values.append(value)
+                names.append((name, value))
+        classdict = {'__module__': module or '__main__'}
+        if qualname is not None:
+            classdict['__qualname__'] = qualname
+        items = names.items() if isinstance(names, dict) else names
+        for item in items:
+            if isinstance(item, str):
+                member_name, member_value = item, names[item]
+            else:
+                member_name, member_value = item
+            classdict[member_name] = member_value
+        return EnumType.__new__(EnumType, class_name, bases, classdict)
+
+    def __contains__(cls, member):
+        if not isinstance(member, Enum):
+            raise TypeError(
+                "unsupported operand type(s) for 'in': '%s' and '%s'" % (
+                    type(member).__qualname__, cls.__class__.__qualname__))
+        return isinstance(member, cls) and member._name_ in cls._member_map_
+
+    def __delattr__(cls, attr):
+        if attr in cls._member_map_:
+            raise AttributeError("%r cannot delete member %r." % (cls.__name__, attr))
+        super().__delattr__(attr)
+
+    def __getitem__(cls, name):
+        return cls._member_map_[name]
+
+    def __iter__(cls):
+        return (cls._member_map_[name] for name in cls._member_names_)
+
+    def __len__(cls):
+        return len(cls._member_names_)
+
+    @_builtin_property
+    def __members__(cls):
+        return dict(cls._member_map_)
+
+    def __repr__(cls):
+        if Flag is not None and issubclass(cls, Flag):
+            return "<flag %r>" % cls.__name__
+        return "<enum %r>" % cls.__name__
+
+    def __reversed__(cls):
+        return (cls._member_map_[name] for name in reversed(cls._member_names_))
+
+    def __setattr__(cls, name, value):
+        member_map = cls.__dict__.get('_member_map_', {})
+        if name in member_map:
+            raise AttributeError('cannot reassign member %r' % (name, ))
+        super().__setattr__(name, value)
+
+    def __bool__(cls):
+        return True
+
+
+EnumMeta = EnumType
+Flag = None
+
+
+class Enum(metaclass=EnumType):
+    """Create a collection of name/value pairs."""
+
+    def __new__(cls, value):
+        if type(value) is cls:
+            return value
+        try:
+            return cls._value2member_map_[value]
+        except KeyError:
+            pass
+        except TypeError:
+            for member in cls._member_map_.values():
+                if member._value_ == value:
+                    return member
+        result = cls._missing_(value)
+        if isinstance(result, cls):
+            return result
+        if result is None:
+            raise ValueError("%r is not a valid %s" % (value, cls.__qualname__))
+        raise TypeError(
+            'error in %s._missing_: returned %r instead of None or a valid member'
+            % (cls.__name__, result))
+
+    def __init__(self, *args, **kwds):
+        pass
+
+    def _generate_next_value_(name, start, count, last_values):
+        if not last_values:
+            return start
+        try:
+            last = last_values[-1]
+            last_values.sort()
+            if last == last_values[-1]:
+                return last + 1
+            raise TypeError
+        except TypeError:
+            for v in reversed(last_values):
+                try:
+                    return v + 1
+                except TypeError:
+                    pass
+            return start
+
+    @classmethod
+    def _missing_(cls, value):
+        return None
+
+    def __repr__(self):
+        return "<%s.%s: %s>" % (self.__class__.__name__, self._name_, self._value_repr_())
+
+    def _value_repr_(self):
+        return repr(self._value_)
+
+    def __str__(self):
+        return "%s.%s" % (self.__class__.__name__, self._name_)
+
+    def __format__(self, format_spec):
+        return format(str(self), format_spec)
+
+    def __hash__(self):
+        return hash(self._name_)
+
+    def __reduce_ex__(self, proto):
+        return self.__class__, (self._value_, )
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+    @_builtin_property
+    def name(self):
+        """The name of the Enum member."""
+        return self._name_
+
+    @_builtin_property
+    def value(self):
+        """The value of the Enum member."""
+        return self._value_
+
+
+def _value(x):
+    return x._value_ if isinstance(x, Enum) else x
+
+
+class ReprEnum(Enum):
+    """Only changes the repr(), leaving str() and format() to the mixed-in type."""
+
+    def __str__(self):
+        return str(self._value_)
+
+    def __format__(self, format_spec):
+        return format(self._value_, format_spec)
+
+
+class _ValueLike(ReprEnum):
+    """What a member of IntEnum, StrEnum or IntFlag borrows from its value:
+    comparisons, hashing, operators and attributes."""
+
+    def __eq__(self, other):
+        return self._value_ == _value(other)
+
+    def __ne__(self, other):
+        return self._value_ != _value(other)
+
+    def __lt__(self, other):
+        return self._value_ < _value(other)
+
+    def __le__(self, other):
+        return self._value_ <= _value(other)
+
+    def __gt__(self, other):
+        return self._value_ > _value(other)
+
+    def __ge__(self, other):
+        return self._value_ >= _value(other)
+
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __bool__(self):
+        return bool(self._value_)
+
+    def __add__(self, other):
+        return self._value_ + _value(other)
+
+    def __radd__(self, other):
+        return _value(other) + self._value_
+
+    def __mul__(self, other):
+        return self._value_ * _value(other)
+
+    def __rmul__(self, other):
+        return _value(other) * self._value_
+
+    def __mod__(self, other):
+        return self._value_ % _value(other)
+
+    def __getattr__(self, name):
+        if _is_dunder(name) or _is_sunder(name):
+            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+        return getattr(self._value_, name)
+
+
+class IntEnum(_ValueLike):
+    """Enum where members are also (and must be) ints"""
+
+    def __index__(self):
+        return self._value_
+
+    def __int__(self):
+        return self._value_
+
+    def __float__(self):
+        return float(self._value_)
+
+    def __sub__(self, other):
+        return self._value_ - _value(other)
+
+    def __rsub__(self, other):
+        return _value(other) - self._value_
+
+    def __truediv__(self, other):
+        return self._value_ / _value(other)
+
+    def __rtruediv__(self, other):
+        return _value(other) / self._value_
+
+    def __floordiv__(self, other):
+        return self._value_ // _value(other)
+
+    def __rfloordiv__(self, other):
+        return _value(other) // self._value_
+
+    def __pow__(self, other):
+        return self._value_ ** _value(other)
+
+    def __neg__(self):
+        return -self._value_
+
+    def __pos__(self):
+        return +self._value_
+
+    def __abs__(self):
+        return abs(self._value_)
+
+    def __and__(self, other):
+        return self._value_ & _value(other)
+
+    def __rand__(self, other):
+        return _value(other) & self._value_
+
+    def __or__(self, other):
+        return self._value_ | _value(other)
+
+    def __ror__(self, other):
+        return _value(other) | self._value_
+
+    def __xor__(self, other):
+        return self._value_ ^ _value(other)
+
+    def __rxor__(self, other):
+        return _value(other) ^ self._value_
+
+    def __lshift__(self, other):
+        return self._value_ << _value(other)
+
+    def __rshift__(self, other):
+        return self._value_ >> _value(other)
+
+    def __init__(self, *args):
+        if not isinstance(self._value_, int) or isinstance(self._value_, bool):
+            raise TypeError("%r is not an int" % (self._value_, ))
+
+
+class StrEnum(_ValueLike):
+    """Enum where members are also (and must be) strings"""
+
+    def __init__(self, *args):
+        if not isinstance(self._value_, str):
+            raise TypeError('%r is not a string' % (self._value_, ))
+
+    def __len__(self):
+        return len(self._value_)
+
+    def __contains__(self, item):
+        return _value(item) in self._value_
+
+    def __getitem__(self, key):
+        return self._value_[key]
+
+    def __iter__(self):
+        return iter(self._value_)
+
+    def _generate_next_value_(name, start, count, last_values):
+        """Return the lower-cased version of the member name."""
+        return name.lower()
+
+
+def unique(enumeration):
+    """Class decorator for enumerations ensuring unique member values."""
+    duplicates = []
+    for name, member in enumeration.__members__.items():
+        if name != member.name:
+            duplicates.append((name, member.name))
+    if duplicates:
+        alias_details = ', '.join(
+                ["%s -> %s" % (alias, name) for (alias, name) in duplicates])
+        raise ValueError('duplicate values found in %r: %s' %
+                (enumeration, alias_details))
+    return enumeration
