@@ -572,6 +572,8 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
         }
     default: break
     }
+    // `__reversed__` of a trace's class (or of a class's metaclass: `reversed(Color)`).
+    if let r = try specialUnary("__reversed__", x, vm) { return r }
     throw vm.error(.typeError, "'\(vm.typeName(x))' object is not reversible")
 }
 

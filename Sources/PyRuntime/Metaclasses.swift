@@ -230,6 +230,19 @@ package func typeNativeMember(_ name: String) -> Value? {
                 try c.setAttrGeneric(n, args[1], vm)
                 return .none
             })
+    case "__delattr__":
+        return .obj(
+            PyNativeMethod(name, of: t) { cls, args, vm in
+                try vm.checkArity("__delattr__", args, 1, 1)
+                guard case .obj(let o) = cls, let c = o as? PyType, c.isHeap, case .str(let n) = args[0] else {
+                    throw vm.error(.typeError, "can't apply this __delattr__ to \(vm.typeName(cls)) object")
+                }
+                guard c.members![n] != nil else {
+                    throw vm.error(.attributeError, "type object '\(c.name)' has no attribute '\(n)'")
+                }
+                c.setMember(n, nil)
+                return .none
+            })
     case "__repr__":
         return .obj(
             PyNativeMethod(name, of: t) { cls, _, vm in

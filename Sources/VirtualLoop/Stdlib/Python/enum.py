@@ -141,11 +141,13 @@ class EnumType(type):
                 cls._member_map_[name] = canonical
                 type.__setattr__(cls, name, canonical)
                 return
+        args = value if isinstance(value, tuple) else (value, )
         member = object.__new__(cls)
+        if cls._member_type_ is not object:
+            value = cls._member_type_(*args)
         member._value_ = value
         member._name_ = name
         member.__objclass__ = cls
-        args = value if isinstance(value, tuple) else (value, )
         member.__init__(*args)
         value = member._value_
         cls._member_names_.append(name)
@@ -234,6 +236,8 @@ Flag = None
 
 class Enum(metaclass=EnumType):
     """Create a collection of name/value pairs."""
+
+    _member_type_ = object
 
     def __new__(cls, value):
         if type(value) is cls:
@@ -380,6 +384,8 @@ class _ValueLike(ReprEnum):
 class IntEnum(_ValueLike):
     """Enum where members are also (and must be) ints"""
 
+    _member_type_ = int
+
     def __index__(self):
         return self._value_
 
@@ -443,17 +449,13 @@ class IntEnum(_ValueLike):
     def __rshift__(self, other):
         return self._value_ >> _value(other)
 
-    def __init__(self, *args):
-        if not isinstance(self._value_, int) or isinstance(self._value_, bool):
-            raise TypeError("%r is not an int" % (self._value_, ))
-
 
 class StrEnum(_ValueLike):
     """Enum where members are also (and must be) strings"""
 
     def __init__(self, *args):
-        if not isinstance(self._value_, str):
-            raise TypeError('%r is not a string' % (self._value_, ))
+        if not isinstance(args[0], str):
+            raise TypeError('%r is not a string' % (args[0], ))
 
     def __len__(self):
         return len(self._value_)
