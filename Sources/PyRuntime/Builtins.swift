@@ -747,6 +747,7 @@ public final class PyMap: PyObject {
     }
 
     public override var typeName: String { "map" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<map object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
@@ -769,6 +770,7 @@ public final class PyFilter: PyObject {
     }
 
     public override var typeName: String { "filter" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<filter object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
@@ -786,6 +788,7 @@ public final class PyZip: PyObject {
     package init(_ iterators: [PyObject]) { self.iterators = iterators }
 
     public override var typeName: String { "zip" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<zip object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
@@ -809,6 +812,7 @@ public final class PyEnumerate: PyObject {
     }
 
     public override var typeName: String { "enumerate" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<enumerate object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {

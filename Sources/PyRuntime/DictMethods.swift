@@ -69,6 +69,11 @@ package func dictUpdate(_ d: PyDict, from source: Value, _ vm: Interpreter) thro
         for (k, v) in other.table.entries { try d.setItem(k, v, vm) }
         return
     }
+    // A mapping of the trace (a class with `keys()`, such as a collections.abc.Mapping): its keys, then `m[k]`.
+    if case .obj(let o) = source, o is PyInstance, let keys = try o.getAttr("keys", vm) {
+        for k in try vm.iterate(try vm.call(keys, Args())) { try d.setItem(k, try o.getItem(k, vm), vm) }
+        return
+    }
     for (n, element) in try vm.iterate(source).enumerated() {
         let pair: [Value]
         do {
@@ -96,6 +101,7 @@ public final class PyDictView: PyObject {
         self.kind = kind
     }
 
+    public override var pyType: PyType { PyType.native(typeName) }
     public override var typeName: String {
         switch kind {
         case .keys: return "dict_keys"

@@ -304,6 +304,16 @@ public final class PyType: PyObject {
     public static let generator = PyType("generator", base: object)
     public static let module = PyType("module", base: object)
     public static let iterator = PyType("iterator", base: object)
+    /// The types of the builtin iterators and views (`type(iter([]))` is
+    /// `list_iterator`), by name; made once, shared by every run.
+    package static let nativeTypes: [String: PyType] = Dictionary(
+        uniqueKeysWithValues: [
+            "list_iterator", "tuple_iterator", "range_iterator", "dict_keyiterator", "set_iterator",
+            "str_ascii_iterator", "list_reverseiterator", "dict_reversekeyiterator", "dict_reverseiterator",
+            "reversed", "dict_keys", "dict_values", "dict_items", "map", "filter", "zip", "enumerate",
+        ].map { ($0, PyType($0, base: object)) })
+    /// The builtin type named `name` of `nativeTypes`, `object` for the others.
+    package static func native(_ name: String) -> PyType { nativeTypes[name] ?? object }
     public static let property = PyType("property", base: object, constructor: propertyConstructor)
     public static let classMethod = PyType("classmethod", base: object, constructor: classMethodConstructor)
     public static let staticMethod = PyType("staticmethod", base: object, constructor: staticMethodConstructor)

@@ -32,6 +32,8 @@ package enum PythonModules {
         "heapq": Source("heapq.py", PackageResources.heapq_py),
         "abc": Source("abc.py", PackageResources.abc_py),
         "enum": Source("enum.py", PackageResources.enum_py),
+        "collections": Source("collections.py", PackageResources.collections_py, isPackage: true),
+        "collections.abc": Source("collections_abc.py", PackageResources.collections_abc_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.
