@@ -223,7 +223,7 @@ package final class PyInstance: PyObject {
     }
 
     package override func hashKey(_ vm: Interpreter) throws -> HashKey? {
-        guard let m = cls.lookup("__hash__") else {
+        guard let m = cls.lookup("__hash__"), base == nil || !builtinBaseComesFirst("__hash__") else {
             if let base { return try HashKey.of(base, vm) }
             return .identity(ObjectIdentifier(self))
         }
@@ -231,6 +231,15 @@ package final class PyInstance: PyObject {
         let h = try vm.callSpecial(m, .obj(self), cls, [])
         guard let i = intValue(h) else { throw vm.error(.typeError, "__hash__ method should return an integer") }
         return .custom(CustomHashKey(hash: i, object: self, vm: vm))
+    }
+
+    /// Whether the built-in base precedes, in the MRO, the class that defines
+    /// `name` (`class Status(str, Enum)` hashes as a str, not as Enum does).
+    private func builtinBaseComesFirst(_ name: String) -> Bool {
+        guard let b = cls.builtinBase, let owner = cls.owner(of: name),
+            let bi = cls.mro.firstIndex(where: { $0 === b }), let oi = cls.mro.firstIndex(where: { $0 === owner })
+        else { return false }
+        return bi < oi
     }
 
     package override var isCallable: Bool { cls.lookup("__call__") != nil }

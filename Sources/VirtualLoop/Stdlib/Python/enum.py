@@ -4,10 +4,7 @@
 # finds the members in the namespace it is given instead of an _EnumDict).
 #
 # Differences from CPython (see docs/LANGUAGE.md, "abc, enum, collections.abc"):
-# IntEnum, StrEnum and IntFlag do not derive from int or str (a trace's class
-# cannot): their members compare, hash, format and compute like their values,
-# and other attributes (Mode.READ.upper()) come from the value, but
-# isinstance(member, int) is False; __members__ is a dict (a copy), not a
+# __members__ is a dict (a copy), not a
 # mappingproxy; the functional API (Enum('Color', 'RED GREEN')) takes a
 # space- or comma-separated string, a list of names or of (name, value) pairs,
 # or a dict; _ignore_, _order_, _simple_enum, global_enum, verify and
@@ -127,6 +124,8 @@ class EnumType(type):
                 value = tuple(resolved)
             members.append((key, value))
             last_values.append(value)
+        member_type = _find_data_type_(bases)
+        body['_member_type_'] = member_type
         body['_member_names_'] = []
         body['_member_map_'] = {}
         body['_value2member_map_'] = {}
@@ -142,8 +141,12 @@ class EnumType(type):
                 type.__setattr__(cls, name, canonical)
                 return
         args = value if isinstance(value, tuple) else (value, )
-        member = object.__new__(cls)
-        if cls._member_type_ is not object:
+        if hasattr(cls, '_new_member_'):
+            member = cls._new_member_(*args)
+        elif cls._member_type_ is object:
+            member = object.__new__(cls)
+        else:
+            member = cls._member_type_.__new__(cls, *args)
             value = cls._member_type_(*args)
         member._value_ = value
         member._name_ = name
@@ -160,7 +163,7 @@ class EnumType(type):
 
     def __call__(cls, value, names=None, *, module=None, qualname=None, type=None, start=1, boundary=None):
         if names is None:
-            return cls.__new__(cls, value)
+            return Enum.__new__(cls, value)
         return cls._create_(value, names, module=module, qualname=qualname, type=type, start=start)
 
     def _create_(cls, class_name, names, *, module=None, qualname=None, type=None, start=1):
@@ -232,6 +235,21 @@ class EnumType(type):
 
 EnumMeta = EnumType
 Flag = None
+
+
+def _find_data_type_(bases):
+    """The built-in type mixed into an enum (`class Status(str, Enum)`), else object."""
+    for chain in bases:
+        for base in chain.__mro__:
+            if base is object:
+                continue
+            if isinstance(base, EnumType):
+                if base._member_type_ is not object:
+                    return base._member_type_
+                continue
+            if base.__module__ == 'builtins':
+                return base
+    return object
 
 
 class Enum(metaclass=EnumType):
@@ -318,10 +336,6 @@ class Enum(metaclass=EnumType):
         return self._value_
 
 
-def _value(x):
-    return x._value_ if isinstance(x, Enum) else x
-
-
 class ReprEnum(Enum):
     """Only changes the repr(), leaving str() and format() to the mixed-in type."""
 
@@ -332,60 +346,11 @@ class ReprEnum(Enum):
         return format(self._value_, format_spec)
 
 
-class _ValueLike(ReprEnum):
-    """What a member of IntEnum, StrEnum or IntFlag borrows from its value:
-    comparisons, hashing, operators and attributes."""
-
-    def __eq__(self, other):
-        return self._value_ == _value(other)
-
-    def __ne__(self, other):
-        return self._value_ != _value(other)
-
-    def __lt__(self, other):
-        return self._value_ < _value(other)
-
-    def __le__(self, other):
-        return self._value_ <= _value(other)
-
-    def __gt__(self, other):
-        return self._value_ > _value(other)
-
-    def __ge__(self, other):
-        return self._value_ >= _value(other)
-
-    def __hash__(self):
-        return hash(self._value_)
-
-    def __bool__(self):
-        return bool(self._value_)
-
-    def __add__(self, other):
-        return self._value_ + _value(other)
-
-    def __radd__(self, other):
-        return _value(other) + self._value_
-
-    def __mul__(self, other):
-        return self._value_ * _value(other)
-
-    def __rmul__(self, other):
-        return _value(other) * self._value_
-
-    def __mod__(self, other):
-        return self._value_ % _value(other)
-
-    def __getattr__(self, name):
-        if _is_dunder(name) or _is_sunder(name):
-            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
-        return getattr(self._value_, name)
-
-
-class IntEnum(_ValueLike):
+class IntEnum(int, ReprEnum):
     """Enum where members are also (and must be) ints"""
 
-    _member_type_ = int
-
+    # What the interpreter's int base does not give an instance yet: the
+    # conversions and int's methods (bit_length...), from the value.
     def __index__(self):
         return self._value_
 
@@ -395,79 +360,22 @@ class IntEnum(_ValueLike):
     def __float__(self):
         return float(self._value_)
 
-    def __sub__(self, other):
-        return self._value_ - _value(other)
-
-    def __rsub__(self, other):
-        return _value(other) - self._value_
-
-    def __truediv__(self, other):
-        return self._value_ / _value(other)
-
-    def __rtruediv__(self, other):
-        return _value(other) / self._value_
-
-    def __floordiv__(self, other):
-        return self._value_ // _value(other)
-
-    def __rfloordiv__(self, other):
-        return _value(other) // self._value_
-
-    def __pow__(self, other):
-        return self._value_ ** _value(other)
-
-    def __neg__(self):
-        return -self._value_
-
-    def __pos__(self):
-        return +self._value_
-
-    def __abs__(self):
-        return abs(self._value_)
-
-    def __and__(self, other):
-        return self._value_ & _value(other)
-
-    def __rand__(self, other):
-        return _value(other) & self._value_
-
-    def __or__(self, other):
-        return self._value_ | _value(other)
-
-    def __ror__(self, other):
-        return _value(other) | self._value_
-
-    def __xor__(self, other):
-        return self._value_ ^ _value(other)
-
-    def __rxor__(self, other):
-        return _value(other) ^ self._value_
-
-    def __lshift__(self, other):
-        return self._value_ << _value(other)
-
-    def __rshift__(self, other):
-        return self._value_ >> _value(other)
+    def __getattr__(self, name):
+        if name[:1] == '_':
+            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+        return getattr(self._value_, name)
 
 
-class StrEnum(_ValueLike):
+class StrEnum(str, ReprEnum):
     """Enum where members are also (and must be) strings"""
 
-    def __init__(self, *args):
-        if not isinstance(args[0], str):
-            raise TypeError('%r is not a string' % (args[0], ))
-
-    def __len__(self):
-        return len(self._value_)
-
-    def __contains__(self, item):
-        return _value(item) in self._value_
-
-    def __getitem__(self, key):
-        return self._value_[key]
-
-    def __iter__(self):
-        return iter(self._value_)
+    @classmethod
+    def _new_member_(cls, *values):
+        if len(values) > 3:
+            raise TypeError('too many arguments for str(): %r' % (values, ))
+        if not isinstance(values[0], str):
+            raise TypeError('%r is not a string' % (values[0], ))
+        return str.__new__(cls, *values)
 
     def _generate_next_value_(name, start, count, last_values):
         """Return the lower-cased version of the member name."""
