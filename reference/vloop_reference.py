@@ -65,6 +65,7 @@ sys.modules['_asyncio'] = None
 
 import argparse
 import ast
+import collections.abc
 import builtins
 import io
 import json
@@ -295,6 +296,8 @@ class OrderedSet:
 # Error messages name the type as CPython's own set would ("unsupported operand
 # type(s) for &: 'bool' and 'set'"), so the ordered set takes that name.
 OrderedSet.__name__ = OrderedSet.__qualname__ = 'set'
+# A set is a collections.abc.MutableSet (CPython registers its set type).
+collections.abc.MutableSet.register(OrderedSet)
 
 
 class SetRewriter(ast.NodeTransformer):

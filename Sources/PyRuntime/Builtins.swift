@@ -81,6 +81,7 @@ public func makeBuiltins() -> [String: Value] {
     define("round", builtinRound)
     define("isinstance") { args, vm in
         try checkCount("isinstance", args, 2, 2, vm)
+        if let r = try vm.instanceCheck(args[0], args[1]) { return .bool(r) }
         return .bool(
             try matchesType(
                 vm.pyType(args[0]), args[1], "isinstance() arg 2 must be a type, a tuple of types, or a union", vm))
@@ -90,6 +91,7 @@ public func makeBuiltins() -> [String: Value] {
         guard case .obj(let o) = args[0], let t = o as? PyType else {
             throw vm.error(.typeError, "issubclass() arg 1 must be a class")
         }
+        if let r = try vm.subclassCheck(t, args[1]) { return .bool(r) }
         return .bool(
             try matchesType(t, args[1], "issubclass() arg 2 must be a class, a tuple of classes, or a union", vm))
     }
@@ -247,6 +249,13 @@ public func intConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
                 String(decoding: (o as! PyBytes).bytes, as: UTF8.self), base: 10, vm,
                 reprText: bytesRepr((o as! PyBytes).bytes)))
     default:
+        // `__int__`, then `__index__`, of a class of the trace.
+        if let r = try specialUnary("__int__", x, vm) ?? specialUnary("__index__", x, vm) {
+            guard case .int = r else {
+                throw vm.error(.typeError, "__int__ returned non-int (type \(vm.typeName(r)))")
+            }
+            return r
+        }
         throw vm.error(
             .typeError,
             "int() argument must be a string, a bytes-like object or a real number, not '\(vm.typeName(x))'")
@@ -339,6 +348,13 @@ public func floatConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
         }
         return .float(d)
     default:
+        if let r = try specialUnary("__float__", args[0], vm) ?? specialUnary("__index__", args[0], vm) {
+            switch r {
+            case .float: return r
+            case .int(let i): return .float(Double(i))
+            default: throw vm.error(.typeError, "__float__ returned non-float (type \(vm.typeName(r)))")
+            }
+        }
         throw vm.error(.typeError, "float() argument must be a string or a real number, not '\(vm.typeName(args[0]))'")
     }
 }
@@ -515,21 +531,7 @@ public func rangeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
 /// `type(x)`.
 public func typeConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     if args.count == 1 && args.keywords.isEmpty { return .obj(vm.pyType(args[0])) }
-    if args.count == 3 {
-        guard case .str = args[0] else {
-            throw vm.error(.typeError, "type.__new__() argument 1 must be str, not \(vm.typeName(args[0]))")
-        }
-        guard case .obj(let b) = args[1], let bases = b as? PyTuple else {
-            throw vm.error(.typeError, "type.__new__() argument 2 must be tuple, not \(vm.typeName(args[1]))")
-        }
-        guard case .obj(let d) = args[2], let ns = d as? PyDict else {
-            throw vm.error(.typeError, "type.__new__() argument 3 must be dict, not \(vm.typeName(args[2]))")
-        }
-        let namespace = PyDict()
-        try namespace.setItem(.str("__module__"), .str("__main__"), vm)
-        for (k, v) in ns.table.entries { try namespace.setItem(k, v, vm) }
-        return .obj(try vm.makeClass(name: args[0], bases: bases.items, namespace: namespace, module: "__main__"))
-    }
+    if args.count == 3 { return try vm.typeNew(.type, args) }
     throw vm.error(.typeError, "type() takes 1 or 3 arguments")
 }
 
@@ -573,6 +575,8 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
         }
     default: break
     }
+    // `__reversed__` of a trace's class (or of a class's metaclass: `reversed(Color)`).
+    if let r = try specialUnary("__reversed__", x, vm) { return r }
     throw vm.error(.typeError, "'\(vm.typeName(x))' object is not reversible")
 }
 
@@ -746,6 +750,7 @@ public final class PyMap: PyObject {
     }
 
     public override var typeName: String { "map" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<map object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
@@ -768,6 +773,7 @@ public final class PyFilter: PyObject {
     }
 
     public override var typeName: String { "filter" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<filter object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
@@ -785,6 +791,7 @@ public final class PyZip: PyObject {
     package init(_ iterators: [PyObject]) { self.iterators = iterators }
 
     public override var typeName: String { "zip" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<zip object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
@@ -808,6 +815,7 @@ public final class PyEnumerate: PyObject {
     }
 
     public override var typeName: String { "enumerate" }
+    public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<enumerate object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {

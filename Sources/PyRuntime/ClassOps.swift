@@ -22,16 +22,25 @@ extension Interpreter {
         f.push(.obj(ns))
     }
 
-    /// `buildClass`: the namespace on top, the `bases` bases below it.
+    /// `buildClass`: the namespace on top, the class keywords' values (named
+    /// by the tuple `keywordNames`) below it, the `bases` bases below them.
     @inline(never)
-    func buildClassOp(_ f: Frame, name: Value, bases n: Int) throws {
+    func buildClassOp(_ f: Frame, name: Value, bases n: Int, keywordNames: Value? = nil) throws {
         guard case .obj(let o) = f.pop(), let ns = o as? PyDict else {
             preconditionFailure("buildClass without a namespace")
+        }
+        var keywords: [(String, Value)] = []
+        if let names = (keywordNames?.object as? PyTuple)?.items {
+            let values = f.popArray(names.count)
+            for (k, v) in zip(names, values) {
+                guard case .str(let s) = k else { continue }
+                keywords.append((s, v))
+            }
         }
         var bases: [Value] = []
         for _ in 0..<n { bases.append(f.pop()) }
         bases.reverse()
-        f.push(.obj(try makeClass(name: name, bases: bases, namespace: ns, module: f.code.moduleName)))
+        f.push(try buildClass(name: name, bases: bases, namespace: ns, keywords: keywords, module: f.code.moduleName))
     }
 
     /// `callMethod` on anything but a module: the receiver and `n` arguments on the stack.

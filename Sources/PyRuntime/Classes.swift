@@ -5,7 +5,10 @@ import RunModel
 /// for zero-argument `super()`, `__hash__ = None` beside `__eq__`) and
 /// `type.__call__` (`__new__`, then `__init__`).
 extension Interpreter {
-    package func makeClass(name nameValue: Value, bases: [Value], namespace: PyDict, module: String) throws -> PyType {
+    package func makeClass(
+        name nameValue: Value, bases: [Value], namespace: PyDict, module: String, keywords: [(String, Value)] = [],
+        metaclass: PyType? = nil
+    ) throws -> PyType {
         guard case .str(let name) = nameValue else { preconditionFailure("class name") }
         var baseTypes: [PyType] = []
         for b in bases {
@@ -15,7 +18,8 @@ extension Interpreter {
             if baseTypes.contains(where: { $0 === t }) {
                 throw error(.typeError, "duplicate base class \(t.name)")
             }
-            guard t.isHeap || t === PyType.object || t.isExceptionType || t.builtinBase === t else {
+            guard t.isHeap || t === PyType.object || t === PyType.type || t.isExceptionType || t.builtinBase === t
+            else {
                 throw error(.typeError, "type '\(t.name)' is not an acceptable base type")
             }
             baseTypes.append(t)
@@ -28,6 +32,7 @@ extension Interpreter {
         }
         let mro = try linearize(baseTypes.isEmpty ? [.object] : baseTypes)
         let cls = PyType(heapName: name, bases: baseTypes, mro: mro)
+        if let metaclass, metaclass !== PyType.type { cls.metaclass = metaclass }
         cls.serial = nextClassSerial
         nextClassSerial += 1
         cls.module = module
@@ -74,7 +79,9 @@ extension Interpreter {
             _ = try callSpecial(setName, .obj(d), d.cls, [.obj(cls), .str(name)])
         }
         if let owner = cls.owner(of: "__init_subclass__", after: cls), let hook = owner.members!["__init_subclass__"] {
-            _ = try call((hook.object as? PyClassMethod)?.function ?? hook, Args([.obj(cls)]))
+            _ = try call((hook.object as? PyClassMethod)?.function ?? hook, Args([.obj(cls)], keywords: keywords))
+        } else if !keywords.isEmpty {
+            throw error(.typeError, "\(name).__init_subclass__() takes no keyword arguments")
         }
         return cls
     }
@@ -116,6 +123,9 @@ extension Interpreter {
             positional.insert(.obj(cls), at: 0)
             instance = try call(unwrapStatic(new), Args(positional, keywords: args.keywords))
             guard isInstance(instance, cls) else { return instance }
+        } else if cls.metaclass == nil && cls.isSubtype(of: .type) {
+            // A metaclass without `__new__` of its own: `type.__new__`.
+            instance = try typeNew(cls, args)
         } else {
             instance = try newInstance(cls, args, checkArguments: cls.lookup("__init__") == nil)
         }
@@ -137,6 +147,12 @@ extension Interpreter {
             let base = cls.mro.first { !$0.isHeap } ?? .exception
             let e = try PyException.make(base, Args(args.positional), self)
             return .obj(PyException(type: cls, args: e.args, attributes: e.attributes))
+        }
+        if let abstract = cls.abstractMethods {
+            throw error(
+                .typeError,
+                "Can't instantiate abstract class \(cls.name) with abstract method\(abstract.count > 1 ? "s" : "") \(abstract.joined(separator: ", "))"
+            )
         }
         if let base = cls.builtinBase {
             let instance = PyInstance(cls)

@@ -409,6 +409,7 @@ package final class RangeIterator: PyObject {
     }
 
     package override var typeName: String { "range_iterator" }
+    package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? { nextInt().map { .int($0) } }
 
@@ -437,6 +438,7 @@ package final class SequenceIterator: PyObject {
     }
 
     package override var typeName: String { list != nil ? "list_iterator" : "tuple_iterator" }
+    package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? { nextItem() }
 
@@ -479,6 +481,7 @@ package final class TableIterator: PyObject {
     }
 
     package override var typeName: String { dict != nil ? "dict_keyiterator" : "set_iterator" }
+    package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? {
         let table = dict?.table ?? set!.table
@@ -510,6 +513,7 @@ package final class ArrayIterator: PyObject {
     }
 
     package override var typeName: String { name }
+    package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? {
         guard position < items.count else { return nil }

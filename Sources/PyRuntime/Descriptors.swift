@@ -91,6 +91,12 @@ public final class PyProperty: PyObject {
         case "fset": return setter
         case "fdel": return deleter
         case "__doc__": return doc
+        case "__isabstractmethod__":
+            // property.__isabstractmethod__: whether one of its functions is abstract.
+            for f in [getter, setter, deleter] where !f.isNone {
+                if let a = try vm.getAttrIfPresent(f, name), try vm.truthy(a) { return .bool(true) }
+            }
+            return .bool(false)
         case "getter", "setter", "deleter":
             return .obj(
                 PyBuiltin(name) { args, vm in
@@ -284,7 +290,7 @@ extension Interpreter {
         case "__mro__": return .obj(PyTuple(cls.mro.map { .obj($0) }))
         case "__bases__": return .obj(PyTuple(cls.bases.map { .obj($0) }))
         case "__base__": return cls.base.map { .obj($0) } ?? Value.none
-        case "__class__": return .obj(PyType.type)
+        case "__class__": return .obj(cls.metaclass ?? PyType.type)
         case "__dict__":
             let d = PyDict()
             if cls.isHeap { for k in cls.memberOrder { try d.setItem(.str(k), cls.members![k]!, self) } }
@@ -292,10 +298,29 @@ extension Interpreter {
         case "__doc__" where cls.lookup("__doc__") == nil: return Value.none
         default: break
         }
+        if let m = cls.metaclass { return try metaclassAttribute(cls, m, name) }
         if let v = cls.lookup(name) { return try bindToClass(v, cls) }
         for t in cls.mro where !t.isHeap {
             if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }
+        // The methods of `type` itself (`C.mro()`, `C.__subclasses__()`).
+        if let v = typeNativeMember(name) { return try bind(v, to: .obj(cls), of: .type) }
+        return nil
+    }
+
+    /// `cls.name` for a class whose metaclass is `meta`, as `type.__getattribute__`:
+    /// the metaclass's data descriptors, then the class's MRO, then the
+    /// metaclass's other attributes bound to the class.
+    private func metaclassAttribute(_ cls: PyType, _ meta: PyType, _ name: String) throws -> Value? {
+        let metaMember = meta.lookup(name)
+        if let d = metaMember, isDataDescriptor(d) { return try bind(d, to: .obj(cls), of: meta) }
+        if let v = cls.lookup(name) { return try bindToClass(v, cls) }
+        for t in cls.mro where !t.isHeap {
+            if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
+        }
+        if let v = metaMember { return try bind(v, to: .obj(cls), of: meta) }
+        if let v = typeNativeMember(name) { return try bind(v, to: .obj(cls), of: meta) }
+        if let getattr = meta.lookup("__getattr__") { return try callSpecial(getattr, .obj(cls), meta, [.str(name)]) }
         return nil
     }
 }

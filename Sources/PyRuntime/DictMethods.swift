@@ -103,6 +103,7 @@ public final class PyDictView: PyObject {
         self.kind = kind
     }
 
+    public override var pyType: PyType { PyType.native(typeName) }
     public override var typeName: String {
         switch kind {
         case .keys: return "dict_keys"

@@ -502,6 +502,11 @@ private func percentFormat(
             case .bool(let b): n = b ? 1 : 0
             case .float(let d) where "diu".unicodeScalars.contains(conversion):
                 n = try floatToInt(d, vm)
+            case .obj where try specialUnary("__index__", value, vm) != nil:
+                guard case .int(let x)? = try specialUnary("__index__", value, vm) else {
+                    throw vm.error(.typeError, "__index__ returned non-int (type \(vm.typeName(value)))")
+                }
+                n = x
             default:
                 if "diu".unicodeScalars.contains(conversion) {
                     throw vm.error(

@@ -168,7 +168,10 @@ public final class PyCoroutine: PyGenerator {
     }
 
     deinit {
-        if !started { notes?.add("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited") }
+        // A coroutine closed before it started (`c.close()`) does not warn, as in CPython.
+        if !started && !finished {
+            notes?.add("RuntimeWarning: coroutine '\(frame.code.qualifiedName)' was never awaited")
+        }
     }
 
     public override var typeName: String { "coroutine" }

@@ -226,7 +226,7 @@ package final class PyInstance: PyObject {
     }
 
     package override func hashKey(_ vm: Interpreter) throws -> HashKey? {
-        guard let m = cls.lookup("__hash__") else {
+        guard let m = cls.lookup("__hash__"), base == nil || !builtinBaseComesFirst("__hash__") else {
             if let base { return try HashKey.of(base, vm) }
             return .identity(ObjectIdentifier(self))
         }
@@ -234,6 +234,15 @@ package final class PyInstance: PyObject {
         let h = try vm.callSpecial(m, .obj(self), cls, [])
         guard let i = intValue(h) else { throw vm.error(.typeError, "__hash__ method should return an integer") }
         return .custom(CustomHashKey(hash: i, object: self, vm: vm))
+    }
+
+    /// Whether the built-in base precedes, in the MRO, the class that defines
+    /// `name` (`class Status(str, Enum)` hashes as a str, not as Enum does).
+    private func builtinBaseComesFirst(_ name: String) -> Bool {
+        guard let b = cls.builtinBase, let owner = cls.owner(of: name),
+            let bi = cls.mro.firstIndex(where: { $0 === b }), let oi = cls.mro.firstIndex(where: { $0 === owner })
+        else { return false }
+        return bi < oi
     }
 
     package override var isCallable: Bool { cls.lookup("__call__") != nil }
@@ -334,6 +343,7 @@ extension Interpreter {
 /// The methods of `object` and `BaseException` that classes inherit, for
 /// `super().__init__(...)`, `object.__setattr__(self, ...)` and the like.
 package func nativeMember(_ t: PyType, _ name: String) -> Value? {
+    if t === PyType.type { return typeNativeMember(name) }
     if t === PyType.object {
         switch name {
         case "__init__":
@@ -413,6 +423,10 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
                 })
         case "__hash__":
             return .obj(PyNativeMethod(name, of: t) { instance, _, vm in .int(vm.identity(of: instance)) })
+        case "__subclasshook__":
+            // object.__subclasshook__: a class method that leaves the decision to the ABC machinery.
+            let hook = PyNativeMethod(name, of: t) { _, _, _ in .obj(PyNotImplemented.shared) }
+            return .obj(PyClassMethod(.obj(hook)))
         case "__init_subclass__":
             // A class method in CPython (METH_CLASS | METH_NOARGS): bound to
             // the class it is read through, also through `super()`.

@@ -749,6 +749,8 @@ public final class Interpreter {
                 try buildClassNamespaceOp(f)
             case .buildClass(let name, let n):
                 try buildClassOp(f, name: constants[Int(name)], bases: Int(n))
+            case .buildClassKw(let name, let n, _, let names):
+                try buildClassOp(f, name: constants[Int(name)], bases: Int(n), keywordNames: constants[Int(names)])
             }
             // A safe point: what this instruction dropped is closed before the next one runs.
             if closes.pending { try runPendingCloses() }

@@ -84,6 +84,12 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
             try dictUpdate(union, from: .obj(r), vm)
             return .obj(union)
         }
+        if op == .bitOr, (a.object as? PyType)?.metaclass == nil, (b.object as? PyType)?.metaclass == nil,
+            let u = unionOf(a, b)
+        {
+            return u
+        }
+        if op == .bitOr, let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
         if op == .bitOr, let u = unionOf(a, b) { return u }
         return try fallback()
     case .leftShift, .rightShift:

@@ -175,6 +175,11 @@ extension Interpreter {
         case .int(let x): i = x
         case .bool(let b): i = b ? 1 : 0
         default:
+            // An object with `__index__` (an IntEnum member).
+            if let r = try specialUnary("__index__", key, self), case .int(let x) = r {
+                i = x
+                break
+            }
             throw error(
                 .typeError,
                 "\(what == "list assignment" ? "list" : what) indices must be integers or slices, not \(typeName(key))")

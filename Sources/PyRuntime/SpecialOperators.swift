@@ -48,6 +48,7 @@ extension CompareOp {
     guard case .obj(let o) = v else { return nil }
     if let i = o as? PyInstance { return i.cls.isHeap ? i.cls : nil }
     if let e = o as? PyException, e.type.isHeap { return e.type }
+    if let t = o as? PyType { return t.metaclass }
     return nil
 }
 

@@ -105,6 +105,8 @@ extension Interpreter {
             } else {
                 try i.deleteAttrGeneric(name, self)
             }
+        } else if let t = obj as? PyType, let m = t.metaclass, let hook = m.lookup("__delattr__") {
+            _ = try callSpecial(hook, o, m, [.str(name)])
         } else if let t = obj as? PyType, t.isHeap {
             guard t.members![name] != nil else {
                 throw error(.attributeError, "type object '\(t.name)' has no attribute '\(name)'")

@@ -34,6 +34,23 @@ public final class PyGenericAlias: PyObject {
     }
 
     public override var typeName: String { "types.GenericAlias" }
+    public override var pyType: PyType { PyGenericAlias.type }
+    /// `types.GenericAlias`, callable as `GenericAlias(origin, args)` (what
+    /// `__class_getitem__ = classmethod(GenericAlias)` in collections.abc calls).
+    package static let type: PyType = {
+        let t = PyType("GenericAlias", base: .object) { args, vm in
+            try vm.checkArity("GenericAlias", args, 2, 2)
+            guard case .obj(let o) = args[0], let origin = o as? PyType else {
+                throw vm.error(.typeError, "GenericAlias() origin must be a class")
+            }
+            if case .obj(let a) = args[1], let tuple = a as? PyTuple {
+                return .obj(PyGenericAlias(origin: origin, args: tuple.items))
+            }
+            return .obj(PyGenericAlias(origin: origin, args: [args[1]]))
+        }
+        t.module = "types"
+        return t
+    }()
     public override func repr(_ vm: Interpreter) throws -> String {
         try annotationRepr(.obj(origin), vm) + "["
             + (try args.map { try annotationRepr($0, vm) }.joined(separator: ", "))
@@ -73,6 +90,11 @@ let genericBuiltinTypes: Set<String> = [
 
 /// `t[key]` on a type: a GenericAlias for the generic builtins, else CPython's TypeError.
 func subscriptType(_ t: PyType, _ key: Value, _ vm: Interpreter) throws -> Value {
+    if t.isHeap, let classGetItem = t.lookup("__class_getitem__") {
+        // `C[int]` for a class of the trace: `__class_getitem__`, an implicit class method.
+        let hook = (classGetItem.object as? PyFunction).map { _ in PyClassMethod(classGetItem) }
+        return try vm.call(try vm.bindToClass(hook.map { .obj($0) } ?? classGetItem, t), Args([key]))
+    }
     guard genericBuiltinTypes.contains(t.name) else {
         throw vm.error(.typeError, "type '\(t.name)' is not subscriptable")
     }

@@ -27,6 +27,13 @@ public final class PyType: PyObject {
     /// Whether some class of `mro` has a property (a data descriptor): then
     /// an instance attribute cannot hide a class attribute of the same name.
     @exclusivity(unchecked) package var hasDataDescriptors = false
+    /// `type(cls)` when it is not `type`: a class of the trace deriving from
+    /// `type` (Metaclasses.swift). Nil for builtin types and for the classes
+    /// whose metaclass is `type`, which then pay nothing for metaclasses.
+    @exclusivity(unchecked) package var metaclass: PyType?
+    /// The abstract methods' names when the class's own `__abstractmethods__`
+    /// is not empty (CPython's Py_TPFLAGS_IS_ABSTRACT): `object.__new__` refuses to make an instance.
+    @exclusivity(unchecked) package var abstractMethods: [String]?
     /// Numbers a class made by a `class` statement, unique within its
     /// interpreter (call-site caches compare it, never an address); -1 for builtin types.
     @exclusivity(unchecked) package var serial = -1
@@ -70,9 +77,16 @@ public final class PyType: PyObject {
         hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
     }
 
-    public override var typeName: String { "type" }
-    public override var pyType: PyType { PyType.type }
-    public override func repr(_ vm: Interpreter) throws -> String { "<class '\(qualifiedName)'>" }
+    public override var typeName: String { metaclass?.name ?? "type" }
+    public override var pyType: PyType { metaclass ?? PyType.type }
+    public override func repr(_ vm: Interpreter) throws -> String {
+        if let m = metaclass, let r = try vm.metaclassString("__repr__", self, m) { return r }
+        return "<class '\(qualifiedName)'>"
+    }
+    public override func str(_ vm: Interpreter) throws -> String {
+        if let m = metaclass, let r = try vm.metaclassString("__str__", self, m) { return r }
+        return try repr(vm)
+    }
     public override var isCallable: Bool { true }
 
     /// Whether a `class` statement made this type (then it has `members`).
@@ -87,6 +101,17 @@ public final class PyType: PyObject {
     }
 
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
+        if let m = metaclass, let c = m.lookup("__call__") {
+            var positional = args.positional
+            positional.insert(.obj(self), at: 0)
+            return try vm.call(try vm.bindToClass(c, m), Args(positional, keywords: args.keywords))
+        }
+        return try typeCall(args, vm)
+    }
+
+    /// `type.__call__(cls, *args)`: what calling the class does when its
+    /// metaclass does not define `__call__`.
+    package func typeCall(_ args: Args, _ vm: Interpreter) throws -> Value {
         if let c = constructor { return try c(args, vm) }
         if isHeap { return try vm.instantiate(self, args) }
         if isSubtype(of: .baseException) {
@@ -97,14 +122,49 @@ public final class PyType: PyObject {
 
     /// `list[int]` and the other generic builtins (TypeAliases.swift).
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
-        try subscriptType(self, key, vm)
+        if let m = metaclass, let r = try vm.metaclassSpecial("__getitem__", self, m, [key]) { return r }
+        return try subscriptType(self, key, vm)
     }
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         try vm.typeAttribute(self, name)
     }
 
+    // The protocols a metaclass may give its classes (`len(Color)`, `for c in Color`...).
+    public override func length(_ vm: Interpreter) throws -> Int? {
+        guard let m = metaclass else { return nil }
+        return try vm.metaclassLength(self, m)
+    }
+    public override func truthy(_ vm: Interpreter) throws -> Bool {
+        guard let m = metaclass else { return true }
+        return try vm.metaclassTruthy(self, m)
+    }
+    public override func makeIterator(_ vm: Interpreter) throws -> PyObject? {
+        guard let m = metaclass, let it = try vm.metaclassSpecial("__iter__", self, m, []) else { return nil }
+        guard case .obj(let o) = it else {
+            throw vm.error(.typeError, "iter() returned non-iterator of type '\(vm.typeName(it))'")
+        }
+        return o
+    }
+    public override func contains(_ value: Value, _ vm: Interpreter) throws -> Bool? {
+        guard let m = metaclass, let r = try vm.metaclassSpecial("__contains__", self, m, [value]) else { return nil }
+        return try vm.truthy(r)
+    }
+
     public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if let m = metaclass, let setattr = m.lookup("__setattr__") {
+            _ = try vm.callSpecial(setattr, .obj(self), m, [.str(name), value])
+            return
+        }
+        try setAttrGeneric(name, value, vm)
+    }
+
+    /// `type.__setattr__(cls, name, value)`.
+    package func setAttrGeneric(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if let m = metaclass, m.hasDataDescriptors, let d = m.lookup(name), isDataDescriptor(d) {
+            try vm.setThroughDescriptor(d, .obj(self), name, value)
+            return
+        }
         guard isHeap else {
             throw vm.error(.typeError, "cannot set '\(name)' attribute of immutable type '\(self.name)'")
         }
@@ -118,6 +178,12 @@ public final class PyType: PyObject {
             if name == "__qualname__" { qualname = s } else { self.name = s }
         case "__module__":
             module = try vm.str(value)
+            setMember(name, value)
+        case "__abstractmethods__":
+            var names: [String] = []
+            let it = try vm.makeIterator(value)
+            while let v = try it.next(vm) { names.append(try vm.str(v)) }
+            abstractMethods = names.isEmpty ? nil : names.sorted()
             setMember(name, value)
         default:
             setMember(name, value)
@@ -183,6 +249,9 @@ public final class PyType: PyObject {
         return found
     }
 
+    /// `cls.__subclasses__()`: the classes deriving from this one directly that are still alive.
+    package var directSubclasses: [PyType] { subclasses.compactMap { $0.type } }
+
     /// The class of `mro` whose members hold `name`, searching after `start` when given.
     package func owner(of name: String, after start: PyType? = nil) -> PyType? {
         var i = 0
@@ -235,6 +304,16 @@ public final class PyType: PyObject {
     public static let generator = PyType("generator", base: object)
     public static let module = PyType("module", base: object)
     public static let iterator = PyType("iterator", base: object)
+    /// The types of the builtin iterators and views (`type(iter([]))` is
+    /// `list_iterator`), by name; made once, shared by every run.
+    package static let nativeTypes: [String: PyType] = Dictionary(
+        uniqueKeysWithValues: [
+            "list_iterator", "tuple_iterator", "range_iterator", "dict_keyiterator", "set_iterator",
+            "str_ascii_iterator", "list_reverseiterator", "dict_reversekeyiterator", "dict_reverseiterator",
+            "reversed", "dict_keys", "dict_values", "dict_items", "map", "filter", "zip", "enumerate",
+        ].map { ($0, PyType($0, base: object)) })
+    /// The builtin type named `name` of `nativeTypes`, `object` for the others.
+    package static func native(_ name: String) -> PyType { nativeTypes[name] ?? object }
     public static let property = PyType("property", base: object, constructor: propertyConstructor)
     public static let classMethod = PyType("classmethod", base: object, constructor: classMethodConstructor)
     public static let staticMethod = PyType("staticmethod", base: object, constructor: staticMethodConstructor)

@@ -227,6 +227,9 @@ public struct FunctionDef: Sendable {
 public struct ClassDef: Sendable {
     public var name: String
     public var bases: [Expr]
+    /// `NAME=expr` after the bases (`metaclass=` and the keywords passed on
+    /// to the metaclass and `__init_subclass__`), in source order.
+    public var keywords: [(String, Expr)] = []
     public var body: [Stmt]
     /// `@expr` lines above the `class`, top first; applied bottom first.
     public var decorators: [Expr] = []

@@ -218,6 +218,9 @@ public enum Op: Sendable {
     /// The n bases and the namespace dict on the stack: pops them and pushes
     /// the class named by constant `name`.
     case buildClass(name: Int32, bases: Int32)
+    /// Like `buildClass`, with the values of the class keywords named by
+    /// constant `names` between the bases and the namespace.
+    case buildClassKw(name: Int32, bases: Int32, keywords: Int32, names: Int32)
 
     // `del`, star-unpacking and displays with `*`/`**` (CPython's ops of the same names).
     /// `del name` at module level (NameError when unbound).
@@ -450,6 +453,7 @@ extension Op {
             return 1 - Int(defaults) - (kw ? 1 : 0) - (closure ? 1 : 0)
         case .raise(let n): return -Int(n)
         case .buildClass(_, let n): return -Int(n)
+        case .buildClassKw(_, let n, let k, _): return -Int(n) - Int(k)
         }
     }
 

@@ -79,6 +79,7 @@ extension FunctionCompiler {
     func compileClass(_ c: ClassDef, _ loc: SourceLocation) {
         for d in c.decorators { compile(d) }
         for b in c.bases { compile(b) }
+        for (_, k) in c.keywords { compile(k) }
         let child = childScope(loc, 7)
         makeFunction(child, name: c.name, loc: loc, parameters: Parameters()) { fc in
             if Self.hasSimpleAnnotations(c.body) { fc.emitSetupAnnotations() }
@@ -87,7 +88,14 @@ extension FunctionCompiler {
             fc.emit(.returnValue)
         }
         emit(.call(0))
-        emit(.buildClass(name: constant(.string(c.name)), bases: Int32(c.bases.count)))
+        if c.keywords.isEmpty {
+            emit(.buildClass(name: constant(.string(c.name)), bases: Int32(c.bases.count)))
+        } else {
+            emit(
+                .buildClassKw(
+                    name: constant(.string(c.name)), bases: Int32(c.bases.count), keywords: Int32(c.keywords.count),
+                    names: constant(.names(c.keywords.map { $0.0 }))))
+        }
         applyDecorators(c.decorators.count, loc)
     }
 }

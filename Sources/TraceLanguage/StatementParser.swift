@@ -586,19 +586,26 @@ extension TraceParser {
         advance()  // 'class'
         let name = try expectName()
         var bases: [Expr] = []
+        var keywords: [(String, Expr)] = []
         if isOp("(") {
             try nested {
                 advance()
                 while !isOp(")") {
-                    if case .name = tok.kind, case .op("=") = peekKind(1) {
-                        throw unsupported(
-                            "class keywords (metaclass=...)", plural: true, at: tok.loc,
-                            instead: "there are no metaclasses: use a plain base class or a class decorator")
+                    if case .name(let k) = tok.kind, case .op("=") = peekKind(1) {
+                        if keywords.contains(where: { $0.0 == k }) {
+                            throw fail("keyword argument repeated: \(k)")
+                        }
+                        advance()
+                        advance()
+                        keywords.append((k, try parseTest()))
+                        if isOp(",") { advance() } else { break }
+                        continue
                     }
                     if isOp("*") || isOp("**") {
                         throw unsupported(
                             "'*' in class bases", at: tok.loc, instead: "list the base classes one by one")
                     }
+                    if !keywords.isEmpty { throw fail("positional argument follows keyword argument") }
                     bases.append(try parseTest())
                     if isOp(",") { advance() } else { break }
                 }
@@ -615,7 +622,9 @@ extension TraceParser {
             // The docstring is the class's `__doc__`, as CPython's compiler binds it.
             body.insert(Stmt(.assign(targets: [Expr(.name("__doc__"), first.loc)], value: e), first.loc), at: 1)
         }
-        return Stmt(.classDef(ClassDef(name: name, bases: bases, body: body)), loc)
+        var def = ClassDef(name: name, bases: bases, body: body)
+        def.keywords = keywords
+        return Stmt(.classDef(def), loc)
     }
 
     /// Parameters of a `def` (closing ')', annotations parsed and dropped) or

@@ -5,11 +5,15 @@ import Testing
 @Suite struct ParserErrorTests {
     // MARK: Unsupported constructs
 
-    @Test func classKeywordsAreNotSupported() {
+    @Test func starredClassBasesAreNotSupported() {
         #expect(
-            parseError("x = 1\nclass A(metaclass=M):\n    pass\n")
-                == "2:9: class keywords (metaclass=...) are not supported in a trace; there are no metaclasses: use a plain base class or a class decorator"
-        )
+            parseError("x = 1\nclass A(*bases):\n    pass\n")
+                == "2:9: '*' in class bases is not supported in a trace; list the base classes one by one")
+    }
+
+    @Test func classKeywordsAreCheckedAsCPythonDoes() {
+        #expect(parseError("class A(metaclass=M, metaclass=N): pass\\n") == "1:22: keyword argument repeated: metaclass")
+        #expect(parseError("class A(x=1, B): pass\\n") == "1:14: positional argument follows keyword argument")
     }
 
     @Test func delTakesOnlyTargets() {
@@ -225,8 +229,8 @@ import Testing
 
     @Test func aSpecificSyntaxErrorComesBeforeALaterLexicalError() {
         #expect(
-            parseError("class A(metaclass=M): pass\ny = 'abc\n")
-                == "1:9: class keywords (metaclass=...) are not supported in a trace; there are no metaclasses: use a plain base class or a class decorator"
+            parseError("class A(*bases): pass\ny = 'abc\n")
+                == "1:9: '*' in class bases is not supported in a trace; list the base classes one by one"
                 + "\n2:5: unterminated string literal (detected at line 2)")
     }
 

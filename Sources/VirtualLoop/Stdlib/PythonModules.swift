@@ -40,6 +40,10 @@ package enum PythonModules {
         "textwrap": Source("textwrap.py", PackageResources.textwrap_py),
         "urllib": Source("urllib.py", PackageResources.urllib_py, isPackage: true),
         "urllib.parse": Source("urllib_parse.py", PackageResources.urllib_parse_py),
+        "abc": Source("abc.py", PackageResources.abc_py),
+        "enum": Source("enum.py", PackageResources.enum_py),
+        "collections": Source("collections.py", PackageResources.collections_py, isPackage: true),
+        "collections.abc": Source("collections_abc.py", PackageResources.collections_abc_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.
