@@ -73,15 +73,15 @@ struct ParserRecoveryTests {
                 x = (1 +)
                 for i in range(3):
                     y = i +
-                class K(metaclass=M):
+                class K(*bases):
                     pass
                 return y
 
             """
         #expect(
             parseError(source)
-                == "2:13: invalid syntax\n4:16: invalid syntax\n5:13: class keywords (metaclass=...) are not supported "
-                + "in a trace; there are no metaclasses: use a plain base class or a class decorator")
+                == "2:13: invalid syntax\n4:16: invalid syntax\n5:13: '*' in class bases is not supported "
+                + "in a trace; list the base classes one by one")
     }
 
     @Test("a broken `case` pattern is one error, not one per following case")
