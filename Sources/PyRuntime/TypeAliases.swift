@@ -73,6 +73,11 @@ let genericBuiltinTypes: Set<String> = [
 
 /// `t[key]` on a type: a GenericAlias for the generic builtins, else CPython's TypeError.
 func subscriptType(_ t: PyType, _ key: Value, _ vm: Interpreter) throws -> Value {
+    // A class of the trace with `__class_getitem__` (an implicit class method, as CPython's type_new makes it).
+    if t.isHeap, let hook = t.lookup("__class_getitem__") {
+        let function = (hook.object as? PyClassMethod)?.function ?? hook
+        return try vm.call(function, Args([.obj(t), key]))
+    }
     guard genericBuiltinTypes.contains(t.name) else {
         throw vm.error(.typeError, "type '\(t.name)' is not subscriptable")
     }
