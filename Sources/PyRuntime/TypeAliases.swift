@@ -175,7 +175,10 @@ public func makeTypingModule() -> PyModule {
     for name in [
         "Any", "Optional", "Union", "List", "Dict", "Set", "FrozenSet", "Tuple", "Callable", "Awaitable", "Coroutine",
         "AsyncIterator", "AsyncIterable", "AsyncGenerator", "Iterator", "Iterable", "Generator", "ClassVar", "Final",
-        "Type", "Sequence", "Mapping", "MutableMapping", "Literal", "NoReturn",
+        "Type", "Sequence", "Mapping", "MutableMapping", "Literal", "NoReturn", "Never", "Self", "Annotated",
+        "TypeAlias", "Concatenate", "TypeGuard", "Required", "NotRequired", "LiteralString", "Unpack", "Hashable",
+        "Sized", "Container", "Collection", "Reversible", "MutableSequence", "MutableSet", "AbstractSet", "Deque",
+        "DefaultDict", "OrderedDict", "Counter", "ChainMap", "ContextManager", "AsyncContextManager",
     ] {
         m.attributes[name] = .obj(PyTypingForm(name))
     }
