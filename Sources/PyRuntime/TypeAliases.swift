@@ -121,7 +121,7 @@ public final class PyTypingForm: PyObject {
             + "]"
     }
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
-        if args != nil { throw vm.error(.typeError, "typing.\(name) is not a generic class") }
+        if args != nil { throw vm.error(.typeError, "\(try repr(vm)) is not a generic class") }
         var items: [Value]
         if case .obj(let o) = key, let tuple = o as? PyTuple { items = tuple.items } else { items = [key] }
         items = items.map { $0.isNone ? .obj(PyType.noneType) : $0 }
