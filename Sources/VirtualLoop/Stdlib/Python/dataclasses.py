@@ -235,6 +235,8 @@ class mappingproxy:
         return self._mapping == other
     def __repr__(self):
         return f'mappingproxy({self._mapping!r})'
+    def __str__(self):
+        return str(self._mapping)
 
 _EMPTY_METADATA = mappingproxy({})
 
