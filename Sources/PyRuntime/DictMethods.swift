@@ -65,8 +65,15 @@ public func dictMethod(_ d: PyDict, _ name: String, _ args: Args, _ vm: Interpre
 
 /// `d.update(source)`: a dict, or an iterable of key/value pairs.
 package func dictUpdate(_ d: PyDict, from source: Value, _ vm: Interpreter) throws {
-    if case .obj(let o) = source, let other = o as? PyDict {
+    if case .obj(let o) = vm.builtinValue(source), let other = o as? PyDict {
         for (k, v) in other.table.entries { try d.setItem(k, v, vm) }
+        return
+    }
+    // A mapping of the trace's (it has `keys`): `d[k] = source[k]` for each key, as CPython's PyDict_Merge.
+    if case .obj(let o) = source, let instance = o as? PyInstance, instance.cls.lookup("keys") != nil {
+        for k in try vm.iterate(try vm.callMethod(source, "keys", Args())) {
+            try d.setItem(k, try o.getItem(k, vm), vm)
+        }
         return
     }
     for (n, element) in try vm.iterate(source).enumerated() {

@@ -1,9 +1,10 @@
 # From CPython 3.11.7: Lib/heapq.py
 #
 # Changes: the imports of the C accelerator `_heapq` and the doctest under
-# `if __name__ == "__main__"` are left out, so misuse raises what the
-# pure-Python code raises (`AttributeError` where the C code says
-# "heap argument must be a list").
+# `if __name__ == "__main__"` are left out; the public functions that CPython
+# runs in C check their arguments as the C code does (`_check_heap`: "heappush()
+# argument 1 must be list, not None", and "index out of range" for an empty heap), so
+# misuse raises CPython's errors.
 
 """Heap queue algorithm (a.k.a. priority queue).
 
@@ -136,13 +137,22 @@ From all times, sorting has always been a Great Art! :-)
 __all__ = ['heappush', 'heappop', 'heapify', 'heapreplace', 'merge',
            'nlargest', 'nsmallest', 'heappushpop']
 
+def _check_heap(name, heap, nonempty=False):
+    if not isinstance(heap, list):
+        what = "None" if heap is None else type(heap).__name__
+        raise TypeError(f"{name}() argument 1 must be list, not {what}")
+    if nonempty and not heap:
+        raise IndexError("index out of range")
+
 def heappush(heap, item):
     """Push item onto heap, maintaining the heap invariant."""
+    _check_heap("heappush", heap)
     heap.append(item)
     _siftdown(heap, 0, len(heap)-1)
 
 def heappop(heap):
     """Pop the smallest item off the heap, maintaining the heap invariant."""
+    _check_heap("heappop", heap, nonempty=True)
     lastelt = heap.pop()    # raises appropriate IndexError if heap is empty
     if heap:
         returnitem = heap[0]
@@ -162,6 +172,7 @@ def heapreplace(heap, item):
         if item > heap[0]:
             item = heapreplace(heap, item)
     """
+    _check_heap("heapreplace", heap, nonempty=True)
     returnitem = heap[0]    # raises appropriate IndexError if heap is empty
     heap[0] = item
     _siftup(heap, 0)
@@ -169,6 +180,7 @@ def heapreplace(heap, item):
 
 def heappushpop(heap, item):
     """Fast version of a heappush followed by a heappop."""
+    _check_heap("heappushpop", heap)
     if heap and heap[0] < item:
         item, heap[0] = heap[0], item
         _siftup(heap, 0)
@@ -176,6 +188,7 @@ def heappushpop(heap, item):
 
 def heapify(x):
     """Transform list into a heap, in-place, in O(len(x)) time."""
+    _check_heap("heapify", x)
     n = len(x)
     # Transform bottom-up.  The largest index there's any point to looking at
     # is the largest with a child index in-range, so must have 2*i + 1 < n,
