@@ -9,12 +9,9 @@
 # `ParamSpec`, `overload`, `final`, `no_type_check`, `runtime_checkable`,
 # `get_type_hints`.
 #
-# Departures (docs/LANGUAGE.md, "typing"): a NamedTuple class is not a
-# subclass of `tuple` (a class of a trace cannot derive from a builtin type)
-# but behaves as one (indexing, unpacking, `len`, `==`, `<`, hashing,
-# `_replace`, `_asdict`, `_fields`, `_make`, CPython's repr and errors);
-# `isinstance(x, P)` for a `runtime_checkable` protocol `P` is nominal (vloop
-# has no metaclasses yet, so no `__instancecheck__`).
+# Departure (docs/LANGUAGE.md, "typing"): `isinstance(x, P)` for a
+# `runtime_checkable` protocol `P` is nominal (vloop has no metaclasses yet,
+# so no `__instancecheck__`).
 
 from _typing import (TYPE_CHECKING, Any, Optional, Union, List, Dict, Set, FrozenSet, Tuple, Callable, Awaitable,
     Coroutine, AsyncIterator, AsyncIterable, AsyncGenerator, Iterator, Iterable, Generator, ClassVar, Final, Type,
@@ -283,20 +280,22 @@ def _namedtuple_new(typename, field_names, defaults):
               f' def __new__(_cls, {", ".join(params)}):\n'
               f'  return _tuple_new(_cls, {tuple_text})\n'
               f' return __new__\n')
-    new = _exec(source, {})['__create_fn__'](_NamedTupleBase._tuple_new, tuple(defaults))
+    new = _exec(source, {})['__create_fn__'](tuple.__new__, tuple(defaults))
     new.__qualname__ = f'{typename}.__new__'
     return new
 
 
 def _field_getter(index, name):
     def getter(self):
-        return self._values[index]
+        return self[index]
     return property(getter, doc=f'Alias for field number {index}')
 
 
-class _NamedTupleBase:
-    """What a NamedTuple class derives from: the fields are an immutable tuple
-    (`_values`), and the instance behaves as that tuple does."""
+class _NamedTupleBase(tuple):
+    """What a NamedTuple class derives from (CPython's namedtuple class body:
+    a tuple subclass, its fields read-only properties over the items)."""
+
+    __slots__ = ()
 
     def __init_subclass__(cls, **kwargs):
         if _NamedTupleBase not in cls.__bases__:
@@ -323,12 +322,6 @@ class _NamedTupleBase:
             setattr(cls, name, _field_getter(i, name))
         cls.__new__ = staticmethod(_namedtuple_new(cls.__name__, field_names, defaults))
 
-    @staticmethod
-    def _tuple_new(cls, values):
-        self = object.__new__(cls)
-        object.__setattr__(self, '_values', values)
-        return self
-
     def __setattr__(self, name, value):
         if name in type(self)._fields:
             raise AttributeError("can't set attribute")
@@ -340,74 +333,27 @@ class _NamedTupleBase:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __repr__(self):
-        body = ', '.join(f'{name}={value!r}' for name, value in zip(type(self)._fields, self._values))
+        body = ', '.join(f'{name}={value!r}' for name, value in zip(type(self)._fields, self))
         return f'{type(self).__name__}({body})'
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self):
-        return len(self._values)
-
-    def __getitem__(self, index):
-        return self._values[index]
-
-    def __contains__(self, value):
-        return value in self._values
-
-    def __hash__(self):
-        return hash(self._values)
-
-    def __eq__(self, other):
-        return self._values == _as_tuple(other)
-
-    def __ne__(self, other):
-        return self._values != _as_tuple(other)
-
-    def __lt__(self, other):
-        return self._values < _as_tuple(other)
-
-    def __le__(self, other):
-        return self._values <= _as_tuple(other)
-
-    def __gt__(self, other):
-        return self._values > _as_tuple(other)
-
-    def __ge__(self, other):
-        return self._values >= _as_tuple(other)
-
-    def __add__(self, other):
-        return self._values + _as_tuple(other)
-
-    def count(self, value):
-        return self._values.count(value)
-
-    def index(self, value):
-        return self._values.index(value)
 
     @classmethod
     def _make(cls, iterable):
-        values = tuple(iterable)
-        if len(values) != len(cls._fields):
-            raise TypeError(f'Expected {len(cls._fields)} arguments, got {len(values)}')
-        return cls._tuple_new(cls, values)
+        result = tuple.__new__(cls, iterable)
+        if len(result) != len(cls._fields):
+            raise TypeError(f'Expected {len(cls._fields)} arguments, got {len(result)}')
+        return result
 
     def _replace(self, **kwds):
-        fields = type(self)._fields
-        unexpected = [name for name in kwds if name not in fields]
-        if unexpected:
-            raise ValueError(f'Got unexpected field names: {unexpected!r}')
-        values = tuple(kwds[name] if name in kwds else value for name, value in zip(fields, self._values))
-        return type(self)._tuple_new(type(self), values)
+        result = type(self)._make(map(kwds.pop, type(self)._fields, self))
+        if kwds:
+            raise ValueError(f'Got unexpected field names: {list(kwds)!r}')
+        return result
 
     def _asdict(self):
-        return dict(zip(type(self)._fields, self._values))
+        return dict(zip(type(self)._fields, self))
 
-
-def _as_tuple(value):
-    if isinstance(value, _NamedTupleBase):
-        return value._values
-    return value
+    def __getnewargs__(self):
+        return tuple(self)
 
 
 def NamedTuple(typename, fields=None, **kwargs):
