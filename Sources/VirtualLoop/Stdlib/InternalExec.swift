@@ -29,12 +29,9 @@ extension World {
     }
 
     private func internalExec(_ text: String, _ seed: PyDict) throws -> PyDict {
-        let file = SourceFile(path: "<string>", text: text)
         let module: CompiledModule
         do {
-            module = try Compiler.compile(
-                try Parser.parse(file), file: file, internalModule: "<string>",
-                target: .module(name: "<string>", isPackage: false))
+            module = try InternalExecCache.compiled(text)
         } catch {
             throw vm.error(.runtimeError, "vloop could not compile generated code: \(error)")
         }
@@ -48,5 +45,25 @@ extension World {
             try out.setItem(.str(name), globals.values[i], vm)
         }
         return out
+    }
+}
+
+/// The code `_vloopexec.exec` compiled, by source text, once per process: a
+/// trace's dataclasses generate the same methods in every run of an
+/// exploration or a replay.
+private enum InternalExecCache {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: CompiledModule] = [:]
+
+    static func compiled(_ text: String) throws -> CompiledModule {
+        lock.lock()
+        defer { lock.unlock() }
+        if let m = cache[text] { return m }
+        let file = SourceFile(path: "<string>", text: text)
+        let module = try Compiler.compile(
+            try Parser.parse(file), file: file, internalModule: "<string>",
+            target: .module(name: "<string>", isPackage: false))
+        cache[text] = module
+        return module
     }
 }
