@@ -300,6 +300,9 @@ class _NamedTupleBase(tuple):
     def __init_subclass__(cls, **kwargs):
         if _NamedTupleBase not in cls.__bases__:
             return
+        for base in cls.__bases__:
+            if base is not _NamedTupleBase and base is not Generic:
+                raise TypeError('can only inherit from a NamedTuple type and Generic')
         annotations = cls.__dict__.get('__annotations__', {})
         field_names = tuple(annotations)
         defaults = []
