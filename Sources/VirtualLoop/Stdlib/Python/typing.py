@@ -230,9 +230,6 @@ def final(f):
 
 def no_type_check(arg):
     """Decorator: the annotations are not type hints (it returns its argument)."""
-    if isinstance(arg, type):
-        for key in dir(arg) if False else ():
-            pass
     try:
         arg.__no_type_check__ = True
     except TypeError:
@@ -386,8 +383,10 @@ class _TypedDictBase:
         for base in reversed(cls.__mro__):
             annotations.update(base.__dict__.get('__annotations__', {}))
         cls.__annotations__ = annotations
-        cls.__required_keys__ = frozenset(annotations) if _has_frozenset else set(annotations)
-        cls.__optional_keys__ = frozenset() if _has_frozenset else set()
+        if _has_frozenset:
+            # (Left out where the builtin frozenset is missing, rather than given as another type.)
+            cls.__required_keys__ = frozenset(annotations)
+            cls.__optional_keys__ = frozenset()
         cls.__total__ = True
 
 
