@@ -1743,14 +1743,21 @@ def run_trace(path, source):
     expect = Expect()
     EXPECT = expect
     install_vloop_module(expect)
-    g = {
+    # The trace's globals are those of a module installed as __main__, as
+    # when CPython runs a file: code that looks its module up in sys.modules
+    # (dataclasses resolving string annotations, pickle) finds them.
+    main = type(sys)('__main__')
+    g = main.__dict__
+    del g['__doc__'], g['__loader__']
+    g.update({
         '__name__': '__main__',
         '__file__': path,
         '__builtins__': builtins,
         '__package__': None,
         '__spec__': None,
-    }
+    })
     g.update(harness_names())
+    sys.modules['__main__'] = main
     # Each statement compiles on its own: `from __future__ import
     # annotations` must reach the ones after it as a flag.
     flags = 0

@@ -182,8 +182,13 @@ public final class PyAsyncGenerator: PyObject {
             return .obj(PyAsyncGenASend(self, args[0]))
         case "athrow":
             try vm.checkArity("athrow", args, 1, 3)
-            var e = try vm.exceptionToRaise(args[0])
-            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException { e = inst }
+            // throw(type, value[, tb]) raises `value` itself, without instantiating `type`.
+            let e: PyException
+            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException {
+                e = inst
+            } else {
+                e = try vm.exceptionToRaise(args[0])
+            }
             try initHooks(vm)
             return .obj(PyAsyncGenAThrow(self, e))
         case "aclose":
@@ -223,7 +228,11 @@ public class AsyncGenAwaitable: SendableIterator {
             result = try send(args[0], vm)
         case "throw":
             try vm.checkArity("throw", args, 1, 3)
-            result = try throwIn(try vm.exceptionToRaise(args[0]), vm)
+            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException {
+                result = try throwIn(inst, vm)
+            } else {
+                result = try throwIn(try vm.exceptionToRaise(args[0]), vm)
+            }
         case "close":
             try close(vm)
             return .none

@@ -30,6 +30,7 @@ extension Interpreter {
         }
         let object = v.object
         switch name {
+        case "__class__": return .obj(pyType(v))
         case "__repr__": return bound(0) { _, vm in .str(try vm.repr(v)) }
         case "__str__": return bound(0) { _, vm in .str(try vm.str(v)) }
         case "__format__": return bound(1) { a, vm in .str(try vm.format(v, try vm.str(a[0]))) }

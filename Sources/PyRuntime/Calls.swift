@@ -60,7 +60,9 @@ extension Interpreter {
     private func bindSlow(_ fn: PyFunction, _ args: Args, _ locals: inout [Value]) throws {
         let code = fn.code
         let np = code.positionalCount
-        let name = fn.code.qualifiedName
+        // CPython 3.11 names the function by its `__qualname__`, which may have been assigned.
+        var name = fn.code.qualifiedName
+        if case .str(let q)? = fn.extras?.dunders["__qualname__"] { name = q }
         let given = args.positional.count
         if given > np && !code.hasVarargs {
             let required = np - fn.defaults.count

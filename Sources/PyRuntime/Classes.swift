@@ -10,6 +10,7 @@ extension Interpreter {
         metaclass: PyType? = nil
     ) throws -> PyType {
         guard case .str(let name) = nameValue else { preconditionFailure("class name") }
+        let bases = try resolveMroEntries(bases, namespace)
         var baseTypes: [PyType] = []
         for b in bases {
             guard case .obj(let o) = b, let t = o as? PyType else {
@@ -55,7 +56,7 @@ extension Interpreter {
                 cls.qualname = q
                 continue
             case "__module__": cls.module = try str(v)
-            case "__init_subclass__":
+            case "__init_subclass__", "__class_getitem__":
                 // type_new: a plain function here is made a class method.
                 if case .obj(let o) = v, o is PyFunction {
                     pairs.append((s, .obj(PyClassMethod(v))))
@@ -84,6 +85,30 @@ extension Interpreter {
             throw error(.typeError, "\(name).__init_subclass__() takes no keyword arguments")
         }
         return cls
+    }
+
+    /// CPython's `update_bases` (PEP 560): a base that is not a class but has
+    /// `__mro_entries__` (`Generic[T]`, `NamedTuple`) is replaced by the
+    /// classes that method returns; when any was, the namespace gets the
+    /// original bases as `__orig_bases__`.
+    private func resolveMroEntries(_ bases: [Value], _ namespace: PyDict) throws -> [Value] {
+        guard bases.contains(where: { !($0.object is PyType) }) else { return bases }
+        var resolved: [Value] = []
+        var changed = false
+        for b in bases {
+            if !(b.object is PyType), let entries = try getAttrIfPresent(b, "__mro_entries__") {
+                let result = try call(entries, Args([.obj(PyTuple(bases))]))
+                guard case .obj(let o) = result, let tuple = o as? PyTuple else {
+                    throw error(.typeError, "__mro_entries__ must return a tuple")
+                }
+                resolved += tuple.items
+                changed = true
+            } else {
+                resolved.append(b)
+            }
+        }
+        if changed { try namespace.setItem(.str("__orig_bases__"), .obj(PyTuple(bases)), self) }
+        return resolved
     }
 
     /// C3 linearization of the bases' MROs, as CPython's `mro_implementation`,

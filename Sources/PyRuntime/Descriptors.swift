@@ -296,6 +296,8 @@ extension Interpreter {
             if cls.isHeap { for k in cls.memberOrder { try d.setItem(.str(k), cls.members![k]!, self) } }
             return .obj(d)
         case "__doc__" where cls.lookup("__doc__") == nil: return Value.none
+        // The mutable builtins are unhashable: their `__hash__` is None (what `dataclasses` checks).
+        case "__hash__" where !cls.isHeap && ["list", "dict", "set", "bytearray"].contains(cls.name): return Value.none
         default: break
         }
         if let m = cls.metaclass { return try metaclassAttribute(cls, m, name) }

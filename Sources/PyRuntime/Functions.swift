@@ -54,7 +54,9 @@ public final class PyFunction: PyObject {
     public override var pyType: PyType { .function }
     public override var isCallable: Bool { true }
     public override func repr(_ vm: Interpreter) throws -> String {
-        "<function \(code.qualifiedName) at 0x7f0000000000>"
+        // By `__qualname__`, which may have been assigned (functools.wraps, dataclasses).
+        if case .str(let q)? = extras?.dunders["__qualname__"] { return "<function \(q) at 0x7f0000000000>" }
+        return "<function \(code.qualifiedName) at 0x7f0000000000>"
     }
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value {
         try vm.callFunction(self, args)

@@ -133,8 +133,13 @@ public class PyGenerator: SendableIterator {
             return try pySend(.send(args[0]), vm)
         case "throw":
             try vm.checkArity("throw", args, 1, 3)
-            var e = try vm.exceptionToRaise(args[0])
-            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException { e = inst }
+            // throw(type, value[, tb]) raises `value` itself, without instantiating `type`.
+            let e: PyException
+            if args.count > 1, case .obj(let o) = args[1], let inst = o as? PyException {
+                e = inst
+            } else {
+                e = try vm.exceptionToRaise(args[0])
+            }
             return try pySend(.raise(e), vm)
         case "close":
             try close(vm)

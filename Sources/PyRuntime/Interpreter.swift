@@ -177,9 +177,19 @@ public final class Interpreter {
         return false
     }
 
-    /// Attaches the exception being handled as the context of a new one.
+    /// Attaches the exception being handled as the context of a new one: the
+    /// frame's, else its callers' (CPython's stack of handled exceptions, so a
+    /// function called from an `except` block or an `__exit__` chains to it).
     private func chain(_ e: PyException, in f: Frame) {
-        if let h = f.handling, h !== e, e.context == nil { e.context = h }
+        guard e.context == nil else { return }
+        var frame: Frame? = f
+        while let fr = frame {
+            if let h = fr.handling {
+                if h !== e { e.context = h }
+                return
+            }
+            frame = fr.caller
+        }
     }
 
     /// Runs `f` until it returns, yields or raises.

@@ -138,7 +138,7 @@ public final class PyTypingForm: PyObject {
             + "]"
     }
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
-        if args != nil { throw vm.error(.typeError, "typing.\(name) is not a generic class") }
+        if args != nil { throw vm.error(.typeError, "\(try repr(vm)) is not a generic class") }
         var items: [Value]
         if case .obj(let o) = key, let tuple = o as? PyTuple { items = tuple.items } else { items = [key] }
         items = items.map { $0.isNone ? .obj(PyType.noneType) : $0 }
@@ -192,7 +192,10 @@ public func makeTypingModule() -> PyModule {
     for name in [
         "Any", "Optional", "Union", "List", "Dict", "Set", "FrozenSet", "Tuple", "Callable", "Awaitable", "Coroutine",
         "AsyncIterator", "AsyncIterable", "AsyncGenerator", "Iterator", "Iterable", "Generator", "ClassVar", "Final",
-        "Type", "Sequence", "Mapping", "MutableMapping", "Literal", "NoReturn",
+        "Type", "Sequence", "Mapping", "MutableMapping", "Literal", "NoReturn", "Never", "Self", "Annotated",
+        "TypeAlias", "Concatenate", "TypeGuard", "Required", "NotRequired", "LiteralString", "Unpack", "Hashable",
+        "Sized", "Container", "Collection", "Reversible", "MutableSequence", "MutableSet", "AbstractSet", "Deque",
+        "DefaultDict", "OrderedDict", "Counter", "ChainMap", "ContextManager", "AsyncContextManager",
     ] {
         m.attributes[name] = .obj(PyTypingForm(name))
     }

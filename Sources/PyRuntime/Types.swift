@@ -683,6 +683,16 @@ public final class PyException: PyObject {
                 context = e
             }
         case "__suppress_context__": suppressContext = try vm.truthy(value)
+        case "__traceback__":
+            // vloop has no traceback objects (`__traceback__` reads None), so the one value
+            // code can give back is None: as in CPython, the frames the exception went
+            // through are no longer kept alive by it (contextlib's `__exit__` does this to
+            // restore the traceback of the `with`; otherwise its generator would live on).
+            // The entries stay, for the traceback vloop prints.
+            guard value.isNone else {
+                throw vm.error(.typeError, "__traceback__ must be a traceback or None")
+            }
+            frames = []
         default:
             if attributes.updateValue(value, forKey: name) == nil { attributeOrder.append(name) }
         }

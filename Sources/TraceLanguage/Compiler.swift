@@ -60,6 +60,8 @@ final class CompilationUnit {
     @exclusivity(unchecked) var importSites: [ImportSite] = []
     /// `from __future__ import annotations` was compiled: annotations are strings, not evaluated.
     @exclusivity(unchecked) var futureAnnotations = false
+    /// Where a `from __future__ import` may be (`FunctionCompiler.futureImportPrefix`).
+    @exclusivity(unchecked) var futureImportsAllowed: Set<SourceLocation> = []
 
     init(file: SourceFile, scopes: [ScopeKey: Scope], target: CompilationTarget) {
         self.file = file
@@ -207,6 +209,7 @@ final class FunctionCompiler {
     // MARK: Module
 
     func compileModule(_ body: [Stmt]) {
+        unit.futureImportsAllowed = Self.futureImportPrefix(body)
         if Self.hasSimpleAnnotations(body) { emitSetupAnnotations() }
         if unit.target == .trace {
             compileTopLevel(body)
@@ -438,23 +441,30 @@ final class FunctionCompiler {
             compileMatch(subject, cases)
         case .importFrom("__future__", let names):
             compileFutureImport(names, s.loc)
+            // Then an ordinary import of the `__future__` module, as CPython's.
+            compileImportFrom("__future__", names, s.loc)
         case .importFrom(let module, let names):
-            switch unit.target.resolve(module) {
-            case .success(let absolute):
-                noteImport(absolute)
-                noteImportSite(absolute, s.loc)
-                for n in names { noteImport(absolute + "." + n.name) }
-                emit(.importName(constant(.string(absolute))))
-            case .failure(let failure):
-                emit(.importName(constant(.names([failure.message]))))
-            }
-            for n in names {
-                loc = n.loc
-                emit(.importFrom(constant(.string(n.name))))
-                store(n.asName ?? n.name)
-            }
-            emit(.pop)
+            compileImportFrom(module, names, s.loc)
         }
+    }
+
+    /// `from module import names`.
+    private func compileImportFrom(_ module: String, _ names: [ImportName], _ at: SourceLocation) {
+        switch unit.target.resolve(module) {
+        case .success(let absolute):
+            noteImport(absolute)
+            noteImportSite(absolute, at)
+            for n in names { noteImport(absolute + "." + n.name) }
+            emit(.importName(constant(.string(absolute))))
+        case .failure(let failure):
+            emit(.importName(constant(.names([failure.message]))))
+        }
+        for n in names {
+            loc = n.loc
+            emit(.importFrom(constant(.string(n.name))))
+            store(n.asName ?? n.name)
+        }
+        emit(.pop)
     }
 
     /// Records a module the code may import, for the loader of the trace's modules.

@@ -189,13 +189,38 @@ extension FunctionCompiler {
 
     /// `from __future__ import annotations` (the one feature a trace may ask for).
     func compileFutureImport(_ names: [ImportName], _ at: SourceLocation) {
+        guard unit.futureImportsAllowed.contains(at) else {
+            unit.error(at, "from __future__ imports must occur at the beginning of the file")
+            return
+        }
         for n in names {
-            if n.name == "annotations" {
-                unit.futureAnnotations = true
-            } else {
-                unit.error(n.loc, "future feature \(n.name) is not defined")
+            switch n.name {
+            case "annotations": unit.futureAnnotations = true
+            // Features that every Python 3.11 program has: no-ops.
+            case "nested_scopes", "generators", "division", "absolute_import", "with_statement", "print_function",
+                "unicode_literals", "generator_stop":
+                break
+            case "braces": unit.error(at, "not a chance")
+            case "barry_as_FLUFL": unit.error(at, "from __future__ import barry_as_FLUFL is not supported in a trace")
+            default: unit.error(at, "future feature \(n.name) is not defined")
             }
         }
+    }
+
+    /// The `from __future__ import` statements CPython accepts: those at the
+    /// top of a module, after its docstring and each other.
+    static func futureImportPrefix(_ body: [Stmt]) -> Set<SourceLocation> {
+        var allowed: Set<SourceLocation> = []
+        for (i, s) in body.enumerated() {
+            if case .importFrom("__future__", _) = s.kind {
+                allowed.insert(s.loc)
+            } else if i == 0, case .expr(let e) = s.kind, case .string = e.kind {
+                continue
+            } else {
+                break
+            }
+        }
+        return allowed
     }
 
     /// The source form of an annotation, as `from __future__ import annotations`

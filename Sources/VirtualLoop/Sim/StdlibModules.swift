@@ -25,6 +25,17 @@ extension World {
         m.attributes["stdout"] = .obj(PyStream(name: "<stdout>"))
         m.attributes["stderr"] = .obj(PyStream(name: "<stderr>"))
         m.attributes["maxsize"] = .int(Int.max)
+        // The exception being handled by the running frame or its callers (the
+        // traceback is None: vloop has no traceback objects).
+        m.define("exc_info") { args, vm in
+            try vm.checkArity("exc_info", args, 0, 0)
+            var frame = vm.currentFrame
+            while let f = frame {
+                if let e = f.handling { return .obj(PyTuple([.obj(e.type), .obj(e), .none])) }
+                frame = f.caller
+            }
+            return .obj(PyTuple([.none, .none, .none]))
+        }
         return m
     }
 

@@ -28,7 +28,11 @@ package enum PythonModules {
 
     /// The modules, by absolute dotted name.
     package static let sources: [String: Source] = [
+        "__future__": Source("__future__.py", PackageResources.__future___py),
         "bisect": Source("bisect.py", PackageResources.bisect_py),
+        "contextlib": Source("contextlib.py", PackageResources.contextlib_py),
+        "dataclasses": Source("dataclasses.py", PackageResources.dataclasses_py),
+        "typing": Source("typing.py", PackageResources.typing_py),
         "heapq": Source("heapq.py", PackageResources.heapq_py),
         "fnmatch": Source("fnmatch.py", PackageResources.fnmatch_py),
         "hashlib": Source("hashlib.py", PackageResources.hashlib_py),
