@@ -35,7 +35,7 @@ public func inplaceOp(_ op: BinaryOp, _ a: Value, _ b: Value, _ vm: Interpreter)
         default: break
         }
     }
-    if op == .bitOr, case .obj(let o) = a, let dict = o as? PyDict {
+    if op == .bitOr, case .obj(let o) = a, let dict = o as? PyDict, dict.flavor?.kind != .counter {
         // `d |= other` is `d.update(other)`: any mapping or iterable of pairs.
         try dictUpdate(dict, from: b, vm)
         return a
@@ -63,6 +63,10 @@ private func setSymbol(_ op: BinaryOp) -> Character? {
 private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _ vm: Interpreter) throws -> Value {
     /// No builtin meaning: the operands' special methods, else TypeError.
     func fallback() throws -> Value {
+        if case .obj(let x) = a, let r = try x.binaryOperator(op, b, reflected: false, inPlace: inPlace, vm) {
+            return r
+        }
+        if case .obj(let y) = b, let r = try y.binaryOperator(op, a, reflected: true, inPlace: false, vm) { return r }
         if let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
         throw unsupported(inPlace ? op.rawValue + "=" : op == .pow ? "** or pow()" : op.rawValue, a, b, vm)
     }
@@ -75,7 +79,9 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator(setSymbol(op)!, l, r, vm))
         }
-        if op == .bitOr, case .obj(let x) = a, let l = x as? PyDict, case .obj(let y) = b, let r = y as? PyDict {
+        if op == .bitOr, case .obj(let x) = a, let l = x as? PyDict, case .obj(let y) = b, let r = y as? PyDict,
+            l.flavor == nil, r.flavor == nil
+        {
             let union = PyDict()
             union.table = l.table
             try dictUpdate(union, from: .obj(r), vm)
@@ -490,6 +496,8 @@ public func orderCompare(_ op: CompareOp, _ a: Value, _ b: Value, _ vm: Interpre
         }
     default: break
     }
+    if case .obj(let x) = a, let r = try x.orderOperator(op, b, vm) { return r }
+    if case .obj(let y) = b, let r = try y.orderOperator(op.reflectedOrder, a, vm) { return r }
     if let r = try specialCompare(op, a, b, vm) { return try vm.truthy(r) }
     throw vm.error(
         .typeError,
@@ -514,6 +522,19 @@ public func greaterThan(_ a: Value, _ b: Value, _ vm: Interpreter) throws -> Boo
 /// `a >= b`.
 public func greaterOrEqual(_ a: Value, _ b: Value, _ vm: Interpreter) throws -> Bool {
     try orderCompare(.ge, a, b, vm)
+}
+
+extension CompareOp {
+    /// The order comparison with its operands swapped (`a < b` is `b > a`).
+    var reflectedOrder: CompareOp {
+        switch self {
+        case .lt: return .gt
+        case .le: return .ge
+        case .gt: return .lt
+        case .ge: return .le
+        default: return self
+        }
+    }
 }
 
 private func holds(_ op: CompareOp, _ order: Int) -> Bool {

@@ -128,9 +128,15 @@ extension Interpreter {
             }
             if let d = obj as? PyDict {
                 guard d.table.remove(try HashKey.of(k, self)) != nil else {
+                    // Counter.__delitem__ ignores a missing key.
+                    if d.flavor?.kind == .counter { return }
                     throw raise(PyException(type: .keyError, args: [k]))
                 }
                 d.version += 1
+                return
+            }
+            if let q = obj as? PyDeque {
+                try q.delete(k, self)
                 return
             }
             if let l = obj as? PyList {

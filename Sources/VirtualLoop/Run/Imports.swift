@@ -24,6 +24,8 @@ extension World {
         "concurrent": { _ in PyModule("concurrent") },
         "concurrent.futures": { try $0.makeConcurrentFuturesModule() },
         "vloop": { $0.makeVloopModule() },
+        "_collections": { $0.makeCollectionsNativeModule() },
+        "math": { $0.makeMathModule() },
     ]
 
     /// The top-level names of the built-in modules, which the loader of the

@@ -30,6 +30,9 @@ package enum PythonModules {
     package static let sources: [String: Source] = [
         "bisect": Source("bisect.py", PackageResources.bisect_py),
         "heapq": Source("heapq.py", PackageResources.heapq_py),
+        "collections": Source("collections.py", PackageResources.collections_py, isPackage: true),
+        "itertools": Source("itertools.py", PackageResources.itertools_py),
+        "operator": Source("operator.py", PackageResources.operator_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.

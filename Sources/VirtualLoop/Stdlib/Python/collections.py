@@ -1,0 +1,287 @@
+# collections for vloop, after CPython 3.11.7's Lib/collections/__init__.py.
+#
+# deque, defaultdict, OrderedDict and Counter are native (`_collections`):
+# CPython's deque and defaultdict are C code, and OrderedDict and Counter
+# derive from dict, which a class of the interpreter cannot; natively each is
+# a dict with CPython's behaviour (see docs/LANGUAGE.md).
+#
+# namedtuple: CPython builds the class with `exec` of generated source; vloop
+# has no `exec`, so the class is made by a class statement in `namedtuple`
+# whose `__new__` binds the arguments itself, raising the messages the
+# generated `__new__` would ("P.__new__() missing 1 required positional
+# argument: 'y'"). Its instances hold their values in a tuple and behave as
+# one (indexing, slicing, unpacking, len, iteration, comparison with tuples
+# and each other, hashing, count/index, +); `isinstance(p, tuple)` is False,
+# the one departure (a class of the interpreter cannot derive from tuple).
+# The class is an ordinary class, so `class Point(namedtuple('Point', 'x y'))`
+# works as in CPython.
+
+from _collections import deque, defaultdict, OrderedDict, Counter
+
+__all__ = [
+    "Counter",
+    "OrderedDict",
+    "defaultdict",
+    "deque",
+    "namedtuple",
+]
+
+_keywords = {
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+}
+
+
+def _isidentifier(name):
+    if not name:
+        return False
+    first = name[0]
+    if not (first == "_" or first.isalpha()):
+        return False
+    for c in name:
+        if not (c == "_" or c.isalnum()):
+            return False
+    return True
+
+
+def _names_list(names):
+    # "'a'", "'a' and 'b'", "'a', 'b', and 'c'" as CPython's missing-argument messages.
+    quoted = [repr(n) for n in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(quoted) == 2:
+        return f"{quoted[0]} and {quoted[1]}"
+    return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+
+
+class _tuplegetter:
+    # The field accessors (CPython's C `_collections._tuplegetter`).
+    def __init__(self, index, doc):
+        self._index = index
+        self.__doc__ = doc
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return instance._tuple[self._index]
+
+    def __set__(self, instance, value):
+        raise AttributeError("can't set attribute")
+
+    def __delete__(self, instance):
+        raise AttributeError("can't delete attribute")
+
+    def __repr__(self):
+        return f"_tuplegetter({self._index}, {self.__doc__!r})"
+
+
+class _NamedTupleBase:
+    # The tuple behaviour of namedtuple instances, over `self._tuple`.
+    __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs):
+        # A class deriving from a namedtuple's has a __dict__ (unless it
+        # sets __slots__): its instances take new attributes.
+        cls._plain = "__slots__" in cls.__dict__
+
+    def __len__(self):
+        return len(self._tuple)
+
+    def __iter__(self):
+        return iter(self._tuple)
+
+    def __getitem__(self, index):
+        return self._tuple[index]
+
+    def __contains__(self, value):
+        return value in self._tuple
+
+    def __hash__(self):
+        return hash(self._tuple)
+
+    def __eq__(self, other):
+        return self._tuple == _as_tuple(other)
+
+    def __ne__(self, other):
+        return self._tuple != _as_tuple(other)
+
+    def __lt__(self, other):
+        other = _as_tuple(other)
+        if type(other) is not tuple:
+            return NotImplemented
+        return self._tuple < other
+
+    def __le__(self, other):
+        other = _as_tuple(other)
+        if type(other) is not tuple:
+            return NotImplemented
+        return self._tuple <= other
+
+    def __gt__(self, other):
+        other = _as_tuple(other)
+        if type(other) is not tuple:
+            return NotImplemented
+        return self._tuple > other
+
+    def __ge__(self, other):
+        other = _as_tuple(other)
+        if type(other) is not tuple:
+            return NotImplemented
+        return self._tuple >= other
+
+    def __add__(self, other):
+        return self._tuple + _as_tuple(other)
+
+    def __radd__(self, other):
+        return _as_tuple(other) + self._tuple
+
+    def __mul__(self, n):
+        return self._tuple * n
+
+    def __rmul__(self, n):
+        return self._tuple * n
+
+    def __bool__(self):
+        return len(self._tuple) > 0
+
+    def __setattr__(self, name, value):
+        if name in type(self)._fields:
+            raise AttributeError("can't set attribute")
+        if type(self)._plain:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        object.__setattr__(self, name, value)
+
+    def count(self, value):
+        return self._tuple.count(value)
+
+    def index(self, value, *args):
+        return self._tuple.index(value, *args)
+
+    def __repr__(self):
+        return type(self).__name__ + "(" + ", ".join(
+            f"{name}={value!r}" for name, value in zip(self._fields, self._tuple)) + ")"
+
+    def _asdict(self):
+        return dict(zip(self._fields, self._tuple))
+
+    def _replace(self, **kwds):
+        values = [kwds.pop(name, value) for name, value in zip(self._fields, self._tuple)]
+        if kwds:
+            raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+        return self._make(values)
+
+    def __getnewargs__(self):
+        return self._tuple
+
+
+def _as_tuple(value):
+    if isinstance(value, _NamedTupleBase):
+        return value._tuple
+    return value
+
+
+def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
+    """Returns a new subclass of tuple with named fields."""
+    if isinstance(field_names, str):
+        field_names = field_names.replace(",", " ").split()
+    field_names = [str(name) for name in field_names]
+    typename = str(typename)
+
+    if rename:
+        seen = set()
+        for index, name in enumerate(field_names):
+            if (not _isidentifier(name)
+                    or name in _keywords
+                    or name.startswith("_")
+                    or name in seen):
+                field_names[index] = f"_{index}"
+            seen.add(name)
+
+    for name in [typename] + field_names:
+        if type(name) is not str:
+            raise TypeError("Type names and field names must be strings")
+        if not _isidentifier(name):
+            raise ValueError("Type names and field names must be valid "
+                             f"identifiers: {name!r}")
+        if name in _keywords:
+            raise ValueError("Type names and field names cannot be a "
+                             f"keyword: {name!r}")
+
+    seen = set()
+    for name in field_names:
+        if name.startswith("_") and not rename:
+            raise ValueError("Field names cannot start with an underscore: "
+                             f"{name!r}")
+        if name in seen:
+            raise ValueError(f"Encountered duplicate field name: {name!r}")
+        seen.add(name)
+
+    field_defaults = {}
+    if defaults is not None:
+        defaults = tuple(defaults)
+        if len(defaults) > len(field_names):
+            raise TypeError("Got more default values than field names")
+        field_defaults = dict(reversed(list(zip(reversed(field_names),
+                                                reversed(defaults)))))
+
+    field_names = tuple(field_names)
+    num_fields = len(field_names)
+    first_default = num_fields - len(field_defaults)
+
+    def __new__(_cls, *args, **kwargs):
+        where = f"{typename}.__new__()"
+        if len(args) > num_fields:
+            low = first_default + 1
+            high = num_fields + 1
+            takes = f"{high}" if low == high else f"from {low} to {high}"
+            raise TypeError(f"{where} takes {takes} positional arguments but {len(args) + 1} were given")
+        values = list(args)
+        for name, value in kwargs.items():
+            if name not in field_names:
+                raise TypeError(f"{where} got an unexpected keyword argument '{name}'")
+            if field_names.index(name) < len(args):
+                raise TypeError(f"{where} got multiple values for argument '{name}'")
+        missing = []
+        for i in range(len(args), num_fields):
+            name = field_names[i]
+            if name in kwargs:
+                values.append(kwargs[name])
+            elif name in field_defaults:
+                values.append(field_defaults[name])
+            else:
+                missing.append(name)
+                values.append(None)
+        if missing:
+            s = "" if len(missing) == 1 else "s"
+            raise TypeError(
+                f"{where} missing {len(missing)} required positional argument{s}: {_names_list(missing)}")
+        self = object.__new__(_cls)
+        object.__setattr__(self, "_tuple", tuple(values))
+        return self
+
+    @classmethod
+    def _make(cls, iterable):
+        values = tuple(iterable)
+        if len(values) != num_fields:
+            raise TypeError(f"Expected {num_fields} arguments, got {len(values)}")
+        self = object.__new__(cls)
+        object.__setattr__(self, "_tuple", values)
+        return self
+
+    namespace = {
+        "__doc__": f"{typename}({', '.join(field_names)})",
+        "__slots__": (),
+        "_fields": field_names,
+        "_field_defaults": field_defaults,
+        "__new__": __new__,
+        "_make": _make,
+        "__match_args__": field_names,
+    }
+    for index, name in enumerate(field_names):
+        namespace[name] = _tuplegetter(index, f"Alias for field number {index}")
+
+    result = type(typename, (_NamedTupleBase,), namespace)
+    result._plain = True
+    result.__module__ = "__main__" if module is None else module
+    return result
