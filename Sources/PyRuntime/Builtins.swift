@@ -554,6 +554,7 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
     case .obj(let o):
         if let l = o as? PyList { return .obj(ArrayIterator(l.items.reversed(), name: "list_reverseiterator")) }
         if let t = o as? PyTuple { return .obj(ArrayIterator(t.items.reversed(), name: "reversed")) }
+        if let q = o as? PyDeque { return .obj(DequeIterator(q, reversed: true)) }
         if let r = o as? PyRange {
             let n = r.count
             return .obj(

@@ -110,14 +110,15 @@ public final class DictFlavor {
             }
         case .counter:
             if d.table.count == 0 { return "Counter()" }
+            let entries: [(key: Value, value: Value)]
+            do {
+                entries = try DictFlavor.mostCommon(d, vm)
+            } catch let e as PyRaise where e.exception.type === PyType.typeError {
+                // Counter.__repr__ falls back to the dict's repr for unorderable counts.
+                return "Counter(\(try d.plainRepr(vm)))"
+            }
             return try vm.withReprGuard(d, "...") {
-                let entries: [(key: Value, value: Value)]
-                do {
-                    entries = try DictFlavor.mostCommon(d, vm)
-                } catch let e as PyRaise where e.exception.type === PyType.typeError {
-                    return "Counter(\(try d.plainRepr(vm)))"
-                }
-                return "Counter({"
+                "Counter({"
                     + (try entries.map { "\(try vm.repr($0.key)): \(try vm.repr($0.value))" }
                         .joined(separator: ", ")) + "})"
             }
@@ -220,8 +221,13 @@ public final class DictFlavor {
             var entries = try DictFlavor.mostCommon(d, vm)
             if let n = argument(args, 0, "n"), !n.isNone {
                 guard let k = intValue(n) else {
+                    // heapq.nlargest compares n with the size, then slices with it.
+                    if case .float = n {
+                        throw vm.error(
+                            .typeError, "slice indices must be integers or None or have an __index__ method")
+                    }
                     throw vm.error(
-                        .typeError, "'\(vm.typeName(n))' object cannot be interpreted as an integer")
+                        .typeError, "'>=' not supported between instances of '\(vm.typeName(n))' and 'int'")
                 }
                 entries = Array(entries.prefix(max(0, k)))
             }

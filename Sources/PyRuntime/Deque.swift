@@ -205,7 +205,7 @@ public final class PyDeque: PyObject {
     }
 
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
-        if name == "maxlen" { return maxlen.map { .int($0) } ?? .none }
+        if name == "maxlen" { return maxlen.map { .int($0) } ?? Value.none }
         return boundBuiltin(self, name, PyDeque.methodNames)
     }
 

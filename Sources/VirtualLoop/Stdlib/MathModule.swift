@@ -101,11 +101,7 @@ extension World {
         m.define("log") { args, vm in
             try checkNoKeywords("log", args, vm)
             if args.count < 1 || args.count > 2 {
-                throw vm.error(
-                    .typeError,
-                    args.count < 1
-                        ? "log expected at least 1 argument, got 0"
-                        : "log expected at most 2 arguments, got \(args.count)")
+                throw vm.error(.typeError, "math.log requires 1 to 2 arguments")
             }
             func ln(_ v: Value) throws -> Double {
                 let x = try real(v, vm)
@@ -361,9 +357,6 @@ enum MathHelpers {
     }
 
     static func coordinates(_ v: Value, _ vm: Interpreter) throws -> [Value] {
-        guard case .obj(let o) = v, o is PyTuple || o is PyList else {
-            throw vm.error(.typeError, "dist(): argument must be tuple, not \(vm.typeName(v))")
-        }
-        return try vm.iterate(v)
+        try vm.iterate(v)
     }
 }

@@ -1,9 +1,9 @@
 # From CPython 3.11.7: Lib/heapq.py
 #
 # Changes: the imports of the C accelerator `_heapq` and the doctest under
-# `if __name__ == "__main__"` are left out, so misuse raises what the
-# pure-Python code raises (`AttributeError` where the C code says
-# "heap argument must be a list").
+# `if __name__ == "__main__"` are left out; instead, wrappers at the end
+# check the arguments as the C code does ("heappush() argument 1 must be
+# list, not tuple", its arity errors, "index out of range").
 
 """Heap queue algorithm (a.k.a. priority queue).
 
@@ -584,3 +584,42 @@ def nlargest(n, iterable, key=None):
             order -= 1
     result.sort(reverse=True)
     return [elem for (k, order, elem) in result]
+
+
+# vloop: the C accelerator's argument checks, around the pure-Python
+# functions above, so that misuse raises what CPython (which uses `_heapq`)
+# raises: the arity errors, "heappush() argument 1 must be list, not tuple",
+# and IndexError "index out of range" for an empty heap.
+
+def _heap_arguments(name, args, kwargs, n):
+    if kwargs:
+        raise TypeError(f"_heapq.{name}() takes no keyword arguments")
+    if len(args) != n:
+        if n == 1:
+            raise TypeError(f"_heapq.{name}() takes exactly one argument ({len(args)} given)")
+        raise TypeError(f"{name} expected {n} arguments, got {len(args)}")
+    heap = args[0]
+    if type(heap) is not list:
+        what = "argument" if n == 1 else "argument 1"
+        kind = "None" if heap is None else type(heap).__name__
+        raise TypeError(f"{name}() {what} must be list, not {kind}")
+    return args
+
+
+def _checked(name, function, n, needs_items):
+    def checked(*args, **kwargs):
+        args = _heap_arguments(name, args, kwargs, n)
+        if needs_items and not args[0]:
+            raise IndexError("index out of range")
+        return function(*args)
+    checked.__name__ = name
+    checked.__qualname__ = name
+    checked.__doc__ = function.__doc__
+    return checked
+
+
+heappush = _checked("heappush", heappush, 2, False)
+heappop = _checked("heappop", heappop, 1, True)
+heapreplace = _checked("heapreplace", heapreplace, 2, True)
+heappushpop = _checked("heappushpop", heappushpop, 2, False)
+heapify = _checked("heapify", heapify, 1, False)

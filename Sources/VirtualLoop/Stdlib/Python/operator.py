@@ -2,7 +2,9 @@
 #
 # Changes: `abs` is the builtin itself (there is no `builtins` module);
 # `index` raises the C code's TypeError ("'str' object cannot be
-# interpreted as an integer") instead of calling `__index__`; the import of
+# interpreted as an integer") instead of calling `__index__`; the
+# constructors of itemgetter, attrgetter and methodcaller take `*args` (no
+# positional-only parameters in a trace) and raise the C code's arity errors; the import of
 # the C accelerator `_operator` is left out, so these pure-Python functions
 # are the module (CPython's documented equivalents).
 
@@ -249,7 +251,10 @@ class attrgetter:
     """
     __slots__ = ('_attrs', '_call')
 
-    def __init__(self, attr, *attrs):
+    def __init__(self, *attrs):
+        if not attrs:
+            raise TypeError('attrgetter expected 1 argument, got 0')
+        attr, attrs = attrs[0], attrs[1:]
         if not attrs:
             if not isinstance(attr, str):
                 raise TypeError('attribute name must be a string')
@@ -286,7 +291,10 @@ class itemgetter:
     """
     __slots__ = ('_items', '_call')
 
-    def __init__(self, item, *items):
+    def __init__(self, *items):
+        if not items:
+            raise TypeError('itemgetter expected 1 argument, got 0')
+        item, items = items[0], items[1:]
         if not items:
             self._items = (item,)
             def func(obj):
@@ -318,7 +326,10 @@ class methodcaller:
     """
     __slots__ = ('_name', '_args', '_kwargs')
 
-    def __init__(self, name, *args, **kwargs):
+    def __init__(self, *args, **kwargs):
+        if not args:
+            raise TypeError('methodcaller needs at least one argument, the method name')
+        name, args = args[0], args[1:]
         self._name = name
         if not isinstance(self._name, str):
             raise TypeError('method name must be a string')
