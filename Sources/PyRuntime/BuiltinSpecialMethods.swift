@@ -86,6 +86,8 @@ extension Interpreter {
     /// value's type has (`builtinSpecialMethod`), which is returned instead.
     package func missingAttribute(_ v: Value, _ name: String) throws -> Value {
         if let m = try builtinSpecialMethod(v, name) { return m }
+        // `x.__class__` of a built-in value (instances and types answer it themselves).
+        if name == "__class__" { return .obj(pyType(v)) }
         throw error(.attributeError, "'\(typeName(v))' object has no attribute '\(name)'")
     }
 }

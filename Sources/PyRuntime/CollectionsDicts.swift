@@ -305,7 +305,42 @@ public final class DictFlavor {
         }
     }
 
+    // MARK: Class methods
+
+    /// `dict.fromkeys(iterable, value=None)` for `dict` and the flavored
+    /// types (a dict of the same type); Counter's raises as CPython's does.
+    package static func fromKeys(_ cls: PyType) -> PyBuiltin {
+        PyBuiltin("fromkeys") { args, vm in
+            try checkKeywords("fromkeys", args, [], vm)
+            try checkCount("fromkeys", args, 1, 2, vm)
+            if cls === counterType {
+                throw vm.error(
+                    .notImplementedError, "Counter.fromkeys() is undefined.  Use Counter(iterable) instead.")
+            }
+            guard case .obj(let o) = try cls.call(Args(), vm), let d = o as? PyDict else {
+                throw vm.error(.typeError, "fromkeys needs a dict type")
+            }
+            let value = args.count > 1 ? args[1] : .none
+            let it = try vm.makeIterator(args[0])
+            while let k = try it.next(vm) { try d.setItem(k, value, vm) }
+            return .obj(d)
+        }
+    }
+
     // MARK: Counter
+
+    /// `+counter` (the positive counts) and `-counter` (the negated negative ones).
+    static func counterUnary(_ d: PyDict, negate: Bool, _ vm: Interpreter) throws -> Value {
+        let result = make(.counter)
+        for (k, v) in d.table.entries {
+            if negate {
+                if try pyLessThan(v, .int(0), vm) { try result.setItem(k, try binaryOp(.sub, .int(0), v, vm), vm) }
+            } else if try greaterThan(v, .int(0), vm) {
+                try result.setItem(k, v, vm)
+            }
+        }
+        return .obj(result)
+    }
 
     /// The entries by count, largest first; equal counts keep insertion order
     /// (`sorted(..., key=itemgetter(1), reverse=True)` is stable).

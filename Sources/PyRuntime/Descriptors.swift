@@ -296,6 +296,7 @@ extension Interpreter {
         for t in cls.mro where !t.isHeap {
             if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }
+        if name == "fromkeys", !cls.isHeap, cls.isSubtype(of: .dict) { return .obj(DictFlavor.fromKeys(cls)) }
         return nil
     }
 }

@@ -69,6 +69,14 @@ package func dictUpdate(_ d: PyDict, from source: Value, _ vm: Interpreter) thro
         for (k, v) in other.table.entries { try d.setItem(k, v, vm) }
         return
     }
+    // A mapping of the trace's (one whose class has `keys`, as CPython's
+    // PyDict_Merge checks): its keys, each looked up.
+    if case .obj(let o) = source, let inst = o as? PyInstance, inst.cls.lookup("keys") != nil {
+        for k in try vm.iterate(try vm.callMethod(source, "keys", Args())) {
+            try d.setItem(k, try inst.getItem(k, vm), vm)
+        }
+        return
+    }
     for (n, element) in try vm.iterate(source).enumerated() {
         let pair: [Value]
         do {

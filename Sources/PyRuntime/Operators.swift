@@ -447,6 +447,9 @@ public func unaryOp(_ op: UnaryOp, _ v: Value, _ vm: Interpreter) throws -> Valu
     case .invert:
         if let i = intValue(v) { return .int(~i) }
     }
+    if case .obj(let o) = v, let d = o as? PyDict, d.flavor?.kind == .counter, op != .invert {
+        return try DictFlavor.counterUnary(d, negate: op == .neg, vm)
+    }
     let special = op == .neg ? "__neg__" : op == .pos ? "__pos__" : "__invert__"
     if let r = try specialUnary(special, v, vm) { return r }
     throw vm.error(.typeError, "bad operand type for unary \(op.rawValue): '\(vm.typeName(v))'")
