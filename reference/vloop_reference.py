@@ -231,16 +231,38 @@ class OrderedSet:
             return NotImplemented
         return OrderedSet(x for x in o if x not in self)
 
+    def __xor__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet([x for x in self if x not in o] + [x for x in o if x not in self])
+
+    def __rxor__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        return OrderedSet(o) ^ self
+
     def __ior__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
         self.update(o)
         return self
 
     def __isub__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
         self.difference_update(o)
         return self
 
     def __iand__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
         self._d = dict.fromkeys(x for x in self if x in o)
+        return self
+
+    def __ixor__(self, o):
+        if not self._setlike(o):
+            return NotImplemented
+        self._d = dict.fromkeys([x for x in self if x not in o] + [x for x in o if x not in self])
         return self
 
     def __eq__(self, o):

@@ -6,6 +6,15 @@ import TraceLanguage
 /// bound builtin doing what the operation does; the operations themselves
 /// never come through here. Only the methods the value's type has exist, so
 /// `hasattr(x, '__next__')` tells iterators apart as in CPython.
+enum BuiltinSpecialMethods {
+    /// The names `builtinSpecialMethod` knows.
+    static let names: Set<String> = [
+        "__repr__", "__str__", "__format__", "__hash__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
+        "__bool__", "__len__", "__iter__", "__next__", "__contains__", "__getitem__", "__setitem__", "__delitem__",
+        "__call__",
+    ]
+}
+
 extension Interpreter {
     /// The special method `name` of a built-in value, or nil.
     package func builtinSpecialMethod(_ v: Value, _ name: String) throws -> Value? {
@@ -31,6 +40,13 @@ extension Interpreter {
             let op: CompareOp =
                 ["__eq__": .eq, "__ne__": .ne, "__lt__": .lt, "__le__": .le, "__gt__": .gt][name] ?? .ge
             return bound(1) { a, vm in
+                // A built-in type's comparison handles its own kind only
+                // (float's takes ints too); anything else is NotImplemented.
+                let mine = vm.pyType(v), theirs = vm.pyType(a[0])
+                let handled =
+                    theirs.isSubtype(of: mine) || mine.isSubtype(of: theirs) && mine !== PyType.bool
+                    || (mine === PyType.float && theirs.isSubtype(of: .int))
+                guard handled else { return .obj(PyNotImplemented.shared) }
                 do {
                     return try compareOp(op, v, a[0], vm)
                 } catch let e as PyRaise where e.exception.type.isSubtype(of: PyType.typeError) {

@@ -98,6 +98,7 @@ extension Interpreter {
             if let i = Int(exactly: d) { return i == -1 ? -2 : i }
             return d.hashValue
         case .obj(let o) where o is PyInstance:
+            if let i = o as? PyInstance, let base = i.base, i.cls.lookup("__hash__") == nil { return try pyHash(base) }
             guard let k = try o.hashKey(self) else { throw error(.typeError, "unhashable type: '\(o.typeName)'") }
             if case .custom(let c) = k { return c.hash }
             return identity(of: v) >> 4
@@ -117,6 +118,7 @@ extension Interpreter {
                 }
                 return s
             }
+            if let base = i.base, !spec.isEmpty { return try formatWithSpec(base, spec, self) }
             guard spec.isEmpty else {
                 throw error(.typeError, "unsupported format string passed to \(i.cls.name).__format__")
             }

@@ -15,13 +15,16 @@ extension Interpreter {
             if baseTypes.contains(where: { $0 === t }) {
                 throw error(.typeError, "duplicate base class \(t.name)")
             }
-            guard t.isHeap || t === PyType.object || t.isExceptionType else {
-                throw error(
-                    .typeError,
-                    "a class of a trace cannot derive from the builtin type '\(t.name)': derive from object (or an exception, or a class of the trace)"
-                )
+            guard t.isHeap || t === PyType.object || t.isExceptionType || t.builtinBase === t else {
+                throw error(.typeError, "type '\(t.name)' is not an acceptable base type")
             }
             baseTypes.append(t)
+        }
+        // CPython's best_base: the bases' instance layouts must nest.
+        let layouts = baseTypes.compactMap { t -> PyType? in t.builtinBase ?? (t.isExceptionType ? .baseException : nil)
+        }
+        if let first = layouts.first, layouts.contains(where: { $0 !== first }) {
+            throw error(.typeError, "multiple bases have instance lay-out conflict")
         }
         let mro = try linearize(baseTypes.isEmpty ? [.object] : baseTypes)
         let cls = PyType(heapName: name, bases: baseTypes, mro: mro)
@@ -134,6 +137,11 @@ extension Interpreter {
             let base = cls.mro.first { !$0.isHeap } ?? .exception
             let e = try PyException.make(base, Args(args.positional), self)
             return .obj(PyException(type: cls, args: e.args, attributes: e.attributes))
+        }
+        if let base = cls.builtinBase {
+            let instance = PyInstance(cls)
+            instance.base = try builtinBaseValue(base, args, fill: cls.lookup("__init__") == nil)
+            return .obj(instance)
         }
         if checkArguments && (args.count > 0 || !args.keywords.isEmpty) {
             throw error(.typeError, "\(cls.name)() takes no arguments")

@@ -307,24 +307,10 @@ public final class DictFlavor {
 
     // MARK: Class methods
 
-    /// `dict.fromkeys(iterable, value=None)` for `dict` and the flavored
-    /// types (a dict of the same type); Counter's raises as CPython's does.
-    package static func fromKeys(_ cls: PyType) -> PyBuiltin {
-        PyBuiltin("fromkeys") { args, vm in
-            try checkKeywords("fromkeys", args, [], vm)
-            try checkCount("fromkeys", args, 1, 2, vm)
-            if cls === counterType {
-                throw vm.error(
-                    .notImplementedError, "Counter.fromkeys() is undefined.  Use Counter(iterable) instead.")
-            }
-            guard case .obj(let o) = try cls.call(Args(), vm), let d = o as? PyDict else {
-                throw vm.error(.typeError, "fromkeys needs a dict type")
-            }
-            let value = args.count > 1 ? args[1] : .none
-            let it = try vm.makeIterator(args[0])
-            while let k = try it.next(vm) { try d.setItem(k, value, vm) }
-            return .obj(d)
-        }
+    /// `Counter.fromkeys`, which CPython's Counter defines to raise (`dict.fromkeys`
+    /// serves the other types: BuiltinBases.swift).
+    package static let counterFromKeys = PyBuiltin("fromkeys") { _, vm in
+        throw vm.error(.notImplementedError, "Counter.fromkeys() is undefined.  Use Counter(iterable) instead.")
     }
 
     // MARK: Counter

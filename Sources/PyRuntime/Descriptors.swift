@@ -293,10 +293,10 @@ extension Interpreter {
         default: break
         }
         if let v = cls.lookup(name) { return try bindToClass(v, cls) }
+        if name == "fromkeys", cls === DictFlavor.counterType { return .obj(DictFlavor.counterFromKeys) }
         for t in cls.mro where !t.isHeap {
             if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }
-        if name == "fromkeys", !cls.isHeap, cls.isSubtype(of: .dict) { return .obj(DictFlavor.fromKeys(cls)) }
         return nil
     }
 }

@@ -65,15 +65,14 @@ public func dictMethod(_ d: PyDict, _ name: String, _ args: Args, _ vm: Interpre
 
 /// `d.update(source)`: a dict, or an iterable of key/value pairs.
 package func dictUpdate(_ d: PyDict, from source: Value, _ vm: Interpreter) throws {
-    if case .obj(let o) = source, let other = o as? PyDict {
+    if case .obj(let o) = vm.builtinValue(source), let other = o as? PyDict {
         for (k, v) in other.table.entries { try d.setItem(k, v, vm) }
         return
     }
-    // A mapping of the trace's (one whose class has `keys`, as CPython's
-    // PyDict_Merge checks): its keys, each looked up.
-    if case .obj(let o) = source, let inst = o as? PyInstance, inst.cls.lookup("keys") != nil {
+    // A mapping of the trace's (it has `keys`): `d[k] = source[k]` for each key, as CPython's PyDict_Merge.
+    if case .obj(let o) = source, let instance = o as? PyInstance, instance.cls.lookup("keys") != nil {
         for k in try vm.iterate(try vm.callMethod(source, "keys", Args())) {
-            try d.setItem(k, try inst.getItem(k, vm), vm)
+            try d.setItem(k, try o.getItem(k, vm), vm)
         }
         return
     }

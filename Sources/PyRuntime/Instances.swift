@@ -13,6 +13,10 @@ package final class PyInstance: PyObject {
     /// True once an attribute was added whose name is that of a function of
     /// the class (it hides the method): call sites then take the slow path.
     @exclusivity(unchecked) package var hidesMethod = false
+    /// The built-in value the instance holds when its class derives from a
+    /// built-in type (BuiltinBases.swift). Invariant: non-nil exactly when
+    /// `cls.builtinBase` is, and of that type (not a subclass instance).
+    @exclusivity(unchecked) package var base: Value?
 
     package init(_ cls: PyType) { self.cls = cls }
 
@@ -116,6 +120,7 @@ package final class PyInstance: PyObject {
             }
             return s
         }
+        if let base { return try vm.repr(base) }
         return "<\(cls.qualifiedName) object at 0x7f0000000000>"
     }
 
@@ -126,11 +131,16 @@ package final class PyInstance: PyObject {
             }
             return s
         }
+        if let base, cls.lookup("__repr__") == nil { return try vm.str(base) }
         return try repr(vm)
     }
 
     package override func length(_ vm: Interpreter) throws -> Int? {
-        guard let n = try special("__len__", vm) else { return nil }
+        guard let n = try special("__len__", vm) else {
+            if case .obj(let b)? = base { return try b.length(vm) }
+            if case .str(let s)? = base { return s.unicodeScalars.count }
+            return nil
+        }
         guard let i = intValue(n) else {
             throw vm.error(.typeError, "'\(vm.typeName(n))' object cannot be interpreted as an integer")
         }
@@ -146,6 +156,7 @@ package final class PyInstance: PyObject {
             return r
         }
         if let n = try length(vm) { return n != 0 }
+        if let base { return try vm.truthy(base) }
         return true
     }
 
@@ -157,6 +168,7 @@ package final class PyInstance: PyObject {
             return o
         }
         if cls.lookup("__getitem__") != nil { return IndexIterator(self) }
+        if let base { return try vm.makeIterator(base) }
         return nil
     }
 
@@ -173,27 +185,48 @@ package final class PyInstance: PyObject {
 
     package override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
         if let v = try special("__getitem__", vm, [key]) { return v }
+        if let base {
+            if case .obj(let d) = base, d is PyDict, let missing = cls.lookup("__missing__") {
+                // dict.__getitem__ of a subclass: `__missing__` for an absent key.
+                do {
+                    return try d.getItem(key, vm)
+                } catch let r as PyRaise where r.exception.type === PyType.keyError {
+                    return try vm.callSpecial(missing, .obj(self), cls, [key])
+                }
+            }
+            if let m = try vm.builtinSpecialMethod(base, "__getitem__") { return try vm.call(m, key) }
+        }
         throw vm.error(.typeError, "'\(cls.name)' object is not subscriptable")
     }
 
     package override func setItem(_ key: Value, _ value: Value, _ vm: Interpreter) throws {
         if try special("__setitem__", vm, [key, value]) != nil { return }
+        if case .obj(let b)? = base, b is PyList || b is PyDict { return try b.setItem(key, value, vm) }
         throw vm.error(.typeError, "'\(cls.name)' object does not support item assignment")
     }
 
     package override func contains(_ value: Value, _ vm: Interpreter) throws -> Bool? {
-        guard let r = try special("__contains__", vm, [value]) else { return nil }
+        guard let r = try special("__contains__", vm, [value]) else {
+            if let base { return try containsValue(base, value, vm) }
+            return nil
+        }
         return try vm.truthy(r)
     }
 
     package override func equals(_ other: Value, _ vm: Interpreter) throws -> Bool? {
-        guard let r = try special("__eq__", vm, [other]) else { return nil }
+        guard let r = try special("__eq__", vm, [other]) else {
+            if let base { return try vm.equals(base, vm.builtinValue(other)) }
+            return nil
+        }
         if r.object is PyNotImplemented { return nil }
         return try vm.truthy(r)
     }
 
     package override func hashKey(_ vm: Interpreter) throws -> HashKey? {
-        guard let m = cls.lookup("__hash__") else { return .identity(ObjectIdentifier(self)) }
+        guard let m = cls.lookup("__hash__") else {
+            if let base { return try HashKey.of(base, vm) }
+            return .identity(ObjectIdentifier(self))
+        }
         if m.isNone { return nil }
         let h = try vm.callSpecial(m, .obj(self), cls, [])
         guard let i = intValue(h) else { throw vm.error(.typeError, "__hash__ method should return an integer") }
@@ -447,5 +480,5 @@ package func nativeMember(_ t: PyType, _ name: String) -> Value? {
         default: return nil
         }
     }
-    return nil
+    return builtinTypeMember(t, name)
 }

@@ -68,6 +68,9 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         }
         if case .obj(let y) = b, let r = try y.binaryOperator(op, a, reflected: true, inPlace: false, vm) { return r }
         if let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
+        // An instance of a class derived from a built-in type: the built-in value's operator.
+        let (x, y) = (vm.builtinValue(a), vm.builtinValue(b))
+        if !x.isIdentical(to: a) || !y.isIdentical(to: b) { return try arithmetic(op, x, y, inPlace: false, vm) }
         throw unsupported(inPlace ? op.rawValue + "=" : op == .pow ? "** or pow()" : op.rawValue, a, b, vm)
     }
     switch op {
@@ -452,6 +455,8 @@ public func unaryOp(_ op: UnaryOp, _ v: Value, _ vm: Interpreter) throws -> Valu
     }
     let special = op == .neg ? "__neg__" : op == .pos ? "__pos__" : "__invert__"
     if let r = try specialUnary(special, v, vm) { return r }
+    let builtin = vm.builtinValue(v)
+    if !builtin.isIdentical(to: v) { return try unaryOp(op, builtin, vm) }
     throw vm.error(.typeError, "bad operand type for unary \(op.rawValue): '\(vm.typeName(v))'")
 }
 
@@ -502,6 +507,8 @@ public func orderCompare(_ op: CompareOp, _ a: Value, _ b: Value, _ vm: Interpre
     if case .obj(let x) = a, let r = try x.orderOperator(op, b, vm) { return r }
     if case .obj(let y) = b, let r = try y.orderOperator(op.reflectedOrder, a, vm) { return r }
     if let r = try specialCompare(op, a, b, vm) { return try vm.truthy(r) }
+    let (x, y) = (vm.builtinValue(a), vm.builtinValue(b))
+    if !x.isIdentical(to: a) || !y.isIdentical(to: b) { return try orderCompare(op, x, y, vm) }
     throw vm.error(
         .typeError,
         "'\(op.rawValue)' not supported between instances of '\(vm.typeName(a))' and '\(vm.typeName(b))'")

@@ -88,7 +88,7 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         try checkCount("str.join", args, 1, 1, vm)
         var out = ""
         for (i, item) in try vm.iterate(args[0]).enumerated() {
-            guard case .str(let p) = item else {
+            guard case .str(let p) = vm.builtinValue(item) else {
                 throw vm.error(.typeError, "sequence item \(i): expected str instance, \(vm.typeName(item)) found")
             }
             if i > 0 { out += str }

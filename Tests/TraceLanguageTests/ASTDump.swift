@@ -179,6 +179,7 @@ enum ASTDump {
             case .neg: return "(neg \(expr(a)))"
             case .pos: return "(pos \(expr(a)))"
             case .not: return "(not \(expr(a)))"
+            case .invert: return "(invert \(expr(a)))"
             }
         case .and(let a, let b): return "(and \(expr(a)) \(expr(b)))"
         case .or(let a, let b): return "(or \(expr(a)) \(expr(b)))"

@@ -599,7 +599,7 @@ def _heap_arguments(name, args, kwargs, n):
             raise TypeError(f"_heapq.{name}() takes exactly one argument ({len(args)} given)")
         raise TypeError(f"{name} expected {n} arguments, got {len(args)}")
     heap = args[0]
-    if type(heap) is not list:
+    if not isinstance(heap, list):
         what = "argument" if n == 1 else "argument 1"
         kind = "None" if heap is None else type(heap).__name__
         raise TypeError(f"{name}() {what} must be list, not {kind}")
