@@ -96,29 +96,32 @@ public final class DictFlavor {
 
     // MARK: Hooks of PyDict
 
-    func repr(_ d: PyDict, _ vm: Interpreter) throws -> String {
+    func repr(_ d: PyDict, _ vm: Interpreter) throws -> String { try repr(d, typeName: type.name, vm) }
+
+    /// The repr, naming `typeName` (a subclass's name, as CPython's reprs do).
+    func repr(_ d: PyDict, typeName: String, _ vm: Interpreter) throws -> String {
         switch kind {
         case .defaultDict:
             // plainRepr guards against the dict containing itself.
-            return "defaultdict(\(try vm.repr(defaultFactory)), \(try d.plainRepr(vm)))"
+            return "\(typeName)(\(try vm.repr(defaultFactory)), \(try d.plainRepr(vm)))"
         case .ordered:
-            if d.table.count == 0 { return "OrderedDict()" }
+            if d.table.count == 0 { return "\(typeName)()" }
             return try vm.withReprGuard(d, "...") {
-                "OrderedDict(["
+                "\(typeName)(["
                     + (try d.table.entries.map { "(\(try vm.repr($0.key)), \(try vm.repr($0.value)))" }
                         .joined(separator: ", ")) + "])"
             }
         case .counter:
-            if d.table.count == 0 { return "Counter()" }
+            if d.table.count == 0 { return "\(typeName)()" }
             let entries: [(key: Value, value: Value)]
             do {
                 entries = try DictFlavor.mostCommon(d, vm)
             } catch let e as PyRaise where e.exception.type === PyType.typeError {
                 // Counter.__repr__ falls back to the dict's repr for unorderable counts.
-                return "Counter(\(try d.plainRepr(vm)))"
+                return "\(typeName)(\(try d.plainRepr(vm)))"
             }
             return try vm.withReprGuard(d, "...") {
-                "Counter({"
+                "\(typeName)({"
                     + (try entries.map { "\(try vm.repr($0.key)): \(try vm.repr($0.value))" }
                         .joined(separator: ", ")) + "})"
             }
@@ -158,6 +161,14 @@ public final class DictFlavor {
         case .defaultDict:
             return nil
         }
+    }
+
+    /// The methods a type adds to dict's (for a subclass's `super().name`).
+    package static func methodNames(of t: PyType) -> Set<String> {
+        if t === defaultDictType { return ["__missing__", "__copy__"] }
+        if t === orderedDictType { return ["move_to_end", "__copy__"] }
+        if t === counterType { return ["most_common", "elements", "total", "subtract", "__missing__", "__copy__"] }
+        return []
     }
 
     func getAttr(_ d: PyDict, _ name: String, _ vm: Interpreter) throws -> Value? {
@@ -458,3 +469,14 @@ public final class DictFlavor {
         return .obj(a)
     }
 }
+
+/// The repr of a collections value held by an instance of a subclass
+/// (`LRU([('a', 1)])`, `Votes({'a': 2})`); nil for other values.
+package func collectionsRepr(_ o: PyObject, typeName: String, _ vm: Interpreter) throws -> String? {
+    if let d = o as? PyDict, let flavor = d.flavor { return try flavor.repr(d, typeName: typeName, vm) }
+    if let q = o as? PyDeque { return try q.repr(typeName: typeName, vm) }
+    return nil
+}
+
+/// Whether `o` is a collections value whose repr names its type (for a subclass's `str()`).
+package func collectionsRepr(_ o: PyObject) -> Bool { (o as? PyDict)?.flavor != nil || o is PyDeque }

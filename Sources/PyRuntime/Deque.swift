@@ -128,10 +128,13 @@ public final class PyDeque: PyObject {
 
     public override var typeName: String { "collections.deque" }
     public override var pyType: PyType { PyDeque.type }
-    public override func repr(_ vm: Interpreter) throws -> String {
+    public override func repr(_ vm: Interpreter) throws -> String { try repr(typeName: "deque", vm) }
+
+    /// The repr, naming `typeName` (a subclass's name, as CPython's does).
+    package func repr(typeName: String, _ vm: Interpreter) throws -> String {
         try vm.withReprGuard(self, "[...]") {
             let body = "[" + (try items.map { try vm.repr($0) }.joined(separator: ", ")) + "]"
-            return maxlen.map { "deque(\(body), maxlen=\($0))" } ?? "deque(\(body))"
+            return maxlen.map { "\(typeName)(\(body), maxlen=\($0))" } ?? "\(typeName)(\(body))"
         }
     }
     public override func truthy(_ vm: Interpreter) throws -> Bool { count > 0 }

@@ -126,6 +126,11 @@ extension Interpreter {
                 _ = try callSpecial(m, o, i.cls, [k])
                 return
             }
+            // A class derived from dict, list or deque: its value's item.
+            if let i = obj as? PyInstance, let base = i.base {
+                try deleteItem(base, k)
+                return
+            }
             if let d = obj as? PyDict {
                 guard d.table.remove(try HashKey.of(k, self)) != nil else {
                     // Counter.__delitem__ ignores a missing key.
