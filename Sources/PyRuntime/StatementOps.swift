@@ -140,10 +140,6 @@ extension Interpreter {
                 d.version += 1
                 return
             }
-            if let q = obj as? PyDeque {
-                try q.delete(k, self)
-                return
-            }
             if let l = obj as? PyList {
                 if case .obj(let so) = k, let slice = so as? PySlice {
                     let (start, stop, step) = try slice.indices(l.items.count, self)
@@ -157,6 +153,10 @@ extension Interpreter {
                     return
                 }
                 l.items.remove(at: try index(k, count: l.items.count, what: "list assignment"))
+                return
+            }
+            if let q = obj as? PyDeque {
+                try q.delete(k, self)
                 return
             }
         }

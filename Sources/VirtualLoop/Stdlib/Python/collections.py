@@ -6,15 +6,11 @@
 # a dict with CPython's behaviour (see docs/LANGUAGE.md).
 #
 # namedtuple: CPython builds the class with `exec` of generated source; vloop
-# has no `exec`, so the class is made by a class statement in `namedtuple`
-# whose `__new__` binds the arguments itself, raising the messages the
-# generated `__new__` would ("P.__new__() missing 1 required positional
-# argument: 'y'"). Its instances hold their values in a tuple and behave as
-# one (indexing, slicing, unpacking, len, iteration, comparison with tuples
-# and each other, hashing, count/index, +); `isinstance(p, tuple)` is False,
-# the one departure (a class of the interpreter cannot derive from tuple).
-# The class is an ordinary class, so `class Point(namedtuple('Point', 'x y'))`
-# works as in CPython.
+# has no `exec`, so `namedtuple` makes the class with `type(name, (tuple,),
+# namespace)`, whose `__new__` binds the arguments itself, raising the
+# messages the generated `__new__` would ("P.__new__() missing 1 required
+# positional argument: 'y'"), then calls `tuple.__new__`: the instances are
+# tuples (a class of a trace may derive from tuple), with CPython's methods.
 #
 # ChainMap is CPython's code; its base `MutableMapping` is replaced by the
 # mixin methods it would get from it (keys/items/values views, __eq__,
@@ -69,7 +65,7 @@ class _tuplegetter:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        return instance._tuple[self._index]
+        return instance[self._index]
 
     def __set__(self, instance, value):
         raise AttributeError("can't set attribute")
@@ -77,113 +73,51 @@ class _tuplegetter:
     def __delete__(self, instance):
         raise AttributeError("can't delete attribute")
 
-    def __repr__(self):
+def _nt_repr(self):
         return f"_tuplegetter({self._index}, {self.__doc__!r})"
 
 
-class _NamedTupleBase:
-    # The tuple behaviour of namedtuple instances, over `self._tuple`.
-    __slots__ = ()
+# What CPython's generated class defines besides __new__, _make and the
+# fields, copied into each namedtuple class (whose only base is tuple, as
+# CPython's), with __setattr__ and __init_subclass__, which stand for its
+# empty __slots__ (vloop does not enforce __slots__).
 
-    def __init_subclass__(cls, **kwargs):
-        # A class deriving from a namedtuple's has a __dict__ (unless it
-        # sets __slots__): its instances take new attributes.
-        cls._plain = "__slots__" in cls.__dict__
-
-    def __len__(self):
-        return len(self._tuple)
-
-    def __iter__(self):
-        return iter(self._tuple)
-
-    def __getitem__(self, index):
-        return self._tuple[index]
-
-    def __contains__(self, value):
-        return value in self._tuple
-
-    def __hash__(self):
-        return hash(self._tuple)
-
-    def __eq__(self, other):
-        return self._tuple == _as_tuple(other)
-
-    def __ne__(self, other):
-        return self._tuple != _as_tuple(other)
-
-    def __lt__(self, other):
-        other = _as_tuple(other)
-        if type(other) is not tuple:
-            return NotImplemented
-        return self._tuple < other
-
-    def __le__(self, other):
-        other = _as_tuple(other)
-        if type(other) is not tuple:
-            return NotImplemented
-        return self._tuple <= other
-
-    def __gt__(self, other):
-        other = _as_tuple(other)
-        if type(other) is not tuple:
-            return NotImplemented
-        return self._tuple > other
-
-    def __ge__(self, other):
-        other = _as_tuple(other)
-        if type(other) is not tuple:
-            return NotImplemented
-        return self._tuple >= other
-
-    def __add__(self, other):
-        return self._tuple + _as_tuple(other)
-
-    def __radd__(self, other):
-        return _as_tuple(other) + self._tuple
-
-    def __mul__(self, n):
-        return self._tuple * n
-
-    def __rmul__(self, n):
-        return self._tuple * n
-
-    def __bool__(self):
-        return len(self._tuple) > 0
-
-    def __setattr__(self, name, value):
-        if name in type(self)._fields:
-            raise AttributeError("can't set attribute")
-        if type(self)._plain:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        object.__setattr__(self, name, value)
-
-    def count(self, value):
-        return self._tuple.count(value)
-
-    def index(self, value, *args):
-        return self._tuple.index(value, *args)
-
-    def __repr__(self):
-        return type(self).__name__ + "(" + ", ".join(
-            f"{name}={value!r}" for name, value in zip(self._fields, self._tuple)) + ")"
-
-    def _asdict(self):
-        return dict(zip(self._fields, self._tuple))
-
-    def _replace(self, **kwds):
-        values = [kwds.pop(name, value) for name, value in zip(self._fields, self._tuple)]
-        if kwds:
-            raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
-        return self._make(values)
-
-    def __getnewargs__(self):
-        return self._tuple
+def _nt_init_subclass(cls, **kwargs):
+    # A class deriving from a namedtuple's has a __dict__ (unless it sets
+    # __slots__): its instances take new attributes.
+    cls._plain = "__slots__" in cls.__dict__
 
 
-def _as_tuple(value):
-    if isinstance(value, _NamedTupleBase):
-        return value._tuple
-    return value
+def _nt_setattr(self, name, value):
+    if name in type(self)._fields:
+        raise AttributeError("can't set attribute")
+    if type(self)._plain:
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    object.__setattr__(self, name, value)
+
+
+def _nt_repr(self):
+    'Return a nicely formatted representation string'
+    return type(self).__name__ + "(" + ", ".join(
+        f"{name}={value!r}" for name, value in zip(self._fields, self)) + ")"
+
+
+def _nt_asdict(self):
+    'Return a new dict which maps field names to their values.'
+    return dict(zip(self._fields, self))
+
+
+def _nt_replace(self, **kwds):
+    'Return a new Point object replacing specified fields with new values'
+    result = self._make(map(kwds.pop, self._fields, self))
+    if kwds:
+        raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+    return result
+
+
+def _nt_getnewargs(self):
+    'Return self as a plain tuple.  Used by copy and pickle.'
+    return tuple(self)
 
 
 def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
@@ -261,18 +195,14 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
             s = "" if len(missing) == 1 else "s"
             raise TypeError(
                 f"{where} missing {len(missing)} required positional argument{s}: {_names_list(missing)}")
-        self = object.__new__(_cls)
-        object.__setattr__(self, "_tuple", tuple(values))
-        return self
+        return tuple.__new__(_cls, values)
 
     @classmethod
     def _make(cls, iterable):
-        values = tuple(iterable)
-        if len(values) != num_fields:
-            raise TypeError(f"Expected {num_fields} arguments, got {len(values)}")
-        self = object.__new__(cls)
-        object.__setattr__(self, "_tuple", values)
-        return self
+        result = tuple.__new__(cls, iterable)
+        if len(result) != num_fields:
+            raise TypeError(f"Expected {num_fields} arguments, got {len(result)}")
+        return result
 
     namespace = {
         "__doc__": f"{typename}({', '.join(field_names)})",
@@ -282,12 +212,18 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
         "__new__": __new__,
         "_make": _make,
         "__match_args__": field_names,
+        "__repr__": _nt_repr,
+        "_asdict": _nt_asdict,
+        "_replace": _nt_replace,
+        "__getnewargs__": _nt_getnewargs,
+        "__setattr__": _nt_setattr,
+        "__init_subclass__": classmethod(_nt_init_subclass),
+        "_plain": True,
     }
     for index, name in enumerate(field_names):
         namespace[name] = _tuplegetter(index, f"Alias for field number {index}")
 
-    result = type(typename, (_NamedTupleBase,), namespace)
-    result._plain = True
+    result = type(typename, (tuple,), namespace)
     result.__module__ = "__main__" if module is None else module
     return result
 
