@@ -13,7 +13,11 @@ import TraceLanguage
 
 extension PyType {
     /// The built-in types a class of a trace may derive from.
-    package static let subclassableBuiltins: [PyType] = [.str, .int, .float, .list, .dict, .tuple, .set, .bytes]
+    package static let subclassableBuiltins: [PyType] = [
+        .str, .int, .float, .list, .dict, .tuple, .set, .bytes,
+        // collections' native types (Deque.swift, CollectionsDicts.swift).
+        PyDeque.type, DictFlavor.defaultDictType, DictFlavor.orderedDictType, DictFlavor.counterType,
+    ]
 
     /// The built-in type whose values this class's instances hold: the first
     /// of `subclassableBuiltins` in its MRO; nil for a plain class.
@@ -25,7 +29,10 @@ extension PyType {
     }
 
     /// True for the built-in types whose value `__init__` fills in place.
-    var isMutableBuiltin: Bool { self === PyType.list || self === PyType.dict || self === PyType.set }
+    var isMutableBuiltin: Bool {
+        self === PyType.list || self === PyType.dict || self === PyType.set || self === PyDeque.type
+            || isSubtype(of: .dict)
+    }
 }
 
 extension Interpreter {
@@ -96,11 +103,13 @@ func builtinTypeMember(_ t: PyType, _ name: String) -> Value? {
         ? strMethodNames
         : t === PyType.list
             ? listMethodNames
-            : t === PyType.dict
-                ? dictMethodNames
+            : t.isSubtype(of: .dict)
+                ? dictMethodNames.union(DictFlavor.methodNames(of: t))
                 : t === PyType.set
                     ? setMethodNames
-                    : t === PyType.bytes ? bytesMethodNames : t === PyType.tuple ? ["count", "index"] : []
+                    : t === PyType.bytes
+                        ? bytesMethodNames
+                        : t === PyType.tuple ? ["count", "index"] : t === PyDeque.type ? PyDeque.methodNames : []
     guard named.contains(name) || BuiltinSpecialMethods.names.contains(name) else { return nil }
     return .obj(
         PyNativeMethod(name, of: t) { instance, args, vm in

@@ -559,6 +559,12 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
     case .obj(let o):
         if let l = o as? PyList { return .obj(ArrayIterator(l.items.reversed(), name: "list_reverseiterator")) }
         if let t = o as? PyTuple { return .obj(ArrayIterator(t.items.reversed(), name: "reversed")) }
+        if let q = o as? PyDeque { return .obj(DequeIterator(q, reversed: true)) }
+        if let i = o as? PyInstance {
+            if i.cls.lookup("__reversed__") != nil { return try vm.callMethod(x, "__reversed__", Args()) }
+            // A class derived from a built-in type: its value's reversal.
+            if let b = i.base { return try builtinReversed(Args([b]), vm) }
+        }
         if let r = o as? PyRange {
             let n = r.count
             return .obj(

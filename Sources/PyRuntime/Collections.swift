@@ -1,4 +1,5 @@
 import RunModel
+import TraceLanguage
 
 /// The container values: list, tuple, dict, set (insertion ordered), bytes,
 /// range, and their iterators. Their methods live in `Methods.swift`.
@@ -234,12 +235,23 @@ public final class PyDict: PyObject {
     @exclusivity(unchecked) public var table = OrderedTable()
     /// Bumped on every insertion or removal, so iterators can detect changes.
     @exclusivity(unchecked) package var version = 0
+    /// What makes this dict a `collections` one (defaultdict, OrderedDict,
+    /// Counter: CollectionsDicts.swift); nil for a plain dict. Fixed when the
+    /// dict is made. A flavored dict is a PyDict, so every fast path and
+    /// method of dicts works on it, and `isinstance(d, dict)` holds.
+    @exclusivity(unchecked) public private(set) var flavor: DictFlavor?
 
     public override init() {}
 
-    public override var typeName: String { "dict" }
-    public override var pyType: PyType { .dict }
+    package init(flavor: DictFlavor) { self.flavor = flavor }
+
+    public override var typeName: String { flavor?.typeName ?? "dict" }
+    public override var pyType: PyType { flavor?.type ?? .dict }
     public override func repr(_ vm: Interpreter) throws -> String {
+        if let flavor { return try flavor.repr(self, vm) }
+        return try plainRepr(vm)
+    }
+    package func plainRepr(_ vm: Interpreter) throws -> String {
         try vm.withReprGuard(self, "{...}") {
             "{"
                 + (try table.entries.map { "\(try vm.repr($0.key)): \(try vm.repr($0.value))" }
@@ -251,6 +263,7 @@ public final class PyDict: PyObject {
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { TableIterator(dict: self, mode: .keys) }
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
         guard let v = table.get(try HashKey.of(key, vm)) else {
+            if let flavor { return try flavor.missing(self, key, vm) }
             throw vm.raise(PyException(type: .keyError, args: [key]))
         }
         return v
@@ -266,6 +279,7 @@ public final class PyDict: PyObject {
     }
     public override func equals(_ other: Value, _ vm: Interpreter) throws -> Bool? {
         guard case .obj(let o) = other, let d = o as? PyDict else { return nil }
+        if let r = try flavor?.equals(self, d, vm) ?? d.flavor?.equals(d, self, vm) { return r }
         if d.table.count != table.count { return false }
         for (k, v) in table.entries {
             guard let w = d.table.get(try HashKey.of(k, vm)), try vm.equals(v, w) else { return false }
@@ -274,10 +288,24 @@ public final class PyDict: PyObject {
     }
     public override func hashKey(_ vm: Interpreter) throws -> HashKey? { nil }
     public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
-        try dictMethod(self, name, args, vm)
+        if let flavor, let r = try flavor.callMethod(self, name, args, vm) { return r }
+        return try dictMethod(self, name, args, vm)
     }
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
-        boundBuiltin(self, name, dictMethodNames)
+        if let flavor, let r = try flavor.getAttr(self, name, vm) { return r }
+        return boundBuiltin(self, name, dictMethodNames)
+    }
+    public override func setAttr(_ name: String, _ value: Value, _ vm: Interpreter) throws {
+        if let flavor, try flavor.setAttr(self, name, value, vm) { return }
+        try super.setAttr(name, value, vm)
+    }
+    public override func binaryOperator(
+        _ op: BinaryOp, _ other: Value, reflected: Bool, inPlace: Bool, _ vm: Interpreter
+    ) throws -> Value? {
+        try flavor?.binaryOperator(self, op, other, reflected: reflected, inPlace: inPlace, vm)
+    }
+    public override func orderOperator(_ op: CompareOp, _ other: Value, _ vm: Interpreter) throws -> Bool? {
+        try flavor?.orderOperator(self, op, other, vm)
     }
 }
 

@@ -302,6 +302,7 @@ extension Interpreter {
         }
         if let m = cls.metaclass { return try metaclassAttribute(cls, m, name) }
         if let v = cls.lookup(name) { return try bindToClass(v, cls) }
+        if name == "fromkeys", cls === DictFlavor.counterType { return .obj(DictFlavor.counterFromKeys) }
         for t in cls.mro where !t.isHeap {
             if let v = nativeMember(t, name) { return try bindToClass(v, cls) }
         }

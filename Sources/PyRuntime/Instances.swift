@@ -37,6 +37,12 @@ package final class PyInstance: PyObject {
         default: break
         }
         if let native = vm.nativeAttribute(self, cls, name) { return native }
+        // The data attributes of deque and defaultdict (`maxlen`, `default_factory`).
+        if name == "maxlen" || name == "default_factory", case .obj(let b)? = base, collectionsRepr(b),
+            let v = try b.getAttr(name, vm)
+        {
+            return v
+        }
         if let getattr = cls.lookup("__getattr__") {
             return try vm.callSpecial(getattr, .obj(self), cls, [.str(name)])
         }
@@ -123,7 +129,11 @@ package final class PyInstance: PyObject {
             }
             return s
         }
-        if let base { return try vm.repr(base) }
+        if let base {
+            // deque, defaultdict, OrderedDict and Counter name the subclass in their reprs.
+            if case .obj(let o) = base, let r = try collectionsRepr(o, typeName: cls.name, vm) { return r }
+            return try vm.repr(base)
+        }
         return "<\(cls.qualifiedName) object at 0x7f0000000000>"
     }
 
@@ -134,7 +144,10 @@ package final class PyInstance: PyObject {
             }
             return s
         }
-        if let base, cls.lookup("__repr__") == nil { return try vm.str(base) }
+        if let base, cls.lookup("__repr__") == nil {
+            if case .obj(let o) = base, collectionsRepr(o) { return try repr(vm) }
+            return try vm.str(base)
+        }
         return try repr(vm)
     }
 
@@ -197,6 +210,7 @@ package final class PyInstance: PyObject {
                     return try vm.callSpecial(missing, .obj(self), cls, [key])
                 }
             }
+            if case .obj(let q) = base, q is PyDeque { return try q.getItem(key, vm) }
             if let m = try vm.builtinSpecialMethod(base, "__getitem__") { return try vm.call(m, key) }
         }
         throw vm.error(.typeError, "'\(cls.name)' object is not subscriptable")
@@ -204,7 +218,7 @@ package final class PyInstance: PyObject {
 
     package override func setItem(_ key: Value, _ value: Value, _ vm: Interpreter) throws {
         if try special("__setitem__", vm, [key, value]) != nil { return }
-        if case .obj(let b)? = base, b is PyList || b is PyDict { return try b.setItem(key, value, vm) }
+        if case .obj(let b)? = base, b is PyList || b is PyDict || b is PyDeque { return try b.setItem(key, value, vm) }
         throw vm.error(.typeError, "'\(cls.name)' object does not support item assignment")
     }
 

@@ -35,7 +35,7 @@ public func inplaceOp(_ op: BinaryOp, _ a: Value, _ b: Value, _ vm: Interpreter)
         default: break
         }
     }
-    if op == .bitOr, case .obj(let o) = a, let dict = o as? PyDict {
+    if op == .bitOr, case .obj(let o) = a, let dict = o as? PyDict, dict.flavor?.kind != .counter {
         // `d |= other` is `d.update(other)`: any mapping or iterable of pairs.
         try dictUpdate(dict, from: b, vm)
         return a
@@ -63,6 +63,10 @@ private func setSymbol(_ op: BinaryOp) -> Character? {
 private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _ vm: Interpreter) throws -> Value {
     /// No builtin meaning: the operands' special methods, else TypeError.
     func fallback() throws -> Value {
+        if case .obj(let x) = a, let r = try x.binaryOperator(op, b, reflected: false, inPlace: inPlace, vm) {
+            return r
+        }
+        if case .obj(let y) = b, let r = try y.binaryOperator(op, a, reflected: true, inPlace: false, vm) { return r }
         if let r = try specialBinary(op, a, b, inPlace: inPlace, vm) { return r }
         // An instance of a class derived from a built-in type: the built-in value's operator.
         let (x, y) = (vm.builtinValue(a), vm.builtinValue(b))
@@ -78,7 +82,9 @@ private func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool, _
         if case .obj(let x) = a, let l = x as? PySet, case .obj(let y) = b, let r = y as? PySet {
             return .obj(try setOperator(setSymbol(op)!, l, r, vm))
         }
-        if op == .bitOr, case .obj(let x) = a, let l = x as? PyDict, case .obj(let y) = b, let r = y as? PyDict {
+        if op == .bitOr, case .obj(let x) = a, let l = x as? PyDict, case .obj(let y) = b, let r = y as? PyDict,
+            l.flavor == nil, r.flavor == nil
+        {
             let union = PyDict()
             union.table = l.table
             try dictUpdate(union, from: .obj(r), vm)
@@ -447,6 +453,9 @@ public func unaryOp(_ op: UnaryOp, _ v: Value, _ vm: Interpreter) throws -> Valu
     case .invert:
         if let i = intValue(v) { return .int(~i) }
     }
+    if case .obj(let o) = v, let d = o as? PyDict, d.flavor?.kind == .counter, op != .invert {
+        return try DictFlavor.counterUnary(d, negate: op == .neg, vm)
+    }
     let special = op == .neg ? "__neg__" : op == .pos ? "__pos__" : "__invert__"
     if let r = try specialUnary(special, v, vm) { return r }
     let builtin = vm.builtinValue(v)
@@ -498,6 +507,8 @@ public func orderCompare(_ op: CompareOp, _ a: Value, _ b: Value, _ vm: Interpre
         }
     default: break
     }
+    if case .obj(let x) = a, let r = try x.orderOperator(op, b, vm) { return r }
+    if case .obj(let y) = b, let r = try y.orderOperator(op.reflectedOrder, a, vm) { return r }
     if let r = try specialCompare(op, a, b, vm) { return try vm.truthy(r) }
     let (x, y) = (vm.builtinValue(a), vm.builtinValue(b))
     if !x.isIdentical(to: a) || !y.isIdentical(to: b) { return try orderCompare(op, x, y, vm) }
@@ -524,6 +535,19 @@ public func greaterThan(_ a: Value, _ b: Value, _ vm: Interpreter) throws -> Boo
 /// `a >= b`.
 public func greaterOrEqual(_ a: Value, _ b: Value, _ vm: Interpreter) throws -> Bool {
     try orderCompare(.ge, a, b, vm)
+}
+
+extension CompareOp {
+    /// The order comparison with its operands swapped (`a < b` is `b > a`).
+    var reflectedOrder: CompareOp {
+        switch self {
+        case .lt: return .gt
+        case .le: return .ge
+        case .gt: return .lt
+        case .ge: return .le
+        default: return self
+        }
+    }
 }
 
 private func holds(_ op: CompareOp, _ order: Int) -> Bool {

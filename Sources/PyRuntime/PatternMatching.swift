@@ -82,7 +82,7 @@ extension Interpreter {
             }
             return true
         case .mapping(let keyCount, let items, let rest):
-            guard case .obj(let o) = subject, let d = o as? PyDict else { return false }
+            guard case .obj(let o) = builtinValue(subject), let d = o as? PyDict else { return false }
             let keys = Array(values[cursor..<(cursor + keyCount)])
             cursor += keyCount
             var seen: [HashKey] = []
@@ -178,6 +178,9 @@ extension Interpreter {
         if let l = o as? PyList { return l.items }
         if let t = o as? PyTuple { return t.items }
         if o is PyRange { return try? iterate(v) }
+        if let q = o as? PyDeque { return q.items }
+        // A class derived from list, tuple or deque (a namedtuple's class).
+        if let i = o as? PyInstance, let b = i.base { return sequenceItems(b) }
         return nil
     }
 }

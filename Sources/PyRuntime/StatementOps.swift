@@ -128,8 +128,15 @@ extension Interpreter {
                 _ = try callSpecial(m, o, i.cls, [k])
                 return
             }
+            // A class derived from dict, list or deque: its value's item.
+            if let i = obj as? PyInstance, let base = i.base {
+                try deleteItem(base, k)
+                return
+            }
             if let d = obj as? PyDict {
                 guard d.table.remove(try HashKey.of(k, self)) != nil else {
+                    // Counter.__delitem__ ignores a missing key.
+                    if d.flavor?.kind == .counter { return }
                     throw raise(PyException(type: .keyError, args: [k]))
                 }
                 d.version += 1
@@ -148,6 +155,10 @@ extension Interpreter {
                     return
                 }
                 l.items.remove(at: try index(k, count: l.items.count, what: "list assignment"))
+                return
+            }
+            if let q = obj as? PyDeque {
+                try q.delete(k, self)
                 return
             }
         }

@@ -1,4 +1,5 @@
 import RunModel
+import TraceLanguage
 
 /// A value of the trace language.
 ///
@@ -119,6 +120,18 @@ open class PyObject {
 
     /// Python `==` against another value; nil means NotImplemented (falls back to identity).
     open func equals(_ other: Value, _ vm: Interpreter) throws -> Bool? { nil }
+
+    /// `self op other` (or `other op self` when `reflected`, `self op= other`
+    /// when `inPlace`) for a native type with operators of its own (deque,
+    /// Counter); nil when it has none for these operands (NotImplemented).
+    /// Asked only after the builtin types' own cases, so it costs them nothing.
+    open func binaryOperator(
+        _ op: BinaryOp, _ other: Value, reflected: Bool, inPlace: Bool, _ vm: Interpreter
+    ) throws -> Value? { nil }
+
+    /// `self op other` for `<`, `<=`, `>`, `>=` for a native type that orders
+    /// its values (deque, Counter's inclusion); nil when it does not apply.
+    open func orderOperator(_ op: CompareOp, _ other: Value, _ vm: Interpreter) throws -> Bool? { nil }
 
     /// The key under which this object is stored in dicts and sets; nil when unhashable.
     open func hashKey(_ vm: Interpreter) throws -> HashKey? { .identity(ObjectIdentifier(self)) }

@@ -26,6 +26,8 @@ extension World {
         "concurrent.futures": { try $0.makeConcurrentFuturesModule() },
         "vloop": { $0.makeVloopModule() },
         "_vloop_hashlib": { $0.makeHashlibHelperModule() },
+        "_collections": { $0.makeCollectionsNativeModule() },
+        "math": { $0.makeMathModule() },
     ]
 
     /// The top-level names of the built-in modules, which the loader of the

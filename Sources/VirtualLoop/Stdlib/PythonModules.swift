@@ -48,6 +48,8 @@ package enum PythonModules {
         "enum": Source("enum.py", PackageResources.enum_py),
         "collections": Source("collections.py", PackageResources.collections_py, isPackage: true),
         "collections.abc": Source("collections_abc.py", PackageResources.collections_abc_py),
+        "itertools": Source("itertools.py", PackageResources.itertools_py),
+        "operator": Source("operator.py", PackageResources.operator_py),
     ]
 
     /// A module compiled once per process, and the slot of each global name.

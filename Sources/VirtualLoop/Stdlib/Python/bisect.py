@@ -1,7 +1,8 @@
 # From CPython 3.11.7: Lib/bisect.py
 #
 # Changes: the closing `from _bisect import *` is left out (there is no C
-# accelerator), so misuse raises what the pure-Python code raises.
+# accelerator); instead, wrappers at the end check the arguments as the C
+# code does, so misuse raises CPython's errors.
 
 """Bisection algorithms."""
 
@@ -103,6 +104,44 @@ def bisect_left(a, x, lo=0, hi=None, *, key=None):
                 hi = mid
     return lo
 
+
+# vloop: the C accelerator's argument checks, around the functions above,
+# so that misuse raises what CPython (which uses `_bisect`) raises.
+
+def _checked(name, function):
+    def checked(*args, **kwargs):
+        if len(args) > 4:
+            raise TypeError(f"{name}() takes at most 4 positional arguments ({len(args)} given)")
+        names = ("a", "x", "lo", "hi")
+        values = {}
+        for i, value in enumerate(args):
+            values[names[i]] = value
+        for k, value in kwargs.items():
+            if k not in names and k != "key":
+                raise TypeError(f"'{k}' is an invalid keyword argument for {name}()")
+            if k in values:
+                raise TypeError(f"argument for {name}() given by name ('{k}') and position ({names.index(k) + 1})")
+            values[k] = value
+        for i, required in enumerate(("a", "x")):
+            if required not in values:
+                raise TypeError(f"{name}() missing required argument '{required}' (pos {i + 1})")
+        lo = values.get("lo", 0)
+        if type(lo) is not int and type(lo) is not bool:
+            raise TypeError(f"'{type(lo).__name__}' object cannot be interpreted as an integer")
+        hi = values.get("hi")
+        if hi is not None and type(hi) is not int and type(hi) is not bool:
+            raise TypeError(f"argument should be integer or None, not '{type(hi).__name__}'")
+        return function(values["a"], values["x"], lo, hi, key=values.get("key"))
+    checked.__name__ = name
+    checked.__qualname__ = name
+    checked.__doc__ = function.__doc__
+    return checked
+
+
+insort_right = _checked("insort_right", insort_right)
+bisect_right = _checked("bisect_right", bisect_right)
+insort_left = _checked("insort_left", insort_left)
+bisect_left = _checked("bisect_left", bisect_left)
 
 # Create aliases
 bisect = bisect_right

@@ -1,10 +1,9 @@
 # From CPython 3.11.7: Lib/heapq.py
 #
 # Changes: the imports of the C accelerator `_heapq` and the doctest under
-# `if __name__ == "__main__"` are left out; the public functions that CPython
-# runs in C check their arguments as the C code does (`_check_heap`: "heappush()
-# argument 1 must be list, not None", and "index out of range" for an empty heap), so
-# misuse raises CPython's errors.
+# `if __name__ == "__main__"` are left out; instead, wrappers at the end
+# check the arguments as the C code does ("heappush() argument 1 must be
+# list, not tuple", its arity errors, "index out of range").
 
 """Heap queue algorithm (a.k.a. priority queue).
 
@@ -137,22 +136,13 @@ From all times, sorting has always been a Great Art! :-)
 __all__ = ['heappush', 'heappop', 'heapify', 'heapreplace', 'merge',
            'nlargest', 'nsmallest', 'heappushpop']
 
-def _check_heap(name, heap, nonempty=False):
-    if not isinstance(heap, list):
-        what = "None" if heap is None else type(heap).__name__
-        raise TypeError(f"{name}() argument 1 must be list, not {what}")
-    if nonempty and not heap:
-        raise IndexError("index out of range")
-
 def heappush(heap, item):
     """Push item onto heap, maintaining the heap invariant."""
-    _check_heap("heappush", heap)
     heap.append(item)
     _siftdown(heap, 0, len(heap)-1)
 
 def heappop(heap):
     """Pop the smallest item off the heap, maintaining the heap invariant."""
-    _check_heap("heappop", heap, nonempty=True)
     lastelt = heap.pop()    # raises appropriate IndexError if heap is empty
     if heap:
         returnitem = heap[0]
@@ -172,7 +162,6 @@ def heapreplace(heap, item):
         if item > heap[0]:
             item = heapreplace(heap, item)
     """
-    _check_heap("heapreplace", heap, nonempty=True)
     returnitem = heap[0]    # raises appropriate IndexError if heap is empty
     heap[0] = item
     _siftup(heap, 0)
@@ -180,7 +169,6 @@ def heapreplace(heap, item):
 
 def heappushpop(heap, item):
     """Fast version of a heappush followed by a heappop."""
-    _check_heap("heappushpop", heap)
     if heap and heap[0] < item:
         item, heap[0] = heap[0], item
         _siftup(heap, 0)
@@ -188,7 +176,6 @@ def heappushpop(heap, item):
 
 def heapify(x):
     """Transform list into a heap, in-place, in O(len(x)) time."""
-    _check_heap("heapify", x)
     n = len(x)
     # Transform bottom-up.  The largest index there's any point to looking at
     # is the largest with a child index in-range, so must have 2*i + 1 < n,
@@ -597,3 +584,42 @@ def nlargest(n, iterable, key=None):
             order -= 1
     result.sort(reverse=True)
     return [elem for (k, order, elem) in result]
+
+
+# vloop: the C accelerator's argument checks, around the pure-Python
+# functions above, so that misuse raises what CPython (which uses `_heapq`)
+# raises: the arity errors, "heappush() argument 1 must be list, not tuple",
+# and IndexError "index out of range" for an empty heap.
+
+def _heap_arguments(name, args, kwargs, n):
+    if kwargs:
+        raise TypeError(f"_heapq.{name}() takes no keyword arguments")
+    if len(args) != n:
+        if n == 1:
+            raise TypeError(f"_heapq.{name}() takes exactly one argument ({len(args)} given)")
+        raise TypeError(f"{name} expected {n} arguments, got {len(args)}")
+    heap = args[0]
+    if not isinstance(heap, list):
+        what = "argument" if n == 1 else "argument 1"
+        kind = "None" if heap is None else type(heap).__name__
+        raise TypeError(f"{name}() {what} must be list, not {kind}")
+    return args
+
+
+def _checked(name, function, n, needs_items):
+    def checked(*args, **kwargs):
+        args = _heap_arguments(name, args, kwargs, n)
+        if needs_items and not args[0]:
+            raise IndexError("index out of range")
+        return function(*args)
+    checked.__name__ = name
+    checked.__qualname__ = name
+    checked.__doc__ = function.__doc__
+    return checked
+
+
+heappush = _checked("heappush", heappush, 2, False)
+heappop = _checked("heappop", heappop, 1, True)
+heapreplace = _checked("heapreplace", heapreplace, 2, True)
+heappushpop = _checked("heappushpop", heappushpop, 2, False)
+heapify = _checked("heapify", heapify, 1, False)
