@@ -91,7 +91,7 @@ extension Interpreter {
     /// `__mro_entries__` (`Generic[T]`, `NamedTuple`) is replaced by the
     /// classes that method returns; when any was, the namespace gets the
     /// original bases as `__orig_bases__`.
-    private func resolveMroEntries(_ bases: [Value], _ namespace: PyDict) throws -> [Value] {
+    func resolveMroEntries(_ bases: [Value], _ namespace: PyDict) throws -> [Value] {
         guard bases.contains(where: { !($0.object is PyType) }) else { return bases }
         var resolved: [Value] = []
         var changed = false

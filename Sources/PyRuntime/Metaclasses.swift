@@ -14,6 +14,8 @@ extension Interpreter {
     package func buildClass(
         name: Value, bases: [Value], namespace: PyDict, keywords: [(String, Value)], module: String
     ) throws -> Value {
+        // CPython's update_bases comes first: the metaclass and `__prepare__` see the resolved bases.
+        let bases = try resolveMroEntries(bases, namespace)
         var keywords = keywords
         var explicit: Value?
         if let i = keywords.firstIndex(where: { $0.0 == "metaclass" }) { explicit = keywords.remove(at: i).1 }

@@ -12,8 +12,8 @@ import Testing
     }
 
     @Test func classKeywordsAreCheckedAsCPythonDoes() {
-        #expect(parseError("class A(metaclass=M, metaclass=N): pass\\n") == "1:22: keyword argument repeated: metaclass")
-        #expect(parseError("class A(x=1, B): pass\\n") == "1:14: positional argument follows keyword argument")
+        #expect(parseError("class A(metaclass=M, metaclass=N): pass\n") == "1:22: keyword argument repeated: metaclass")
+        #expect(parseError("class A(x=1, B): pass\n") == "1:14: positional argument follows keyword argument")
     }
 
     @Test func delTakesOnlyTargets() {

@@ -20,7 +20,7 @@ extension World {
     /// provides nor one of the user's.
     package static func unavailableModuleMessage(_ name: String) -> String {
         "no module named '\(name)': it is not one that vloop provides, nor one of yours "
-            + "(NAME.py or a package folder NAME/ beside the trace, or in a --module-path folder). "
+            + "(NAME.py or a package folder NAME/ beside the trace, or in a --path folder). "
             + "vloop provides: \(availableModuleList)"
     }
 }
