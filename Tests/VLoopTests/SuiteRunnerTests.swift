@@ -173,7 +173,9 @@ struct SuiteRunnerTests {
         #expect(trace.status == .invalid && !trace.passed)
         let error = try #require(trace.errors.first)
         #expect(error.path == path && error.line == 4 && error.column == 14)
-        #expect(error.description == "\(path):4:14: '*' in class bases is not supported in a trace; list the base classes one by one")
+        #expect(
+            error.description
+                == "\(path):4:14: '*' in class bases is not supported in a trace; list the base classes one by one")
         #expect(trace.lines.map(\.text) == ["FAIL  \(path)  (1 error)"])
         #expect(
             collected.all.contains {

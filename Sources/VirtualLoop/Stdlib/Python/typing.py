@@ -9,9 +9,13 @@
 # `ParamSpec`, `overload`, `final`, `no_type_check`, `runtime_checkable`,
 # `get_type_hints`.
 #
-# Departure (docs/LANGUAGE.md, "typing"): `isinstance(x, P)` for a
-# `runtime_checkable` protocol `P` is nominal (vloop has no metaclasses yet,
-# so no `__instancecheck__`).
+# `Protocol` has CPython's metaclass `_ProtocolMeta` (an `ABCMeta`), whose
+# `__instancecheck__` and the `__subclasshook__` each protocol gets make
+# `isinstance`/`issubclass` structural for `runtime_checkable` protocols.
+# Departure: CPython lets the `abc` and `functools` modules make instance and
+# class checks on protocols that are not runtime-checkable (it looks at the
+# caller's frame); here those made while `_ProtocolMeta.__instancecheck__`
+# runs `ABCMeta`'s are allowed, which is where CPython's own checks make them.
 
 from _typing import (TYPE_CHECKING, Any, Optional, Union, List, Dict, Set, FrozenSet, Tuple, Callable, Awaitable,
     Coroutine, AsyncIterator, AsyncIterable, AsyncGenerator, Iterator, Iterable, Generator, ClassVar, Final, Type,
@@ -20,6 +24,7 @@ from _typing import (TYPE_CHECKING, Any, Optional, Union, List, Dict, Set, Froze
     MutableSequence, MutableSet, AbstractSet, Deque, DefaultDict, OrderedDict, Counter, ChainMap, ContextManager,
     AsyncContextManager, TypeVar, cast)
 from _vloopexec import exec as _exec
+from abc import ABCMeta
 
 Text = str
 
@@ -176,7 +181,83 @@ class Generic:
         cls.__parameters__ = tuple(tvars)
 
 
-class Protocol(Generic):
+_TYPING_INTERNALS = ['__parameters__', '__orig_bases__',  '__orig_class__',
+                     '_is_protocol', '_is_runtime_protocol', '__final__']
+
+_SPECIAL_NAMES = ['__abstractmethods__', '__annotations__', '__dict__', '__doc__',
+                  '__init__', '__module__', '__new__', '__slots__',
+                  '__subclasshook__', '__weakref__', '__class_getitem__']
+
+# These special attributes will be not collected as protocol members.
+EXCLUDED_ATTRIBUTES = _TYPING_INTERNALS + _SPECIAL_NAMES + ['_MutableMapping__marker']
+
+
+def _get_protocol_attrs(cls):
+    """Collect protocol members from a protocol class objects.
+
+    This includes names actually defined in the class dictionary, as well
+    as names that appear in annotations. Special names (above) are skipped.
+    """
+    attrs = set()
+    for base in cls.__mro__[:-1]:  # without object
+        if base.__name__ in ('Protocol', 'Generic'):
+            continue
+        annotations = getattr(base, '__annotations__', {})
+        for attr in list(base.__dict__.keys()) + list(annotations.keys()):
+            if not attr.startswith('_abc_') and attr not in EXCLUDED_ATTRIBUTES:
+                attrs.add(attr)
+    return attrs
+
+
+def _is_callable_members_only(cls):
+    # PEP 544 prohibits using issubclass() with protocols that have non-method members.
+    return all(callable(getattr(cls, attr, None)) for attr in _get_protocol_attrs(cls))
+
+
+# How many of _ProtocolMeta's calls into ABCMeta's checks are under way.
+_abc_checks = [0]
+
+
+def _allow_reckless_class_checks(depth=3):
+    """CPython allows the abc and functools modules checks on any protocol,
+    by looking at the caller's frame; vloop has no frames to look at, so the
+    checks allowed are those made while _ProtocolMeta runs ABCMeta's."""
+    return _abc_checks[0] > 0
+
+
+class _ProtocolMeta(ABCMeta):
+    # This metaclass is really unfortunate and exists only because of
+    # the lack of __instancehook__.
+    def __instancecheck__(cls, instance):
+        # We need this method for situations where attributes are
+        # assigned in __init__.
+        if (
+            getattr(cls, '_is_protocol', False) and
+            not getattr(cls, '_is_runtime_protocol', False) and
+            not _allow_reckless_class_checks(depth=2)
+        ):
+            raise TypeError("Instance and class checks can only be used with"
+                            " @runtime_checkable protocols")
+
+        if ((not getattr(cls, '_is_protocol', False) or
+                _is_callable_members_only(cls)) and
+                issubclass(instance.__class__, cls)):
+            return True
+        if cls._is_protocol:
+            if all(hasattr(instance, attr) and
+                    # All *methods* can be blocked by setting them to None.
+                    (not callable(getattr(cls, attr, None)) or
+                     getattr(instance, attr) is not None)
+                    for attr in _get_protocol_attrs(cls)):
+                return True
+        _abc_checks[0] += 1
+        try:
+            return super().__instancecheck__(instance)
+        finally:
+            _abc_checks[0] -= 1
+
+
+class Protocol(Generic, metaclass=_ProtocolMeta):
     """Base class for protocol classes (structural types)."""
 
     _is_protocol = True
@@ -186,6 +267,49 @@ class Protocol(Generic):
         super().__init_subclass__(*args, **kwargs)
         if not cls.__dict__.get('_is_protocol', False):
             cls._is_protocol = any(b is Protocol for b in cls.__bases__)
+
+        # Set (or override) the protocol subclass hook.
+        def _proto_hook(other):
+            if not cls.__dict__.get('_is_protocol', False):
+                return NotImplemented
+
+            # First, perform various sanity checks.
+            if not getattr(cls, '_is_runtime_protocol', False):
+                if _allow_reckless_class_checks():
+                    return NotImplemented
+                raise TypeError("Instance and class checks can only be used with"
+                                " @runtime_checkable protocols")
+            if not _is_callable_members_only(cls):
+                if _allow_reckless_class_checks():
+                    return NotImplemented
+                raise TypeError("Protocols with non-method members"
+                                " don't support issubclass()")
+            if not isinstance(other, type):
+                # Same error message as for issubclass(1, int).
+                raise TypeError('issubclass() arg 1 must be a class')
+
+            # Second, perform the actual structural compatibility check.
+            for attr in _get_protocol_attrs(cls):
+                for base in other.__mro__:
+                    # Check if the members appears in the class dictionary...
+                    if attr in base.__dict__:
+                        if base.__dict__[attr] is None:
+                            return NotImplemented
+                        break
+
+                    # ...or in annotations, if it is a sub-protocol.
+                    annotations = getattr(base, '__annotations__', {})
+                    if (isinstance(annotations, dict) and
+                            attr in annotations and
+                            issubclass(other, Generic) and other._is_protocol):
+                        break
+                else:
+                    return NotImplemented
+            return True
+
+        if '__subclasshook__' not in cls.__dict__:
+            cls.__subclasshook__ = _proto_hook
+
         if cls._is_protocol and cls.__init__ is Protocol.__init__:
             cls.__init__ = _no_init_or_replace_init
 
