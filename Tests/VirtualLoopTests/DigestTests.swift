@@ -1,9 +1,8 @@
 // The digests of FIPS 180-4's example messages (and a long one), as CPython's
 // hashlib (OpenSSL) gives them, and their sizes around the padding boundary.
 import Foundation
+import RunModel
 import Testing
-
-@testable import VirtualLoop
 
 private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 

@@ -1,4 +1,5 @@
 import PyRuntime
+import RunModel
 
 /// `_vloop_hashlib`, the native part of `hashlib` (`Stdlib/Python/hashlib.py`):
 /// `digest(name, data)`, the digest of a whole message as bytes (`Digest`).

@@ -2,7 +2,8 @@ import Foundation
 
 /// The message digests `hashlib` offers (MD5, SHA-1, SHA-224, SHA-256,
 /// SHA-384, SHA-512), written from their specifications (RFC 1321,
-/// FIPS 180-4): pure functions from a whole message to its digest.
+/// FIPS 180-4): pure functions from a whole message to its digest. Also the
+/// SHA-256 of the run database's content hashes (`Provenance.contentHash`).
 package enum Digest: String, CaseIterable, Sendable {
     case md5, sha1, sha224, sha256, sha384, sha512
 
@@ -24,6 +25,11 @@ package enum Digest: String, CaseIterable, Sendable {
         case .md5, .sha1, .sha224, .sha256: 64
         case .sha384, .sha512: 128
         }
+    }
+
+    /// The digest of `message` in lowercase hex (`hexdigest()`).
+    package func hexDigest(_ message: [UInt8]) -> String {
+        hash(message).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The digest of `message`.
