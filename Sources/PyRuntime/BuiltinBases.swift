@@ -21,9 +21,11 @@ extension PyType {
 
     /// The built-in type whose values this class's instances hold: the first
     /// of `subclassableBuiltins` in its MRO; nil for a plain class.
-    package var builtinBase: PyType? {
+    package var builtinBase: PyType? { isHeap ? heapBuiltinBase : PyType.firstSubclassableBuiltin(in: mro) }
+
+    static func firstSubclassableBuiltin(in mro: [PyType]) -> PyType? {
         for t in mro where !t.isHeap {
-            if PyType.subclassableBuiltins.contains(where: { $0 === t }) { return t }
+            if subclassableBuiltins.contains(where: { $0 === t }) { return t }
         }
         return nil
     }
@@ -51,6 +53,18 @@ extension Interpreter {
         if case .obj(let o) = v, let i = o as? PyInstance, let b = i.base { return b }
         return v
     }
+}
+
+/// Whether `name` is a method of the built-in type `t` (not a special method).
+private func namedMethod(of t: PyType, _ name: String) -> Bool {
+    if t === PyType.str { return strMethodNames.contains(name) }
+    if t === PyType.list { return listMethodNames.contains(name) }
+    if t.isSubtype(of: .dict) { return dictMethodNames.contains(name) || DictFlavor.methodNames(of: t).contains(name) }
+    if t === PyType.set { return setMethodNames.contains(name) }
+    if t === PyType.bytes { return bytesMethodNames.contains(name) }
+    if t === PyType.tuple { return name == "count" || name == "index" }
+    if t === PyDeque.type { return PyDeque.methodNames.contains(name) }
+    return false
 }
 
 /// The members of the subclassable built-in types that a class deriving
@@ -98,19 +112,7 @@ func builtinTypeMember(_ t: PyType, _ name: String) -> Value? {
         return .obj(PyClassMethod(.obj(make)))
     default: break
     }
-    let named: Set<String> =
-        t === PyType.str
-        ? strMethodNames
-        : t === PyType.list
-            ? listMethodNames
-            : t.isSubtype(of: .dict)
-                ? dictMethodNames.union(DictFlavor.methodNames(of: t))
-                : t === PyType.set
-                    ? setMethodNames
-                    : t === PyType.bytes
-                        ? bytesMethodNames
-                        : t === PyType.tuple ? ["count", "index"] : t === PyDeque.type ? PyDeque.methodNames : []
-    guard named.contains(name) || BuiltinSpecialMethods.names.contains(name) else { return nil }
+    guard BuiltinSpecialMethods.names.contains(name) || namedMethod(of: t, name) else { return nil }
     return .obj(
         PyNativeMethod(name, of: t) { instance, args, vm in
             guard vm.pyType(instance).isSubtype(of: t) else {

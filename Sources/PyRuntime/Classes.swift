@@ -148,7 +148,7 @@ extension Interpreter {
             positional.insert(.obj(cls), at: 0)
             instance = try call(unwrapStatic(new), Args(positional, keywords: args.keywords))
             guard isInstance(instance, cls) else { return instance }
-        } else if cls.metaclass == nil && cls.isSubtype(of: .type) {
+        } else if cls.metaclass == nil && cls.derivesFromType {
             // A metaclass without `__new__` of its own: `type.__new__`.
             instance = try typeNew(cls, args)
         } else {

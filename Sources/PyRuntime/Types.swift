@@ -31,6 +31,12 @@ public final class PyType: PyObject {
     /// `type` (Metaclasses.swift). Nil for builtin types and for the classes
     /// whose metaclass is `type`, which then pay nothing for metaclasses.
     @exclusivity(unchecked) package var metaclass: PyType?
+    /// For a class of the trace, what its MRO (fixed when it is made) says,
+    /// kept so that making an instance does not search the MRO: the built-in
+    /// type its instances hold a value of (BuiltinBases.swift), and whether
+    /// it derives from `type` (a metaclass).
+    package private(set) var heapBuiltinBase: PyType?
+    package private(set) var derivesFromType = false
     /// The abstract methods' names when the class's own `__abstractmethods__`
     /// is not empty (CPython's Py_TPFLAGS_IS_ABSTRACT): `object.__new__` refuses to make an instance.
     @exclusivity(unchecked) package var abstractMethods: [String]?
@@ -75,6 +81,8 @@ public final class PyType: PyObject {
         // by `class` statements, which belong to one run, track their subclasses.
         for b in self.bases where b.isHeap { b.subclasses.append(WeakType(self)) }
         hasDataDescriptors = mro.contains { $0.hasDataDescriptors }
+        heapBuiltinBase = PyType.firstSubclassableBuiltin(in: mro)
+        derivesFromType = mro.contains { $0 === PyType.type }
     }
 
     public override var typeName: String { metaclass?.name ?? "type" }

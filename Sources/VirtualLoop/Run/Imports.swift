@@ -74,20 +74,31 @@ extension World {
         let module = PyUserModule(
             name: user.name, globalNames: user.compiled?.globalNames ?? [], index: user.globalIndex,
             isPackage: user.isPackage, file: user.file?.path)
-        module.setGlobal("__name__", .str(user.name))
-        module.setGlobal("__package__", .str(user.package))
         if let path = user.file?.path { module.setGlobal("__file__", .str(path)) }
-        modules[user.name] = module
-        if let compiled = user.compiled {
+        try execute(module, user.compiled?.code)
+        return module
+    }
+
+    /// Runs a module's code in its globals, once: `__name__` and
+    /// `__package__` bound first, the module in `modules` while its code runs
+    /// (an import cycle sees it partially initialized), and taken out again
+    /// when its code raised. Used for the user's modules and for the modules
+    /// vloop provides in Python (`PythonModules`).
+    func execute(_ module: PyUserModule, _ code: CodeObject?) throws {
+        module.setGlobal("__name__", .str(module.name))
+        module.setGlobal(
+            "__package__",
+            .str(CompilationTarget.module(name: module.name, isPackage: module.isPackage).package ?? ""))
+        modules[module.name] = module
+        if let code {
             do {
-                _ = try vm.runModuleCode(compiled.code, globals: module.globals)
+                _ = try vm.runModuleCode(code, globals: module.globals)
             } catch {
-                modules[user.name] = nil
+                modules[module.name] = nil
                 throw error
             }
         }
         module.initializing = false
-        return module
     }
 
     /// `vloop`: `from vloop import expect, sim` gives the names every trace has.

@@ -106,16 +106,7 @@ extension World {
             name: name, globalNames: compiled.module.globalNames, index: compiled.index,
             isPackage: isPackage, file: nil)
         module.isProvided = true
-        module.setGlobal("__name__", .str(name))
-        module.setGlobal("__package__", .str(CompilationTarget.module(name: name, isPackage: isPackage).package ?? ""))
-        modules[name] = module
-        do {
-            _ = try vm.runModuleCode(compiled.module.code, globals: module.globals)
-        } catch {
-            modules[name] = nil
-            throw error
-        }
-        module.initializing = false
+        try execute(module, compiled.module.code)
         return module
     }
 }
