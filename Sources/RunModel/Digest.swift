@@ -29,7 +29,14 @@ package enum Digest: String, CaseIterable, Sendable {
 
     /// The digest of `message` in lowercase hex (`hexdigest()`).
     package func hexDigest(_ message: [UInt8]) -> String {
-        hash(message).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(2 * size)
+        for byte in hash(message) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The digest of `message`.
