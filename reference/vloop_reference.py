@@ -1451,6 +1451,21 @@ def describe(ev):
     return f"run_end {ev['status']} {ev['value']} at t={ev['t']!r}"
 
 
+def check_vacuous_flag(vacuous):
+    if not isinstance(vacuous, bool):
+        raise TypeError(f'vacuous must be True or False, not {vacuous!r}')
+
+
+def unmatched_message(patterns, log):
+    """None when every pattern matches an event; else the property holds only
+    vacuously, which fails it (vloop's Vacuity: the closest texts are vloop's alone)."""
+    missing = [p for p in patterns if p.first(log) is None]
+    if not missing:
+        return None
+    return ('holds only vacuously: ' + '; '.join(f'{p!r} matched no event' for p in missing)
+            + ' in the run; add vacuous=True if it is meant to match nothing')
+
+
 class Property:
     def __init__(self, name, line, check):
         self.name = name
@@ -1486,15 +1501,16 @@ class Expect:
             return f'{len(got)} texts instead of {len(want)}: {got!r}'
         self._add('expect.output', check)
 
-    def order(self, *pats):
+    def order(self, *pats, vacuous=False):
         ps = [Pattern(p) for p in pats]
+        check_vacuous_flag(vacuous)
 
         def check(log, w):
             prev = None
             for p in ps:
                 i = p.first(log)
                 if i is None:
-                    return f'no event matches {p!r}'
+                    return None if vacuous else f'no event matches {p!r}'
                 if prev is not None and i <= prev[1]:
                     return (f'first {p!r} ({describe(log[i])}) does not come after '
                             f'first {prev[0]!r} ({describe(log[prev[1]])})')
@@ -1502,13 +1518,14 @@ class Expect:
             return None
         self._add('expect.order', check)
 
-    def before(self, a, b):
+    def before(self, a, b, *, vacuous=False):
         pa, pb = Pattern(a), Pattern(b)
+        check_vacuous_flag(vacuous)
 
         def check(log, w):
             ia, ib = pa.all(log), pb.all(log)
             if not ia or not ib:
-                return None
+                return None if vacuous else unmatched_message([pa, pb], log)
             if max(ia) < min(ib):
                 return None
             return f'{describe(log[min(ib)])} matches {b!r} but comes before {describe(log[max(ia)])}'
@@ -1551,9 +1568,10 @@ class Expect:
             return None
         self._add('expect.elapsed', check)
 
-    def concurrency(self, start, end, max):
+    def concurrency(self, start, end, max, *, vacuous=False):
         ps, pe = Pattern(start), Pattern(end)
         limit = max
+        check_vacuous_flag(vacuous)
 
         def check(log, w):
             open_ = {}
@@ -1568,7 +1586,7 @@ class Expect:
                     total += 1
                     if total > limit:
                         return f'{total} intervals open at {describe(ev)}'
-            return None
+            return None if vacuous else unmatched_message([ps, pe], log)
         self._add('expect.concurrency', check)
 
     def max_blocking(self, d):

@@ -110,6 +110,8 @@ public struct ExploreOutcome: Sendable {
     public var failingRuns: [Int]
     /// The first failing run, shrunk; nil when every run held.
     public var firstFailure: ExploreFailure?
+    /// What the runs tried and saw: orderings, every property's tally, statuses, vacuous properties.
+    public var summary: ExploreSummary
 }
 
 /// Replays a trace under many perturbed worlds (TRACE_LANGUAGE.md,
@@ -118,17 +120,40 @@ public struct ExploreOutcome: Sendable {
 /// `--seed S --run I` replays run I exactly.
 public enum Explorer {
     /// What breaks in a run, as a comparable key and in words; nil when the run passed.
-    static func breakage(_ report: RunReport) -> (key: String, words: String)? {
-        breakage(report, PropertyChecker.check(report))
+    /// A property that failed only vacuously does not (see `Verdict.acrossRuns()`), nor
+    /// does a failure among `excluding` (the nominal run's own, when it fails).
+    static func breakage(_ report: RunReport, excluding: Set<String> = []) -> (key: String, words: String)? {
+        breakage(report, PropertyChecker.check(report).acrossRuns(), excluding: excluding)
     }
 
-    static func breakage(_ report: RunReport, _ verdict: Verdict) -> (key: String, words: String)? {
+    static func breakage(
+        _ report: RunReport, _ verdict: Verdict, excluding: Set<String> = []
+    ) -> (
+        key: String, words: String
+    )? {
         if verdict.passed { return nil }
-        if let r = verdict.results.first(where: { !$0.passed }) {
-            return ("\(r.name)@\(r.line):\(r.column)", r.message)
+        if let r = verdict.results.first(where: { !$0.passed && !excluding.contains(propertyKey(of: $0)) }) {
+            return (propertyKey(of: r), r.message)
         }
         let words = verdict.problems.first ?? "the run failed"
-        return ("status:\(report.status)", words)
+        let status = statusKey(report)
+        if verdict.problems.isEmpty || excluding.contains(status) { return nil }
+        return (status, words)
+    }
+
+    /// Every way a run fails (each failing property's key, and its status when nothing expected it).
+    static func failureKeys(_ report: RunReport, _ verdict: Verdict) -> Set<String> {
+        var keys = Set(verdict.results.filter { !$0.passed }.map(propertyKey(of:)))
+        if !verdict.problems.isEmpty { keys.insert(statusKey(report)) }
+        return keys
+    }
+
+    private static func propertyKey(of r: PropertyResult) -> String { "\(r.name)@\(r.line):\(r.column)" }
+
+    /// An unexpected status, by status and, for an exception, its type.
+    private static func statusKey(_ report: RunReport) -> String {
+        report.status == .exception
+            ? "status:exception:\(exceptionTypeName(report.value))" : "status:\(report.status)"
     }
 
     /// Runs 1..<runs (run 0, the nominal replay, is `nominal`), on `jobs`
@@ -144,8 +169,10 @@ public enum Explorer {
         onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil
     ) -> ExploreOutcome {
         let state = SharedState()
-        let nominalBreak = breakage(nominal)
-        if nominalBreak != nil { state.failing.insert(0) }
+        // A nominal run that fails is explored all the same: a finding is a run that fails otherwise.
+        let nominalVerdict = PropertyChecker.check(nominal).acrossRuns()
+        let baseline = failureKeys(nominal, nominalVerdict)
+        let tally = ExploreTally(nominal: nominal, verdict: nominalVerdict)
         let total = settings.runs
         state.done = 1
         progress?(1)
@@ -157,9 +184,10 @@ public enum Explorer {
                     let report = TraceRunner.run(
                         compiled, modules: modules, limits: limits, seed: settings.seed,
                         perturbation: settings.perturbation(run: i))
-                    let verdict = PropertyChecker.check(report)
+                    let verdict = PropertyChecker.check(report).acrossRuns()
+                    tally.add(run: i, report, verdict)
                     onRun?(i, report, verdict, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-                    let failed = breakage(report, verdict) != nil
+                    let failed = breakage(report, verdict, excluding: baseline) != nil
                     let done = state.finish(i, failed: failed)
                     progress?(done)
                 }
@@ -167,15 +195,13 @@ public enum Explorer {
         }
         var failing = state.failing.sorted()
         if failFast, let first = failing.first { failing = [first] }
-        var outcome = ExploreOutcome(settings: settings, runsDone: state.done, failingRuns: failing, firstFailure: nil)
-        if let first = failing.first, first > 0 {
+        var outcome = ExploreOutcome(
+            settings: settings, runsDone: state.done, failingRuns: failing, firstFailure: nil,
+            summary: tally.summary())
+        if let first = failing.first {
             outcome.firstFailure = shrink(
-                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal)
-        } else if failing.first == 0 {
-            outcome.firstFailure = ExploreFailure(
-                run: 0, broke: nominalBreak?.words ?? "",
-                property: PropertyChecker.check(nominal).results.first { !$0.passed }, divergence: nil,
-                perturbations: [], shrunk: [])
+                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal,
+                excluding: baseline)
         }
         return outcome
     }
@@ -184,13 +210,13 @@ public enum Explorer {
     /// each one whose removal makes the failure go away (at most `budget` replays).
     public static func shrink(
         _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
-        run: Int, nominal: RunReport, budget: Int = 400
+        run: Int, nominal: RunReport, budget: Int = 400, excluding: Set<String> = []
     ) -> ExploreFailure {
         let original = TraceRunner.run(
             compiled, modules: modules, limits: limits, seed: settings.seed,
             perturbation: settings.perturbation(run: run))
-        let verdict = PropertyChecker.check(original)
-        guard let (key, words) = breakage(original, verdict) else {
+        let verdict = PropertyChecker.check(original).acrossRuns()
+        guard let (key, words) = breakage(original, verdict, excluding: excluding) else {
             preconditionFailure("run \(run) of an exploration passed when replayed")
         }
         var disabled = Set<DrawID>()
@@ -203,13 +229,14 @@ public enum Explorer {
             let report = TraceRunner.run(
                 compiled, modules: modules, limits: limits, seed: settings.seed,
                 perturbation: settings.perturbation(run: run, disabled: trial))
-            if breakage(report)?.key == key {
+            if breakage(report, excluding: excluding)?.key == key {
                 disabled = trial
                 last = report
             }
         }
         return ExploreFailure(
-            run: run, broke: words, property: verdict.results.first { !$0.passed },
+            run: run, broke: words,
+            property: verdict.results.first { !$0.passed && !excluding.contains(propertyKey(of: $0)) },
             divergence: divergence(nominal.events, original.events, run: run),
             perturbations: original.perturbations, shrunk: last.perturbations)
     }

@@ -133,8 +133,11 @@ public struct TraceResult: Sendable {
             line += ", run \(r.run) of \(r.settings.flags)"
         }
         status(line + ", \(wallText)")
-        if let e = exploration, let f = e.failure {
-            for l in f.lines(of: e) { status("      \(l)") }
+        if let e = exploration {
+            for l in e.summary.lines(settings: e.settings) { status("      \(l)") }
+            if let f = e.failure {
+                for l in f.lines(of: e) { status("      \(l)") }
+            }
         }
         for p in replayedRun?.perturbations ?? [] { status("      perturbed: \(p)") }
         for r in properties where !r.passed { status("      \(r.message)") }
@@ -171,6 +174,7 @@ public struct TraceResult: Sendable {
             "problems": problems, "notes": notes, "run_ids": runIDs,
             "explored_runs": exploration?.runsExplored ?? 1, "failing_runs": exploration?.failingRuns ?? [],
             "shrunk": exploration?.failure?.shrunk ?? [],
+            "exploration": exploration?.summary.jsonObject as Any? ?? NSNull(),
         ]
     }
 }
@@ -205,9 +209,12 @@ public struct ExplorationResult: Sendable {
     public var failingRuns: [Int]
     /// The first failing run, shrunk; nil when every run held.
     public var failure: ExplorationFailure?
+    /// What the runs tried and saw: distinct orderings, each property's tally, other statuses.
+    public var summary: ExploreSummary
 
     init(_ o: ExploreOutcome, path: String) {
         settings = o.settings
+        summary = o.summary
         runsExplored = o.runsDone
         failingRuns = o.failingRuns
         failure = o.firstFailure.map { ExplorationFailure($0, settings: o.settings, path: path) }
@@ -241,8 +248,8 @@ public struct ExplorationFailure: Sendable {
 
     /// The lines that report it, unindented.
     func lines(of e: ExplorationResult) -> [String] {
-        if run == 0 { return ["the nominal run (run 0) already fails: \(broke)"] }
-        var lines = ["run \(run) of seed \(e.settings.seed) broke: \(broke)"]
+        let otherwise = e.summary.nominalFails ? " otherwise than the nominal run" : ""
+        var lines = ["run \(run) of seed \(e.settings.seed) broke\(otherwise): \(broke)"]
         if let d = divergence { lines.append("its events left the nominal run's order \(d)") }
         let n = perturbations.count
         if shrunk.isEmpty {

@@ -209,6 +209,10 @@ public struct SuiteRunner: Sendable {
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
+                if explores(settings) {
+                    // Vacuity is judged over every run of the exploration (ExploreSummary).
+                    verdict = verdict.acrossRuns()
+                }
                 if let e = settingsError {
                     verdict.passed = false
                     verdict.problems.append(e)
@@ -232,9 +236,9 @@ public struct SuiteRunner: Sendable {
         }
         // Exploring: runs 1..<N of perturbed worlds, each recorded with its index.
         var outcome: ExploreOutcome?
-        if let s = settings, explore.replayRun == nil, s.runs > 1, let trace = lastTrace, let nominal = lastReport,
-            lastVerdict?.passed == true
-        {
+        // A trace whose nominal run fails is explored too: the summary says so, and
+        // a finding is a run that fails otherwise.
+        if let s = settings, explores(s), let trace = lastTrace, let nominal = lastReport {
             progress(.explorationStarted(trace: path, runs: s.runs))
             let collected = ExploredRuns()
             let storedModules = modules ?? []
@@ -254,8 +258,10 @@ public struct SuiteRunner: Sendable {
             runs += collected.runs
         }
         let walls = runs.map(\.wallTime).sorted()
+        let vacuous = outcome?.summary.vacuous ?? []
         var result = TraceResult(
-            path: path, passed: runs.allSatisfy(\.passed) && outcome?.firstFailure == nil, lastRunPassed: false,
+            path: path, passed: runs.allSatisfy(\.passed) && outcome?.firstFailure == nil && vacuous.isEmpty,
+            lastRunPassed: false,
             status: .invalid, value: "", virtualDuration: 0, steps: 0, wallTime: walls[walls.count / 2],
             repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
             pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
@@ -268,6 +274,7 @@ public struct SuiteRunner: Sendable {
         result.steps = report.steps
         result.errors = []
         result.properties = verdict.results
+        if let summary = outcome?.summary { result.properties.markVacuous(summary) }
         result.problems = verdict.problems
         result.notes = report.notes
         result.warnings = verdict.warnings
@@ -280,6 +287,12 @@ public struct SuiteRunner: Sendable {
         }
         if options.keepsEvents { result.events = report.events }
         return (result, runs)
+    }
+
+    /// Whether a trace with these settings is explored (not only replayed).
+    private func explores(_ settings: ExploreSettings?) -> Bool {
+        guard let settings else { return false }
+        return options.exploration.replayRun == nil && settings.runs > 1
     }
 
     private func write(_ text: String, to path: String) throws(SuiteError) {
