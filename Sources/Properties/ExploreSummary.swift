@@ -46,7 +46,8 @@ public struct ExploreSummary: Sendable, Equatable {
     }
 
     /// The lines that say what was tried and seen, unindented: a few in all, plus one
-    /// per broken property, unexpected status and vacuous property. With `verbose`, one per property.
+    /// per broken property and unexpected status (the vacuous properties are failures
+    /// of the trace's properties, shown with them). With `verbose`, one per property.
     public func lines(settings: ExploreSettings, verbose: Bool = false) -> [String] {
         var out: [String] = []
         if nominalFails {
@@ -56,7 +57,10 @@ public struct ExploreSummary: Sendable, Equatable {
         }
         out.append(orderingsLine)
         if distinctOrderings == 1 && runs > 1 { out.append(unchangedWarning(settings: settings)) }
-        let held = properties.filter { $0.broke == 0 }
+        // A property that held only vacuously is reported as failing (with the trace's properties), not as held.
+        let held = properties.filter { p in
+            p.broke == 0 && !vacuous.contains { $0.name == p.name && $0.line == p.line && $0.column == p.column }
+        }
         if verbose {
             out += properties.map(\.text)
         } else {
@@ -73,7 +77,6 @@ public struct ExploreSummary: Sendable, Equatable {
             out.append("\(statuses.count - shown) more ways runs ended otherwise (vloop run --json lists them)")
         }
         if let t = taskExceptions { out.append(t.text) }
-        for v in vacuous { out.append(v.text(runs: runs)) }
         return out
     }
 

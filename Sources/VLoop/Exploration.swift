@@ -28,11 +28,17 @@ public struct Exploration: Sendable, Equatable {
     public var flags: String
     /// Every run that failed, in order (only the first with `failFast`).
     public var failingRuns: [Int]
-    /// The first failing run, shrunk; empty when every run held. (Only the
-    /// first failing run is shrunk: `failingRuns` lists the others.)
+    /// What went wrong, in order: the nominal run (run 0) when it fails on its own; then
+    /// the first run that failed otherwise, shrunk (only that one is shrunk: `failingRuns`
+    /// lists the others); then each property that held only vacuously over every run
+    /// (as run 0, without perturbations). Empty when every run held.
     public var failures: [Failure]
+    /// What the runs tried and saw: distinct orderings, each property's tally (held in
+    /// N runs, broke in M), the runs that ended otherwise than the nominal run,
+    /// exceptions left in tasks, and properties that held only vacuously.
+    public var summary: ExploreSummary
 
-    /// Every explored run held.
+    /// Every explored run held, the nominal one included, and no property held only vacuously.
     public var passed: Bool { failures.isEmpty }
 
     /// Replays run `run` of this exploration (0 is the nominal replay), with its
@@ -107,7 +113,8 @@ extension Trace {
     /// (seed, i) alone, so the result does not depend on `jobs`, and
     /// ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` with the
     /// failure's seed and run reproduces it. When the nominal replay already
-    /// fails, nothing else runs and the failure is run 0.
+    /// fails, the first failure is run 0 and the exploration goes on: the next
+    /// failure is the first run that fails otherwise (another property, another status).
     ///
     /// Each option left nil (or false) takes the trace's own `sim.explore(...)`
     /// setting, or its default (200 runs, jitter 0.5, no timer jitter, no shuffle).
@@ -150,27 +157,46 @@ extension Trace {
     {
         let compiled = loaded.compiled
         let nominal = TraceRunner.run(compiled, modules: loaded.modules, limits: limits, seed: seed)
-        var settings: ExploreSettings
+        let settings: ExploreSettings
         do {
             settings = try options.settings(trace: nominal.exploreSettings, seed: seed)
         } catch {
             return .failure(.invalidSettings("\(error)"))
         }
-        // As `vloop run`: a trace whose nominal replay fails is not explored.
-        if !PropertyChecker.check(nominal).passed { settings.runs = 1 }
         let outcome = Explorer.explore(
             compiled, modules: loaded.modules, limits: limits, settings: settings, nominal: nominal, jobs: options.jobs,
             failFast: options.failFast)
-        let failures = outcome.firstFailure.map { f in
-            Failure(
-                seed: seed, run: f.run, property: f.property, message: f.broke, divergence: f.divergence,
-                perturbations: f.perturbations.map(\.description), shrunk: f.shrunk.map(\.description),
-                replayCommand: settings.replayCommand(run: f.run, path: name))
+        let summary = outcome.summary
+        var failures: [Failure] = []
+        // As `vloop run`: a nominal replay that fails is said plainly, and explored all the same.
+        let nominalVerdict = PropertyChecker.check(nominal).acrossRuns()
+        if !nominalVerdict.passed {
+            failures.append(
+                Failure(
+                    seed: seed, run: 0, property: nominalVerdict.results.first { !$0.passed },
+                    message: summary.nominalFailures.joined(separator: "; "), divergence: nil, perturbations: [],
+                    shrunk: [], replayCommand: settings.replayCommand(run: 0, path: name)))
+        }
+        if let f = outcome.firstFailure {
+            failures.append(
+                Failure(
+                    seed: seed, run: f.run, property: f.property, message: f.broke, divergence: f.divergence,
+                    perturbations: f.perturbations.map(\.description), shrunk: f.shrunk.map(\.description),
+                    replayCommand: settings.replayCommand(run: f.run, path: name)))
+        }
+        var vacuous = nominalVerdict.results
+        vacuous.markVacuous(summary)
+        // (A vacuous `expect.order` already failed in the nominal run.)
+        for (p, nominalResult) in zip(vacuous, nominalVerdict.results) where !p.passed && nominalResult.passed {
+            failures.append(
+                Failure(
+                    seed: seed, run: 0, property: p, message: p.message, divergence: nil, perturbations: [], shrunk: [],
+                    replayCommand: settings.replayCommand(run: 0, path: name)))
         }
         return .success(
             Exploration(
                 runs: outcome.runsDone, seed: seed, jitter: settings.jitter, timerJitter: settings.timerJitter,
                 shuffleReady: settings.shuffleReady, flags: settings.flags, failingRuns: outcome.failingRuns,
-                failures: failures.map { [$0] } ?? []))
+                failures: failures, summary: summary))
     }
 }

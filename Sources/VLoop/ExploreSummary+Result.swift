@@ -1,5 +1,6 @@
 import Foundation
 import Properties
+import Reports
 import RunModel
 
 extension ExploreSummary {
@@ -47,4 +48,20 @@ extension [PropertyResult] {
             self[i].message = v.text(runs: summary.runs)
         }
     }
+}
+
+/// What JUnit shows of each explored trace, by the path its runs are stored under:
+/// the summary's lines and the first failure, and whether the trace failed.
+func junitNotes(_ results: [TraceResult]) -> [String: JUnitReport.TraceNote] {
+    var notes: [String: JUnitReport.TraceNote] = [:]
+    for t in results {
+        guard let e = t.exploration else { continue }
+        var path = Substring(t.path)
+        while path.hasPrefix("./") { path = path.dropFirst(2) }
+        var failures = t.properties.filter { !$0.passed }.map(\.message) + t.problems
+        if let f = e.failure { failures += f.lines(of: e) }
+        notes[String(path)] = JUnitReport.TraceNote(
+            failed: !t.passed, failures: failures, lines: e.summary.lines(settings: e.settings, verbose: true))
+    }
+    return notes
 }

@@ -134,10 +134,14 @@ public struct SuiteRunner: Sendable {
         if let junit = options.junitPath {
             let name = "vloop run " + options.paths.joined(separator: " ")
             // One test case per trace: its repetitions are samples of one test, not tests.
+            // (The last nominal replay, when there is one, rather than whichever explored run came last.)
             var perTrace: [String: StoredRun] = [:]
-            for r in stored { perTrace[r.tracePath] = r }
+            for r in stored where perTrace[r.tracePath] == nil || r.runIndex == 0 { perTrace[r.tracePath] = r }
             let cases = unique(stored.map(\.tracePath)).map { perTrace[$0]! }
-            try write(JUnitReport().render(runs: cases, suiteName: name, timestamp: startedAt), to: junit)
+            try write(
+                JUnitReport().render(
+                    runs: cases, suiteName: name, timestamp: startedAt, notes: junitNotes(results)),
+                to: junit)
         }
         return SuiteResult(traces: results, recorded: recorded, startedAt: startedAt, retained: retained)
     }
