@@ -33,6 +33,9 @@ public struct ExploreSummary: Sendable, Equatable {
     /// How the nominal run (run 0) ended, and what in it failed (empty when it passed).
     public var nominalStatus: RunStatus
     public var nominalFailures: [String]
+    /// What the nominal run had that an exploration perturbs: executor jobs and connections to peers.
+    public var nominalJobs: Int
+    public var nominalConnections: Int
 
     /// Whether the nominal run failed on its own.
     public var nominalFails: Bool { !nominalFailures.isEmpty }
@@ -91,23 +94,30 @@ public struct ExploreSummary: Sendable, Equatable {
             var why: [String] = []
             why.append(
                 settings.timerJitter > 0
-                    ? "the trace set no timer that could fire late" : "timers were not perturbed (--timer-jitter 0)")
-            why.append(
-                settings.jitter > 0
-                    ? "it ran no executor job and talked to no peer whose duration could vary"
-                    : "job and peer durations were not perturbed (--jitter 0)")
-            line += ": no run drew a perturbation (" + why.joined(separator: "; ") + ")"
-            if settings.timerJitter == 0 || settings.jitter == 0 {
-                line += "; try --timer-jitter or --jitter"
-            } else {
-                line += "; its order depends on its code alone"
+                    ? "no timer of the trace fired late" : "timers were not perturbed (--timer-jitter 0)")
+            if nominalJobs == 0 && nominalConnections == 0 {
+                why.append("it ran no executor job and talked to no peer")
+            } else if settings.jitter == 0 {
+                why.append("job and peer durations were not perturbed (--jitter 0)")
             }
+            if settings.shuffleReady { why.append("no iteration had ready callbacks to shuffle") }
+            line += ": no run drew a perturbation (" + why.joined(separator: "; ") + ")"
+            var flags: [String] = []
+            if settings.timerJitter == 0 { flags.append("--timer-jitter") }
+            if settings.jitter == 0 && (nominalJobs > 0 || nominalConnections > 0) { flags.append("--jitter") }
+            line +=
+                flags.isEmpty
+                ? "; its order of events depends on its code alone" : "; try " + flags.joined(separator: " or ")
         } else {
             var drawn: [String] = []
             if timers > 0 { drawn.append("\(timers) late timer\(timers == 1 ? "" : "s")") }
-            if durations > 0 { drawn.append("\(durations) job or peer duration\(durations == 1 ? "" : "s") changed") }
-            if others > 0 { drawn.append("\(others) other perturbation\(others == 1 ? "" : "s")") }
-            line += " (\(perturbedRuns) runs drew " + drawn.joined(separator: ", ") + ")"
+            if durations > 0 { drawn.append("\(durations) job or peer duration\(durations == 1 ? "" : "s")") }
+            for (kind, n) in perturbations.sorted(by: { $0.key < $1.key })
+            where kind != "lateness" && kind != "duration" {
+                drawn.append(
+                    "\(n) \(kind == "shuffle" ? "shuffled iteration" : kind + " perturbation")\(n == 1 ? "" : "s")")
+            }
+            line += " (\(perturbedRuns) run\(perturbedRuns == 1 ? "" : "s") drew " + drawn.joined(separator: ", ") + ")"
             line += "; try a larger --timer-jitter or --jitter"
         }
         return line
@@ -234,6 +244,8 @@ final class ExploreTally: @unchecked Sendable {
     private var statuses: [String: StatusTally] = [:]
     private var taskExceptions: NoteTally?
     private let nominalFailures: [String]
+    private let nominalJobs: Int
+    private let nominalConnections: Int
 
     struct PropertyKey: Hashable {
         var name: String
@@ -248,6 +260,8 @@ final class ExploreTally: @unchecked Sendable {
         nominalStatus = nominal.status
         nominalValue = nominal.value
         nominalFailures = verdict.results.filter { !$0.passed }.map(\.message) + verdict.problems
+        nominalJobs = nominal.jobs.count
+        nominalConnections = nominal.connections.count
         add(run: 0, nominal, verdict)
     }
 
@@ -324,6 +338,7 @@ final class ExploreTally: @unchecked Sendable {
                 VacuousProperty(
                     name: $0.key.name, line: $0.key.line, column: $0.key.column, unmatched: $0.value.unmatched)
             },
-            nominalStatus: nominalStatus, nominalFailures: nominalFailures)
+            nominalStatus: nominalStatus, nominalFailures: nominalFailures, nominalJobs: nominalJobs,
+            nominalConnections: nominalConnections)
     }
 }
