@@ -83,6 +83,9 @@ public struct ExploreSummary: Sendable, Equatable {
         return out
     }
 
+    /// What the kinds of perturbation other than timers and durations are called, in the singular.
+    static let kindWords = ["shuffle": "shuffled iteration", "order": "reordering of simultaneous events"]
+
     /// Says plainly that the exploration changed no order of events, and why, from what the runs drew.
     func unchangedWarning(settings: ExploreSettings) -> String {
         var line =
@@ -92,9 +95,11 @@ public struct ExploreSummary: Sendable, Equatable {
         let others = perturbations.filter { $0.key != "lateness" && $0.key != "duration" }.values.reduce(0, +)
         if timers + durations + others == 0 {
             var why: [String] = []
+            let timersPerturbed = settings.timerJitter > 0 || settings.effectiveTimerLateness > 0
             why.append(
-                settings.timerJitter > 0
-                    ? "no timer of the trace fired late" : "timers were not perturbed (--timer-jitter 0)")
+                timersPerturbed
+                    ? "the trace set no timer that could fire late"
+                    : "timers were not perturbed (--timer-lateness 0, --timer-jitter 0)")
             if nominalJobs == 0 && nominalConnections == 0 {
                 why.append("it ran no executor job and talked to no peer")
             } else if settings.jitter == 0 {
@@ -103,7 +108,7 @@ public struct ExploreSummary: Sendable, Equatable {
             if settings.shuffleReady { why.append("no iteration had ready callbacks to shuffle") }
             line += ": no run drew a perturbation (" + why.joined(separator: "; ") + ")"
             var flags: [String] = []
-            if settings.timerJitter == 0 { flags.append("--timer-jitter") }
+            if !timersPerturbed { flags.append("--timer-lateness") }
             if settings.jitter == 0 && (nominalJobs > 0 || nominalConnections > 0) { flags.append("--jitter") }
             line +=
                 flags.isEmpty
@@ -115,10 +120,10 @@ public struct ExploreSummary: Sendable, Equatable {
             for (kind, n) in perturbations.sorted(by: { $0.key < $1.key })
             where kind != "lateness" && kind != "duration" {
                 drawn.append(
-                    "\(n) \(kind == "shuffle" ? "shuffled iteration" : kind + " perturbation")\(n == 1 ? "" : "s")")
+                    "\(n) \(Self.kindWords[kind] ?? kind + " perturbation")\(n == 1 ? "" : "s")")
             }
             line += " (\(perturbedRuns) run\(perturbedRuns == 1 ? "" : "s") drew " + drawn.joined(separator: ", ") + ")"
-            line += "; try a larger --timer-jitter or --jitter"
+            line += "; try a larger --timer-lateness or --jitter"
         }
         return line
     }
