@@ -1452,9 +1452,11 @@ def describe(ev):
     return f"run_end {ev['status']} {ev['value']} at t={ev['t']!r}"
 
 
-def check_vacuous_flag(vacuous):
+def vacuous_flag_problem(vacuous):
+    """What is wrong with a `vacuous=` argument (the property then fails, as in vloop), or None."""
     if not isinstance(vacuous, bool):
-        raise TypeError(f'vacuous must be True or False, not {vacuous!r}')
+        return f'vacuous must be True or False, not {type(vacuous).__name__} {vacuous!r}'
+    return None
 
 
 def unmatched_message(patterns, log):
@@ -1504,9 +1506,10 @@ class Expect:
 
     def order(self, *pats, vacuous=False):
         ps = [Pattern(p) for p in pats]
-        check_vacuous_flag(vacuous)
 
         def check(log, w):
+            if vacuous_flag_problem(vacuous):
+                return vacuous_flag_problem(vacuous)
             prev = None
             for p in ps:
                 i = p.first(log)
@@ -1521,9 +1524,10 @@ class Expect:
 
     def before(self, a, b, *, vacuous=False):
         pa, pb = Pattern(a), Pattern(b)
-        check_vacuous_flag(vacuous)
 
         def check(log, w):
+            if vacuous_flag_problem(vacuous):
+                return vacuous_flag_problem(vacuous)
             ia, ib = pa.all(log), pb.all(log)
             if not ia or not ib:
                 return None if vacuous else unmatched_message([pa, pb], log)
@@ -1572,9 +1576,10 @@ class Expect:
     def concurrency(self, start, end, max, *, vacuous=False):
         ps, pe = Pattern(start), Pattern(end)
         limit = max
-        check_vacuous_flag(vacuous)
 
         def check(log, w):
+            if vacuous_flag_problem(vacuous):
+                return vacuous_flag_problem(vacuous)
             open_ = {}
             total = 0
             for ev in log:

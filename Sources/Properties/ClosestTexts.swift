@@ -22,7 +22,7 @@ enum ClosestTexts {
             if key == "text", e.kind != .print && e.kind != .log { continue }
             guard let value = e.field(key), seen.insert(value).inserted else { continue }
             let candidate = CloseText(
-                text: value, distance: distance(glob.source, value), sharedPrefix: sharedPrefix(glob.source, value))
+                text: value, distance: closeness(glob.source, value), sharedPrefix: sharedPrefix(glob.source, value))
             if best.count < CloseText.limit || candidate < best[best.count - 1] {
                 best.append(candidate)
                 best.sort()
@@ -30,6 +30,12 @@ enum ClosestTexts {
             }
         }
         return best
+    }
+
+    /// How far `text` is from matching `pattern`: its `distance`, where a `*` missing
+    /// at either end counts as one edit (the commonest slip: `'all done'` for `'all done [1, 2]'`).
+    static func closeness(_ pattern: String, _ text: String) -> Int {
+        min(distance(pattern, text), distance(pattern + "*", text) + 1, distance("*" + pattern, text) + 1)
     }
 
     /// The fewest characters to insert, delete or replace in `text` for the glob

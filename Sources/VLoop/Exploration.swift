@@ -16,7 +16,7 @@ import VirtualLoop
 ///     }
 public struct Exploration: Sendable, Equatable {
     /// How many runs ran, run 0 (the nominal replay) included; fewer than
-    /// asked with `failFast`, and 1 when the nominal replay already fails.
+    /// asked with `failFast` (a nominal replay that fails is explored too).
     public var runs: Int
     /// The seed of the exploration's draws (and of the trace's `random`).
     public var seed: UInt64

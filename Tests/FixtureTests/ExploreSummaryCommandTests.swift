@@ -115,6 +115,6 @@ struct ExploreSummaryCommandTests {
         #expect(xml.contains("tests=\"2\" failures=\"1\""))
         #expect(xml.contains("200 runs, 2 distinct orderings"))
         #expect(xml.contains("expect.before (line 25): held in "))
-        #expect(xml.contains("<failure message=\"run 1 of seed 0 broke: expect.before (line 25)"))
+        #expect(xml.contains("<failure message=\"run 1 of seed 0 (random) broke: expect.before (line 25)"))
     }
 }
