@@ -12,6 +12,15 @@ public struct Perturbation: Sendable, Equatable {
     /// Draws taken back (kept nominal), for shrinking. Taking one back
     /// changes no other draw: each is keyed by its own position and count.
     public var disabled: Set<DrawID>
+    /// When set, every draw not in it is taken back (TEMPORARY until the core lands).
+    public var only: Set<DrawID>? = nil
+    /// A draw's deviation from nominal multiplied by its scale (TEMPORARY until the core lands).
+    public var scales: [DrawID: Double] = [:]
+
+    /// Whether the draw `id` is taken back.
+    package func takesBack(_ id: DrawID) -> Bool {
+        disabled.contains(id) || (only.map { !$0.contains(id) } ?? false) || scales[id] == 0
+    }
 
     public init(
         seed: UInt64, run: Int, jitter: Double, timerJitter: Double = 0, shuffleReady: Bool = false,
@@ -84,4 +93,9 @@ public struct AppliedPerturbation: Sendable, Equatable {
 package func seconds(_ d: Double) -> String {
     let r = (d * 1_000_000).rounded() / 1_000_000
     return floatRepr(r)
+}
+
+/// A deviation from a nominal time in words: `0.19 s late`, `0.02 s early`.
+package func lateness(_ d: Double) -> String {
+    d < 0 ? "\(seconds(-d)) s early" : "\(seconds(d)) s late"
 }

@@ -22,8 +22,8 @@ package final class Perturber {
     package func duration(_ nominal: Double, at loc: SourceLocation, _ describe: (Double) -> String) -> Double {
         guard p.jitter > 0, nominal > 0 else { return nominal }
         let (u, id) = next(loc)
-        if p.disabled.contains(id) { return nominal }
-        let value = nominal * (1 - p.jitter + 2 * p.jitter * Perturbation.unit(u))
+        if p.takesBack(id) { return nominal }
+        let value = nominal * (1 + (-p.jitter + 2 * p.jitter * Perturbation.unit(u)) * (p.scales[id] ?? 1))
         applied.append(AppliedPerturbation(id: id, kind: .duration, description: describe(value)))
         return value
     }
@@ -32,8 +32,8 @@ package final class Perturber {
     package func lateness(at loc: SourceLocation, _ describe: (Double) -> String) -> Double {
         guard p.timerJitter > 0 else { return 0 }
         let (u, id) = next(loc)
-        if p.disabled.contains(id) { return 0 }
-        let late = p.timerJitter * Perturbation.unit(u)
+        if p.takesBack(id) { return 0 }
+        let late = p.timerJitter * Perturbation.unit(u) * (p.scales[id] ?? 1)
         applied.append(AppliedPerturbation(id: id, kind: .lateness, description: describe(late)))
         return late
     }
@@ -52,7 +52,7 @@ package final class Perturber {
             order.swapAt(i, j)
         }
         // An iteration's shuffle is one perturbation: taken back whole.
-        if let first, p.disabled.contains(first) { return nil }
+        if let first, p.takesBack(first) { return nil }
         if order == Array(0..<n) { return nil }
         applied.append(AppliedPerturbation(id: first!, kind: .shuffle, description: describe()))
         return order

@@ -189,7 +189,7 @@ package final class SimSocket: PyObject {
         var delay = 0.0
         if let peer {
             delay = world.perturbed(peer.connect, at: peer.loc) {
-                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect))"
+                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect)) (peer at \(world.positionText(peer.loc)))"
             }
         }
         world.scheduleExternal(world.clock + delay, .network) { [unowned self] in
@@ -228,7 +228,7 @@ package final class SimSocket: PyObject {
             for (j, chunk) in reply.enumerated() {
                 let which = reply.count == 1 ? "reply \(k + 1)" : "chunk \(j + 1) of reply \(k + 1)"
                 let delay = world.perturbed(chunk.delay, at: peer.loc) {
-                    "\(which) of \(peer.name) came after \(seconds($0)) s instead of \(seconds(chunk.delay))"
+                    "\(which) of \(peer.name) came \(lateness($0 - chunk.delay)) (peer at \(world.positionText(peer.loc)))"
                 }
                 last = max(last, delay)
                 world.scheduleExternal(now + delay, .network) { [unowned self] in
@@ -250,7 +250,7 @@ package final class SimSocket: PyObject {
     /// after `offset` seconds from now, the moment `what` happened.
     private func schedulePeerClose(_ peer: SimPeer, _ nominal: Double, after offset: Double, _ what: String) {
         let close = world.perturbed(nominal, at: peer.loc) {
-            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal))"
+            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal)) (peer at \(world.positionText(peer.loc)))"
         }
         world.scheduleExternal(world.clock + offset + close, .network) { [unowned self] in
             self.update { self.eof = true }
@@ -389,7 +389,7 @@ extension World {
                 guard let peer = self.network.dnsPeer(host) else { return .float(0) }
                 return .float(
                     self.perturbed(peer.dns, at: peer.loc) {
-                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns))"
+                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns)) (peer at \(self.positionText(peer.loc)))"
                     })
             },
             "_address_of": preludeBuiltin("_address_of") { [unowned self] args, vm in

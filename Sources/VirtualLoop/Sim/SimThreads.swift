@@ -191,7 +191,7 @@ extension World {
     package func sleepInWorker(_ worker: SimWorker, _ nominal: Double) throws {
         let loc = tracePosition
         let d = perturbed(nominal, at: loc) {
-            "job \(worker.jobLabel) slept \(seconds($0)) s instead of \(seconds(nominal)) (\(positionText(loc)))"
+            "job \(worker.jobLabel) on \(worker.name) took \(seconds($0)) s instead of \(seconds(nominal)) (\(positionText(loc)))"
         }
         scheduleExternal(clock + d, .worker) { [unowned self] in try self.switchTo(worker) }
         try yieldBack(worker)
