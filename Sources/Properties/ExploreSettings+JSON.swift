@@ -13,13 +13,13 @@ extension ExploreSettings {
     /// Reads `jsonObject`; every key is required, and the values are checked as the command line's are.
     init(json object: [String: Any]) throws(ExploreError) {
         func number(_ key: String) throws(ExploreError) -> Double {
-            guard let n = object[key] as? NSNumber, !(object[key] is Bool) else {
+            guard let n = object[key] as? NSNumber else {
                 throw .badSetting("\"\(key)\" must be a number")
             }
             return n.doubleValue
         }
         func integer(_ key: String) throws(ExploreError) -> Int {
-            guard let n = object[key] as? Int, !(object[key] is Bool) else {
+            guard let n = object[key] as? Int else {
                 throw .badSetting("\"\(key)\" must be an integer")
             }
             return n
