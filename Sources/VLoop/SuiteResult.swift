@@ -172,6 +172,7 @@ public struct TraceResult: Sendable {
             "problems": problems, "notes": notes, "run_ids": runIDs,
             "explored_runs": exploration?.runsExplored ?? 1, "failing_runs": exploration?.failingRuns ?? [],
             "shrunk": exploration?.failure?.shrunk ?? [],
+            "perturbation_file": exploration?.failure?.perturbationFile ?? NSNull(),
         ]
     }
 }
