@@ -60,13 +60,17 @@ public struct PerturbationFile: Sendable, Equatable {
     }
 
     /// The perturbation that replays the shrunk run.
+    /// (The settings' `nominalSteps` and `nominalTasks` are the file's, as the exploration measured them.)
     public var perturbation: Perturbation {
-        var p =
-            settings.perturbation(run: run)
-            ?? Perturbation(seed: settings.seed, run: run, jitter: settings.jitter)
-        p.only = Set(draws.map(\.id))
-        p.scales = Dictionary(draws.filter { $0.scale < 1 }.map { ($0.id, $0.scale) }, uniquingKeysWith: { a, _ in a })
-        return p
+        let s = settings
+        return Perturbation(
+            seed: s.seed, run: run, jitter: s.jitter, timerJitter: s.timerJitter,
+            timerLateness: s.effectiveTimerLateness,
+            shuffleReady: s.shuffleReady, strategy: s.strategy, depth: s.depth, nominalSteps: s.nominalSteps,
+            nominalTasks: s.nominalTasks,
+            scales: Dictionary(
+                draws.filter { $0.scale < 1 }.map { ($0.id, $0.scale) }, uniquingKeysWith: { a, _ in a }),
+            only: Set(draws.map(\.id)))
     }
 
     /// Where `vloop run` writes it: `<folder>/<trace-stem>-seed<S>-run<I>.json`.

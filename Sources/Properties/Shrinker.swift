@@ -40,6 +40,7 @@ public enum Shrinker {
         _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
         run: Int, nominal: RunReport, sources: [SourceFile] = [], options: Options = Options()
     ) -> ExploreFailure {
+        let settings = settings.calibrated(to: nominal)
         guard let start = settings.perturbation(run: run) else {
             preconditionFailure("the nominal run (run 0) has nothing to shrink")
         }
@@ -57,12 +58,19 @@ public enum Shrinker {
         search.takeBack()
         search.shrinkSizes()
         let shrunk = search.best
+        func explain(_ ps: [AppliedPerturbation]) -> [AppliedPerturbation] {
+            ps.map {
+                var p = $0
+                p.description = p.explained(sources: sources)
+                return p
+            }
+        }
         let text = Divergence.find(nominal.events, shrunk.events)
         let lines = text.map { $0.lines(run: run) } ?? []
         return ExploreFailure(
             run: run, broke: words, property: verdict.results.first { !$0.passed },
             divergence: text.map { $0.summary(run: run) }, divergenceContext: lines,
-            perturbations: original.perturbations, shrunk: shrunk.perturbations,
+            perturbations: explain(original.perturbations), shrunk: explain(shrunk.perturbations),
             shrunkPerturbation: search.perturbation, replays: search.spent, fixedPoint: search.fixedPoint)
     }
 
@@ -155,7 +163,9 @@ public enum Shrinker {
         /// Halves each kept draw's scale in [0, 1] toward the smallest that
         /// still fails (`sizeSteps` replays each, while the budget lasts).
         mutating func shrinkSizes() {
-            for id in kept {
+            // An order or a shuffle has no size: any scale above 0 is all of it.
+            let sized = Set(best.perturbations.filter { $0.kind == .lateness || $0.kind == .duration }.map(\.id))
+            for id in kept where sized.contains(id) {
                 var low = 0.0
                 var high = 1.0
                 for _ in 0..<Shrinker.sizeSteps {

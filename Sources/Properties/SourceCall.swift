@@ -4,7 +4,7 @@ import TraceLanguage
 /// The text of the call at a draw's position (`asyncio.sleep(0.05)` for
 /// `await asyncio.sleep(0.05)`), read from the trace's source or a module's,
 /// for the words of a perturbation.
-enum SourceCall {
+package enum SourceCall {
     /// The longest call text shown; a longer one is cut with `…`.
     static let maxLength = 60
 
@@ -12,7 +12,7 @@ enum SourceCall {
     /// module's ordinal, as `World.tracePosition` makes them), in `sources`
     /// (the trace's file, then its modules' in load order). Nil when the
     /// position holds no call (an `await` of a future, a position out of the text).
-    static func text(line: Int, column: Int, in sources: [SourceFile]) -> String? {
+    package static func text(line: Int, column: Int, in sources: [SourceFile]) -> String? {
         let ordinal = line >> 24
         guard ordinal < sources.count else { return nil }
         let chars = Array(sources[ordinal].lineText(line & 0xFF_FFFF))

@@ -134,6 +134,11 @@ public struct TraceResult: Sendable {
             if let file = r.perturbationFile { line += ", shrunk as \(file) says" }
         }
         status(line + ", \(wallText)")
+        if let e = exploration, e.settings.shuffleReady {
+            status(
+                "      --shuffle-ready: its orders are ones no CPython loop produces (asyncio runs ready callbacks first in, first out); what it finds may be no bug"
+            )
+        }
         if let e = exploration, let f = e.failure {
             for l in f.lines(of: e) { status("      \(l)") }
         }
@@ -239,7 +244,7 @@ public struct ExplorationFailure: Sendable {
     public var perturbationFile: String?
     /// The trace's path.
     public var path: String
-    /// The command that replays the run exactly: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
+    /// The command that replays the run exactly: `vloop run --seed 0 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 1 PATH`.
     public var replayCommand: String
 
     init(_ f: ExploreFailure, settings: ExploreSettings, path: String) {
@@ -258,11 +263,13 @@ public struct ExplorationFailure: Sendable {
     /// The lines that report it, unindented.
     func lines(of e: ExplorationResult) -> [String] {
         if run == 0 { return ["the nominal run (run 0) already fails: \(broke)"] }
-        var lines = ["run \(run) of seed \(e.settings.seed) broke: \(broke)"]
+        let strategy = e.settings.strategy == .portfolio ? " (\(e.settings.strategy.forRun(run)))" : ""
+        var lines = ["run \(run) of seed \(e.settings.seed)\(strategy) broke: \(broke)"]
         let n = perturbations.count
         let how =
             shrinkFixedPoint
-            ? "in \(shrinkReplays) replays" : "(stopped after \(shrinkReplays) replays, short of a fixed point)"
+            ? "in \(shrinkReplays) replay\(shrinkReplays == 1 ? "" : "s")"
+            : "(stopped after \(shrinkReplays) replays, short of a fixed point)"
         lines.append("shrunk to \(shrunk.count) of its \(n) perturbation\(n == 1 ? "" : "s") \(how):")
         for p in shrunk { lines.append("  \(p)") }
         if let d = divergence {

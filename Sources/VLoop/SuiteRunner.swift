@@ -221,7 +221,8 @@ public struct SuiteRunner: Sendable {
                 if let i = explore.replayRun, i > 0, let s = settings {
                     report = TraceRunner.run(
                         trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
-                        perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
+                        perturbation: s.calibrated(to: report).perturbation(run: i),
+                        recordingTaskSteps: recordingTaskSteps)
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
@@ -272,8 +273,9 @@ public struct SuiteRunner: Sendable {
             progress(.explorationFinished(trace: path))
             if let error = collected.error { throw error }
             runs += collected.runs
-            if let f = outcome?.firstFailure {
-                shrunkFile = try writePerturbationFile(f, trace: String(storedPath), traceHash: hash, settings: s)
+            if let o = outcome, let f = o.firstFailure {
+                shrunkFile = try writePerturbationFile(
+                    f, trace: String(storedPath), traceHash: hash, settings: o.settings)
             }
         }
         let walls = runs.map(\.wallTime).sorted()
@@ -300,7 +302,8 @@ public struct SuiteRunner: Sendable {
             report.status == .exception ? report.traceback(files: lastTrace?.sourceFiles ?? [file]) : nil
         if let i = explore.replayRun ?? replayFile?.run, let s = settings {
             result.replayedRun = ReplayedRun(
-                run: i, settings: s, perturbations: report.perturbations.map(\.description),
+                run: i, settings: s,
+                perturbations: report.perturbations.map { $0.explained(sources: lastTrace?.sourceFiles ?? []) },
                 perturbationFile: explore.perturbationFile)
         }
         if options.keepsEvents { result.events = report.events }
