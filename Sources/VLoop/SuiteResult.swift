@@ -232,7 +232,7 @@ public struct ExplorationFailure: Sendable {
     /// The events around it in both runs, one block each, with their virtual times.
     public var divergenceContext: [String]
     /// Every perturbation it drew that changed something, in words
-    /// (`job work(2) slept 0.204566 s instead of 0.14 (line 13)`).
+    /// (`Task-1 main(): job work(3) on ThreadPoolExecutor-0_0 took 0.150421 s instead of 0.14 (line 13)`).
     public var perturbations: [String]
     /// The perturbations of the shrunk run, in words: each one needed, each at the smallest size found.
     public var shrunk: [String]
