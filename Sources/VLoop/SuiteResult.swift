@@ -270,8 +270,14 @@ public struct ExplorationFailure: Sendable {
             shrinkFixedPoint
             ? "in \(shrinkReplays) replay\(shrinkReplays == 1 ? "" : "s")"
             : "(stopped after \(shrinkReplays) replays, short of a fixed point)"
-        lines.append("shrunk to \(shrunk.count) of its \(n) perturbation\(n == 1 ? "" : "s") \(how):")
-        for p in shrunk { lines.append("  \(p)") }
+        if shrunk.isEmpty {
+            lines.append(
+                "no perturbation is needed: it fails with all \(n) taken back (its `random` draws differ from the nominal run's)"
+            )
+        } else {
+            lines.append("shrunk to \(shrunk.count) of its \(n) perturbation\(n == 1 ? "" : "s") \(how):")
+            for p in shrunk { lines.append("  \(p)") }
+        }
         if let d = divergence {
             lines.append("the shrunk run left the nominal run's order \(d)")
             for l in divergenceContext { lines.append("  \(l)") }

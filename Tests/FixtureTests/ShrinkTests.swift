@@ -72,6 +72,21 @@ struct ShrinkTests {
         #expect(failure.divergence?.hasPrefix("at event 1: the nominal run has task_done") == true)
     }
 
+    @Test("a shrink that runs out of its budget says so, and what it kept still fails")
+    func budget() throws {
+        let trace = try load(Self.bothLate)
+        let nominal = TraceRunner.run(trace.compiled, modules: trace.modules)
+        let settings = try ExploreSettings().applying(trace: nominal.exploreSettings).calibrated(to: nominal)
+        let spent = Spent()
+        let failure = Shrinker.shrink(
+            trace.compiled, modules: trace.modules, limits: RunLimits(), settings: settings, run: 1, nominal: nominal,
+            options: Shrinker.Options(budget: 3, progress: { spent.add($0) }))
+        #expect(!failure.fixedPoint && failure.replays == 3)
+        #expect(spent.counts == [1, 2, 3])
+        #expect(failure.shrunk.count > 2 && failure.shrunk.count < failure.perturbations.count)
+        #expect(broke(trace, try #require(failure.shrunkPerturbation)) == "expect.never")
+    }
+
     @Test("the kept perturbations are described by task, coroutine, awaited call and line")
     func descriptions() throws {
         let (_, _, failure) = try firstFailure(Self.bothLate)
@@ -208,5 +223,16 @@ extension CommandLineTests {
         #expect(withRun.status == 2)
         let twoTraces = try vloop("run", "--no-store", "--perturbations", file, trace.path, "fixtures/seed")
         #expect(twoTraces.status == 2)
+    }
+}
+
+/// The progress counts a shrink reported.
+private final class Spent: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var counts: [Int] = []
+    func add(_ n: Int) {
+        lock.lock()
+        counts.append(n)
+        lock.unlock()
     }
 }
