@@ -88,10 +88,12 @@ public struct SuiteRunner: Sendable {
         TraceLoader.load(path: path, modulePaths: modulePaths, builtinModules: World.builtinModuleNames)
     }
 
-    /// The traces this suite runs: `findTraces(options.paths)`, then the shard's.
+    /// The traces this suite runs: `findTraces(options.paths)`, then the
+    /// shard's (all of them when the shard splits explorations by run: `SuiteOptions.shardsRuns`).
     public func traces() throws(SuiteError) -> [String] {
         let all = try Self.findTraces(options.paths)
-        return options.shard?.select(all) ?? all
+        guard let shard = options.shard, !options.shardsRuns else { return all }
+        return shard.select(all)
     }
 
     /// Runs the suite.
@@ -168,6 +170,7 @@ public struct SuiteRunner: Sendable {
         var settingsError: String?
         /// The path and hash of each module the trace imports (recorded with its runs).
         var modules: [StoredModule]?
+        let determinism = DeterminismFailures()
         for _ in 0..<options.repetitions {
             let runStarted = Date()
             let started = DispatchTime.now().uptimeNanoseconds
@@ -209,6 +212,18 @@ public struct SuiteRunner: Sendable {
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
+                if options.checksDeterminism {
+                    let perturbation = runIndex > 0 ? settings?.perturbation(run: runIndex) : nil
+                    let again = TraceRunner.run(
+                        trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
+                        perturbation: perturbation, recordingTaskSteps: recordingTaskSteps)
+                    if let d = LogDifference.compare(report.events, again.events) {
+                        determinism.add(run: runIndex, d)
+                        verdict.passed = false
+                        verdict.problems.append(DeterminismFailure(run: runIndex, difference: d, runs: 1).problem)
+                    }
+                    retained?.reports.append(again)
+                }
                 if let e = settingsError {
                     verdict.passed = false
                     verdict.problems.append(e)
@@ -235,14 +250,27 @@ public struct SuiteRunner: Sendable {
         if let s = settings, explore.replayRun == nil, s.runs > 1, let trace = lastTrace, let nominal = lastReport,
             lastVerdict?.passed == true
         {
-            progress(.explorationStarted(trace: path, runs: s.runs))
+            let share = options.runShare
+            progress(.explorationStarted(trace: path, runs: share.runs(of: s.runs)))
             let collected = ExploredRuns()
             let storedModules = modules ?? []
+            let checksDeterminism = options.checksDeterminism
             outcome = Explorer.explore(
                 trace.compiled, modules: trace.modules, limits: limits, settings: s, nominal: nominal,
-                jobs: explore.jobs, failFast: explore.failFast,
-                progress: { progress(.explorationProgress(trace: path, done: $0, total: s.runs)) },
+                jobs: explore.jobs, failFast: explore.failFast, share: share,
+                progress: { progress(.explorationProgress(trace: path, done: $0, total: share.runs(of: s.runs))) },
                 onRun: { i, report, verdict, wall in
+                    var verdict = verdict
+                    if checksDeterminism {
+                        let again = TraceRunner.run(
+                            trace.compiled, modules: trace.modules, limits: limits, seed: s.seed,
+                            perturbation: s.perturbation(run: i))
+                        if let d = LogDifference.compare(report.events, again.events) {
+                            determinism.add(run: i, d)
+                            verdict.passed = false
+                            verdict.problems.append(DeterminismFailure(run: i, difference: d, runs: 1).problem)
+                        }
+                    }
                     let run = StoredRun(
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
@@ -252,6 +280,13 @@ public struct SuiteRunner: Sendable {
             progress(.explorationFinished(trace: path))
             if let error = collected.error { throw error }
             runs += collected.runs
+            if let recorder, let o = outcome {
+                try recorder.write(
+                    StoredExploration(
+                        o, path: path, storedPath: String(storedPath), hash: hash,
+                        shard: options.shardsRuns ? options.shard?.description : nil,
+                        nondeterministic: determinism.runs))
+            }
         }
         let walls = runs.map(\.wallTime).sorted()
         var result = TraceResult(
@@ -260,6 +295,8 @@ public struct SuiteRunner: Sendable {
             repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
             pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
             replayedRun: nil, runIDs: runs.compactMap(\.id), events: [], hiddenErrors: hiddenErrors)
+        result.exploration?.share = options.runShare
+        result.determinism = determinism.first
         guard let report = lastReport, let verdict = lastVerdict, let file = lastFile else { return (result, runs) }
         result.lastRunPassed = verdict.passed
         result.status = TraceStatus(report.status)
@@ -268,7 +305,8 @@ public struct SuiteRunner: Sendable {
         result.steps = report.steps
         result.errors = []
         result.properties = verdict.results
-        result.problems = verdict.problems
+        // A determinism failure is shown by `determinism`, in full.
+        result.problems = verdict.problems.filter { !$0.hasPrefix(DeterminismFailure.problemPrefix) }
         result.notes = report.notes
         result.warnings = verdict.warnings
         result.pendingTasks = report.pendingTasks
@@ -361,6 +399,10 @@ private final class Recorder: @unchecked Sendable {
 
     func write(_ run: StoredRun) throws(SuiteError) -> Int64 {
         try storeGuarded { try store.write(run, suiteRunID: suiteRunID) }
+    }
+
+    func write(_ exploration: StoredExploration) throws(SuiteError) {
+        try storeGuarded { try store.write(exploration, suiteRunID: suiteRunID) }
     }
 
     /// Records the end of the suite run and closes the database; closing

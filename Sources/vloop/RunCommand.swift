@@ -23,6 +23,8 @@ struct RunCommand: ParsableCommand {
               vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
               vloop run --junit results.xml fixtures/        (JUnit XML for CI)
               vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
+              vloop run --shard 2/4 --runs 100000 --db shard2.sqlite my.trace  (a quarter of the runs)
+              vloop run --check-determinism fixtures/      (every run twice; fails on any difference)
               vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
               vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
               vloop run --path src tests/test_orders.py   (imports the service's modules from src/)
@@ -85,9 +87,15 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Replay only shard i of n: the sorted traces whose position is i modulo n (from 1).",
+            "Replay only shard i of n: of each exploration's runs when the command line explores (run r is shard ((r-1) mod n)+1's; every shard replays run 0), else of the sorted traces.",
             valueName: "i/n"))
     var shard: String?
+
+    @Flag(
+        help:
+            "Replay every run (nominal, repetitions, explored) twice in fresh loops; fail a trace whose two event logs differ."
+    )
+    var checkDeterminism = false
 
     func validate() throws {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
@@ -100,13 +108,12 @@ struct RunCommand: ParsableCommand {
         if let label, label.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--label must not be empty")
         }
-        if let shard, Self.parseShard(shard) == nil {
-            throw ValidationError("--shard must be i/n with 1 <= i <= n, such as 1/4 (got '\(shard)')")
+        if let shard, let problem = SuiteOptions.Shard.problem(shard) { throw ValidationError(problem) }
+        if let shard, let run = explore.run {
+            throw ValidationError(
+                "--shard \(shard) and --run \(run) cannot be combined: --run replays one run, which is one shard's; drop --shard"
+            )
         }
-    }
-
-    static func parseShard(_ s: String) -> (index: Int, count: Int)? {
-        SuiteOptions.Shard(s).map { ($0.index, $0.count) }
     }
 
     /// The suite these flags describe.
@@ -121,6 +128,7 @@ struct RunCommand: ParsableCommand {
             keepsEvents: events || output,
             // The process exits right after the suite: its runs' objects are freed then, not one by one.
             keepsRunsAlive: true, modulePaths: modulePaths.resolved)
+        o.checksDeterminism = checkDeterminism
         o.limits.maxSteps = maxSteps
         o.limits.maxTime = maxTime
         o.limits.maxInstructions = maxInstructions
