@@ -40,10 +40,18 @@ struct DeterminismTests {
         #expect(a.stdout == b.stdout)
     }
 
+    /// The runs of each `fixtures/explore` trace checked here: `ExploreTests` explores them in full;
+    /// this bound keeps the doubled replays cheap as the benchmark grows.
+    static let exploredRuns = 60
+
     @Test("every explored run of fixtures/explore replays the same twice")
     func exploreFixtures() throws {
         let w = try Workspace()
-        let r = try w.vloopArgs(["run", "--no-store", "--check-determinism", "--json", "fixtures/explore"])
+        let r = try w.vloopArgs(
+            [
+                "run", "--no-store", "--check-determinism", "--json", "--runs", "\(Self.exploredRuns)",
+                "fixtures/explore",
+            ])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let traces = try #require(doc["traces"] as? [[String: Any]])
         #expect(traces.count >= 7)
