@@ -5,21 +5,51 @@ import Foundation
 public struct ExplorationReport: Sendable {
     public var label: String
     public var accounts: [ExplorationAccount]
+    /// The traces of the label whose nominal run failed and that no exploration accounts for
+    /// (a trace with errors, or one not explored because its nominal run failed), with that run's status.
+    public var unexplored: [Unexplored]
 
-    public init(label: String, accounts: [ExplorationAccount]) {
-        self.label = label
-        self.accounts = accounts
+    /// A trace that failed without being explored.
+    public struct Unexplored: Sendable, Equatable, Codable {
+        public var tracePath: String
+        /// `ok`, `exception`, `deadlock`, `limit` or `invalid`: how its failing run 0 ended.
+        public var status: String
+
+        public init(tracePath: String, status: String) {
+            self.tracePath = tracePath
+            self.status = status
+        }
     }
 
-    /// How many explorations failed (a run failed, a shard is missing, or the account is doubtful).
-    public var failed: Int { accounts.count(where: { !$0.passed }) }
+    /// `failedNominal` lists the label's failing runs 0 (path and status); those of a
+    /// trace that an account covers are left out, and each trace is named once.
+    public init(label: String, accounts: [ExplorationAccount], failedNominal: [(String, String)] = []) {
+        self.label = label
+        self.accounts = accounts
+        let explored = Set(accounts.map(\.tracePath))
+        var seen = Set<String>()
+        unexplored = failedNominal.filter { !explored.contains($0.0) && seen.insert($0.0).inserted }
+            .map { Unexplored(tracePath: $0.0, status: $0.1) }
+    }
 
-    /// `2 explorations, 1 failed (37 failing runs)`.
+    /// How many explorations failed (a run failed, a shard is missing, or the account is doubtful),
+    /// and how many traces failed unexplored.
+    public var failed: Int { accounts.count(where: { !$0.passed }) + unexplored.count }
+
+    /// The line of a trace that failed unexplored.
+    static func line(_ u: Unexplored, label: String) -> String {
+        "FAIL  \(u.tracePath)  not explored: its nominal run failed (\(u.status == "invalid" ? "the trace has errors" : "status \(u.status)")); `vloop runs --label \(label) --trace \(u.tracePath)` lists its runs"
+    }
+
+    /// `2 explorations, 1 passed, 1 failed (37 failing runs)`, and the traces that failed unexplored.
     public var closingLine: String {
         let n = accounts.count
+        let bad = accounts.count(where: { !$0.passed })
         let runs = accounts.reduce(0) { $0 + $1.failingRuns.count }
-        return "\(n) exploration\(n == 1 ? "" : "s"), \(accounts.count - failed) passed, \(failed) failed"
+        let u = unexplored.count
+        return "\(n) exploration\(n == 1 ? "" : "s"), \(n - bad) passed, \(bad) failed"
             + (runs > 0 ? " (\(runs) failing run\(runs == 1 ? "" : "s"))" : "")
+            + (u > 0 ? "; \(u) trace\(u == 1 ? "" : "s") failed unexplored" : "")
     }
 
     /// One block per exploration, then the closing line.
@@ -30,6 +60,7 @@ public struct ExplorationReport: Sendable {
             out += lines[0] + "\n"
             for l in lines.dropFirst() { out += "    " + l + "\n" }
         }
+        for u in unexplored { out += Self.line(u, label: label) + "\n" }
         return out + closingLine + "\n"
     }
 
@@ -47,6 +78,9 @@ public struct ExplorationReport: Sendable {
             out +=
                 "| \(a.passed ? "✅" : "❌") | \(md(a.tracePath)) | \(a.runsDone) of \(a.runs) | \(shards) | \(a.failingRuns.isEmpty ? "none" : md(ExplorationAccount.list(a.failingRuns))) | `\(a.flags)` |\n"
         }
+        for u in unexplored {
+            out += "| ❌ | \(md(u.tracePath)) | not explored: its nominal run failed (\(u.status)) | | | |\n"
+        }
         for a in accounts where !a.passed {
             out +=
                 "\n### \(md(a.tracePath))\n\n```\n"
@@ -63,10 +97,13 @@ public struct ExplorationReport: Sendable {
             var passed: Int
             var failed: Int
             var explorations: [ExplorationAccount]
+            var unexplored: [Unexplored]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let doc = Document(label: label, passed: accounts.count - failed, failed: failed, explorations: accounts)
+        let doc = Document(
+            label: label, passed: accounts.count - failed, failed: failed, explorations: accounts,
+            unexplored: unexplored)
         return String(decoding: (try? encoder.encode(doc)) ?? Data("null".utf8), as: UTF8.self) + "\n"
     }
 }

@@ -83,6 +83,23 @@ extension RunStore {
         }
     }
 
+    /// The traces under `label` whose run 0 (a nominal replay) failed: their
+    /// paths and the status each failing run 0 ended with, in the order first recorded.
+    /// `vloop report --explorations` names those that no exploration accounts for.
+    public func failedNominalRuns(label: String) throws -> [(tracePath: String, status: String)] {
+        try guarded("read the failed runs") {
+            try queue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT run.trace_path, run.status FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
+                        WHERE suite_run.label = ? AND run.run_index = 0 AND run.passed = 0 ORDER BY run.id
+                        """, arguments: [label]
+                ).map { (tracePath: $0[0], status: $0[1]) }
+            }
+        }
+    }
+
     static func insertExploration(_ e: StoredExploration, suiteRunID: Int64, _ db: Database) throws {
         let failure = try e.firstFailure.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try db.execute(

@@ -5,8 +5,9 @@ import RunStore
 
 extension ReportCommand {
     /// `vloop report --explorations`: the explorations of one label, each
-    /// joined over its shards; exits 1 when one failed (the CI gate after
-    /// `vloop merge`), 2 when the label recorded none.
+    /// joined over its shards, and the traces that failed without being
+    /// explored; exits 1 when one failed (the CI gate after `vloop merge`),
+    /// 2 when the label recorded neither.
     func reportExplorations(_ db: RunStore) throws {
         let chosen: String
         if let label {
@@ -18,14 +19,16 @@ extension ReportCommand {
             chosen = latest
         }
         let rows = orExit { try db.explorations(label: chosen) }
-        if rows.isEmpty {
+        let failedNominal = orExit { try db.failedNominalRuns(label: chosen) }.map { ($0.tracePath, $0.status) }
+        if rows.isEmpty && failedNominal.isEmpty {
             let labels = orExit { try db.labels() }.map(\.label)
             exitUsage(
                 labels.contains(chosen)
                     ? "no exploration recorded under \(chosen) in \(db.path) (`vloop run --runs N` explores)"
                     : "no label '\(chosen)' in \(db.path) (`vloop runs --labels` lists them)")
         }
-        let report = ExplorationReport(label: chosen, accounts: ExplorationAccount.join(rows))
+        let report = ExplorationReport(
+            label: chosen, accounts: ExplorationAccount.join(rows), failedNominal: failedNominal)
         let text: String
         switch format {
         case .markdown: text = report.markdown

@@ -68,4 +68,19 @@ struct ExplorationAccountTests {
         #expect(!a.passed)
         #expect(a.problems.first?.contains("2 different versions of the trace") == true)
     }
+
+    @Test(
+        "a trace whose nominal run failed without an exploration fails the report; an explored one is not named twice")
+    func unexplored() {
+        let report = ExplorationReport(
+            label: "c", accounts: ExplorationAccount.join([row("1/1", done: 10, failing: [])]),
+            failedNominal: [("bad.trace", "invalid"), ("t.trace", "exception"), ("bad.trace", "invalid")])
+        #expect(report.unexplored == [.init(tracePath: "bad.trace", status: "invalid")])
+        #expect(report.failed == 1)
+        #expect(
+            report.text.contains(
+                "FAIL  bad.trace  not explored: its nominal run failed (the trace has errors); `vloop runs --label c --trace bad.trace` lists its runs"
+            ))
+        #expect(report.closingLine == "1 exploration, 1 passed, 0 failed; 1 trace failed unexplored")
+    }
 }
