@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
               vloop report --baseline 12 --candidate 31 --format markdown > comment.md
               vloop report --baseline main --candidate pr-42 --fail-on-regression
               vloop report --threshold 5% --format json --out report.json
-              vloop report --explorations --label $COMMIT    (the merged shards of each exploration; exit 1 on a failure)
+              vloop report --explorations --label $COMMIT   (explorations over their shards)
             """
     )
 

@@ -23,8 +23,8 @@ struct RunCommand: ParsableCommand {
               vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
               vloop run --junit results.xml fixtures/        (JUnit XML for CI)
               vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
-              vloop run --shard 2/4 --runs 100000 --db shard2.sqlite my.trace  (a quarter of the runs)
-              vloop run --check-determinism fixtures/      (every run twice; fails on any difference)
+              vloop run --shard 2/4 --runs 100000 my.trace  (a quarter of the runs)
+              vloop run --check-determinism fixtures/   (every run twice, compared)
               vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
               vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
               vloop run --path src tests/test_orders.py   (imports the service's modules from src/)
