@@ -3,7 +3,7 @@ import Properties
 /// How `--shard i/n` splits a suite (docs/EXPLORING.md, "Sharding").
 ///
 /// When the command line explores (`Exploration.requested`: `--runs`,
-/// `--jitter`, `--timer-jitter`, `--shuffle-ready`), every trace is explored,
+/// `--strategy`, `--jitter`, ...; `--run` is refused with a shard), every trace is explored,
 /// and the shards split each exploration by run index: every shard replays
 /// every trace's nominal run 0 and explores its share of the other runs
 /// (`RunShare`: run r is shard ((r - 1) mod n) + 1's). Otherwise the shards

@@ -198,6 +198,7 @@ public struct SuiteRunner: Sendable {
                     trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                     recordingTaskSteps: recordingTaskSteps)
                 var runIndex = 0
+                var perturbation: Perturbation?
                 if settings == nil && settingsError == nil && (explore.requested || !report.exploreSettings.isEmpty) {
                     do {
                         settings = try explore.settings(trace: report.exploreSettings, seed: UInt64(seed))
@@ -206,14 +207,14 @@ public struct SuiteRunner: Sendable {
                     }
                 }
                 if let i = explore.replayRun, i > 0, let s = settings {
+                    perturbation = s.calibrated(to: report).perturbation(run: i)
                     report = TraceRunner.run(
                         trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
-                        perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
+                        perturbation: perturbation, recordingTaskSteps: recordingTaskSteps)
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
                 if options.checksDeterminism {
-                    let perturbation = runIndex > 0 ? settings?.perturbation(run: runIndex) : nil
                     let again = TraceRunner.run(
                         trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                         perturbation: perturbation, recordingTaskSteps: recordingTaskSteps)
@@ -255,6 +256,8 @@ public struct SuiteRunner: Sendable {
             let collected = ExploredRuns()
             let storedModules = modules ?? []
             let checksDeterminism = options.checksDeterminism
+            // The explorer's own settings for each run (PCT's are calibrated to the nominal run).
+            let calibrated = s.calibrated(to: nominal)
             outcome = Explorer.explore(
                 trace.compiled, modules: trace.modules, limits: limits, settings: s, nominal: nominal,
                 jobs: explore.jobs, failFast: explore.failFast, share: share,
@@ -264,7 +267,7 @@ public struct SuiteRunner: Sendable {
                     if checksDeterminism {
                         let again = TraceRunner.run(
                             trace.compiled, modules: trace.modules, limits: limits, seed: s.seed,
-                            perturbation: s.perturbation(run: i))
+                            perturbation: calibrated.perturbation(run: i))
                         if let d = LogDifference.compare(report.events, again.events) {
                             determinism.add(run: i, d)
                             verdict.passed = false
