@@ -108,7 +108,10 @@ struct DeterminismTests {
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let db = w.path("runs.sqlite")
         let r = try w.vloopArgs(
-            ["run", "--check-determinism", "--runs", "4", "--timer-jitter", "0.5", "--json", path], db: db)
+            [
+                "run", "--check-determinism", "--runs", "4", "--strategy", "random", "--timer-jitter", "0.5", "--json",
+                path,
+            ], db: db)
         #expect(r.status == 1)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let trace = try #require((doc["traces"] as? [[String: Any]])?.first)
