@@ -110,6 +110,10 @@ struct ShardingTests {
                 ["--shard", "1/2", "--run", "3"],
                 "--shard 1/2 and --run 3 cannot be combined: --run replays one run, which is one shard's; drop --shard"
             ),
+            (
+                ["--shard", "2/2", "--perturbations", "x.json"],
+                "--shard 2/2 and --perturbations cannot be combined: a perturbation file replays one run; drop --shard"
+            ),
         ]
         for (args, message) in cases {
             let r = try w.vloopArgs(["run", "--no-store"] + args + [Self.traces[0]])
