@@ -224,8 +224,8 @@ public enum Explorer {
             ? "status:exception:\(exceptionTypeName(report.value))" : "status:\(report.status)"
     }
 
-    /// Runs 1..<runs (run 0, the nominal replay, is `nominal`), on `jobs`
-    /// threads; with `failFast`, no run after the first failing one starts,
+    /// Runs 1..<runs (run 0, the nominal replay, is `nominal`), those of
+    /// `share` only (`RunShare`: every run unless sharded), on `jobs` threads; with `failFast`, no run after the first failing one starts,
     /// and every run before it still runs, so the outcome is the same as a
     /// serial exploration's. `progress` is called after each run, with the
     /// count done; `onRun` with each run, its report, verdict and wall time (on the
@@ -234,7 +234,7 @@ public enum Explorer {
     /// `sources` give the text of the calls its perturbations name.
     public static func explore(
         _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
-        nominal: RunReport, jobs: Int, failFast: Bool,
+        nominal: RunReport, jobs: Int, failFast: Bool, share: RunShare = .all,
         progress: (@Sendable (Int) -> Void)? = nil,
         onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil,
         sources: [SourceFile] = [], shrinking: Shrinker.Options = Shrinker.Options()
@@ -248,10 +248,10 @@ public enum Explorer {
         let total = settings.runs
         state.done = 1
         progress?(1)
-        let workers = max(1, min(jobs, total - 1))
+        let workers = max(1, min(jobs, share.runs(of: total) - 1))
         if total > 1 {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let i = state.nextRun(total: total, failFast: failFast) {
+                while let i = state.nextRun(total: total, share: share, failFast: failFast) {
                     let started = DispatchTime.now().uptimeNanoseconds
                     let report = TraceRunner.run(
                         compiled, modules: modules, limits: limits, seed: settings.seed,
@@ -281,17 +281,18 @@ public enum Explorer {
     /// The mutable state the exploring threads share, behind a lock.
     private final class SharedState: @unchecked Sendable {
         private let lock = NSLock()
-        private var next = 1
+        private var next = 0
         private var stopAfter = Int.max
         var done = 0
         var failing = Set<Int>()
 
-        func nextRun(total: Int, failFast: Bool) -> Int? {
+        func nextRun(total: Int, share: RunShare, failFast: Bool) -> Int? {
             lock.lock()
             defer { lock.unlock() }
-            guard next < total, next <= stopAfter || !failFast else { return nil }
-            defer { next += 1 }
-            return next
+            let run = share.next(after: next)
+            guard run < total, run <= stopAfter || !failFast else { return nil }
+            next = run
+            return run
         }
 
         func finish(_ i: Int, failed: Bool) -> Int {

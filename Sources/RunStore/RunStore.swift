@@ -483,22 +483,25 @@ public final class RunStore {
     }
 
     /// Copies every suite run of the database at `source` that this one does
-    /// not have (by uuid), with its runs, in one transaction: a merge that
+    /// not have (by uuid), with its runs and explorations, in one transaction: a merge that
     /// fails leaves this database as it was. The source is only read.
     public func merge(from source: String) throws -> MergeSummary {
         let sourceQueue = try Self.openSource(path: source)
         defer { try? sourceQueue.close() }
-        let suites: [(SuiteRun, [StoredRun])] = try guarded("read \(source)") {
+        let suites: [(SuiteRun, [StoredRun], [StoredExploration])] = try guarded("read \(source)") {
             try sourceQueue.read { db in
                 try Self.fetchSuiteRuns(db, where: "1", []).map { s in
-                    (s, try Self.fetchRuns(db, where: "run.suite_run_id = ?", [s.id]))
+                    (
+                        s, try Self.fetchRuns(db, where: "run.suite_run_id = ?", [s.id]),
+                        try Self.fetchExplorations(db, where: "exploration.suite_run_id = ?", [s.id])
+                    )
                 }
             }
         }
         return try guarded("merge \(source)") {
             try writeImmediately { db in
                 var summary = MergeSummary()
-                for (suite, runs) in suites {
+                for (suite, runs, explorations) in suites {
                     if try Bool.fetchOne(db, sql: "SELECT 1 FROM suite_run WHERE uuid = ?", arguments: [suite.uuid])
                         == true
                     {
@@ -507,6 +510,7 @@ public final class RunStore {
                     }
                     let id = try Self.insertSuiteRun(suite, db)
                     for r in runs { _ = try Self.insertRun(r, suiteRunID: id, db) }
+                    for e in explorations { try Self.insertExploration(e, suiteRunID: id, db) }
                     summary.suiteRuns += 1
                     summary.runs += runs.count
                 }

@@ -9,7 +9,10 @@ enum Schema {
     static let applicationID: Int32 = 0x766C_6F70
 
     /// The migrations in order; the names are what `grdb_migrations` records.
-    static let names = ["v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules"]
+    static let names = [
+        "v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules",
+        "v5-explorations",
+    ]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -117,6 +120,24 @@ enum Schema {
                         hash TEXT NOT NULL,           -- sha256:<hex> of its source
                         PRIMARY KEY (run_id, seq)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration(names[4]) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE exploration (
+                        suite_run_id INTEGER NOT NULL REFERENCES suite_run(id) ON DELETE CASCADE,
+                        trace_path TEXT NOT NULL,
+                        trace_hash TEXT NOT NULL,
+                        seed INTEGER NOT NULL,
+                        flags TEXT NOT NULL,          -- the settings as vloop run flags
+                        runs INTEGER NOT NULL,        -- the whole exploration's, run 0 included
+                        shard TEXT,                   -- 'i/n' when the suite run explored one shard's runs
+                        runs_done INTEGER NOT NULL,   -- the runs this suite run replayed, run 0 included
+                        failing_runs TEXT NOT NULL,   -- JSON array of run indices
+                        first_failure TEXT            -- JSON: run, broke, shrunk, replayCommand
+                    );
+                    CREATE INDEX exploration_suite_run ON exploration(suite_run_id);
                     """)
         }
         return m

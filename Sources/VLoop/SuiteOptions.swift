@@ -32,7 +32,8 @@ public struct SuiteOptions: Sendable {
     public var storage: Storage
     /// Where to write the results as JUnit XML (`--junit`), one test case per trace; nil for none.
     public var junitPath: String?
-    /// Run only this shard of the sorted traces (`--shard i/n`); nil for all of them.
+    /// Run only this shard (`--shard i/n`): of the sorted traces, or of each
+    /// exploration's runs when the command line explores (`shardsRuns`); nil for all of them.
     public var shard: Shard?
     /// Keep each trace's event log in its `TraceResult.events` (`--events`, `--output`
     /// print it). Off by default: a large trace's log is large.
@@ -43,6 +44,9 @@ public struct SuiteOptions: Sendable {
     /// (tearing down a run of a million objects costs as much as a fifth of running
     /// it); a long-lived process should leave it off, as it costs memory.
     public var keepsRunsAlive: Bool
+    /// Replay every run twice, in fresh loops, and fail the trace when the two
+    /// event logs differ (`--check-determinism`; `DeterminismFailure`).
+    public var checksDeterminism = false
 
     public init(
         paths: [String], limits: RunLimits = RunLimits(), seed: Int = 0, repetitions: Int = 1,
@@ -218,6 +222,11 @@ public struct SuiteOptions: Sendable {
         if let d = e.depth, d < 1 { throw bad("depth must be at least 1, not \(d)") }
         if let run = e.replayRun, run < 0 { throw bad("replayRun must not be negative") }
         if e.jobs < 1 { throw bad("jobs must be at least 1") }
+        if shard != nil, e.replayRun != nil || e.perturbationFile != nil {
+            throw bad(
+                "a shard cannot replay one run: replayRun (--run) and perturbationFile (--perturbations) name one run, which belongs to one shard"
+            )
+        }
         if e.perturbationFile != nil, e.replayRun != nil || e.runs != nil {
             throw bad("a perturbation file replays one run: it takes neither runs nor replayRun")
         }

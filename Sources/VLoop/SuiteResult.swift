@@ -111,6 +111,8 @@ public struct TraceResult: Sendable {
     public var events: [TraceEvent]
     /// The errors of an invalid trace not in `errors` (beyond the number shown per file).
     public var hiddenErrors = 0
+    /// The first of its runs whose two replays differed, with `SuiteOptions.checksDeterminism`; else nil.
+    public var determinism: DeterminismFailure?
 
     /// The lines `vloop run` shows for the trace, in order: the status line
     /// (`PASS  path  ok, 2.0 s virtual, 15 steps, 1.20 ms`), then what failed
@@ -128,7 +130,7 @@ public struct TraceResult: Sendable {
         var line =
             "\(passed ? "PASS" : "FAIL")  \(path)  \(self.status), \(floatRepr(virtualDuration)) s virtual, \(steps) steps"
         if let e = exploration {
-            line += ", \(e.runsExplored) runs explored (\(e.settings.flags))"
+            line += ", \(e.runsLine)"
         } else if let r = replayedRun {
             line += ", run \(r.run) of \(r.settings.flags)"
             if let file = r.perturbationFile { line += ", shrunk as \(file) says" }
@@ -148,6 +150,7 @@ public struct TraceResult: Sendable {
         for p in replayedRun?.perturbations ?? [] { status("      perturbed: \(p)") }
         for r in properties where !r.passed { status("      \(r.message)") }
         for p in problems { status("      \(p)") }
+        for l in determinism?.lines ?? [] { status("      \(l)") }
         if self.status == .exception, let tb = traceback, !lastRunPassed {
             for l in tb.split(separator: "\n") { status("      " + l) }
         }
@@ -171,7 +174,7 @@ public struct TraceResult: Sendable {
             if hiddenErrors > 0 { object["errors_not_shown"] = hiddenErrors }
             return object
         }
-        return [
+        var object: [String: Any] = [
             "trace": path, "passed": passed, "status": status.rawValue, "value": value,
             "elapsed": virtualDuration, "steps": steps, "wall_seconds": wallTime,
             "properties": properties.map {
@@ -183,6 +186,11 @@ public struct TraceResult: Sendable {
             "exploration": exploration?.summary.jsonObject as Any? ?? NSNull(),
             "perturbation_file": exploration?.failure?.perturbationFile ?? NSNull(),
         ]
+        if let e = exploration, e.share != .all { object["shard"] = e.share.description }
+        if let d = determinism {
+            object["not_deterministic"] = ["run": d.run, "runs": d.runs, "lines": d.difference.lines]
+        }
+        return object
     }
 }
 
@@ -218,6 +226,8 @@ public struct ExplorationResult: Sendable {
     public var failure: ExplorationFailure?
     /// What the runs tried and saw: distinct orderings, each property's tally, other statuses.
     public var summary: ExploreSummary
+    /// The share of the runs replayed: every run, or one shard's (`SuiteOptions.runShare`).
+    public var share = RunShare.all
 
     init(_ o: ExploreOutcome, path: String) {
         settings = o.settings
@@ -225,6 +235,14 @@ public struct ExplorationResult: Sendable {
         runsExplored = o.runsDone
         failingRuns = o.failingRuns
         failure = o.firstFailure.map { ExplorationFailure($0, settings: o.settings, path: path) }
+    }
+}
+
+extension ExplorationResult {
+    /// `200 runs explored (--seed 0 ...)`, or for a shard `50 of 200 runs explored as shard 2/4 (--seed 0 ...)`.
+    var runsLine: String {
+        if share == .all { return "\(runsExplored) runs explored (\(settings.flags))" }
+        return "\(runsExplored) of \(settings.runs) runs explored as shard \(share) (\(settings.flags))"
     }
 }
 
@@ -293,7 +311,10 @@ public struct ExplorationFailure: Sendable {
         if let file = perturbationFile {
             lines.append("replay the shrunk run: vloop run --perturbations \(file) \(path)")
         }
-        lines.append("\(e.failingRuns.count) of \(e.runsExplored) runs failed")
+        lines.append(
+            "\(e.failingRuns.count) of \(e.runsExplored) runs failed"
+                + (e.share == .all
+                    ? "" : " in shard \(e.share) (`vloop merge` and `vloop report --explorations` join the shards)"))
         return lines
     }
 }

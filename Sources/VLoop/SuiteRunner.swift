@@ -88,10 +88,12 @@ public struct SuiteRunner: Sendable {
         TraceLoader.load(path: path, modulePaths: modulePaths, builtinModules: World.builtinModuleNames)
     }
 
-    /// The traces this suite runs: `findTraces(options.paths)`, then the shard's.
+    /// The traces this suite runs: `findTraces(options.paths)`, then the
+    /// shard's (all of them when the shard splits explorations by run: `SuiteOptions.shardsRuns`).
     public func traces() throws(SuiteError) -> [String] {
         let all = try Self.findTraces(options.paths)
-        return options.shard?.select(all) ?? all
+        guard let shard = options.shard, !options.shardsRuns else { return all }
+        return shard.select(all)
     }
 
     /// Runs the suite.
@@ -174,6 +176,7 @@ public struct SuiteRunner: Sendable {
         var settingsError: String?
         /// The path and hash of each module the trace imports (recorded with its runs).
         var modules: [StoredModule]?
+        let determinism = DeterminismFailures()
         for _ in 0..<options.repetitions {
             let runStarted = Date()
             let started = DispatchTime.now().uptimeNanoseconds
@@ -201,6 +204,7 @@ public struct SuiteRunner: Sendable {
                     trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                     recordingTaskSteps: recordingTaskSteps)
                 var runIndex = 0
+                var perturbation: Perturbation?
                 if let file = replayFile {
                     do {
                         try PerturbationFileError.check(
@@ -212,6 +216,7 @@ public struct SuiteRunner: Sendable {
                     report = TraceRunner.run(
                         trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                         perturbation: file.perturbation, recordingTaskSteps: recordingTaskSteps)
+                    perturbation = file.perturbation
                     runIndex = file.run
                 } else if settings == nil && settingsError == nil
                     && (explore.requested || !report.exploreSettings.isEmpty)
@@ -223,16 +228,27 @@ public struct SuiteRunner: Sendable {
                     }
                 }
                 if let i = explore.replayRun, i > 0, let s = settings {
+                    perturbation = s.calibrated(to: report).perturbation(run: i)
                     report = TraceRunner.run(
                         trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
-                        perturbation: s.calibrated(to: report).perturbation(run: i),
-                        recordingTaskSteps: recordingTaskSteps)
+                        perturbation: perturbation, recordingTaskSteps: recordingTaskSteps)
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
                 if explores(settings, replayFile: replayFile) {
                     // Vacuity is judged over every run of the exploration (ExploreSummary).
                     verdict = verdict.acrossRuns()
+                }
+                if options.checksDeterminism {
+                    let again = TraceRunner.run(
+                        trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
+                        perturbation: perturbation, recordingTaskSteps: recordingTaskSteps)
+                    if let d = LogDifference.compare(report.events, again.events) {
+                        determinism.add(run: runIndex, d)
+                        verdict.passed = false
+                        verdict.problems.append(DeterminismFailure(run: runIndex, difference: d, runs: 1).problem)
+                    }
+                    retained?.reports.append(again)
                 }
                 if let e = settingsError {
                     verdict.passed = false
@@ -261,14 +277,29 @@ public struct SuiteRunner: Sendable {
         // A trace whose nominal run fails is explored too: the summary says so, and
         // a finding is a run that fails otherwise.
         if let s = settings, explores(s, replayFile: replayFile), let trace = lastTrace, let nominal = lastReport {
-            progress(.explorationStarted(trace: path, runs: s.runs))
+            let share = options.runShare
+            progress(.explorationStarted(trace: path, runs: share.runs(of: s.runs)))
             let collected = ExploredRuns()
             let storedModules = modules ?? []
+            let checksDeterminism = options.checksDeterminism
+            // The explorer's own settings for each run (PCT's are calibrated to the nominal run).
+            let calibrated = s.calibrated(to: nominal)
             outcome = Explorer.explore(
                 trace.compiled, modules: trace.modules, limits: limits, settings: s, nominal: nominal,
-                jobs: explore.jobs, failFast: explore.failFast,
-                progress: { progress(.explorationProgress(trace: path, done: $0, total: s.runs)) },
+                jobs: explore.jobs, failFast: explore.failFast, share: share,
+                progress: { progress(.explorationProgress(trace: path, done: $0, total: share.runs(of: s.runs))) },
                 onRun: { i, report, verdict, wall in
+                    var verdict = verdict
+                    if checksDeterminism {
+                        let again = TraceRunner.run(
+                            trace.compiled, modules: trace.modules, limits: limits, seed: s.seed,
+                            perturbation: calibrated.perturbation(run: i))
+                        if let d = LogDifference.compare(report.events, again.events) {
+                            determinism.add(run: i, d)
+                            verdict.passed = false
+                            verdict.problems.append(DeterminismFailure(run: i, difference: d, runs: 1).problem)
+                        }
+                    }
                     let run = StoredRun(
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
@@ -284,6 +315,13 @@ public struct SuiteRunner: Sendable {
                 shrunkFile = try writePerturbationFile(
                     f, trace: String(storedPath), traceHash: hash, settings: o.settings)
             }
+            if let recorder, let o = outcome {
+                try recorder.write(
+                    StoredExploration(
+                        o, path: path, storedPath: String(storedPath), hash: hash,
+                        shard: options.shardsRuns ? options.shard?.description : nil,
+                        nondeterministic: determinism.runs))
+            }
         }
         let walls = runs.map(\.wallTime).sorted()
         let vacuous = outcome?.summary.vacuous ?? []
@@ -294,6 +332,8 @@ public struct SuiteRunner: Sendable {
             repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
             pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
             replayedRun: nil, runIDs: runs.compactMap(\.id), events: [], hiddenErrors: hiddenErrors)
+        result.exploration?.share = options.runShare
+        result.determinism = determinism.first
         result.exploration?.failure?.perturbationFile = shrunkFile
         guard let report = lastReport, let verdict = lastVerdict, let file = lastFile else { return (result, runs) }
         result.lastRunPassed = verdict.passed
@@ -304,7 +344,8 @@ public struct SuiteRunner: Sendable {
         result.errors = []
         result.properties = verdict.results
         if let summary = outcome?.summary { result.properties.markVacuous(summary) }
-        result.problems = verdict.problems
+        // A determinism failure is shown by `determinism`, in full.
+        result.problems = verdict.problems.filter { !$0.hasPrefix(DeterminismFailure.problemPrefix) }
         result.notes = report.notes
         result.warnings = verdict.warnings
         result.pendingTasks = report.pendingTasks
@@ -411,6 +452,10 @@ private final class Recorder: @unchecked Sendable {
 
     func write(_ run: StoredRun) throws(SuiteError) -> Int64 {
         try storeGuarded { try store.write(run, suiteRunID: suiteRunID) }
+    }
+
+    func write(_ exploration: StoredExploration) throws(SuiteError) {
+        try storeGuarded { try store.write(exploration, suiteRunID: suiteRunID) }
     }
 
     /// Records the end of the suite run and closes the database; closing

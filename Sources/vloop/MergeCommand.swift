@@ -7,7 +7,8 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge run databases (from sharded CI jobs) into one.",
         discussion: """
-            Copies every suite run of each DB that the target (--db) does not have yet, with all its runs; \
+            Copies every suite run of each DB that the target (--db) does not have yet, with all its runs \
+            and explorations (`vloop report --explorations` then joins an exploration's shards); \
             merging the same database twice copies nothing the second time. Each DB is merged in one \
             transaction and is only read.
 
@@ -16,6 +17,9 @@ struct MergeCommand: ParsableCommand {
               vloop run --shard 2/2 --label $COMMIT --db shard2.sqlite fixtures/
               vloop merge shard1.sqlite shard2.sqlite    (into .vloop/runs.sqlite)
               vloop merge --db all.sqlite shard*.sqlite
+              vloop run --shard 1/2 --runs 10000 --label $COMMIT --db shard1.sqlite my.trace   (and 2/2)
+              vloop merge --db all.sqlite shard1.sqlite shard2.sqlite
+              vloop report --explorations --db all.sqlite
             """
     )
 

@@ -26,6 +26,7 @@ struct ReportCommand: ParsableCommand {
               vloop report --baseline 12 --candidate 31 --format markdown > comment.md
               vloop report --baseline main --candidate pr-42 --fail-on-regression
               vloop report --threshold 5% --format json --out report.json
+              vloop report --explorations --label $COMMIT   (explorations over their shards)
             """
     )
 
@@ -52,6 +53,15 @@ struct ReportCommand: ParsableCommand {
             valueName: "percent"))
     var threshold: String = "10%"
 
+    @Flag(
+        help:
+            "Report the explorations of one label instead, each joined over its shards: runs, shards, failing runs, the first failure's replay command. Exits 1 when a run failed or a shard is missing."
+    )
+    var explorations = false
+
+    @Option(help: "With --explorations: the label (default: the most recent).")
+    var label: String?
+
     @OptionGroup var store: StoreOptions
 
     var thresholdFraction: Double? {
@@ -64,10 +74,22 @@ struct ReportCommand: ParsableCommand {
         if thresholdFraction == nil {
             throw ValidationError("--threshold must be a percentage such as 10 or 10% (got '\(threshold)')")
         }
+        if explorations {
+            if baseline != nil || candidate != nil {
+                throw ValidationError(
+                    "--explorations reports one label: name it with --label, not --baseline or --candidate")
+            }
+            if ![.text, .markdown, .json].contains(format) {
+                throw ValidationError("--explorations writes text, markdown or json, not \(format.rawValue)")
+            }
+        } else if label != nil {
+            throw ValidationError("--label goes with --explorations; compare labels with --baseline and --candidate")
+        }
     }
 
     func run() throws {
         let db = store.open(.existing)
+        if explorations { return try reportExplorations(db) }
         var base = baseline, cand = candidate
         if base == nil || cand == nil {
             let labels = orExit { try db.labels() }.map(\.label)

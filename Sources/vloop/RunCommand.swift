@@ -27,6 +27,8 @@ struct RunCommand: ParsableCommand {
               vloop run --runs 1000 --strategy pct --depth 2 my.trace
               vloop run --seed 0 --strategy pct --run 17 --events my.trace   (replays run 17)
               vloop run --perturbations .vloop/shrunk/my-seed0-run17.json my.trace   (its shrunk run)
+              vloop run --shard 2/4 --runs 100000 my.trace  (a quarter of the runs)
+              vloop run --check-determinism fixtures/   (every run twice, compared)
               vloop run --path src tests/test_orders.py   (imports the service's modules from src/)
 
             A trace may import the user's own modules and packages from its folder, then from each \
@@ -89,9 +91,15 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Replay only shard i of n: the sorted traces whose position is i modulo n (from 1).",
+            "Replay only shard i of n: of each exploration's runs when the command line explores (run r is shard ((r-1) mod n)+1's; every shard replays run 0), else of the sorted traces.",
             valueName: "i/n"))
     var shard: String?
+
+    @Flag(
+        help:
+            "Replay every run (nominal, repetitions, explored) twice in fresh loops; fail a trace whose two event logs differ."
+    )
+    var checkDeterminism = false
 
     func validate() throws {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
@@ -104,13 +112,17 @@ struct RunCommand: ParsableCommand {
         if let label, label.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--label must not be empty")
         }
-        if let shard, Self.parseShard(shard) == nil {
-            throw ValidationError("--shard must be i/n with 1 <= i <= n, such as 1/4 (got '\(shard)')")
+        if let shard, let problem = SuiteOptions.Shard.problem(shard) { throw ValidationError(problem) }
+        if let shard, let run = explore.run {
+            throw ValidationError(
+                "--shard \(shard) and --run \(run) cannot be combined: --run replays one run, which is one shard's; drop --shard"
+            )
         }
-    }
-
-    static func parseShard(_ s: String) -> (index: Int, count: Int)? {
-        SuiteOptions.Shard(s).map { ($0.index, $0.count) }
+        if let shard, explore.perturbations != nil {
+            throw ValidationError(
+                "--shard \(shard) and --perturbations cannot be combined: a perturbation file replays one run; drop --shard"
+            )
+        }
     }
 
     /// The suite these flags describe.
@@ -125,6 +137,7 @@ struct RunCommand: ParsableCommand {
             keepsEvents: events || output,
             // The process exits right after the suite: its runs' objects are freed then, not one by one.
             keepsRunsAlive: true, modulePaths: modulePaths.resolved)
+        o.checksDeterminism = checkDeterminism
         o.limits.maxSteps = maxSteps
         o.limits.maxTime = maxTime
         o.limits.maxInstructions = maxInstructions

@@ -8,8 +8,9 @@ struct RunsCommand: ParsableCommand {
         commandName: "runs",
         abstract: "List the recorded runs, newest first.",
         discussion: """
-            One line per run: its id (for `vloop show` and `vloop report`), label, trace, outcome, \
-            virtual duration and wall time. --labels lists the labels instead, the most recent first \
+            One line per run: its id (for `vloop show` and `vloop report`), label, trace, run index \
+            (0 for a nominal replay, else the explored run's), outcome, virtual duration and wall time. \
+            `vloop report --explorations` sums up each exploration over its shards. --labels lists the labels instead, the most recent first \
             (`vloop report` compares the two most recent by default).
 
             Examples:
@@ -79,13 +80,14 @@ struct RunsCommand: ParsableCommand {
         let idW = max(String(runs.map(\.id).max() ?? 0).count, 2)
         let labelW = min(max(runs.map(\.label.count).max() ?? 5, 5), 24)
         let traceW = min(max(runs.map(\.tracePath.count).max() ?? 5, 5), 56)
+        let runW = max(String(runs.map(\.runIndex).max() ?? 0).count, 3)
         print(
             "\("id".leftPad(idW))  \("label".padding(toLength: labelW, withPad: " ", startingAt: 0))  "
-                + "\("trace".padding(toLength: traceW, withPad: " ", startingAt: 0))  result  status     virtual    wall      recorded"
+                + "\("trace".padding(toLength: traceW, withPad: " ", startingAt: 0))  \("run".leftPad(runW))  result  status     virtual    wall      recorded"
         )
         for r in runs {
             let line =
-                "\(String(r.id).leftPad(idW))  \(clip(r.label, labelW))  \(clip(r.tracePath, traceW))  "
+                "\(String(r.id).leftPad(idW))  \(clip(r.label, labelW))  \(clip(r.tracePath, traceW))  \(String(r.runIndex).leftPad(runW))  "
                 + "\((r.passed ? "PASS" : "FAIL").padding(toLength: 6, withPad: " ", startingAt: 0))  "
                 + "\(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  "
                 + "\((floatRepr(r.virtualDuration) + " s").padding(toLength: 9, withPad: " ", startingAt: 0))  "

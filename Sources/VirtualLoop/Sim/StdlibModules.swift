@@ -46,7 +46,11 @@ extension World {
             switch s {
             case .int(let i): self.random = SplitMix64(seed: UInt64(bitPattern: Int64(i)))
             case .none: self.random = SplitMix64(seed: self.seed)
-            default: self.random = SplitMix64(seed: UInt64(truncatingIfNeeded: (try vm.str(s)).hashValue))
+            default:
+                // The SHA-512 of the seed's text, as CPython's version-2 seeding hashes a str: the
+                // same in every process (Swift's `hashValue` is seeded per process).
+                let digest = Digest.sha512.hash(Array(try vm.str(s).utf8))
+                self.random = SplitMix64(seed: digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
             }
             return .none
         }
