@@ -1452,6 +1452,23 @@ def describe(ev):
     return f"run_end {ev['status']} {ev['value']} at t={ev['t']!r}"
 
 
+def vacuous_flag_problem(vacuous):
+    """What is wrong with a `vacuous=` argument (the property then fails, as in vloop), or None."""
+    if not isinstance(vacuous, bool):
+        return f'vacuous must be True or False, not {type(vacuous).__name__} {vacuous!r}'
+    return None
+
+
+def unmatched_message(patterns, log):
+    """None when every pattern matches an event; else the property holds only
+    vacuously, which fails it (vloop's Vacuity: the closest texts are vloop's alone)."""
+    missing = [p for p in patterns if p.first(log) is None]
+    if not missing:
+        return None
+    return ('holds only vacuously: ' + '; '.join(f'{p!r} matched no event' for p in missing)
+            + ' in the run; add vacuous=True if it is meant to match nothing')
+
+
 class Property:
     def __init__(self, name, line, check):
         self.name = name
@@ -1487,15 +1504,17 @@ class Expect:
             return f'{len(got)} texts instead of {len(want)}: {got!r}'
         self._add('expect.output', check)
 
-    def order(self, *pats):
+    def order(self, *pats, vacuous=False):
         ps = [Pattern(p) for p in pats]
 
         def check(log, w):
+            if vacuous_flag_problem(vacuous):
+                return vacuous_flag_problem(vacuous)
             prev = None
             for p in ps:
                 i = p.first(log)
                 if i is None:
-                    return f'no event matches {p!r}'
+                    return None if vacuous else f'no event matches {p!r}'
                 if prev is not None and i <= prev[1]:
                     return (f'first {p!r} ({describe(log[i])}) does not come after '
                             f'first {prev[0]!r} ({describe(log[prev[1]])})')
@@ -1503,13 +1522,15 @@ class Expect:
             return None
         self._add('expect.order', check)
 
-    def before(self, a, b):
+    def before(self, a, b, *, vacuous=False):
         pa, pb = Pattern(a), Pattern(b)
 
         def check(log, w):
+            if vacuous_flag_problem(vacuous):
+                return vacuous_flag_problem(vacuous)
             ia, ib = pa.all(log), pb.all(log)
             if not ia or not ib:
-                return None
+                return None if vacuous else unmatched_message([pa, pb], log)
             if max(ia) < min(ib):
                 return None
             return f'{describe(log[min(ib)])} matches {b!r} but comes before {describe(log[max(ia)])}'
@@ -1552,11 +1573,13 @@ class Expect:
             return None
         self._add('expect.elapsed', check)
 
-    def concurrency(self, start, end, max):
+    def concurrency(self, start, end, max, *, vacuous=False):
         ps, pe = Pattern(start), Pattern(end)
         limit = max
 
         def check(log, w):
+            if vacuous_flag_problem(vacuous):
+                return vacuous_flag_problem(vacuous)
             open_ = {}
             total = 0
             for ev in log:
@@ -1569,7 +1592,7 @@ class Expect:
                     total += 1
                     if total > limit:
                         return f'{total} intervals open at {describe(ev)}'
-            return None
+            return None if vacuous else unmatched_message([ps, pe], log)
         self._add('expect.concurrency', check)
 
     def max_blocking(self, d):

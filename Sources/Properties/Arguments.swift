@@ -19,18 +19,25 @@ struct Signature {
     let required: Int
     /// `*pats`: extra positional arguments are collected instead of refused.
     let variadic: Bool
+    /// Parameters given only by keyword (after `*` in Python), each with a default.
+    let keywordOnly: [String]
 
-    init(_ name: String, _ parameters: [String], required: Int? = nil, variadic: Bool = false) {
+    init(
+        _ name: String, _ parameters: [String], required: Int? = nil, variadic: Bool = false,
+        keywordOnly: [String] = []
+    ) {
         self.name = name
         self.parameters = parameters
         self.required = required ?? parameters.count
         self.variadic = variadic
+        self.keywordOnly = keywordOnly
     }
 
     /// How the call should look, for the end of messages: `expect.at(a, t, tolerance=)`.
     var usage: String {
         var parts = parameters.enumerated().map { $0.offset < required ? $0.element : $0.element + "=" }
         if variadic { parts.append("*patterns") }
+        parts += keywordOnly.map { $0 + "=" }
         return "\(name)(\(parts.joined(separator: ", ")))"
     }
 
@@ -51,7 +58,7 @@ struct Signature {
             }
         }
         for (k, v) in keywords {
-            guard parameters.contains(k) else {
+            guard parameters.contains(k) || keywordOnly.contains(k) else {
                 throw ArgumentError("\(name)() got an unexpected keyword argument '\(k)' (usage: \(usage))")
             }
             guard values[k] == nil else {

@@ -19,12 +19,12 @@ struct CheckedRun {
     /// The signatures of the reference's `Expect` methods, by property name.
     static let signatures: [String: Signature] = [
         "output": Signature("expect.output", ["lines"]),
-        "order": Signature("expect.order", [], variadic: true),
-        "before": Signature("expect.before", ["a", "b"]),
+        "order": Signature("expect.order", [], variadic: true, keywordOnly: ["vacuous"]),
+        "before": Signature("expect.before", ["a", "b"], keywordOnly: ["vacuous"]),
         "never": Signature("expect.never", ["a"]),
         "at": Signature("expect.at", ["a", "t", "tolerance"], required: 2),
         "elapsed": Signature("expect.elapsed", ["t", "max", "min", "tolerance"], required: 0),
-        "concurrency": Signature("expect.concurrency", ["start", "end", "max"]),
+        "concurrency": Signature("expect.concurrency", ["start", "end", "max"], keywordOnly: ["vacuous"]),
         "max_blocking": Signature("expect.max_blocking", ["d"]),
         "result": Signature("expect.result", ["value"]),
         "raises": Signature("expect.raises", ["name"]),
@@ -46,10 +46,15 @@ struct CheckedRun {
             failure = "could not evaluate: \(what)"
         } else {
             failure = self.failure(call.name, call.args, call.keywords)
+            result.unmatched = unmatched(call.name, call.args, call.keywords)
         }
         if let failure {
             result.passed = false
             result.message = "\(result.name) (line \(result.line)): \(failure)"
+        } else if !result.unmatched.isEmpty {
+            result.passed = false
+            result.failedAsVacuous = true
+            result.message = "\(result.name) (line \(result.line)): \(Vacuity.message(result.unmatched))"
         }
         return result
     }
@@ -74,9 +79,10 @@ struct CheckedRun {
     }
 
     private func check(_ name: String, _ args: BoundArguments) throws -> String? {
+        let vacuous = try vacuousFlag(args)
         switch name {
         case "output": return try output(args.required("lines"))
-        case "order": return try order(args.rest)
+        case "order": return try order(args.rest, vacuous: vacuous)
         case "before": return try before(args.required("a"), args.required("b"))
         case "never": return try never(args.required("a"))
         case "at": return try at(args.required("a"), args.required("t"), tolerance: args["tolerance"])
@@ -121,11 +127,16 @@ struct CheckedRun {
     }
 
     /// `expect.order(a, b, ...)`: the first match of each pattern comes after the first match of the one before.
-    private func order(_ patterns: [Value]) throws -> String? {
+    /// With `vacuous=True` it holds when a pattern matches nothing, as `expect.before` does.
+    private func order(_ patterns: [Value], vacuous: Bool) throws -> String? {
         let ps = try patterns.enumerated().map { try EventPattern($0.element, "pattern \($0.offset + 1)", vm) }
         var previous: (pattern: EventPattern, index: Int)?
         for p in ps {
-            guard let i = p.first(in: events) else { return "no event matches \(p.shown)" }
+            guard let i = p.first(in: events) else {
+                if vacuous { return nil }
+                let closest = ClosestTexts.find(for: p, in: events)
+                return "no event matches \(p.shown)" + UnmatchedPattern.closestClause(closest)
+            }
             if let prev = previous, i <= prev.index {
                 if i == prev.index {
                     return "\(prev.pattern.shown) and \(p.shown) first match the same event, \(describe(i)); "

@@ -8,29 +8,52 @@ import RunStore
 public struct JUnitReport: ComparisonRenderer {
     public init() {}
 
-    /// The runs of one `vloop run`, as one test suite.
-    public func render(runs: [StoredRun], suiteName: String, timestamp: Date) -> String {
+    /// What a test case says beyond its run: an exploration's summary (`lines`, shown
+    /// first in its output) and whether the trace failed over its runs (`failed`,
+    /// with `failures` as the failure's lines when the run itself passed).
+    public struct TraceNote: Sendable {
+        public var failed: Bool
+        public var failures: [String]
+        public var lines: [String]
+
+        public init(failed: Bool, failures: [String], lines: [String]) {
+            self.failed = failed
+            self.failures = failures
+            self.lines = lines
+        }
+    }
+
+    /// The runs of one `vloop run`, as one test suite; `notes` by trace path.
+    public func render(
+        runs: [StoredRun], suiteName: String, timestamp: Date, notes: [String: TraceNote] = [:]
+    ) -> String {
         var cases = ""
+        var failed = 0
         for r in runs {
             let name = r.runIndex == 0 ? r.tracePath : "\(r.tracePath) [run \(r.runIndex)]"
+            let note = notes[r.tracePath]
             cases +=
                 "    <testcase classname=\"vloop\" name=\"\(xml(name))\" time=\"\(String(format: "%.6f", r.wallTime))\">\n"
-            if !r.passed {
-                let failures = r.properties.filter { !$0.passed }.map(\.message) + r.problems
+            if !r.passed || note?.failed == true {
+                if r.status != "invalid" { failed += 1 }
+                var failures = r.properties.filter { !$0.passed }.map(\.message) + r.problems
+                if failures.isEmpty { failures = note?.failures ?? [] }
                 let kind = r.status == "invalid" ? "error" : "failure"
                 cases +=
                     "      <\(kind) message=\"\(xml(failures.first ?? "failed with status \(r.status)"))\" type=\"\(xml(r.status))\">"
                 cases += xml(failures.joined(separator: "\n")) + "</\(kind)>\n"
             }
-            let out = r.events.filter { $0.kind == .print || $0.kind == .log }.map {
-                "\($0.ctx ?? "") \($0.text ?? "")"
-            }
+            let out =
+                (note?.lines ?? [])
+                + r.events.filter { $0.kind == .print || $0.kind == .log }.prefix(200).map {
+                    "\($0.ctx ?? "") \($0.text ?? "")"
+                }
             if !out.isEmpty {
-                cases += "      <system-out>\(xml(out.prefix(200).joined(separator: "\n")))</system-out>\n"
+                cases += "      <system-out>\(xml(out.joined(separator: "\n")))</system-out>\n"
             }
             cases += "    </testcase>\n"
         }
-        let failures = runs.filter { !$0.passed && $0.status != "invalid" }.count
+        let failures = failed
         let errors = runs.filter { $0.status == "invalid" }.count
         let time = runs.map(\.wallTime).reduce(0, +)
         return """

@@ -10,13 +10,24 @@ public struct PropertyResult: Sendable, Equatable, CustomStringConvertible {
     /// its line and what was seen instead: `expect.order (line 14): 'b finished'
     /// (first at t=1.0, event 3) came before 'a finished' (first at t=2.0, event 5)`.
     public var message: String
+    /// The property's patterns that matched no event of the run (for `expect.before`,
+    /// `order` and `concurrency` not marked `vacuous=True`); empty when each matched something.
+    public var unmatched: [UnmatchedPattern]
+    /// The property failed only because it held vacuously (`unmatched` is not empty and
+    /// the check itself held): over many runs, what counts is whether it matched in any of them.
+    public var failedAsVacuous: Bool
 
-    public init(name: String, line: Int, column: Int, passed: Bool, message: String) {
+    public init(
+        name: String, line: Int, column: Int, passed: Bool, message: String, unmatched: [UnmatchedPattern] = [],
+        failedAsVacuous: Bool = false
+    ) {
         self.name = name
         self.line = line
         self.column = column
         self.passed = passed
         self.message = message
+        self.unmatched = unmatched
+        self.failedAsVacuous = failedAsVacuous
     }
 
     /// `expect.order (line 14)` when it held, the message when not.

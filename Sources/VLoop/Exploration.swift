@@ -16,7 +16,7 @@ import VirtualLoop
 ///     }
 public struct Exploration: Sendable, Equatable {
     /// How many runs ran, run 0 (the nominal replay) included; fewer than
-    /// asked with `failFast`, and 1 when the nominal replay already fails.
+    /// asked with `failFast` (a nominal replay that fails is explored too).
     public var runs: Int
     /// The seed of the exploration's draws (and of the trace's `random`).
     public var seed: UInt64
@@ -32,11 +32,17 @@ public struct Exploration: Sendable, Equatable {
     public var flags: String
     /// Every run that failed, in order (only the first with `failFast`).
     public var failingRuns: [Int]
-    /// The first failing run, shrunk; empty when every run held. (Only the
-    /// first failing run is shrunk: `failingRuns` lists the others.)
+    /// What went wrong, in order: the nominal run (run 0) when it fails on its own; then
+    /// the first run that failed otherwise, shrunk (only that one is shrunk: `failingRuns`
+    /// lists the others); then each property that held only vacuously over every run
+    /// (as run 0, without perturbations). Empty when every run held.
     public var failures: [Failure]
+    /// What the runs tried and saw: distinct orderings, each property's tally (held in
+    /// N runs, broke in M), the runs that ended otherwise than the nominal run,
+    /// exceptions left in tasks, and properties that held only vacuously.
+    public var summary: ExploreSummary
 
-    /// Every explored run held.
+    /// Every explored run held, the nominal one included, and no property held only vacuously.
     public var passed: Bool { failures.isEmpty }
 
     /// Replays run `run` of this exploration (0 is the nominal replay), with its
@@ -68,13 +74,21 @@ public struct Failure: Sendable, Equatable, CustomStringConvertible {
     public var property: PropertyResult?
     /// What broke, in words: the property's message, or the unexpected status.
     public var message: String
-    /// The first event where the run's order of events left the nominal run's, in words.
+    /// The first event where the shrunk run's order of events left the nominal run's, in words.
     public var divergence: String?
+    /// The events around it in both runs, one block each, with their virtual times.
+    public var divergenceContext: [String] = []
     /// Every perturbation the run drew that changed something, in words.
     public var perturbations: [String]
-    /// The fewest of them that still break it, in words
-    /// (`job fetch(1) slept 0.13 s instead of 0.1 (line 9)`).
+    /// The perturbations of the shrunk run, in words: each one needed (taking back any one
+    /// alone makes the failure go away), each at the smallest size found that still breaks it
+    /// (`job fetch(1) on worker 1 took 0.13 s instead of 0.1 (line 9)`).
     public var shrunk: [String]
+    /// The shrunk run: `only` its kept draws, at their `scales`. ``Trace/replay(perturbation:limits:taskStepTimes:)``
+    /// with it replays the shrunk run exactly; nil when the nominal run fails.
+    ///
+    ///     if let p = f.shrunkPerturbation { #expect(!trace.replay(perturbation: p).passed) }
+    public var shrunkPerturbation: Perturbation? = nil
     /// The command that replays the run exactly, as `vloop run` prints it:
     /// `vloop run --seed 7 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 42 PATH`.
     public var replayCommand: String
@@ -82,8 +96,9 @@ public struct Failure: Sendable, Equatable, CustomStringConvertible {
     /// The report `vloop run` prints for it, one line each: what broke, the shrunk perturbations, the replay command.
     public var description: String {
         var lines = ["run \(run) of seed \(seed) broke: \(message)"]
-        if let divergence { lines.append("its events left the nominal run's order \(divergence)") }
         lines += shrunk.map { "  \($0)" }
+        if let divergence { lines.append("the shrunk run left the nominal run's order \(divergence)") }
+        lines += divergenceContext.map { "  \($0)" }
         lines.append("replay: \(replayCommand)")
         return lines.joined(separator: "\n")
     }
@@ -112,7 +127,8 @@ extension Trace {
     /// (seed, i) alone, so the result does not depend on `jobs`, and
     /// ``replay(seed:run:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:taskStepTimes:)`` with the
     /// failure's seed and run reproduces it. When the nominal replay already
-    /// fails, nothing else runs and the failure is run 0.
+    /// fails, the first failure is run 0 and the exploration goes on: the next
+    /// failure is the first run that fails otherwise (another property, another status).
     ///
     /// Each option left nil (or false) takes the trace's own `sim.explore(...)`
     /// setting, or its default (200 runs, the portfolio of strategies, PCT's
@@ -158,22 +174,42 @@ extension Trace {
     {
         let compiled = loaded.compiled
         let nominal = TraceRunner.run(compiled, modules: loaded.modules, limits: limits, seed: seed)
-        var settings: ExploreSettings
+        let settings: ExploreSettings
         do {
             settings = try options.settings(trace: nominal.exploreSettings, seed: seed)
         } catch {
             return .failure(.invalidSettings("\(error)"))
         }
-        // As `vloop run`: a trace whose nominal replay fails is not explored.
-        if !PropertyChecker.check(nominal).passed { settings.runs = 1 }
         let outcome = Explorer.explore(
             compiled, modules: loaded.modules, limits: limits, settings: settings, nominal: nominal, jobs: options.jobs,
-            failFast: options.failFast)
-        let failures = outcome.firstFailure.map { f in
-            Failure(
-                seed: seed, run: f.run, property: f.property, message: f.broke, divergence: f.divergence,
-                perturbations: f.perturbations.map(\.description), shrunk: f.shrunk.map(\.description),
-                replayCommand: settings.replayCommand(run: f.run, path: name))
+            failFast: options.failFast, sources: loaded.sourceFiles)
+        let summary = outcome.summary
+        var failures: [Failure] = []
+        // As `vloop run`: a nominal replay that fails is said plainly, and explored all the same.
+        let nominalVerdict = PropertyChecker.check(nominal).acrossRuns()
+        if !nominalVerdict.passed {
+            failures.append(
+                Failure(
+                    seed: seed, run: 0, property: nominalVerdict.results.first { !$0.passed },
+                    message: summary.nominalFailures.joined(separator: "; "), divergence: nil, perturbations: [],
+                    shrunk: [], replayCommand: settings.replayCommand(run: 0, path: name)))
+        }
+        if let f = outcome.firstFailure {
+            failures.append(
+                Failure(
+                    seed: seed, run: f.run, property: f.property, message: f.broke, divergence: f.divergence,
+                    divergenceContext: f.divergenceContext, perturbations: f.perturbations.map(\.description),
+                    shrunk: f.shrunk.map(\.description), shrunkPerturbation: f.shrunkPerturbation,
+                    replayCommand: settings.replayCommand(run: f.run, path: name)))
+        }
+        var vacuous = nominalVerdict.results
+        vacuous.markVacuous(summary)
+        // (A vacuous `expect.order` already failed in the nominal run.)
+        for (p, nominalResult) in zip(vacuous, nominalVerdict.results) where !p.passed && nominalResult.passed {
+            failures.append(
+                Failure(
+                    seed: seed, run: 0, property: p, message: p.message, divergence: nil, perturbations: [], shrunk: [],
+                    replayCommand: settings.replayCommand(run: 0, path: name)))
         }
         return .success(
             Exploration(
@@ -181,6 +217,6 @@ extension Trace {
                 jitter: settings.jitter, timerJitter: settings.timerJitter,
                 timerLateness: settings.effectiveTimerLateness, shuffleReady: settings.shuffleReady,
                 flags: settings.flags, failingRuns: outcome.failingRuns,
-                failures: failures.map { [$0] } ?? []))
+                failures: failures, summary: summary))
     }
 }

@@ -108,6 +108,7 @@ public struct SuiteRunner: Sendable {
     {
         try options.validate()
         let traces = try traces()
+        let replayFile = try perturbationFile(for: traces)
         progress(.started(traces: traces))
         let startedAt = Date()
         var recorder: Recorder?
@@ -118,7 +119,8 @@ public struct SuiteRunner: Sendable {
         var results: [TraceResult] = []
         var stored: [StoredRun] = []
         for path in traces {
-            let (result, runs) = try runTrace(path, recorder: recorder, retained: retained, progress: progress)
+            let (result, runs) = try runTrace(
+                path, recorder: recorder, retained: retained, replayFile: replayFile, progress: progress)
             stored += runs
             results.append(result)
             progress(.traceFinished(result))
@@ -134,17 +136,21 @@ public struct SuiteRunner: Sendable {
         if let junit = options.junitPath {
             let name = "vloop run " + options.paths.joined(separator: " ")
             // One test case per trace: its repetitions are samples of one test, not tests.
+            // (The last nominal replay, when there is one, rather than whichever explored run came last.)
             var perTrace: [String: StoredRun] = [:]
-            for r in stored { perTrace[r.tracePath] = r }
+            for r in stored where perTrace[r.tracePath] == nil || r.runIndex == 0 { perTrace[r.tracePath] = r }
             let cases = unique(stored.map(\.tracePath)).map { perTrace[$0]! }
-            try write(JUnitReport().render(runs: cases, suiteName: name, timestamp: startedAt), to: junit)
+            try write(
+                JUnitReport().render(
+                    runs: cases, suiteName: name, timestamp: startedAt, notes: junitNotes(results)),
+                to: junit)
         }
         return SuiteResult(traces: results, recorded: recorded, startedAt: startedAt, retained: retained)
     }
 
     /// Replays one trace (its repetitions, then its exploration) and records its runs.
     private func runTrace(
-        _ path: String, recorder: Recorder?, retained: RetainedRuns?,
+        _ path: String, recorder: Recorder?, retained: RetainedRuns?, replayFile: PerturbationFile?,
         progress: @escaping @Sendable (SuiteProgress) -> Void
     ) throws(SuiteError)
         -> (TraceResult, [StoredRun])
@@ -195,7 +201,21 @@ public struct SuiteRunner: Sendable {
                     trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
                     recordingTaskSteps: recordingTaskSteps)
                 var runIndex = 0
-                if settings == nil && settingsError == nil && (explore.requested || !report.exploreSettings.isEmpty) {
+                if let file = replayFile {
+                    do {
+                        try PerturbationFileError.check(
+                            file: file.trace, fileHash: file.traceHash, trace: path, traceHash: hash)
+                    } catch {
+                        throw .perturbations("\(explore.perturbationFile ?? ""): \(error)")
+                    }
+                    settings = file.settings
+                    report = TraceRunner.run(
+                        trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
+                        perturbation: file.perturbation, recordingTaskSteps: recordingTaskSteps)
+                    runIndex = file.run
+                } else if settings == nil && settingsError == nil
+                    && (explore.requested || !report.exploreSettings.isEmpty)
+                {
                     do {
                         settings = try explore.settings(trace: report.exploreSettings, seed: UInt64(seed))
                     } catch {
@@ -210,6 +230,10 @@ public struct SuiteRunner: Sendable {
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)
+                if explores(settings, replayFile: replayFile) {
+                    // Vacuity is judged over every run of the exploration (ExploreSummary).
+                    verdict = verdict.acrossRuns()
+                }
                 if let e = settingsError {
                     verdict.passed = false
                     verdict.problems.append(e)
@@ -233,9 +257,10 @@ public struct SuiteRunner: Sendable {
         }
         // Exploring: runs 1..<N of perturbed worlds, each recorded with its index.
         var outcome: ExploreOutcome?
-        if let s = settings, explore.replayRun == nil, s.runs > 1, let trace = lastTrace, let nominal = lastReport,
-            lastVerdict?.passed == true
-        {
+        var shrunkFile: String?
+        // A trace whose nominal run fails is explored too: the summary says so, and
+        // a finding is a run that fails otherwise.
+        if let s = settings, explores(s, replayFile: replayFile), let trace = lastTrace, let nominal = lastReport {
             progress(.explorationStarted(trace: path, runs: s.runs))
             let collected = ExploredRuns()
             let storedModules = modules ?? []
@@ -249,18 +274,27 @@ public struct SuiteRunner: Sendable {
                         report: report, verdict: verdict, wallTime: wall,
                         startedAt: Date(), detail: recorder != nil, modules: storedModules)
                     collected.add(run, recorder: recorder)
-                })
+                },
+                sources: trace.sourceFiles,
+                shrinking: Shrinker.Options(progress: { progress(.shrinking(trace: path, replays: $0)) }))
             progress(.explorationFinished(trace: path))
             if let error = collected.error { throw error }
             runs += collected.runs
+            if let o = outcome, let f = o.firstFailure {
+                shrunkFile = try writePerturbationFile(
+                    f, trace: String(storedPath), traceHash: hash, settings: o.settings)
+            }
         }
         let walls = runs.map(\.wallTime).sorted()
+        let vacuous = outcome?.summary.vacuous ?? []
         var result = TraceResult(
-            path: path, passed: runs.allSatisfy(\.passed) && outcome?.firstFailure == nil, lastRunPassed: false,
+            path: path, passed: runs.allSatisfy(\.passed) && outcome?.firstFailure == nil && vacuous.isEmpty,
+            lastRunPassed: false,
             status: .invalid, value: "", virtualDuration: 0, steps: 0, wallTime: walls[walls.count / 2],
             repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
             pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
             replayedRun: nil, runIDs: runs.compactMap(\.id), events: [], hiddenErrors: hiddenErrors)
+        result.exploration?.failure?.perturbationFile = shrunkFile
         guard let report = lastReport, let verdict = lastVerdict, let file = lastFile else { return (result, runs) }
         result.lastRunPassed = verdict.passed
         result.status = TraceStatus(report.status)
@@ -269,18 +303,27 @@ public struct SuiteRunner: Sendable {
         result.steps = report.steps
         result.errors = []
         result.properties = verdict.results
+        if let summary = outcome?.summary { result.properties.markVacuous(summary) }
         result.problems = verdict.problems
         result.notes = report.notes
         result.warnings = verdict.warnings
         result.pendingTasks = report.pendingTasks
         result.traceback =
             report.status == .exception ? report.traceback(files: lastTrace?.sourceFiles ?? [file]) : nil
-        if let i = explore.replayRun, let s = settings {
+        if let i = explore.replayRun ?? replayFile?.run, let s = settings {
             result.replayedRun = ReplayedRun(
-                run: i, settings: s, perturbations: report.perturbations.map(\.description))
+                run: i, settings: s,
+                perturbations: report.perturbations.map { $0.explained(sources: lastTrace?.sourceFiles ?? []) },
+                perturbationFile: explore.perturbationFile)
         }
         if options.keepsEvents { result.events = report.events }
         return (result, runs)
+    }
+
+    /// Whether a trace with these settings is explored (not only replayed).
+    private func explores(_ settings: ExploreSettings?, replayFile: PerturbationFile?) -> Bool {
+        guard let settings else { return false }
+        return options.exploration.replayRun == nil && replayFile == nil && settings.runs > 1
     }
 
     private func write(_ text: String, to path: String) throws(SuiteError) {
@@ -306,6 +349,8 @@ public enum SuiteProgress: Sendable {
     case explorationStarted(trace: String, runs: Int)
     /// `done` of the exploration's `total` runs have finished. From the exploring threads.
     case explorationProgress(trace: String, done: Int, total: Int)
+    /// Shrinking the first failing run has spent `replays` replays (of at most `Shrinker.defaultBudget`).
+    case shrinking(trace: String, replays: Int)
     /// The exploration ended (its failing run is shrunk).
     case explorationFinished(trace: String)
     /// A trace is done: every run replayed, explored and recorded. Its `lines` are what `vloop run` prints.
@@ -327,6 +372,9 @@ public enum SuiteError: Error, Equatable, CustomStringConvertible {
     case invalidOptions(String)
     /// The run database cannot be used (it is not vloop's, is newer, cannot be created or written).
     case store(StoreError)
+    /// A perturbation file (`--perturbations`) that cannot replay: unreadable,
+    /// malformed, for another trace, or stale.
+    case perturbations(String)
     /// The JUnit file cannot be written.
     case cannotWrite(path: String, reason: String)
 
@@ -339,6 +387,7 @@ public enum SuiteError: Error, Equatable, CustomStringConvertible {
         case .invalidOptions(let why): return why
         case .store(let e): return e.description
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        case .perturbations(let why): return why
         }
     }
 }

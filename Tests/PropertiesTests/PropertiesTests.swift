@@ -222,7 +222,16 @@ private func twoWorkers() -> Run {
 @Test func orderFailsWhenAPatternMatchesNothing() {
     var run = twoWorkers()
     run.expect("order", .str("a started"), .str("c started"))
-    #expect(run.result().message == "expect.order (line 1): no event matches 'c started'")
+    #expect(
+        run.result().message
+            == "expect.order (line 1): no event matches 'c started' "
+            + "(the closest texts: 'a started', 'b started', 'a finished')")
+}
+
+@Test func orderMarkedVacuousHoldsWhenAPatternMatchesNothing() {
+    var run = twoWorkers()
+    run.expect("order", .str("a started"), .str("c started"), keywords: [("vacuous", .bool(true))])
+    #expect(run.result().passed)
 }
 
 @Test func orderFailsWhenTwoPatternsFirstMatchTheSameEvent() {
@@ -253,11 +262,25 @@ private func twoWorkers() -> Run {
     #expect(m.contains("event 5"))
 }
 
-@Test func beforeHoldsWhenEitherSideMatchesNothing() {
+@Test func beforeHoldsWhenEitherSideMatchesNothingOnlyWhenMarkedVacuous() {
+    var run = twoWorkers()
+    run.expect("before", .str("nothing"), .str("a started"), keywords: [("vacuous", .bool(true))])
+    run.expect("before", .str("a finished"), .str("nothing"), keywords: [("vacuous", .bool(true))])
+    #expect(allPassed(run.verdict()))
+}
+
+@Test func beforeFailsAsVacuousWhenEitherSideMatchesNothing() {
     var run = twoWorkers()
     run.expect("before", .str("nothing"), .str("a started"))
     run.expect("before", .str("a finished"), .str("nothing"))
-    #expect(allPassed(run.verdict()))
+    let verdict = run.verdict()
+    #expect(verdict.results.allSatisfy { !$0.passed && $0.failedAsVacuous })
+    #expect(
+        verdict.results[0].message.hasPrefix("expect.before (line 1): holds only vacuously: 'nothing' matched no event")
+    )
+    // Among many runs, a run's own vacuity is not its failure.
+    #expect(verdict.acrossRuns().passed)
+    #expect(verdict.acrossRuns().results[0].unmatched.map(\.pattern) == ["'nothing'"])
 }
 
 @Test func beforeFailsWhenOneEventMatchesBothSides() {

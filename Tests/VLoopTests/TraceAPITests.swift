@@ -161,6 +161,19 @@ let twoSleeps = """
         #expect(trace.replay(seed: failure.seed, run: failure.run, jitter: found.jitter) == replayed)
     }
 
+    @Test("a failure carries its shrunk run, which replays and fails with only the kept perturbations")
+    func shrunkRunReplays() async throws {
+        let trace = try Trace(file: fixturePath("fixtures/explore/both-timers-late.trace"))
+        let found = try await trace.explore(seed: 0, jobs: 2)
+        let failure = try #require(found.failures.first)
+        let shrunk = try #require(failure.shrunkPerturbation)
+        let run = trace.replay(perturbation: shrunk)
+        #expect(!run.passed)
+        #expect(run.properties.first { !$0.passed }?.name == failure.property?.name)
+        #expect(run.perturbations == failure.shrunk)
+        #expect(failure.divergenceContext.first == "the nominal run:")
+    }
+
     @Test("an exploration of a trace that holds finds no failure")
     func explorationHolds() async throws {
         let trace = try Trace(file: fixturePath("fixtures/explore/order-made-explicit-holds.trace"))
@@ -169,11 +182,12 @@ let twoSleeps = """
         #expect(found.passed && found.failingRuns.isEmpty)
     }
 
-    @Test("an exploration whose nominal run fails stops at run 0")
+    @Test("an exploration whose nominal run fails is explored anyway, run 0 its first failure")
     func nominalFails() async throws {
         let source = twoSleeps.replacingOccurrences(of: "expect.elapsed(2.0)", with: "expect.elapsed(3.0)")
         let found = try await Trace(source: source, name: "late.trace").explore(runs: 50)
-        #expect(found.runs == 1)
+        #expect(found.runs == 50)
+        #expect(found.summary.nominalFails)
         #expect(found.failures.map(\.run) == [0])
         #expect(found.failures.first?.property?.name == "expect.elapsed")
     }
