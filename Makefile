@@ -1,5 +1,5 @@
 # The usual commands; each is a script under scripts/ that CI and the README share.
-.PHONY: run test bench check verify regen-golden fuzz format check-dependents
+.PHONY: run test bench explore-bench check verify regen-golden fuzz format check-dependents
 
 run:            ## build (release) and replay the bundled fixtures
 	scripts/run-fixtures
@@ -10,11 +10,14 @@ test:           ## build and run every test
 bench:          ## vloop against CPython's stock asyncio on fixtures/bench/sleepers.trace
 	scripts/bench
 
+explore-bench:  ## runs each strategy needs to find each planted bug of fixtures/explore (release build)
+	swift build -c release && scripts/explore-bench
+
 check:          ## parse and validate every fixture
 	swift run vloop check fixtures/seed fixtures/conformance fixtures/programs
 
 verify:         ## compare vloop's logs with CPython 3.11.7's
-	swift run vloop verify fixtures/seed fixtures/conformance fixtures/programs
+	swift run vloop verify fixtures/seed fixtures/conformance fixtures/programs fixtures/explore
 
 regen-golden:   ## rewrite the golden logs with the CPython reference
 	scripts/regen-golden
