@@ -9,7 +9,10 @@ enum Schema {
     static let applicationID: Int32 = 0x766C_6F70
 
     /// The migrations in order; the names are what `grdb_migrations` records.
-    static let names = ["v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules"]
+    static let names = [
+        "v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules",
+        "v5-run-perturbations",
+    ]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -115,6 +118,27 @@ enum Schema {
                         seq INTEGER NOT NULL,         -- load order
                         path TEXT NOT NULL,           -- as found in the search paths
                         hash TEXT NOT NULL,           -- sha256:<hex> of its source
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration(names[4]) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE run ADD COLUMN strategy TEXT;       -- random, pct, swarm; NULL when not explored
+                    ALTER TABLE run ADD COLUMN explore_flags TEXT;  -- the flags that replay it with --run
+                    CREATE TABLE perturbation (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,         -- order drawn
+                        kind TEXT NOT NULL,           -- duration, lateness, shuffle, order
+                        draw TEXT NOT NULL,           -- line:column#count
+                        t REAL,                       -- virtual time drawn
+                        task TEXT,                    -- the task that caused it
+                        coroutine TEXT,
+                        position TEXT,                -- 'line 12', 'pkg/mod.py line 12'
+                        amount REAL,                  -- the value drawn
+                        nominal REAL,                 -- the nominal run's value
+                        description TEXT NOT NULL,
                         PRIMARY KEY (run_id, seq)
                     ) WITHOUT ROWID;
                     """)

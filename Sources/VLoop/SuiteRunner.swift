@@ -219,7 +219,8 @@ public struct SuiteRunner: Sendable {
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
                         runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
                         startedAt: runStarted, detail: recorder != nil || options.junitPath != nil,
-                        modules: modules ?? []))
+                        modules: modules ?? [],
+                        exploration: settings.flatMap { StoredExploration(settings: $0, run: runIndex) }))
                 lastTrace = trace
                 retained?.reports.append(report)
                 lastVerdict = verdict
@@ -246,7 +247,8 @@ public struct SuiteRunner: Sendable {
                     let run = StoredRun(
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
-                        startedAt: Date(), detail: recorder != nil, modules: storedModules)
+                        startedAt: Date(), detail: recorder != nil, modules: storedModules,
+                        exploration: StoredExploration(settings: s, run: i))
                     collected.add(run, recorder: recorder)
                 })
             progress(.explorationFinished(trace: path))

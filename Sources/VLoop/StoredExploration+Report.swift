@@ -1,0 +1,18 @@
+import Properties
+import RunModel
+import RunStore
+
+extension StoredPerturbation {
+    /// A perturbation of a run's report, as the run database keeps it.
+    init(_ p: AppliedPerturbation) {
+        self.init(kind: p.kind.rawValue, draw: p.id.description, description: p.description)
+    }
+}
+
+extension StoredExploration {
+    /// Run `run` of an exploration with `settings` (nil for run 0, the nominal replay).
+    init?(settings: ExploreSettings, run: Int) {
+        guard run > 0 else { return nil }
+        self.init(strategy: "random", flags: settings.flags)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `vloop show` of the runs an exploration recorded: the perturbations
+/// each applied, as text, JSON, on the HTML timeline and in the Perfetto export.
+@Suite("Show an explored run")
+struct ShowExploredTests {
+    typealias Workspace = StoreCommandTests.Workspace
+
+    @Test(
+        "show lists an explored run's perturbations and how to replay it; --json has them all; the nominal run has none"
+    )
+    func listsPerturbations() throws {
+        let w = try Workspace()
+        let trace = try w.writeDemo(slowB: false)
+        let r = try w.vloop("run", "--runs", "4", "--timer-jitter", "0.05", trace)
+        #expect(r.status == 0, "\(r.stderr)")
+        // Explored runs are recorded as they finish, on several threads: find each run's id by its index.
+        let runs = try #require(
+            try JSONSerialization.jsonObject(with: Data(try w.vloop("runs", "--json").stdout.utf8)) as? [[String: Any]])
+        let idOf = Dictionary(uniqueKeysWithValues: runs.map { ($0["runIndex"] as! Int, String($0["id"] as! Int)) })
+        #expect(idOf.keys.sorted() == [0, 1, 2, 3])
+        let id = try #require(idOf[2])
+        let nominal = try w.vloop("show", try #require(idOf[0]))
+        #expect(nominal.status == 0)
+        #expect(!nominal.stdout.contains("Perturbations") && !nominal.stdout.contains("replay "))
+        let show = try w.vloop("show", id)
+        #expect(show.status == 0)
+        let out = show.stdout
+        #expect(out.contains("seed       0, run index 2\n"))
+        #expect(out.contains("  explored   strategy "))
+        let replay = try #require(out.split(separator: "\n").first { $0.hasPrefix("  replay     vloop run ") })
+        #expect(replay.contains(" --timer-jitter 0.05 "))
+        #expect(replay.hasSuffix("--run 2 \(trace)"))
+        let perturbations = try #require(out.range(of: "\nPerturbations\n"))
+        #expect(perturbations.lowerBound < (out.range(of: "\nProperties\n")?.lowerBound ?? out.endIndex))
+        #expect(out.contains("fired"))
+
+        let json = try w.vloop("show", id, "--json")
+        #expect(json.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let stored = try #require(doc["perturbations"] as? [[String: Any]])
+        #expect(!stored.isEmpty)
+        #expect(stored.allSatisfy { ($0["description"] as? String)?.isEmpty == false && $0["kind"] != nil })
+        #expect(doc["runIndex"] as? Int == 2)
+        #expect((doc["replayCommand"] as? String).map { replay.hasSuffix($0) } == true)
+        // Every perturbation the text listed, the JSON has.
+        for p in stored { #expect(out.contains(p["description"] as! String)) }
+        #expect(try w.vloop("show", id, "--format", "json").stdout == json.stdout)
+        #expect(try w.vloop("show", id, "--json", "--format", "html").status == 2)
+    }
+}
