@@ -110,7 +110,7 @@ public struct RunHTMLReport: RunRenderer {
                 "<section class=\"card\"><h2>Perturbations</h2><p>Explored run \(r.runIndex), strategy <b>\(htmlEscaped(e.strategy))</b>; "
             b += "replay it with <code>\(htmlEscaped(r.replayCommand ?? ""))</code></p>\n"
             if r.perturbations.isEmpty {
-                b += "<p class=\"muted\">This run perturbed nothing: it was the nominal run.</p>"
+                b += "<p class=\"muted\">This run perturbed nothing: its world was the nominal one.</p>"
             } else {
                 b +=
                     "<table><thead><tr><th class=\"num\">#</th><th class=\"num\">t</th><th>task</th><th>kind</th><th>perturbation</th></tr></thead><tbody>\n"
