@@ -19,7 +19,7 @@ public struct RunTextReport: RunRenderer {
         out += "  seed       \(r.seed), run index \(r.runIndex)\n"
         out += "  virtual    \(seconds(r.virtualDuration)), \(r.steps) steps; wall \(duration(r.wallTime))\n"
         out += "  trace      \(r.traceHash)\n"
-        if let e = r.exploration, let replay = r.replayCommand {
+        if let e = r.explored, let replay = r.replayCommand {
             out +=
                 "  explored   strategy \(e.strategy), \(r.perturbations.count) perturbation\(plural(r.perturbations.count))\n"
             out += "  replay     \(replay)\n"
@@ -105,7 +105,7 @@ public struct RunHTMLReport: RunRenderer {
         b += TimelineSVG(timeline: timeline, width: 1160, until: r.virtualDuration, highlight: nil, maxLanes: 80)
             .render()
         b += "</section>\n"
-        if let e = r.exploration {
+        if let e = r.explored {
             b +=
                 "<section class=\"card\"><h2>Perturbations</h2><p>Explored run \(r.runIndex), strategy <b>\(htmlEscaped(e.strategy))</b>; "
             b += "replay it with <code>\(htmlEscaped(r.replayCommand ?? ""))</code></p>\n"

@@ -74,7 +74,7 @@ public struct StoredRun: Sendable, Codable {
     /// each, in the order they were loaded (what ran, beside `traceHash`).
     public var modules: [StoredModule]
     /// The strategy and settings of an explored run; nil for a run that was not explored.
-    public var exploration: StoredExploration?
+    public var explored: ExploredRun?
     /// What an explored run perturbed, in the order it was drawn; empty for the nominal replay.
     public var perturbations: [StoredPerturbation]
 
@@ -83,7 +83,7 @@ public struct StoredRun: Sendable, Codable {
         traceHash: String, seed: Int64, runIndex: Int, status: String, value: String, passed: Bool,
         virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
         events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult],
-        modules: [StoredModule] = [], exploration: StoredExploration? = nil, perturbations: [StoredPerturbation] = []
+        modules: [StoredModule] = [], explored: ExploredRun? = nil, perturbations: [StoredPerturbation] = []
     ) {
         self.id = id
         self.suiteRunID = suiteRunID
@@ -105,7 +105,7 @@ public struct StoredRun: Sendable, Codable {
         self.jobs = jobs
         self.properties = properties
         self.modules = modules
-        self.exploration = exploration
+        self.explored = explored
         self.perturbations = perturbations
     }
 

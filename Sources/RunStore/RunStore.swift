@@ -296,7 +296,7 @@ public final class RunStore {
             arguments: [
                 suiteRunID, r.tracePath, r.traceHash, r.seed, r.runIndex, r.status, r.value, r.passed,
                 r.virtualDuration, r.wallTime, r.steps, jsonArray(r.problems), Timestamp.string(r.startedAt),
-                r.exploration?.strategy, r.exploration?.flags,
+                r.explored?.strategy, r.explored?.flags,
             ])
         let id = db.lastInsertedRowID
         try BatchInsert(
@@ -615,7 +615,7 @@ public final class RunStore {
                     PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])
                 },
                 modules: try Row.fetchAll(modules, arguments: [id]).map { m in StoredModule(path: m[0], hash: m[1]) },
-                exploration: (row[15] as String?).map { StoredExploration(strategy: $0, flags: row[16] ?? "") },
+                explored: (row[15] as String?).map { ExploredRun(strategy: $0, flags: row[16] ?? "") },
                 perturbations: try Row.fetchAll(perturbations, arguments: [id]).map { p in
                     StoredPerturbation(
                         kind: p[0], draw: p[1], t: p[2], task: p[3], coroutine: p[4], position: p[5], amount: p[6],

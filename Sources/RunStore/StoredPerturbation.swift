@@ -48,7 +48,7 @@ public struct StoredPerturbation: Sendable, Equatable, Codable {
 /// exploration (the `run` table's `strategy` and `explore_flags`). Nil for a
 /// run that was not explored (a nominal replay, or one recorded by a vloop
 /// from before `v5-run-perturbations`).
-public struct StoredExploration: Sendable, Equatable, Codable {
+public struct ExploredRun: Sendable, Equatable, Codable {
     /// The concrete strategy of this run: `random`, `pct` or `swarm` (a
     /// portfolio exploration picks one per run).
     public var strategy: String
@@ -66,6 +66,6 @@ extension StoredRun {
     /// The command that replays this explored run exactly
     /// (`vloop run --seed 0 ... --run 17 fixtures/x.trace`); nil for a run that was not explored.
     public var replayCommand: String? {
-        exploration.map { "vloop run \($0.flags) --run \(runIndex) \(tracePath)" }
+        explored.map { "vloop run \($0.flags) --run \(runIndex) \(tracePath)" }
     }
 }

@@ -220,7 +220,7 @@ public struct SuiteRunner: Sendable {
                         runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
                         startedAt: runStarted, detail: recorder != nil || options.junitPath != nil,
                         modules: modules ?? [],
-                        exploration: settings.flatMap { StoredExploration(settings: $0, run: runIndex) }))
+                        explored: settings.flatMap { ExploredRun(settings: $0, run: runIndex) }))
                 lastTrace = trace
                 retained?.reports.append(report)
                 lastVerdict = verdict
@@ -248,7 +248,7 @@ public struct SuiteRunner: Sendable {
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
                         startedAt: Date(), detail: recorder != nil, modules: storedModules,
-                        exploration: StoredExploration(settings: s, run: i))
+                        explored: ExploredRun(settings: s, run: i))
                     collected.add(run, recorder: recorder)
                 })
             progress(.explorationFinished(trace: path))

@@ -12,7 +12,7 @@ extension Sample {
     static var explored: StoredRun {
         var r = fetch(label: "pr-7", id: 21, slowB: true, wall: 0.002)
         r.runIndex = 17
-        r.exploration = StoredExploration(
+        r.explored = ExploredRun(
             strategy: "pct", flags: "--seed 0 --strategy portfolio --depth 3 --timer-lateness 0.5 --jitter 0.5")
         r.perturbations = [
             StoredPerturbation(
@@ -57,7 +57,7 @@ struct ExploredRunReportTests {
         #expect(perturbations.count == 3)
         #expect(perturbations[0]["task"] as? String == "Task-3" && perturbations[0]["amount"] as? Double == 1.5)
         #expect(perturbations[1]["nominal"] as? Double == 0.8 && perturbations[1]["task"] == nil)
-        #expect((object["exploration"] as? [String: Any])?["strategy"] as? String == "pct")
+        #expect((object["explored"] as? [String: Any])?["strategy"] as? String == "pct")
         #expect((object["replayCommand"] as? String)?.hasSuffix("--run 17 fixtures/demo/fetch.trace") == true)
         #expect((object["suiteRun"] as? [String: Any])?["label"] as? String == "pr-7")
     }

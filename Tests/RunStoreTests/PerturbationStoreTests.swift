@@ -10,7 +10,7 @@ import Testing
 func exploredRun(_ path: String = "a.trace") -> StoredRun {
     var r = sampleRun(path, passed: false)
     r.runIndex = 17
-    r.exploration = StoredExploration(strategy: "pct", flags: "--seed 7 --strategy portfolio --depth 3")
+    r.explored = ExploredRun(strategy: "pct", flags: "--seed 7 --strategy portfolio --depth 3")
     r.perturbations = [
         StoredPerturbation(
             kind: "lateness", draw: "54:9#0", t: 0.25, task: "Task-3", coroutine: "fetch", position: "line 54",
@@ -33,13 +33,13 @@ struct PerturbationStoreTests {
         let suite = try store.beginSuiteRun(sampleSuite("main"))
         let written = exploredRun()
         let read = try store.run(id: try store.write(written, suiteRunID: suite))
-        #expect(read.exploration == written.exploration)
+        #expect(read.explored == written.explored)
         #expect(read.perturbations == written.perturbations)
         #expect(read.runIndex == 17)
         #expect(read.replayCommand == "vloop run --seed 7 --strategy portfolio --depth 3 --run 17 a.trace")
         // A run that was not explored has neither.
         let nominal = try store.run(id: try store.write(sampleRun(), suiteRunID: suite))
-        #expect(nominal.exploration == nil && nominal.perturbations.isEmpty && nominal.replayCommand == nil)
+        #expect(nominal.explored == nil && nominal.perturbations.isEmpty && nominal.replayCommand == nil)
     }
 
     @Test("deleting a run deletes its perturbations")
@@ -81,7 +81,7 @@ struct PerturbationStoreTests {
         let store = try RunStore.open(path: path, mode: .existing)
         let old = try store.run(id: 1)
         #expect(old.label == "v4-label" && old.runIndex == 5 && old.modules.map(\.path) == ["pkg/mod.py"])
-        #expect(old.exploration == nil && old.perturbations.isEmpty)
+        #expect(old.explored == nil && old.perturbations.isEmpty)
         let id = try store.write(exploredRun(), suiteRunID: try store.beginSuiteRun(sampleSuite("new")))
         #expect(try store.run(id: id).perturbations.count == 3)
         #expect(try RunStore.inspect(path) == .current)
@@ -100,8 +100,8 @@ struct PerturbationStoreTests {
         #expect(try target.merge(from: dir.path("shard.sqlite")).runs == 2)
         let merged = try target.runSet("c1").runs
         #expect(merged.map(\.runIndex) == [0, 17])
-        #expect(merged[0].perturbations.isEmpty && merged[0].exploration == nil)
+        #expect(merged[0].perturbations.isEmpty && merged[0].explored == nil)
         #expect(merged[1].perturbations == exploredRun().perturbations)
-        #expect(merged[1].exploration == exploredRun().exploration)
+        #expect(merged[1].explored == exploredRun().explored)
     }
 }

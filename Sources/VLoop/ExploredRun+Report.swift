@@ -9,7 +9,7 @@ extension StoredPerturbation {
     }
 }
 
-extension StoredExploration {
+extension ExploredRun {
     /// Run `run` of an exploration with `settings` (nil for run 0, the nominal replay).
     init?(settings: ExploreSettings, run: Int) {
         guard run > 0 else { return nil }
