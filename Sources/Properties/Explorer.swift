@@ -4,24 +4,61 @@ import RunModel
 import TraceLanguage
 import VirtualLoop
 
-/// The knobs of an exploration (TRACE_LANGUAGE.md, "Exploring"), as
-/// `sim.explore(...)` gives them; the command line overrides each.
+/// The knobs of an exploration (TRACE_LANGUAGE.md, "Exploring";
+/// docs/EXPLORING.md), as `sim.explore(...)` gives them; the command line
+/// overrides each.
 public struct ExploreSettings: Sendable, Equatable {
     public var runs = 200
     public var jitter = 0.5
     public var timerJitter = 0.0
+    /// Each timer fires up to this many times its own delay late; nil for
+    /// the default: `defaultTimerLateness`, or 0 when only `timerJitter` is set.
+    public var timerLateness: Double?
     public var shuffleReady = false
     public var seed: UInt64 = 0
+    public var strategy = ExploreStrategy.portfolio
+    /// PCT's depth d (d−1 priority-change points).
+    public var depth = 3
+    /// PCT's k and n, from the nominal run (`calibrate(to:)`).
+    public var nominalSteps = 0
+    public var nominalTasks = 0
+    /// Whether `calibrate(to:)` ran (PCT's runs need it).
+    public private(set) var isCalibrated = false
+
+    /// A timer may fire up to half its delay late, by default.
+    public static let defaultTimerLateness = 0.5
 
     public init(
-        runs: Int = 200, jitter: Double = 0.5, timerJitter: Double = 0, shuffleReady: Bool = false,
-        seed: UInt64 = 0
+        runs: Int = 200, jitter: Double = 0.5, timerJitter: Double = 0, timerLateness: Double? = nil,
+        shuffleReady: Bool = false, seed: UInt64 = 0, strategy: ExploreStrategy = .portfolio, depth: Int = 3
     ) {
         self.runs = runs
         self.jitter = jitter
         self.timerJitter = timerJitter
+        self.timerLateness = timerLateness
         self.shuffleReady = shuffleReady
         self.seed = seed
+        self.strategy = strategy
+        self.depth = depth
+    }
+
+    /// The proportional lateness of timers in effect.
+    public var effectiveTimerLateness: Double {
+        timerLateness ?? (timerJitter > 0 ? 0 : Self.defaultTimerLateness)
+    }
+
+    /// Takes PCT's k and n from the nominal run: every run's perturbation depends on them.
+    public mutating func calibrate(to nominal: RunReport) {
+        nominalSteps = nominal.steps
+        nominalTasks = nominal.tasks.count
+        isCalibrated = true
+    }
+
+    /// These settings, calibrated to `nominal`.
+    public func calibrated(to nominal: RunReport) -> ExploreSettings {
+        var s = self
+        s.calibrate(to: nominal)
+        return s
     }
 
     /// What is wrong with these settings, if anything (the same rules for the
@@ -32,6 +69,10 @@ public struct ExploreSettings: Sendable, Equatable {
         if !(timerJitter >= 0) || !timerJitter.isFinite {
             return "timer_jitter must be a non-negative number of seconds, not \(floatRepr(timerJitter))"
         }
+        if let l = timerLateness, !(l >= 0) || !l.isFinite {
+            return "timer_lateness must be a non-negative factor, not \(floatRepr(l))"
+        }
+        if depth < 1 { return "depth must be at least 1, not \(depth)" }
         return nil
     }
 
@@ -45,7 +86,16 @@ public struct ExploreSettings: Sendable, Equatable {
             case ("jitter", .float(let d)): s.jitter = d
             case ("timer_jitter", .int(let n)): s.timerJitter = Double(n)
             case ("timer_jitter", .float(let d)): s.timerJitter = d
+            case ("timer_lateness", .int(let n)): s.timerLateness = Double(n)
+            case ("timer_lateness", .float(let d)): s.timerLateness = d
             case ("shuffle_ready", .bool(let b)): s.shuffleReady = b
+            case ("depth", .int(let n)): s.depth = n
+            case ("strategy", .str(let name)):
+                guard let strategy = ExploreStrategy(rawValue: name) else {
+                    throw ExploreError.badSetting(
+                        "sim.explore(strategy=\(stringRepr(name))): not a strategy (random, pct, swarm, portfolio)")
+                }
+                s.strategy = strategy
             default: throw ExploreError.badSetting("sim.explore(\(key)=...) has a value of the wrong type")
             }
         }
@@ -56,21 +106,29 @@ public struct ExploreSettings: Sendable, Equatable {
     /// The perturbation of run `i` (nil for run 0, the nominal replay).
     public func perturbation(run i: Int, disabled: Set<DrawID> = []) -> Perturbation? {
         if i == 0 { return nil }
+        assert(isCalibrated || strategy.forRun(i) != .pct, "PCT needs settings calibrated to the nominal run")
         return Perturbation(
-            seed: seed, run: i, jitter: jitter, timerJitter: timerJitter,
-            shuffleReady: shuffleReady, disabled: disabled)
+            seed: seed, run: i, jitter: jitter, timerJitter: timerJitter, timerLateness: effectiveTimerLateness,
+            shuffleReady: shuffleReady, strategy: strategy, depth: depth, nominalSteps: nominalSteps,
+            nominalTasks: nominalTasks, disabled: disabled)
     }
+
+    /// Whether runs use PCT (and `--depth` matters).
+    public var usesPCT: Bool { strategy == .pct || strategy == .portfolio }
 
     /// The flags that reproduce these settings on the command line.
     public var flags: String {
-        var f = "--seed \(seed) --jitter \(floatRepr(jitter))"
+        var f = "--seed \(seed) --strategy \(strategy)"
+        if usesPCT { f += " --depth \(depth)" }
+        f += " --jitter \(floatRepr(jitter))"
         if timerJitter > 0 { f += " --timer-jitter \(floatRepr(timerJitter))" }
+        f += " --timer-lateness \(floatRepr(effectiveTimerLateness))"
         if shuffleReady { f += " --shuffle-ready" }
         return f
     }
 
     /// The command that replays run `run` of these settings exactly, as
-    /// `vloop run` prints it: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
+    /// `vloop run` prints it: `vloop run --seed 0 --strategy portfolio ... --run 1 PATH`.
     public func replayCommand(run: Int, path: String) -> String {
         "vloop run \(flags) --run \(run) \(path)"
     }
@@ -143,6 +201,7 @@ public enum Explorer {
         progress: (@Sendable (Int) -> Void)? = nil,
         onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil
     ) -> ExploreOutcome {
+        let settings = settings.calibrated(to: nominal)
         let state = SharedState()
         let nominalBreak = breakage(nominal)
         if nominalBreak != nil { state.failing.insert(0) }
@@ -186,6 +245,7 @@ public enum Explorer {
         _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
         run: Int, nominal: RunReport, budget: Int = 400
     ) -> ExploreFailure {
+        let settings = settings.calibrated(to: nominal)
         let original = TraceRunner.run(
             compiled, modules: modules, limits: limits, seed: settings.seed,
             perturbation: settings.perturbation(run: run))

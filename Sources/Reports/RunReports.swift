@@ -26,10 +26,13 @@ public struct RunTextReport: RunRenderer {
         }
         if !r.perturbations.isEmpty {
             out += "\nPerturbations\n"
-            let w = min(max(r.perturbations.map { ($0.task ?? "—").count }.max() ?? 4, 4), 40)
-            out += "  \(col("t", 9))  \(col("task", w))  what\n"
-            for p in r.perturbations.prefix(maxPerturbations) {
-                out += "  \(col(p.t.map(floatRepr) ?? "—", 9))  \(col(p.task ?? "—", w))  \(p.description)\n"
+            let shown = r.perturbations.prefix(maxPerturbations)
+            let times = shown.map { $0.t.map(microseconds) ?? "—" }
+            let tw = max(times.map(\.count).max() ?? 1, 1)
+            let w = min(max(shown.map { ($0.task ?? "—").count }.max() ?? 4, 4), 40)
+            out += "  \(col("t", tw))  \(col("task", w))  what\n"
+            for (p, t) in zip(shown, times) {
+                out += "  \(col(t, tw))  \(col(p.task ?? "—", w))  \(p.description)\n"
             }
             if r.perturbations.count > maxPerturbations {
                 out +=
@@ -78,6 +81,10 @@ public struct RunTextReport: RunRenderer {
     func col(_ s: String, _ w: Int) -> String { s.padding(toLength: max(w, s.count), withPad: " ", startingAt: 0) }
 }
 
+/// A virtual time rounded to the microsecond, as Python prints the float: `0.012335`
+/// (the JSON keeps every digit).
+func microseconds(_ t: Double) -> String { floatRepr((t * 1e6).rounded() / 1e6) }
+
 /// `vloop show RUN --format html`: one run as a page, its timeline on top.
 public struct RunHTMLReport: RunRenderer {
     public var maxEvents = 2000
@@ -116,7 +123,7 @@ public struct RunHTMLReport: RunRenderer {
                     "<table><thead><tr><th class=\"num\">#</th><th class=\"num\">t</th><th>task</th><th>kind</th><th>perturbation</th></tr></thead><tbody>\n"
                 for (i, p) in r.perturbations.prefix(maxEvents).enumerated() {
                     b +=
-                        "<tr><td class=\"num muted\">\(i + 1)</td><td class=\"num mono\">\(p.t.map(floatRepr) ?? "—")</td>"
+                        "<tr><td class=\"num muted\">\(i + 1)</td><td class=\"num mono\">\(p.t.map(microseconds) ?? "—")</td>"
                     b +=
                         "<td class=\"mono\">\(htmlEscaped(p.task ?? "—"))</td><td class=\"muted\">\(htmlEscaped(p.kind))</td>"
                     b += "<td class=\"mono\">\(htmlEscaped(p.description))</td></tr>\n"

@@ -133,6 +133,11 @@ public struct TraceResult: Sendable {
             line += ", run \(r.run) of \(r.settings.flags)"
         }
         status(line + ", \(wallText)")
+        if let e = exploration, e.settings.shuffleReady {
+            status(
+                "      --shuffle-ready: its orders are ones no CPython loop produces (asyncio runs ready callbacks first in, first out); what it finds may be no bug"
+            )
+        }
         if let e = exploration, let f = e.failure {
             for l in f.lines(of: e) { status("      \(l)") }
         }
@@ -227,7 +232,7 @@ public struct ExplorationFailure: Sendable {
     public var perturbations: [String]
     /// The fewest of them that still break it, in words.
     public var shrunk: [String]
-    /// The command that replays the run exactly: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
+    /// The command that replays the run exactly: `vloop run --seed 0 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 1 PATH`.
     public var replayCommand: String
 
     init(_ f: ExploreFailure, settings: ExploreSettings, path: String) {
@@ -242,7 +247,8 @@ public struct ExplorationFailure: Sendable {
     /// The lines that report it, unindented.
     func lines(of e: ExplorationResult) -> [String] {
         if run == 0 { return ["the nominal run (run 0) already fails: \(broke)"] }
-        var lines = ["run \(run) of seed \(e.settings.seed) broke: \(broke)"]
+        let strategy = e.settings.strategy == .portfolio ? " (\(e.settings.strategy.forRun(run)))" : ""
+        var lines = ["run \(run) of seed \(e.settings.seed)\(strategy) broke: \(broke)"]
         if let d = divergence { lines.append("its events left the nominal run's order \(d)") }
         let n = perturbations.count
         if shrunk.isEmpty {

@@ -205,7 +205,8 @@ public struct SuiteRunner: Sendable {
                 if let i = explore.replayRun, i > 0, let s = settings {
                     report = TraceRunner.run(
                         trace.compiled, modules: trace.modules, limits: limits, seed: UInt64(seed),
-                        perturbation: s.perturbation(run: i), recordingTaskSteps: recordingTaskSteps)
+                        perturbation: s.calibrated(to: report).perturbation(run: i),
+                        recordingTaskSteps: recordingTaskSteps)
                     runIndex = i
                 }
                 var verdict = PropertyChecker.check(report)

@@ -23,8 +23,9 @@ struct RunCommand: ParsableCommand {
               vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
               vloop run --junit results.xml fixtures/        (JUnit XML for CI)
               vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
-              vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
-              vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
+              vloop run --runs 1000 fixtures/explore/response-races-timer.trace
+              vloop run --runs 1000 --strategy pct --depth 2 my.trace
+              vloop run --seed 0 --strategy pct --run 17 --events my.trace   (replays run 17)
               vloop run --path src tests/test_orders.py   (imports the service's modules from src/)
 
             A trace may import the user's own modules and packages from its folder, then from each \

@@ -48,5 +48,39 @@ struct ShowExploredTests {
         for p in stored { #expect(out.contains(p["description"] as! String)) }
         #expect(try w.vloop("show", id, "--format", "json").stdout == json.stdout)
         #expect(try w.vloop("show", id, "--json", "--format", "html").status == 2)
+
+        // The page marks each perturbation on the lane of the task that caused it, the trace has it as an instant event.
+        let page = try w.vloop("show", id, "--format", "html", "--out", "-")
+        #expect(page.status == 0)
+        #expect(page.stdout.components(separatedBy: "<path class=\"perturbation\"").count - 1 == stored.count)
+        #expect(page.stdout.contains("</i>perturbation</span>"))
+        for p in stored {
+            let text = (p["description"] as! String).replacingOccurrences(of: "'", with: "&#39;")
+            #expect(page.stdout.contains(": \(text)</title></path>"), "\(text)")
+        }
+        let chrome = try w.vloop("show", id, "--format", "chrome-trace", "--out", "-")
+        let exported = try #require(try JSONSerialization.jsonObject(with: Data(chrome.stdout.utf8)) as? [String: Any])
+        let marks = (exported["traceEvents"] as? [[String: Any]] ?? []).filter {
+            $0["cat"] as? String == "perturbation"
+        }
+        #expect(marks.count == stored.count)
+    }
+
+    @Test("every explored run of a portfolio is recorded with its own strategy, in turn")
+    func strategies() throws {
+        let w = try Workspace()
+        let trace = try w.writeDemo(slowB: false)
+        #expect(try w.vloop("run", "--runs", "7", trace).status == 0)
+        let runs = try #require(
+            try JSONSerialization.jsonObject(with: Data(try w.vloop("runs", "--json").stdout.utf8)) as? [[String: Any]])
+        var strategyOf: [Int: String] = [:]
+        for r in runs {
+            let show = try w.vloop("show", String(r["id"] as! Int), "--json")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+            if let e = doc["explored"] as? [String: Any] {
+                strategyOf[r["runIndex"] as! Int] = e["strategy"] as? String
+            }
+        }
+        #expect(strategyOf == [1: "random", 2: "pct", 3: "swarm", 4: "random", 5: "pct", 6: "swarm"])
     }
 }

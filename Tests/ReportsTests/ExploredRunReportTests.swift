@@ -20,7 +20,7 @@ extension Sample {
                 amount: 1.5, nominal: 0,
                 description: "Task-3 `fetch('b')`: its asyncio.sleep(1.0) at line 12 fired 1.5 s late"),
             StoredPerturbation(
-                kind: "duration", draw: "20:9#0", t: 0.5, task: nil, coroutine: nil, position: "line 20",
+                kind: "duration", draw: "20:9#0", t: 0.2500004, task: nil, coroutine: nil, position: "line 20",
                 amount: 1.0, nominal: 0.8, description: "job fetch('<a>', 1) took 1.0 s instead of 0.8 (line 20)"),
             StoredPerturbation(
                 kind: "order", draw: "0:0#3", t: 1.5, task: "<i>watcher</i>", coroutine: "watch",
@@ -45,7 +45,9 @@ struct ExploredRunReportTests {
             out.contains(
                 "  replay     vloop run --seed 0 --strategy portfolio --depth 3 --timer-lateness 0.5 --jitter 0.5 --run 17 fixtures/demo/fetch.trace\n"
             ))
-        #expect(out.contains("  0.5        —               job fetch('<a>', 1) took 1.0 s instead of 0.8 (line 20)\n"))
+        // Times to the microsecond, in a column as wide as the widest.
+        #expect(out.contains("\n  t     task            what\n"))
+        #expect(out.contains("\n  0.25  —               job fetch('<a>', 1) took 1.0 s instead of 0.8 (line 20)\n"))
     }
 
     @Test("show as JSON holds the strategy, the replay command and every field of each perturbation")
@@ -110,7 +112,7 @@ struct ExploredRunReportTests {
         #expect(marks.count == 3)
         #expect(marks.allSatisfy { $0["ph"] as? String == "i" })
         #expect(marks.map { $0["tid"] as? Int } == [tracks["Task-3"], tracks["MainThread"], tracks["<i>watcher</i>"]])
-        #expect(marks.map { $0["ts"] as? Double } == [0, 500_000, 1_500_000])
+        #expect(marks.map { $0["ts"] as? Double } == [0, 250_000.4, 1_500_000])
         #expect((marks[1]["args"] as? [String: Any])?["nominal"] as? Double == 0.8)
     }
 }

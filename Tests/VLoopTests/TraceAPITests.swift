@@ -147,7 +147,7 @@ let twoSleeps = """
         #expect(failure.message == failure.property?.message)
         #expect(failure.shrunk.contains { $0.contains(expected["shrunk"]!) }, "\(failure.shrunk)")
         #expect(failure.replayCommand == "vloop run \(found.flags) --run \(failure.run) \(path)")
-        #expect(found.flags.hasPrefix("--seed 7 --jitter "))
+        #expect(found.flags.hasPrefix("--seed 7 --strategy portfolio --depth 3 --jitter "))
 
         // The failing run, replayed alone, fails the same way and draws the same perturbations.
         let replayed = trace.replay(
