@@ -99,6 +99,16 @@ struct ExploredRunReportTests {
         #expect(!plain.contains("class=\"perturbation\"") && !plain.contains("</i>perturbation</span>"))
     }
 
+    @Test("the comparison report marks the perturbations of a side whose latest run was explored")
+    func comparison() throws {
+        var candidate = Sample.candidate
+        candidate.runs.append(run)
+        let page = HTMLReport().render(Comparison.make(baseline: Sample.baseline, candidate: candidate))
+        #expect(page.components(separatedBy: "<path class=\"perturbation\"").count - 1 == 3)
+        #expect(page.contains("</i>perturbation</span>"))
+        #expect(!HTMLReport().render(Sample.comparison).contains("</i>perturbation</span>"))
+    }
+
     @Test("the Perfetto export adds each perturbation as an instant event on its task's track")
     func chromeTrace() throws {
         let out = ChromeTrace().render(run, suite: nil)
