@@ -151,12 +151,22 @@ public struct ExploreFailure: Sendable {
     public var broke: String
     /// The first property that failed; nil when the run broke by its status alone.
     public var property: PropertyResult?
-    /// The first event where this run's order of events left the nominal run's.
+    /// The first event where the shrunk run's order of events left the nominal run's, in one line.
     public var divergence: String?
+    /// The events around it from both runs, one block each (`Divergence.lines`); empty without a divergence.
+    public var divergenceContext: [String] = []
     /// Every perturbation the run drew that changed something.
     public var perturbations: [AppliedPerturbation]
-    /// The fewest of them that still break it (each of the others taken back).
+    /// The perturbations of the shrunk run: every one needed (taking back any
+    /// one alone makes the failure go away), each at the smallest size tried that still breaks it.
     public var shrunk: [AppliedPerturbation]
+    /// The shrunk run as a perturbation (`only` the kept draws, at their `scales`), which replays it exactly;
+    /// nil for the nominal run.
+    public var shrunkPerturbation: Perturbation? = nil
+    /// The replays shrinking spent.
+    public var replays = 0
+    /// Whether shrinking reached its fixed point within its budget.
+    public var fixedPoint = true
 }
 
 /// The outcome of exploring one trace.
@@ -195,11 +205,14 @@ public enum Explorer {
     /// serial exploration's. `progress` is called after each run, with the
     /// count done; `onRun` with each run, its report, verdict and wall time (on the
     /// exploring threads: the caller serializes what it does with them).
+    /// The first failing run is shrunk (`Shrinker`) with `shrinking`'s budget;
+    /// `sources` give the text of the calls its perturbations name.
     public static func explore(
         _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
         nominal: RunReport, jobs: Int, failFast: Bool,
         progress: (@Sendable (Int) -> Void)? = nil,
-        onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil
+        onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil,
+        sources: [SourceFile] = [], shrinking: Shrinker.Options = Shrinker.Options()
     ) -> ExploreOutcome {
         let settings = settings.calibrated(to: nominal)
         let state = SharedState()
@@ -228,8 +241,9 @@ public enum Explorer {
         if failFast, let first = failing.first { failing = [first] }
         var outcome = ExploreOutcome(settings: settings, runsDone: state.done, failingRuns: failing, firstFailure: nil)
         if let first = failing.first, first > 0 {
-            outcome.firstFailure = shrink(
-                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal)
+            outcome.firstFailure = Shrinker.shrink(
+                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal,
+                sources: sources, options: shrinking)
         } else if failing.first == 0 {
             outcome.firstFailure = ExploreFailure(
                 run: 0, broke: nominalBreak?.words ?? "",
@@ -238,59 +252,6 @@ public enum Explorer {
         }
         return outcome
     }
-
-    /// Takes back the perturbations of a failing run one by one, keeping
-    /// each one whose removal makes the failure go away (at most `budget` replays).
-    public static func shrink(
-        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
-        run: Int, nominal: RunReport, budget: Int = 400
-    ) -> ExploreFailure {
-        let settings = settings.calibrated(to: nominal)
-        let original = TraceRunner.run(
-            compiled, modules: modules, limits: limits, seed: settings.seed,
-            perturbation: settings.perturbation(run: run))
-        let verdict = PropertyChecker.check(original)
-        guard let (key, words) = breakage(original, verdict) else {
-            preconditionFailure("run \(run) of an exploration passed when replayed")
-        }
-        var disabled = Set<DrawID>()
-        var last = original
-        var tries = 0
-        for p in original.perturbations where tries < budget {
-            tries += 1
-            var trial = disabled
-            trial.insert(p.id)
-            let report = TraceRunner.run(
-                compiled, modules: modules, limits: limits, seed: settings.seed,
-                perturbation: settings.perturbation(run: run, disabled: trial))
-            if breakage(report)?.key == key {
-                disabled = trial
-                last = report
-            }
-        }
-        return ExploreFailure(
-            run: run, broke: words, property: verdict.results.first { !$0.passed },
-            divergence: divergence(nominal.events, original.events, run: run),
-            perturbations: original.perturbations, shrunk: last.perturbations)
-    }
-
-    /// The first event where `events` leaves the order of `nominal` (times aside).
-    static func divergence(_ nominal: [TraceEvent], _ events: [TraceEvent], run: Int) -> String? {
-        func key(_ e: TraceEvent) -> String {
-            "\(e.kind)|\(e.ctx ?? "")|\(e.text ?? "")|\(e.state ?? "")|\(e.value ?? "")|\(e.status ?? "")"
-        }
-        for i in 0..<max(nominal.count, events.count) {
-            let a = i < nominal.count ? nominal[i] : nil
-            let b = i < events.count ? events[i] : nil
-            if let a, let b, key(a) == key(b) { continue }
-            return
-                "at event \(i + 1): the nominal run has \(a.map(describe) ?? "nothing"), run \(run) has \(b.map(describe) ?? "nothing")"
-        }
-        return nil
-    }
-
-    /// `print 'text' by Task-2 at t=1.0`.
-    static func describe(_ e: TraceEvent) -> String { "\(e.summary) at t=\(floatRepr(e.t))" }
 
     /// The mutable state the exploring threads share, behind a lock.
     private final class SharedState: @unchecked Sendable {

@@ -197,3 +197,8 @@ package func seconds(_ d: Double) -> String {
     let r = (d * 1_000_000).rounded() / 1_000_000
     return floatRepr(r)
 }
+
+/// A deviation from a nominal time in words: `0.19 s late`, `0.02 s early`.
+package func lateness(_ d: Double) -> String {
+    d < 0 ? "\(seconds(-d)) s early" : "\(seconds(d)) s late"
+}

@@ -126,7 +126,7 @@ enum Schema {
             try db.execute(
                 sql: """
                     ALTER TABLE run ADD COLUMN strategy TEXT;       -- random, pct, swarm; NULL when not explored
-                    ALTER TABLE run ADD COLUMN explore_flags TEXT;  -- the flags that replay it with --run
+                    ALTER TABLE run ADD COLUMN explore_flags TEXT;  -- the vloop run flags that replay it exactly
                     CREATE TABLE perturbation (
                         run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
                         seq INTEGER NOT NULL,         -- order drawn

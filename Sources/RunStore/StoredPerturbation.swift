@@ -44,16 +44,17 @@ public struct StoredPerturbation: Sendable, Equatable, Codable {
     }
 }
 
-/// How an explored run was made: its strategy and the settings of its
-/// exploration (the `run` table's `strategy` and `explore_flags`). Nil for a
+/// How an explored run was made: its strategy and the `vloop run` flags that
+/// replay it (the `run` table's `strategy` and `explore_flags`). Nil for a
 /// run that was not explored (a nominal replay, or one recorded by a vloop
 /// from before `v5-run-perturbations`).
 public struct ExploredRun: Sendable, Equatable, Codable {
     /// The concrete strategy of this run: `random`, `pct` or `swarm` (a
     /// portfolio exploration picks one per run).
     public var strategy: String
-    /// The flags that reproduce the exploration (`--seed 0 --strategy portfolio --depth 3 ...`):
-    /// with `--run I`, they replay this run exactly.
+    /// The `vloop run` flags that replay this run exactly: the exploration's
+    /// settings and the run's index (`--seed 0 --strategy portfolio --depth 3 ... --run 17`),
+    /// or `--perturbations FILE` for a run replayed from a perturbation file.
     public var flags: String
 
     public init(strategy: String, flags: String) {
@@ -66,6 +67,6 @@ extension StoredRun {
     /// The command that replays this explored run exactly
     /// (`vloop run --seed 0 ... --run 17 fixtures/x.trace`); nil for a run that was not explored.
     public var replayCommand: String? {
-        explored.map { "vloop run \($0.flags) --run \(runIndex) \(tracePath)" }
+        explored.map { "vloop run \($0.flags) \(tracePath)" }
     }
 }

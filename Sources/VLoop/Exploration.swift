@@ -68,13 +68,21 @@ public struct Failure: Sendable, Equatable, CustomStringConvertible {
     public var property: PropertyResult?
     /// What broke, in words: the property's message, or the unexpected status.
     public var message: String
-    /// The first event where the run's order of events left the nominal run's, in words.
+    /// The first event where the shrunk run's order of events left the nominal run's, in words.
     public var divergence: String?
+    /// The events around it in both runs, one block each, with their virtual times.
+    public var divergenceContext: [String] = []
     /// Every perturbation the run drew that changed something, in words.
     public var perturbations: [String]
-    /// The fewest of them that still break it, in words
-    /// (`job fetch(1) slept 0.13 s instead of 0.1 (line 9)`).
+    /// The perturbations of the shrunk run, in words: each one needed (taking back any one
+    /// alone makes the failure go away), each at the smallest size found that still breaks it
+    /// (`job fetch(1) on worker 1 took 0.13 s instead of 0.1 (line 9)`).
     public var shrunk: [String]
+    /// The shrunk run: `only` its kept draws, at their `scales`. ``Trace/replay(perturbation:limits:taskStepTimes:)``
+    /// with it replays the shrunk run exactly; nil when the nominal run fails.
+    ///
+    ///     if let p = f.shrunkPerturbation { #expect(!trace.replay(perturbation: p).passed) }
+    public var shrunkPerturbation: Perturbation? = nil
     /// The command that replays the run exactly, as `vloop run` prints it:
     /// `vloop run --seed 7 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 42 PATH`.
     public var replayCommand: String
@@ -82,8 +90,9 @@ public struct Failure: Sendable, Equatable, CustomStringConvertible {
     /// The report `vloop run` prints for it, one line each: what broke, the shrunk perturbations, the replay command.
     public var description: String {
         var lines = ["run \(run) of seed \(seed) broke: \(message)"]
-        if let divergence { lines.append("its events left the nominal run's order \(divergence)") }
         lines += shrunk.map { "  \($0)" }
+        if let divergence { lines.append("the shrunk run left the nominal run's order \(divergence)") }
+        lines += divergenceContext.map { "  \($0)" }
         lines.append("replay: \(replayCommand)")
         return lines.joined(separator: "\n")
     }
@@ -168,11 +177,12 @@ extension Trace {
         if !PropertyChecker.check(nominal).passed { settings.runs = 1 }
         let outcome = Explorer.explore(
             compiled, modules: loaded.modules, limits: limits, settings: settings, nominal: nominal, jobs: options.jobs,
-            failFast: options.failFast)
+            failFast: options.failFast, sources: loaded.sourceFiles)
         let failures = outcome.firstFailure.map { f in
             Failure(
                 seed: seed, run: f.run, property: f.property, message: f.broke, divergence: f.divergence,
-                perturbations: f.perturbations.map(\.description), shrunk: f.shrunk.map(\.description),
+                divergenceContext: f.divergenceContext, perturbations: f.perturbations.map(\.description),
+                shrunk: f.shrunk.map(\.description), shrunkPerturbation: f.shrunkPerturbation,
                 replayCommand: settings.replayCommand(run: f.run, path: name))
         }
         return .success(

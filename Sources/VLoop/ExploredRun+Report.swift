@@ -16,6 +16,11 @@ extension ExploredRun {
     /// replay): its own strategy (a portfolio's turn) and the flags that replay it.
     init?(settings: ExploreSettings, run: Int) {
         guard run > 0 else { return nil }
-        self.init(strategy: settings.strategy.forRun(run).rawValue, flags: settings.flags)
+        self.init(strategy: settings.strategy.forRun(run).rawValue, flags: "\(settings.flags) --run \(run)")
+    }
+
+    /// The run a perturbation file replays (`vloop run --perturbations FILE`): that command replays it again.
+    init(perturbationFile path: String, _ file: PerturbationFile) {
+        self.init(strategy: file.settings.strategy.forRun(file.run).rawValue, flags: "--perturbations \(path)")
     }
 }

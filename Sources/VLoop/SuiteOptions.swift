@@ -84,6 +84,9 @@ public struct SuiteOptions: Sendable {
         public var shuffleReady: Bool
         /// Replay only this run of the exploration (`--run I`), instead of exploring; not negative.
         public var replayRun: Int?
+        /// Replay only the shrunk run this perturbation file holds (`--perturbations FILE`),
+        /// instead of exploring; the suite must be the one trace it was written for.
+        public var perturbationFile: String?
         /// Threads to explore on; at least 1 (default: the number of cores).
         public var jobs: Int
         /// Stop exploring a trace at its first failing run (every run before it still runs).
@@ -93,8 +96,9 @@ public struct SuiteOptions: Sendable {
             runs: Int? = nil, jitter: Double? = nil, timerJitter: Double? = nil, timerLateness: Double? = nil,
             strategy: ExploreStrategy? = nil, depth: Int? = nil, shuffleReady: Bool = false,
             replayRun: Int? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-            failFast: Bool = false
+            failFast: Bool = false, perturbationFile: String? = nil
         ) {
+            self.perturbationFile = perturbationFile
             self.runs = runs
             self.jitter = jitter
             self.timerJitter = timerJitter
@@ -110,7 +114,7 @@ public struct SuiteOptions: Sendable {
         /// Whether these options ask for an exploration whatever the trace says.
         public var requested: Bool {
             runs != nil || jitter != nil || timerJitter != nil || timerLateness != nil || strategy != nil
-                || depth != nil || shuffleReady || replayRun != nil
+                || depth != nil || shuffleReady || replayRun != nil || perturbationFile != nil
         }
 
         /// A trace's `sim.explore(...)` settings under these options; throws
@@ -214,5 +218,8 @@ public struct SuiteOptions: Sendable {
         if let d = e.depth, d < 1 { throw bad("depth must be at least 1, not \(d)") }
         if let run = e.replayRun, run < 0 { throw bad("replayRun must not be negative") }
         if e.jobs < 1 { throw bad("jobs must be at least 1") }
+        if e.perturbationFile != nil, e.replayRun != nil || e.runs != nil {
+            throw bad("a perturbation file replays one run: it takes neither runs nor replayRun")
+        }
     }
 }

@@ -126,7 +126,7 @@ public struct Trace: Sendable {
     /// ``Failure``'s replay command reproduce its failure:
     ///
     ///     let run = trace.replay(seed: 7, run: 42, jitter: 0.5)
-    ///     print(run.perturbations)   // ["job fetch(1) slept 0.13 s instead of 0.1 (line 9)", ...]
+    ///     print(run.perturbations)   // ["Task-1 main(): job fetch(1) on asyncio_0 took 0.13 s instead of 0.1 (line 9)", ...]
     ///
     /// - Parameters:
     ///   - seed: seeds the trace's `random` module and the exploration's draws.

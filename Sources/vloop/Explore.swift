@@ -34,6 +34,12 @@ struct ExploreOptions: ParsableArguments {
     @Option(help: "Replay only run I of the exploration (with --seed, it replays exactly).")
     var run: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Replay exactly the shrunk run this perturbation file holds (as a failing exploration prints it).",
+            valueName: "file"))
+    var perturbations: String?
+
     @Option(help: "Explore on this many threads (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -54,6 +60,9 @@ struct ExploreOptions: ParsableArguments {
         if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
         if let run, run < 0 { throw ValidationError("--run must not be negative") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if perturbations != nil, run != nil || runs != nil {
+            throw ValidationError("--perturbations replays one run: it takes neither --run nor --runs")
+        }
     }
 
     /// The options of the suite runner.
@@ -61,7 +70,7 @@ struct ExploreOptions: ParsableArguments {
         SuiteOptions.Exploration(
             runs: runs, jitter: jitter, timerJitter: timerJitter, timerLateness: timerLateness, strategy: strategy,
             depth: depth, shuffleReady: shuffleReady,
-            replayRun: run, jobs: jobs, failFast: failFast)
+            replayRun: run, jobs: jobs, failFast: failFast, perturbationFile: perturbations)
     }
 }
 
@@ -90,6 +99,17 @@ final class ProgressBar: @unchecked Sendable {
         let filled = width * done / max(total, 1)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         FileHandle.standardError.write("\r  [\(bar)] \(done)/\(total) runs  \(label)".data(using: .utf8)!)
+    }
+
+    /// Shrinking the failing run: `replays` of at most `SuiteRunner.shrinkBudget` spent.
+    func shrinking(_ replays: Int) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        shown = 101
+        FileHandle.standardError.write(
+            "\r\u{1B}[K  shrinking: \(replays) replays (at most \(SuiteRunner.shrinkBudget))  \(label)".data(
+                using: .utf8)!)
     }
 
     func clear() {

@@ -38,7 +38,7 @@ struct ExploreTests {
         let settings = try ExploreSettings().applying(trace: nominal.exploreSettings)
         let outcome = Explorer.explore(
             trace.compiled, limits: RunLimits(), settings: settings, nominal: nominal,
-            jobs: 2, failFast: true)
+            jobs: 2, failFast: true, sources: trace.sourceFiles)
         if fields["holds"] != nil {
             #expect(outcome.firstFailure == nil, "\(path): \(outcome.firstFailure?.broke ?? "")")
             #expect(outcome.runsDone == settings.runs)
@@ -105,7 +105,7 @@ extension CommandLineTests {
             "--timer-lateness", "0.5", "--run", "1",
             "fixtures/explore/max-three-concurrent-leaks.trace")
         #expect(replay.status == 1)
-        #expect(replay.stdout.contains("perturbed: job work("))
+        #expect(replay.stdout.contains("perturbed: Task-1 main(): job work("))
     }
 
     @Test(

@@ -66,6 +66,32 @@ struct ShowExploredTests {
         #expect(marks.count == stored.count)
     }
 
+    @Test(
+        "a run replayed from a perturbation file is recorded with the command that replays it, and only the kept perturbations"
+    )
+    func replayedFromAFile() throws {
+        let w = try Workspace()
+        let trace = w.path("late.trace")
+        try FileManager.default.copyItem(atPath: "fixtures/explore/both-timers-late.trace", toPath: trace)
+        #expect(try w.vloop("run", trace).status == 1)
+        let file = w.path("shrunk/late-seed0-run1.json")
+        #expect(FileManager.default.fileExists(atPath: file))
+        let replay = try w.vloop("run", "--perturbations", file, trace)
+        #expect(replay.status == 1)
+        let latest = try #require(
+            try JSONSerialization.jsonObject(with: Data(try w.vloop("runs", "--json").stdout.utf8)) as? [[String: Any]])
+        let id = String(try #require(latest.first?["id"] as? Int))
+        let show = try w.vloop("show", id)
+        #expect(show.stdout.contains("  seed       0, run index 1\n"))
+        #expect(show.stdout.contains("  explored   strategy random, 2 perturbations\n"), "\(show.stdout)")
+        #expect(show.stdout.contains("  replay     vloop run --perturbations \(file) \(trace)\n"))
+        let perturbed = replay.stdout.split(separator: "\n").filter { $0.contains("perturbed: ") }
+        let listed = show.stdout.components(separatedBy: "\nPerturbations\n")[1].split(separator: "\n").dropFirst()
+            .prefix(2)
+        #expect(perturbed.count == 2 && listed.count == 2)
+        for line in listed { #expect(line.contains("fired"), "\(line)") }
+    }
+
     @Test("every explored run of a portfolio is recorded with its own strategy, in turn")
     func strategies() throws {
         let w = try Workspace()

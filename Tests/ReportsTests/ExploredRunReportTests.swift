@@ -13,7 +13,8 @@ extension Sample {
         var r = fetch(label: "pr-7", id: 21, slowB: true, wall: 0.002)
         r.runIndex = 17
         r.explored = ExploredRun(
-            strategy: "pct", flags: "--seed 0 --strategy portfolio --depth 3 --timer-lateness 0.5 --jitter 0.5")
+            strategy: "pct", flags: "--seed 0 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 17"
+        )
         r.perturbations = [
             StoredPerturbation(
                 kind: "lateness", draw: "12:15#0", t: 0, task: "Task-3", coroutine: "fetch", position: "line 12",
@@ -43,7 +44,7 @@ struct ExploredRunReportTests {
         #expect(summaryEnd.lowerBound < properties.lowerBound)
         #expect(
             out.contains(
-                "  replay     vloop run --seed 0 --strategy portfolio --depth 3 --timer-lateness 0.5 --jitter 0.5 --run 17 fixtures/demo/fetch.trace\n"
+                "  replay     vloop run --seed 0 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 17 fixtures/demo/fetch.trace\n"
             ))
         // Times to the microsecond, in a column as wide as the widest.
         #expect(out.contains("\n  t     task            what\n"))

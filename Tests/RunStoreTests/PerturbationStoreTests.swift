@@ -10,7 +10,7 @@ import Testing
 func exploredRun(_ path: String = "a.trace") -> StoredRun {
     var r = sampleRun(path, passed: false)
     r.runIndex = 17
-    r.explored = ExploredRun(strategy: "pct", flags: "--seed 7 --strategy portfolio --depth 3")
+    r.explored = ExploredRun(strategy: "pct", flags: "--seed 7 --strategy portfolio --depth 3 --run 17")
     r.perturbations = [
         StoredPerturbation(
             kind: "lateness", draw: "54:9#0", t: 0.25, task: "Task-3", coroutine: "fetch", position: "line 54",

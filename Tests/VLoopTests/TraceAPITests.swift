@@ -161,6 +161,19 @@ let twoSleeps = """
         #expect(trace.replay(seed: failure.seed, run: failure.run, jitter: found.jitter) == replayed)
     }
 
+    @Test("a failure carries its shrunk run, which replays and fails with only the kept perturbations")
+    func shrunkRunReplays() async throws {
+        let trace = try Trace(file: fixturePath("fixtures/explore/both-timers-late.trace"))
+        let found = try await trace.explore(seed: 0, jobs: 2)
+        let failure = try #require(found.failures.first)
+        let shrunk = try #require(failure.shrunkPerturbation)
+        let run = trace.replay(perturbation: shrunk)
+        #expect(!run.passed)
+        #expect(run.properties.first { !$0.passed }?.name == failure.property?.name)
+        #expect(run.perturbations == failure.shrunk)
+        #expect(failure.divergenceContext.first == "the nominal run:")
+    }
+
     @Test("an exploration of a trace that holds finds no failure")
     func explorationHolds() async throws {
         let trace = try Trace(file: fixturePath("fixtures/explore/order-made-explicit-holds.trace"))

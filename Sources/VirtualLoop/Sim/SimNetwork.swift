@@ -189,7 +189,7 @@ package final class SimSocket: PyObject {
         var delay = 0.0
         if let peer {
             delay = world.perturbed(peer.connect, at: peer.loc, kind: .peers) {
-                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect))"
+                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect)) (peer at \(world.positionText(peer.loc)))"
             }
         }
         world.scheduleExternal(
@@ -230,7 +230,7 @@ package final class SimSocket: PyObject {
             for (j, chunk) in reply.enumerated() {
                 let which = reply.count == 1 ? "reply \(k + 1)" : "chunk \(j + 1) of reply \(k + 1)"
                 let delay = world.perturbed(chunk.delay, at: peer.loc, kind: .peers) {
-                    "\(which) of \(peer.name) came after \(seconds($0)) s instead of \(seconds(chunk.delay))"
+                    "\(which) of \(peer.name) came \(lateness($0 - chunk.delay)) (peer at \(world.positionText(peer.loc)))"
                 }
                 last = max(last, delay)
                 world.scheduleExternal(now + delay, .network, channel: fd, describe: { "\(which) of \(peer.name)" }) {
@@ -253,7 +253,7 @@ package final class SimSocket: PyObject {
     /// after `offset` seconds from now, the moment `what` happened.
     private func schedulePeerClose(_ peer: SimPeer, _ nominal: Double, after offset: Double, _ what: String) {
         let close = world.perturbed(nominal, at: peer.loc, kind: .peers) {
-            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal))"
+            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal)) (peer at \(world.positionText(peer.loc)))"
         }
         world.scheduleExternal(
             world.clock + offset + close, .network, channel: fd, describe: { "the close of \(peer.name)" }
@@ -394,7 +394,7 @@ extension World {
                 guard let peer = self.network.dnsPeer(host) else { return .float(0) }
                 return .float(
                     self.perturbed(peer.dns, at: peer.loc, kind: .peers) {
-                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns))"
+                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns)) (peer at \(self.positionText(peer.loc)))"
                     })
             },
             "_address_of": preludeBuiltin("_address_of") { [unowned self] args, vm in

@@ -197,7 +197,7 @@ extension World {
     package func sleepInWorker(_ worker: SimWorker, _ nominal: Double) throws {
         let loc = tracePosition
         let d = perturbed(nominal, at: loc, kind: .jobs, cause: worker.jobCause) {
-            "job \(worker.jobLabel) slept \(seconds($0)) s instead of \(seconds(nominal)) (\(positionText(loc)))"
+            "job \(worker.jobLabel) on \(worker.name) took \(seconds($0)) s instead of \(seconds(nominal)) (\(positionText(loc)))"
         }
         scheduleExternal(clock + d, .worker, channel: worker.channel, describe: { "job \(worker.jobLabel)" }) {
             [unowned self] in try self.switchTo(worker)
