@@ -63,8 +63,16 @@ func htmlPage(title: String, body: String) -> String {
     """
 }
 
-/// The legend of the timelines.
-let timelineLegend = """
+/// The legend of the timelines; with `perturbations`, the marker of an explored run's perturbations too.
+func timelineLegend(perturbations: Bool = false) -> String {
+    let marker =
+        perturbations
+        ? "<span><i style=\"background:\(Palette.perturbation);border-radius:0;clip-path:polygon(50% 0,100% 100%,0 100%)\"></i>perturbation</span>"
+        : ""
+    return timelineLegendItems.replacingOccurrences(of: "</div>", with: marker + "</div>")
+}
+
+private let timelineLegendItems = """
     <div class="legend"><span><i style="background:\(Palette.step);border-radius:0;width:3px"></i>task step</span>\
     <span><i style="background:\(Palette.laneLine);border-radius:0;height:3px"></i>waiting</span>\
     <span><i style="background:\(Palette.print)"></i>print</span><span><i style="background:\(Palette.log)"></i>log</span>\

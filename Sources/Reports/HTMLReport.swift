@@ -106,7 +106,9 @@ public struct HTMLReport: ComparisonRenderer {
             let until = max(bt.duration, ct.duration)
             let hb = t.divergence.flatMap { d in d.baselineEvent.map { (d.index, $0.t, $0.ctx) } }
             let hc = t.divergence.flatMap { d in d.candidateEvent.map { (d.index, $0.t, $0.ctx) } }
-            s += "<h3>Timelines</h3>" + timelineLegend + "<div class=\"sides\">"
+            s +=
+                "<h3>Timelines</h3>" + timelineLegend(perturbations: bt.hasPerturbations || ct.hasPerturbations)
+                + "<div class=\"sides\">"
             s +=
                 "<div class=\"side base\"><h3>baseline\(bt.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(bt.status)) at \(floatRepr(bt.duration)) s</h3>"
             s += TimelineSVG(timeline: bt, width: 580, until: until, highlight: hb).render() + "</div>"

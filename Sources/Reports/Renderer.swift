@@ -38,13 +38,14 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 
 /// The formats of `vloop show`.
 public enum ShowFormat: String, CaseIterable, Sendable {
-    case text, html
+    case text, html, json
     case chromeTrace = "chrome-trace"
 
     public var renderer: any RunRenderer {
         switch self {
         case .text: return RunTextReport()
         case .html: return RunHTMLReport()
+        case .json: return RunJSONReport()
         case .chromeTrace: return ChromeTrace()
         }
     }
@@ -53,6 +54,7 @@ public enum ShowFormat: String, CaseIterable, Sendable {
         switch self {
         case .text: return "txt"
         case .html: return "html"
+        case .json: return "json"
         case .chromeTrace: return "json"
         }
     }

@@ -6,6 +6,8 @@ import RunStore
 public struct RunTextReport: RunRenderer {
     /// Events shown; the rest are counted.
     public var maxEvents = 200
+    /// Perturbations listed; the rest are counted.
+    public var maxPerturbations = 200
 
     public init() {}
 
@@ -17,6 +19,26 @@ public struct RunTextReport: RunRenderer {
         out += "  seed       \(r.seed), run index \(r.runIndex)\n"
         out += "  virtual    \(seconds(r.virtualDuration)), \(r.steps) steps; wall \(duration(r.wallTime))\n"
         out += "  trace      \(r.traceHash)\n"
+        if let e = r.explored, let replay = r.replayCommand {
+            out +=
+                "  explored   strategy \(e.strategy), \(r.perturbations.count) perturbation\(plural(r.perturbations.count))\n"
+            out += "  replay     \(replay)\n"
+        }
+        if !r.perturbations.isEmpty {
+            out += "\nPerturbations\n"
+            let shown = r.perturbations.prefix(maxPerturbations)
+            let times = shown.map { $0.t.map(microseconds) ?? "—" }
+            let tw = max(times.map(\.count).max() ?? 1, 1)
+            let w = min(max(shown.map { ($0.task ?? "—").count }.max() ?? 4, 4), 40)
+            out += "  \(col("t", tw))  \(col("task", w))  what\n"
+            for (p, t) in zip(shown, times) {
+                out += "  \(col(t, tw))  \(col(p.task ?? "—", w))  \(p.description)\n"
+            }
+            if r.perturbations.count > maxPerturbations {
+                out +=
+                    "  … and \(r.perturbations.count - maxPerturbations) more perturbations (--format json has them all)\n"
+            }
+        }
         if !r.properties.isEmpty {
             out += "\nProperties\n"
             for p in r.properties {
@@ -59,6 +81,10 @@ public struct RunTextReport: RunRenderer {
     func col(_ s: String, _ w: Int) -> String { s.padding(toLength: max(w, s.count), withPad: " ", startingAt: 0) }
 }
 
+/// A virtual time rounded to the microsecond, as Python prints the float: `0.012335`
+/// (the JSON keeps every digit).
+func microseconds(_ t: Double) -> String { floatRepr((t * 1e6).rounded() / 1e6) }
+
 /// `vloop show RUN --format html`: one run as a page, its timeline on top.
 public struct RunHTMLReport: RunRenderer {
     public var maxEvents = 2000
@@ -82,10 +108,33 @@ public struct RunHTMLReport: RunRenderer {
         b +=
             "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(duration(r.wallTime)))</div><div class=\"what\">wall time · seed \(r.seed), run \(r.runIndex)</div></div>"
         b += "</div>\n"
-        b += "<section class=\"card\"><h2>Timeline</h2>\(timelineLegend)"
+        b += "<section class=\"card\"><h2>Timeline</h2>\(timelineLegend(perturbations: timeline.hasPerturbations))"
         b += TimelineSVG(timeline: timeline, width: 1160, until: r.virtualDuration, highlight: nil, maxLanes: 80)
             .render()
         b += "</section>\n"
+        if let e = r.explored {
+            b +=
+                "<section class=\"card\"><h2>Perturbations</h2><p>Explored run \(r.runIndex), strategy <b>\(htmlEscaped(e.strategy))</b>; "
+            b += "replay it with <code>\(htmlEscaped(r.replayCommand ?? ""))</code></p>\n"
+            if r.perturbations.isEmpty {
+                b += "<p class=\"muted\">This run perturbed nothing: its world was the nominal one.</p>"
+            } else {
+                b +=
+                    "<table><thead><tr><th class=\"num\">#</th><th class=\"num\">t</th><th>task</th><th>kind</th><th>perturbation</th></tr></thead><tbody>\n"
+                for (i, p) in r.perturbations.prefix(maxEvents).enumerated() {
+                    b +=
+                        "<tr><td class=\"num muted\">\(i + 1)</td><td class=\"num mono\">\(p.t.map(microseconds) ?? "—")</td>"
+                    b +=
+                        "<td class=\"mono\">\(htmlEscaped(p.task ?? "—"))</td><td class=\"muted\">\(htmlEscaped(p.kind))</td>"
+                    b += "<td class=\"mono\">\(htmlEscaped(p.description))</td></tr>\n"
+                }
+                b += "</tbody></table>"
+                if r.perturbations.count > maxEvents {
+                    b += "<p class=\"muted\">… and \(r.perturbations.count - maxEvents) more perturbations.</p>"
+                }
+            }
+            b += "</section>\n"
+        }
         if !r.properties.isEmpty || !r.problems.isEmpty {
             b +=
                 "<section class=\"card\"><h2>Properties</h2><table><thead><tr><th>property</th><th>line</th><th></th><th>failure</th></tr></thead><tbody>\n"
@@ -141,7 +190,8 @@ public struct RunHTMLReport: RunRenderer {
 
 /// `vloop show RUN --format chrome-trace`: the run in the Trace Event Format
 /// (JSON), which Perfetto and chrome://tracing open. Process 1 holds one
-/// track per task (its lifetime, its steps, its prints), process 2 one per
+/// track per task (its lifetime, its steps, its prints, the perturbations
+/// it caused in an explored run), process 2 one per
 /// executor worker (its jobs); timestamps are virtual microseconds.
 public struct ChromeTrace: RunRenderer {
     public init() {}
@@ -193,6 +243,25 @@ public struct ChromeTrace: RunRenderer {
             case .taskDone:
                 break  // the end of the task's slice
             }
+        }
+        for (i, p) in r.perturbations.enumerated() {
+            guard let t = p.t else { continue }
+            let ctx = p.task ?? "MainThread"
+            let tid: Int
+            if let known = tidOf[ctx] {
+                tid = known
+            } else {
+                tid = nextTid; nextTid += 1; tidOf[ctx] = tid
+                meta(1, tid, "thread_name", ctx)
+            }
+            var args =
+                "\"kind\":\(jsonString(p.kind)),\"text\":\(jsonString(p.description)),\"draw\":\(jsonString(p.draw))"
+            if let a = p.amount, a.isFinite { args += ",\"amount\":\(floatRepr(a))" }
+            if let nominal = p.nominal, nominal.isFinite { args += ",\"nominal\":\(floatRepr(nominal))" }
+            if let pos = p.position { args += ",\"position\":\(jsonString(pos))" }
+            events.append(
+                "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t)),\"name\":\"perturbation\",\"cat\":\"perturbation\",\"args\":{\(args),\"perturbation\":\(i + 1)}}"
+            )
         }
         var workerTid: [String: Int] = [:]
         for j in r.jobs {

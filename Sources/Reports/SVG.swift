@@ -34,6 +34,7 @@ enum Palette {
     static let job = "#7c3aed"
     static let queued = "#c4b5fd"
     static let divergence = "#e11d48"
+    static let perturbation = "#c026d3"
     static let baseline = "#475569"
     static let candidate = "#ea580c"
 
@@ -150,6 +151,12 @@ struct TimelineSVG {
                 s +=
                     "<circle cx=\"\(n(x(m.t)))\" cy=\"\(n(mid - 8))\" r=\"3.2\" fill=\"\(color)\">"
                     + "<title>\(htmlEscaped(m.kind)) at \(floatRepr(m.t)) s (event \(m.index + 1)): \(htmlEscaped(m.text))</title></circle>"
+            }
+            // A perturbation: a small triangle under the lane's line, pointing at the instant it was drawn.
+            for p in lane.perturbations.prefix(2000) {
+                s +=
+                    "<path class=\"perturbation\" d=\"M\(n(x(p.t))) \(n(mid + 2))l4.5 8h-9z\" fill=\"\(Palette.perturbation)\">"
+                    + "<title>perturbation \(p.index + 1) (\(htmlEscaped(p.kind))) at \(floatRepr(p.t)) s: \(htmlEscaped(p.text))</title></path>"
             }
             s += "\n"
         }

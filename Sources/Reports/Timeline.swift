@@ -21,6 +21,17 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var label: String
     }
 
+    /// A perturbation of an explored run, on the lane of the task that caused it.
+    public struct Perturbed: Sendable, Codable, Equatable {
+        /// The virtual time at which it was drawn.
+        public var t: Double
+        /// Its place among the run's perturbations, from 0.
+        public var index: Int
+        /// `duration`, `lateness`, `shuffle`, `order`.
+        public var kind: String
+        public var text: String
+    }
+
     public struct Lane: Sendable, Codable, Equatable {
         public enum Kind: String, Sendable, Codable { case task, worker, thread }
 
@@ -36,6 +47,8 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var steps: [Double]
         public var marks: [Mark]
         public var bars: [Bar]
+        /// The perturbations this lane's task caused (those outside tasks are on `MainThread`).
+        public var perturbations: [Perturbed] = []
     }
 
     public var runID: Int64?
@@ -46,6 +59,9 @@ public struct Timeline: Sendable, Codable, Equatable {
     public var lanes: [Lane]
     /// How many events the run's log has (`run_end` included).
     public var eventCount: Int
+
+    /// Whether any lane has a perturbation to draw (the legend then explains the marker).
+    public var hasPerturbations: Bool { lanes.contains { !$0.perturbations.isEmpty } }
 }
 
 extension Timeline {
@@ -89,18 +105,22 @@ extension Timeline {
                     name: w, kind: .worker, start: jobs.map(\.queued).min(), end: nil, state: "", steps: [],
                     marks: [], bars: bars))
         }
+        func lane(_ ctx: String) -> Int {
+            if let l = laneOf[ctx] { return l }
+            laneOf[ctx] = lanes.count
+            lanes.append(
+                Lane(name: ctx, kind: .thread, start: nil, end: nil, state: "", steps: [], marks: [], bars: []))
+            return lanes.count - 1
+        }
         for (i, e) in run.events.enumerated() where e.kind == .print || e.kind == .log {
-            let ctx = e.ctx ?? "MainThread"
-            let lane: Int
-            if let l = laneOf[ctx] {
-                lane = l
-            } else {
-                lane = lanes.count
-                laneOf[ctx] = lane
-                lanes.append(
-                    Lane(name: ctx, kind: .thread, start: nil, end: nil, state: "", steps: [], marks: [], bars: []))
-            }
-            lanes[lane].marks.append(Mark(t: e.t, index: i, kind: e.kind.rawValue, text: e.text ?? ""))
+            lanes[lane(e.ctx ?? "MainThread")].marks.append(
+                Mark(t: e.t, index: i, kind: e.kind.rawValue, text: e.text ?? ""))
+        }
+        // A perturbation recorded without its time (by a vloop before they had one) is not drawn.
+        for (i, p) in run.perturbations.enumerated() {
+            guard let t = p.t else { continue }
+            lanes[lane(p.task ?? "MainThread")].perturbations.append(
+                Perturbed(t: t, index: i, kind: p.kind, text: p.description))
         }
         self.init(
             runID: run.id, tracePath: run.tracePath, status: run.status, duration: run.virtualDuration,

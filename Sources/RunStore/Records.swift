@@ -73,13 +73,17 @@ public struct StoredRun: Sendable, Codable {
     /// The user's modules the trace imported: the path and content hash of
     /// each, in the order they were loaded (what ran, beside `traceHash`).
     public var modules: [StoredModule]
+    /// The strategy and settings of an explored run; nil for a run that was not explored.
+    public var explored: ExploredRun?
+    /// What an explored run perturbed, in the order it was drawn; empty for the nominal replay.
+    public var perturbations: [StoredPerturbation]
 
     public init(
         id: Int64? = nil, suiteRunID: Int64? = nil, label: String = "", tracePath: String,
         traceHash: String, seed: Int64, runIndex: Int, status: String, value: String, passed: Bool,
         virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
         events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult],
-        modules: [StoredModule] = []
+        modules: [StoredModule] = [], explored: ExploredRun? = nil, perturbations: [StoredPerturbation] = []
     ) {
         self.id = id
         self.suiteRunID = suiteRunID
@@ -101,6 +105,8 @@ public struct StoredRun: Sendable, Codable {
         self.jobs = jobs
         self.properties = properties
         self.modules = modules
+        self.explored = explored
+        self.perturbations = perturbations
     }
 
     /// A trace that could not run because it has errors (each `file:line:column: message`).

@@ -290,12 +290,13 @@ public final class RunStore {
         try db.execute(
             sql: """
                 INSERT INTO run (suite_run_id, trace_path, trace_hash, seed, run_index, status, value, passed,
-                                 virtual_duration, wall_time, steps, problems, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 virtual_duration, wall_time, steps, problems, started_at, strategy, explore_flags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 suiteRunID, r.tracePath, r.traceHash, r.seed, r.runIndex, r.status, r.value, r.passed,
                 r.virtualDuration, r.wallTime, r.steps, jsonArray(r.problems), Timestamp.string(r.startedAt),
+                r.explored?.strategy, r.explored?.flags,
             ])
         let id = db.lastInsertedRowID
         try BatchInsert(
@@ -345,6 +346,21 @@ public final class RunStore {
             })
         try BatchInsert(db, table: "run_module", columns: ["run_id", "seq", "path", "hash"])
             .insert(r.modules.enumerated().map { i, m in [.int(id), .int(i), .text(m.path), .text(m.hash)] })
+        try BatchInsert(
+            db, table: "perturbation",
+            columns: [
+                "run_id", "seq", "kind", "draw", "t", "task", "coroutine", "position", "amount", "nominal",
+                "description",
+            ]
+        )
+        .insert(
+            r.perturbations.enumerated().map { i, p in
+                [
+                    .int(id), .int(i), .text(p.kind), .text(p.draw), .double(p.t), .text(p.task),
+                    .text(p.coroutine), .text(p.position), .double(p.amount), .double(p.nominal),
+                    .text(p.description),
+                ]
+            })
         return id
     }
 
@@ -548,7 +564,7 @@ public final class RunStore {
             sql: """
                 SELECT run.id, run.suite_run_id, suite_run.label, run.trace_path, run.trace_hash, run.seed, run.run_index,
                        run.status, run.value, run.passed, run.virtual_duration, run.wall_time, run.steps, run.problems,
-                       run.started_at
+                       run.started_at, run.strategy, run.explore_flags
                 FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
                 WHERE \(condition) ORDER BY run.id
                 """, arguments: StatementArguments(arguments))
@@ -571,6 +587,11 @@ public final class RunStore {
         let modules = try db.cachedStatement(
             sql: """
                 SELECT path, hash FROM run_module WHERE run_id = ? ORDER BY seq
+                """)
+        let perturbations = try db.cachedStatement(
+            sql: """
+                SELECT kind, draw, t, task, coroutine, position, amount, nominal, description
+                FROM perturbation WHERE run_id = ? ORDER BY seq
                 """)
         return try rows.map { row in
             let id: Int64 = row[0]
@@ -597,7 +618,13 @@ public final class RunStore {
                 properties: try Row.fetchAll(properties, arguments: [id]).map { p in
                     PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])
                 },
-                modules: try Row.fetchAll(modules, arguments: [id]).map { m in StoredModule(path: m[0], hash: m[1]) })
+                modules: try Row.fetchAll(modules, arguments: [id]).map { m in StoredModule(path: m[0], hash: m[1]) },
+                explored: (row[15] as String?).map { ExploredRun(strategy: $0, flags: row[16] ?? "") },
+                perturbations: try Row.fetchAll(perturbations, arguments: [id]).map { p in
+                    StoredPerturbation(
+                        kind: p[0], draw: p[1], t: p[2], task: p[3], coroutine: p[4], position: p[5], amount: p[6],
+                        nominal: p[7], description: p[8])
+                })
         }
     }
 

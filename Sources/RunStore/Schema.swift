@@ -11,7 +11,7 @@ enum Schema {
     /// The migrations in order; the names are what `grdb_migrations` records.
     static let names = [
         "v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules",
-        "v5-explorations",
+        "v5-explorations", "v6-run-perturbations",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -138,6 +138,27 @@ enum Schema {
                         first_failure TEXT            -- JSON: run, broke, shrunk, replayCommand
                     );
                     CREATE INDEX exploration_suite_run ON exploration(suite_run_id);
+                    """)
+        }
+        m.registerMigration(names[5]) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE run ADD COLUMN strategy TEXT;       -- random, pct, swarm; NULL when not explored
+                    ALTER TABLE run ADD COLUMN explore_flags TEXT;  -- the vloop run flags that replay it exactly
+                    CREATE TABLE perturbation (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        seq INTEGER NOT NULL,         -- order drawn
+                        kind TEXT NOT NULL,           -- duration, lateness, shuffle, order
+                        draw TEXT NOT NULL,           -- line:column#count
+                        t REAL,                       -- virtual time drawn
+                        task TEXT,                    -- the task that caused it
+                        coroutine TEXT,
+                        position TEXT,                -- 'line 12', 'pkg/mod.py line 12'
+                        amount REAL,                  -- the value drawn
+                        nominal REAL,                 -- the nominal run's value
+                        description TEXT NOT NULL,
+                        PRIMARY KEY (run_id, seq)
+                    ) WITHOUT ROWID;
                     """)
         }
         return m

@@ -5,11 +5,13 @@ import VirtualLoop
 
 extension StoredRun {
     /// The run of a valid trace, from its report and its verdict; without
-    /// `detail`, its events, tasks and jobs are left out (for a run that is
-    /// only summed up, not stored).
+    /// `detail`, its events, tasks, jobs and perturbations are left out (for a
+    /// run that is only summed up, not stored). `explored` is how an
+    /// explored run was made (nil for the nominal replay).
     public init(
         tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
-        verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true, modules: [StoredModule] = []
+        verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true, modules: [StoredModule] = [],
+        explored: ExploredRun? = nil
     ) {
         var problems = verdict.problems
         if !verdict.passed && report.status == .deadlock {
@@ -21,6 +23,7 @@ extension StoredRun {
             virtualDuration: report.elapsed, wallTime: wallTime, steps: report.steps, problems: problems,
             startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
             jobs: detail ? report.jobs : [],
-            properties: verdict.results, modules: modules)
+            properties: verdict.results, modules: modules, explored: explored,
+            perturbations: detail ? report.perturbations.map(StoredPerturbation.init) : [])
     }
 }

@@ -260,7 +260,9 @@ public struct SuiteRunner: Sendable {
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed),
                         runIndex: runIndex, report: report, verdict: verdict, wallTime: wall,
                         startedAt: runStarted, detail: recorder != nil || options.junitPath != nil,
-                        modules: modules ?? []))
+                        modules: modules ?? [],
+                        explored: replayFile.map { ExploredRun(perturbationFile: explore.perturbationFile ?? "", $0) }
+                            ?? settings.flatMap { ExploredRun(settings: $0, run: runIndex) }))
                 lastTrace = trace
                 retained?.reports.append(report)
                 lastVerdict = verdict
@@ -303,7 +305,8 @@ public struct SuiteRunner: Sendable {
                     let run = StoredRun(
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
-                        startedAt: Date(), detail: recorder != nil, modules: storedModules)
+                        startedAt: Date(), detail: recorder != nil, modules: storedModules,
+                        explored: ExploredRun(settings: s, run: i))
                     collected.add(run, recorder: recorder)
                 },
                 sources: trace.sourceFiles,
