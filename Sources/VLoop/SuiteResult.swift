@@ -98,6 +98,8 @@ public struct TraceResult: Sendable {
     public var warnings: [String]
     /// The tasks left pending at the end, with what each awaited.
     public var pendingTasks: [PendingTask]
+    /// For a last replay that a limit stopped: what it was doing (`HangReport`).
+    public var hang: HangReport? = nil
     /// The traceback of the exception that escaped the trace, as Python prints it
     /// (shown when the last replay failed).
     public var traceback: String?
@@ -162,7 +164,7 @@ public struct TraceResult: Sendable {
             if hiddenErrors > 0 { object["errors_not_shown"] = hiddenErrors }
             return object
         }
-        return [
+        var object: [String: Any] = [
             "trace": path, "passed": passed, "status": status.rawValue, "value": value,
             "elapsed": virtualDuration, "steps": steps, "wall_seconds": wallTime,
             "properties": properties.map {
@@ -172,6 +174,8 @@ public struct TraceResult: Sendable {
             "explored_runs": exploration?.runsExplored ?? 1, "failing_runs": exploration?.failingRuns ?? [],
             "shrunk": exploration?.failure?.shrunk ?? [],
         ]
+        if let hang { object["hang"] = hang.jsonObject }
+        return object
     }
 }
 

@@ -101,6 +101,7 @@ public final class PyTask: PyFuture {
         }
         futureWaiter = nil
         stepCount += 1
+        world.hangs.record(self, pc: hintFrame?._withUnsafeGuaranteedRef { $0.pc } ?? -1, step: world.steps)
         let now = world.clock
         if now != lastStepAt {
             if lastStepAt.isNaN { firstStepAt = now }
@@ -260,6 +261,7 @@ extension World {
         try loop.callSoon(.taskStep(task, nil))
         asyncio.tasks.append(task)
         asyncio.allTasks.append(task)
+        markProgress()
         return task
     }
 

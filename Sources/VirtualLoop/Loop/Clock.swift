@@ -108,6 +108,7 @@ extension World {
     package func deliverDue() throws {
         while let e = external.first, e.due <= clock {
             external.removeFirst()
+            markProgress()
             try e.action()
         }
     }

@@ -102,7 +102,7 @@ extension World {
     /// Runs one callback (`Handle._run`): the only place callbacks run.
     package func runHandle(_ h: Handle, _ vm: Interpreter) throws {
         steps += 1
-        if steps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
+        if steps > stepCheckAt { try checkSteps() }
         vm.instructions = 0
         let start = clock
         do {

@@ -32,6 +32,10 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var runningLoopOrNil: EventLoop?
     /// Loop callbacks run so far (bounded by `limits.maxSteps`).
     @exclusivity(unchecked) public internal(set) var steps = 0
+    /// `runHandle` calls `checkSteps()` (Hangs.swift) once `steps` passes
+    /// this: `limits.maxSteps`, or earlier for the livelock watch. One
+    /// comparison per step covers both.
+    @exclusivity(unchecked) package var stepCheckAt: Int
     /// Pending external events (a worker waking or finishing, bytes
     /// arriving; Clock.swift). Invariants: sorted by (due, seq), each seq
     /// once and at most `externalSeq` (`scheduleExternal` inserts after the
@@ -63,6 +67,8 @@ public final class World: InterpreterHost {
     /// The generator of the `random` module, seeded by the run's seed.
     @exclusivity(unchecked) package var random: SplitMix64
     package let logging = LoggingState()
+    /// The last task steps and the livelock watch (Hangs.swift).
+    package let hangs = HangWatch()
 
     // MARK: Run/ (expect: Expect.swift)
 
@@ -108,6 +114,7 @@ public final class World: InterpreterHost {
         for (i, file) in userModules.files.enumerated() { ordinals[file.path] = i + 1 }
         moduleOrdinals = ordinals
         self.limits = limits
+        self.stepCheckAt = World.firstStepCheck(limits)
         self.seed = seed
         self.perturber = perturbation.map(Perturber.init)
         self.random = SplitMix64(seed: seed)
