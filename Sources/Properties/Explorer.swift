@@ -99,6 +99,8 @@ public struct ExploreFailure: Sendable {
     public var perturbations: [AppliedPerturbation]
     /// The fewest of them that still break it (each of the others taken back).
     public var shrunk: [AppliedPerturbation]
+    /// When a limit stopped the shrunk run (a livelock, `max-steps`): what it was doing.
+    public var hang: HangReport? = nil
 }
 
 /// The outcome of exploring one trace.
@@ -211,7 +213,7 @@ public enum Explorer {
         return ExploreFailure(
             run: run, broke: words, property: verdict.results.first { !$0.passed },
             divergence: divergence(nominal.events, original.events, run: run),
-            perturbations: original.perturbations, shrunk: last.perturbations)
+            perturbations: original.perturbations, shrunk: last.perturbations, hang: last.hang ?? original.hang)
     }
 
     /// The first event where `events` leaves the order of `nominal` (times aside).

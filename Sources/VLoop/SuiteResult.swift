@@ -233,6 +233,8 @@ public struct ExplorationFailure: Sendable {
     public var shrunk: [String]
     /// The command that replays the run exactly: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
     public var replayCommand: String
+    /// When a limit stopped the run (a livelock, `max-steps`): what it was doing.
+    public var hang: HangReport?
 
     init(_ f: ExploreFailure, settings: ExploreSettings, path: String) {
         run = f.run
@@ -241,6 +243,7 @@ public struct ExplorationFailure: Sendable {
         perturbations = f.perturbations.map(\.description)
         shrunk = f.shrunk.map(\.description)
         replayCommand = settings.replayCommand(run: f.run, path: path)
+        hang = f.hang
     }
 
     /// The lines that report it, unindented.
@@ -248,6 +251,7 @@ public struct ExplorationFailure: Sendable {
         if run == 0 { return ["the nominal run (run 0) already fails: \(broke)"] }
         var lines = ["run \(run) of seed \(e.settings.seed) broke: \(broke)"]
         if let d = divergence { lines.append("its events left the nominal run's order \(d)") }
+        if let h = hang { lines += h.explorationLines }
         let n = perturbations.count
         if shrunk.isEmpty {
             lines.append("it drew \(n) perturbation\(n == 1 ? "" : "s"); none can be taken back alone")

@@ -253,7 +253,7 @@ extension World {
         }
         return HangReport(
             reason: reason, window: min(HangReport.window, last),
-            stepsWithoutProgress: reason == "livelock" ? last - 1 - hangs.lastProgressStep : 0,
+            stepsWithoutProgress: reason == "livelock" ? last - hangs.lastProgressStep : 0,
             spinning: spinning, stoppedAt: stoppedAt, pending: pending)
     }
 

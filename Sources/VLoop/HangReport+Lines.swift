@@ -21,3 +21,11 @@ extension HangReport {
         return object
     }
 }
+
+extension HangReport {
+    /// How the exploration report says that a failing run hung: its limit and
+    /// summary, then the spinning and pending tasks, indented.
+    var explorationLines: [String] {
+        ["it hung (limit '\(reason)'): \(summary)"] + lines.map { "  " + $0 }
+    }
+}
