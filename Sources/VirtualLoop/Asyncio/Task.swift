@@ -101,7 +101,7 @@ public final class PyTask: PyFuture {
         }
         futureWaiter = nil
         stepCount += 1
-        world.hangs.record(self, pc: hintFrame?._withUnsafeGuaranteedRef { $0.pc } ?? -1, step: world.steps)
+        world.recordStep(self, pc: hintFrame?._withUnsafeGuaranteedRef { $0.resumePC } ?? -1)
         let now = world.clock
         if now != lastStepAt {
             if lastStepAt.isNaN { firstStepAt = now }

@@ -16,7 +16,7 @@ package final class HangWatch {
     /// its frame; -1 for a native coroutine) and the loop step it ran in.
     /// The task is unretained: `AsyncioState.allTasks` keeps every task of
     /// the run alive.
-    struct Entry {
+    package struct Entry {
         var task: Unmanaged<PyTask>?
         var pc: Int
         var step: Int
@@ -24,9 +24,10 @@ package final class HangWatch {
 
     /// The last task steps, a ring. Invariant: `ring[next]` is the oldest
     /// entry once the ring has wrapped (before, the entries from `next` on
-    /// have no task); `0 <= next < HangReport.window`.
-    private let ring: UnsafeMutablePointer<Entry>
-    @exclusivity(unchecked) private var next = 0
+    /// have no task); `0 <= next < HangReport.window`. The world keeps a
+    /// copy of `ring` and owns `next` (`World.recordStep`), so that a step
+    /// touches neither this object nor its reference count.
+    let ring: UnsafeMutablePointer<Entry>
     /// The loop step (`World.steps`) in which the last progress happened:
     /// a print, a log, a task created or done, an external event delivered
     /// (a job's step, a peer's bytes, a connection).
@@ -98,14 +99,8 @@ package final class HangWatch {
 
     deinit { ring.deallocate() }
 
-    /// Notes that `task` steps now, in loop step `step`, resuming its frame at `pc`.
-    @inline(__always) func record(_ task: PyTask, pc: Int, step: Int) {
-        ring[next] = Entry(task: .passUnretained(task), pc: pc, step: step)
-        next = next == HangReport.window - 1 ? 0 : next + 1
-    }
-
-    /// The entries of loop steps after `step`, oldest first.
-    func entries(after step: Int) -> [Entry] {
+    /// The entries of loop steps after `step`, oldest first (`next`: `World.stepRingNext`).
+    func entries(after step: Int, next: Int) -> [Entry] {
         var out: [Entry] = []
         for k in 0..<HangReport.window {
             let e = ring[(next + k) % HangReport.window]
@@ -120,6 +115,12 @@ extension World {
     /// an external event delivered) happened in this step.
     @inline(__always) package func markProgress() {
         hangs.lastProgressStep = steps
+    }
+
+    /// Notes that `task` steps now, resuming its coroutine's frame at `pc`.
+    @inline(__always) package func recordStep(_ task: PyTask, pc: Int) {
+        stepRing[stepRingNext] = HangWatch.Entry(task: .passUnretained(task), pc: pc, step: steps)
+        stepRingNext = stepRingNext == HangReport.window - 1 ? 0 : stepRingNext + 1
     }
 
     /// The clock, read by trace code (`loop.time()`, `time.monotonic()`, ...).
@@ -156,7 +157,7 @@ extension World {
             stepCheckAt = min(limits.maxSteps, hangs.lastProgressStep + stretch)
             return
         }
-        let recent = hangs.entries(after: hangs.lastProgressStep)
+        let recent = hangs.entries(after: hangs.lastProgressStep, next: stepRingNext)
         let period = HangWatch.period(of: recent)
         if let before = hangs.checkpoint, before.progressStep == hangs.lastProgressStep, let period,
             period == before.period, fingerprint(recent) == before.state, !stillPending(before)
@@ -215,7 +216,7 @@ extension World {
     package func hangReport(_ stop: RunStop, reason: String, pending: [PendingTask], mainPath: String) -> HangReport {
         // A stop from `checkSteps()` (max-steps, livelock) came before its step ran.
         let last = reason == "max-steps" || reason == "livelock" ? steps - 1 : steps
-        let entries = hangs.entries(after: last - HangReport.window)
+        let entries = hangs.entries(after: last - HangReport.window, next: stepRingNext)
         var order: [PyTask] = []
         var counts: [ObjectIdentifier: (steps: Int, pcs: [Int: Int])] = [:]
         for e in entries {

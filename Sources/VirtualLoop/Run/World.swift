@@ -68,7 +68,10 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var random: SplitMix64
     package let logging = LoggingState()
     /// The last task steps and the livelock watch (Hangs.swift).
-    package let hangs = HangWatch()
+    package let hangs: HangWatch
+    /// `hangs.ring`, and the index of its next entry (`HangWatch` states the invariant).
+    package let stepRing: UnsafeMutablePointer<HangWatch.Entry>
+    @exclusivity(unchecked) package var stepRingNext = 0
 
     // MARK: Run/ (expect: Expect.swift)
 
@@ -115,6 +118,9 @@ public final class World: InterpreterHost {
         moduleOrdinals = ordinals
         self.limits = limits
         self.stepCheckAt = World.firstStepCheck(limits)
+        let watch = HangWatch()
+        self.hangs = watch
+        self.stepRing = watch.ring
         self.seed = seed
         self.perturber = perturbation.map(Perturber.init)
         self.random = SplitMix64(seed: seed)
