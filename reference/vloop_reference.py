@@ -1376,7 +1376,8 @@ class Sim:
                 raise ValueError(f'sim.cpu_count must be None or at least 0, not {n}')
         self._cpu_count = n
 
-    def explore(self, runs=200, jitter=0.5, timer_jitter=0.0, shuffle_ready=False):
+    def explore(self, runs=200, jitter=0.5, timer_jitter=0.0, timer_lateness=None, shuffle_ready=False,
+                strategy="portfolio", depth=3):
         # Exploration is vloop's job; the reference replays run 0 only.
         return None
 

@@ -4,24 +4,61 @@ import RunModel
 import TraceLanguage
 import VirtualLoop
 
-/// The knobs of an exploration (TRACE_LANGUAGE.md, "Exploring"), as
-/// `sim.explore(...)` gives them; the command line overrides each.
+/// The knobs of an exploration (TRACE_LANGUAGE.md, "Exploring";
+/// docs/EXPLORING.md), as `sim.explore(...)` gives them; the command line
+/// overrides each.
 public struct ExploreSettings: Sendable, Equatable {
     public var runs = 200
     public var jitter = 0.5
     public var timerJitter = 0.0
+    /// Each timer fires up to this many times its own delay late; nil for
+    /// the default: `defaultTimerLateness`, or 0 when only `timerJitter` is set.
+    public var timerLateness: Double?
     public var shuffleReady = false
     public var seed: UInt64 = 0
+    public var strategy = ExploreStrategy.portfolio
+    /// PCT's depth d (d−1 priority-change points).
+    public var depth = 3
+    /// PCT's k and n, from the nominal run (`calibrate(to:)`).
+    public var nominalSteps = 0
+    public var nominalTasks = 0
+    /// Whether `calibrate(to:)` ran (PCT's runs need it).
+    public private(set) var isCalibrated = false
+
+    /// A timer may fire up to half its delay late, by default.
+    public static let defaultTimerLateness = 0.5
 
     public init(
-        runs: Int = 200, jitter: Double = 0.5, timerJitter: Double = 0, shuffleReady: Bool = false,
-        seed: UInt64 = 0
+        runs: Int = 200, jitter: Double = 0.5, timerJitter: Double = 0, timerLateness: Double? = nil,
+        shuffleReady: Bool = false, seed: UInt64 = 0, strategy: ExploreStrategy = .portfolio, depth: Int = 3
     ) {
         self.runs = runs
         self.jitter = jitter
         self.timerJitter = timerJitter
+        self.timerLateness = timerLateness
         self.shuffleReady = shuffleReady
         self.seed = seed
+        self.strategy = strategy
+        self.depth = depth
+    }
+
+    /// The proportional lateness of timers in effect.
+    public var effectiveTimerLateness: Double {
+        timerLateness ?? (timerJitter > 0 ? 0 : Self.defaultTimerLateness)
+    }
+
+    /// Takes PCT's k and n from the nominal run: every run's perturbation depends on them.
+    public mutating func calibrate(to nominal: RunReport) {
+        nominalSteps = nominal.steps
+        nominalTasks = nominal.tasks.count
+        isCalibrated = true
+    }
+
+    /// These settings, calibrated to `nominal`.
+    public func calibrated(to nominal: RunReport) -> ExploreSettings {
+        var s = self
+        s.calibrate(to: nominal)
+        return s
     }
 
     /// What is wrong with these settings, if anything (the same rules for the
@@ -32,6 +69,10 @@ public struct ExploreSettings: Sendable, Equatable {
         if !(timerJitter >= 0) || !timerJitter.isFinite {
             return "timer_jitter must be a non-negative number of seconds, not \(floatRepr(timerJitter))"
         }
+        if let l = timerLateness, !(l >= 0) || !l.isFinite {
+            return "timer_lateness must be a non-negative factor, not \(floatRepr(l))"
+        }
+        if depth < 1 { return "depth must be at least 1, not \(depth)" }
         return nil
     }
 
@@ -45,7 +86,16 @@ public struct ExploreSettings: Sendable, Equatable {
             case ("jitter", .float(let d)): s.jitter = d
             case ("timer_jitter", .int(let n)): s.timerJitter = Double(n)
             case ("timer_jitter", .float(let d)): s.timerJitter = d
+            case ("timer_lateness", .int(let n)): s.timerLateness = Double(n)
+            case ("timer_lateness", .float(let d)): s.timerLateness = d
             case ("shuffle_ready", .bool(let b)): s.shuffleReady = b
+            case ("depth", .int(let n)): s.depth = n
+            case ("strategy", .str(let name)):
+                guard let strategy = ExploreStrategy(rawValue: name) else {
+                    throw ExploreError.badSetting(
+                        "sim.explore(strategy=\(stringRepr(name))): not a strategy (random, pct, swarm, portfolio)")
+                }
+                s.strategy = strategy
             default: throw ExploreError.badSetting("sim.explore(\(key)=...) has a value of the wrong type")
             }
         }
@@ -56,21 +106,29 @@ public struct ExploreSettings: Sendable, Equatable {
     /// The perturbation of run `i` (nil for run 0, the nominal replay).
     public func perturbation(run i: Int, disabled: Set<DrawID> = []) -> Perturbation? {
         if i == 0 { return nil }
+        assert(isCalibrated || strategy.forRun(i) != .pct, "PCT needs settings calibrated to the nominal run")
         return Perturbation(
-            seed: seed, run: i, jitter: jitter, timerJitter: timerJitter,
-            shuffleReady: shuffleReady, disabled: disabled)
+            seed: seed, run: i, jitter: jitter, timerJitter: timerJitter, timerLateness: effectiveTimerLateness,
+            shuffleReady: shuffleReady, strategy: strategy, depth: depth, nominalSteps: nominalSteps,
+            nominalTasks: nominalTasks, disabled: disabled)
     }
+
+    /// Whether runs use PCT (and `--depth` matters).
+    public var usesPCT: Bool { strategy == .pct || strategy == .portfolio }
 
     /// The flags that reproduce these settings on the command line.
     public var flags: String {
-        var f = "--seed \(seed) --jitter \(floatRepr(jitter))"
+        var f = "--seed \(seed) --strategy \(strategy)"
+        if usesPCT { f += " --depth \(depth)" }
+        f += " --jitter \(floatRepr(jitter))"
         if timerJitter > 0 { f += " --timer-jitter \(floatRepr(timerJitter))" }
+        f += " --timer-lateness \(floatRepr(effectiveTimerLateness))"
         if shuffleReady { f += " --shuffle-ready" }
         return f
     }
 
     /// The command that replays run `run` of these settings exactly, as
-    /// `vloop run` prints it: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
+    /// `vloop run` prints it: `vloop run --seed 0 --strategy portfolio ... --run 1 PATH`.
     public func replayCommand(run: Int, path: String) -> String {
         "vloop run \(flags) --run \(run) \(path)"
     }
@@ -93,14 +151,24 @@ public struct ExploreFailure: Sendable {
     public var broke: String
     /// The first property that failed; nil when the run broke by its status alone.
     public var property: PropertyResult?
-    /// The first event where this run's order of events left the nominal run's.
+    /// The first event where the shrunk run's order of events left the nominal run's, in one line.
     public var divergence: String?
+    /// The events around it from both runs, one block each (`Divergence.lines`); empty without a divergence.
+    public var divergenceContext: [String] = []
     /// Every perturbation the run drew that changed something.
     public var perturbations: [AppliedPerturbation]
-    /// The fewest of them that still break it (each of the others taken back).
+    /// The perturbations of the shrunk run: every one needed (taking back any
+    /// one alone makes the failure go away), each at the smallest size tried that still breaks it.
     public var shrunk: [AppliedPerturbation]
     /// When a limit stopped the shrunk run (a livelock, `max-steps`): what it was doing.
     public var hang: HangReport? = nil
+    /// The shrunk run as a perturbation (`only` the kept draws, at their `scales`), which replays it exactly;
+    /// nil for the nominal run.
+    public var shrunkPerturbation: Perturbation? = nil
+    /// The replays shrinking spent.
+    public var replays = 0
+    /// Whether shrinking reached its fixed point within its budget.
+    public var fixedPoint = true
 }
 
 /// The outcome of exploring one trace.
@@ -139,12 +207,16 @@ public enum Explorer {
     /// serial exploration's. `progress` is called after each run, with the
     /// count done; `onRun` with each run, its report, verdict and wall time (on the
     /// exploring threads: the caller serializes what it does with them).
+    /// The first failing run is shrunk (`Shrinker`) with `shrinking`'s budget;
+    /// `sources` give the text of the calls its perturbations name.
     public static func explore(
         _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
         nominal: RunReport, jobs: Int, failFast: Bool,
         progress: (@Sendable (Int) -> Void)? = nil,
-        onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil
+        onRun: ((Int, RunReport, Verdict, Double) -> Void)? = nil,
+        sources: [SourceFile] = [], shrinking: Shrinker.Options = Shrinker.Options()
     ) -> ExploreOutcome {
+        let settings = settings.calibrated(to: nominal)
         let state = SharedState()
         let nominalBreak = breakage(nominal)
         if nominalBreak != nil { state.failing.insert(0) }
@@ -171,8 +243,9 @@ public enum Explorer {
         if failFast, let first = failing.first { failing = [first] }
         var outcome = ExploreOutcome(settings: settings, runsDone: state.done, failingRuns: failing, firstFailure: nil)
         if let first = failing.first, first > 0 {
-            outcome.firstFailure = shrink(
-                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal)
+            outcome.firstFailure = Shrinker.shrink(
+                compiled, modules: modules, limits: limits, settings: settings, run: first, nominal: nominal,
+                sources: sources, options: shrinking)
         } else if failing.first == 0 {
             outcome.firstFailure = ExploreFailure(
                 run: 0, broke: nominalBreak?.words ?? "",
@@ -181,58 +254,6 @@ public enum Explorer {
         }
         return outcome
     }
-
-    /// Takes back the perturbations of a failing run one by one, keeping
-    /// each one whose removal makes the failure go away (at most `budget` replays).
-    public static func shrink(
-        _ compiled: CompiledModule, modules: ModuleTable = ModuleTable(), limits: RunLimits, settings: ExploreSettings,
-        run: Int, nominal: RunReport, budget: Int = 400
-    ) -> ExploreFailure {
-        let original = TraceRunner.run(
-            compiled, modules: modules, limits: limits, seed: settings.seed,
-            perturbation: settings.perturbation(run: run))
-        let verdict = PropertyChecker.check(original)
-        guard let (key, words) = breakage(original, verdict) else {
-            preconditionFailure("run \(run) of an exploration passed when replayed")
-        }
-        var disabled = Set<DrawID>()
-        var last = original
-        var tries = 0
-        for p in original.perturbations where tries < budget {
-            tries += 1
-            var trial = disabled
-            trial.insert(p.id)
-            let report = TraceRunner.run(
-                compiled, modules: modules, limits: limits, seed: settings.seed,
-                perturbation: settings.perturbation(run: run, disabled: trial))
-            if breakage(report)?.key == key {
-                disabled = trial
-                last = report
-            }
-        }
-        return ExploreFailure(
-            run: run, broke: words, property: verdict.results.first { !$0.passed },
-            divergence: divergence(nominal.events, original.events, run: run),
-            perturbations: original.perturbations, shrunk: last.perturbations, hang: last.hang ?? original.hang)
-    }
-
-    /// The first event where `events` leaves the order of `nominal` (times aside).
-    static func divergence(_ nominal: [TraceEvent], _ events: [TraceEvent], run: Int) -> String? {
-        func key(_ e: TraceEvent) -> String {
-            "\(e.kind)|\(e.ctx ?? "")|\(e.text ?? "")|\(e.state ?? "")|\(e.value ?? "")|\(e.status ?? "")"
-        }
-        for i in 0..<max(nominal.count, events.count) {
-            let a = i < nominal.count ? nominal[i] : nil
-            let b = i < events.count ? events[i] : nil
-            if let a, let b, key(a) == key(b) { continue }
-            return
-                "at event \(i + 1): the nominal run has \(a.map(describe) ?? "nothing"), run \(run) has \(b.map(describe) ?? "nothing")"
-        }
-        return nil
-    }
-
-    /// `print 'text' by Task-2 at t=1.0`.
-    static func describe(_ e: TraceEvent) -> String { "\(e.summary) at t=\(floatRepr(e.t))" }
 
     /// The mutable state the exploring threads share, behind a lock.
     private final class SharedState: @unchecked Sendable {

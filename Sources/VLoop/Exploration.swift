@@ -3,7 +3,7 @@ import Properties
 import RunModel
 import VirtualLoop
 
-/// The outcome of ``Trace/explore(runs:seed:jitter:timerJitter:shuffleReady:limits:jobs:failFast:)``:
+/// The outcome of ``Trace/explore(runs:seed:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:jobs:failFast:)``:
 /// how many perturbed runs ran, which of them failed, and the first failure shrunk.
 ///
 ///     let trace = try Trace(file: "fixtures/explore/order-by-luck.trace")
@@ -11,7 +11,7 @@ import VirtualLoop
 ///     for f in found.failures {
 ///         print(f.property?.name)    // Optional("expect.output")
 ///         print(f.shrunk)            // ["the 2 ready callbacks at t=0.0 ran in a shuffled order"]
-///         print(f.replayCommand)     // vloop run --seed 7 --jitter 0.0 --shuffle-ready --run N fixtures/explore/order-by-luck.trace
+///         print(f.replayCommand)     // vloop run --seed 7 --strategy portfolio --depth 3 --jitter 0.0 ... --run N fixtures/explore/order-by-luck.trace
 ///         let again = trace.replay(seed: f.seed, run: f.run)   // fails the same way
 ///     }
 public struct Exploration: Sendable, Equatable {
@@ -21,10 +21,14 @@ public struct Exploration: Sendable, Equatable {
     /// The seed of the exploration's draws (and of the trace's `random`).
     public var seed: UInt64
     /// The settings explored under: the trace's `sim.explore(...)`, overridden by the options given.
+    public var strategy: ExploreStrategy
+    public var depth: Int
     public var jitter: Double
     public var timerJitter: Double
+    /// The proportional lateness of timers in effect.
+    public var timerLateness: Double
     public var shuffleReady: Bool
-    /// The `vloop run` flags that give these settings: `--seed 7 --jitter 0.5`.
+    /// The `vloop run` flags that give these settings: `--seed 7 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5`.
     public var flags: String
     /// Every run that failed, in order (only the first with `failFast`).
     public var failingRuns: [Int]
@@ -42,11 +46,12 @@ public struct Exploration: Sendable, Equatable {
     ///     let found = try await trace.explore(runs: 50, seed: 7)
     ///     for f in found.failures {
     ///         let run = found.replay(run: f.run, of: trace)
-    ///         print(run.replayCommand!)   // vloop run --seed 7 --jitter 0.0 --shuffle-ready --run N order-by-luck.trace
+    ///         print(run.replayCommand!)   // vloop run --seed 7 --strategy portfolio ... --run N order-by-luck.trace
     ///     }
     public func replay(run: Int, of trace: Trace, limits: RunLimits = RunLimits()) -> Run {
         var r = trace.replay(
-            seed: seed, run: run, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
+            seed: seed, run: run, strategy: strategy, depth: depth, jitter: jitter, timerJitter: timerJitter,
+            timerLateness: timerLateness, shuffleReady: shuffleReady,
             limits: limits)
         r.replayCommand = "vloop run \(flags) --run \(run) \(trace.name)"
         return r
@@ -63,22 +68,31 @@ public struct Failure: Sendable, Equatable, CustomStringConvertible {
     public var property: PropertyResult?
     /// What broke, in words: the property's message, or the unexpected status.
     public var message: String
-    /// The first event where the run's order of events left the nominal run's, in words.
+    /// The first event where the shrunk run's order of events left the nominal run's, in words.
     public var divergence: String?
+    /// The events around it in both runs, one block each, with their virtual times.
+    public var divergenceContext: [String] = []
     /// Every perturbation the run drew that changed something, in words.
     public var perturbations: [String]
-    /// The fewest of them that still break it, in words
-    /// (`job fetch(1) slept 0.13 s instead of 0.1 (line 9)`).
+    /// The perturbations of the shrunk run, in words: each one needed (taking back any one
+    /// alone makes the failure go away), each at the smallest size found that still breaks it
+    /// (`job fetch(1) on worker 1 took 0.13 s instead of 0.1 (line 9)`).
     public var shrunk: [String]
+    /// The shrunk run: `only` its kept draws, at their `scales`. ``Trace/replay(perturbation:limits:taskStepTimes:)``
+    /// with it replays the shrunk run exactly; nil when the nominal run fails.
+    ///
+    ///     if let p = f.shrunkPerturbation { #expect(!trace.replay(perturbation: p).passed) }
+    public var shrunkPerturbation: Perturbation? = nil
     /// The command that replays the run exactly, as `vloop run` prints it:
-    /// `vloop run --seed 7 --jitter 0.5 --run 42 PATH`.
+    /// `vloop run --seed 7 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 42 PATH`.
     public var replayCommand: String
 
     /// The report `vloop run` prints for it, one line each: what broke, the shrunk perturbations, the replay command.
     public var description: String {
         var lines = ["run \(run) of seed \(seed) broke: \(message)"]
-        if let divergence { lines.append("its events left the nominal run's order \(divergence)") }
         lines += shrunk.map { "  \($0)" }
+        if let divergence { lines.append("the shrunk run left the nominal run's order \(divergence)") }
+        lines += divergenceContext.map { "  \($0)" }
         lines.append("replay: \(replayCommand)")
         return lines.joined(separator: "\n")
     }
@@ -105,12 +119,13 @@ extension Trace {
     ///
     /// Run 0 is the nominal replay; run i draws its perturbations from
     /// (seed, i) alone, so the result does not depend on `jobs`, and
-    /// ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` with the
+    /// ``replay(seed:run:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:taskStepTimes:)`` with the
     /// failure's seed and run reproduces it. When the nominal replay already
     /// fails, nothing else runs and the failure is run 0.
     ///
     /// Each option left nil (or false) takes the trace's own `sim.explore(...)`
-    /// setting, or its default (200 runs, jitter 0.5, no timer jitter, no shuffle).
+    /// setting, or its default (200 runs, the portfolio of strategies, PCT's
+    /// depth 3, jitter 0.5, timers up to half their delay late, no shuffle).
     /// The exploration runs on threads of its own, not on the cooperative
     /// pool; cancelling the calling task does not stop it.
     ///
@@ -119,12 +134,14 @@ extension Trace {
     ///
     /// - Throws: ``ExplorationError`` when an option is out of range or the trace's `sim.explore` is invalid.
     public func explore(
-        runs: Int? = nil, seed: UInt64 = 0, jitter: Double? = nil, timerJitter: Double? = nil,
+        runs: Int? = nil, seed: UInt64 = 0, strategy: ExploreStrategy? = nil, depth: Int? = nil,
+        jitter: Double? = nil, timerJitter: Double? = nil, timerLateness: Double? = nil,
         shuffleReady: Bool = false, limits: RunLimits = RunLimits(),
         jobs: Int = ProcessInfo.processInfo.activeProcessorCount, failFast: Bool = false
     ) async throws(ExplorationError) -> Exploration {
         let options = SuiteOptions.Exploration(
-            runs: runs, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady, jobs: jobs,
+            runs: runs, jitter: jitter, timerJitter: timerJitter, timerLateness: timerLateness, strategy: strategy,
+            depth: depth, shuffleReady: shuffleReady, jobs: jobs,
             failFast: failFast)
         do {
             try SuiteOptions(paths: [], limits: limits, exploration: options).validate()
@@ -160,17 +177,20 @@ extension Trace {
         if !PropertyChecker.check(nominal).passed { settings.runs = 1 }
         let outcome = Explorer.explore(
             compiled, modules: loaded.modules, limits: limits, settings: settings, nominal: nominal, jobs: options.jobs,
-            failFast: options.failFast)
+            failFast: options.failFast, sources: loaded.sourceFiles)
         let failures = outcome.firstFailure.map { f in
             Failure(
                 seed: seed, run: f.run, property: f.property, message: f.broke, divergence: f.divergence,
-                perturbations: f.perturbations.map(\.description), shrunk: f.shrunk.map(\.description),
+                divergenceContext: f.divergenceContext, perturbations: f.perturbations.map(\.description),
+                shrunk: f.shrunk.map(\.description), shrunkPerturbation: f.shrunkPerturbation,
                 replayCommand: settings.replayCommand(run: f.run, path: name))
         }
         return .success(
             Exploration(
-                runs: outcome.runsDone, seed: seed, jitter: settings.jitter, timerJitter: settings.timerJitter,
-                shuffleReady: settings.shuffleReady, flags: settings.flags, failingRuns: outcome.failingRuns,
+                runs: outcome.runsDone, seed: seed, strategy: settings.strategy, depth: settings.depth,
+                jitter: settings.jitter, timerJitter: settings.timerJitter,
+                timerLateness: settings.effectiveTimerLateness, shuffleReady: settings.shuffleReady,
+                flags: settings.flags, failingRuns: outcome.failingRuns,
                 failures: failures.map { [$0] } ?? []))
     }
 }

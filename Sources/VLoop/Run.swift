@@ -100,7 +100,7 @@ public struct Run: Sendable, Equatable {
         problems = verdict.problems
         warnings = verdict.warnings
         notes = report.notes
-        perturbations = report.perturbations.map(\.description)
+        perturbations = report.perturbations.map { $0.explained(sources: trace.loaded.sourceFiles) }
         pendingTasks = report.pendingTasks
         traceback = report.traceback(files: trace.loaded.sourceFiles)
     }

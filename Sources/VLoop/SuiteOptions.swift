@@ -65,7 +65,7 @@ public struct SuiteOptions: Sendable {
     /// The exploration knobs (TRACE_LANGUAGE.md, "Exploring"). Each one set here
     /// overrides the trace's own `sim.explore(...)`; a trace is explored when it
     /// calls `sim.explore` or when any of `runs`, `jitter`, `timerJitter`,
-    /// `shuffleReady` or `replayRun` is set.
+    /// `timerLateness`, `strategy`, `depth`, `shuffleReady` or `replayRun` is set.
     public struct Exploration: Sendable, Equatable {
         /// Runs per trace, run 0 being the nominal replay; at least 1.
         public var runs: Int?
@@ -73,23 +73,38 @@ public struct SuiteOptions: Sendable {
         public var jitter: Double?
         /// Each timer fires up to this many seconds late; finite and not negative.
         public var timerJitter: Double?
-        /// Run each loop iteration's ready callbacks in a random order.
+        /// Each timer fires up to this many times its own delay late (default 0.5,
+        /// or 0 when only `timerJitter` is set); finite and not negative.
+        public var timerLateness: Double?
+        /// How runs choose their perturbations (default: the portfolio).
+        public var strategy: ExploreStrategy?
+        /// PCT's depth d (d−1 priority-change points); at least 1 (default 3).
+        public var depth: Int?
+        /// Run each loop iteration's ready callbacks in a random order (orders no CPython loop produces).
         public var shuffleReady: Bool
         /// Replay only this run of the exploration (`--run I`), instead of exploring; not negative.
         public var replayRun: Int?
+        /// Replay only the shrunk run this perturbation file holds (`--perturbations FILE`),
+        /// instead of exploring; the suite must be the one trace it was written for.
+        public var perturbationFile: String?
         /// Threads to explore on; at least 1 (default: the number of cores).
         public var jobs: Int
         /// Stop exploring a trace at its first failing run (every run before it still runs).
         public var failFast: Bool
 
         public init(
-            runs: Int? = nil, jitter: Double? = nil, timerJitter: Double? = nil, shuffleReady: Bool = false,
+            runs: Int? = nil, jitter: Double? = nil, timerJitter: Double? = nil, timerLateness: Double? = nil,
+            strategy: ExploreStrategy? = nil, depth: Int? = nil, shuffleReady: Bool = false,
             replayRun: Int? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-            failFast: Bool = false
+            failFast: Bool = false, perturbationFile: String? = nil
         ) {
+            self.perturbationFile = perturbationFile
             self.runs = runs
             self.jitter = jitter
             self.timerJitter = timerJitter
+            self.timerLateness = timerLateness
+            self.strategy = strategy
+            self.depth = depth
             self.shuffleReady = shuffleReady
             self.replayRun = replayRun
             self.jobs = jobs
@@ -98,7 +113,8 @@ public struct SuiteOptions: Sendable {
 
         /// Whether these options ask for an exploration whatever the trace says.
         public var requested: Bool {
-            runs != nil || jitter != nil || timerJitter != nil || shuffleReady || replayRun != nil
+            runs != nil || jitter != nil || timerJitter != nil || timerLateness != nil || strategy != nil
+                || depth != nil || shuffleReady || replayRun != nil || perturbationFile != nil
         }
 
         /// A trace's `sim.explore(...)` settings under these options; throws
@@ -107,7 +123,14 @@ public struct SuiteOptions: Sendable {
             var s = try ExploreSettings(seed: seed).applying(trace: trace)
             if let runs { s.runs = runs }
             if let jitter { s.jitter = jitter }
-            if let timerJitter { s.timerJitter = timerJitter }
+            if let timerJitter {
+                s.timerJitter = timerJitter
+                // `--timer-jitter` alone keeps its meaning: up to T late, and no more.
+                if timerLateness == nil && trace["timer_lateness"] == nil { s.timerLateness = nil }
+            }
+            if let timerLateness { s.timerLateness = timerLateness }
+            if let strategy { s.strategy = strategy }
+            if let depth { s.depth = depth }
             if shuffleReady { s.shuffleReady = true }
             return s
         }
@@ -190,7 +213,14 @@ public struct SuiteOptions: Sendable {
         if let t = e.timerJitter, !(t >= 0) || !t.isFinite {
             throw bad("timerJitter must be a non-negative number of seconds")
         }
+        if let l = e.timerLateness, !(l >= 0) || !l.isFinite {
+            throw bad("timerLateness must be a non-negative factor")
+        }
+        if let d = e.depth, d < 1 { throw bad("depth must be at least 1, not \(d)") }
         if let run = e.replayRun, run < 0 { throw bad("replayRun must not be negative") }
         if e.jobs < 1 { throw bad("jobs must be at least 1") }
+        if e.perturbationFile != nil, e.replayRun != nil || e.runs != nil {
+            throw bad("a perturbation file replays one run: it takes neither runs nor replayRun")
+        }
     }
 }

@@ -133,8 +133,14 @@ public struct TraceResult: Sendable {
             line += ", \(e.runsExplored) runs explored (\(e.settings.flags))"
         } else if let r = replayedRun {
             line += ", run \(r.run) of \(r.settings.flags)"
+            if let file = r.perturbationFile { line += ", shrunk as \(file) says" }
         }
         status(line + ", \(wallText)")
+        if let e = exploration, e.settings.shuffleReady {
+            status(
+                "      --shuffle-ready: its orders are ones no CPython loop produces (asyncio runs ready callbacks first in, first out); what it finds may be no bug"
+            )
+        }
         if let e = exploration, let f = e.failure {
             for l in f.lines(of: e) { status("      \(l)") }
         }
@@ -173,6 +179,7 @@ public struct TraceResult: Sendable {
             "problems": problems, "notes": notes, "run_ids": runIDs,
             "explored_runs": exploration?.runsExplored ?? 1, "failing_runs": exploration?.failingRuns ?? [],
             "shrunk": exploration?.failure?.shrunk ?? [],
+            "perturbation_file": exploration?.failure?.perturbationFile ?? NSNull(),
         ]
         if let hang { object["hang"] = hang.jsonObject }
         return object
@@ -224,14 +231,24 @@ public struct ExplorationFailure: Sendable {
     public var run: Int
     /// What broke: the first failing property's message, or the unexpected status.
     public var broke: String
-    /// The first event where its order of events left the nominal run's, in words.
+    /// The first event where the shrunk run's order of events left the nominal run's, in words.
     public var divergence: String?
+    /// The events around it in both runs, one block each, with their virtual times.
+    public var divergenceContext: [String]
     /// Every perturbation it drew that changed something, in words
-    /// (`job work(2) slept 0.204566 s instead of 0.14 (line 13)`).
+    /// (`Task-1 main(): job work(3) on ThreadPoolExecutor-0_0 took 0.150421 s instead of 0.14 (line 13)`).
     public var perturbations: [String]
-    /// The fewest of them that still break it, in words.
+    /// The perturbations of the shrunk run, in words: each one needed, each at the smallest size found.
     public var shrunk: [String]
-    /// The command that replays the run exactly: `vloop run --seed 0 --jitter 0.5 --run 1 PATH`.
+    /// The replays shrinking spent, and whether it reached its fixed point within its budget.
+    public var shrinkReplays: Int
+    public var shrinkFixedPoint: Bool
+    /// The perturbation file that replays the shrunk run (`vloop run --perturbations FILE PATH`);
+    /// nil for the nominal run.
+    public var perturbationFile: String?
+    /// The trace's path.
+    public var path: String
+    /// The command that replays the run exactly: `vloop run --seed 0 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 1 PATH`.
     public var replayCommand: String
     /// When a limit stopped the run (a livelock, `max-steps`): what it was doing.
     public var hang: HangReport?
@@ -240,6 +257,10 @@ public struct ExplorationFailure: Sendable {
         run = f.run
         broke = f.broke
         divergence = f.divergence
+        divergenceContext = f.divergenceContext
+        shrinkReplays = f.replays
+        shrinkFixedPoint = f.fixedPoint
+        self.path = path
         perturbations = f.perturbations.map(\.description)
         shrunk = f.shrunk.map(\.description)
         replayCommand = settings.replayCommand(run: f.run, path: path)
@@ -249,17 +270,30 @@ public struct ExplorationFailure: Sendable {
     /// The lines that report it, unindented.
     func lines(of e: ExplorationResult) -> [String] {
         if run == 0 { return ["the nominal run (run 0) already fails: \(broke)"] }
-        var lines = ["run \(run) of seed \(e.settings.seed) broke: \(broke)"]
-        if let d = divergence { lines.append("its events left the nominal run's order \(d)") }
+        let strategy = e.settings.strategy == .portfolio ? " (\(e.settings.strategy.forRun(run)))" : ""
+        var lines = ["run \(run) of seed \(e.settings.seed)\(strategy) broke: \(broke)"]
         if let h = hang { lines += h.explorationLines }
         let n = perturbations.count
+        let how =
+            shrinkFixedPoint
+            ? "in \(shrinkReplays) replay\(shrinkReplays == 1 ? "" : "s")"
+            : "(stopped after \(shrinkReplays) replays, short of a fixed point)"
         if shrunk.isEmpty {
-            lines.append("it drew \(n) perturbation\(n == 1 ? "" : "s"); none can be taken back alone")
+            lines.append(
+                "no perturbation is needed: it fails with all \(n) taken back (its `random` draws differ from the nominal run's)"
+            )
         } else {
-            lines.append("shrunk to \(shrunk.count) of its \(n) perturbation\(n == 1 ? "" : "s"):")
+            lines.append("shrunk to \(shrunk.count) of its \(n) perturbation\(n == 1 ? "" : "s") \(how):")
             for p in shrunk { lines.append("  \(p)") }
         }
+        if let d = divergence {
+            lines.append("the shrunk run left the nominal run's order \(d)")
+            for l in divergenceContext { lines.append("  \(l)") }
+        }
         lines.append("replay: \(replayCommand)")
+        if let file = perturbationFile {
+            lines.append("replay the shrunk run: vloop run --perturbations \(file) \(path)")
+        }
         lines.append("\(e.failingRuns.count) of \(e.runsExplored) runs failed")
         return lines
     }
@@ -271,6 +305,8 @@ public struct ReplayedRun: Sendable {
     public var settings: ExploreSettings
     /// What the run perturbed, in words, in order.
     public var perturbations: [String]
+    /// The perturbation file it was replayed from (`--perturbations`), if any.
+    public var perturbationFile: String? = nil
 }
 
 /// Where a suite's runs were recorded.

@@ -7,7 +7,7 @@ import VirtualLoop
 /// A trace, parsed and compiled, ready to replay (TRACE_LANGUAGE.md).
 ///
 /// A `Trace` is an immutable value: it holds the compiled program, not a run.
-/// Every ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)`` builds a fresh world of its own, so one trace may be
+/// Every ``replay(seed:run:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:taskStepTimes:)`` builds a fresh world of its own, so one trace may be
 /// replayed from many threads or tasks at once, and the same replay always
 /// gives the same ``Run``.
 ///
@@ -126,13 +126,17 @@ public struct Trace: Sendable {
     /// ``Failure``'s replay command reproduce its failure:
     ///
     ///     let run = trace.replay(seed: 7, run: 42, jitter: 0.5)
-    ///     print(run.perturbations)   // ["job fetch(1) slept 0.13 s instead of 0.1 (line 9)", ...]
+    ///     print(run.perturbations)   // ["Task-1 main(): job fetch(1) on asyncio_0 took 0.13 s instead of 0.1 (line 9)", ...]
     ///
     /// - Parameters:
     ///   - seed: seeds the trace's `random` module and the exploration's draws.
     ///   - run: the run of the exploration; 0 for the nominal replay.
-    ///   - jitter: each simulated duration is multiplied by a factor in [1-J, 1+J]; nil for the trace's (0.5 by default).
+    ///   - strategy: how the run chooses its perturbations; nil for the trace's (the portfolio by default).
+    ///   - depth: PCT's depth; nil for the trace's (3 by default).
+    ///   - jitter: each job's blocking step and peer delay is multiplied by a factor in [1-J, 1+J]; nil for the trace's (0.5 by default).
     ///   - timerJitter: each timer fires up to this many seconds late; nil for the trace's (0 by default).
+    ///   - timerLateness: each timer fires up to this many times its delay late; nil for the trace's
+    ///     (0.5 by default, 0 when only a timer jitter is set).
     ///   - shuffleReady: true runs each iteration's ready callbacks in a random order; false leaves the trace's setting.
     ///   - limits: the run's limits.
     ///   - taskStepTimes: true fills each task record's `stepTimes` (every
@@ -142,8 +146,9 @@ public struct Trace: Sendable {
     /// - Returns: the run. Settings out of range (from here or from the trace's
     ///   `sim.explore`) do not throw: the run fails with the reason among its ``Run/problems``.
     public func replay(
-        seed: UInt64 = 0, run: Int = 0, jitter: Double? = nil, timerJitter: Double? = nil,
-        shuffleReady: Bool = false, limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
+        seed: UInt64 = 0, run: Int = 0, strategy: ExploreStrategy? = nil, depth: Int? = nil, jitter: Double? = nil,
+        timerJitter: Double? = nil, timerLateness: Double? = nil, shuffleReady: Bool = false,
+        limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
     ) -> Run {
         guard run > 0 else {
             return TraceRunner.run(
@@ -155,10 +160,12 @@ public struct Trace: Sendable {
         }
         let nominal = TraceRunner.run(
             loaded.compiled, modules: loaded.modules, limits: limits, seed: seed, recordingTaskSteps: false)
-        let options = SuiteOptions.Exploration(jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady)
+        let options = SuiteOptions.Exploration(
+            jitter: jitter, timerJitter: timerJitter, timerLateness: timerLateness, strategy: strategy, depth: depth,
+            shuffleReady: shuffleReady)
         let settings: ExploreSettings
         do {
-            settings = try options.settings(trace: nominal.exploreSettings, seed: seed)
+            settings = try options.settings(trace: nominal.exploreSettings, seed: seed).calibrated(to: nominal)
             if let problem = settings.problem { throw ExploreError.badSetting(problem) }
         } catch {
             return Run(nominal, trace: self, seed: seed, runIndex: 0, problem: "\(error)")
@@ -174,7 +181,7 @@ public struct Trace: Sendable {
     ///     let p = Perturbation(seed: 0, run: 3, jitter: 0, shuffleReady: true)
     ///     print(trace.replay(perturbation: p).perturbations)
     ///
-    /// `taskStepTimes` is as for ``replay(seed:run:jitter:timerJitter:shuffleReady:limits:taskStepTimes:)``.
+    /// `taskStepTimes` is as for ``replay(seed:run:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:taskStepTimes:)``.
     public func replay(
         perturbation: Perturbation, limits: RunLimits = RunLimits(), taskStepTimes: Bool = false
     ) -> Run {

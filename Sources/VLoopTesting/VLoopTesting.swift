@@ -22,7 +22,7 @@ public func expect(_ check: Check, sourceLocation: SourceLocation = #_sourceLoca
     return check.passed
 }
 
-/// Explores `trace` (``Trace/explore(runs:seed:jitter:timerJitter:shuffleReady:limits:jobs:failFast:)``)
+/// Explores `trace` (``Trace/explore(runs:seed:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:jobs:failFast:)``)
 /// and records one issue per failure: what broke, the shrunk perturbations in
 /// words, and the command that replays it. A test calling it fails with the
 /// shrunk counterexample; it also records an issue when the exploration
@@ -35,13 +35,15 @@ public func expect(_ check: Check, sourceLocation: SourceLocation = #_sourceLoca
 /// - Returns: the exploration, nil when it could not start.
 @discardableResult
 public func explore(
-    _ trace: Trace, runs: Int? = nil, seed: UInt64 = 0, jitter: Double? = nil, timerJitter: Double? = nil,
-    shuffleReady: Bool = false, limits: RunLimits = RunLimits(), sourceLocation: SourceLocation = #_sourceLocation
+    _ trace: Trace, runs: Int? = nil, seed: UInt64 = 0, strategy: ExploreStrategy? = nil, depth: Int? = nil,
+    jitter: Double? = nil, timerJitter: Double? = nil, timerLateness: Double? = nil, shuffleReady: Bool = false,
+    limits: RunLimits = RunLimits(), sourceLocation: SourceLocation = #_sourceLocation
 ) async -> Exploration? {
     let found: Exploration
     do {
         found = try await trace.explore(
-            runs: runs, seed: seed, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
+            runs: runs, seed: seed, strategy: strategy, depth: depth, jitter: jitter, timerJitter: timerJitter,
+            timerLateness: timerLateness, shuffleReady: shuffleReady,
             limits: limits)
     } catch {
         Issue.record(
@@ -54,7 +56,7 @@ public func explore(
     return found
 }
 
-/// Explores `trace` as ``explore(_:runs:seed:jitter:timerJitter:shuffleReady:limits:sourceLocation:)``
+/// Explores `trace` as ``explore(_:runs:seed:strategy:depth:jitter:timerJitter:timerLateness:shuffleReady:limits:sourceLocation:)``
 /// does, then replays every explored run (the nominal one included) and
 /// checks `property` on it: records an issue per failure of the trace's own
 /// properties (shrunk) and per run on which `property` fails (with that
@@ -70,13 +72,15 @@ public func explore(
 /// - Returns: the exploration, nil when it could not start.
 @discardableResult
 public func explore(
-    _ trace: Trace, runs: Int? = nil, seed: UInt64 = 0, jitter: Double? = nil, timerJitter: Double? = nil,
-    shuffleReady: Bool = false, limits: RunLimits = RunLimits(), sourceLocation: SourceLocation = #_sourceLocation,
+    _ trace: Trace, runs: Int? = nil, seed: UInt64 = 0, strategy: ExploreStrategy? = nil, depth: Int? = nil,
+    jitter: Double? = nil, timerJitter: Double? = nil, timerLateness: Double? = nil, shuffleReady: Bool = false,
+    limits: RunLimits = RunLimits(), sourceLocation: SourceLocation = #_sourceLocation,
     checking property: (Run) -> Check
 ) async -> Exploration? {
     guard
         let found = await explore(
-            trace, runs: runs, seed: seed, jitter: jitter, timerJitter: timerJitter, shuffleReady: shuffleReady,
+            trace, runs: runs, seed: seed, strategy: strategy, depth: depth, jitter: jitter, timerJitter: timerJitter,
+            timerLateness: timerLateness, shuffleReady: shuffleReady,
             limits: limits, sourceLocation: sourceLocation)
     else { return nil }
     for i in 0..<found.runs {

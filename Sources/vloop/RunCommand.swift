@@ -23,8 +23,10 @@ struct RunCommand: ParsableCommand {
               vloop run --label main --repeat 5 fixtures/    (5 wall-time samples each)
               vloop run --junit results.xml fixtures/        (JUnit XML for CI)
               vloop run --shard 2/4 --db shard2.sqlite fixtures/  (a quarter of them)
-              vloop run --runs 1000 --jitter 0.5 fixtures/explore/response-races-timer.trace
-              vloop run --seed 0 --jitter 0.5 --run 17 --events my.trace   (replays run 17)
+              vloop run --runs 1000 fixtures/explore/response-races-timer.trace
+              vloop run --runs 1000 --strategy pct --depth 2 my.trace
+              vloop run --seed 0 --strategy pct --run 17 --events my.trace   (replays run 17)
+              vloop run --perturbations .vloop/shrunk/my-seed0-run17.json my.trace   (its shrunk run)
               vloop run --path src tests/test_orders.py   (imports the service's modules from src/)
 
             A trace may import the user's own modules and packages from its folder, then from each \
@@ -34,8 +36,10 @@ struct RunCommand: ParsableCommand {
 
             Exploring: a trace that calls sim.explore(...), or any of --runs, --jitter, --timer-jitter, \
             --shuffle-ready, is replayed under many perturbed worlds (run 0 is the nominal replay; every \
-            run is recorded with its index); the first failing run is shrunk to the fewest perturbations \
-            that still break it and shown with the command that replays it.
+            run is recorded with its index); the first failing run is shrunk to a fixed point (every \
+            perturbation kept is needed) and each kept perturbation to the smallest size that still breaks \
+            it, and shown with the command that replays it and a perturbation file (beside the run \
+            database, in shrunk/) that --perturbations replays exactly.
             """
     )
 
@@ -191,6 +195,11 @@ final class RunPrinter: @unchecked Sendable {
             let current = bar
             lock.unlock()
             current?.update(done)
+        case .shrinking(_, let replays):
+            lock.lock()
+            let current = bar
+            lock.unlock()
+            current?.shrinking(replays)
         case .explorationFinished:
             lock.lock()
             bar?.clear()

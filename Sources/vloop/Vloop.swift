@@ -21,7 +21,7 @@ struct Vloop: ParsableCommand {
               vloop show 12 --format html             one run's timeline (reports/)
               vloop report                            the two latest labels compared
               vloop report --format html              ... as a page with timelines
-              vloop run --runs 500 --jitter 0.5 t.trace  explore perturbed timings
+              vloop run --runs 500 t.trace            explore perturbed timings
 
             Exit status: 0 when every trace passed, 1 when one failed or has errors, \
             2 when the command itself could not run.

@@ -151,7 +151,7 @@ struct SuiteRunnerTests {
         #expect(!trace.passed)
         let replayed = try #require(trace.replayedRun)
         #expect(replayed.run == 1)
-        #expect(replayed.perturbations.contains { $0.hasPrefix("job work(") })
+        #expect(replayed.perturbations.contains { $0.hasPrefix("Task-1 main(): job work(") })
         #expect(trace.properties.contains { !$0.passed && $0.name == "expect.concurrency" })
     }
 

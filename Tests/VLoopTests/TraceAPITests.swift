@@ -147,7 +147,7 @@ let twoSleeps = """
         #expect(failure.message == failure.property?.message)
         #expect(failure.shrunk.contains { $0.contains(expected["shrunk"]!) }, "\(failure.shrunk)")
         #expect(failure.replayCommand == "vloop run \(found.flags) --run \(failure.run) \(path)")
-        #expect(found.flags.hasPrefix("--seed 7 --jitter "))
+        #expect(found.flags.hasPrefix("--seed 7 --strategy portfolio --depth 3 --jitter "))
 
         // The failing run, replayed alone, fails the same way and draws the same perturbations.
         let replayed = trace.replay(
@@ -159,6 +159,19 @@ let twoSleeps = """
         #expect(replayed.perturbations == failure.perturbations)
         // With the trace's own settings, as the replay command gives only --seed and --jitter.
         #expect(trace.replay(seed: failure.seed, run: failure.run, jitter: found.jitter) == replayed)
+    }
+
+    @Test("a failure carries its shrunk run, which replays and fails with only the kept perturbations")
+    func shrunkRunReplays() async throws {
+        let trace = try Trace(file: fixturePath("fixtures/explore/both-timers-late.trace"))
+        let found = try await trace.explore(seed: 0, jobs: 2)
+        let failure = try #require(found.failures.first)
+        let shrunk = try #require(failure.shrunkPerturbation)
+        let run = trace.replay(perturbation: shrunk)
+        #expect(!run.passed)
+        #expect(run.properties.first { !$0.passed }?.name == failure.property?.name)
+        #expect(run.perturbations == failure.shrunk)
+        #expect(failure.divergenceContext.first == "the nominal run:")
     }
 
     @Test("an exploration of a trace that holds finds no failure")

@@ -65,22 +65,46 @@ extension World {
 }
 
 /// An event from outside the loop's thread: a worker waking up or finishing,
-/// (later) bytes arriving. Delivered in order of (due, seq).
+/// bytes arriving. Delivered in order of due time; at one instant, in order
+/// of scheduling (`seq`), unless an exploring run reorders events of
+/// different channels (a channel, a worker or a connection, keeps its order).
 package struct ExternalEvent {
     package enum Kind { case worker, network }
     package let due: Double
     package let seq: Int
     package let kind: Kind
+    /// Its source: events of one channel are never reordered among themselves.
+    package let channel: Int
     package let action: () throws -> Void
 }
 
 extension World {
-    package func scheduleExternal(_ due: Double, _ kind: ExternalEvent.Kind, _ action: @escaping () throws -> Void) {
+    /// Schedules an external event of `channel` (`describe` says what it is,
+    /// for the words of a reordering) at `due`: after the pending events due
+    /// by then, or when exploring with the `order` kind, at a drawn place
+    /// among those due at the same instant that are of other channels.
+    package func scheduleExternal(
+        _ due: Double, _ kind: ExternalEvent.Kind, channel: Int = 0, describe: () -> String = { "an event" },
+        _ action: @escaping () throws -> Void
+    ) {
         externalSeq += 1
-        let e = ExternalEvent(due: due, seq: externalSeq, kind: kind, action: action)
-        // Few events are pending at once: keep them sorted by (due, seq).
+        let e = ExternalEvent(due: due, seq: externalSeq, kind: kind, channel: channel, action: action)
+        // Few events are pending at once: keep them sorted by due time.
         var i = external.count
         while i > 0 && (external[i - 1].due > due) { i -= 1 }
+        if let perturber, perturber.kinds.contains(.order) {
+            var earliest = i
+            while earliest > 0 && external[earliest - 1].due == due && external[earliest - 1].channel != channel {
+                earliest -= 1
+            }
+            if earliest < i {
+                let loc = tracePosition
+                let place = perturber.order(i - earliest, at: loc, t: clock, position: positionText(loc)) { n in
+                    "\(describe()) came before \(n) other event\(n == 1 ? "" : "s") due at t=\(seconds(due))"
+                }
+                i = earliest + place
+            }
+        }
         external.insert(e, at: i)
     }
 
@@ -89,9 +113,19 @@ extension World {
     package func checkExternalEvents() {
         for (a, b) in zip(external, external.dropFirst()) {
             assert(
-                a.due < b.due || (a.due == b.due && a.seq < b.seq),
+                a.due < b.due || (a.due == b.due && (a.seq < b.seq || perturber != nil)),
                 "external events out of order: (due \(a.due), seq \(a.seq)) before (due \(b.due), seq \(b.seq)); add them only through scheduleExternal"
             )
+        }
+        // At one instant, one channel's events in the order they were scheduled.
+        var lastOfChannel: [Int: (due: Double, seq: Int)] = [:]
+        for e in external {
+            if let last = lastOfChannel[e.channel], last.due == e.due {
+                assert(
+                    last.seq < e.seq,
+                    "events of channel \(e.channel) out of their order: seq \(last.seq) before \(e.seq)")
+            }
+            lastOfChannel[e.channel] = (e.due, e.seq)
         }
         for e in external {
             assert(e.seq >= 1 && e.seq <= externalSeq, "external event with seq \(e.seq) outside 1...\(externalSeq)")

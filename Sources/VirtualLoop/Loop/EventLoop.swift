@@ -74,12 +74,12 @@ public final class EventLoop: PyObject {
     /// How many ready callbacks apart the levels of a callback's memory are prefetched (`Prefetch.swift`).
     package static let prefetchSpacing = 4
 
-    /// Whether an exploring run makes timers late (`timer_jitter`).
-    private let hasTimerJitter: Bool
+    /// Whether an exploring run makes timers late.
+    private let perturbsTimers: Bool
 
     package init(world: World) {
         self.world = world
-        hasTimerJitter = (world.perturber?.p.timerJitter ?? 0) > 0
+        perturbsTimers = world.perturber?.kinds.contains(.timers) ?? false
     }
 
     public override var typeName: String { "_UnixSelectorEventLoop" }
@@ -102,7 +102,7 @@ public final class EventLoop: PyObject {
 
     package func callAt(_ when: Double, _ cb: consuming Callback, _ vm: Interpreter) throws -> TimerHandle {
         try checkClosed(vm)
-        let timer = TimerHandle(when: when + timerLateness(), cb, loop: self)
+        let timer = TimerHandle(when: when + timerLateness(when), cb, loop: self)
         scheduled.push(timer)
         timer.scheduled = true
         return timer
@@ -120,7 +120,7 @@ public final class EventLoop: PyObject {
             return timer
         }
         try checkClosed(vm)
-        timer.when = when + timerLateness()
+        timer.when = when + timerLateness(when)
         timer.setCallback(cb)
         timer.cancelled = false
         scheduled.push(timer)
@@ -128,11 +128,16 @@ public final class EventLoop: PyObject {
         return timer
     }
 
-    /// With `timer_jitter`, how late the timer being set fires.
-    @inline(__always) private func timerLateness() -> Double {
-        guard hasTimerJitter, let p = world.perturber else { return 0 }
+    /// When exploring, how late the timer being set for `when` fires (in
+    /// proportion to its delay from now, and `timer_jitter`).
+    @inline(__always) private func timerLateness(_ when: Double) -> Double {
+        guard perturbsTimers, let p = world.perturber else { return 0 }
         let loc = world.tracePosition
-        return p.lateness(at: loc) { "the timer set at \(world.positionText(loc)) fired \(seconds($0)) s late" }
+        let cause = world.perturbationCause
+        let position = world.positionText(loc)
+        return p.lateness(delay: when - world.clock, at: loc, cause: cause, t: world.clock, position: position) {
+            "\(cause.task.map { "\($0): " } ?? "")the timer set at \(position) fired \(seconds($0)) s late"
+        }
     }
 
     package func createFuture() -> PyFuture { PyFuture(loop: self) }
@@ -191,7 +196,8 @@ public final class EventLoop: PyObject {
 
         let ntodo = ready.count
         if let order = world.perturber?.shuffle(
-            ntodo, { "the \(ntodo) ready callbacks at t=\(seconds(world.clock)) ran in a shuffled order" })
+            ntodo, t: world.clock,
+            { "the \(ntodo) ready callbacks at t=\(seconds(world.clock)) ran in a shuffled order" })
         {
             // Exploring with shuffle_ready: exactly these callbacks, in a random order.
             var batch: [Handle] = []

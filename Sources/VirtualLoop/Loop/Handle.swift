@@ -99,10 +99,29 @@ public class Handle: PyObject {
 }
 
 extension World {
+    /// Past `stepCheck`: the step limit, the livelock watch (Hangs.swift),
+    /// and PCT's change points (the task whose step this is drops to the
+    /// lowest priority; a step of no task leaves the change to the next task's step).
+    private func checkStep(_ h: Handle) throws {
+        if steps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
+        if steps > hangs.nextCheck { hangs.nextCheck = try checkLivelock() }
+        stepCheck = min(limits.maxSteps, hangs.nextCheck)
+        guard let perturber else { return }
+        let task: PyTask?
+        switch h.callback {
+        case .taskStep(let t, _), .wakeup(let t, _), .sleepWakeup(let t, _), .doneCallback(.wakeup(let t), _): task = t
+        default: task = nil
+        }
+        _ = perturber.reached(step: steps, task: task?.serial)
+        // A change point still due (this step ran no task) is looked at again at the next step.
+        let next = perturber.nextChangePoint
+        stepCheck = min(stepCheck, next > steps ? next - 1 : steps)
+    }
+
     /// Runs one callback (`Handle._run`): the only place callbacks run.
     package func runHandle(_ h: Handle, _ vm: Interpreter) throws {
         steps += 1
-        if steps > stepCheckAt { try checkSteps() }
+        if steps > stepCheck { try checkStep(h) }
         vm.instructions = 0
         let start = clock
         do {

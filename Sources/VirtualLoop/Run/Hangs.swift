@@ -9,7 +9,7 @@ import TraceLanguage
 
 /// What a run keeps to name a hang: the last `HangReport.window` task steps
 /// and the last step that made progress. Writing one step is three stores;
-/// everything else happens only at the checks of `World.checkSteps()`,
+/// everything else happens only at the checks of `World.checkLivelock()`,
 /// at most once per `RunLimits.livelockSteps` steps.
 package final class HangWatch {
     /// One task step: the task, where its own coroutine resumed (the `pc` of
@@ -32,6 +32,9 @@ package final class HangWatch {
     /// a print, a log, a task created or done, an external event delivered
     /// (a job's step, a peer's bytes, a connection).
     @exclusivity(unchecked) package var lastProgressStep = 0
+    /// The step after which `World.checkLivelock()` looks next (`Int.max`
+    /// without livelock detection); `World.stepCheck` is at most it.
+    @exclusivity(unchecked) package var nextCheck = Int.max
     /// How many times trace code read the clock (`loop.time()`, `time.*`):
     /// a cycle that reads a moving clock may be waiting for a deadline.
     @exclusivity(unchecked) package var clockReads = 0
@@ -129,33 +132,21 @@ extension World {
         return clock
     }
 
-    /// The first step at which `checkSteps()` must run, from the limits.
-    static func firstStepCheck(_ limits: RunLimits) -> Int {
-        limits.detectsLivelock ? min(limits.maxSteps, limits.livelockSteps) : limits.maxSteps
-    }
-
-    /// Runs when `steps` passes `stepCheckAt`, before the step runs: the
-    /// `max-steps` limit, then the livelock watch. After `livelockSteps`
-    /// steps without progress, when the task steps since the last progress
-    /// repeat with a period (the same tasks resuming at the same places,
-    /// the same number of loop steps apart), the state is taken (the
-    /// fingerprint of those tasks' frames and of the trace's globals); a
+    /// The livelock watch, when `steps` passes `hangs.nextCheck` (before
+    /// the step runs); returns the step after which it looks again. After
+    /// `livelockSteps` steps without progress, when the task steps since the
+    /// last progress repeat with a period (the same tasks resuming at the
+    /// same places, the same number of loop steps apart), the state is taken
+    /// (the fingerprint of those tasks' frames and of the trace's globals); a
     /// whole number of periods and at least `livelockSteps` steps later,
     /// still without progress, the run is a livelock when the period and the
-    /// state are the same and nothing that was pending at the first check
-    /// (a timer, an external event) is still pending: nothing from outside
-    /// the cycle will ever change it.
-    package func checkSteps() throws {
-        if steps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
-        guard limits.detectsLivelock else {
-            stepCheckAt = limits.maxSteps
-            return
-        }
+    /// state are the same and nothing from outside the cycle can still
+    /// change it (`stillPending`).
+    package func checkLivelock() throws -> Int {
         let stretch = limits.livelockSteps
         guard steps - 1 - hangs.lastProgressStep >= stretch else {
             hangs.checkpoint = nil
-            stepCheckAt = min(limits.maxSteps, hangs.lastProgressStep + stretch)
-            return
+            return hangs.lastProgressStep + stretch
         }
         let recent = hangs.entries(after: hangs.lastProgressStep, next: stepRingNext)
         let period = HangWatch.period(of: recent)
@@ -166,8 +157,7 @@ extension World {
         }
         guard let period else {
             hangs.checkpoint = nil
-            stepCheckAt = min(limits.maxSteps, steps - 1 + stretch)
-            return
+            return steps - 1 + stretch
         }
         var timers = Set<HangWatch.TimerKey>()
         for loop in loops {
@@ -179,7 +169,7 @@ extension World {
             progressStep: hangs.lastProgressStep, state: fingerprint(recent), period: period, timers: timers,
             externalSeq: externalSeq, clock: clock, clockReads: hangs.clockReads)
         let periods = (stretch + period.loopSteps - 1) / period.loopSteps
-        stepCheckAt = min(limits.maxSteps, steps - 1 + periods * period.loopSteps)
+        return steps - 1 + periods * period.loopSteps
     }
 
     /// The fingerprint of the state a cycle of `recent` task steps would repeat.
@@ -214,7 +204,7 @@ extension World {
 
     /// What the run was doing when `stop` (a limit) ended it.
     package func hangReport(_ stop: RunStop, reason: String, pending: [PendingTask], mainPath: String) -> HangReport {
-        // A stop from `checkSteps()` (max-steps, livelock) came before its step ran.
+        // A stop from `checkStep` (max-steps, livelock) came before its step ran.
         let last = reason == "max-steps" || reason == "livelock" ? steps - 1 : steps
         let entries = hangs.entries(after: last - HangReport.window, next: stepRingNext)
         var order: [PyTask] = []

@@ -89,6 +89,7 @@ extension World {
             "_job_queued": preludeBuiltin("_job_queued") { [unowned self] args, vm in
                 let label = try self.describeCall(args[1], args[2], args[3], vm)
                 self.recorder.jobs.append(JobRecord(executor: try vm.str(args[0]), job: label, queued: self.clock))
+                if self.perturber != nil { self.jobCauses[self.recorder.jobs.count - 1] = self.perturbationCause }
                 return .int(self.recorder.jobs.count - 1)
             },
             "_job_started": preludeBuiltin("_job_started") { [unowned self] args, vm in
@@ -97,6 +98,11 @@ extension World {
                 let worker = args[1].object as? SimWorker
                 self.recorder.jobs[i].worker = worker?.name
                 worker?.jobLabel = self.recorder.jobs[i].job
+                if let worker {
+                    worker.jobCause =
+                        self.jobCauses[i]
+                        ?? PerturbationCause(source: worker.channel, task: nil, coroutine: nil)
+                }
                 return .none
             },
             "_job_finished": preludeBuiltin("_job_finished") { [unowned self] args, vm in

@@ -32,14 +32,10 @@ public final class World: InterpreterHost {
     @exclusivity(unchecked) package var runningLoopOrNil: EventLoop?
     /// Loop callbacks run so far (bounded by `limits.maxSteps`).
     @exclusivity(unchecked) public internal(set) var steps = 0
-    /// `runHandle` calls `checkSteps()` (Hangs.swift) once `steps` passes
-    /// this: `limits.maxSteps`, or earlier for the livelock watch. One
-    /// comparison per step covers both.
-    @exclusivity(unchecked) package var stepCheckAt: Int
     /// Pending external events (a worker waking or finishing, bytes
-    /// arriving; Clock.swift). Invariants: sorted by (due, seq), each seq
-    /// once and at most `externalSeq` (`scheduleExternal` inserts after the
-    /// events due at the same time); between two loop iterations, no worker
+    /// arriving; Clock.swift). Invariants: sorted by due, and at one due time
+    /// by seq (unless an exploring run reordered them); the events of one
+    /// channel always by seq; each seq once and at most `externalSeq`; between two loop iterations, no worker
     /// event is due before the clock (every wait of the loop's thread runs
     /// the worker events it passes). A network event can be: a blocking call
     /// in a callback (`time.sleep`) moves the clock past it, and it waits
@@ -64,7 +60,14 @@ public final class World: InterpreterHost {
     package let network = SimNetwork()
     /// `sim`, the simulated world's knobs as the trace sees them.
     @exclusivity(unchecked) package var sim: SimObject!
-    /// The generator of the `random` module, seeded by the run's seed.
+    /// Who submitted each executor job (by its index in `recorder.jobs`), when exploring.
+    @exclusivity(unchecked) package var jobCauses: [Int: PerturbationCause] = [:]
+    /// `runHandle` does more than count steps only past this one: the step
+    /// limit, the livelock watch's next check (Hangs.swift), or (exploring
+    /// with PCT) the step before the next change point.
+    @exclusivity(unchecked) package var stepCheck: Int
+    /// The generator of the `random` module, seeded by the run's seed (and
+    /// when exploring, its run: `Perturbation.randomSeed`).
     @exclusivity(unchecked) package var random: SplitMix64
     package let logging = LoggingState()
     /// The last task steps and the livelock watch (Hangs.swift).
@@ -117,13 +120,19 @@ public final class World: InterpreterHost {
         for (i, file) in userModules.files.enumerated() { ordinals[file.path] = i + 1 }
         moduleOrdinals = ordinals
         self.limits = limits
-        self.stepCheckAt = World.firstStepCheck(limits)
         let watch = HangWatch()
         self.hangs = watch
         self.stepRing = watch.ring
         self.seed = seed
-        self.perturber = perturbation.map(Perturber.init)
-        self.random = SplitMix64(seed: seed)
+        let perturber = perturbation.map(Perturber.init)
+        self.perturber = perturber
+        self.random = SplitMix64(seed: perturbation.map { Perturbation.randomSeed(seed: seed, run: $0.run) } ?? seed)
+        stepCheck = min(limits.maxSteps, (perturber?.nextChangePoint ?? Int.max) - 1)
+        // The livelock watch's first check (Hangs.swift).
+        if limits.detectsLivelock {
+            watch.nextCheck = limits.livelockSteps
+            stepCheck = min(stepCheck, watch.nextCheck)
+        }
         vm.maxInstructions = limits.maxInstructions
         sim = SimObject(world: self)
     }

@@ -188,11 +188,13 @@ package final class SimSocket: PyObject {
         self.record = record
         var delay = 0.0
         if let peer {
-            delay = world.perturbed(peer.connect, at: peer.loc) {
-                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect))"
+            delay = world.perturbed(peer.connect, at: peer.loc, kind: .peers) {
+                "connect to \(peer.name) took \(seconds($0)) s instead of \(seconds(peer.connect)) (peer at \(world.positionText(peer.loc)))"
             }
         }
-        world.scheduleExternal(world.clock + delay, .network) { [unowned self] in
+        world.scheduleExternal(
+            world.clock + delay, .network, channel: fd, describe: { "the connect to \(peer?.name ?? ip)" }
+        ) { [unowned self] in
             self.update {
                 self.writable = true
                 if self.peer != nil { self.connected = true } else { self.soError = 111 }
@@ -227,11 +229,12 @@ package final class SimSocket: PyObject {
             let reply = peer.replies[k]
             for (j, chunk) in reply.enumerated() {
                 let which = reply.count == 1 ? "reply \(k + 1)" : "chunk \(j + 1) of reply \(k + 1)"
-                let delay = world.perturbed(chunk.delay, at: peer.loc) {
-                    "\(which) of \(peer.name) came after \(seconds($0)) s instead of \(seconds(chunk.delay))"
+                let delay = world.perturbed(chunk.delay, at: peer.loc, kind: .peers) {
+                    "\(which) of \(peer.name) came \(lateness($0 - chunk.delay)) (peer at \(world.positionText(peer.loc)))"
                 }
                 last = max(last, delay)
-                world.scheduleExternal(now + delay, .network) { [unowned self] in
+                world.scheduleExternal(now + delay, .network, channel: fd, describe: { "\(which) of \(peer.name)" }) {
+                    [unowned self] in
                     self.update { self.inbox += chunk.data }
                     if let r = self.record {
                         self.world.recorder.connections[r].delivered.append(
@@ -249,10 +252,12 @@ package final class SimSocket: PyObject {
     /// The peer closes its side `nominal` seconds (perturbed when exploring)
     /// after `offset` seconds from now, the moment `what` happened.
     private func schedulePeerClose(_ peer: SimPeer, _ nominal: Double, after offset: Double, _ what: String) {
-        let close = world.perturbed(nominal, at: peer.loc) {
-            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal))"
+        let close = world.perturbed(nominal, at: peer.loc, kind: .peers) {
+            "\(peer.name) closed \(seconds($0)) s after \(what) instead of \(seconds(nominal)) (peer at \(world.positionText(peer.loc)))"
         }
-        world.scheduleExternal(world.clock + offset + close, .network) { [unowned self] in
+        world.scheduleExternal(
+            world.clock + offset + close, .network, channel: fd, describe: { "the close of \(peer.name)" }
+        ) { [unowned self] in
             self.update { self.eof = true }
             if let r = self.record { self.world.recorder.connections[r].peerClosed = self.world.clock }
         }
@@ -388,8 +393,8 @@ extension World {
                 let host = try vm.str(args[0])
                 guard let peer = self.network.dnsPeer(host) else { return .float(0) }
                 return .float(
-                    self.perturbed(peer.dns, at: peer.loc) {
-                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns))"
+                    self.perturbed(peer.dns, at: peer.loc, kind: .peers) {
+                        "DNS of \(host) took \(seconds($0)) s instead of \(seconds(peer.dns)) (peer at \(self.positionText(peer.loc)))"
                     })
             },
             "_address_of": preludeBuiltin("_address_of") { [unowned self] args, vm in

@@ -48,7 +48,9 @@ package final class SimObject: PyObject {
         guard name == "explore" else {
             throw vm.error(.attributeError, "'sim' has no attribute '\(name)'")
         }
-        let allowed: Set<String> = ["runs", "jitter", "timer_jitter", "shuffle_ready"]
+        let allowed: Set<String> = [
+            "runs", "jitter", "timer_jitter", "timer_lateness", "shuffle_ready", "strategy", "depth",
+        ]
         if args.count > 0 { throw vm.error(.typeError, "sim.explore() takes keyword arguments only") }
         for (k, v) in args.keywords {
             guard allowed.contains(k) else {

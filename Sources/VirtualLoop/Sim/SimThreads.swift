@@ -26,6 +26,12 @@ package final class SimWorker: PyObject {
     @exclusivity(unchecked) fileprivate weak var resumer: SimWorker?
     /// The call it runs now (`blocks(3)`), for the words of a perturbation.
     @exclusivity(unchecked) package var jobLabel = ""
+    /// Who submitted the job it runs, for PCT's priorities and the words of a perturbation.
+    @exclusivity(unchecked) package var jobCause: PerturbationCause?
+    /// Its external events keep their order among themselves (`scheduleExternal`).
+    package var channel: Int { PerturbationCause.otherSources + ordinal }
+    /// Its place among the run's workers, from 0.
+    @exclusivity(unchecked) package var ordinal = 0
     /// The function to run next; set by `run(on:)`.
     @exclusivity(unchecked) fileprivate var pending: Value?
     /// The interpreter's per-thread state while the worker is suspended.
@@ -190,10 +196,12 @@ extension World {
     /// `time.sleep(d)` in a job: the worker's wake-up is an external event.
     package func sleepInWorker(_ worker: SimWorker, _ nominal: Double) throws {
         let loc = tracePosition
-        let d = perturbed(nominal, at: loc) {
-            "job \(worker.jobLabel) slept \(seconds($0)) s instead of \(seconds(nominal)) (\(positionText(loc)))"
+        let d = perturbed(nominal, at: loc, kind: .jobs, cause: worker.jobCause) {
+            "job \(worker.jobLabel) on \(worker.name) took \(seconds($0)) s instead of \(seconds(nominal)) (\(positionText(loc)))"
         }
-        scheduleExternal(clock + d, .worker) { [unowned self] in try self.switchTo(worker) }
+        scheduleExternal(clock + d, .worker, channel: worker.channel, describe: { "job \(worker.jobLabel)" }) {
+            [unowned self] in try self.switchTo(worker)
+        }
         try yieldBack(worker)
     }
 
@@ -221,6 +229,7 @@ extension World {
                 let worker = SimWorker(
                     name: try vm.str(args[0]), threadName: try vm.str(args[1]),
                     pid: try vm.intArg(args[2], "pid"))
+                worker.ordinal = self.threads.workers.count
                 self.threads.workers.append(worker)
                 return .obj(worker)
             },
@@ -231,7 +240,11 @@ extension World {
             },
             "_complete_later": preludeBuiltin("_complete_later") { [unowned self] args, vm in
                 let fn = args[0]
-                self.scheduleExternal(self.clock, .worker) { _ = try vm.call(fn, Args()) }
+                let worker = self.threads.currentWorker
+                self.scheduleExternal(
+                    self.clock, .worker, channel: worker?.channel ?? 0,
+                    describe: { "the completion of job \(worker?.jobLabel ?? "?")" }
+                ) { _ = try vm.call(fn, Args()) }
                 return .none
             },
             "_as_worker": preludeBuiltin("_as_worker") { [unowned self] args, vm in
