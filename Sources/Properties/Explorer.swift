@@ -160,6 +160,8 @@ public struct ExploreFailure: Sendable {
     /// The perturbations of the shrunk run: every one needed (taking back any
     /// one alone makes the failure go away), each at the smallest size tried that still breaks it.
     public var shrunk: [AppliedPerturbation]
+    /// When a limit stopped the shrunk run (a livelock, `max-steps`): what it was doing.
+    public var hang: HangReport? = nil
     /// The shrunk run as a perturbation (`only` the kept draws, at their `scales`), which replays it exactly;
     /// nil for the nominal run.
     public var shrunkPerturbation: Perturbation? = nil

@@ -17,7 +17,7 @@ public enum PropertyChecker {
         check(
             events: report.events, status: report.status, value: report.value, elapsed: report.elapsed,
             properties: report.properties, blockings: report.blockings, pendingTasks: report.pendingTasks,
-            lastResult: report.lastResult, interpreter: report.interpreter)
+            lastResult: report.lastResult, interpreter: report.interpreter, hang: report.hang)
     }
 
     /// The checker over the parts of a run it reads, for callers (and tests)
@@ -33,10 +33,11 @@ public enum PropertyChecker {
     ///   - pendingTasks: the tasks not done at the end, in creation order.
     ///   - lastResult: what the last `run`/`run_until_complete` returned.
     ///   - interpreter: the run's interpreter, for `==`, `str` and `repr` of its values.
+    ///   - hang: for a run a limit stopped, what it was doing (named in the problems when no property expected it).
     public static func check(
         events: [TraceEvent], status: RunStatus, value: String, elapsed: Double,
         properties: [PropertyCall], blockings: [Blocking], pendingTasks: [PendingTask],
-        lastResult: Value, interpreter: Interpreter
+        lastResult: Value, interpreter: Interpreter, hang: HangReport? = nil
     ) -> Verdict {
         let run = CheckedRun(
             events: events, status: status, value: value, elapsed: elapsed,
@@ -51,7 +52,10 @@ public enum PropertyChecker {
             || (status == .exception && properties.contains { $0.name == "raises" })
             || zip(properties, results).contains { $0.0.name == "status" && $0.1.passed }
         var problems: [String] = []
-        if !expected { problems.append(unexpectedStatus(status, value)) }
+        if !expected {
+            problems.append(unexpectedStatus(status, value, hang: hang))
+            problems += hang?.lines ?? []
+        }
 
         var warnings: [String] = []
         if !properties.contains(where: { $0.name == "all_done" }) {
@@ -77,7 +81,7 @@ public enum PropertyChecker {
         return run.failure(name, args, keywords)
     }
 
-    private static func unexpectedStatus(_ status: RunStatus, _ value: String) -> String {
+    private static func unexpectedStatus(_ status: RunStatus, _ value: String, hang: HangReport?) -> String {
         let fix: String
         switch status {
         case .exception:
@@ -87,9 +91,15 @@ public enum PropertyChecker {
             fix =
                 "every task left waits for something that never happens; "
                 + "add expect.status('deadlock') if that is the point of the trace"
-        case .limit:
+        case .limit where hang?.reason == "livelock":
             fix =
-                "the trace may loop forever; raise --max-steps/--max-time, "
+                "\(hang!.summary); the trace loops forever: make the loop wait for what it polls, "
+                + "raise --livelock-steps or pass --no-livelock-detection if it does progress unseen, "
+                + "or add expect.status('limit') if that is the point of the trace"
+        case .limit:
+            let what = hang.map { "\($0.summary); " } ?? ""
+            fix =
+                "\(what)the trace may loop forever; raise --max-steps/--max-time, "
                 + "or add expect.status('limit') if that is the point of the trace"
         case .ok:
             fix = "add expect.status('ok') if that is expected"

@@ -75,7 +75,8 @@ public enum Shrinker {
             property: verdict.results.first { !$0.passed && !excluding.contains(Explorer.propertyKey(of: $0)) },
             divergence: text.map { $0.summary(run: run) }, divergenceContext: lines,
             perturbations: explain(original.perturbations), shrunk: explain(shrunk.perturbations),
-            shrunkPerturbation: search.perturbation, replays: search.spent, fixedPoint: search.fixedPoint)
+            hang: shrunk.hang ?? original.hang, shrunkPerturbation: search.perturbation, replays: search.spent,
+            fixedPoint: search.fixedPoint)
     }
 
     /// The state of one shrink: the draws kept, their scales, the last

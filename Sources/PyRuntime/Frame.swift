@@ -33,7 +33,12 @@ public final class Frame {
     }
     @exclusivity(unchecked) package var cells: [PyCell]
     @exclusivity(unchecked) package var blocks: [FrameBlock] = []
-    @exclusivity(unchecked) package var pc = 0
+    @exclusivity(unchecked) @usableFromInline package var pc = 0
+    /// `pc`, read from another module without an exclusivity check (the
+    /// hang watch notes it at every task step: World's `recordStep`).
+    package var resumePC: Int {
+        @inlinable get { pc }
+    }
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and chaining.
     @exclusivity(unchecked) package var handling: PyException?
     /// True while suspended inside `yieldFrom`: the delegate is below the top of the stack.

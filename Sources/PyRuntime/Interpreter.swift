@@ -218,7 +218,9 @@ public final class Interpreter {
             if count > limit {
                 f.pc = pc
                 instructions = count
-                throw RunStop(reason: .limit("max-instructions"))
+                throw RunStop(
+                    reason: .limit("max-instructions"),
+                    position: .init(function: f.code.qualifiedName, path: f.code.sourcePath, line: f.location.line))
             }
             switch op {
             case .loadConst(let i):

@@ -6,7 +6,26 @@ public struct RunStop: Error {
         case limit(String)
     }
 
-    public let reason: Reason
+    /// The frame that was running when the limit hit (`max-instructions`), for the hang report.
+    public struct Position: Sendable, Equatable {
+        /// The function's qualified name (`<module>` for the trace's top level).
+        public var function: String
+        /// The source file of its code.
+        public var path: String
+        public var line: Int
 
-    public init(reason: Reason) { self.reason = reason }
+        public init(function: String, path: String, line: Int) {
+            self.function = function
+            self.path = path
+            self.line = line
+        }
+    }
+
+    public let reason: Reason
+    public let position: Position?
+
+    public init(reason: Reason, position: Position? = nil) {
+        self.reason = reason
+        self.position = position
+    }
 }

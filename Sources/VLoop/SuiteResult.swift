@@ -98,6 +98,8 @@ public struct TraceResult: Sendable {
     public var warnings: [String]
     /// The tasks left pending at the end, with what each awaited.
     public var pendingTasks: [PendingTask]
+    /// For a last replay that a limit stopped: what it was doing (`HangReport`).
+    public var hang: HangReport? = nil
     /// The traceback of the exception that escaped the trace, as Python prints it
     /// (shown when the last replay failed).
     public var traceback: String?
@@ -190,6 +192,7 @@ public struct TraceResult: Sendable {
         if let d = determinism {
             object["not_deterministic"] = ["run": d.run, "runs": d.runs, "lines": d.difference.lines]
         }
+        if let hang { object["hang"] = hang.jsonObject }
         return object
     }
 }
@@ -271,6 +274,8 @@ public struct ExplorationFailure: Sendable {
     public var path: String
     /// The command that replays the run exactly: `vloop run --seed 0 --strategy portfolio --depth 3 --jitter 0.5 --timer-lateness 0.5 --run 1 PATH`.
     public var replayCommand: String
+    /// When a limit stopped the run (a livelock, `max-steps`): what it was doing.
+    public var hang: HangReport?
 
     init(_ f: ExploreFailure, settings: ExploreSettings, path: String) {
         run = f.run
@@ -283,6 +288,7 @@ public struct ExplorationFailure: Sendable {
         perturbations = f.perturbations.map(\.description)
         shrunk = f.shrunk.map(\.description)
         replayCommand = settings.replayCommand(run: f.run, path: path)
+        hang = f.hang
     }
 
     /// The lines that report it, unindented.
@@ -290,6 +296,7 @@ public struct ExplorationFailure: Sendable {
         let otherwise = e.summary.nominalFails ? " otherwise than the nominal run" : ""
         let strategy = e.settings.strategy == .portfolio ? " (\(e.settings.strategy.forRun(run)))" : ""
         var lines = ["run \(run) of seed \(e.settings.seed)\(strategy) broke\(otherwise): \(broke)"]
+        if let h = hang { lines += h.explorationLines }
         let n = perturbations.count
         let how =
             shrinkFixedPoint

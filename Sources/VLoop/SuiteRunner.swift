@@ -352,6 +352,7 @@ public struct SuiteRunner: Sendable {
         result.notes = report.notes
         result.warnings = verdict.warnings
         result.pendingTasks = report.pendingTasks
+        result.hang = report.hang
         result.traceback =
             report.status == .exception ? report.traceback(files: lastTrace?.sourceFiles ?? [file]) : nil
         if let i = explore.replayRun ?? replayFile?.run, let s = settings {

@@ -67,6 +67,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Bound the interpreted instructions of any single step.")
     var maxInstructions: Int = 100_000_000
 
+    @Flag(help: "Do not stop a run early when it cycles without progress (status 'limit', value 'livelock').")
+    var noLivelockDetection = false
+
+    @Option(
+        help: "Loop steps without a print, log, task, job or I/O after which a run's state is compared for a livelock.")
+    var livelockSteps: Int = 10_000
+
     @Option(help: "The seed of the `random` module in traces.")
     var seed: Int = 0
 
@@ -107,6 +114,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--max-time must be a positive number of seconds")
         }
         if maxInstructions < 1 { throw ValidationError("--max-instructions must be at least 1") }
+        if livelockSteps < 1 { throw ValidationError("--livelock-steps must be at least 1") }
         if seed < 0 { throw ValidationError("--seed must not be negative") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if let label, label.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -141,6 +149,8 @@ struct RunCommand: ParsableCommand {
         o.limits.maxSteps = maxSteps
         o.limits.maxTime = maxTime
         o.limits.maxInstructions = maxInstructions
+        o.limits.detectsLivelock = !noLivelockDetection
+        o.limits.livelockSteps = livelockSteps
         return o
     }
 

@@ -101,6 +101,9 @@ public final class PyTask: PyFuture {
         }
         futureWaiter = nil
         stepCount += 1
+        // Through an unretained reference: `world` would be retained around the call.
+        let pc = hintFrame?._withUnsafeGuaranteedRef { $0.resumePC } ?? -1
+        Unmanaged.passUnretained(world)._withUnsafeGuaranteedRef { $0.recordStep(self, pc: pc) }
         let now = world.clock
         if now != lastStepAt {
             if lastStepAt.isNaN { firstStepAt = now }
@@ -260,6 +263,7 @@ extension World {
         try loop.callSoon(.taskStep(task, nil))
         asyncio.tasks.append(task)
         asyncio.allTasks.append(task)
+        markProgress()
         return task
     }
 

@@ -142,6 +142,7 @@ extension World {
     package func deliverDue() throws {
         while let e = external.first, e.due <= clock {
             external.removeFirst()
+            markProgress()
             try e.action()
         }
     }

@@ -369,7 +369,7 @@ public final class EventLoop: PyObject {
             debug = try vm.truthy(args[0])
             return .none
         case "time":
-            return .float(world.clock)
+            return .float(world.readClock())
         case "call_soon":
             guard args.count >= 1 else {
                 throw vm.error(.typeError, "call_soon() missing 1 required positional argument: 'callback'")

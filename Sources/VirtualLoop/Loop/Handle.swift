@@ -99,11 +99,13 @@ public class Handle: PyObject {
 }
 
 extension World {
-    /// Past `stepCheck`: the step limit, and PCT's change points (the task
-    /// whose step this is drops to the lowest priority; a step of no task
-    /// leaves the change to the next task's step).
+    /// Past `stepCheck`: the step limit, the livelock watch (Hangs.swift),
+    /// and PCT's change points (the task whose step this is drops to the
+    /// lowest priority; a step of no task leaves the change to the next task's step).
     private func checkStep(_ h: Handle) throws {
         if steps > limits.maxSteps { throw RunStop(reason: .limit("max-steps")) }
+        if steps > hangs.nextCheck { hangs.nextCheck = try checkLivelock() }
+        stepCheck = min(limits.maxSteps, hangs.nextCheck)
         guard let perturber else { return }
         let task: PyTask?
         switch h.callback {
@@ -113,7 +115,7 @@ extension World {
         _ = perturber.reached(step: steps, task: task?.serial)
         // A change point still due (this step ran no task) is looked at again at the next step.
         let next = perturber.nextChangePoint
-        stepCheck = min(limits.maxSteps, next > steps ? next - 1 : steps)
+        stepCheck = min(stepCheck, next > steps ? next - 1 : steps)
     }
 
     /// Runs one callback (`Handle._run`): the only place callbacks run.

@@ -145,6 +145,7 @@ extension World {
     package var currentCtx: String { ctxWorker?.name ?? currentTask?.name ?? "MainThread" }
 
     package func record(_ e: TraceEvent) {
+        markProgress()
         if recorder.recording { recorder.events.append(e) }
     }
 

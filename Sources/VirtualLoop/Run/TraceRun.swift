@@ -24,6 +24,9 @@ public struct RunReport {
     /// `sim.explore(...)` as the trace called it.
     public var exploreSettings: [String: Value]
     public var pendingTasks: [PendingTask]
+    /// For a run that a limit stopped (status `limit`): the tasks that spun
+    /// in its last steps and what the pending ones await; nil otherwise.
+    public var hang: HangReport?
     /// The exception that escaped the trace, with its traceback in trace lines.
     public var escaped: PyException?
     public var lastResult: Value
@@ -149,6 +152,7 @@ public enum TraceRunner {
         var status = RunStatus.ok
         var value = ""
         var escaped: PyException?
+        var limitStop: (stop: RunStop, which: String)?
         do {
             _ = try vm.runModuleCode(compiled.code)
             try world.finishPools()
@@ -165,6 +169,7 @@ public enum TraceRunner {
             case .limit(let which):
                 status = .limit
                 value = "'\(which)'"  // the repr of the limit's name, as the spec's event log says
+                limitStop = (stop, which)
             }
         } catch {
             status = .exception
@@ -172,6 +177,9 @@ public enum TraceRunner {
         }
         let pending = world.pendingTasks(of: nil).map {
             PendingTask(name: $0.name, awaiting: describeWait($0, deadlocked: status == .deadlock))
+        }
+        let hang = limitStop.map {
+            world.hangReport($0.stop, reason: $0.which, pending: pending, mainPath: compiled.code.sourcePath)
         }
         if status == .ok { world.endOfRunNotes() }
         world.recorder.recording = false
@@ -202,7 +210,7 @@ public enum TraceRunner {
             steps: world.steps, notes: world.recorder.notes, properties: world.expectations.properties,
             blockings: world.recorder.blockings, jobs: world.recorder.jobs, connections: world.recorder.connections,
             perturbations: world.perturber?.applied ?? [], exploreSettings: world.sim.explore,
-            pendingTasks: pending, escaped: escaped,
+            pendingTasks: pending, hang: hang, escaped: escaped,
             lastResult: world.lastResult, interpreter: vm, world: world)
     }
 

@@ -63,12 +63,18 @@ public final class World: InterpreterHost {
     /// Who submitted each executor job (by its index in `recorder.jobs`), when exploring.
     @exclusivity(unchecked) package var jobCauses: [Int: PerturbationCause] = [:]
     /// `runHandle` does more than count steps only past this one: the step
-    /// limit, or (exploring with PCT) the step before the next change point.
+    /// limit, the livelock watch's next check (Hangs.swift), or (exploring
+    /// with PCT) the step before the next change point.
     @exclusivity(unchecked) package var stepCheck: Int
     /// The generator of the `random` module, seeded by the run's seed (and
     /// when exploring, its run: `Perturbation.randomSeed`).
     @exclusivity(unchecked) package var random: SplitMix64
     package let logging = LoggingState()
+    /// The last task steps and the livelock watch (Hangs.swift).
+    package let hangs: HangWatch
+    /// `hangs.ring`, and the index of its next entry (`HangWatch` states the invariant).
+    package let stepRing: UnsafeMutablePointer<HangWatch.Entry>
+    @exclusivity(unchecked) package var stepRingNext = 0
 
     // MARK: Run/ (expect: Expect.swift)
 
@@ -114,11 +120,19 @@ public final class World: InterpreterHost {
         for (i, file) in userModules.files.enumerated() { ordinals[file.path] = i + 1 }
         moduleOrdinals = ordinals
         self.limits = limits
+        let watch = HangWatch()
+        self.hangs = watch
+        self.stepRing = watch.ring
         self.seed = seed
         let perturber = perturbation.map(Perturber.init)
         self.perturber = perturber
         self.random = SplitMix64(seed: perturbation.map { Perturbation.randomSeed(seed: seed, run: $0.run) } ?? seed)
         stepCheck = min(limits.maxSteps, (perturber?.nextChangePoint ?? Int.max) - 1)
+        // The livelock watch's first check (Hangs.swift).
+        if limits.detectsLivelock {
+            watch.nextCheck = limits.livelockSteps
+            stepCheck = min(stepCheck, watch.nextCheck)
+        }
         vm.maxInstructions = limits.maxInstructions
         sim = SimObject(world: self)
     }

@@ -12,11 +12,13 @@ extension World {
                 try vm.numberArg(args[0], "'\(vm.typeName(args[0]))' object cannot be interpreted as an integer"))
             return .none
         }
-        m.define("time") { [unowned self] _, _ in .float(self.clock + self.sim.epoch) }
-        m.define("monotonic") { [unowned self] _, _ in .float(self.clock) }
-        m.define("perf_counter") { [unowned self] _, _ in .float(self.clock) }
-        m.define("time_ns") { [unowned self] _, _ in .int(Int(((self.clock + self.sim.epoch) * 1e9).rounded(.down))) }
-        m.define("monotonic_ns") { [unowned self] _, _ in .int(Int((self.clock * 1e9).rounded(.down))) }
+        m.define("time") { [unowned self] _, _ in .float(self.readClock() + self.sim.epoch) }
+        m.define("monotonic") { [unowned self] _, _ in .float(self.readClock()) }
+        m.define("perf_counter") { [unowned self] _, _ in .float(self.readClock()) }
+        m.define("time_ns") { [unowned self] _, _ in
+            .int(Int(((self.readClock() + self.sim.epoch) * 1e9).rounded(.down)))
+        }
+        m.define("monotonic_ns") { [unowned self] _, _ in .int(Int((self.readClock() * 1e9).rounded(.down))) }
         return m
     }
 
