@@ -16,14 +16,9 @@ struct Divergence {
 
     /// Nil when the two logs are the same, times aside.
     static func find(_ nominal: [TraceEvent], _ events: [TraceEvent]) -> Divergence? {
-        func key(_ e: TraceEvent) -> String {
-            "\(e.kind)|\(e.ctx ?? "")|\(e.text ?? "")|\(e.state ?? "")|\(e.value ?? "")|\(e.status ?? "")"
+        firstDifference(nominal, events) { $0.sameIgnoringTime($1) }.map {
+            Divergence(index: $0, nominal: nominal, events: events)
         }
-        for i in 0..<max(nominal.count, events.count) {
-            if i < nominal.count, i < events.count, key(nominal[i]) == key(events[i]) { continue }
-            return Divergence(index: i, nominal: nominal, events: events)
-        }
-        return nil
     }
 
     /// `at event 7: the nominal run has print 'a' by Task-2 at t=0.05, run 3 has print 'b' by Task-3 at t=0.07`.

@@ -208,8 +208,9 @@ public struct VacuousProperty: Sendable, Equatable {
     }
 }
 
-/// A 64-bit hash of a run's order of events: each event's kind, ctx, text,
-/// state, value and status, times left out (FNV-1a; equal orders hash alike).
+/// A 64-bit hash of a run's order of events: the fields that
+/// `TraceEvent.sameIgnoringTime` compares, times left out (FNV-1a; equal
+/// orders hash alike).
 public func orderingHash(_ events: [TraceEvent]) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     @inline(__always) func mix(_ s: String?) {

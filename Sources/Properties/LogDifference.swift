@@ -21,10 +21,7 @@ public struct LogDifference: Sendable, Equatable {
 
     /// Nil when the two logs are the same, event for event; else where they first differ.
     public static func compare(_ a: [TraceEvent], _ b: [TraceEvent]) -> LogDifference? {
-        let n = min(a.count, b.count)
-        var i = 0
-        while i < n && a[i] == b[i] { i += 1 }
-        if i == n && a.count == b.count { return nil }
+        guard let i = firstDifference(a, b) else { return nil }
         return LogDifference(
             index: i, first: i < a.count ? a[i] : nil, second: i < b.count ? b[i] : nil,
             context: Array(a[max(0, i - contextSize)..<i]), counts: (a.count, b.count))

@@ -35,7 +35,7 @@ public final class Frame {
     @exclusivity(unchecked) package var blocks: [FrameBlock] = []
     @exclusivity(unchecked) @usableFromInline package var pc = 0
     /// `pc`, read from another module without an exclusivity check (the
-    /// hang watch notes it at every task step: World's `recordStep`).
+    /// host reads it at every step of a suspended frame).
     package var resumePC: Int {
         @inlinable get { pc }
     }
@@ -176,7 +176,7 @@ extension Frame {
     /// Drops the locals of a frame that has finished for good (a generator or
     /// coroutine that returned), as CPython clears a finished
     /// frame: what only they kept alive goes away at that moment (an
-    /// unfinished async generator then reaches its loop's finalizer).
+    /// unfinished async generator then reaches its finalizer hook).
     package func releaseLocals() {
         for i in 0..<localCount where !locals[i].isTrivial { locals[i] = .undefined }
         cells = []

@@ -78,3 +78,24 @@ public func jsonString(_ s: String) -> String {
     }
     return out + "\""
 }
+
+extension TraceEvent {
+    /// The same event up to its time: what an order of events is made of
+    /// (its kind, ctx, text, state, value and status). Exploring compares
+    /// runs' orders by it; `orderingHash` hashes these same fields.
+    public func sameIgnoringTime(_ other: TraceEvent) -> Bool {
+        kind == other.kind && ctx == other.ctx && text == other.text && state == other.state
+            && value == other.value && status == other.status
+    }
+}
+
+/// The index of the first event where logs `a` and `b` differ by `same`
+/// (one log ending before the other counts), or nil when they are the same.
+public func firstDifference(
+    _ a: [TraceEvent], _ b: [TraceEvent], by same: (TraceEvent, TraceEvent) -> Bool = { $0 == $1 }
+) -> Int? {
+    let n = min(a.count, b.count)
+    var i = 0
+    while i < n && same(a[i], b[i]) { i += 1 }
+    return i == n && a.count == b.count ? nil : i
+}

@@ -134,9 +134,10 @@ public final class EventLoop: PyObject {
         guard perturbsTimers, let p = world.perturber else { return 0 }
         let loc = world.tracePosition
         let cause = world.perturbationCause
-        let position = world.positionText(loc)
-        return p.lateness(delay: when - world.clock, at: loc, cause: cause, t: world.clock, position: position) {
-            "\(cause.task.map { "\($0): " } ?? "")the timer set at \(position) fired \(seconds($0)) s late"
+        return p.lateness(
+            delay: when - world.clock, at: loc, cause: cause, t: world.clock, position: world.positionText(loc)
+        ) {
+            "\(cause.task.map { "\($0): " } ?? "")the timer set at \(world.positionText(loc)) fired \(seconds($0)) s late"
         }
     }
 

@@ -120,7 +120,7 @@ package final class Perturber {
     /// `loc`: `nominal` times a factor in [1-J, 1+J].
     package func duration(
         _ nominal: Double, at loc: SourceLocation, kind: PerturbationKinds, cause: PerturbationCause, t: Double,
-        position: String, _ describe: (Double) -> String
+        position: @autoclosure () -> String, _ describe: (Double) -> String
     ) -> Double {
         guard kinds.contains(kind), nominal > 0 else { return nominal }
         let (u, id) = next(loc)
@@ -132,14 +132,14 @@ package final class Perturber {
         applied.append(
             AppliedPerturbation(
                 id: id, kind: .duration, description: describe(value), t: t, task: cause.task,
-                coroutine: cause.coroutine, position: position, amount: value, nominal: nominal))
+                coroutine: cause.coroutine, position: position(), amount: value, nominal: nominal))
         return value
     }
 
     /// How late a timer of delay `delay` set at `loc` fires: up to
     /// `timerJitter + timerLateness * delay` seconds, never early.
     package func lateness(
-        delay: Double, at loc: SourceLocation, cause: PerturbationCause, t: Double, position: String,
+        delay: Double, at loc: SourceLocation, cause: PerturbationCause, t: Double, position: @autoclosure () -> String,
         _ describe: (Double) -> String
     ) -> Double {
         let bound = p.timerJitter + p.timerLateness * max(delay, 0)
@@ -152,7 +152,7 @@ package final class Perturber {
         applied.append(
             AppliedPerturbation(
                 id: id, kind: .lateness, description: describe(late), t: t, task: cause.task,
-                coroutine: cause.coroutine, position: position, amount: late, nominal: 0))
+                coroutine: cause.coroutine, position: position(), amount: late, nominal: 0))
         return late
     }
 
@@ -160,7 +160,8 @@ package final class Perturber {
     /// instant as `choices` others goes: `choices` is its nominal place
     /// (after them); fewer puts it before some of them.
     package func order(
-        _ choices: Int, at loc: SourceLocation, t: Double, position: String, _ describe: (Int) -> String
+        _ choices: Int, at loc: SourceLocation, t: Double, position: @autoclosure () -> String,
+        _ describe: (Int) -> String
     ) -> Int {
         guard kinds.contains(.order), choices > 0 else { return choices }
         let (u, id) = next(SourceLocation(line: loc.line, column: loc.column + Self.orderColumn))
@@ -169,7 +170,7 @@ package final class Perturber {
         if place == choices { return choices }
         applied.append(
             AppliedPerturbation(
-                id: id, kind: .order, description: describe(choices - place), t: t, position: position,
+                id: id, kind: .order, description: describe(choices - place), t: t, position: position(),
                 amount: Double(choices - place), nominal: 0))
         return place
     }
