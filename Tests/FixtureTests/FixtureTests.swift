@@ -130,9 +130,11 @@ struct ReferenceTests {
 }
 
 /// `fixtures/invalid/NAME.trace` files whose first line is `# runtime-error`
-/// load, and fail when they run (a missing module, an import cycle): the
-/// traceback `vloop run` shows, through the modules' own files and lines,
-/// must be `NAME.expected.txt`. (`VLOOP_UPDATE_FIXTURES=1` rewrites them.)
+/// load, and fail when they run (a missing module, an import cycle, a
+/// `MemoryError`, a limit): `NAME.expected.txt` is what the run ended with,
+/// the traceback `vloop run` shows through the modules' own files and lines
+/// for an exception, or the status and its value for any other end (a limit,
+/// a deadlock). (`VLOOP_UPDATE_FIXTURES=1` rewrites them.)
 @Suite("Invalid input found at run time")
 struct RuntimeErrorFixtureTests {
     static let names: [String] = {
@@ -151,8 +153,12 @@ struct RuntimeErrorFixtureTests {
     func theTracebackNamesEachFile(_ name: String) throws {
         let trace = try load("fixtures/invalid/\(name)")
         let report = TraceRunner.run(trace.compiled, modules: trace.modules)
-        #expect(report.status == .exception)
-        let rendered = (report.traceback(files: trace.sourceFiles) ?? "(no traceback)") + "\n"
+        #expect(report.status != .ok, "a runtime-error fixture must not end well")
+        let ending =
+            report.status == .exception
+            ? report.traceback(files: trace.sourceFiles) ?? "(no traceback)"
+            : "the run ended with status '\(report.status)' (\(report.value))"
+        let rendered = ending + "\n"
         let expectedURL = repositoryRoot.appendingPathComponent(
             "fixtures/invalid/" + (name as NSString).deletingPathExtension + ".expected.txt")
         if ProcessInfo.processInfo.environment["VLOOP_UPDATE_FIXTURES"] == "1" {
