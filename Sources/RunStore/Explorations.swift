@@ -76,7 +76,7 @@ extension RunStore {
     /// The explorations recorded under `label`, or under every label when nil, in the order written.
     public func explorations(label: String?) throws -> [StoredExploration] {
         try guarded("read the explorations") {
-            try queue.read { db in
+            try read { db in
                 try Self.fetchExplorations(
                     db, where: label == nil ? "1" : "suite_run.label = ?", label.map { [$0] } ?? [])
             }
@@ -88,7 +88,7 @@ extension RunStore {
     /// `vloop report --explorations` names those that no exploration accounts for.
     public func failedNominalRuns(label: String) throws -> [(tracePath: String, status: String)] {
         try guarded("read the failed runs") {
-            try queue.read { db in
+            try read { db in
                 try Row.fetchAll(
                     db,
                     sql: """

@@ -14,11 +14,15 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
 
 /// The SQLite database of recorded runs (DESIGN.md, "Storage").
 ///
-/// It is opened in WAL mode with a busy timeout, so that several processes
-/// (parallel CI jobs, shards) can write one file; each run is written in one
-/// transaction, so writing a run never loses an earlier one. A database from
-/// an older vloop is migrated when opened; one from a newer vloop, or a file
-/// that is not vloop's, is refused before anything is written to it.
+/// A writer (`vloop run`, `vloop merge`, `vloop migrate`) opens it in WAL mode
+/// with a busy timeout, so that several processes (parallel CI jobs, shards)
+/// can write one file; each run is written in one transaction, so writing a
+/// run never loses an earlier one, and a writer killed mid-suite loses only the
+/// run it was writing. A writer migrates a database from an older vloop; one
+/// from a newer vloop, or a file that is not vloop's, is refused before
+/// anything is written to it. A reader (`vloop runs`, `show`, `report`) opens
+/// it read-only and never migrates it: not one byte of the file changes
+/// (docs/LIMITS.md, "The run database under faults").
 ///
 ///     let store = try RunStore.open(path: ".vloop/runs.sqlite", mode: .create)
 ///     let suite = try store.beginSuiteRun(SuiteRun(label: "main", ...))
@@ -26,100 +30,33 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
 ///     let runs = try store.runSet("main").runs
 public final class RunStore {
     public enum OpenMode: Sendable {
-        /// Create the database (and its folder) when it does not exist: for writers.
+        /// Create the database (and its folder) when it does not exist, and migrate
+        /// it to this vloop's schema: for writers.
         case create
-        /// The database must exist: for readers (`vloop runs`, `show`, `report`).
+        /// The database must exist at this vloop's schema, and is only read: for
+        /// readers (`vloop runs`, `show`, `report`). Writing through it fails.
         case existing
     }
 
     public let path: String
-    let queue: DatabaseQueue
+    /// The connection. A reader's is read-only; an immutable reader's is
+    /// replaced by a read-only one when the file changes under it (`read`).
+    var queue: DatabaseQueue
+    /// Set for a reader opened `immutable` (`Reader`): the file as it was then.
+    var immutableStamp: FileStamp?
 
-    private init(path: String, queue: DatabaseQueue) {
+    init(path: String, queue: DatabaseQueue, immutableStamp: FileStamp? = nil) {
         self.path = path
         self.queue = queue
+        self.immutableStamp = immutableStamp
     }
 
-    /// Opens the database at `path`, migrating it to the current schema.
-    public static func open(path: String, mode: OpenMode) throws -> RunStore {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        let exists = fm.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue {
-            throw StoreError("\(path) is a folder, not a run database (name a file with --db or VLOOP_DB)")
-        }
-        if !exists && mode == .existing {
-            throw StoreError(
-                "no runs recorded yet: \(path) does not exist (record some with `vloop run`, or name the database with --db or VLOOP_DB)"
-            )
-        }
-        var state = Inspection.fresh
-        if exists, (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0 {
-            state = try inspect(path)
-        }
-        let writable: Bool
-        if exists {
-            writable = access(path, W_OK) == 0
-            if !writable && state != .current {
-                throw StoreError(
-                    "cannot write \(path) (read-only) and it must be \(state == .fresh ? "set up" : "migrated to this vloop's schema") first"
-                )
-            }
-            if !writable && mode == .create {
-                throw StoreError(
-                    "cannot record runs in \(path): the file is read-only (use --no-store, or another --db)")
-            }
-        } else {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty, let why = makeFolders(folder) {
-                throw StoreError(
-                    "cannot create the folder \(folder) for the run database: \(why) (use --no-store, or another --db)")
-            }
-            if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
-                throw StoreError("cannot create \(path): the folder is read-only (use --no-store, or another --db)")
-            }
-            writable = true
-        }
-
-        var config = Configuration()
-        config.busyMode = .timeout(60)
-        config.foreignKeysEnabled = true
-        if writable {
-            config.journalMode = .wal
-        } else {
-            config.readonly = true
-        }
-        let queue: DatabaseQueue
-        do {
-            // Setting up WAL mode reads, then writes: a process doing the same at that
-            // instant makes SQLite answer "busy" at once, without waiting. Try again.
-            queue = try retryingWhileBusy { try DatabaseQueue(path: path, configuration: config) }
-        } catch {
-            throw StoreError("cannot open \(path): \(reason(error))")
-        }
-        if writable { try migrate(queue, path: path) }
-        return RunStore(path: path, queue: queue)
+    /// Closes the database (the file is complete after each transaction anyway).
+    public func close() throws {
+        try queue.close()
     }
 
-    /// Runs `body` again while SQLite says the database is busy or locked, for
-    /// up to a minute: the busy timeout covers waiting for a lock, not a read
-    /// transaction that another process's commit made stale.
-    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
-        let deadline = Date().addingTimeInterval(60)
-        var pause: UInt32 = 10_000
-        while true {
-            do {
-                return try body()
-            } catch let e as DatabaseError
-                where
-                (e.resultCode.primaryResultCode == .SQLITE_BUSY || e.resultCode.primaryResultCode == .SQLITE_LOCKED)
-                && Date() < deadline
-            {
-                usleep(pause + UInt32.random(in: 0..<pause))
-                pause = min(pause * 2, 200_000)
-            }
-        }
-    }
+    // MARK: Writing
 
     /// A write transaction that takes the write lock first (BEGIN IMMEDIATE), so that
     /// it waits its turn instead of failing when it reads before it writes.
@@ -135,115 +72,6 @@ public final class RunStore {
             }
         }
     }
-
-    /// What is in an existing file, read without changing it.
-    enum Inspection: Equatable {
-        /// An empty SQLite database: vloop may set it up.
-        case fresh
-        /// A vloop database that needs migrations this vloop has.
-        case older
-        /// A vloop database at this vloop's schema.
-        case current
-    }
-
-    static func inspect(_ path: String) throws -> Inspection {
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(60)
-        do {
-            let q = try DatabaseQueue(path: path, configuration: config)
-            defer { try? q.close() }
-            return try retryingWhileBusy {
-                try q.read { db -> Inspection in
-                    let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                    if appID != Schema.applicationID {
-                        // Empty, or a vloop that is setting it up this instant (GRDB's migrator creates its
-                        // table before the first migration, which sets the application id, commits).
-                        if appID == 0 && tables.allSatisfy({ $0 == "grdb_migrations" }) { return .fresh }
-                        throw StoreError(
-                            "\(path) is not a vloop run database (it holds other tables: \(tables.prefix(5).joined(separator: ", "))); name another file with --db or VLOOP_DB"
-                        )
-                    }
-                    let applied =
-                        tables.contains("grdb_migrations")
-                        ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
-                    let unknown = applied.subtracting(Schema.names)
-                    if !unknown.isEmpty {
-                        throw StoreError(
-                            "\(path) was written by a newer vloop (its schema has \(unknown.sorted().joined(separator: ", ")), which this vloop \(vloopSchemaName) does not know); use that vloop, or another --db"
-                        )
-                    }
-                    return applied == Set(Schema.names) ? .current : .older
-                }
-            }
-        } catch let e as StoreError {
-            throw e
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB {
-            throw StoreError(
-                "\(path) is not a SQLite database, so not a vloop run database; name another file with --db or VLOOP_DB"
-            )
-        } catch {
-            throw StoreError("cannot read \(path): \(reason(error))")
-        }
-    }
-
-    /// The schema this vloop writes, for messages.
-    static var vloopSchemaName: String { "(schema \(Schema.names.last!))" }
-
-    /// Applies the migrations this database lacks. Two processes opening a new
-    /// database at once may both try the first migration; the loser waits for
-    /// the winner's transaction and then finds nothing left to do.
-    static func migrate(_ queue: DatabaseQueue, path: String) throws {
-        let migrator = Schema.migrator
-        var attempt = 0
-        while true {
-            do {
-                try migrator.migrate(queue)
-                return
-            } catch {
-                attempt += 1
-                if (try? queue.read(migrator.hasCompletedMigrations)) == true { return }
-                if attempt >= 5 { throw StoreError("cannot set up \(path): \(reason(error))") }
-                usleep(50_000)
-            }
-        }
-    }
-
-    /// Opens the database at `path` as it was written, for `vloop merge`: read-only,
-    /// and only at this vloop's schema.
-    static func openSource(path: String) throws -> DatabaseQueue {
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError("no such database: \(path)") }
-        switch try inspect(path) {
-        case .fresh: throw StoreError("\(path) holds no runs")
-        case .older:
-            throw StoreError(
-                "\(path) was written by an older vloop: migrate it first (`vloop runs --db \(path)` does), then merge it"
-            )
-        case .current: break
-        }
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(60)
-        do {
-            return try DatabaseQueue(path: path, configuration: config)
-        } catch {
-            throw StoreError("cannot open \(path): \(reason(error))")
-        }
-    }
-
-    /// Checks that `path` can be merged (an existing vloop database at this
-    /// vloop's schema) without changing it.
-    public static func checkMergeSource(_ path: String) throws {
-        try openSource(path: path).close()
-    }
-
-    /// Closes the database (the file is complete after each transaction anyway).
-    public func close() throws {
-        try queue.close()
-    }
-
-    // MARK: Writing
 
     /// Records the start of a suite run and returns its id.
     public func beginSuiteRun(_ s: SuiteRun) throws -> Int64 {
@@ -372,7 +200,7 @@ public final class RunStore {
         limit: Int? = nil
     ) throws -> [RunSummary] {
         try guarded("read the runs") {
-            try queue.read { db in
+            try read { db in
                 var sql = """
                     SELECT run.id, suite_run.label, run.trace_path, run.seed, run.run_index, run.status, run.passed,
                            run.virtual_duration, run.wall_time, run.steps, run.started_at
@@ -411,7 +239,7 @@ public final class RunStore {
     /// Every label, the most recently recorded first.
     public func labels() throws -> [LabelSummary] {
         try guarded("read the labels") {
-            try queue.read { db in
+            try read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
@@ -433,7 +261,7 @@ public final class RunStore {
     /// One run with everything recorded about it.
     public func run(id: Int64) throws -> StoredRun {
         try guarded("read run \(id)") {
-            try queue.read { db in
+            try read { db in
                 guard let r = try Self.fetchRuns(db, where: "run.id = ?", [id]).first else {
                     throw StoreError("no run \(id) in \(path) (`vloop runs` lists the recorded runs)")
                 }
@@ -445,7 +273,7 @@ public final class RunStore {
     /// The suite run a run belongs to.
     public func suiteRun(id: Int64) throws -> SuiteRun {
         try guarded("read suite run \(id)") {
-            try queue.read { db in
+            try read { db in
                 guard let s = try Self.fetchSuiteRuns(db, where: "id = ?", [id]).first else {
                     throw StoreError("no suite run \(id) in \(path)")
                 }
@@ -459,7 +287,7 @@ public final class RunStore {
     /// a run id.
     public func runSet(_ selector: String) throws -> RunSet {
         try guarded("read \(selector)") {
-            try queue.read { db in
+            try read { db in
                 let suites = try Self.fetchSuiteRuns(db, where: "label = ?", [selector])
                 if !suites.isEmpty {
                     let runs = try Self.fetchRuns(db, where: "suite_run.label = ?", [selector])
@@ -502,10 +330,10 @@ public final class RunStore {
     /// not have (by uuid), with its runs and explorations, in one transaction: a merge that
     /// fails leaves this database as it was. The source is only read.
     public func merge(from source: String) throws -> MergeSummary {
-        let sourceQueue = try Self.openSource(path: source)
-        defer { try? sourceQueue.close() }
-        let suites: [(SuiteRun, [StoredRun], [StoredExploration])] = try guarded("read \(source)") {
-            try sourceQueue.read { db in
+        let sourceStore = try Self.openSource(path: source)
+        defer { try? sourceStore.close() }
+        let suites: [(SuiteRun, [StoredRun], [StoredExploration])] = try sourceStore.guarded("read \(source)") {
+            try sourceStore.read { db in
                 try Self.fetchSuiteRuns(db, where: "1", []).map { s in
                     (
                         s, try Self.fetchRuns(db, where: "run.suite_run_id = ?", [s.id]),
@@ -635,7 +463,10 @@ public final class RunStore {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw StoreError("cannot \(what) in \(path): \(reason(error))")
+            let latest = systemErrno()
+            let recorded = queue.inDatabase { sqlite3_system_errno($0.sqliteConnection) }
+            let errno = recorded != 0 ? recorded : latest
+            throw StoreError("cannot \(what) in \(path): \(reason(error, systemErrno: errno))")
         }
     }
 }
@@ -791,15 +622,34 @@ func likeEscaped(_ s: String) -> String {
         .replacingOccurrences(of: "_", with: "\\_")
 }
 
-/// A database error in words.
-func reason(_ error: Error) -> String {
+/// The system's error behind SQLite's last I/O error, when SQLite did not keep
+/// it (`sqlite3_system_errno`): `errno`, read first thing after the failure,
+/// before a later failing call replaces it.
+func systemErrno() -> Int32 { errno }
+
+/// A database error in words; `systemErrno`, when known, is the system's error
+/// behind an I/O error (`sqlite3_system_errno`).
+func reason(_ error: Error, systemErrno: Int32 = 0) -> String {
     if let e = error as? DatabaseError {
+        let io = [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(e.resultCode.primaryResultCode)
+        switch io ? systemErrno : 0 {
+        case ENOSPC: return "the disk is full (\(String(cString: strerror(ENOSPC))))"
+        case EFBIG:
+            return
+                "the file would grow past the size limit of this process (\(String(cString: strerror(EFBIG))): ulimit -f)"
+        case EDQUOT: return "the disk quota is used up (\(String(cString: strerror(EDQUOT))))"
+        case EROFS: return "the file system is read-only"
+        default: break
+        }
         switch e.resultCode {
         case .SQLITE_READONLY: return "the database is read-only"
         case .SQLITE_CANTOPEN: return "cannot open the file (is its folder writable?)"
         case .SQLITE_BUSY: return "the database stayed locked by another process for 60 s"
         case .SQLITE_FULL: return "the disk is full"
-        default: return e.message ?? "\(e)"
+        case .SQLITE_CORRUPT: return "the database is damaged (\(e.message ?? "malformed"))"
+        default:
+            let words = e.message ?? "\(e)"
+            return io && systemErrno != 0 ? "\(words) (\(String(cString: strerror(systemErrno))))" : words
         }
     }
     if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError {

@@ -235,6 +235,9 @@ final class RunPrinter: @unchecked Sendable {
                 case .diagnostic: printError(line.text)
                 }
             }
+            // A pipe's stdout is block-buffered: a trace's line goes out as it finishes
+            // (its runs are recorded by then), so that a killed suite's log shows what finished.
+            fflush(stdout)
         case .recorded(let r):
             if let lo = r.runIDs.min(), let hi = r.runIDs.max() {
                 let n = r.runIDs.count

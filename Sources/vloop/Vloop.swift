@@ -21,6 +21,7 @@ struct Vloop: ParsableCommand {
               vloop show 12 --format html             one run's timeline (reports/)
               vloop report                            the two latest labels compared
               vloop report --format html              ... as a page with timelines
+              vloop migrate                           bring the run database to this vloop's schema
               vloop run --runs 500 t.trace            explore perturbed timings
 
             Exit status: 0 when every trace passed, 1 when one failed or has errors, \
@@ -29,7 +30,7 @@ struct Vloop: ParsableCommand {
         version: vloopVersion,
         subcommands: [
             RunCommand.self, CheckCommand.self, VerifyCommand.self, RunsCommand.self, ShowCommand.self,
-            ReportCommand.self, MergeCommand.self,
+            ReportCommand.self, MergeCommand.self, MigrateCommand.self,
         ]
     )
 
@@ -37,6 +38,9 @@ struct Vloop: ParsableCommand {
     /// conventions say (swift-argument-parser's own default is 64).
     static func main() {
         Allocator.tune()
+        // A file size limit (ulimit -f) reached makes a write fail with EFBIG, which the
+        // run database reports as an error (exit 2), instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
