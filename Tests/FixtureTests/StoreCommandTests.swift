@@ -191,34 +191,7 @@ struct StoreCommandTests {
         #expect(Set(doc?.compactMap { $0["tracePath"] as? String } ?? []).count == 4)
         #expect(try w.vloopArgs(["run", "--shard", "3/2", "fixtures/seed"], db: all).status == 2)
     }
-
-    @Test("two processes writing one database at once lose no run")
-    func concurrentWriters() throws {
-        let w = try Workspace()
-        let binary = try #require(CommandLineTests.binary)
-        final class Results: @unchecked Sendable { var items: [ProcessOutput?] = [nil, nil] }
-        let results = Results()
-        let group = DispatchGroup()
-        for i in 0..<2 {
-            group.enter()
-            let db = w.db
-            Thread {
-                results.items[i] = runProcess(
-                    binary, ["run", "--label", "writer\(i)", "--repeat", "15", "fixtures/seed"],
-                    environment: ["VLOOP_DB": db])
-                group.leave()
-            }.start()
-        }
-        group.wait()
-        for r in results.items { #expect(r?.status == 0, "\(r?.stderr ?? "did not start")") }
-        let labels = try w.vloop("runs", "--labels", "--json")
-        let doc = try JSONSerialization.jsonObject(with: Data(labels.stdout.utf8)) as? [[String: Any]]
-        #expect(doc?.count == 2)
-        #expect(doc?.map { $0["runs"] as? Int } == [60, 60])
-        let ids = try w.vloop("runs", "--limit", "1000", "--json")
-        let all = try JSONSerialization.jsonObject(with: Data(ids.stdout.utf8)) as? [[String: Any]]
-        #expect(Set(all?.compactMap { $0["id"] as? Int } ?? []) == Set(1...120))
-    }
+    // Several writers at once: StoreFaultCommandTests.concurrentWriters.
 }
 
 @Suite("Run database commands: bad input")

@@ -78,7 +78,7 @@ struct PerturbationStoreTests {
             try queue.close()
         }
         #expect(try RunStore.inspect(path) == .older)
-        let store = try RunStore.open(path: path, mode: .existing)
+        let store = try RunStore.open(path: path, mode: .create)
         let old = try store.run(id: 1)
         #expect(old.label == "v4-label" && old.runIndex == 5 && old.modules.map(\.path) == ["pkg/mod.py"])
         #expect(old.explored == nil && old.perturbations.isEmpty)

@@ -77,7 +77,7 @@ struct RunStoreTests {
         #expect(try store.run(id: id).events == run.events)
     }
 
-    @Test("a database made by the first migration opens and migrates, keeping its runs")
+    @Test("a database made by the first migration: a reader refuses it unchanged; migrating keeps its runs")
     func migratesFromTheFirstSchema() throws {
         let dir = try TempFolder()
         let path = dir.path("old.sqlite")
@@ -100,9 +100,17 @@ struct RunStoreTests {
             #expect(try queue.read { try $0.tableExists("task") } == false)
             try queue.close()
         }
-        let store = try RunStore.open(path: path, mode: .existing)
-        let old = try store.run(id: 1)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let refused = #expect(throws: StoreError.self) { try RunStore.open(path: path, mode: .existing) }
+        #expect(refused?.description.contains("`vloop migrate --db \(path)`") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(try RunStore.migrate(path: path) == Array(Schema.names.dropFirst()))
+        #expect(try RunStore.migrate(path: path) == [])
+        let reader = try RunStore.open(path: path, mode: .existing)
+        let old = try reader.run(id: 1)
         #expect(old.label == "old-label" && old.virtualDuration == 1.5 && old.events.count == 1 && old.tasks.isEmpty)
+        try reader.close()
+        let store = try RunStore.open(path: path, mode: .create)
         let id = try store.write(sampleRun(), suiteRunID: try store.beginSuiteRun(sampleSuite("new")))
         #expect(try store.run(id: id).tasks.count == 1)
         #expect(try store.labels().map(\.label) == ["new", "old-label"])
