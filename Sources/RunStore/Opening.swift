@@ -7,9 +7,11 @@ import GRDBSQLite
 ///
 /// A reader opens the file `immutable` (SQLite then takes no lock and writes
 /// nothing, not even a `-wal` or `-shm` file beside it, so a database on a
-/// read-only mount or in a read-only folder can be read) when no `-wal` file
-/// is beside it, that is when no writer has it open and none was killed
-/// before checkpointing. When a `-wal` file is there, or the file changes while
+/// read-only mount, in a read-only folder or on a full disk can be read) when
+/// no `-wal` file beside it holds anything: the file alone holds every
+/// committed run then (a writer that could not start, on a full disk, leaves
+/// an empty one). When a `-wal` file holds frames (a writer is at work, or was
+/// killed before checkpointing), or the file or its log changes while
 /// it is read immutable (a writer began meanwhile), it reads it as a
 /// read-only connection among writers instead (`mode=ro`), which sees what
 /// the write-ahead log holds. Without URI filenames in the system's SQLite, a
@@ -84,9 +86,11 @@ extension RunStore {
 
     /// Opens `path` read-only: `immutable` when no writer can be at work on it, else `mode=ro`.
     private convenience init(readOnly path: String) throws {
-        let immutable = Self.sqliteTakesURIs && !FileManager.default.fileExists(atPath: path + "-wal")
-        let stamp = immutable ? FileStamp(path) : nil
-        self.init(path: path, queue: try Self.readOnlyQueue(path, immutable: immutable), immutableStamp: stamp)
+        let stamp = FileStamp(path)
+        let immutable = Self.sqliteTakesURIs && stamp.logSize <= 0
+        self.init(
+            path: path, queue: try Self.readOnlyQueue(path, immutable: immutable),
+            immutableStamp: immutable ? stamp : nil)
     }
 
     static func readOnlyQueue(_ path: String, immutable: Bool) throws -> DatabaseQueue {
@@ -106,11 +110,13 @@ extension RunStore {
 
     /// Reads through the connection. A reader opened `immutable` checks that
     /// the file did not change meanwhile (a writer began: SQLite would not
-    /// have seen it); when it did, it reads again as a read-only connection
-    /// among writers, from then on.
+    /// have seen it, and may have read a page half written); when it did, it
+    /// reads again, whatever the first read gave or threw, as a read-only
+    /// connection among writers, from then on.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        let value = try queue.read(body)
-        guard let stamp = immutableStamp, FileStamp(path) != stamp else { return value }
+        guard let stamp = immutableStamp else { return try queue.read(body) }
+        let first = Result { try queue.read(body) }
+        if FileStamp(path) == stamp { return try first.get() }
         try? queue.close()
         queue = try Self.readOnlyQueue(path, immutable: false)
         immutableStamp = nil
@@ -332,8 +338,8 @@ struct FileStamp: Equatable {
     var inode: UInt64 = 0
     var size: Int64 = -1
     var modified: timespec = timespec()
-    /// Whether a `-wal` file is beside it.
-    var log = false
+    /// The size of the `-wal` file beside it; -1 when there is none.
+    var logSize: Int64 = -1
 
     init(_ path: String) {
         var s = stat()
@@ -347,12 +353,12 @@ struct FileStamp: Equatable {
             modified = s.st_mtim
             #endif
         }
-        log = FileManager.default.fileExists(atPath: path + "-wal")
+        if stat(path + "-wal", &s) == 0 { logSize = Int64(s.st_size) }
     }
 
     static func == (a: FileStamp, b: FileStamp) -> Bool {
         a.device == b.device && a.inode == b.inode && a.size == b.size && a.modified.tv_sec == b.modified.tv_sec
-            && a.modified.tv_nsec == b.modified.tv_nsec && a.log == b.log
+            && a.modified.tv_nsec == b.modified.tv_nsec && a.logSize == b.logSize
     }
 }
 

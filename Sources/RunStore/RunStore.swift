@@ -39,8 +39,9 @@ public final class RunStore {
     }
 
     public let path: String
-    /// The connection. A reader's is read-only; an immutable reader's is
-    /// replaced by a read-only one when the file changes under it (`read`).
+    /// The connection. A writer's never changes. A reader's is read-only; an
+    /// immutable reader's is replaced by a `mode=ro` one when the file changes
+    /// under it (`read`), so a reader is used from one thread at a time.
     var queue: DatabaseQueue
     /// Set for a reader opened `immutable` (`Reader`): the file as it was then.
     var immutableStamp: FileStamp?
