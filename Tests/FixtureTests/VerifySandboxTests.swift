@@ -23,16 +23,20 @@ struct VerifySandboxTests {
         case blocked(String)
         /// Exit 2: a limit stopped CPython's run.
         case stopped(String)
-        /// Exit 0 or 1: the attack failed as a Python error under CPython (the
-        /// module or builtin is not there, as under vloop); the text is in the output.
-        case failed(String)
+        /// Exit 0: the attack failed under CPython with the same Python error as
+        /// under vloop (the module or builtin is not there); the error, for the reader.
+        case same(String)
+        /// Exit 1: the attack failed under CPython with a Python error vloop
+        /// does not raise the same way; the text is in the output.
+        case differs(String)
 
         var description: String {
             switch self {
             case .refused: "refused"
             case .blocked(let s): "blocked at \(s)"
             case .stopped(let s): "stopped: \(s)"
-            case .failed(let s): "failed with \(s)"
+            case .same(let s): "failed on both sides with \(s)"
+            case .differs(let s): "failed under CPython with \(s)"
             }
         }
     }
@@ -45,48 +49,48 @@ struct VerifySandboxTests {
     }
 
     static let attacks: [Attack] = [
-        Attack(trace: "verify_open_write.trace", ending: .failed("NameError: name 'open' is not defined")),
-        Attack(trace: "verify_open_read.trace", ending: .failed("NameError: name 'open' is not defined")),
+        Attack(trace: "verify_open_write.trace", ending: .same("NameError: name 'open' is not defined")),
+        Attack(trace: "verify_open_read.trace", ending: .same("NameError: name 'open' is not defined")),
         Attack(trace: "verify_read_reached.trace", ending: .blocked("open('/etc/passwd'")),
         Attack(trace: "verify_os_system.trace", ending: .refused),
-        Attack(trace: "verify_os_system_guarded.trace", ending: .failed("'NoneType' object has no attribute 'system'")),
-        Attack(trace: "verify_subprocess.trace", ending: .failed("'NoneType' object has no attribute 'run'")),
-        Attack(trace: "verify_socket.trace", ending: .failed("'NoneType' object has no attribute")),
+        Attack(trace: "verify_os_system_guarded.trace", ending: .same("'NoneType' object has no attribute 'system'")),
+        Attack(trace: "verify_subprocess.trace", ending: .same("'NoneType' object has no attribute 'run'")),
+        Attack(trace: "verify_socket.trace", ending: .differs("'NoneType' object has no attribute")),
         Attack(trace: "verify_socket_reached.trace", ending: .blocked("socket.__new__")),
-        Attack(trace: "verify_dunder_import.trace", ending: .failed("name '__import__' is not defined")),
-        Attack(trace: "verify_importlib.trace", ending: .failed("'NoneType' object has no attribute 'import_module'")),
-        Attack(trace: "verify_getattr_builtins.trace", ending: .failed("has no attribute 'open'")),
+        Attack(trace: "verify_dunder_import.trace", ending: .differs("name '__import__' is not defined")),
+        Attack(trace: "verify_importlib.trace", ending: .same("'NoneType' object has no attribute 'import_module'")),
+        Attack(trace: "verify_getattr_builtins.trace", ending: .differs("has no attribute 'open'")),
         Attack(trace: "verify_subclasses.trace", ending: .blocked("os.system(b'touch pwned')")),
         Attack(trace: "verify_sys_modules.trace", ending: .blocked("os.system(b'touch pwned')")),
         Attack(trace: "verify_print_globals.trace", ending: .blocked("os.system(b'touch pwned')")),
         Attack(trace: "verify_sim_globals.trace", ending: .blocked("os.system(b'touch pwned')")),
-        Attack(trace: "verify_ctypes.trace", ending: .failed("'NoneType' object has no attribute 'CDLL'")),
-        Attack(trace: "verify_ctypes_reached.trace", ending: .failed("No module named 'ctypes'")),
-        Attack(trace: "verify_exec_string.trace", ending: .failed("name 'exec' is not defined")),
-        Attack(trace: "verify_eval_string.trace", ending: .failed("name 'eval' is not defined")),
-        Attack(trace: "verify_compile_string.trace", ending: .failed("name 'compile' is not defined")),
-        Attack(trace: "verify_class_base.trace", ending: .failed("KeyError: 'open'")),
-        Attack(trace: "verify_breakpoint.trace", ending: .failed("name 'breakpoint' is not defined")),
-        Attack(trace: "verify_input.trace", ending: .failed("name 'input' is not defined")),
+        Attack(trace: "verify_ctypes.trace", ending: .same("'NoneType' object has no attribute 'CDLL'")),
+        Attack(trace: "verify_ctypes_reached.trace", ending: .differs("No module named 'ctypes'")),
+        Attack(trace: "verify_exec_string.trace", ending: .same("name 'exec' is not defined")),
+        Attack(trace: "verify_eval_string.trace", ending: .same("name 'eval' is not defined")),
+        Attack(trace: "verify_compile_string.trace", ending: .same("name 'compile' is not defined")),
+        Attack(trace: "verify_class_base.trace", ending: .differs("KeyError: 'open'")),
+        Attack(trace: "verify_breakpoint.trace", ending: .same("name 'breakpoint' is not defined")),
+        Attack(trace: "verify_input.trace", ending: .same("name 'input' is not defined")),
         Attack(trace: "verify_input_reached.trace", ending: .blocked("builtins.input")),
-        Attack(trace: "verify_help.trace", ending: .failed("name 'help' is not defined")),
-        Attack(trace: "verify_environ.trace", ending: .failed("PATH")),
+        Attack(trace: "verify_help.trace", ending: .same("name 'help' is not defined")),
+        Attack(trace: "verify_environ.trace", ending: .differs("PATH")),
         Attack(trace: "verify_fork.trace", ending: .blocked("os.fork()")),
         Attack(trace: "verify_exec.trace", ending: .blocked("os.exec('/bin/sh'")),
-        Attack(trace: "verify_posixsubprocess.trace", ending: .failed("KeyError: '_posixsubprocess'")),
-        Attack(trace: "verify_fork_exec.trace", ending: .failed("has no attribute '_posixsubprocess'")),
-        Attack(trace: "verify_reimport.trace", ending: .failed("No module named '_posixsubprocess'")),
-        Attack(trace: "verify_asyncio_subprocess.trace", ending: .failed("NotImplementedError")),
+        Attack(trace: "verify_posixsubprocess.trace", ending: .differs("KeyError: '_posixsubprocess'")),
+        Attack(trace: "verify_fork_exec.trace", ending: .differs("has no attribute '_posixsubprocess'")),
+        Attack(trace: "verify_reimport.trace", ending: .differs("No module named '_posixsubprocess'")),
+        Attack(trace: "verify_asyncio_subprocess.trace", ending: .differs("NotImplementedError")),
         Attack(trace: "verify_os_remove.trace", ending: .blocked("os.remove('victim'")),
         Attack(trace: "verify_gc_walk.trace", ending: .blocked("gc.get_objects")),
         Attack(trace: "verify_code_replace.trace", ending: .blocked("code.__new__")),
-        Attack(trace: "verify_own_module.trace", ending: .failed("'NoneType' object has no attribute 'open'")),
-        Attack(trace: "shadow_os/verify_shadow_os.trace", ending: .failed("No module named 'os'")),
+        Attack(trace: "verify_own_module.trace", ending: .same("'NoneType' object has no attribute 'open'")),
+        Attack(trace: "shadow_os/verify_shadow_os.trace", ending: .differs("No module named 'os'")),
         Attack(trace: "verify_disable_hook.trace", ending: .blocked("open('pwned', 'w'")),
-        Attack(trace: "verify_mknod.trace", ending: .failed("module 'os' has no attribute 'mkfifo'")),
+        Attack(trace: "verify_mknod.trace", ending: .differs("module 'os' has no attribute 'mkfifo'")),
         Attack(
             trace: "verify_memory_bomb.trace",
-            ending: .failed(
+            ending: .differs(
                 "CPython: {\"t\":0.0,\"kind\":\"run_end\",\"status\":\"exception\",\"value\":\"MemoryError\"}"),
             options: ["--max-cpython-memory", "512"]),
         Attack(
@@ -148,8 +152,12 @@ struct VerifySandboxTests {
         case .stopped(let why):
             #expect(r.status == 2, "\(output)")
             #expect(r.stdout.contains("STOPPED  \(attack.trace)  \(why)"), "\(output)")
-        case .failed(let text):
-            #expect(r.status == 0 || r.status == 1, "\(output)")
+        case .same:
+            #expect(r.status == 0, "\(output)")
+            #expect(r.stdout.contains("same  \(attack.trace)"), "\(output)")
+        case .differs(let text):
+            #expect(r.status == 1, "\(output)")
+            #expect(r.stdout.contains("DIFF  \(attack.trace)"), "\(output)")
             #expect(output.contains(text), "\(output)")
         }
     }
