@@ -128,6 +128,7 @@ def make_import(modules, real_import=builtins.__import__):
     user's packages'."""
     stdlib = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
     modules = frozenset(modules)
+    missing = object()
 
     def refuse(name):
         raise ModuleNotFoundError(f'No module named {name!r}', name=name)
@@ -143,8 +144,13 @@ def make_import(modules, real_import=builtins.__import__):
                     full = name + '.' + item
                     if item == '*' or full in modules:
                         continue
-                    value = getattr(parent, item, None)
-                    if value is None or isinstance(value, types.ModuleType):
+                    value = getattr(parent, item, missing)
+                    if value is missing:
+                        # CPython would import a submodule of that name: say
+                        # what it says when there is none.
+                        where = getattr(parent, '__file__', None) or 'unknown location'
+                        raise ImportError(f'cannot import name {item!r} from {name!r} ({where})', name=name)
+                    if isinstance(value, types.ModuleType):
                         refuse(full)
         return real_import(name, globals, locals, fromlist, level)
     return __import__
