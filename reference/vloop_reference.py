@@ -41,12 +41,20 @@
 #             `expect` (a standard library name is never looked up there);
 #             `vloop` (`from vloop import expect, sim`) is this run's.
 #
+#   sandbox   --sandbox (vloop verify): vloop_sandbox.py, beside this file,
+#             confines an untrusted trace (limits, vloop's modules and
+#             builtins only, an audit hook against file, process and network
+#             access) once everything above is installed.
+#
 # Usage: python3 reference/vloop_reference.py [--max-steps N] [--max-time T]
-#                                              [--seed S] [--check] [--path DIR]... TRACE
+#                                              [--seed S] [--check] [--path DIR]...
+#                                              [--sandbox --allow-modules M,... --allow-builtins B,...
+#                                               --cpu-seconds N --max-memory BYTES] TRACE
 # Exit status: 0 (without --check: the trace ran, whatever its status; with
 # --check: every property held and the status was expected), 1 (--check: a
 # property failed or the run ended with a status nothing expected), 2 (the
-# runner itself could not run: wrong Python, unreadable trace, bad flags).
+# runner itself could not run: wrong Python, unreadable trace, bad flags),
+# 3 (--sandbox: the sandbox stopped the trace; the reason is on stderr).
 
 import sys
 
@@ -1670,6 +1678,9 @@ def is_expect(stmt):
 
 
 EXPECT = None  # the `expect` of the running trace
+# The builtins the trace and its modules run with: CPython's, or under
+# --sandbox only those vloop provides (vloop_sandbox.py).
+TRACE_BUILTINS = builtins
 
 
 def harness_names():
@@ -1694,6 +1705,7 @@ class UserModuleLoader(importlib.abc.Loader):
         tree = ast.parse(source, filename=self.path)
         tree = ast.fix_missing_locations(SetRewriter().visit(tree))
         module.__dict__.update(harness_names())
+        module.__dict__['__builtins__'] = TRACE_BUILTINS
         exec(compile(tree, self.path, 'exec'), module.__dict__)
 
 
@@ -1776,7 +1788,7 @@ def run_trace(path, source):
     g.update({
         '__name__': '__main__',
         '__file__': path,
-        '__builtins__': builtins,
+        '__builtins__': TRACE_BUILTINS,
         '__package__': None,
         '__spec__': None,
     })
@@ -1836,6 +1848,20 @@ def end_notes():
             W.note(f'Task was destroyed but it is pending: {t.get_name()}')
 
 
+def install_sandbox(folders):
+    """--sandbox: vloop_sandbox.py (beside this file) armed for the trace."""
+    global TRACE_BUILTINS
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location('vloop_sandbox', os.path.join(here, 'vloop_sandbox.py'))
+    sandbox = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sandbox)
+    names = lambda text: [n for n in text.split(',') if n]
+    TRACE_BUILTINS = sandbox.install(
+        folders, ARGS.trace, names(ARGS.allow_modules), names(ARGS.allow_builtins), ARGS.cpu_seconds,
+        ARGS.max_memory)
+
+
 def main(argv=None):
     global W, SIM, ARGS
     ap = argparse.ArgumentParser(prog='vloop_reference.py',
@@ -1847,6 +1873,17 @@ def main(argv=None):
                     help='evaluate the expect.* properties; PASS/FAIL lines on stderr, exit 1 on failure')
     ap.add_argument('--path', action='append', default=[], metavar='DIR',
                     help="a folder to import the trace's modules from, after the trace's own (repeatable)")
+    ap.add_argument('--sandbox', action='store_true',
+                    help="run the trace as vloop verify does (vloop_sandbox.py): only vloop's modules and "
+                         "builtins, no file, process or network access, resource limits")
+    ap.add_argument('--allow-modules', default='', metavar='NAMES',
+                    help='--sandbox: the modules vloop provides, comma-separated dotted names')
+    ap.add_argument('--allow-builtins', default='', metavar='NAMES',
+                    help='--sandbox: the builtins vloop provides, comma-separated')
+    ap.add_argument('--cpu-seconds', type=int, default=0, metavar='N',
+                    help='--sandbox: the CPU time limit (RLIMIT_CPU); 0 for none')
+    ap.add_argument('--max-memory', type=int, default=0, metavar='BYTES',
+                    help='--sandbox: the address-space limit (RLIMIT_AS); 0 for none')
     ap.add_argument('trace')
     try:
         ARGS = ap.parse_args(argv)
@@ -1867,7 +1904,10 @@ def main(argv=None):
     W = World(ARGS.max_steps, ARGS.max_time)
     SIM = Sim()
     install_hooks()
-    install_module_path([os.path.dirname(ARGS.trace) or '.'] + ARGS.path)
+    folders = [os.path.dirname(ARGS.trace) or '.'] + ARGS.path
+    install_module_path(folders)
+    if ARGS.sandbox:
+        install_sandbox(folders)
     expect = run_trace(ARGS.trace, source)
     end_notes()
 

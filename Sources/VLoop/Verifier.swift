@@ -16,7 +16,15 @@ import VirtualLoop
 ///     case .cpythonFailed(let why): print("CPython could not run the trace: \(why)")
 ///     case .usesRandom: print("not comparable: the trace uses random")
 ///     case .invalid(let errors): print(errors.rendered)
+///     case .blocked(let why): print("stopped by the sandbox: \(why)")
+///     case .stopped(let why): print("stopped: \(why)")
 ///     }
+///
+/// A trace may come from anyone (an untrusted pull request): the CPython side
+/// runs only a trace that vloop itself accepts (`vloop check`: it compiles,
+/// and imports only vloop's modules and the user's own), and runs it in
+/// `sandbox` (`VerifySandbox`: a child process with resource limits, only
+/// vloop's modules and builtins, no file, process or network access).
 public struct Verifier: Sendable {
     /// The CPython to run the reference with (3.11.7; the reference refuses others).
     public var python: String
@@ -26,12 +34,18 @@ public struct Verifier: Sendable {
     /// The folders, after each trace's own, that its modules are imported from
     /// (on both sides: the reference gets them as `--path`).
     public var modulePaths: [String]
+    /// How the CPython side is confined.
+    public var sandbox: VerifySandbox
 
-    public init(python: String, reference: String? = nil, limits: RunLimits = RunLimits(), modulePaths: [String] = []) {
+    public init(
+        python: String, reference: String? = nil, limits: RunLimits = RunLimits(), modulePaths: [String] = [],
+        sandbox: VerifySandbox = VerifySandbox()
+    ) {
         self.python = python
         self.reference = reference
         self.limits = limits
         self.modulePaths = modulePaths
+        self.sandbox = sandbox
     }
 
     /// The outcome for one trace.
@@ -40,8 +54,16 @@ public struct Verifier: Sendable {
         case same(events: Int)
         /// The logs differ first at `index` (0-based).
         case different(Difference)
-        /// vloop cannot run the trace: it (or a module it imports) has errors.
+        /// vloop does not accept the trace (`vloop check`): it, or a module it
+        /// imports, has errors or imports a module that is neither vloop's nor
+        /// the user's. CPython did not run it.
         case invalid(InvalidSource)
+        /// The sandbox stopped CPython's run: what the trace tried, and at
+        /// which of its lines (the reference's message).
+        case blocked(String)
+        /// CPython's run was stopped by a limit: the wall-clock timeout, the
+        /// output bound, or a signal (SIGXCPU at the CPU limit).
+        case stopped(String)
         /// The reference itself failed under CPython: the last line of what it
         /// wrote (its traceback's last line), so nothing can be compared.
         case cpythonFailed(String)
@@ -79,6 +101,7 @@ public struct Verifier: Sendable {
         case .failure(.invalid(let errors)):
             return .invalid(errors)
         case .success(let trace):
+            if let errors = ImportCheck.unavailableImports(of: trace) { return .invalid(errors) }
             if trace.allImports.contains("random") { return .usesRandom }
             ours = TraceRunner.run(trace.compiled, modules: trace.modules, limits: limits).events.map(\.jsonLine)
         }
@@ -87,36 +110,59 @@ public struct Verifier: Sendable {
         if let reference {
             script = reference
         } else {
-            // The built-in copy, written where CPython can run it, and removed after.
-            let file = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-                "vloop_reference-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).py")
+            // The built-in copies, written where CPython can run them, and removed after.
+            let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+                "vloop_reference-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
             do {
-                try Data(PackageResources.vloop_reference_py).write(to: URL(fileURLWithPath: file))
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try Data(PackageResources.vloop_reference_py).write(
+                    to: URL(fileURLWithPath: folder).appendingPathComponent("vloop_reference.py"))
+                try Data(PackageResources.vloop_sandbox_py).write(
+                    to: URL(fileURLWithPath: folder).appendingPathComponent("vloop_sandbox.py"))
             } catch {
-                throw Failure(description: "cannot write the reference to \(file): \(error.localizedDescription)")
+                try? FileManager.default.removeItem(atPath: folder)
+                throw Failure(description: "cannot write the reference to \(folder): \(error.localizedDescription)")
             }
-            script = file
-            temporary = file
+            script = (folder as NSString).appendingPathComponent("vloop_reference.py")
+            temporary = folder
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
-        var arguments = [script, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime)]
+        // -I: no PYTHON* variables, no user site-packages, not the script's folder on sys.path.
+        var arguments = ["-I", script, "--max-steps", String(limits.maxSteps), "--max-time", floatRepr(limits.maxTime)]
+        arguments += sandbox.referenceArguments
         for folder in modulePaths { arguments += ["--path", folder] }
         arguments.append(path)
-        guard let result = runProcess(URL(fileURLWithPath: "/usr/bin/env"), [python] + arguments), result.status != 127
+        guard let result = sandbox.run(URL(fileURLWithPath: "/usr/bin/env"), [python] + arguments),
+            result.ending != .exited(127)
         else {
             throw Failure(
                 description: "cannot run \(python): verify needs CPython 3.11.7 (set VLOOP_PYTHON to its path)")
         }
         let stderr = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-        if result.status == 2 && stderr.hasPrefix("vloop_reference: CPython") {
-            throw Failure(description: stderr)
-        }
-        if result.status != 0 {
-            let last = stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
+        switch result.ending {
+        case .timedOut:
+            return .stopped("CPython did not finish within \(floatRepr(sandbox.timeout)) s (killed)")
+        case .tooMuchOutput:
+            return .stopped("CPython wrote more than \(sandbox.maxOutput) bytes (killed)")
+        case .signaled(let signal):
+            let name = signal == SIGXCPU ? "SIGXCPU: the CPU-time limit" : "signal \(signal)"
+            return .stopped("CPython was ended by \(name)")
+        case .exited(0):
+            let theirs = result.stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            return Self.compare(ours, theirs)
+        case .exited(let status):
+            let blocked = "vloop_reference: blocked "
+            if status == VerifySandbox.blockedStatus,
+                let line = stderr.split(separator: "\n").last(where: { $0.hasPrefix(blocked) })
+            {
+                return .blocked(String(line.dropFirst(blocked.count)))
+            }
+            if status == 2 && stderr.hasPrefix("vloop_reference: CPython") {
+                throw Failure(description: stderr)
+            }
+            let last = stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
             return .cpythonFailed(last)
         }
-        let theirs = result.stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        return Self.compare(ours, theirs)
     }
 
     /// The first difference of two event logs, if any.

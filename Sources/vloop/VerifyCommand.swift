@@ -14,6 +14,13 @@ struct VerifyCommand: ParsableCommand {
             (or the interpreter named by VLOOP_PYTHON). A trace that imports random is skipped: its \
             draws differ between vloop and CPython.
 
+            Safe on untrusted traces within limits: a trace that vloop check refuses is not run under \
+            CPython (REFUSED); CPython runs the others in a child process with resource limits, \
+            only vloop's modules and builtins, and an audit hook that stops it at any file, process or \
+            network access (BLOCKED), killed after --timeout seconds (STOPPED). Any of these exits 2. \
+            The audit hook is not a security boundary against a determined attacker: run CI on \
+            untrusted pull requests in a container too (README, "vloop verify").
+
             Examples:
               vloop verify fixtures/conformance
               VLOOP_PYTHON=/opt/py311/bin/python3 vloop verify my.trace
@@ -32,13 +39,20 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Stop a run when the virtual clock would pass this many seconds.")
     var maxTime: Double = 86400
 
+    @Option(help: "Kill CPython's run of a trace after this many seconds (also its CPU-seconds limit).")
+    var timeout: Double = 120
+
+    @Option(help: "The address space CPython's run of a trace may take, in MiB (RLIMIT_AS).")
+    var maxCpythonMemory: Int = 4096
+
     func run() throws {
         let traces = tracesOrExit(paths)
         let python = ProcessInfo.processInfo.environment["VLOOP_PYTHON"] ?? "python3"
         let verifier = Verifier(
             python: python, reference: Verifier.locateReference(),
-            limits: RunLimits(maxSteps: maxSteps, maxTime: maxTime), modulePaths: modulePaths.resolved)
-        var same = 0, different = 0, skipped = 0
+            limits: RunLimits(maxSteps: maxSteps, maxTime: maxTime), modulePaths: modulePaths.resolved,
+            sandbox: VerifySandbox(timeout: timeout, maxMemory: maxCpythonMemory << 20))
+        var same = 0, different = 0, skipped = 0, refused = 0
         for path in traces {
             let outcome: Verifier.Outcome
             do { outcome = try verifier.verify(path: path) } catch let failure as Verifier.Failure {
@@ -47,8 +61,15 @@ struct VerifyCommand: ParsableCommand {
             switch outcome {
             case .invalid(let errors):
                 for shown in errors.shown { printError(shown.rendered) }
-                print("FAIL  \(path)  (vloop cannot run it)")
-                different += 1
+                let count = errors.diagnostics.count
+                print("REFUSED  \(path)  vloop does not accept it (\(count) error\(count == 1 ? "" : "s")): not run")
+                refused += 1
+            case .blocked(let why):
+                print("BLOCKED  \(path)  CPython's run was stopped: \(why)")
+                refused += 1
+            case .stopped(let why):
+                print("STOPPED  \(path)  \(why)")
+                refused += 1
             case .different(let d):
                 different += 1
                 print("DIFF  \(path)  first difference at event \(d.index + 1)")
@@ -68,7 +89,8 @@ struct VerifyCommand: ParsableCommand {
                         + "verify cannot compare them")
             }
         }
-        print("\(same) passed, \(different) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
+        print("\(same) passed, \(different + refused) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
+        if refused > 0 { throw ExitCode(2) }
         if different > 0 { throw ExitCode(1) }
     }
 }

@@ -101,7 +101,9 @@ struct FixtureTests {
 }
 
 /// Where python3 is CPython 3.11.7, each golden log is regenerated with the
-/// reference and must not have changed.
+/// reference and must not have changed. The reference runs as `vloop verify`
+/// runs it (`-I`, in its sandbox: VerifySandbox), so that this also proves
+/// that verify's sandbox lets every passing fixture run as it did.
 @Suite("CPython reference")
 struct ReferenceTests {
     static let python = ProcessInfo.processInfo.environment["VLOOP_PYTHON"] ?? "python3"
@@ -119,7 +121,8 @@ struct ReferenceTests {
         "the golden log is what CPython's asyncio produces", .enabled(if: referenceAvailable),
         arguments: passingFixtures)
     func goldenMatchesCPython(_ path: String) throws {
-        guard let r = Self.run(Self.python, ["reference/vloop_reference.py", path]) else {
+        let arguments = ["-I", "reference/vloop_reference.py"] + VerifySandbox().referenceArguments + [path]
+        guard let r = Self.run(Self.python, arguments) else {
             Issue.record("could not run the reference")
             return
         }
