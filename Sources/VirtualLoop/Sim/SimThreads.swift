@@ -47,6 +47,10 @@ package final class SimWorker: PyObject {
     }
 
     package override var typeName: String { "Thread" }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        if let pending { teardown.add(pending) }
+        pending = nil
+    }
     package override func repr(_ vm: Interpreter) throws -> String { "<Thread(\(threadName), started daemon)>" }
 }
 
