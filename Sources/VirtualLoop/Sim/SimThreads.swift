@@ -217,6 +217,8 @@ extension World {
             w.wake.signal()
             threads.mainWake.wait()
         }
+        // A worker's thread holds the worker (its block does): a cycle that would keep both after the run.
+        for w in threads.workers { w.thread = nil }
         threads.workers.removeAll()
     }
 
