@@ -142,6 +142,13 @@ public final class PyAsyncGenerator: PyObject {
     }
 
     public override var typeName: String { "async_generator" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        // Released by the teardown, it is not handed to a finalizer: the run is over.
+        if let f = core.finalizer { teardown.add(f) }
+        core.finalizer = nil
+        core.closed = true
+        teardown.add(frame: core.frame)
+    }
     public override var pyType: PyType { .asyncGenerator }
     public override func repr(_ vm: Interpreter) throws -> String {
         "<async_generator object \(core.frame.code.qualifiedName) at 0x7f0000000000>"
@@ -209,6 +216,7 @@ public class AsyncGenAwaitable: SendableIterator {
     var state = State.initial
 
     init(_ gen: PyAsyncGenerator) { self.gen = gen }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(gen) }
 
     public override func awaitIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func close(_ vm: Interpreter) throws { state = .closed }

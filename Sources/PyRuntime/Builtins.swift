@@ -756,6 +756,10 @@ public final class PyMap: PyObject {
     }
 
     public override var typeName: String { "map" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(function)
+        for i in iterators { teardown.add(i) }
+    }
     public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<map object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
@@ -779,6 +783,10 @@ public final class PyFilter: PyObject {
     }
 
     public override var typeName: String { "filter" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(function)
+        teardown.add(iterator)
+    }
     public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<filter object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
@@ -797,6 +805,7 @@ public final class PyZip: PyObject {
     package init(_ iterators: [PyObject]) { self.iterators = iterators }
 
     public override var typeName: String { "zip" }
+    public override func dropReferences(into teardown: ObjectTeardown) { for i in iterators { teardown.add(i) } }
     public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<zip object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
@@ -821,6 +830,7 @@ public final class PyEnumerate: PyObject {
     }
 
     public override var typeName: String { "enumerate" }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(iterator) }
     public override var pyType: PyType { PyType.native(typeName) }
     public override func repr(_ vm: Interpreter) throws -> String { "<enumerate object at 0x7f0000000000>" }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }

@@ -10,6 +10,10 @@ public final class PyList: PyObject {
     public init(_ items: [Value] = []) { self.items = items }
 
     public override var typeName: String { "list" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(items)
+        items = []
+    }
     public override var pyType: PyType { .list }
     public override func repr(_ vm: Interpreter) throws -> String {
         try vm.withReprGuard(self, "[...]") {
@@ -107,6 +111,7 @@ public final class PyTuple: PyObject {
     }
 
     public override var typeName: String { "tuple" }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(items) }
     public override var pyType: PyType { .tuple }
     public override func repr(_ vm: Interpreter) throws -> String {
         if items.count == 1 { return "(" + (try vm.repr(items[0])) + ",)" }
@@ -246,6 +251,15 @@ public final class PyDict: PyObject {
     package init(flavor: DictFlavor) { self.flavor = flavor }
 
     public override var typeName: String { flavor?.typeName ?? "dict" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(table.keys.lazy.compactMap { $0 })
+        teardown.add(table.values)
+        table = OrderedTable()
+        if let flavor {
+            teardown.add(flavor.defaultFactory)
+            flavor.defaultFactory = .none
+        }
+    }
     public override var pyType: PyType { flavor?.type ?? .dict }
     public override func repr(_ vm: Interpreter) throws -> String {
         if let flavor { return try flavor.repr(self, vm) }
@@ -317,6 +331,10 @@ public final class PySet: PyObject {
     public override init() {}
 
     public override var typeName: String { "set" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(table.keys.lazy.compactMap { $0 })
+        table = OrderedTable()
+    }
     public override var pyType: PyType { .set }
     public override func repr(_ vm: Interpreter) throws -> String {
         if table.count == 0 { return "set()" }
@@ -466,6 +484,10 @@ package final class SequenceIterator: PyObject {
     }
 
     package override var typeName: String { list != nil ? "list_iterator" : "tuple_iterator" }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        if let list { teardown.add(list) }
+        if let tuple { teardown.add(tuple) }
+    }
     package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? { nextItem() }
@@ -509,6 +531,10 @@ package final class TableIterator: PyObject {
     }
 
     package override var typeName: String { dict != nil ? "dict_keyiterator" : "set_iterator" }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        if let dict { teardown.add(dict) }
+        if let set { teardown.add(set) }
+    }
     package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? {
@@ -541,6 +567,7 @@ package final class ArrayIterator: PyObject {
     }
 
     package override var typeName: String { name }
+    package override func dropReferences(into teardown: ObjectTeardown) { teardown.add(items) }
     package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? {

@@ -127,6 +127,12 @@ public final class PyDeque: PyObject {
     // MARK: Python behaviour
 
     public override var typeName: String { "collections.deque" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(buffer)
+        buffer = []
+        head = 0
+        count = 0
+    }
     public override var pyType: PyType { PyDeque.type }
     public override func repr(_ vm: Interpreter) throws -> String { try repr(typeName: "deque", vm) }
 
@@ -345,6 +351,10 @@ package final class DequeIterator: PyObject {
         self.deque = deque
         self.state = deque.state
         self.reversed = reversed
+    }
+
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(deque)
     }
 
     package override var typeName: String {

@@ -17,6 +17,10 @@ public final class PyMethod: PyObject {
     }
 
     public override var typeName: String { "method" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(function)
+        teardown.add(receiver)
+    }
     public override var pyType: PyType { .method }
     public override var isCallable: Bool { true }
     public override func repr(_ vm: Interpreter) throws -> String {
@@ -62,6 +66,9 @@ public final class PyProperty: PyObject {
     }
 
     public override var typeName: String { "property" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add([getter, setter, deleter, doc])
+    }
     public override var pyType: PyType { .property }
 
     package func get(_ instance: Value, _ vm: Interpreter) throws -> Value {
@@ -118,6 +125,7 @@ public final class PyClassMethod: PyObject {
     package let function: Value
     package init(_ function: Value) { self.function = function }
     public override var typeName: String { "classmethod" }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(function) }
     public override var pyType: PyType { .classMethod }
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
         name == "__func__" ? function : try vm.getAttrIfPresent(function, name)
@@ -129,6 +137,7 @@ public final class PyStaticMethod: PyObject {
     package let function: Value
     package init(_ function: Value) { self.function = function }
     public override var typeName: String { "staticmethod" }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(function) }
     public override var pyType: PyType { .staticMethod }
     public override var isCallable: Bool { true }
     public override func call(_ args: Args, _ vm: Interpreter) throws -> Value { try vm.call(function, args) }
@@ -185,6 +194,11 @@ public final class PySuper: PyObject {
     }
 
     public override var typeName: String { "super" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(start)
+        teardown.add(receiver)
+        teardown.add(searched)
+    }
     public override var pyType: PyType { .superType }
     public override func repr(_ vm: Interpreter) throws -> String {
         "<super: <class '\(start.name)'>, <\(searched.name) object>>"

@@ -104,6 +104,7 @@ public final class PyDictView: PyObject {
     }
 
     public override var pyType: PyType { PyType.native(typeName) }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(dict) }
     public override var typeName: String {
         switch kind {
         case .keys: return "dict_keys"

@@ -51,6 +51,20 @@ public final class PyFunction: PyObject {
     }
 
     public override var typeName: String { "function" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(defaults)
+        defaults = []
+        teardown.add(kwDefaults.values)
+        kwDefaults = [:]
+        for c in closure { teardown.add(cell: c) }
+        teardown.add(globals: globals)
+        teardown.add(runtime: runtime)
+        if let e = extras {
+            teardown.add(e.dict)
+            teardown.add(e.dunders.values)
+            e.dunders = [:]
+        }
+    }
     public override var pyType: PyType { .function }
     public override var isCallable: Bool { true }
     public override func repr(_ vm: Interpreter) throws -> String {
@@ -172,6 +186,7 @@ public final class PyBoundMethod: PyObject {
     }
 
     public override var typeName: String { "builtin_function_or_method" }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(receiver) }
     public override var pyType: PyType { .method }
     public override var isCallable: Bool { true }
     public override func repr(_ vm: Interpreter) throws -> String {
@@ -210,6 +225,10 @@ public final class PyModule: PyObject {
     }
 
     public override var typeName: String { "module" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(attributes.values)
+        attributes = [:]
+    }
     public override var pyType: PyType { .module }
     public override func repr(_ vm: Interpreter) throws -> String { "<module '\(name)'>" }
     public override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? { attributes[name] }
@@ -244,6 +263,11 @@ public final class PyPartial: PyObject {
     }
 
     public override var typeName: String { "functools.partial" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(function)
+        teardown.add(args)
+        teardown.add(keywords.map(\.1))
+    }
     public override var isCallable: Bool { true }
     public override func repr(_ vm: Interpreter) throws -> String {
         var parts = [try vm.repr(function)]

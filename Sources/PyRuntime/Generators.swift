@@ -38,6 +38,7 @@ public class PyGenerator: SendableIterator {
     }
 
     public override var typeName: String { "generator" }
+    public override func dropReferences(into teardown: ObjectTeardown) { teardown.add(frame: frame) }
     public override var pyType: PyType { .generator }
     public override func repr(_ vm: Interpreter) throws -> String {
         "<\(typeName) object \(frame.code.qualifiedName) at 0x7f0000000000>"
@@ -206,6 +207,7 @@ public final class PyCoroutine: PyGenerator {
 package final class CoroutineWrapper: SendableIterator {
     private let coroutine: SendableIterator
     package init(_ coroutine: SendableIterator) { self.coroutine = coroutine }
+    package override func dropReferences(into teardown: ObjectTeardown) { teardown.add(coroutine) }
     package override var typeName: String { "coroutine_wrapper" }
     package override func send(_ v: Value, _ vm: Interpreter) throws -> FrameResult { try coroutine.send(v, vm) }
     package override func throwIn(_ e: PyException, _ vm: Interpreter) throws -> FrameResult {

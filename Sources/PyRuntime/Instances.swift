@@ -21,6 +21,14 @@ package final class PyInstance: PyObject {
     package init(_ cls: PyType) { self.cls = cls }
 
     package override var typeName: String { cls.name }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(cls)
+        teardown.add(attributes.values)
+        attributes = [:]
+        attributeOrder = []
+        if let base { teardown.add(base) }
+        base = nil
+    }
     package override var pyType: PyType { cls }
 
     package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {
@@ -284,6 +292,7 @@ package final class IndexIterator: PyObject {
     private var index = 0
     package init(_ target: PyObject) { self.target = target }
     package override var typeName: String { "iterator" }
+    package override func dropReferences(into teardown: ObjectTeardown) { teardown.add(target) }
     package override var pyType: PyType { .iterator }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     package override func next(_ vm: Interpreter) throws -> Value? {

@@ -881,4 +881,5 @@ package final class CellBox: PyObject {
     package let cell: PyCell
     package init(_ cell: PyCell) { self.cell = cell }
     package override var typeName: String { "cell" }
+    package override func dropReferences(into teardown: ObjectTeardown) { teardown.add(cell: cell) }
 }

@@ -36,6 +36,11 @@ public final class PyUserModule: PyObject {
     }
 
     public override var typeName: String { "module" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(globals: globals)
+        teardown.add(extra.values)
+        extra = [:]
+    }
     public override var pyType: PyType { .module }
     public override func repr(_ vm: Interpreter) throws -> String {
         if isProvided { return "<module '\(name)'>" }

@@ -86,6 +86,23 @@ public final class PyType: PyObject {
     }
 
     public override var typeName: String { metaclass?.name ?? "type" }
+    /// A class of this run gives up its namespace; a builtin type (shared by every run) changes nothing.
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        guard serial >= 0 else { return }
+        if let members { teardown.add(members.values) }
+        members = [:]
+        memberOrder = []
+        lookupCache = [:]
+        subclasses = []
+        // `mro` holds the class itself: emptied, its invariant no longer holds (nothing runs any more).
+        for t in mro { teardown.add(t) }
+        mro = []
+        for t in bases { teardown.add(t) }
+        bases = []
+        if let metaclass { teardown.add(metaclass) }
+        metaclass = nil
+        constructor = nil
+    }
     public override var pyType: PyType { metaclass ?? PyType.type }
     public override func repr(_ vm: Interpreter) throws -> String {
         if let m = metaclass, let r = try vm.metaclassString("__repr__", self, m) { return r }
@@ -568,6 +585,23 @@ public final class PyException: PyObject {
     }
 
     public override var typeName: String { type.name }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(args)
+        args = []
+        if let cause { teardown.add(cause) }
+        cause = nil
+        if let context { teardown.add(context) }
+        context = nil
+        for f in frames { teardown.add(frame: f) }
+        frames = []
+        teardown.add(value)
+        value = .none
+        teardown.add(exceptions.map { .obj($0) })
+        exceptions = []
+        teardown.add(attributes.values)
+        attributes = [:]
+        attributeOrder = []
+    }
     public override var pyType: PyType { type }
 
     /// The message part of `Type: message`, as `str(exception)` gives it

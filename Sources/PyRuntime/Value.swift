@@ -98,6 +98,13 @@ open class PyObject {
 
     open func truthy(_ vm: Interpreter) throws -> Bool { true }
 
+    /// Hands every object this one refers to over to `teardown`, emptying
+    /// what can be emptied (ObjectTeardown.swift): called once per object,
+    /// when its run is over and nothing runs any more. An immutable object
+    /// only hands its contents over; an object shared by every run (a
+    /// builtin type) changes nothing. The default refers to nothing.
+    open func dropReferences(into teardown: ObjectTeardown) {}
+
     open func length(_ vm: Interpreter) throws -> Int? { nil }
 
     /// `iter(self)`; nil when the object is not iterable.

@@ -132,7 +132,7 @@ public struct SuiteRunner: Sendable {
             try recorder.finish()
             recorded = RecordedRuns(
                 databasePath: recorder.store.path, label: recorder.label,
-                suiteRunID: recorder.suiteRunID, runIDs: stored.compactMap(\.id))
+                suiteRunID: recorder.suiteRunID, runIDs: results.flatMap(\.runIDs))
             progress(.recorded(recorded!))
         }
         if let junit = options.junitPath {
@@ -275,6 +275,7 @@ public struct SuiteRunner: Sendable {
         }
         // Exploring: runs 1..<N of perturbed worlds, each recorded with its index.
         var outcome: ExploreOutcome?
+        var explored: ExploredRuns?
         var shrunkFile: String?
         // A trace whose nominal run fails is explored too: the summary says so, and
         // a finding is a run that fails otherwise.
@@ -313,7 +314,7 @@ public struct SuiteRunner: Sendable {
                 shrinking: Shrinker.Options(progress: { progress(.shrinking(trace: path, replays: $0)) }))
             progress(.explorationFinished(trace: path))
             if let error = collected.error { throw error }
-            runs += collected.runs
+            explored = collected
             if let o = outcome, let f = o.firstFailure {
                 shrunkFile = try writePerturbationFile(
                     f, trace: String(storedPath), traceHash: hash, settings: o.settings)
@@ -326,15 +327,18 @@ public struct SuiteRunner: Sendable {
                         nondeterministic: determinism.runs))
             }
         }
-        let walls = runs.map(\.wallTime).sorted()
+        let walls = (runs.map(\.wallTime) + (explored?.walls ?? [])).sorted()
         let vacuous = outcome?.summary.vacuous ?? []
         var result = TraceResult(
-            path: path, passed: runs.allSatisfy(\.passed) && outcome?.firstFailure == nil && vacuous.isEmpty,
+            path: path,
+            passed: runs.allSatisfy(\.passed) && explored?.allPassed != false && outcome?.firstFailure == nil
+                && vacuous.isEmpty,
             lastRunPassed: false,
             status: .invalid, value: "", virtualDuration: 0, steps: 0, wallTime: walls[walls.count / 2],
             repetitions: options.repetitions, errors: errors, properties: [], problems: [], notes: [], warnings: [],
             pendingTasks: [], traceback: nil, exploration: outcome.map { ExplorationResult($0, path: path) },
-            replayedRun: nil, runIDs: runs.compactMap(\.id), events: [], hiddenErrors: hiddenErrors)
+            replayedRun: nil, runIDs: runs.compactMap(\.id) + (explored?.ids ?? []), events: [],
+            hiddenErrors: hiddenErrors)
         result.exploration?.share = options.runShare
         result.determinism = determinism.first
         result.exploration?.failure?.perturbationFile = shrunkFile
@@ -485,22 +489,28 @@ private func storeGuarded<T>(_ body: () throws -> T) throws(SuiteError) -> T {
 /// The runs of an exploration, collected (and recorded) from the exploring threads.
 private final class ExploredRuns: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var runs: [StoredRun] = []
+    /// What the trace's result needs of the explored runs, and no more: a run's
+    /// record (its events, tasks and jobs) is written and let go, so that an
+    /// exploration of any number of runs keeps 16 bytes a run (docs/LIMITS.md,
+    /// "Exploration memory"). In the order the runs finished.
+    private(set) var ids: [Int64] = []
+    private(set) var walls: [Double] = []
+    private(set) var allPassed = true
     /// The first error of the database; no run is written after it.
     private(set) var error: SuiteError?
 
     func add(_ run: StoredRun, recorder: Recorder?) {
         lock.lock()
         defer { lock.unlock() }
-        var r = run
         if let recorder, error == nil {
             do {
-                r.id = try recorder.write(run)
+                ids.append(try recorder.write(run))
             } catch {
                 self.error = error
             }
         }
-        runs.append(r)
+        walls.append(run.wallTime)
+        allPassed = allPassed && run.passed
     }
 }
 

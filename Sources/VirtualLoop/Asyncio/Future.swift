@@ -38,6 +38,21 @@ public class PyFuture: PyObject {
 
     public override var typeName: String { "Future" }
     public override var pyType: PyType { .asyncioFuture }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(result)
+        result = .none
+        if let exception { teardown.add(exception) }
+        exception = nil
+        if let c = firstCallback { teardown.add(c) }
+        firstCallback = nil
+        for c in moreCallbacks { teardown.add(c) }
+        moreCallbacks = []
+        hintWaiter = nil
+        teardown.add(cancelMessage)
+        cancelMessage = .none
+        if let cancelledException { teardown.add(cancelledException) }
+        cancelledException = nil
+    }
 
     /// `Future.__await__`.
     public override func awaitIterator(_ vm: Interpreter) throws -> PyObject? { FutureIterator(self) }
@@ -310,6 +325,7 @@ package final class FutureIterator: SendableIterator {
     @exclusivity(unchecked) package var step = 0
 
     package init(_ f: PyFuture) { future = f }
+    package override func dropReferences(into teardown: ObjectTeardown) { teardown.add(future) }
 
     package override var typeName: String { "generator" }
 

@@ -7,6 +7,11 @@ package final class GatheringFuture: PyFuture {
     @exclusivity(unchecked) package var cancelRequested = false
 
     package override var typeName: String { "_GatheringFuture" }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        super.dropReferences(into: teardown)
+        for c in children { teardown.add(c) }
+        children = []
+    }
 
     package override func cancel(_ msg: Value, _ vm: Interpreter) throws -> Bool {
         if isDone { return false }

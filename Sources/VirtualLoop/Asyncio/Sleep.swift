@@ -42,6 +42,12 @@ package enum SleepStage: UInt8 {
 package final class SleepFuture: PyFuture {
     @exclusivity(unchecked) package var timer: TimerHandle?
 
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        super.dropReferences(into: teardown)
+        if let timer { teardown.add(timer) }
+        timer = nil
+    }
+
     /// The second step, when the task resumes: `return await future` (its
     /// result or exception), then the `finally`'s `h.cancel()`.
     @inline(__always)
@@ -123,6 +129,12 @@ package final class SleepCoroutine: NativeCoroutine {
     package let value: Value
     @exclusivity(unchecked) package var stage = SleepStage.start
     @exclusivity(unchecked) package var future: SleepFuture?
+
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add([delay, value])
+        if let future { teardown.add(future) }
+        future = nil
+    }
 
     package init(delay: Value, result: Value) {
         self.delay = delay

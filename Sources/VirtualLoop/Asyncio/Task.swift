@@ -46,6 +46,12 @@ public final class PyTask: PyFuture {
 
     public override var typeName: String { "Task" }
     public override var pyType: PyType { .asyncioTask }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        super.dropReferences(into: teardown)
+        teardown.add(coro)
+        if let futureWaiter { teardown.add(futureWaiter) }
+        futureWaiter = nil
+    }
 
     public override func repr(_ vm: Interpreter) throws -> String {
         "<Task \(stateText(vm)) name='\(name)' coro=\(try coro.repr(vm))>"

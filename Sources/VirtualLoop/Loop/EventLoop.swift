@@ -84,6 +84,23 @@ public final class EventLoop: PyObject {
 
     public override var typeName: String { "_UnixSelectorEventLoop" }
     public override var pyType: PyType { .eventLoopType }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        while !ready.isEmpty { teardown.add(ready.popFirst()) }
+        for h in scheduled.handles {
+            h.scheduled = false
+            teardown.add(h)
+        }
+        scheduled.removeAll()
+        teardown.add(defaultExecutor)
+        defaultExecutor = .none
+        for key in selectorKeys.values {
+            teardown.add(key.socket)
+            if let h = key.reader { teardown.add(h) }
+            if let h = key.writer { teardown.add(h) }
+        }
+        selectorKeys = [:]
+        teardown.add(transports)
+    }
 
     public override func repr(_ vm: Interpreter) throws -> String {
         "<_UnixSelectorEventLoop running=\(running ? "True" : "False") closed=\(closed ? "True" : "False") debug=\(debug ? "True" : "False")>"

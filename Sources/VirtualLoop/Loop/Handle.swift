@@ -48,6 +48,10 @@ public class Handle: PyObject {
     #endif
 
     public override var typeName: String { "Handle" }
+    public override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(callback)
+        setCallback(.idle)
+    }
 
     /// `Handle.cancel()`: also lets go of the callback and its arguments, as CPython does.
     package func cancel() {

@@ -205,6 +205,7 @@ public enum TraceRunner {
             }
         }
         world.stopWorkers()
+        world.escaped = escaped
         return RunReport(
             events: world.recorder.events, status: status, value: value, elapsed: world.clock,
             steps: world.steps, notes: world.recorder.notes, properties: world.expectations.properties,

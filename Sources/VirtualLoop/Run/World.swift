@@ -97,11 +97,12 @@ public final class World: InterpreterHost {
     /// What the last `run`/`run_until_complete` of the trace returned.
     @exclusivity(unchecked) public internal(set) var lastResult: Value = .none
 
+    /// The exception that escaped the trace, kept for the teardown (its traceback's frames may hold it).
+    @exclusivity(unchecked) package var escaped: PyException?
+
     deinit {
-        // Values that outlive the world (in the interpreter's globals) must not reach it.
-        vm.host = nil
-        vm.nativeAwaitTarget = nil
-        for loop in loops { loop.discardCallbacks() }
+        // The run is over and its report gone: its objects go with it, cycles included (WorldTeardown.swift).
+        tearDown()
     }
 
     package func makeLoop() -> EventLoop {

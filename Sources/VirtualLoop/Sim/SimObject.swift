@@ -15,6 +15,10 @@ package final class SimObject: PyObject {
     package init(world: World) { self.world = world }
 
     package override var typeName: String { "Sim" }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        teardown.add(explore.values)
+        explore = [:]
+    }
     package override func repr(_ vm: Interpreter) throws -> String { "<sim>" }
 
     package override func getAttr(_ name: String, _ vm: Interpreter) throws -> Value? {

@@ -47,6 +47,10 @@ package final class SimWorker: PyObject {
     }
 
     package override var typeName: String { "Thread" }
+    package override func dropReferences(into teardown: ObjectTeardown) {
+        if let pending { teardown.add(pending) }
+        pending = nil
+    }
     package override func repr(_ vm: Interpreter) throws -> String { "<Thread(\(threadName), started daemon)>" }
 }
 
@@ -213,6 +217,8 @@ extension World {
             w.wake.signal()
             threads.mainWake.wait()
         }
+        // A worker's thread holds the worker (its block does): a cycle that would keep both after the run.
+        for w in threads.workers { w.thread = nil }
         threads.workers.removeAll()
     }
 
