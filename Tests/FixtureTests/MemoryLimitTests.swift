@@ -52,17 +52,23 @@ struct MemoryLimitTests {
         return trace.compiled
     }
 
-    @Test("sizes are bytes or a number with a binary suffix", arguments: [
-        ("1073741824", 1 << 30), ("512M", 512 << 20), ("2G", 2 << 30), ("1.5G", 3 << 29), ("64MiB", 64 << 20),
-        ("64mb", 64 << 20), ("16384k", 16 << 20), ("1T", 1 << 40), (" 3g ", 3 << 30), ("100B", 100),
-    ])
+    static let sizes: [(String, Int)] = [
+        ("1073741824", 1_073_741_824), ("512M", 536_870_912), ("2G", 2_147_483_648), ("1.5G", 1_610_612_736),
+        ("64MiB", 67_108_864), ("64mb", 67_108_864), ("16384k", 16_777_216), ("1T", 1_099_511_627_776),
+        (" 3g ", 3_221_225_472), ("100B", 100),
+    ]
+
+    @Test("sizes are bytes or a number with a binary suffix", arguments: sizes)
     func parsesSizes(_ text: String, _ bytes: Int) {
         #expect(RunLimits.parseMemorySize(text) == bytes)
     }
 
-    @Test("anything else is not a size", arguments: [
-        "", "M", "abc", "-1", "-1G", "2X", "1.5", ".5G", "5.G", "1e9", "1..5G", "iB", "10 000", "9999999999T", "0x10M",
-    ])
+    @Test(
+        "anything else is not a size",
+        arguments: [
+            "", "M", "abc", "-1", "-1G", "2X", "1.5", ".5G", "5.G", "1e9", "1..5G", "iB", "10 000", "9999999999T",
+            "0x10M",
+        ])
     func rejectsNonsense(_ text: String) {
         #expect(RunLimits.parseMemorySize(text) == nil)
     }
@@ -85,7 +91,7 @@ struct MemoryLimitTests {
 
     @Test("vloop run exits 2 with a clear message for a size it cannot read", arguments: ["lots", "12Q", "-5M", "1.5"])
     func commandLineRejects(_ size: String) throws {
-        let r = try CommandLineTests().vloop("run", "--no-store", "--max-memory", size, "fixtures/seed")
+        let r = try CommandLineTests().vloop("run", "--no-store", "--max-memory=\(size)", "fixtures/seed")
         #expect(r.status == 2)
         #expect(r.stderr.contains("--max-memory must be a size in bytes, or a number with K, M, G or T"))
         #expect(r.stderr.contains("'\(size)'"))
@@ -104,7 +110,9 @@ struct MemoryLimitTests {
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    @Test("a run that grows forever ends with status limit, 'max-memory', naming the line", arguments: growsForever.keys.sorted())
+    @Test(
+        "a run that grows forever ends with status limit, 'max-memory', naming the line",
+        arguments: growsForever.keys.sorted())
     func libraryStopsGrowth(_ name: String) throws {
         let compiled = try compile(Self.growsForever[name]!)
         let report = TraceRunner.run(compiled, limits: RunLimits(maxMemory: 64 << 20))
@@ -156,6 +164,6 @@ struct MemoryLimitTests {
             """)
         let report = TraceRunner.run(compiled)
         #expect(report.status == .ok)
-        #expect(report.events.contains { $0.value == "too large MemoryError() True" })
+        #expect(report.events.contains { $0.text == "too large MemoryError() True" })
     }
 }
