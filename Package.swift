@@ -24,9 +24,9 @@ let package = Package(
     targets: [
         .target(name: "TraceLanguage"),
         .target(name: "RunModel"),
-        .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel"]),
-        // A shim for what Swift cannot spell: a prefetch, and glibc's mallopt. Not a layer.
+        // A shim for what Swift cannot spell: a prefetch, and glibc's mallopt and malloc_trim. Not a layer.
         .target(name: "CSupport"),
+        .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel", "CSupport"]),
         .target(
             name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"],
             // The Python preludes, compiled into the binary as `PackageResources.<file>_py` byte arrays.

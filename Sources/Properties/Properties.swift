@@ -96,6 +96,11 @@ public enum PropertyChecker {
                 "\(hang!.summary); the trace loops forever: make the loop wait for what it polls, "
                 + "raise --livelock-steps or pass --no-livelock-detection if it does progress unseen, "
                 + "or add expect.status('limit') if that is the point of the trace"
+        case .limit where value == "'max-memory'":
+            let what = hang.map { "\($0.summary); " } ?? ""
+            fix =
+                "\(what)the memory the run added passed its budget: keep less, or raise --max-memory "
+                + "(docs/LIMITS.md), or add expect.status('limit') if that is the point of the trace"
         case .limit:
             let what = hang.map { "\($0.summary); " } ?? ""
             fix =

@@ -498,6 +498,7 @@ public func bytesConstructor(_ args: Args, _ vm: Interpreter) throws -> Value {
     case .int(let n):
         if encoding != nil { throw vm.error(.typeError, "encoding without a string argument") }
         if n < 0 { throw vm.error(.valueError, "negative count") }
+        try vm.checkSize(n, bytesEach: 1)
         return .obj(PyBytes([UInt8](repeating: 0, count: n)))
     default:
         if encoding != nil { throw vm.error(.typeError, "encoding without a string argument") }

@@ -85,14 +85,22 @@ public func bytesMethod(_ b: PyBytes, _ name: String, _ args: Args, _ vm: Interp
         return .obj(PyBytes(Array(bytes[first...last])))
     case "join":
         try checkCount("join", args, 1, 1, vm)
-        var out: [UInt8] = []
-        for (i, item) in try vm.iterate(args[0]).enumerated() {
+        let items = try vm.iterate(args[0])
+        // CPython checks the items and sums their sizes before it allocates.
+        var total = 0
+        for (i, item) in items.enumerated() {
             guard case .obj(let o) = item, let p = o as? PyBytes else {
                 throw vm.error(
                     .typeError, "sequence item \(i): expected a bytes-like object, \(vm.typeName(item)) found")
             }
+            total &+= p.bytes.count &+ (i > 0 ? bytes.count : 0)
+        }
+        try vm.checkSize(total, bytesEach: 1)
+        var out: [UInt8] = []
+        out.reserveCapacity(total)
+        for (i, item) in items.enumerated() {
             if i > 0 { out += bytes }
-            out += p.bytes
+            out += (item.object as! PyBytes).bytes
         }
         return .obj(PyBytes(out))
     case "upper":

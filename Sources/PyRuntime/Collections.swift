@@ -157,6 +157,9 @@ public struct OrderedTable {
 
     public func find(_ key: HashKey) -> Int? { index[key] }
 
+    /// Whether a new key makes the storage grow (`Interpreter.willGrowTable`).
+    public var isFull: Bool { keys.count >= keys.capacity }
+
     public func get(_ key: HashKey) -> Value? {
         guard let i = index[key] else { return nil }
         return values[i]
@@ -284,7 +287,10 @@ public final class PyDict: PyObject {
     }
     public override func setItem(_ key: Value, _ value: Value, _ vm: Interpreter) throws {
         let h = try HashKey.of(key, vm)
-        if table.find(h) == nil { version += 1 }
+        if table.find(h) == nil {
+            try vm.willGrowTable(table)
+            version += 1
+        }
         table.set(h, key, value)
     }
     public func get(_ key: Value, _ vm: Interpreter) throws -> Value? { table.get(try HashKey.of(key, vm)) }
@@ -343,6 +349,7 @@ public final class PySet: PyObject {
     public func add(_ v: Value, _ vm: Interpreter) throws {
         let h = try HashKey.of(v, vm)
         if table.find(h) == nil {
+            try vm.willGrowTable(table)
             version += 1
             table.set(h, v, .none)
         }

@@ -59,6 +59,12 @@ public final class PyDeque: PyObject {
         head = 0
     }
 
+    /// Before one more item: when the buffer must grow, `MemoryError` past
+    /// `SizeBounds` and the grown buffer against the memory budget.
+    package func willAppend(_ vm: Interpreter) throws {
+        if count == buffer.count && count != maxlen { try vm.willGrowList(to: count &+ 1, capacity: buffer.count) }
+    }
+
     package func append(_ v: Value) {
         if maxlen == 0 { return }
         if count == maxlen { _ = popLeft() }
@@ -108,11 +114,17 @@ public final class PyDeque: PyObject {
     /// `extend`: the items are taken first when the source is the deque itself.
     package func extend(_ source: Value, _ vm: Interpreter) throws {
         if case .obj(let o) = source, o === self {
-            for v in items { append(v) }
+            for v in items {
+                try willAppend(vm)
+                append(v)
+            }
             return
         }
         let it = try vm.makeIterator(source)
-        while let v = try it.next(vm) { append(v) }
+        while let v = try it.next(vm) {
+            try willAppend(vm)
+            append(v)
+        }
     }
 
     package func rotate(_ n: Int) {
@@ -243,9 +255,11 @@ public final class PyDeque: PyObject {
         switch name {
         case "append":
             try arity(1)
+            try willAppend(vm)
             append(args[0])
         case "appendleft":
             try arity(1)
+            try willAppend(vm)
             appendLeft(args[0])
         case "pop", "popleft":
             try arity(0)
@@ -259,7 +273,10 @@ public final class PyDeque: PyObject {
         case "extendleft":
             try arity(1)
             let source = (args[0].object === self) ? items : try vm.iterate(args[0])
-            for v in source { appendLeft(v) }
+            for v in source {
+                try willAppend(vm)
+                appendLeft(v)
+            }
         case "clear":
             try arity(0)
             replaceAll([])

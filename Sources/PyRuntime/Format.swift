@@ -112,6 +112,21 @@ package struct FormatSpec {
         }
     }
 
+    /// Before padding to the width: `MemoryError` past `SizeBounds`, and the
+    /// padded text against the memory budget (CPython allocates the width, and
+    /// raises `MemoryError` when it cannot).
+    package func checkWidth(_ vm: Interpreter) throws {
+        try vm.checkSize(width &* String(fill).utf8.count, bytesEach: 1)
+    }
+
+    /// Before writing `precision` digits of a float: CPython's `ValueError`
+    /// past a C int, then `MemoryError` past `SizeBounds`.
+    package func checkFloatPrecision(_ vm: Interpreter) throws {
+        guard let p = precision else { return }
+        if p > Int(Int32.max) { throw vm.error(.valueError, "precision too big") }
+        try vm.checkSize(p, bytesEach: 8)
+    }
+
     package func unknownCode(_ typeName: String, _ vm: Interpreter) -> PyRaise {
         vm.error(.valueError, "Unknown format code '\(type!)' for object of type '\(typeName)'")
     }
@@ -203,6 +218,7 @@ package func formatString(_ s: String, _ specText: String, _ vm: Interpreter) th
         u.append(contentsOf: s.unicodeScalars.prefix(p))
         text = String(u)
     }
+    try spec.checkWidth(vm)
     return spec.pad(text, defaultAlign: "<")
 }
 
@@ -227,6 +243,7 @@ package func formatInt(_ i: Int, _ specText: String, _ vm: Interpreter) throws -
         guard i >= 0, i < 0x110000, let u = Unicode.Scalar(UInt32(i)) else {
             throw vm.error(.overflowError, "%c arg not in range(0x110000)")
         }
+        try spec.checkWidth(vm)
         return spec.pad(String(Character(u)), defaultAlign: ">")
     }
     var digits: String
@@ -249,6 +266,7 @@ package func formatInt(_ i: Int, _ specText: String, _ vm: Interpreter) throws -
     }
     if !spec.alternate { prefix = "" }
     let sign = i < 0 ? "-" : spec.sign == "+" ? "+" : spec.sign == " " ? " " : ""
+    try spec.checkWidth(vm)
     return spec.number(sign: sign, prefix: prefix, digits: digits, rest: "")
 }
 
@@ -261,6 +279,7 @@ package func formatFloat(_ d: Double, _ specText: String, typeName: String, _ vm
     default: throw spec.unknownCode(typeName, vm)
     }
     if type == "n" { type = "g" }
+    try spec.checkFloatPrecision(vm)
     var value = d
     if type == "%" { value *= 100 }
     var negative = value.sign == .minus && !value.isNaN
@@ -295,6 +314,7 @@ package func formatFloat(_ d: Double, _ specText: String, typeName: String, _ vm
     }
     let sign = negative ? "-" : spec.sign == "+" ? "+" : spec.sign == " " ? " " : ""
     let digitCount = body.prefix { $0.isASCII && $0.isNumber }.count
+    try spec.checkWidth(vm)
     return spec.number(
         sign: sign, prefix: "", digits: String(body.prefix(digitCount)),
         rest: String(body.dropFirst(digitCount)))
@@ -404,10 +424,14 @@ private func percentFormat(
             }
             return n
         }
-        func digitsNumber() -> Int? {
+        /// The digits of a width or precision; CPython's ValueError past its C type.
+        func digitsNumber(_ what: String, max: Int) throws -> Int? {
             var n: Int?
             while i < chars.count, chars[i].properties.numericType == .decimal, chars[i].isASCII {
-                n = (n ?? 0) &* 10 &+ Int(chars[i].value - 48)
+                let (m, o1) = (n ?? 0).multipliedReportingOverflow(by: 10)
+                let (s, o2) = m.addingReportingOverflow(Int(chars[i].value - 48))
+                if o1 || o2 || s > max { throw vm.error(.valueError, "\(what) too big") }
+                n = s
                 i += 1
             }
             return n
@@ -422,16 +446,20 @@ private func percentFormat(
             width = w
             i += 1
         } else {
-            width = digitsNumber()
+            width = try digitsNumber("width", max: Int.max)
         }
         var precision: Int?
         if i < chars.count, chars[i] == "." {
             i += 1
             if i < chars.count, chars[i] == "*" {
-                precision = max(0, try starArg())
+                let p = try starArg()
+                if p > Int(Int32.max) || p < Int(Int32.min) {
+                    throw vm.error(.overflowError, "Python int too large to convert to C int")
+                }
+                precision = max(0, p)
                 i += 1
             } else {
-                precision = digitsNumber() ?? 0
+                precision = try digitsNumber("precision", max: Int(Int32.max)) ?? 0
             }
         }
         while i < chars.count, chars[i] == "h" || chars[i] == "l" || chars[i] == "L" { i += 1 }
@@ -520,7 +548,10 @@ private func percentFormat(
             case "o": body = String(n.magnitude, radix: 8)
             default: body = String(n.magnitude)
             }
-            if let p = precision, body.count < p { body = String(repeating: "0", count: p - body.count) + body }
+            if let p = precision, body.count < p {
+                try vm.checkSize(p, bytesEach: 1)
+                body = String(repeating: "0", count: p - body.count) + body
+            }
             if alt, conversion == "x" || conversion == "X" || conversion == "o" {
                 body = (conversion == "o" ? "0o" : conversion == "x" ? "0x" : "0X") + body
             }
@@ -539,6 +570,7 @@ private func percentFormat(
             } else if d.isInfinite {
                 body = upper ? "INF" : "inf"
             } else {
+                if let p = precision { try vm.checkSize(p, bytesEach: 8) }
                 body = cFormat(abs(d), precision: precision ?? 6, conversion: Character(conversion), alternate: alt)
             }
             sign = (d.sign == .minus && !d.isNaN) ? "-" : plus ? "+" : space ? " " : ""
@@ -552,6 +584,7 @@ private func percentFormat(
         _ = start
         let w = width ?? 0
         let length = sign.unicodeScalars.count + body.unicodeScalars.count
+        if w > length { try vm.checkSize(w, bytesEach: 4) }
         var text: String
         if length >= w {
             text = sign + body

@@ -23,7 +23,26 @@ public final class Interpreter {
         @inlinable get { _instructions }
         @inlinable _modify { yield &_instructions }
     }
-    @exclusivity(unchecked) public var maxInstructions = 100_000_000
+    @exclusivity(unchecked) public var maxInstructions = 100_000_000 {
+        didSet { instructionCheck = min(maxInstructions, memoryCheckAt) }
+    }
+    /// What `run` compares the step's instruction count with: the next memory
+    /// check (`memoryCheckAt`) or `maxInstructions`, whichever comes first, so
+    /// that one comparison per instruction serves both (MemoryBudget.swift).
+    /// Invariant: at most `min(maxInstructions, memoryCheckAt)`; smaller only
+    /// while a thread's count was swapped in, which the next check corrects.
+    @exclusivity(unchecked) @usableFromInline package var instructionCheck = 100_000_000
+    /// The step's instruction count at which the process's memory is next
+    /// checked; moved back by each step's count when the next step begins
+    /// (`beginCounting`), so that checks come every `memoryCheckInterval`
+    /// instructions however the instructions fall into steps.
+    @exclusivity(unchecked) @usableFromInline package var memoryCheckAt = Interpreter.memoryCheckInterval
+    /// The run's memory budget in bytes (`RunLimits.maxMemory`; `Int.max`: none).
+    @exclusivity(unchecked) public var maxMemory = Int.max
+    /// The process's resident bytes when the run began: the budget is for what the run adds.
+    @exclusivity(unchecked) package var memoryBaseline = 0
+    /// The bytes the size checks let allocate since the last memory check (`willAllocate`).
+    @exclusivity(unchecked) package var allocatedSinceCheck = 0
     /// The innermost running frame; each running frame points to the one
     /// that resumed it (for `sys.exc_info()`).
     @exclusivity(unchecked) package unowned(unsafe) var currentFrame: Frame?
@@ -192,6 +211,23 @@ public final class Interpreter {
         }
     }
 
+    /// Past `instructionCheck`: stops the run at `maxInstructions`, else checks
+    /// the memory when that is due. Returns the count to stop at next.
+    @inline(never)
+    private func passCheckpoint(_ f: Frame) throws -> Int {
+        if _instructions > maxInstructions {
+            throw RunStop(
+                reason: .limit("max-instructions"),
+                position: .init(function: f.code.qualifiedName, path: f.code.sourcePath, line: f.location.line))
+        }
+        // A call inside this resumption may have moved the check on already.
+        if _instructions <= instructionCheck { return instructionCheck }
+        memoryCheckAt = _instructions &+ Interpreter.memoryCheckInterval
+        instructionCheck = min(maxInstructions, memoryCheckAt)
+        try checkMemory(requesting: 0)
+        return instructionCheck
+    }
+
     /// Runs `f` until it returns, yields or raises.
     ///
     /// Two switches per instruction. The first runs the common cases of the
@@ -206,7 +242,7 @@ public final class Interpreter {
         let ops = runtime.ops
         let constants = runtime.constants
         let globals = f.globals
-        let limit = maxInstructions
+        var limit = instructionCheck
         // Unretained: the interpreter owns it for its whole life (a retain here costs every resumption).
         unowned(unsafe) let closes = pendingCloses
         var pc = f.pc
@@ -218,9 +254,7 @@ public final class Interpreter {
             if count > limit {
                 f.pc = pc
                 instructions = count
-                throw RunStop(
-                    reason: .limit("max-instructions"),
-                    position: .init(function: f.code.qualifiedName, path: f.code.sourcePath, line: f.location.line))
+                limit = try passCheckpoint(f)
             }
             switch op {
             case .loadConst(let i):
@@ -365,7 +399,8 @@ public final class Interpreter {
                 // Moved off the stack, not copied: no retain of the list.
                 let a = f.pop()
                 let receiver = f.pop()
-                if case .obj(let o) = receiver, let l = o as? PyList {
+                // A full buffer grows through `list.append`, which checks the size first.
+                if case .obj(let o) = receiver, let l = o as? PyList, l.items.count < l.items.capacity {
                     l.items.append(a)
                     if case .pop = ops[pc], count < limit {
                         // `xs.append(x)` as a statement: its None is not pushed only to be popped.
@@ -494,10 +529,15 @@ public final class Interpreter {
                 f.push(.obj(d))
             case .listAppend(let n):
                 let v = f.pop()
-                (f.peek(Int(n) - 1).object as! PyList).items.append(v)
+                let l = f.peek(Int(n) - 1).object as! PyList
+                try willGrowList(to: l.items.count &+ 1, capacity: l.items.capacity)
+                l.items.append(v)
             case .listExtend(let n):
                 let v = f.pop()
-                (f.peek(Int(n) - 1).object as! PyList).items += try iterate(v)
+                let l = f.peek(Int(n) - 1).object as! PyList
+                let items = try iterate(v)
+                try willGrowList(to: l.items.count &+ items.count, capacity: l.items.capacity)
+                l.items += items
             case .setAdd(let n):
                 let v = f.pop()
                 try (f.peek(Int(n) - 1).object as! PySet).add(v, self)
@@ -528,8 +568,12 @@ public final class Interpreter {
             case .formatValue(let conversion, let hasSpec):
                 try formatValueOp(f, conversion, hasSpec)
             case .buildString(let n):
+                let parts = f.popArray(Int(n))
+                var bytes = 0
+                for v in parts { if case .str(let x) = v { bytes &+= x.utf8.count } }
+                try checkSize(bytes, bytesEach: 1)
                 var s = ""
-                for v in f.popArray(Int(n)) { if case .str(let x) = v { s += x } }
+                for v in parts { if case .str(let x) = v { s += x } }
                 f.push(.str(s))
             case .unpackSequence(let n):
                 let v = f.pop()

@@ -11,11 +11,14 @@ public func listMethod(_ l: PyList, _ name: String, _ args: Args, _ vm: Interpre
     switch name {
     case "append":
         try checkCount("list.append", args, 1, 1, vm)
+        try vm.willGrowList(to: l.items.count &+ 1, capacity: l.items.capacity)
         l.items.append(args[0])
         return .none
     case "extend":
         try checkCount("list.extend", args, 1, 1, vm)
-        l.items.append(contentsOf: try vm.iterate(args[0]))
+        let items = try vm.iterate(args[0])
+        try vm.willGrowList(to: l.items.count &+ items.count, capacity: l.items.capacity)
+        l.items.append(contentsOf: items)
         return .none
     case "pop":
         try checkCount("pop", args, 0, 1, vm)
@@ -29,6 +32,7 @@ public func listMethod(_ l: PyList, _ name: String, _ args: Args, _ vm: Interpre
         var i = try vm.intArg(args[0], "insert")
         let n = l.items.count
         if i < 0 { i = max(0, i + n) }
+        try vm.willGrowList(to: n &+ 1, capacity: l.items.capacity)
         l.items.insert(args[1], at: min(i, n))
         return .none
     case "remove":

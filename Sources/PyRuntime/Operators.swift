@@ -24,13 +24,15 @@ public func inplaceOp(_ op: BinaryOp, _ a: Value, _ b: Value, _ vm: Interpreter)
     if case .obj(let o) = a, let list = o as? PyList {
         switch op {
         case .add:
-            list.items.append(contentsOf: try vm.iterate(b))
+            let items = try vm.iterate(b)
+            try vm.willGrowList(to: list.items.count &+ items.count, capacity: list.items.capacity)
+            list.items.append(contentsOf: items)
             return a
         case .mul:
             guard let n = intValue(b) else {
                 throw vm.error(.typeError, "can't multiply sequence by non-int of type '\(vm.typeName(b))'")
             }
-            list.items = try repeated(list.items, n, vm)
+            list.items = try repeated(list.items, n, overflow: nil, vm)
             return a
         default: break
         }
@@ -362,24 +364,28 @@ private func concatenate(_ a: Value, _ b: Value, _ vm: Interpreter) throws -> Va
         guard case .str(let y) = b else {
             throw vm.error(.typeError, "can only concatenate str (not \"\(vm.typeName(b))\") to str")
         }
+        try vm.checkSize(x.utf8.count &+ y.utf8.count, bytesEach: 1)
         return .str(x + y)
     case .obj(let o):
         if let l = o as? PyList {
             guard case .obj(let p) = b, let r = p as? PyList else {
                 throw vm.error(.typeError, "can only concatenate list (not \"\(vm.typeName(b))\") to list")
             }
+            try vm.checkValues(l.items.count &+ r.items.count)
             return .obj(PyList(l.items + r.items))
         }
         if let l = o as? PyTuple {
             guard case .obj(let p) = b, let r = p as? PyTuple else {
                 throw vm.error(.typeError, "can only concatenate tuple (not \"\(vm.typeName(b))\") to tuple")
             }
+            try vm.checkValues(l.items.count &+ r.items.count)
             return .obj(PyTuple(l.items + r.items))
         }
         if let l = o as? PyBytes {
             guard case .obj(let p) = b, let r = p as? PyBytes else {
                 throw vm.error(.typeError, "can't concat \(vm.typeName(b)) to bytes")
             }
+            try vm.checkSize(l.bytes.count &+ r.bytes.count, bytesEach: 1)
             return .obj(PyBytes(l.bytes + r.bytes))
         }
     default: break
@@ -410,24 +416,39 @@ private func repeatSequence(_ a: Value, _ b: Value, _ vm: Interpreter) throws ->
     }
     switch seq {
     case .str(let s):
-        let scalars = Array(s.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: try repeated(scalars, n, vm))
-        return .str(String(out))
+        if n <= 0 || s.isEmpty { return .str("") }
+        let (bytes, o) = s.utf8.count.multipliedReportingOverflow(by: n)
+        if o {
+            // CPython counts characters, not bytes, against its largest size.
+            if s.unicodeScalars.count.multipliedReportingOverflow(by: n).overflow {
+                throw vm.error(.overflowError, "repeated string is too long")
+            }
+            throw vm.memoryError()
+        }
+        try vm.checkSize(bytes, bytesEach: 1)
+        return .str(String(repeating: s, count: n))
     case .obj(let o):
-        if let l = o as? PyList { return .obj(PyList(try repeated(l.items, n, vm))) }
-        if let t = o as? PyTuple { return .obj(PyTuple(try repeated(t.items, n, vm))) }
-        if let y = o as? PyBytes { return .obj(PyBytes(try repeated(y.bytes, n, vm))) }
+        if let l = o as? PyList { return .obj(PyList(try repeated(l.items, n, overflow: nil, vm))) }
+        if let t = o as? PyTuple { return .obj(PyTuple(try repeated(t.items, n, overflow: nil, vm))) }
+        if let y = o as? PyBytes {
+            return .obj(PyBytes(try repeated(y.bytes, n, overflow: "repeated bytes are too long", vm)))
+        }
     default: break
     }
     return nil
 }
 
-package func repeated<T>(_ items: [T], _ n: Int, _ vm: Interpreter) throws -> [T] {
+/// `items * n`, checked against `SizeBounds` and the memory budget before
+/// anything is allocated. When the count overflows, CPython raises
+/// `OverflowError(overflow)` for bytes and `MemoryError` (`overflow` nil) for lists and tuples.
+package func repeated<T>(_ items: [T], _ n: Int, overflow: String?, _ vm: Interpreter) throws -> [T] {
     if n <= 0 || items.isEmpty { return [] }
     let (total, o) = items.count.multipliedReportingOverflow(by: n)
-    // CPython raises MemoryError long before this; keep vloop from trapping.
-    if o || total > 1 << 32 { throw vm.error(.overflowError, "repeated sequence is too long") }
+    if o {
+        if let overflow { throw vm.error(.overflowError, overflow) }
+        throw vm.memoryError()
+    }
+    try vm.checkSize(total, bytesEach: MemoryLayout<T>.stride)
     var out: [T] = []
     out.reserveCapacity(total)
     for _ in 0..<n { out.append(contentsOf: items) }

@@ -148,6 +148,7 @@ extension Interpreter {
     public func makeIterator(_ v: Value) throws -> PyObject {
         switch v {
         case .str(let s):
+            try willAllocate(s.utf8.count &* MemoryLayout<Value>.stride)
             return ArrayIterator(s.unicodeScalars.map { .str(String(Character($0))) }, name: "str_ascii_iterator")
         case .obj(let o):
             if let it = try o.makeIterator(self) { return it }
@@ -156,15 +157,24 @@ extension Interpreter {
         throw error(.typeError, "'\(typeName(v))' object is not iterable")
     }
 
-    /// All the items of an iterable.
+    /// All the items of an iterable, in an array that is checked against
+    /// `SizeBounds` and the memory budget as it grows (a range, whose length
+    /// is known, before it is walked: `MemoryError` as CPython's length hint gives).
     public func iterate(_ v: Value) throws -> [Value] {
+        var out: [Value] = []
         if case .obj(let o) = v {
             if let l = o as? PyList { return l.items }
             if let t = o as? PyTuple { return t.items }
+            if let r = o as? PyRange {
+                try checkValues(r.count)
+                out.reserveCapacity(r.count)
+            }
         }
         let it = try makeIterator(v)
-        var out: [Value] = []
-        while let x = try it.next(self) { out.append(x) }
+        while let x = try it.next(self) {
+            try willGrowList(to: out.count &+ 1, capacity: out.capacity)
+            out.append(x)
+        }
         return out
     }
 

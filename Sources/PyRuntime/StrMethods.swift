@@ -79,6 +79,8 @@ private func strArg(_ v: Value, _ function: String, _ vm: Interpreter) throws ->
 /// `s.name(*args)`.
 public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
     guard case .str(let str) = s else { throw vm.error(.typeError, "descriptor requires a 'str' object") }
+    // The scalars of the text, which every method walks: 4 bytes for each.
+    try vm.willAllocate(str.utf8.count &* 4)
     let u = Array(str.unicodeScalars)
     switch name {
     case "format":
@@ -86,13 +88,21 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
     case "join":
         try checkKeywords("str.join", args, [], vm)
         try checkCount("str.join", args, 1, 1, vm)
-        var out = ""
-        for (i, item) in try vm.iterate(args[0]).enumerated() {
+        let items = try vm.iterate(args[0])
+        // CPython checks the items and sums their sizes before it allocates.
+        var total = 0
+        for (i, item) in items.enumerated() {
             guard case .str(let p) = vm.builtinValue(item) else {
                 throw vm.error(.typeError, "sequence item \(i): expected str instance, \(vm.typeName(item)) found")
             }
+            total &+= p.utf8.count &+ (i > 0 ? str.utf8.count : 0)
+        }
+        try vm.checkSize(total, bytesEach: 1)
+        var out = ""
+        out.reserveCapacity(total)
+        for (i, item) in items.enumerated() {
             if i > 0 { out += str }
-            out += p
+            if case .str(let p) = vm.builtinValue(item) { out += p }
         }
         return .str(out)
     case "split", "rsplit":
@@ -209,6 +219,12 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         let old = Array(try strArg(args[0], name, vm).unicodeScalars)
         let new = Array(try strArg(args[1], name, vm).unicodeScalars)
         let count = args.count > 2 ? try vm.intArg(args[2], "count") : -1
+        // The result's size before it is built: each replacement adds the difference.
+        let occurrences = old.isEmpty ? u.count + 1 : countOccurrences(u, old, 0, u.count)
+        let replaced = count < 0 ? occurrences : min(count, occurrences)
+        let (grow, o1) = replaced.multipliedReportingOverflow(by: new.count - old.count)
+        if o1 { throw vm.memoryError() }
+        try vm.checkSize(max(0, u.count &+ grow), bytesEach: 4)
         var out: [Unicode.Scalar] = []
         var n = 0
         if old.isEmpty {
@@ -290,6 +306,7 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
             fill = f.unicodeScalars.first!
         }
         if width <= u.count { return s }
+        try vm.checkSize(width, bytesEach: String(fill).utf8.count)
         let margin = width - u.count
         let left: Int
         switch name {
@@ -304,6 +321,7 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         try checkCount("zfill", args, 1, 1, vm)
         let width = try vm.intArg(args[0], "width")
         if width <= u.count { return s }
+        try vm.checkSize(width, bytesEach: 4)
         let zeros = [Unicode.Scalar](repeating: "0", count: width - u.count)
         if let f = u.first, f == "+" || f == "-" {
             return .str(scalarsString([f] + zeros + u.dropFirst()))

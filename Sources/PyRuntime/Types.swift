@@ -376,6 +376,8 @@ public final class PyType: PyObject {
     public static let notImplementedError = PyType("NotImplementedError", base: runtimeError)
     public static let recursionError = PyType("RecursionError", base: runtimeError)
     public static let typeError = PyType("TypeError", base: exception)
+    /// Raised past `SizeBounds` (MemoryBudget.swift), before allocating.
+    public static let memoryError = PyType("MemoryError", base: exception)
     public static let importError = PyType("ImportError", base: exception)
     public static let moduleNotFoundError = PyType("ModuleNotFoundError", base: importError)
     public static let valueError = PyType("ValueError", base: exception)
@@ -419,7 +421,8 @@ public final class PyType: PyObject {
         attributeError, lookupError, indexError, keyError, nameError, unboundLocalError, osError,
         connectionError, connectionRefusedError, connectionResetError, timeoutError, blockingIOError,
         interruptedError, brokenPipeError, runtimeError,
-        notImplementedError, recursionError, typeError, importError, moduleNotFoundError, valueError, unicodeError,
+        notImplementedError, recursionError, typeError, memoryError, importError, moduleNotFoundError, valueError,
+        unicodeError,
         eofError,
         baseExceptionGroup, exceptionGroup,
     ]

@@ -3,7 +3,7 @@
 /// ones), and every pending task with what it awaits (docs/EXPLORING.md,
 /// "Hangs named").
 public struct HangReport: Sendable, Equatable {
-    /// The limit that stopped the run: `max-steps`, `max-time`, `max-instructions` or `livelock`.
+    /// The limit that stopped the run: `max-steps`, `max-time`, `max-instructions`, `max-memory` or `livelock`.
     public var reason: String
     /// How many loop steps the report looked back over (at most `HangReport.window`).
     public var window: Int

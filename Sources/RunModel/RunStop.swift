@@ -6,7 +6,7 @@ public struct RunStop: Error {
         case limit(String)
     }
 
-    /// The frame that was running when the limit hit (`max-instructions`), for the hang report.
+    /// The frame that was running when the limit hit (`max-instructions`, `max-memory`), for the hang report.
     public struct Position: Sendable, Equatable {
         /// The function's qualified name (`<module>` for the trace's top level).
         public var function: String

@@ -20,7 +20,7 @@ public struct SuiteOptions: Sendable {
     /// The folders, after each trace's own, that the user's modules and
     /// packages are imported from, in order (`--path`, then `VLOOP_PATH`).
     public var modulePaths: [String]
-    /// The limits of each run (`--max-steps`, `--max-time`, `--max-instructions`, the livelock watch).
+    /// The limits of each run (`--max-steps`, `--max-time`, `--max-instructions`, `--max-memory`, the livelock watch).
     public var limits: RunLimits
     /// The seed of the `random` module in the traces, and of their explorations (`--seed`); not negative.
     public var seed: Int
@@ -205,6 +205,9 @@ public struct SuiteOptions: Sendable {
             throw bad("maxTime must be a positive number of seconds")
         }
         if limits.maxInstructions < 1 { throw bad("maxInstructions must be at least 1") }
+        if limits.maxMemory < RunLimits.minimumMaxMemory {
+            throw bad("maxMemory must be at least \(RunLimits.minimumMaxMemory) bytes (16 MiB)")
+        }
         if limits.livelockSteps < 1 { throw bad("livelockSteps must be at least 1") }
         if seed < 0 { throw bad("seed must not be negative") }
         if repetitions < 1 { throw bad("repetitions must be at least 1") }

@@ -67,6 +67,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Bound the interpreted instructions of any single step.")
     var maxInstructions: Int = 100_000_000
 
+    @Option(
+        help: ArgumentHelp(
+            "Stop a run when the memory it adds passes this size (status 'limit', value 'max-memory'): bytes, or a number with K, M, G or T (binary: 512M, 2G). Default: a quarter of the machine's memory, at most 2G.",
+            valueName: "size"))
+    var maxMemory: String?
+
     @Flag(help: "Do not stop a run early when it cycles without progress (status 'limit', value 'livelock').")
     var noLivelockDetection = false
 
@@ -114,6 +120,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--max-time must be a positive number of seconds")
         }
         if maxInstructions < 1 { throw ValidationError("--max-instructions must be at least 1") }
+        if let maxMemory { _ = try Self.memorySize(maxMemory) }
         if livelockSteps < 1 { throw ValidationError("--livelock-steps must be at least 1") }
         if seed < 0 { throw ValidationError("--seed must not be negative") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
@@ -133,6 +140,20 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// The bytes `--max-memory` gives, or why it is not a size vloop accepts.
+    static func memorySize(_ text: String) throws -> Int {
+        guard let bytes = RunLimits.parseMemorySize(text) else {
+            throw ValidationError(
+                "--max-memory must be a size in bytes, or a number with K, M, G or T (such as 512M or 2G), not '\(text)'"
+            )
+        }
+        if bytes < RunLimits.minimumMaxMemory {
+            throw ValidationError(
+                "--max-memory must be at least 16M (\(RunLimits.minimumMaxMemory) bytes), not '\(text)'")
+        }
+        return bytes
+    }
+
     /// The suite these flags describe.
     var suiteOptions: SuiteOptions {
         var o = SuiteOptions(
@@ -149,6 +170,7 @@ struct RunCommand: ParsableCommand {
         o.limits.maxSteps = maxSteps
         o.limits.maxTime = maxTime
         o.limits.maxInstructions = maxInstructions
+        if let maxMemory, let bytes = try? Self.memorySize(maxMemory) { o.limits.maxMemory = bytes }
         o.limits.detectsLivelock = !noLivelockDetection
         o.limits.livelockSteps = livelockSteps
         return o

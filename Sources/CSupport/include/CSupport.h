@@ -1,7 +1,7 @@
 #ifndef CSUPPORT_H
 #define CSUPPORT_H
 
-// What Swift has no spelling for: a software prefetch, and glibc's mallopt.
+// What Swift has no spelling for: a software prefetch, and glibc's mallopt and malloc_trim.
 
 #if __has_include(<malloc.h>)
 #include <malloc.h>
@@ -24,6 +24,14 @@ static inline void vloop_tune_malloc(long growth, long largest) {
 #else
     (void)growth;
     (void)largest;
+#endif
+}
+
+/// Hands the free memory of every malloc heap back to the kernel
+/// (glibc's malloc_trim); nothing elsewhere.
+static inline void vloop_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
 #endif
 }
 

@@ -126,7 +126,7 @@ extension World {
     package func runHandle(_ h: Handle, _ vm: Interpreter) throws {
         steps += 1
         if steps > stepCheck { try checkStep(h) }
-        vm.instructions = 0
+        vm.beginCounting()
         let start = clock
         do {
             switch h.callback {

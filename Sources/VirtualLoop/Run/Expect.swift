@@ -5,7 +5,7 @@ import TraceLanguage
 extension World {
     public func runExpectStatement(_ i: Int) throws {
         expectations.expectsRun.insert(i)
-        vm.instructions = 0
+        vm.beginCounting()
         expectations.currentExpectLoc = expectations.expectStatements[i].loc
         _ = try vm.runModuleCode(expectations.expectStatements[i].code)
     }

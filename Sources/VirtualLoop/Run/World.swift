@@ -135,6 +135,7 @@ public final class World: InterpreterHost {
             stepCheck = min(stepCheck, watch.nextCheck)
         }
         vm.maxInstructions = limits.maxInstructions
+        vm.startMemoryBudget(limits.maxMemory)
         sim = SimObject(world: self)
     }
 

@@ -344,6 +344,8 @@ extension SimObject {
             switch t[1] {
             case .int(let n):
                 if n < 0 { throw vm.error(.valueError, "sim.peer(): reply \(k) cannot have \(n) bytes") }
+                // The reply's bytes are made now: past `SizeBounds`, MemoryError (as CPython's `bytes(n)`).
+                try vm.checkSize(n, bytesEach: 1)
                 return SimPeer.Chunk(delay: delay, data: [UInt8](repeating: 0, count: n))
             case .obj(let b as PyBytes):
                 return SimPeer.Chunk(delay: delay, data: b.bytes)
