@@ -677,6 +677,18 @@ def worker_sleep(worker, secs):
         raise StopRun()
 
 
+# A pool's largest max_workers (vloop's Sim/Python/pools.py, docs/LIMITS.md,
+# "Worker pools"): past it, making the pool is a ValueError.
+MAX_WORKERS = 256
+
+
+def check_max_workers(max_workers):
+    if max_workers <= 0:
+        raise ValueError('max_workers must be greater than 0')
+    if max_workers > MAX_WORKERS:
+        raise ValueError('max_workers must be at most %d' % MAX_WORKERS)
+
+
 class SimJob:
     def __init__(self, future, fn, args, kwargs):
         self.future = future
@@ -776,8 +788,7 @@ class SimThreadPoolExecutor(SimPool):
     def __init__(self, max_workers=None, thread_name_prefix='', initializer=None, initargs=()):
         if max_workers is None:
             max_workers = min(32, (SIM.cpu_count or 1) + 4)
-        if max_workers <= 0:
-            raise ValueError('max_workers must be greater than 0')
+        check_max_workers(max_workers)
         if not thread_name_prefix:
             thread_name_prefix = 'ThreadPoolExecutor-%d' % W.pool_counter
             W.pool_counter += 1
@@ -796,8 +807,7 @@ class SimProcessPoolExecutor(SimPool):
                  max_tasks_per_child=None):
         if max_workers is None:
             max_workers = SIM.cpu_count or 1
-        elif max_workers <= 0:
-            raise ValueError('max_workers must be greater than 0')
+        check_max_workers(max_workers)
         self._init(max_workers)
 
     def _start_workers(self):

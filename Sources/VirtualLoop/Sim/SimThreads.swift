@@ -19,7 +19,8 @@ package final class SimWorker: PyObject {
     /// `%(process)d` in its log records.
     package let pid: Int
 
-    @exclusivity(unchecked) fileprivate var thread: Thread?
+    /// Its OS thread, started with the worker (`startThread(of:)`) and joined at the end of the run.
+    @exclusivity(unchecked) fileprivate var thread: NativeThread?
     fileprivate let wake = DispatchSemaphore(value: 0)
     /// Who resumed it last, and so who waits for it (nil: the loop's thread).
     /// Weak: every worker lives in `World.workers` until the run is over.
@@ -63,7 +64,8 @@ package final class SimThreads {
     @exclusivity(unchecked) package var currentWorker: SimWorker?
     /// The worker a pool's completion runs "in", for the ctx of its events.
     @exclusivity(unchecked) package var ctxOverride: SimWorker?
-    /// Every worker of the run, to end their threads at the end.
+    /// Every worker of the run, to end their threads at the end. Invariant:
+    /// each has its OS thread, and there are at most `maxThreads` of them.
     @exclusivity(unchecked) package var workers: [SimWorker] = []
     /// The loop's thread waits on this while a worker runs.
     package let mainWake = DispatchSemaphore(value: 0)
@@ -77,6 +79,24 @@ package final class SimThreads {
     @exclusivity(unchecked) package var futuresPreludeGlobals: Globals?
 
     package init() {}
+
+    /// The native stack each worker's thread reserves, in bytes. A job may
+    /// recurse to `Interpreter.maxCallDepth` levels (Python frames, and the
+    /// native recursion of a repr or a comparison, which count with them)
+    /// before its `RecursionError`: at most 1.1 MiB in a release build, 21
+    /// MiB in a debug build, whose frames are far larger (WorkerStackTests
+    /// measures it). The rest is margin. A run's worker stacks take at most
+    /// `maxThreads` times this of address space (docs/LIMITS.md, "Worker pools").
+    #if DEBUG
+    package static let workerStackSize = 32 << 20
+    #else
+    package static let workerStackSize = 4 << 20
+    #endif
+    /// How many worker threads one run may have at once: twice a pool's
+    /// largest `max_workers` (`_MAX_WORKERS` in Sim/Python/pools.py), so that
+    /// two pools of that size fit. Past it, starting a thread fails as an OS
+    /// refusal does: `RuntimeError: can't start new thread`.
+    package static let maxThreads = 512
 }
 
 /// Unwinds a suspended job whose run is over; no trace code can catch it.
@@ -141,15 +161,7 @@ extension World {
         runningLoopOrNil = nil
         currentTask = nil
         vm.threadState = worker.saved
-        if worker.thread != nil {
-            worker.wake.signal()
-        } else {
-            let thread = Thread { [unowned self] in self.workerMain(worker) }
-            thread.stackSize = 1 << 28
-            thread.name = worker.threadName
-            worker.thread = thread
-            thread.start()
-        }
+        worker.wake.signal()
         (me?.wake ?? threads.mainWake).wait()
         worker.saved = vm.threadState
         vm.threadState = mine
@@ -174,8 +186,24 @@ extension World {
         if worker.killed { throw WorkerKilled() }
     }
 
-    /// The body of a worker's OS thread: run each function handed to it.
+    /// Starts the OS thread of a new worker, which waits for its first
+    /// hand-off; a thread that cannot start (the run's `maxThreads`, or the
+    /// system refuses it) is CPython's `RuntimeError: can't start new thread`.
+    fileprivate func startThread(of worker: SimWorker) throws {
+        do {
+            if threads.workers.count >= SimThreads.maxThreads { throw NativeThread.StartFailure(errorNumber: nil) }
+            worker.thread = try NativeThread.start(stackSize: SimThreads.workerStackSize) { [unowned self] in
+                self.workerMain(worker)
+            }
+        } catch {
+            throw vm.error(.runtimeError, "can't start new thread")
+        }
+    }
+
+    /// The body of a worker's OS thread: run each function handed to it,
+    /// from its first hand-off to the end of the run.
     fileprivate func workerMain(_ worker: SimWorker) {
+        worker.wake.wait()
         while !worker.killed {
             if let fn = worker.pending {
                 worker.pending = nil
@@ -209,16 +237,22 @@ extension World {
         try yieldBack(worker)
     }
 
-    /// Ends every worker thread (the run is over): each suspended job unwinds.
+    /// Ends every worker thread (the run is over): each suspended job
+    /// unwinds, each idle worker wakes to end, and each thread is joined, so
+    /// that its stack is freed before the run's report is made.
     package func stopWorkers() {
-        for w in threads.workers where w.thread != nil && !w.exited {
+        for w in threads.workers where !w.exited {
             w.killed = true
             w.resumer = nil
             w.wake.signal()
             threads.mainWake.wait()
         }
-        // A worker's thread holds the worker (its block does): a cycle that would keep both after the run.
-        for w in threads.workers { w.thread = nil }
+        // Each worker's thread is joined (its stack freed now, not whenever the system gets to it), then
+        // let go: a worker's thread holds the worker (its block does), a cycle that would keep both after the run.
+        for w in threads.workers {
+            w.thread?.join()
+            w.thread = nil
+        }
         threads.workers.removeAll()
     }
 
@@ -235,6 +269,7 @@ extension World {
                 let worker = SimWorker(
                     name: try vm.str(args[0]), threadName: try vm.str(args[1]),
                     pid: try vm.intArg(args[2], "pid"))
+                try self.startThread(of: worker)
                 worker.ordinal = self.threads.workers.count
                 self.threads.workers.append(worker)
                 return .obj(worker)

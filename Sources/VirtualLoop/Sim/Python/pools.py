@@ -14,6 +14,21 @@
 # A job goes to the idle worker with the lowest index, else to a new thread
 # while the pool has fewer than max_workers, else to a FIFO queue; a worker
 # that finishes a job takes the next queued one at the same instant.
+#
+# Departures for bounded runs (docs/LIMITS.md, "Worker pools"): max_workers
+# past _MAX_WORKERS is a ValueError where the pool is made (CPython starts
+# threads only as jobs need them and sets no bound); a worker whose thread
+# cannot start is CPython's RuntimeError at the submission, with the job left
+# queued, as CPython's submit queues it before it starts a thread.
+
+_MAX_WORKERS = 256
+
+
+def _check_max_workers(max_workers):
+    if max_workers <= 0:
+        raise ValueError('max_workers must be greater than 0')
+    if max_workers > _MAX_WORKERS:
+        raise ValueError('max_workers must be at most %d' % _MAX_WORKERS)
 
 class _Job:
     def __init__(self, future, fn, args, kwargs, record):
@@ -47,10 +62,14 @@ class _Pool(Executor):
             raise RuntimeError('cannot schedule new futures after shutdown')
         f = Future()
         job = _Job(f, fn, args, kwargs, _job_queued(self._name, fn, args, kwargs))
-        self._start_workers()
-        i = self._idle_worker()
-        if i is None and len(self._workers) < self._max_workers:
-            i = self._new_worker()
+        try:
+            self._start_workers()
+            i = self._idle_worker()
+            if i is None and len(self._workers) < self._max_workers:
+                i = self._new_worker()
+        except RuntimeError:
+            self._queue.append(job)
+            raise
         if i is not None and f.set_running_or_notify_cancel():
             self._start(i, job)
         else:
@@ -120,8 +139,7 @@ class ThreadPoolExecutor(_Pool):
     def __init__(self, max_workers=None, thread_name_prefix='', initializer=None, initargs=()):
         if max_workers is None:
             max_workers = min(32, (_cpu_count() or 1) + 4)
-        if max_workers <= 0:
-            raise ValueError('max_workers must be greater than 0')
+        _check_max_workers(max_workers)
         if initializer is not None:
             raise TypeError('initializer is not supported in a trace')
         self._thread_name_prefix = thread_name_prefix or ('ThreadPoolExecutor-%d' % _next_pool_number())
@@ -143,8 +161,7 @@ class ProcessPoolExecutor(_Pool):
                  max_tasks_per_child=None):
         if max_workers is None:
             max_workers = _cpu_count() or 1
-        elif max_workers <= 0:
-            raise ValueError('max_workers must be greater than 0')
+        _check_max_workers(max_workers)
         if initializer is not None:
             raise TypeError('initializer is not supported in a trace')
         global _process_pools
