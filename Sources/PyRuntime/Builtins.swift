@@ -565,11 +565,7 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
             // A class derived from a built-in type: its value's reversal.
             if let b = i.base { return try builtinReversed(Args([b]), vm) }
         }
-        if let r = o as? PyRange {
-            let n = r.count
-            return .obj(
-                try PyRange(start: r.start + (n - 1) * r.step, stop: r.start - r.step, step: -r.step).makeIterator(vm)!)
-        }
+        if let r = o as? PyRange { return .obj(r.reversedIterator()) }
         if let d = o as? PyDict {
             return .obj(ArrayIterator(d.table.liveKeys.reversed(), name: "dict_reversekeyiterator"))
         }
@@ -643,9 +639,9 @@ package func builtinRound(_ args: Args, _ vm: Interpreter) throws -> Value {
 /// `round(i, n)` for an int: unchanged when n >= 0, else to a multiple of 10**-n, ties to even.
 package func roundInt(_ i: Int, _ n: Int, _ vm: Interpreter) throws -> Int {
     if n >= 0 { return i }
-    if -n >= 19 {
+    if n <= -19 {
         // 10**19 is beyond 64 bits: the result is 0 or out of range.
-        if -n == 19 && (i > 5_000_000_000_000_000_000 || i < -5_000_000_000_000_000_000) { throw overflow(vm) }
+        if n == -19 && (i > 5_000_000_000_000_000_000 || i < -5_000_000_000_000_000_000) { throw overflow(vm) }
         return 0
     }
     var p = 1
