@@ -446,7 +446,16 @@ public final class PyRange: PyObject {
         return .int(element(i >= 0 ? UInt(i) : n - i.magnitude))
     }
     public override func contains(_ value: Value, _ vm: Interpreter) throws -> Bool? {
-        guard case .int(let i) = value else { return false }
+        let i: Int
+        switch value {
+        case .int(let x): i = x
+        case .bool(let b): i = b ? 1 : 0
+        // CPython compares a float with each element: equal only to an integral one.
+        case .float(let d):
+            guard let x = Int(exactly: d) else { return false }
+            i = x
+        default: return false
+        }
         if step > 0 ? (i < start || i >= stop) : (i > start || i <= stop) { return false }
         // The distance from `start` fits in a UInt, not always in an Int.
         return UInt(bitPattern: step > 0 ? i &- start : start &- i) % step.magnitude == 0
@@ -485,7 +494,12 @@ package final class RangeIterator: PyObject {
     package override var typeName: String { "range_iterator" }
     package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
-    package override func next(_ vm: Interpreter) throws -> Value? { nextInt().map { .int($0) } }
+    /// `next(it)` from native code (the for loop's fast path, `nextInt`,
+    /// counts its own instruction): one native step of the budget.
+    package override func next(_ vm: Interpreter) throws -> Value? {
+        try vm.chargeNativeStep()
+        return nextInt().map { .int($0) }
+    }
 
     /// `next(self)`, which cannot fail: nil when exhausted.
     @inline(__always) package func nextInt() -> Int? {

@@ -220,7 +220,7 @@ extension Interpreter {
         case .str:
             if strMethodNames.contains(name) { return .obj(PyBuiltin(name) { a, vm in try strMethod(v, name, a, vm) }) }
         case .float(let d):
-            if name == "is_integer" { return .obj(PyBuiltin(name) { _, _ in .bool(d.rounded() == d) }) }
+            if name == "is_integer" { return .obj(PyBuiltin(name) { _, _ in .bool(d.isFinite && d.rounded() == d) }) }
         default: break
         }
         return try missingAttribute(v, name)
