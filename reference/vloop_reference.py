@@ -86,6 +86,7 @@ import warnings
 import logging
 import random
 import inspect
+import operator
 import selectors
 import socket
 import heapq
@@ -537,6 +538,23 @@ class World:
 
 
 W = None  # the World of this run
+
+
+def sleep_length(secs):
+    """time.sleep's argument checked as CPython's _PyTime_FromSecondsObject
+    checks it (the real time.sleep would wait): NaN, a float past the 64-bit
+    nanosecond range (infinities included) or an int past it is an error;
+    the sign is checked after, by World.sleep."""
+    if isinstance(secs, float):
+        if secs != secs:
+            raise ValueError('Invalid value NaN (not a number)')
+        if not (-9223372036854775808.0 <= secs * 1e9 < 9223372036854775808.0):
+            raise OverflowError('timestamp out of range for platform time_t')
+        return secs
+    i = operator.index(secs)
+    if not (-2**63 <= i * 10**9 < 2**63):
+        raise OverflowError('timestamp too large to convert to C _PyTime_t')
+    return i
 
 
 # --------------------------------------------------------------------------
@@ -1280,7 +1298,7 @@ def install_hooks():
     runners.Runner.close = runner_close
 
     # time
-    time.sleep = lambda secs: W.sleep(secs)
+    time.sleep = lambda secs: W.sleep(sleep_length(secs))
     install_executors()
     install_network()
     time.time = lambda: W.clock + SIM.epoch
@@ -1378,7 +1396,20 @@ class Sim:
 
     def __init__(self):
         self._cpu_count = 4
-        self.epoch = 1_700_000_000.0
+        self._epoch = 1_700_000_000.0
+
+    @property
+    def epoch(self):
+        return self._epoch
+
+    @epoch.setter
+    def epoch(self, e):
+        # Bounded, as in vloop, so that clock readings and log timestamps stay finite and fit.
+        if not isinstance(e, (int, float)):
+            raise TypeError(f'sim.epoch must be a real number, not {type(e).__name__}')
+        if not (-1e10 <= e <= 1e10):
+            raise ValueError(f'sim.epoch must be a finite number of seconds from -1e10 to 1e10, not {e!r}')
+        self._epoch = float(e)
 
     @property
     def cpu_count(self):

@@ -166,6 +166,10 @@ public func makeBuiltins() -> [String: Value] {
     define("chr") { args, vm in
         try checkCount("chr", args, 1, 1, vm)
         let i = try vm.intArg(args[0], "chr")
+        // CPython converts to a C int first.
+        guard Int(Int32.min) <= i && i <= Int(Int32.max) else {
+            throw vm.error(.overflowError, "Python int too large to convert to C int")
+        }
         guard i >= 0, i < 0x110000 else { throw vm.error(.valueError, "chr() arg not in range(0x110000)") }
         guard let u = Unicode.Scalar(UInt32(i)) else {
             throw vm.error(
@@ -566,11 +570,7 @@ package func builtinReversed(_ args: Args, _ vm: Interpreter) throws -> Value {
             // A class derived from a built-in type: its value's reversal.
             if let b = i.base { return try builtinReversed(Args([b]), vm) }
         }
-        if let r = o as? PyRange {
-            let n = r.count
-            return .obj(
-                try PyRange(start: r.start + (n - 1) * r.step, stop: r.start - r.step, step: -r.step).makeIterator(vm)!)
-        }
+        if let r = o as? PyRange { return .obj(r.reversedIterator()) }
         if let d = o as? PyDict {
             return .obj(ArrayIterator(d.table.liveKeys.reversed(), name: "dict_reversekeyiterator"))
         }
@@ -644,15 +644,15 @@ package func builtinRound(_ args: Args, _ vm: Interpreter) throws -> Value {
 /// `round(i, n)` for an int: unchanged when n >= 0, else to a multiple of 10**-n, ties to even.
 package func roundInt(_ i: Int, _ n: Int, _ vm: Interpreter) throws -> Int {
     if n >= 0 { return i }
-    if -n >= 19 {
+    if n <= -19 {
         // 10**19 is beyond 64 bits: the result is 0 or out of range.
-        if -n == 19 && (i > 5_000_000_000_000_000_000 || i < -5_000_000_000_000_000_000) { throw overflow(vm) }
+        if n == -19 && (i > 5_000_000_000_000_000_000 || i < -5_000_000_000_000_000_000) { throw overflow(vm) }
         return 0
     }
     var p = 1
     for _ in 0..<(-n) { p *= 10 }
     var q = try intFloorDivide(i, p, vm)
-    let r = i - q * p  // 0 <= r < p
+    let r = intModulo(i, p)  // 0 <= r < p (i - q * p could overflow on the way, for i near Int.min)
     if r * 2 > p || (r * 2 == p && q & 1 == 1) { q += 1 }
     let (v, o) = q.multipliedReportingOverflow(by: p)
     if o { throw overflow(vm) }
@@ -705,7 +705,7 @@ package func modularPower(_ b: Int, _ e: Int, _ m: Int, _ vm: Interpreter) throw
     }
     let r = UInt(b.magnitude) % modulus
     var base = b >= 0 || r == 0 ? r : modulus - r
-    var exponent = e
+    let exponent = e
     if exponent < 0 {
         // The inverse by the extended Euclidean algorithm.
         guard modulus <= UInt(Int.max) else { throw overflow(vm) }
@@ -718,11 +718,10 @@ package func modularPower(_ b: Int, _ e: Int, _ m: Int, _ vm: Interpreter) throw
         }
         if r0 != 1 { throw vm.error(.valueError, "base is not invertible for the given modulus") }
         base = UInt(intModulo(t0, Int(modulus)))
-        exponent = -exponent
     }
     var result: UInt = 1 % modulus
     var x = base % modulus
-    var k = exponent
+    var k = exponent.magnitude  // -Int.min is past Int.max
     while k > 0 {
         if k & 1 == 1 { result = mulmod(result, x) }
         x = mulmod(x, x)
@@ -824,6 +823,8 @@ public final class PyZip: PyObject {
 public final class PyEnumerate: PyObject {
     package let iterator: PyObject
     @exclusivity(unchecked) package var count: Int
+    /// The last count was Int.max: the next one does not fit vloop's ints.
+    @exclusivity(unchecked) package var exhaustedCounts = false
 
     package init(_ iterator: PyObject, start: Int) {
         self.iterator = iterator
@@ -837,7 +838,9 @@ public final class PyEnumerate: PyObject {
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
     public override func next(_ vm: Interpreter) throws -> Value? {
         guard let v = try iterator.next(vm) else { return nil }
-        defer { count += 1 }
-        return .obj(PyTuple([.int(count), v]))
+        if exhaustedCounts { throw overflow(vm) }
+        let c = count
+        (count, exhaustedCounts) = count.addingReportingOverflow(1)
+        return .obj(PyTuple([.int(c), v]))
     }
 }

@@ -428,48 +428,109 @@ public final class PyRange: PyObject {
         self.step = step
     }
 
-    public var count: Int {
-        if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
-        return start > stop ? (start - stop - 1) / (-step) + 1 : 0
+    /// The number of elements, which may exceed `Int.max` (`range(-2**63,
+    /// 2**63-1)` has 2**64-1): computed in unsigned arithmetic, where the
+    /// distance between two ints always fits.
+    public var lengthMagnitude: UInt {
+        if step > 0 {
+            guard start < stop else { return 0 }
+            return (UInt(bitPattern: stop &- start) - 1) / step.magnitude + 1
+        }
+        guard start > stop else { return 0 }
+        return (UInt(bitPattern: start &- stop) - 1) / step.magnitude + 1
     }
+
+    /// The number of elements, or `Int.max` for a longer range (what a
+    /// consumer that allocates may ask for; `len()` raises instead).
+    public var count: Int { Int(clamping: lengthMagnitude) }
+
+    /// Element `i` (`0 <= i < lengthMagnitude`): wrapping arithmetic gives
+    /// the exact value, which lies between `start` and `stop`.
+    @inline(__always) func element(_ i: UInt) -> Int { start &+ step &* Int(bitPattern: i) }
 
     public override var typeName: String { "range" }
     public override var pyType: PyType { .range }
     public override func repr(_ vm: Interpreter) throws -> String {
         step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))"
     }
-    public override func truthy(_ vm: Interpreter) throws -> Bool { count > 0 }
-    public override func length(_ vm: Interpreter) throws -> Int? { count }
+    public override func truthy(_ vm: Interpreter) throws -> Bool { lengthMagnitude > 0 }
+    public override func length(_ vm: Interpreter) throws -> Int? {
+        guard let n = Int(exactly: lengthMagnitude) else {
+            throw vm.error(.overflowError, "Python int too large to convert to C ssize_t")
+        }
+        return n
+    }
     public override func makeIterator(_ vm: Interpreter) throws -> PyObject? { RangeIterator(self) }
     public override func getItem(_ key: Value, _ vm: Interpreter) throws -> Value {
-        .int(start + step * (try vm.index(key, count: count, what: "range object")))
+        let n = lengthMagnitude
+        if let count = Int(exactly: n) {
+            return .int(element(UInt(try vm.index(key, count: count, what: "range object"))))
+        }
+        // Longer than Int.max: any int index is in range once counted from the end.
+        let i = try vm.indexValue(key, what: "range object")
+        return .int(element(i >= 0 ? UInt(i) : n - i.magnitude))
     }
     public override func contains(_ value: Value, _ vm: Interpreter) throws -> Bool? {
-        guard case .int(let i) = value else { return false }
+        let i: Int
+        switch value {
+        case .int(let x): i = x
+        case .bool(let b): i = b ? 1 : 0
+        // CPython compares a float with each element: equal only to an integral one.
+        case .float(let d):
+            guard let x = Int(exactly: d) else { return false }
+            i = x
+        default: return false
+        }
         if step > 0 ? (i < start || i >= stop) : (i > start || i <= stop) { return false }
-        return (i - start) % step == 0
+        // The distance from `start` fits in a UInt, not always in an Int.
+        return UInt(bitPattern: step > 0 ? i &- start : start &- i) % step.magnitude == 0
+    }
+
+    /// An iterator over the elements from the last to the first (`reversed`).
+    package func reversedIterator() -> RangeIterator {
+        let n = lengthMagnitude
+        return RangeIterator(first: n == 0 ? start : element(n - 1), step: 0 &- step, count: n)
     }
 }
 
+/// Iterates a range by counting the elements left, so that no step past the
+/// last element is ever computed (it could overflow: `range(0, 2**63-1, 2**62)`).
 package final class RangeIterator: PyObject {
     @exclusivity(unchecked) package var next: Int
-    package let stop: Int, step: Int
+    /// The elements not yet produced.
+    @exclusivity(unchecked) package var remaining: UInt
+    package let step: Int
 
     package init(_ r: PyRange) {
         next = r.start
-        stop = r.stop
         step = r.step
+        remaining = r.lengthMagnitude
+    }
+
+    /// `count` elements from `first`, `step` apart (wrapping: a reversed
+    /// range's step may be `-(-2**63)`, which wraps to itself and still
+    /// lands on each element).
+    package init(first: Int, step: Int, count: UInt) {
+        next = first
+        self.step = step
+        remaining = count
     }
 
     package override var typeName: String { "range_iterator" }
     package override var pyType: PyType { PyType.native(typeName) }
     package override func makeIterator(_ vm: Interpreter) throws -> PyObject? { self }
-    package override func next(_ vm: Interpreter) throws -> Value? { nextInt().map { .int($0) } }
+    /// `next(it)` from native code (the for loop's fast path, `nextInt`,
+    /// counts its own instruction): one native step of the budget.
+    package override func next(_ vm: Interpreter) throws -> Value? {
+        try vm.chargeNativeStep()
+        return nextInt().map { .int($0) }
+    }
 
     /// `next(self)`, which cannot fail: nil when exhausted.
     @inline(__always) package func nextInt() -> Int? {
-        if step > 0 ? next >= stop : next <= stop { return nil }
-        defer { next += step }
+        if remaining == 0 { return nil }
+        remaining &-= 1
+        defer { next &+= step }
         return next
     }
 }

@@ -43,6 +43,23 @@ public final class Interpreter {
     @exclusivity(unchecked) package var memoryBaseline = 0
     /// The bytes the size checks let allocate since the last memory check (`willAllocate`).
     @exclusivity(unchecked) package var allocatedSinceCheck = 0
+
+    /// Charges one element that native code produced without running an
+    /// instruction (`sum(range(10**18))`, `max(range(...))`) to the step's
+    /// instruction budget, so that a native loop over a huge iterable ends
+    /// with the limit 'max-instructions' as a loop of instructions would.
+    @inline(__always) public func chargeNativeStep() throws {
+        _instructions &+= 1
+        if _instructions > maxInstructions { throw nativeLimitStop() }
+    }
+
+    @inline(never) private func nativeLimitStop() -> RunStop {
+        RunStop(
+            reason: .limit("max-instructions"),
+            position: currentFrame.map {
+                .init(function: $0.code.qualifiedName, path: $0.code.sourcePath, line: $0.location.line)
+            })
+    }
     /// The innermost running frame; each running frame points to the one
     /// that resumed it (for `sys.exc_info()`).
     @exclusivity(unchecked) package unowned(unsafe) var currentFrame: Frame?

@@ -605,7 +605,12 @@ private func numericOrder(_ a: Value, _ b: Value) throws -> Int?? {
     }
     if let x = intValue(a), let y = intValue(b) { return x < y ? -1 : x > y ? 1 : 0 }
     if let x = intValue(a), case .float(let y) = b { return intFloatOrder(x, y) }
-    if case .float(let x) = a, let y = intValue(b) { return intFloatOrder(y, x).map { -$0 } }
+    if case .float(let x) = a, let y = intValue(b) {
+        // Spelled out: `intFloatOrder(y, x).map { -$0 }` here would infer an
+        // `Int??` map whose NaN case is `.none` ("not numbers"), not `.some(nil)`.
+        let reversed: Int? = intFloatOrder(y, x).map { -$0 }
+        return .some(reversed)
+    }
     return nil
 }
 

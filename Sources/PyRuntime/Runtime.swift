@@ -180,23 +180,25 @@ extension Interpreter {
 
     /// A normalised index into a sequence of `count` items, or IndexError.
     public func index(_ key: Value, count: Int, what: String) throws -> Int {
-        let i: Int
+        let i = try indexValue(key, what: what)
+        let j = i < 0 ? i + count : i
+        if j < 0 || j >= count { throw error(.indexError, "\(what) index out of range") }
+        return j
+    }
+
+    /// An index as given (not normalised): an int, a bool or an object with
+    /// `__index__`, else the TypeError of `what`'s indices.
+    public func indexValue(_ key: Value, what: String) throws -> Int {
         switch key {
-        case .int(let x): i = x
-        case .bool(let b): i = b ? 1 : 0
+        case .int(let x): return x
+        case .bool(let b): return b ? 1 : 0
         default:
             // An object with `__index__` (an IntEnum member).
-            if let r = try specialUnary("__index__", key, self), case .int(let x) = r {
-                i = x
-                break
-            }
+            if let r = try specialUnary("__index__", key, self), case .int(let x) = r { return x }
             throw error(
                 .typeError,
                 "\(what == "list assignment" ? "list" : what) indices must be integers or slices, not \(typeName(key))")
         }
-        let j = i < 0 ? i + count : i
-        if j < 0 || j >= count { throw error(.indexError, "\(what) index out of range") }
-        return j
     }
 
     public func call(_ callee: Value, _ args: Args) throws -> Value {
@@ -228,7 +230,7 @@ extension Interpreter {
         case .str:
             if strMethodNames.contains(name) { return .obj(PyBuiltin(name) { a, vm in try strMethod(v, name, a, vm) }) }
         case .float(let d):
-            if name == "is_integer" { return .obj(PyBuiltin(name) { _, _ in .bool(d.rounded() == d) }) }
+            if name == "is_integer" { return .obj(PyBuiltin(name) { _, _ in .bool(d.isFinite && d.rounded() == d) }) }
         default: break
         }
         return try missingAttribute(v, name)

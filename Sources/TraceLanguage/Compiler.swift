@@ -357,7 +357,7 @@ final class FunctionCompiler {
         case .pass:
             break
         case .return(let e):
-            if scope.kind == .module || isExpect {
+            if scope.kind == .module || scope.kind == .classBody || isExpect {
                 unit.error(s.loc, "'return' outside function")
                 return
             }

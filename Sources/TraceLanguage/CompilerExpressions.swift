@@ -124,7 +124,7 @@ extension FunctionCompiler {
             if !scope.isAsync {
                 unit.error(
                     e.loc,
-                    scope.kind == .module || isExpect
+                    scope.kind == .module || scope.kind == .classBody || isExpect
                         ? "'await' outside function" : "'await' outside async function")
             }
             if case .call(let f, let args) = x.kind, case .attribute(let o, "sleep") = f.kind,
@@ -145,7 +145,7 @@ extension FunctionCompiler {
             loc = e.loc
             emitAwait()
         case .yield(let x):
-            if scope.kind == .module || isExpect { unit.error(e.loc, "'yield' outside function") }
+            checkYieldPlace(e.loc)
             if let x { compile(x) } else { emit(.loadNone) }
             loc = e.loc
             if scope.isAsync { emit(.asyncGenWrap) }
@@ -161,13 +161,25 @@ extension FunctionCompiler {
         case .dictUnpacking(let items):
             compileDictUnpacking(items, e.loc)
         case .yieldFrom(let x):
-            if scope.kind == .module || isExpect { unit.error(e.loc, "'yield' outside function") }
+            checkYieldPlace(e.loc)
             if scope.isAsync { unit.error(e.loc, "'yield from' inside async function") }
             compile(x)
             loc = e.loc
             emit(.getYieldFromIter)
             emit(.loadNone)
             emit(.yieldFrom)
+        }
+    }
+
+    /// `yield` and `yield from` only in a function's own body (CPython's
+    /// "'yield' outside function", "'yield' inside list comprehension").
+    func checkYieldPlace(_ loc: SourceLocation) {
+        switch scope.kind {
+        case .module, .classBody: unit.error(loc, "'yield' outside function")
+        case .comprehension:
+            let what = [2: "list comprehension", 3: "set comprehension", 4: "dict comprehension"]
+            unit.error(loc, "'yield' inside \(what[scope.key.tag] ?? "generator expression")")
+        case .function, .lambda: if isExpect { unit.error(loc, "'yield' outside function") }
         }
     }
 

@@ -150,7 +150,7 @@ struct ModuleLoader {
         _ name: String, path: String, isPackage: Bool, folders: [String]
     ) throws(TraceLoader.Failure) -> Found {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable("cannot read \(path)") }
-        let file = SourceFile(path: path, text: String(decoding: data, as: UTF8.self))
+        let file = SourceFile(path: path, data: data)
         let result = TraceLoader.compile(file, target: .module(name: name, isPackage: isPackage))
         var index: [String: Int] = [:]
         for (i, n) in (result.compiled?.globalNames ?? []).enumerated() { index[n] = i }

@@ -15,6 +15,11 @@ final class Scope {
     @exclusivity(unchecked) var used: Set<String> = []
     @exclusivity(unchecked) var globals: Set<String> = []
     @exclusivity(unchecked) var nonlocals: [(String, SourceLocation)] = []
+    /// What the scope did with each name so far, while the builder walks it
+    /// (for the checks of `global` and `nonlocal`, ScopeDeclarations.swift).
+    @exclusivity(unchecked) var flags: [String: NameFlags] = [:]
+    /// Where each name was first declared `global` or `nonlocal`.
+    @exclusivity(unchecked) var firstDirective: [String: SourceLocation] = [:]
     @exclusivity(unchecked) var children: [Scope] = []
     /// A comprehension's iteration variables, which `:=` may not rebind.
     @exclusivity(unchecked) var iterationNames: Set<String> = []
@@ -33,8 +38,11 @@ final class Scope {
         self.key = key
     }
 
-    func bind(_ name: String) {
+    /// Binds `name` here; `local` is false for an import (CPython's
+    /// `DEF_IMPORT`, which `global` after it does not reject).
+    func bind(_ name: String, local: Bool = true) {
         if boundSet.insert(name).inserted { bound.append(name) }
+        if local { flags[name, default: []].insert(.local) }
     }
 }
 
@@ -134,20 +142,23 @@ struct ScopeBuilder {
             if FunctionCompiler.hasSimpleAnnotations(c.body) { child.bind("__annotations__") }
             visit(c.body, child)
         case .global(let names):
+            declare(names, global: true, at: stmt.loc, in: scope)
             for n in names { scope.globals.insert(n) }
         case .nonlocal(let names):
+            declare(names, global: false, at: stmt.loc, in: scope)
             for n in names { scope.nonlocals.append((n, stmt.loc)) }
         case .import(let names):
             for n in names {
-                scope.bind(n.asName ?? String(n.name.split(separator: ".").first ?? ""))
+                scope.bind(n.asName ?? String(n.name.split(separator: ".").first ?? ""), local: false)
             }
         case .importFrom(_, let names):
-            for n in names { scope.bind(n.asName ?? n.name) }
+            for n in names { scope.bind(n.asName ?? n.name, local: false) }
         case .delete(let targets):
             for t in targets { visitTarget(t, scope) }
-        case .annAssign(let target, let annotation, let value, _):
+        case .annAssign(let target, let annotation, let value, let simple):
             // Only a module evaluates the annotations of its variables.
             if scope.kind == .module || scope.kind == .classBody { visit(annotation, scope) }
+            if simple, case .name(let n) = target.kind { annotate(n, at: stmt.loc, in: scope) }
             if let value { visit(value, scope) }
             visitTarget(target, scope)
         case .asyncFor(let target, let iter, let body, let orElse):
@@ -231,12 +242,17 @@ struct ScopeBuilder {
         names += p.keywordOnly.map(\.name)
         if let k = p.kwargs { names.append(k) }
         scope.parameters = names
-        for n in names { scope.bind(n) }
+        for n in names {
+            scope.bind(n)
+            scope.flags[n, default: []].insert(.parameter)
+        }
     }
 
     private mutating func visitTarget(_ e: Expr, _ scope: Scope) {
         switch e.kind {
-        case .name(let n): scope.bind(n)
+        case .name(let n):
+            if n == "__debug__" { diagnostics.append((e.loc, "cannot assign to __debug__")) }
+            scope.bind(n)
         case .tuple(let items), .list(let items): for i in items { visitTarget(i, scope) }
         case .starred(let inner): visitTarget(inner, scope)
         case .attribute(let o, _): visit(o, scope)
@@ -285,6 +301,7 @@ struct ScopeBuilder {
         case .fstring(let parts): visitParts(parts, scope)
         case .name(let n):
             scope.used.insert(n)
+            scope.flags[n, default: []].insert(.used)
             // As in CPython, a function that names `super` closes over the
             // `__class__` cell of the class it is defined in (zero-argument super()).
             if n == "super" { scope.used.insert("__class__") }

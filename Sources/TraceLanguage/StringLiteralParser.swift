@@ -165,13 +165,14 @@ extension TraceParser {
         var quote: Unicode.Scalar?
         while i < end {
             let c = s[i]
+            // CPython 3.11 rejects a backslash anywhere in the expression, inside its strings too.
+            if c == "\\" {
+                throw error("f-string expression part cannot include a backslash", at: locations.location(of: i, in: s))
+            }
             if let q = quote {
                 if c == q { quote = nil }
                 i += 1
                 continue
-            }
-            if c == "\\" {
-                throw error("f-string expression part cannot include a backslash", at: locations.location(of: i, in: s))
             }
             if c == "#" {
                 throw error("f-string expression part cannot include '#'", at: locations.location(of: i, in: s))

@@ -34,8 +34,8 @@ public enum TraceLoader {
 
     /// Reads, parses and compiles a trace, and the modules it imports from
     /// its own folder, then from `modulePaths` (TRACE_LANGUAGE.md, version 2:
-    /// "Modules and packages"). Bytes that are not UTF-8 are decoded
-    /// leniently, so that the parser can point at them. Module names whose
+    /// "Modules and packages"). Bytes that are not UTF-8, and NUL bytes, are
+    /// an error at the first of them, as in CPython (`SourceEncoding`). Module names whose
     /// top-level part is in `builtinModules` are never looked up on disk.
     public static func load(
         path: String, modulePaths: [String] = [], builtinModules: Set<String> = []
@@ -45,7 +45,7 @@ public enum TraceLoader {
         }
         let folder = (path as NSString).deletingLastPathComponent
         return load(
-            SourceFile(path: path, text: String(decoding: data, as: UTF8.self)),
+            SourceFile(path: path, data: data),
             modulePaths: [folder.isEmpty ? "." : folder] + modulePaths, builtinModules: builtinModules)
     }
 
@@ -78,6 +78,8 @@ public enum TraceLoader {
     static func compile(
         _ file: SourceFile, target: CompilationTarget
     ) -> (compiled: CompiledModule?, diagnostics: [Diagnostic], imports: [String]) {
+        // CPython's tokenizer stops at such a byte before it reads a token.
+        if let error = file.encodingError { return (nil, [error], []) }
         let (module, syntaxErrors) = Parser.parseRecovering(file)
         let result = Compiler.compileCollecting(module, file: file, target: target)
         if syntaxErrors.isEmpty { return result }

@@ -48,7 +48,8 @@ import Testing
         let root = Self.repositoryRoot()
         let relative = "fixtures/invalid/\(name).trace"
         let data = try Data(contentsOf: root.appendingPathComponent(relative))
-        let file = SourceFile(path: relative, text: String(decoding: data, as: UTF8.self))
+        // Read as `vloop` reads a file: its bytes are checked (UTF-8, NUL) before decoding.
+        let file = SourceFile(path: relative, data: data)
         // Modules are imported from the fixture's folder, relative to the root (where the tests run).
         guard
             case .failure(.invalid(let errors)) = TraceLoader.load(

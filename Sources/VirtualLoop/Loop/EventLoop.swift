@@ -199,14 +199,19 @@ public final class EventLoop: PyObject {
         if !ready.isEmpty || stopping {
             timeout = 0
         } else if let h = scheduled.first {
-            timeout = min(max(h.when - world.clock, 0), Self.maximumSelectTimeout)
+            // Python's `min(max(0, when - now), MAXIMUM_SELECT_TIMEOUT)`, whose
+            // `max` keeps its first argument unless the second is greater: a
+            // NaN deadline gives 0, where Swift's `max` would give NaN.
+            let wait = h.when - world.clock
+            timeout = min(wait > 0 ? wait : 0, Self.maximumSelectTimeout)
         }
 
         let events = try world.select(timeout, loop: self)
         if !events.isEmpty { processEvents(events) }
 
         let endTime = world.clock + Self.clockResolution
-        while let when = scheduled.firstWhen, when < endTime {
+        // CPython breaks on `when >= end_time`: a NaN deadline is due at once.
+        while let when = scheduled.firstWhen, !(when >= endTime) {
             let h = scheduled.pop()
             h.scheduled = false
             ready.append(h)

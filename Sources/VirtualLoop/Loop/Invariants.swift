@@ -31,6 +31,10 @@ extension EventLoop {
     /// Costs O(ready + heap + tasks + pending external events); release
     /// builds neither compile nor call it.
     package func checkInvariants() {
+        // The clock: every way it moves (a select's timeout, an external
+        // event's due time, time.sleep) takes a finite, checked value.
+        assert(world.clock.isFinite, "the virtual clock became \(world.clock): a delay reached it unchecked")
+
         // The heap: its order, its timers' flags, the counter's bound.
         var cancelledInHeap = 0
         var inHeap = Set<ObjectIdentifier>()

@@ -130,6 +130,11 @@ package final class PyLogger: PyObject {
     private func formatRecord(_ level: Int, _ message: String, _ vm: Interpreter) throws -> String {
         let world = vm.world
         let created = world.clock + world.sim.epoch
+        // Past about 30 million years (only a huge --max-time gets there),
+        // CPython's localtime fails too; the conversions below would trap.
+        guard Swift.abs(created) < 1e15 else {
+            throw vm.error(.overflowError, "timestamp out of range for platform time_t")
+        }
         let msecs = Double(Int((created - created.rounded(.towardZero)) * 1000))
         let fields = PyDict()
         func set(_ k: String, _ v: Value) { try? fields.setItem(.str(k), v, vm) }

@@ -41,7 +41,15 @@ package final class SimObject: PyObject {
             if n < 0 { throw vm.error(.valueError, "sim.cpu_count must be None or at least 0, not \(n)") }
             cpuCount = n
         case "epoch":
-            epoch = try vm.numberArg(value, "sim.epoch")
+            // Bounded so that every clock reading, in seconds or nanoseconds,
+            // and every log timestamp stays a finite number that fits.
+            let e = try vm.numberArg(value, "sim.epoch")
+            guard e.isFinite && Swift.abs(e) <= 1e10 else {
+                throw vm.error(
+                    .valueError,
+                    "sim.epoch must be a finite number of seconds from -1e10 to 1e10, not \(try vm.repr(value))")
+            }
+            epoch = e
         default:
             throw vm.error(.attributeError, "'sim' has no setting '\(name)' (settings: cpu_count, epoch)")
         }

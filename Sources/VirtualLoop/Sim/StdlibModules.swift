@@ -8,17 +8,16 @@ extension World {
         let m = PyModule("time")
         m.define("sleep") { [unowned self] args, vm in
             try vm.checkArity("sleep", args, 1, 1)
-            try self.blockLoop(
-                try vm.numberArg(args[0], "'\(vm.typeName(args[0]))' object cannot be interpreted as an integer"))
+            try self.blockLoop(try SleepLength.seconds(args[0], vm))
             return .none
         }
         m.define("time") { [unowned self] _, _ in .float(self.readClock() + self.sim.epoch) }
         m.define("monotonic") { [unowned self] _, _ in .float(self.readClock()) }
         m.define("perf_counter") { [unowned self] _, _ in .float(self.readClock()) }
-        m.define("time_ns") { [unowned self] _, _ in
-            .int(Int(((self.readClock() + self.sim.epoch) * 1e9).rounded(.down)))
+        m.define("time_ns") { [unowned self] _, vm in
+            .int(try SleepLength.nanoseconds(self.readClock() + self.sim.epoch, vm))
         }
-        m.define("monotonic_ns") { [unowned self] _, _ in .int(Int((self.readClock() * 1e9).rounded(.down))) }
+        m.define("monotonic_ns") { [unowned self] _, vm in .int(try SleepLength.nanoseconds(self.readClock(), vm)) }
         return m
     }
 
@@ -65,8 +64,13 @@ extension World {
         m.define("randint") { [unowned self] args, vm in
             try vm.checkArity("randint", args, 2, 2)
             let a = try vm.intArg(args[0], "a"), b = try vm.intArg(args[1], "b")
-            if b < a { throw vm.error(.valueError, "empty range for randrange() (\(a), \(b + 1), \(b + 1 - a))") }
-            return .int(a + Int(self.random.next() % UInt64(b - a + 1)))
+            // In 128 bits: b + 1 and the width may be past 64 (randint(-2**63, 2**63-1)).
+            let (lo, hi) = (Int128(a), Int128(b) + 1)
+            if hi <= lo { throw vm.error(.valueError, "empty range for randrange() (\(lo), \(hi), \(hi - lo))") }
+            let width = hi - lo  // at most 2**64
+            let draw = self.random.next()
+            let offset = width > Int128(UInt64.max) ? draw : draw % UInt64(width)
+            return .int(Int(truncatingIfNeeded: lo + Int128(offset)))
         }
         m.define("choice") { [unowned self] args, vm in
             try vm.checkArity("choice", args, 1, 1)

@@ -184,15 +184,19 @@ extension World {
         }
         m.define("gcd") { args, vm in
             try checkNoKeywords("gcd", args, vm)
-            var g = 0
-            for v in args.positional { g = MathHelpers.gcd(g, try integer(v, vm)) }
-            return .int(g)
+            var g: UInt = 0
+            for v in args.positional { g = MathHelpers.gcd(g, try integer(v, vm).magnitude) }
+            // gcd(-2**63) is 2**63, past vloop's 64-bit ints.
+            guard let r = Int(exactly: g) else { throw overflow(vm) }
+            return .int(r)
         }
         m.define("lcm") { args, vm in
             try checkNoKeywords("lcm", args, vm)
             var l = args.count == 0 ? 1 : 0
             for (n, v) in args.positional.enumerated() {
-                let x = Swift.abs(try integer(v, vm))
+                let i = try integer(v, vm)
+                guard i != Int.min else { throw overflow(vm) }
+                let x = Swift.abs(i)
                 if n == 0 {
                     l = x
                     continue
@@ -201,7 +205,7 @@ extension World {
                     l = 0
                     continue
                 }
-                let (r, o) = (l / MathHelpers.gcd(l, x)).multipliedReportingOverflow(by: x)
+                let (r, o) = (l / Int(MathHelpers.gcd(l.magnitude, x.magnitude))).multipliedReportingOverflow(by: x)
                 if o { throw overflow(vm) }
                 l = r
             }
@@ -210,9 +214,10 @@ extension World {
         m.define("isqrt") { args, vm in
             let n = try integer(try one("isqrt", args, vm), vm)
             if n < 0 { throw vm.error(.valueError, "isqrt() argument must be nonnegative") }
+            // Corrected in division form, which cannot overflow near Int.max.
             var r = Int(Double(n).squareRoot())
-            while r * r > n { r -= 1 }
-            while (r + 1) * (r + 1) <= n { r += 1 }
+            while r > 0 && r > n / r { r -= 1 }
+            while r + 1 <= n / (r + 1) { r += 1 }
             return .int(r)
         }
         m.define("factorial") { args, vm in
@@ -289,10 +294,11 @@ enum MathHelpers {
         return i
     }
 
-    static func gcd(_ a: Int, _ b: Int) -> Int {
-        var (x, y) = (a.magnitude, b.magnitude)
+    /// The gcd of two magnitudes (2**63, the magnitude of Int.min, included).
+    static func gcd(_ a: UInt, _ b: UInt) -> UInt {
+        var (x, y) = (a, b)
         while y != 0 { (x, y) = (y, x % y) }
-        return Int(x)
+        return x
     }
 
     /// `n choose k` without overflow on the way when the result fits.
@@ -300,7 +306,7 @@ enum MathHelpers {
         var r = 1
         for i in Swift.stride(from: 1, through: k, by: 1) {
             // r * (n - k + i) / i is exact at each step; divide by the gcd first.
-            let g = gcd(r, i)
+            let g = Int(gcd(r.magnitude, i.magnitude))
             let (p, o) = (r / g).multipliedReportingOverflow(by: (n - k + i) / (i / g))
             if o { throw overflow(vm) }
             r = p
