@@ -96,11 +96,14 @@ let package = Package(
 )
 
 // The libFuzzer target (scripts/fuzz; docs/LIMITS.md, "Fuzzing and sanitizers"):
-// declared only when VLOOP_FUZZ is set, since its `main` is libFuzzer's and
-// it links only with `-sanitize=fuzzer`.
+// declared only when VLOOP_FUZZ is set, since it calls libFuzzer's driver and
+// links only with `-sanitize=fuzzer`. VLoopFuzzDriver declares that driver.
 if ProcessInfo.processInfo.environment["VLOOP_FUZZ"] != nil {
-    package.targets.append(
+    package.targets += [
+        .target(name: "VLoopFuzzDriver"),
         .executableTarget(
-            name: "VLoopFuzz", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop"]))
+            name: "VLoopFuzz",
+            dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "VLoopFuzzDriver"]),
+    ]
     package.products.append(.executable(name: "vloop-fuzz", targets: ["VLoopFuzz"]))
 }

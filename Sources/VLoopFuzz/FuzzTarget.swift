@@ -2,6 +2,7 @@ import Foundation
 import PyRuntime
 import RunModel
 import TraceLanguage
+import VLoopFuzzDriver
 import VirtualLoop
 
 // The libFuzzer target for the whole path from bytes to a finished replay
@@ -12,7 +13,8 @@ import VirtualLoop
 //
 // This target exists only when the package is built with VLOOP_FUZZ=1 in the
 // environment (scripts/fuzz does it, with `-sanitize=fuzzer,address`): its
-// `main` is libFuzzer's, so a plain `swift build` would not link it.
+// `main` hands over to libFuzzer's driver, which a plain `swift build` does
+// not link.
 
 /// The limits of one fuzzed replay: tight enough that an execution takes
 /// well under a millisecond for a small input, loose enough to reach the
@@ -73,9 +75,18 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
     precondition(bytesOut >= 0)
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+/// libFuzzer's callback: one input, always accepted into the corpus when it adds coverage.
+func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     replayThread.run { fuzzOne(bytes) }
     return 0
+}
+
+/// The entry point: libFuzzer's driver, with the command line (libFuzzer's options, corpus folders, inputs).
+@main enum FuzzMain {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzTestOneInput))
+    }
 }
