@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // The layers, each target using only those above it (README, "Layout"):
@@ -93,3 +94,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// The libFuzzer target (scripts/fuzz; docs/LIMITS.md, "Fuzzing and sanitizers"):
+// declared only when VLOOP_FUZZ is set, since it calls libFuzzer's driver and
+// links only with `-sanitize=fuzzer`. VLoopFuzzDriver declares that driver.
+if ProcessInfo.processInfo.environment["VLOOP_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "VLoopFuzzDriver"),
+        .executableTarget(
+            name: "VLoopFuzz",
+            dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop", "VLoopFuzzDriver"]),
+    ]
+    package.products.append(.executable(name: "vloop-fuzz", targets: ["VLoopFuzz"]))
+}

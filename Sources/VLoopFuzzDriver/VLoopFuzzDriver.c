@@ -1,0 +1,2 @@
+// Only a header: the declaration of libFuzzer's driver (include/VLoopFuzzDriver.h).
+#include "VLoopFuzzDriver.h"
