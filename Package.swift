@@ -24,8 +24,8 @@ let package = Package(
     targets: [
         .target(name: "TraceLanguage"),
         .target(name: "RunModel"),
-        .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel"]),
-        // A shim for what Swift cannot spell: a prefetch, and glibc's mallopt. Not a layer.
+        .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel", "CSupport"]),
+        // A shim for what Swift cannot spell: a prefetch, glibc's mallopt, thread-local variables. Not a layer.
         .target(name: "CSupport"),
         .target(
             name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"],
