@@ -25,7 +25,8 @@ let package = Package(
     targets: [
         .target(name: "TraceLanguage"),
         .target(name: "RunModel"),
-        // A shim for what Swift cannot spell: a prefetch, and glibc's mallopt and malloc_trim. Not a layer.
+        // A shim for what Swift cannot spell: a prefetch, glibc's mallopt and malloc_trim, thread-local variables.
+        // Not a layer.
         .target(name: "CSupport"),
         .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel", "CSupport"]),
         .target(

@@ -9,6 +9,10 @@ public final class PyList: PyObject {
 
     public init(_ items: [Value] = []) { self.items = items }
 
+    deinit {
+        if !items.isEmpty { DeferredRelease.release(&items, emptying: []) }
+    }
+
     public override var typeName: String { "list" }
     public override func dropReferences(into teardown: ObjectTeardown) {
         teardown.add(items)
@@ -61,13 +65,20 @@ public final class PyTuple: PyObject {
     // 80): the small count sits in the padding after `first`. Programs keep
     // millions of pairs.
     /// Item 0 when `count <= 2` (None where absent).
-    private let first: Value
+    // Variables only so that `deinit` can hand them to DeferredRelease.
+    @exclusivity(unchecked) private var first: Value
     /// The count when `count <= 2`.
     private let smallCount: UInt8
     /// Item 1 when `count <= 2` (None where absent).
-    private let second: Value
+    @exclusivity(unchecked) private var second: Value
     /// All the items when `count > 2`; empty otherwise.
-    private let more: [Value]
+    @exclusivity(unchecked) private var more: [Value]
+
+    deinit {
+        if case .obj = first { DeferredRelease.release(&first, emptying: .none) }
+        if case .obj = second { DeferredRelease.release(&second, emptying: .none) }
+        if !more.isEmpty { DeferredRelease.release(&more, emptying: []) }
+    }
 
     public var count: Int { more.isEmpty ? Int(smallCount) : more.count }
 
@@ -135,7 +146,14 @@ public final class PyTuple: PyObject {
         return try vm.sequencesEqual(items, t.items)
     }
     public override func hashKey(_ vm: Interpreter) throws -> HashKey? {
-        .tuple(try items.map { try HashKey.of($0, vm) })
+        // CPython hashes nested tuples without a limit, and its stack overflows
+        // past about 150,000 levels; vloop stops at `maxHashDepth`.
+        if vm.hashDepth >= Interpreter.maxHashDepth {
+            throw vm.error(.recursionError, "maximum recursion depth exceeded while hashing an object")
+        }
+        vm.hashDepth += 1
+        defer { vm.hashDepth -= 1 }
+        return .tuple(try items.map { try HashKey.of($0, vm) })
     }
     public override func callMethod(_ name: String, _ args: Args, _ vm: Interpreter) throws -> Value {
         try tupleMethod(self, name, args, vm)
@@ -241,6 +259,10 @@ public struct OrderedTable {
 
 public final class PyDict: PyObject {
     @exclusivity(unchecked) public var table = OrderedTable()
+
+    deinit {
+        if table.count > 0 { DeferredRelease.release(&table, emptying: OrderedTable()) }
+    }
     /// Bumped on every insertion or removal, so iterators can detect changes.
     @exclusivity(unchecked) package var version = 0
     /// What makes this dict a `collections` one (defaultdict, OrderedDict,

@@ -18,6 +18,10 @@ public final class PyDeque: PyObject {
 
     public init(maxlen: Int? = nil) { self.maxlen = maxlen }
 
+    deinit {
+        if !buffer.isEmpty { DeferredRelease.release(&buffer, emptying: []) }
+    }
+
     public static let type: PyType = {
         let t = PyType("deque", base: .object) { args, vm in try makeDeque(args, vm) }
         t.module = "collections"

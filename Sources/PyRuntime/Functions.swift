@@ -6,6 +6,10 @@ public final class PyCell {
     @exclusivity(unchecked) public var value: Value
 
     public init(_ value: Value = .undefined) { self.value = value }
+
+    deinit {
+        if case .obj = value { DeferredRelease.release(&value, emptying: .none) }
+    }
 }
 
 /// The globals of the trace's module: one slot per global name, numbered

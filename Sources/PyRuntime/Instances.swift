@@ -20,6 +20,11 @@ package final class PyInstance: PyObject {
 
     package init(_ cls: PyType) { self.cls = cls }
 
+    deinit {
+        if !attributes.isEmpty { DeferredRelease.release(&attributes, emptying: [:]) }
+        if case .obj? = base { DeferredRelease.release(&base, emptying: nil) }
+    }
+
     package override var typeName: String { cls.name }
     package override func dropReferences(into teardown: ObjectTeardown) {
         teardown.add(cls)

@@ -17,6 +17,11 @@ public final class Interpreter {
     @exclusivity(unchecked) package var nextClassSerial = 0
     /// CPython's default recursion limit (`sys.getrecursionlimit()`).
     public static let maxCallDepth = 1000
+    /// Tuples being hashed, one inside another. CPython hashes nested tuples
+    /// without counting them against the recursion limit (and overflows its
+    /// stack past about 150,000 levels); vloop allows `maxHashDepth`.
+    @exclusivity(unchecked) package var hashDepth = 0
+    public static let maxHashDepth = 100_000
     /// Instructions run since the current step began; bounded by `maxInstructions`.
     @exclusivity(unchecked) @usableFromInline package var _instructions: Int = 0
     public var instructions: Int {
@@ -116,6 +121,23 @@ public final class Interpreter {
     }
 
     // MARK: Running frames
+
+    /// CPython's `Py_EnterRecursiveCall`: one level of native recursion
+    /// (comparing, repr, str, hashing nested containers), counted in
+    /// `callDepth` with the Python frames, so that native and Python
+    /// recursion share the one limit; RecursionError with CPython's message
+    /// (`what` is its suffix: " in comparison", " while getting the repr of
+    /// an object") past it. Each call is paired with `leaveRecursiveCall`.
+    @inline(__always) package func enterRecursiveCall(_ what: @autoclosure () -> String) throws {
+        if callDepth >= Interpreter.maxCallDepth {
+            throw error(.recursionError, "maximum recursion depth exceeded" + what())
+        }
+        callDepth += 1
+    }
+
+    @inline(__always) package func leaveRecursiveCall() {
+        callDepth -= 1
+    }
 
     /// Runs `f` from where it stopped until it returns, yields or raises.
     package func execute(_ f: Frame, _ resume: Resume) throws -> FrameResult {

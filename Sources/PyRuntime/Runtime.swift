@@ -46,7 +46,10 @@ extension Interpreter {
         case .int(let i): return String(i)
         case .float(let d): return floatRepr(d)
         case .str(let s): return stringRepr(s)
-        case .obj(let o): return try o.repr(self)
+        case .obj(let o):
+            try enterRecursiveCall(" while getting the repr of an object")
+            defer { leaveRecursiveCall() }
+            return try o.repr(self)
         case .undefined: return "<undefined>"
         }
     }
@@ -54,7 +57,10 @@ extension Interpreter {
     public func str(_ v: Value) throws -> String {
         switch v {
         case .str(let s): return s
-        case .obj(let o): return try o.str(self)
+        case .obj(let o):
+            try enterRecursiveCall(" while getting the str of an object")
+            defer { leaveRecursiveCall() }
+            return try o.str(self)
         default: return try repr(v)
         }
     }
@@ -93,10 +99,14 @@ extension Interpreter {
         case (.bool(let x), .float(let y)), (.float(let y), .bool(let x)): return (x ? 1.0 : 0.0) == y
         case (.obj(let x), _):
             if case .obj(let y) = b, x === y { return true }
+            try enterRecursiveCall(" in comparison")
+            defer { leaveRecursiveCall() }
             if let r = try x.equals(b, self) { return r }
             if case .obj(let y) = b, let r = try y.equals(a, self) { return r }
             return false
         case (_, .obj(let y)):
+            try enterRecursiveCall(" in comparison")
+            defer { leaveRecursiveCall() }
             if let r = try y.equals(a, self) { return r }
             return false
         default: return false
@@ -121,8 +131,16 @@ extension Interpreter {
         case (.str(let x), .str(let y)):
             return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
         case (.obj(let x), .obj(let y)):
-            if let l = x as? PyList, let r = y as? PyList { return try sequenceLess(l.items, r.items) }
-            if let l = x as? PyTuple, let r = y as? PyTuple { return try sequenceLess(l.items, r.items) }
+            if let l = x as? PyList, let r = y as? PyList {
+                try enterRecursiveCall(" in comparison")
+                defer { leaveRecursiveCall() }
+                return try sequenceLess(l.items, r.items)
+            }
+            if let l = x as? PyTuple, let r = y as? PyTuple {
+                try enterRecursiveCall(" in comparison")
+                defer { leaveRecursiveCall() }
+                return try sequenceLess(l.items, r.items)
+            }
             if let l = x as? PyBytes, let r = y as? PyBytes { return l.bytes.lexicographicallyPrecedes(r.bytes) }
         default: break
         }

@@ -29,10 +29,15 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
 public struct Expr: Sendable {
     public var kind: ExprKind
     public var loc: SourceLocation
+    /// The height of the tree this node roots (1 for a leaf), computed when
+    /// the node is made (ExprHeight.swift); the parser keeps it at most
+    /// `Parser.maxHeight`.
+    public let height: Int32
 
     public init(_ kind: ExprKind, _ loc: SourceLocation) {
         self.kind = kind
         self.loc = loc
+        self.height = Int32(clamping: kind.height)
     }
 }
 

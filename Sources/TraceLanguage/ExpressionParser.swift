@@ -111,7 +111,7 @@ extension TraceParser {
             current = try parseOrTest()
         }
         for (body, test) in chain.reversed() {
-            current = Expr(.conditional(test: test, body: body, orElse: current), body.loc)
+            current = try bounded(Expr(.conditional(test: test, body: body, orElse: current), body.loc), at: body.loc)
         }
         if isOp(":=") && !allowWalrus { throw invalidSyntax() }
         return current
@@ -123,15 +123,16 @@ extension TraceParser {
             advance()
             let parameters = try parseParameters(closing: ":", allowAnnotations: false)
             let body = try parseTest()
-            return Expr(.lambda(parameters, body), loc)
+            return try bounded(Expr(.lambda(parameters, body), loc), at: loc)
         }
     }
 
     func parseOrTest() throws -> Expr {
         var left = try parseAndTest()
         while isKeyword("or") {
+            let opLoc = tok.loc
             advance()
-            left = Expr(.or(left, try parseAndTest()), left.loc)
+            left = try bounded(Expr(.or(left, try parseAndTest()), left.loc), at: opLoc)
         }
         return left
     }
@@ -139,8 +140,9 @@ extension TraceParser {
     func parseAndTest() throws -> Expr {
         var left = try parseNotTest()
         while isKeyword("and") {
+            let opLoc = tok.loc
             advance()
-            left = Expr(.and(left, try parseNotTest()), left.loc)
+            left = try bounded(Expr(.and(left, try parseNotTest()), left.loc), at: opLoc)
         }
         return left
     }
@@ -148,11 +150,12 @@ extension TraceParser {
     func parseNotTest() throws -> Expr {
         var nots: [SourceLocation] = []
         while isKeyword("not") {
+            if nots.count >= Parser.maxDepth { throw tooTall(at: tok.loc) }
             nots.append(tok.loc)
             advance()
         }
         var e = try parseComparison()
-        for loc in nots.reversed() { e = Expr(.unary(.not, e), loc) }
+        for loc in nots.reversed() { e = try bounded(Expr(.unary(.not, e), loc), at: loc) }
         return e
     }
 
@@ -162,7 +165,7 @@ extension TraceParser {
         while let op = comparisonOperator() {
             rest.append((op, try parseBitwise()))
         }
-        return rest.isEmpty ? first : Expr(.compare(first, rest), first.loc)
+        return rest.isEmpty ? first : try bounded(Expr(.compare(first, rest), first.loc), at: first.loc)
     }
 
     /// Consumes and returns a comparison operator, if one is next.
@@ -203,8 +206,9 @@ extension TraceParser {
         guard let (symbol, op) = levels.first else { return try parseShift() }
         var left = try parseBinaryLevel(levels.dropFirst())
         while isOp(symbol) {
+            let opLoc = tok.loc
             advance()
-            left = Expr(.binary(op, left, try parseBinaryLevel(levels.dropFirst())), left.loc)
+            left = try bounded(Expr(.binary(op, left, try parseBinaryLevel(levels.dropFirst())), left.loc), at: opLoc)
         }
         return left
     }
@@ -215,8 +219,9 @@ extension TraceParser {
         while true {
             let op: BinaryOp
             if isOp("<<") { op = .leftShift } else if isOp(">>") { op = .rightShift } else { break }
+            let opLoc = tok.loc
             advance()
-            left = Expr(.binary(op, left, try parseArith()), left.loc)
+            left = try bounded(Expr(.binary(op, left, try parseArith()), left.loc), at: opLoc)
         }
         return left
     }
@@ -226,8 +231,9 @@ extension TraceParser {
         while true {
             let op: BinaryOp
             if isOp("+") { op = .add } else if isOp("-") { op = .sub } else { break }
+            let opLoc = tok.loc
             advance()
-            left = Expr(.binary(op, left, try parseTerm()), left.loc)
+            left = try bounded(Expr(.binary(op, left, try parseTerm()), left.loc), at: opLoc)
         }
         return left
     }
@@ -249,8 +255,9 @@ extension TraceParser {
             } else {
                 break
             }
+            let opLoc = tok.loc
             advance()
-            left = Expr(.binary(op, left, try parseFactor()), left.loc)
+            left = try bounded(Expr(.binary(op, left, try parseFactor()), left.loc), at: opLoc)
         }
         return left
     }
@@ -259,6 +266,9 @@ extension TraceParser {
     func parseUnaryPrefixes() throws -> [(UnaryOp, SourceLocation)] {
         var prefixes: [(UnaryOp, SourceLocation)] = []
         while true {
+            if prefixes.count >= Parser.maxDepth && (isOp("-") || isOp("+") || isOp("~")) {
+                throw tooTall(at: tok.loc)
+            }
             if isOp("-") {
                 prefixes.append((.neg, tok.loc))
             } else if isOp("+") {
@@ -273,15 +283,15 @@ extension TraceParser {
         return prefixes
     }
 
-    func applyPrefixes(_ prefixes: [(UnaryOp, SourceLocation)], to e: Expr) -> Expr {
+    func applyPrefixes(_ prefixes: [(UnaryOp, SourceLocation)], to e: Expr) throws -> Expr {
         var result = e
-        for (op, loc) in prefixes.reversed() { result = Expr(.unary(op, result), loc) }
+        for (op, loc) in prefixes.reversed() { result = try bounded(Expr(.unary(op, result), loc), at: loc) }
         return result
     }
 
     func parseFactor() throws -> Expr {
         let prefixes = try parseUnaryPrefixes()
-        return applyPrefixes(prefixes, to: try parsePower())
+        return try applyPrefixes(prefixes, to: try parsePower())
     }
 
     /// `a ** -b ** c` is `a ** (-(b ** c))`: `**` is right-associative and
@@ -292,14 +302,15 @@ extension TraceParser {
         var bases = [base]
         var prefixes: [[(UnaryOp, SourceLocation)]] = []
         while isOp("**") {
+            if bases.count > Parser.maxDepth { throw tooTall(at: tok.loc) }
             advance()
             prefixes.append(try parseUnaryPrefixes())
             bases.append(try parseAwaitPrimary())
         }
         var result = bases[bases.count - 1]
         for k in stride(from: bases.count - 1, through: 1, by: -1) {
-            result = applyPrefixes(prefixes[k - 1], to: result)
-            result = Expr(.binary(.pow, bases[k - 1], result), bases[k - 1].loc)
+            result = try applyPrefixes(prefixes[k - 1], to: result)
+            result = try bounded(Expr(.binary(.pow, bases[k - 1], result), bases[k - 1].loc), at: bases[k - 1].loc)
         }
         return result
     }
@@ -317,16 +328,17 @@ extension TraceParser {
     func parsePrimary() throws -> Expr {
         var e = try parseAtom()
         while true {
+            let trailerLoc = tok.loc
             if isOp(".") {
                 advance()
-                e = Expr(.attribute(e, try expectName()), e.loc)
+                e = try bounded(Expr(.attribute(e, try expectName()), e.loc), at: trailerLoc)
             } else if isOp("(") {
                 let openLoc = tok.loc
                 let args = try nested {
                     advance()
                     return try parseCallArguments(openLoc: openLoc)
                 }
-                e = Expr(.call(e, args), e.loc)
+                e = try bounded(Expr(.call(e, args), e.loc), at: trailerLoc)
             } else if isOp("[") {
                 let index = try nested {
                     advance()
@@ -334,7 +346,7 @@ extension TraceParser {
                     try expectClose("]", after: nil)
                     return index
                 }
-                e = Expr(.subscript(e, index), e.loc)
+                e = try bounded(Expr(.subscript(e, index), e.loc), at: trailerLoc)
             } else {
                 return e
             }
@@ -508,11 +520,11 @@ extension TraceParser {
             advance()
             return Expr(.bool(false), loc)
         case .op("("):
-            return try nested { try parseParenthesized() }
+            return try bounded(try nested { try parseParenthesized() }, at: loc)
         case .op("["):
-            return try nested { try parseList() }
+            return try bounded(try nested { try parseList() }, at: loc)
         case .op("{"):
-            return try nested { try parseBraces() }
+            return try bounded(try nested { try parseBraces() }, at: loc)
         case .op("..."):
             advance()
             return Expr(.ellipsis, loc)

@@ -13,6 +13,15 @@ public enum Parser {
     /// separately, of statement blocks) that a trace may use.
     public static let maxNesting = 100
 
+    /// The tallest tree a trace may make: of an expression (each operator of
+    /// a chain such as `1+1+...`, `not not ...`, `x[0][0]...` or `a.b.c...`
+    /// is one level, as it is one node of the tree), and of statements (each
+    /// indented block, and each `elif` of a chain, is one level). The
+    /// compiler, the scope analysis and the tree's deallocation recurse this
+    /// deep; CPython 3.11 accepts chains of about 2,900 operators and then
+    /// raises RecursionError during compilation.
+    public static let maxDepth = 1000
+
     /// The module; throws its first error alone as a `Diagnostic`, or several as a `DiagnosticList`.
     public static func parse(_ file: SourceFile) throws -> Module {
         let (module, diagnostics) = parseRecovering(file)
@@ -52,6 +61,10 @@ final class TraceParser {
     @exclusivity(unchecked) var depth: Int
     /// Current nesting of indented blocks.
     @exclusivity(unchecked) var blockDepth = 0
+    /// The height of the statement tree at the current statement: blocks,
+    /// and the `elif`s of a chain (each one an `if` inside the one before);
+    /// at most `Parser.maxDepth`.
+    @exclusivity(unchecked) var statementDepth = 0
     /// Loops enclosing the current statement in the current function.
     @exclusivity(unchecked) var loopDepth = 0
     /// The errors found so far, in the order of the file.
@@ -150,6 +163,18 @@ final class TraceParser {
 
     func tooDeep() -> Diagnostic {
         fail("too deeply nested (more than \(Parser.maxNesting) levels)")
+    }
+
+    func tooTall(at loc: SourceLocation) -> Diagnostic {
+        error("too deeply nested (more than \(Parser.maxDepth) levels)", at: loc)
+    }
+
+    /// `e`, or "too deeply nested" at `loc` when its tree is taller than
+    /// `Parser.maxDepth`; every node a chain adds passes here, so that a tree
+    /// stops growing at the first level past the bound.
+    func bounded(_ e: Expr, at loc: SourceLocation) throws -> Expr {
+        if e.height > Parser.maxDepth { throw tooTall(at: loc) }
+        return e
     }
 
     /// Runs `body` one nesting level deeper.

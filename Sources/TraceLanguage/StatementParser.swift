@@ -327,8 +327,13 @@ extension TraceParser {
             throw fail("expected an indented block after \(what) on line \(line)")
         }
         if blockDepth >= Parser.maxNesting { throw tooDeep() }
+        if statementDepth >= Parser.maxDepth { throw tooTall(at: tok.loc) }
         blockDepth += 1
-        defer { blockDepth -= 1 }
+        statementDepth += 1
+        defer {
+            blockDepth -= 1
+            statementDepth -= 1
+        }
         let blockLoc = tok.loc
         advance()
         var body: [Stmt] = []
@@ -364,8 +369,16 @@ extension TraceParser {
         var clauses: [(loc: SourceLocation, test: Expr, body: [Stmt])] = []
         var keyword = "if"
         var orElse: [Stmt] = []
+        // Each `elif` is an `if` inside the one before: one statement level deeper.
+        let outerDepth = statementDepth
+        defer { statementDepth = outerDepth }
         while true {
             let loc = tok.loc
+            if !clauses.isEmpty {
+                // Its block is one level deeper still.
+                if statementDepth + 1 >= Parser.maxDepth { throw tooTall(at: loc) }
+                statementDepth += 1
+            }
             advance()
             let test = try parseNamedExpression()
             try expectColon()

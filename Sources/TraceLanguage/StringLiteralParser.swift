@@ -39,7 +39,7 @@ extension TraceParser {
                 appendPart(.literal(stringFromScalarValues(literal.value)), to: &parts)
             }
         }
-        return Expr(.fstring(parts), loc)
+        return try bounded(Expr(.fstring(parts), loc), at: loc)
     }
 
     func appendPart(_ part: FStringPart, to parts: inout [FStringPart]) {

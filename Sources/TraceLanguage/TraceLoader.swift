@@ -75,7 +75,15 @@ public enum TraceLoader {
     /// Parses and compiles one file as the trace or as a module: its code, or
     /// every error it has; and the modules it imports (those of the
     /// statements without errors, when it has some).
+    /// Runs on a large stack (LargeStack.swift): the tree may be
+    /// `Parser.maxDepth` levels tall, and is freed there too.
     static func compile(
+        _ file: SourceFile, target: CompilationTarget
+    ) -> (compiled: CompiledModule?, diagnostics: [Diagnostic], imports: [String]) {
+        LargeStack.run { compileHere(file, target: target) }
+    }
+
+    private static func compileHere(
         _ file: SourceFile, target: CompilationTarget
     ) -> (compiled: CompiledModule?, diagnostics: [Diagnostic], imports: [String]) {
         // CPython's tokenizer stops at such a byte before it reads a token.

@@ -1,11 +1,34 @@
 #ifndef CSUPPORT_H
 #define CSUPPORT_H
 
-// What Swift has no spelling for: a software prefetch, and glibc's mallopt and malloc_trim.
+// What Swift has no spelling for: a software prefetch, glibc's mallopt and
+// malloc_trim, and thread-local variables (the state of PyRuntime's DeferredRelease).
 
 #if __has_include(<malloc.h>)
 #include <malloc.h>
 #endif
+
+/// How many releases of containers are running inside one another on this
+/// thread (PyRuntime's DeferredRelease.swift), and its queue of what it put
+/// off (a retained Swift object, or NULL); defined in CSupport.c.
+extern _Thread_local long vloop_release_depth_value;
+extern _Thread_local void *vloop_release_queue_value;
+
+static inline __attribute__((always_inline)) long vloop_release_depth(void) {
+    return vloop_release_depth_value;
+}
+
+static inline __attribute__((always_inline)) void vloop_set_release_depth(long depth) {
+    vloop_release_depth_value = depth;
+}
+
+static inline void *vloop_release_queue(void) {
+    return vloop_release_queue_value;
+}
+
+static inline void vloop_set_release_queue(void *queue) {
+    vloop_release_queue_value = queue;
+}
 
 /// Asks the CPU to bring the cache line at `p` closer, without waiting for
 /// it and without faulting on any address.
