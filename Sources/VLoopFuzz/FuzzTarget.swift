@@ -28,39 +28,6 @@ let fuzzLimits = RunLimits(
 /// The name the fuzzed trace goes by in diagnostics and tracebacks.
 let fuzzPath = "fuzz.trace"
 
-/// A replay needs the large stack `vloop run` gives it (TraceRunner), and
-/// making a thread for each execution costs more than a small replay: one
-/// thread, made once, runs every replay, handed each input in turn.
-final class ReplayThread: @unchecked Sendable {
-    private let start = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
-    /// The work of the current execution; written by the fuzzer's thread
-    /// before `start` is signalled, read by the replay thread after.
-    private var work: (() -> Void)?
-
-    init() {
-        let thread = Thread { [unowned self] in
-            while true {
-                self.start.wait()
-                self.work?()
-                self.work = nil
-                self.done.signal()
-            }
-        }
-        thread.stackSize = 1 << 29
-        thread.start()
-    }
-
-    /// Runs `body` on the replay thread and waits for it.
-    func run(_ body: @escaping () -> Void) {
-        work = body
-        start.signal()
-        done.wait()
-    }
-}
-
-let replayThread = ReplayThread()
-
 /// One execution: what `vloop run --no-store --events` does with a file, in memory.
 func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
     let file = SourceFile(path: fuzzPath, text: String(decoding: bytes, as: UTF8.self))
@@ -80,16 +47,24 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
 
 /// libFuzzer's callback: one input, always accepted into the corpus when it adds coverage.
 func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = UnsafeBufferPointer(start: data, count: size)
-    replayThread.run { fuzzOne(bytes) }
+    fuzzOne(UnsafeBufferPointer(start: data, count: size))
     return 0
 }
 
-/// The entry point: libFuzzer's driver, with the command line (libFuzzer's options, corpus folders, inputs).
+/// The entry point: libFuzzer's driver, with the command line (libFuzzer's
+/// options, corpus folders, inputs), on a thread with the 512 MiB stack that
+/// `vloop run` gives a replay (TraceRunner): every input replays on that one
+/// thread, made once, where making a thread for each replay, or handing each
+/// input to another thread, costs more than a small replay.
 @main enum FuzzMain {
     static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzTestOneInput))
+        let driver = Thread {
+            var argc = CommandLine.argc
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+            exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzTestOneInput))
+        }
+        driver.stackSize = 1 << 29
+        driver.start()
+        while true { sleep(3600) }
     }
 }
