@@ -83,8 +83,11 @@ public struct ExploreSummary: Sendable, Equatable {
         return out
     }
 
-    /// What the kinds of perturbation other than timers and durations are called, in the singular.
-    static let kindWords = ["shuffle": "shuffled iteration", "order": "reordering of simultaneous events"]
+    /// What the kinds of perturbation other than timers and durations are called: one, and more than one.
+    static let kindWords = [
+        "shuffle": ("shuffled iteration", "shuffled iterations"),
+        "order": ("reordering of simultaneous events", "reorderings of simultaneous events"),
+    ]
 
     /// Says plainly that the exploration changed no order of events, and why, from what the runs drew.
     func unchangedWarning(settings: ExploreSettings) -> String {
@@ -119,8 +122,8 @@ public struct ExploreSummary: Sendable, Equatable {
             if durations > 0 { drawn.append("\(durations) job or peer duration\(durations == 1 ? "" : "s")") }
             for (kind, n) in perturbations.sorted(by: { $0.key < $1.key })
             where kind != "lateness" && kind != "duration" {
-                drawn.append(
-                    "\(n) \(Self.kindWords[kind] ?? kind + " perturbation")\(n == 1 ? "" : "s")")
+                let words = Self.kindWords[kind] ?? (kind + " perturbation", kind + " perturbations")
+                drawn.append("\(n) " + (n == 1 ? words.0 : words.1))
             }
             line += " (\(perturbedRuns) run\(perturbedRuns == 1 ? "" : "s") drew " + drawn.joined(separator: ", ") + ")"
             line += "; try a larger --timer-lateness or --jitter"

@@ -50,7 +50,13 @@ public enum Shrinker {
             compiled, modules: modules, limits: limits, seed: settings.seed, perturbation: start)
         let verdict = PropertyChecker.check(original).acrossRuns()
         guard let (key, words) = Explorer.breakage(original, verdict, excluding: excluding) else {
-            preconditionFailure("run \(run) of an exploration passed when replayed")
+            // The run failed once and passes when replayed: something outside its seed decided it
+            // (the system refused a worker's thread, the memory budget): reported as it is, not shrunk.
+            return ExploreFailure(
+                run: run,
+                broke: "run \(run) failed, but passed when replayed with the same seed: its failure did not "
+                    + "come from its perturbations (the system refused a thread, or --max-memory stopped it)",
+                property: nil, perturbations: original.perturbations, shrunk: original.perturbations)
         }
         var search = Search(
             start: start, key: key, excluding: excluding, original: original, budget: options.budget,
