@@ -48,64 +48,62 @@ struct VerifySandboxTests {
         var testDescription: String { "\(trace): \(ending)" }
     }
 
-    static let attacks: [Attack] = [
-        Attack(trace: "verify_open_write.trace", ending: .same("NameError: name 'open' is not defined")),
-        Attack(trace: "verify_open_read.trace", ending: .same("NameError: name 'open' is not defined")),
-        Attack(trace: "verify_read_reached.trace", ending: .blocked("open('/etc/passwd'")),
-        Attack(trace: "verify_os_system.trace", ending: .refused),
-        Attack(trace: "verify_os_system_guarded.trace", ending: .same("'NoneType' object has no attribute 'system'")),
-        Attack(trace: "verify_subprocess.trace", ending: .same("'NoneType' object has no attribute 'run'")),
-        Attack(trace: "verify_socket.trace", ending: .differs("'NoneType' object has no attribute")),
-        Attack(trace: "verify_socket_reached.trace", ending: .blocked("socket.__new__")),
-        Attack(trace: "verify_dunder_import.trace", ending: .differs("name '__import__' is not defined")),
-        Attack(trace: "verify_importlib.trace", ending: .same("'NoneType' object has no attribute 'import_module'")),
-        Attack(trace: "verify_getattr_builtins.trace", ending: .differs("has no attribute 'open'")),
-        Attack(trace: "verify_subclasses.trace", ending: .blocked("os.system(b'touch pwned')")),
-        Attack(trace: "verify_sys_modules.trace", ending: .blocked("os.system(b'touch pwned')")),
-        Attack(trace: "verify_print_globals.trace", ending: .blocked("os.system(b'touch pwned')")),
-        Attack(trace: "verify_sim_globals.trace", ending: .blocked("os.system(b'touch pwned')")),
-        Attack(trace: "verify_ctypes.trace", ending: .same("'NoneType' object has no attribute 'CDLL'")),
-        Attack(trace: "verify_ctypes_reached.trace", ending: .differs("No module named 'ctypes'")),
-        Attack(trace: "verify_exec_string.trace", ending: .same("name 'exec' is not defined")),
-        Attack(trace: "verify_eval_string.trace", ending: .same("name 'eval' is not defined")),
-        Attack(trace: "verify_compile_string.trace", ending: .same("name 'compile' is not defined")),
-        Attack(trace: "verify_class_base.trace", ending: .differs("KeyError: 'open'")),
-        Attack(trace: "verify_breakpoint.trace", ending: .same("name 'breakpoint' is not defined")),
-        Attack(trace: "verify_input.trace", ending: .same("name 'input' is not defined")),
-        Attack(trace: "verify_input_reached.trace", ending: .blocked("builtins.input")),
-        Attack(trace: "verify_help.trace", ending: .same("name 'help' is not defined")),
-        Attack(trace: "verify_environ.trace", ending: .differs("PATH")),
-        Attack(trace: "verify_fork.trace", ending: .blocked("os.fork()")),
-        Attack(trace: "verify_exec.trace", ending: .blocked("os.exec('/bin/sh'")),
-        Attack(trace: "verify_posixsubprocess.trace", ending: .differs("KeyError: '_posixsubprocess'")),
-        Attack(trace: "verify_fork_exec.trace", ending: .differs("has no attribute '_posixsubprocess'")),
-        Attack(trace: "verify_reimport.trace", ending: .differs("No module named '_posixsubprocess'")),
-        Attack(trace: "verify_asyncio_subprocess.trace", ending: .differs("NotImplementedError")),
-        Attack(trace: "verify_os_remove.trace", ending: .blocked("os.remove('victim'")),
-        Attack(trace: "verify_gc_walk.trace", ending: .blocked("gc.get_objects")),
-        Attack(trace: "verify_code_replace.trace", ending: .blocked("code.__new__")),
-        Attack(trace: "verify_own_module.trace", ending: .same("'NoneType' object has no attribute 'open'")),
-        Attack(trace: "shadow_os/verify_shadow_os.trace", ending: .differs("No module named 'os'")),
-        Attack(trace: "verify_disable_hook.trace", ending: .blocked("open('pwned', 'w'")),
-        Attack(trace: "verify_mknod.trace", ending: .differs("module 'os' has no attribute 'mkfifo'")),
-        Attack(
-            trace: "verify_memory_bomb.trace",
-            ending: .differs(
-                "CPython: {\"t\":0.0,\"kind\":\"run_end\",\"status\":\"exception\",\"value\":\"MemoryError\"}"),
-            options: ["--max-cpython-memory", "512"]),
-        Attack(
-            trace: "verify_cpu_forever.trace", ending: .stopped("CPython did not finish within 3.0 s (killed)"),
-            options: ["--timeout", "3"]),
-    ]
+    static let folder = repositoryRoot.appendingPathComponent("fixtures/verify-attacks")
+
+    /// Every trace of fixtures/verify-attacks, relative to the folder.
+    static let traces: [String] = {
+        let found = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        return found.filter { $0.hasSuffix(".trace") }.sorted()
+    }()
+
+    /// Each attack as its `NAME.verify-expected` file beside `NAME.trace` says
+    /// (a new attack is two new files): `ending:` one of refused, blocked,
+    /// stopped, same or differs; `text:` the action, limit or error the output
+    /// must show; `options:` verify's options, space-separated. An attack
+    /// whose file is missing or malformed is left out here and reported by
+    /// `everyAttackHasItsExpectation`.
+    static let attacks: [Attack] = traces.compactMap { try? expectation(of: $0) }
+
+    /// The attack of `trace`, from its `.verify-expected` file.
+    static func expectation(of trace: String) throws -> Attack {
+        let file = folder.appendingPathComponent(String(trace.dropLast(".trace".count)) + ".verify-expected")
+        var fields: [String: String] = [:]
+        for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else {
+                throw ExpectationError(file: file.path, line: String(line))
+            }
+            let value = line[line.index(after: colon)...].drop { $0 == " " }
+            fields[String(line[..<colon])] = String(value)
+        }
+        let text = fields["text"] ?? ""
+        let ending: Ending
+        switch fields["ending"] {
+        case "refused": ending = .refused
+        case "blocked": ending = .blocked(text)
+        case "stopped": ending = .stopped(text)
+        case "same": ending = .same(text)
+        case "differs": ending = .differs(text)
+        default: throw ExpectationError(file: file.path, line: "ending: \(fields["ending"] ?? "(none)")")
+        }
+        let options = (fields["options"] ?? "").split(separator: " ").map(String.init)
+        return Attack(trace: trace, ending: ending, options: options)
+    }
+
+    struct ExpectationError: Error, CustomStringConvertible {
+        var file: String
+        var line: String
+        var description: String { "\(file): cannot read '\(line)'" }
+    }
 
     static let secret = "vloop-test-secret-\(UUID().uuidString)"
 
-    @Test("every trace of fixtures/verify-attacks is in the table")
-    func everyAttackIsTested() throws {
-        let folder = repositoryRoot.appendingPathComponent("fixtures/verify-attacks")
-        let found = try #require(FileManager.default.enumerator(atPath: folder.path))
-            .compactMap { $0 as? String }.filter { $0.hasSuffix(".trace") }
-        #expect(Set(found) == Set(Self.attacks.map(\.trace)))
+    @Test("every trace of fixtures/verify-attacks has a readable .verify-expected file, and every such file its trace")
+    func everyAttackHasItsExpectation() throws {
+        #expect(Self.traces.count >= 41)
+        for trace in Self.traces { _ = try Self.expectation(of: trace) }
+        let expected = (FileManager.default.enumerator(atPath: Self.folder.path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".verify-expected") }
+        #expect(Set(expected.map { String($0.dropLast(".verify-expected".count)) + ".trace" }) == Set(Self.traces))
     }
 
     @Test(
