@@ -7,9 +7,10 @@ import Foundation
 /// debug build as in a release one, whatever thread the caller is on: a
 /// test's or a worker's thread may have far less stack than the main one.
 enum LargeStack {
-    /// 256 MiB: a debug build's compiler takes several KiB per level of the
-    /// tree. The stack is reserved, not touched, and freed with the thread.
-    static let size = 1 << 28
+    /// 256 MiB (times `sanitizerStackFactor`): a debug build's compiler takes
+    /// several KiB per level of the tree. The stack is reserved, not touched,
+    /// and freed with the thread.
+    static let size = (1 << 28) * sanitizerStackFactor
 
     static func run<T>(_ body: @escaping () -> T) -> T {
         let box = Box<T>()

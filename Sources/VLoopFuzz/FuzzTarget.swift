@@ -63,7 +63,7 @@ func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
             exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzTestOneInput))
         }
-        driver.stackSize = 1 << 29
+        driver.stackSize = (1 << 29) * sanitizerStackFactor
         driver.start()
         while true { sleep(3600) }
     }

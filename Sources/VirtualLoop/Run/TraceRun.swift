@@ -125,7 +125,7 @@ public enum TraceRunner {
             garbage = nil
             _ = garbage
         }
-        thread.stackSize = 1 << 29
+        thread.stackSize = (1 << 29) * sanitizerStackFactor
         thread.start()
         done.wait()
         return box.value!

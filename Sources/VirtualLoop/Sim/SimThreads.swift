@@ -1,6 +1,7 @@
 import Foundation
 import PyRuntime
 import RunModel
+import TraceLanguage
 
 /// Simulated worker threads and processes (TRACE_LANGUAGE.md, "Executors").
 ///
@@ -86,11 +87,12 @@ package final class SimThreads {
     /// before its `RecursionError`: at most 1.1 MiB in a release build, 21
     /// MiB in a debug build, whose frames are far larger (WorkerStackTests
     /// measures it). The rest is margin. A run's worker stacks take at most
-    /// `maxThreads` times this of address space (docs/LIMITS.md, "Worker pools").
+    /// `maxThreads` times this of address space (docs/LIMITS.md, "Worker pools"),
+    /// and `sanitizerStackFactor` times more under a sanitizer.
     #if DEBUG
-    package static let workerStackSize = 32 << 20
+    package static let workerStackSize = (32 << 20) * sanitizerStackFactor
     #else
-    package static let workerStackSize = 4 << 20
+    package static let workerStackSize = (4 << 20) * sanitizerStackFactor
     #endif
     /// How many worker threads one run may have at once: twice a pool's
     /// largest `max_workers` (`_MAX_WORKERS` in Sim/Python/pools.py), so that
