@@ -290,10 +290,16 @@ public final class Interpreter {
             let op = ops[pc]
             pc &+= 1
             count &+= 1
-            if count > limit {
+            if _slowPath(count > limit) {
                 f.pc = pc
                 instructions = count
                 limit = try passCheckpoint(f)
+                // Fetch the instruction again under the new limit: nothing
+                // read for it has to live across the call, which keeps the
+                // loop's values in registers on the path every instruction takes.
+                pc &-= 1
+                count &-= 1
+                continue
             }
             switch op {
             case .loadConst(let i):
