@@ -139,12 +139,12 @@ package struct FormatSpec {
         let n = width - length
         let f = String(fill)
         switch align ?? defaultAlign {
-        case "<": return signPrefix + body + String(repeating: f, count: n)
+        case "<": return signPrefix + body + repeatedText(f, count: n)
         case "^":
             let left = n / 2
-            return String(repeating: f, count: left) + signPrefix + body + String(repeating: f, count: n - left)
-        case "=": return signPrefix + String(repeating: f, count: n) + body
-        default: return String(repeating: f, count: n) + signPrefix + body
+            return repeatedText(f, count: left) + signPrefix + body + repeatedText(f, count: n - left)
+        case "=": return signPrefix + repeatedText(f, count: n) + body
+        default: return repeatedText(f, count: n) + signPrefix + body
         }
     }
 
@@ -550,7 +550,7 @@ private func percentFormat(
             }
             if let p = precision, body.count < p {
                 try vm.checkSize(p, bytesEach: 1)
-                body = String(repeating: "0", count: p - body.count) + body
+                body = repeatedText("0", count: p - body.count) + body
             }
             if alt, conversion == "x" || conversion == "X" || conversion == "o" {
                 body = (conversion == "o" ? "0o" : conversion == "x" ? "0x" : "0X") + body
@@ -589,7 +589,7 @@ private func percentFormat(
         if length >= w {
             text = sign + body
         } else if left {
-            text = sign + body + String(repeating: " ", count: w - length)
+            text = sign + body + repeatedText(" ", count: w - length)
         } else if zero && numeric {
             // Zeros go after the sign and the 0x prefix.
             var prefix = ""
@@ -598,11 +598,18 @@ private func percentFormat(
                 prefix = String(body.prefix(2))
                 rest = String(body.dropFirst(2))
             }
-            text = sign + prefix + String(repeating: "0", count: w - length) + rest
+            text = sign + prefix + repeatedText("0", count: w - length) + rest
         } else {
-            text = String(repeating: " ", count: w - length) + sign + body
+            text = repeatedText(" ", count: w - length) + sign + body
         }
-        out.append(contentsOf: text.unicodeScalars)
+        if text.utf8.count > 4096 {
+            // Appended as one string: appending 10^8 scalars one by one takes seconds.
+            var whole = String(out)
+            whole += text
+            out = whole.unicodeScalars
+        } else {
+            out.append(contentsOf: text.unicodeScalars)
+        }
     }
     if next < items.count && mapping == nil {
         throw vm.error(.typeError, "not all arguments converted during \(bytes ? "bytes" : "string") formatting")

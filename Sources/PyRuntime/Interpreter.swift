@@ -58,7 +58,7 @@ public final class Interpreter {
         if _instructions > maxInstructions { throw nativeLimitStop() }
     }
 
-    @inline(never) private func nativeLimitStop() -> RunStop {
+    @inline(never) package func nativeLimitStop() -> RunStop {
         RunStop(
             reason: .limit("max-instructions"),
             position: currentFrame.map {

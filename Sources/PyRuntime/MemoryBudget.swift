@@ -94,11 +94,22 @@ extension Interpreter {
         try willAllocate(max(count, capacity &* 2) &* bytesEach)
     }
 
+    /// Bytes that an operation fills or copies for one instruction of the
+    /// budget (`maxInstructions`): about what one instruction takes to run.
+    public static let bytesPerInstruction = 64
+
     /// Says that an operation is about to allocate `bytes` (not negative): the
-    /// run stops (`'max-memory'`) when they would pass the budget.
+    /// run stops (`'max-memory'`) when they would pass the budget. Filling or
+    /// copying them is work that no instruction counts, so it is charged to
+    /// the step's instruction budget, one instruction per
+    /// `bytesPerInstruction` bytes: a loop that copies a large list at every
+    /// iteration ends with the limit 'max-instructions' in about the time a
+    /// loop of instructions would, not hours later.
     @inline(__always)
     public func willAllocate(_ bytes: Int) throws {
         allocatedSinceCheck &+= bytes
+        _instructions &+= bytes / Interpreter.bytesPerInstruction
+        if _instructions > maxInstructions { throw nativeLimitStop() }
         if allocatedSinceCheck > Interpreter.allocationCheckBytes { try checkMemory(requesting: bytes) }
     }
 

@@ -426,7 +426,7 @@ private func repeatSequence(_ a: Value, _ b: Value, _ vm: Interpreter) throws ->
             throw vm.memoryError()
         }
         try vm.checkSize(bytes, bytesEach: 1)
-        return .str(String(repeating: s, count: n))
+        return .str(repeatedText(s, count: n))
     case .obj(let o):
         if let l = o as? PyList { return .obj(PyList(try repeated(l.items, n, overflow: nil, vm))) }
         if let t = o as? PyTuple { return .obj(PyTuple(try repeated(t.items, n, overflow: nil, vm))) }
@@ -449,6 +449,7 @@ package func repeated<T>(_ items: [T], _ n: Int, overflow: String?, _ vm: Interp
         throw vm.memoryError()
     }
     try vm.checkSize(total, bytesEach: MemoryLayout<T>.stride)
+    if items.count == 1 { return Array(repeating: items[0], count: n) }
     var out: [T] = []
     out.reserveCapacity(total)
     for _ in 0..<n { out.append(contentsOf: items) }

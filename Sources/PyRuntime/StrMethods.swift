@@ -314,19 +314,18 @@ public func strMethod(_ s: Value, _ name: String, _ args: Args, _ vm: Interprete
         case "rjust": left = margin
         default: left = margin / 2 + (margin & width & 1)
         }
-        let l = String(repeating: String(Character(fill)), count: left)
-        let r = String(repeating: String(Character(fill)), count: margin - left)
-        return .str(l + str + r)
+        let f = String(Character(fill))
+        return .str(repeatedText(f, count: left) + str + repeatedText(f, count: margin - left))
     case "zfill":
         try checkCount("zfill", args, 1, 1, vm)
         let width = try vm.intArg(args[0], "width")
         if width <= u.count { return s }
         try vm.checkSize(width, bytesEach: 4)
-        let zeros = [Unicode.Scalar](repeating: "0", count: width - u.count)
+        let zeros = repeatedText("0", count: width - u.count)
         if let f = u.first, f == "+" || f == "-" {
-            return .str(scalarsString([f] + zeros + u.dropFirst()))
+            return .str(String(f) + zeros + String(str.unicodeScalars.dropFirst()))
         }
-        return .str(scalarsString(zeros + u))
+        return .str(zeros + str)
     case "encode":
         try checkKeywords(name, args, ["encoding", "errors"], vm)
         try checkCount(name, args, 0, 2, vm)
