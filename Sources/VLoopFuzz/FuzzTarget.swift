@@ -30,7 +30,8 @@ let fuzzPath = "fuzz.trace"
 
 /// One execution: what `vloop run --no-store --events` does with a file, in memory.
 func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
-    let file = SourceFile(path: fuzzPath, text: String(decoding: bytes, as: UTF8.self))
+    // As `vloop run` reads a file: bytes that are not UTF-8, or a NUL, are an error at the first of them.
+    let file = SourceFile(path: fuzzPath, data: Data(buffer: bytes))
     guard case .success(let loaded) = TraceLoader.load(file, builtinModules: World.builtinModuleNames) else {
         return
     }
