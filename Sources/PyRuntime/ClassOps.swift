@@ -11,6 +11,7 @@ extension Interpreter {
     @inline(never)
     func buildClassNamespaceOp(_ f: Frame) throws {
         let ns = PyDict()
+        ns.table.reserveCapacity(f.code.localNames.count + 3)
         try ns.setItem(.str("__module__"), .str(f.code.moduleName), self)
         try ns.setItem(.str("__qualname__"), .str(f.code.qualifiedName), self)
         for (i, name) in f.code.localNames.enumerated() where !isUndefined(f.locals[i]) {

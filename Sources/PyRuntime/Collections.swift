@@ -173,6 +173,14 @@ public struct OrderedTable {
 
     public init() {}
 
+    /// Room for `n` entries, so that filling it rehashes nothing (a class
+    /// body's namespace knows its size before it is filled).
+    public mutating func reserveCapacity(_ n: Int) {
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+        index.reserveCapacity(n)
+    }
+
     public func find(_ key: HashKey) -> Int? { index[key] }
 
     /// Whether a new key makes the storage grow (`Interpreter.willGrowTable`).

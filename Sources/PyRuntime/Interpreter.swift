@@ -1,3 +1,4 @@
+import CSupport
 import RunModel
 import TraceLanguage
 
@@ -13,8 +14,16 @@ public final class Interpreter {
     /// recursion depth. Functions, generators and coroutines all count, so
     /// that no recursion, `await` chains included, can overflow the stack.
     @exclusivity(unchecked) package var callDepth = 0
-    /// The serial number the next class made by a `class` statement gets.
-    @exclusivity(unchecked) package var nextClassSerial = 0
+    /// The serial number the next class made by a `class` statement gets:
+    /// unique in the process (each interpreter numbers from a block of 2^32
+    /// of its own), since the method caches of shared runtimes outlive a
+    /// run (`RuntimeCache`).
+    @exclusivity(unchecked) package var nextClassSerial = vloop_next_serial_block() << 32
+    /// The runtimes of internal code, shared with earlier runs (`RuntimeCache`);
+    /// given back by `tearDown`, or when the interpreter goes.
+    package let runtimeCache = RuntimeCache.checkOut()
+    /// Whether `runtimeCache` went back to the pool.
+    @exclusivity(unchecked) package var gaveBackRuntimeCache = false
     /// CPython's default recursion limit (`sys.getrecursionlimit()`).
     public static let maxCallDepth = 1000
     /// Tuples being hashed, one inside another. CPython hashes nested tuples
@@ -87,11 +96,23 @@ public final class Interpreter {
         builtins = makeBuiltins()
     }
 
+    deinit {
+        if !gaveBackRuntimeCache { RuntimeCache.checkIn(runtimeCache) }
+    }
+
     // MARK: Loading code
 
     package func runtime(of code: CodeObject) -> CodeRuntime {
+        if code.isInternal { return runtimeCache.runtime(of: code, making: makeRuntime) }
         let id = ObjectIdentifier(code)
         if let r = runtimes[id] { return r }
+        let r = makeRuntime(code)
+        runtimes[id] = r
+        return r
+    }
+
+    /// A new runtime for `code`: its constants as values.
+    private func makeRuntime(_ code: CodeObject) -> CodeRuntime {
         let values: [Value] = code.constants.map { c in
             switch c {
             case .none: return .none
@@ -106,9 +127,7 @@ public final class Interpreter {
             case .ellipsis: return .obj(PyEllipsis.shared)
             }
         }
-        let r = CodeRuntime(code: code, constants: values)
-        runtimes[id] = r
-        return r
+        return CodeRuntime(code: code, constants: values)
     }
 
     /// Runs a code object at module level (the module itself, or an `expect` statement).

@@ -2,7 +2,9 @@
 #define CSUPPORT_H
 
 // What Swift has no spelling for: a software prefetch, glibc's mallopt and
-// malloc_trim, and thread-local variables (the state of PyRuntime's DeferredRelease).
+// malloc_trim, thread-local variables (the state of PyRuntime's
+// DeferredRelease), and, without the Synchronization module that macOS 13
+// lacks, an atomic counter and a lock (PyRuntime's RuntimeCache).
 
 #if __has_include(<malloc.h>)
 #include <malloc.h>
@@ -57,5 +59,13 @@ static inline void vloop_release_free_memory(void) {
     malloc_trim(0);
 #endif
 }
+
+/// A number no other call in the process returns: 0, 1, 2, ... (an atomic
+/// counter; PyRuntime numbers the classes of each interpreter from it).
+long vloop_next_serial_block(void);
+
+/// The lock of PyRuntime's pool of runtime caches (a process-wide mutex).
+void vloop_runtime_pool_lock(void);
+void vloop_runtime_pool_unlock(void);
 
 #endif
