@@ -1321,8 +1321,23 @@ class EventHandler(logging.Handler):
     def emit(self, record):
         if W.stopped:
             return
-        text = self.format(record)
+        try:
+            text = self.format(record)
+        except RecursionError:
+            raise
+        except Exception as e:
+            # As CPython's StreamHandler.emit: the record is dropped, its error
+            # written to stderr by handleError (here one note), and the program goes on.
+            W.note(logging_error_text(exc_text(e), repr(record.msg), str(record.args)))
+            return
         W.record({'t': W.clock, 'ctx': W.ctx(), 'kind': 'log', 'text': text})
+
+
+def logging_error_text(error, message, arguments):
+    """The note for a record that could not be formatted: what CPython's
+    `Handler.handleError` writes to stderr, on one line, without the traceback
+    into logging's own code."""
+    return f'--- Logging error --- {error}; Message: {message}; Arguments: {arguments}'
 
 
 class NoteHandler(logging.Handler):

@@ -23,6 +23,13 @@ package let levelValues: [String: Int] = [
 
 package func levelName(_ level: Int) -> String { levelNames[level] ?? "Level \(level)" }
 
+/// The note for a record that could not be formatted: what CPython's
+/// `Handler.handleError` writes to stderr, on one line, without the
+/// traceback into logging's own code (the reference writes the same).
+package func loggingErrorText(_ error: String, message: String, arguments: String) -> String {
+    "--- Logging error --- \(error); Message: \(message); Arguments: \(arguments)"
+}
+
 /// `logging.Logger`.
 package final class PyLogger: PyObject {
     package let name: String
@@ -100,31 +107,48 @@ package final class PyLogger: PyObject {
     }
 
     /// `Logger._log`: a `log` event when a handler would write the record.
+    /// A record that cannot be formatted (`logging.info('%d', 'x')`, a
+    /// format naming a field that is not there) is dropped as CPython's
+    /// `StreamHandler.emit` drops it: its error goes to stderr (a note: what
+    /// `Handler.handleError` writes, on one line) and the program goes on;
+    /// only a RecursionError, or a limit, leaves the call.
     package func log(_ level: Int, _ msg: Value, _ args: [Value], excInfo: Value, _ vm: Interpreter) throws {
         if level < effectiveLevel { return }
         // Without basicConfig, logging's last-resort handler writes WARNING and above, message only.
         if !state.configured && level < 30 { return }
-        var message = try vm.str(msg)
-        if !args.isEmpty {
-            let argValue: Value
-            if args.count == 1, let d = args[0].object as? PyDict, d.table.count > 0 {
-                argValue = .obj(d)
-            } else {
-                argValue = .obj(PyTuple(args))
-            }
-            message = try percentFormat(message, argValue, vm)
-        }
-        var text: String
-        if state.configured {
-            text = try formatRecord(level, message, vm)
+        let argValue: Value
+        if args.count == 1, let d = args[0].object as? PyDict, d.table.count > 0 {
+            argValue = .obj(d)
         } else {
-            text = message
+            argValue = .obj(PyTuple(args))
         }
+        let text: String
+        do {
+            text = try format(level, msg, args.isEmpty ? nil : argValue, excInfo: excInfo, vm)
+        } catch let e as PyRaise where !e.exception.type.isSubtype(of: .recursionError) {
+            vm.world.note(
+                loggingErrorText(
+                    e.exception.summary(vm), message: (try? vm.repr(msg)) ?? "?",
+                    arguments: (try? vm.str(argValue)) ?? "?"))
+            return
+        }
+        vm.world.recordLog(text)
+    }
+
+    /// The record's text: `msg % args`, in the configured format, with the exception when `exc_info` asks.
+    private func format(
+        _ level: Int, _ msg: Value, _ args: Value?, excInfo: Value, _ vm: Interpreter
+    ) throws
+        -> String
+    {
+        var message = try vm.str(msg)
+        if let args { message = try percentFormat(message, args, vm) }
+        var text = state.configured ? try formatRecord(level, message, vm) : message
         if try vm.truthy(excInfo) {
             let e: PyException? = (excInfo.object as? PyException) ?? vm.currentlyHandled
             text += "\n" + (e.map { $0.summary(vm) } ?? "NoneType: None")
         }
-        vm.world.recordLog(text)
+        return text
     }
 
     private func formatRecord(_ level: Int, _ message: String, _ vm: Interpreter) throws -> String {
@@ -152,7 +176,12 @@ package final class PyLogger: PyObject {
         if state.format.contains("%(asctime)") {
             set("asctime", .str(utcTimestamp(created) + "," + threeDigits(Int(msecs))))
         }
-        return try percentFormat(state.format, .obj(fields), vm)
+        do {
+            return try percentFormat(state.format, .obj(fields), vm)
+        } catch let e as PyRaise where e.exception.type.isSubtype(of: .keyError) {
+            // logging.PercentStyle.format: a field the record lacks.
+            throw vm.error(.valueError, "Formatting field not found in record: \((try? e.exception.str(vm)) ?? "")")
+        }
     }
 }
 
