@@ -152,7 +152,11 @@ struct RuntimeErrorFixtureTests {
 
     @Test func thereAreRuntimeErrorFixtures() { #expect(Self.names.count >= 2) }
 
-    @Test(arguments: names)
+    // One at a time: the memory budget reads the process's memory, so a
+    // fixture that fills its budget on purpose (size_str_append_loop) would
+    // end another that runs beside it with 'max-memory' (size_copy_loop,
+    // which must end with 'max-instructions', did so in CI).
+    @Test(.serialized, arguments: names)
     func theTracebackNamesEachFile(_ name: String) throws {
         let trace = try load("fixtures/invalid/\(name)")
         let report = TraceRunner.run(trace.compiled, modules: trace.modules)
