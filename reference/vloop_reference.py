@@ -1888,6 +1888,32 @@ def run_trace(path, source):
     return expect
 
 
+def trace_traceback(exc, folders):
+    """The traceback of `exc` as vloop prints it: only the frames of the
+    trace's own files (the trace and the modules in its folders), each with
+    its source line; then the exception's line and its notes."""
+    roots = [os.path.abspath(f) for f in folders]
+    own = {'vloop_reference.py', 'vloop_sandbox.py'}
+
+    def is_trace_file(name):
+        name = os.path.abspath(name)
+        if os.path.basename(name) in own:
+            return False
+        return any(name.startswith(r + os.sep) for r in roots)
+
+    lines = ['Traceback (most recent call last):']
+    # Lines are looked up only for the trace's own frames: the sandbox lets
+    # nothing else be read.
+    for frame in traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__), lookup_lines=False):
+        if not is_trace_file(frame.filename):
+            continue
+        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        if frame.line:
+            lines.append('    ' + frame.line.strip())
+    lines += [l.rstrip('\n') for l in traceback.format_exception_only(type(exc), exc)]
+    return '\n'.join(lines) + '\n'
+
+
 def write_run_end():
     W.ended = True
     W.events.append({'t': W.clock, 'kind': 'run_end', 'status': W.status, 'value': W.status_value})
@@ -1940,11 +1966,18 @@ def main(argv=None):
                     help='--sandbox: the CPU time limit (RLIMIT_CPU); 0 for none')
     ap.add_argument('--max-memory', type=int, default=0, metavar='BYTES',
                     help='--sandbox: the address-space limit (RLIMIT_AS); 0 for none')
+    ap.add_argument('--traceback', metavar='FILE',
+                    help="write the traceback of the exception that ended the run, through the trace's own "
+                         "files only, as vloop prints it (empty when the run did not end with an exception)")
     ap.add_argument('trace')
     try:
         ARGS = ap.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code else 0
+    if ARGS.traceback and ARGS.sandbox:
+        sys.stderr.write('vloop_reference: --traceback writes a file, which --sandbox forbids\n')
+        return 2
+    traceback_out = open(ARGS.traceback, 'w', encoding='utf-8') if ARGS.traceback else None
     try:
         with open(ARGS.trace, encoding='utf-8') as f:
             source = f.read()
@@ -1966,6 +1999,10 @@ def main(argv=None):
         install_sandbox(folders)
     expect = run_trace(ARGS.trace, source)
     end_notes()
+    if traceback_out is not None:
+        if W.status == 'exception' and getattr(W, 'exception', None) is not None:
+            traceback_out.write(trace_traceback(W.exception, folders))
+        traceback_out.close()
 
     out = sys.stdout
     for ev in W.events:

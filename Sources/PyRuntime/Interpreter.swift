@@ -221,14 +221,14 @@ public final class Interpreter {
             } catch let r as PyRaise {
                 let e = r.exception
                 let entry = TracebackEntry(function: f.code.name, loc: f.location, path: f.code.sourcePath)
-                if !f.code.isInternal,
+                if !f.code.isInternal, !r.reraised,
                     e.traceback.last.map({ $0.loc != entry.loc || $0.function != entry.function }) ?? true
                 {
                     e.traceback.insert(entry, at: 0)
                 }
                 guard unwind(f, e) else {
                     f.exceptionLeaves(e)
-                    throw r
+                    throw r.reraised ? PyRaise(exception: e) : r
                 }
                 f.exceptionPasses(e)
             }
@@ -749,7 +749,7 @@ public final class Interpreter {
                 case 0:
                     guard let h = f.handling else { throw error(.runtimeError, "No active exception to reraise") }
                     h.raisedBare = true
-                    throw PyRaise(exception: h)
+                    throw PyRaise(reraising: h)
                 case 1:
                     let e = try exceptionToRaise(f.pop())
                     e.raisedBare = false
@@ -770,7 +770,7 @@ public final class Interpreter {
                 }
             case .reraise:
                 let v = f.pop()
-                throw PyRaise(exception: v.object as! PyException)
+                throw PyRaise(reraising: v.object as! PyException)
             case .checkExcMatch:
                 let t = f.pop()
                 let e = f.top.object as! PyException

@@ -649,6 +649,17 @@ public final class PyException: PyObject {
         return m.isEmpty ? type.name : "\(type.name): \(m)"
     }
 
+    /// The last line of a traceback as CPython's `traceback` module writes it:
+    /// the class's `__qualname__`, after its module unless that is `__main__`
+    /// or `builtins` (`asyncio.exceptions.InvalidStateError: Result is not set.`).
+    public func tracebackSummary(_ vm: Interpreter) -> String {
+        let m = (try? message(vm)) ?? "<exception str() failed>"
+        var name = type.qualname
+        let module = type.module ?? (type.isHeap ? nil : PyType.moduleOf[type.name])
+        if let module, module != "__main__", module != "builtins" { name = module + "." + name }
+        return m.isEmpty ? name : "\(name): \(m)"
+    }
+
     public override func str(_ vm: Interpreter) throws -> String { try message(vm) }
 
     public override func repr(_ vm: Interpreter) throws -> String {
@@ -754,6 +765,19 @@ public final class PyException: PyObject {
 /// How the interpreter carries a raised Python exception through Swift.
 public struct PyRaise: Error {
     public let exception: PyException
+    /// Raised again where it was being handled (a bare `raise`, or the end of
+    /// a `finally`, a `with` or `except` clauses that did not match): as
+    /// CPython's RERAISE, this adds no traceback entry for the frame that
+    /// raises it again. Its callers add theirs as for any other raise.
+    package let reraised: Bool
 
-    public init(exception: PyException) { self.exception = exception }
+    public init(exception: PyException) {
+        self.exception = exception
+        self.reraised = false
+    }
+
+    package init(reraising exception: PyException) {
+        self.exception = exception
+        self.reraised = true
+    }
 }

@@ -622,6 +622,9 @@ final class FunctionCompiler {
             compileStatements(body)
             return
         }
+        // The exits, normal and exceptional, are the `with` statement's line
+        // (where CPython's tracebacks show an error of `__exit__`), not the body's last.
+        let statement = loc
         compile(item.context)
         emit(.beforeWith(isAsync: isAsync))
         if isAsync { emitAwait() }
@@ -630,6 +633,7 @@ final class FunctionCompiler {
         blocks.append(.with(isAsync: isAsync))
         compileWith(items.dropFirst(), body, isAsync: isAsync)
         blocks.removeLast()
+        loc = statement
         emit(.popBlock)
         emit(.callExitNormally)
         if isAsync { emitAwait() }

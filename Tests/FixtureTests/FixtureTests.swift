@@ -29,6 +29,18 @@ func fixtures(_ suite: String) -> [String] {
 
 let passingFixtures = fixtures("seed") + fixtures("conformance") + fixtures("programs")
 
+/// `NAME.expected-traceback.txt` beside a fixture: the traceback, through the
+/// trace's own files, of the exception that ended its run under CPython
+/// (written by scripts/regen-golden; absent when the run ends otherwise).
+func tracebackGoldenURL(_ relative: String) -> URL {
+    repositoryRoot.appendingPathComponent((relative as NSString).deletingPathExtension + ".expected-traceback.txt")
+}
+
+/// The passing fixtures whose golden log ends with status `exception`.
+let fixturesEndingWithException = passingFixtures.filter { path in
+    ((try? golden(path)) ?? "").contains(#""kind":"run_end","status":"exception""#)
+}
+
 /// Loads a fixture as `vloop run` does from the repository's root (the paths
 /// its modules report are relative to the root, as in the golden logs).
 func load(_ relative: String) throws -> LoadedTrace {
@@ -91,6 +103,15 @@ struct FixtureTests {
         )
     }
 
+    @Test("the traceback of a run that ends with an exception is CPython's", arguments: fixturesEndingWithException)
+    func tracebackMatchesGolden(_ path: String) throws {
+        let trace = try load(path)
+        let report = TraceRunner.run(trace.compiled, modules: trace.modules)
+        let ours = (report.traceback(files: trace.sourceFiles) ?? "(no traceback)") + "\n"
+        let expected = try String(contentsOf: tracebackGoldenURL(path), encoding: .utf8)
+        #expect(ours == expected, "\(path): vloop's traceback differs from CPython's")
+    }
+
     @Test("a replay is identical every time", arguments: passingFixtures.prefix(8))
     func replayIsDeterministic(_ path: String) throws {
         let trace = try load(path)
@@ -129,6 +150,26 @@ struct ReferenceTests {
         #expect(r.status == 0)
         #expect(
             r.stdout == (try golden(path)), "\(path): the golden log differs from CPython's; run scripts/regen-golden")
+    }
+
+    // Outside the sandbox, which lets the reference write no file.
+    @Test(
+        "the golden traceback is what CPython's traceback shows, through the trace's own files",
+        .enabled(if: referenceAvailable), arguments: fixturesEndingWithException)
+    func tracebackGoldenMatchesCPython(_ path: String) throws {
+        let traceback = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vloop-traceback-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: traceback) }
+        guard
+            let r = Self.run(Self.python, ["-I", "reference/vloop_reference.py", "--traceback", traceback.path, path])
+        else {
+            Issue.record("could not run the reference")
+            return
+        }
+        #expect(r.status == 0)
+        let cpython = (try? String(contentsOf: traceback, encoding: .utf8)) ?? ""
+        let kept = (try? String(contentsOf: tracebackGoldenURL(path), encoding: .utf8)) ?? ""
+        #expect(cpython == kept, "\(path): the golden traceback differs from CPython's; run scripts/regen-golden")
     }
 }
 

@@ -59,7 +59,7 @@ public struct RunReport {
             let source = (file?.lineText(entry.loc.line) ?? "").trimmingCharacters(in: .whitespaces)
             if !source.isEmpty { lines.append("    " + source) }
         }
-        lines.append(e.summary(interpreter))
+        lines.append(e.tracebackSummary(interpreter))
         // The notes of `add_note`, one a line after the exception's, as CPython's traceback prints them.
         if let notes = e.attributes["__notes__"]?.object as? PyList {
             for note in notes.items { lines.append((try? interpreter.str(note)) ?? "<note str() failed>") }

@@ -36,6 +36,7 @@ class JSONDecodeError(ValueError):
     colno: The column corresponding to pos
 
     """
+    __module__ = 'json.decoder'  # where CPython defines it (tracebacks and reprs name it)
     def __init__(self, msg, doc, pos):
         lineno = doc.count('\n', 0, pos) + 1
         colno = pos - doc.rfind('\n', 0, pos)
@@ -298,6 +299,7 @@ class _Scanner:
 
 class JSONDecoder(object):
     """Simple JSON <https://json.org> decoder (CPython's, over vloop's scanner)."""
+    __module__ = 'json.decoder'  # where CPython defines it (tracebacks and reprs name it)
 
     def __init__(self, *, object_hook=None, parse_float=None,
             parse_int=None, parse_constant=None, strict=True,
@@ -385,6 +387,7 @@ def encode_basestring_ascii(s):
 
 class JSONEncoder(object):
     """Extensible JSON <https://json.org> encoder for Python data structures."""
+    __module__ = 'json.encoder'  # where CPython defines it (tracebacks and reprs name it)
     item_separator = ', '
     key_separator = ': '
 
