@@ -309,14 +309,3 @@ struct CheckedRun {
 private func listRepr(_ texts: [String]) -> String {
     "[" + texts.map(stringRepr).joined(separator: ", ") + "]"
 }
-
-extension TraceEvent {
-    /// `print 'text' by Task-2`, `task_done Task-2 result None`, `run_end ok None`.
-    var summary: String {
-        switch kind {
-        case .print, .log: return "\(kind.rawValue) \(stringRepr(text ?? "")) by \(ctx ?? "-")"
-        case .taskDone: return "task_done \(ctx ?? "-") \(state ?? "") \(value ?? "")"
-        case .runEnd: return "run_end \(status ?? "") \(value ?? "")"
-        }
-    }
-}

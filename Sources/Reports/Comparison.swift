@@ -8,17 +8,32 @@ import RunStore
 /// regression (issue 6, item 6):
 ///
 /// - a trace that passed on every baseline run and fails on a candidate run;
+/// - a trace that ends with another status than on the baseline (an
+///   exception, a deadlock, a limit) and does not pass: never an
+///   improvement, however much sooner it ended; its times are then not
+///   judged at all (they measure another ending);
 /// - a property that held on every baseline run and breaks on a candidate run;
 /// - a virtual duration, or a task's completion time, whose median grew by
 ///   more than `threshold` (10% by default);
-/// - a wall time whose median grew by more than both 5% and three times the
-///   larger median absolute deviation of the two sides, judged only with at
-///   least `minimumWallSamples` samples on each side (never one pair).
+/// - a wall time whose median grew by at least `wallFloor` (5 ms by
+///   default), by more than 5%, and by more than three times the larger
+///   median absolute deviation of the two sides, judged only with at least
+///   `minimumWallSamples` samples on each side (never one pair), and whose
+///   ratio of medians strays from the suite's, that way, by more than noise
+///   (`SuiteWallShift`). The floor and the suite's ratio are the noise model:
+///   on a shared machine, whole stretches of back-to-back repeats of a
+///   millisecond trace move together, so their spread says little of the
+///   noise between the two sides' stretches.
 public struct Comparison: Sendable, Codable {
     public var baseline: SideSummary
     public var candidate: SideSummary
     /// The relative growth of a virtual time that counts as a regression (0.1 is 10%).
     public var threshold: Double
+    /// The least change of a median wall time, in seconds, that is judged at all.
+    public var wallFloor: Double
+    /// The wall times' shift across the suite, against which each trace's is
+    /// judged; nil when too few traces have enough samples.
+    public var wallShift: SuiteWallShift?
     /// Every regression, in the order of the traces; the reports' headline.
     public var regressions: [Finding]
     /// What got better: traces and properties fixed, times that shrank.
@@ -29,6 +44,8 @@ public struct Comparison: Sendable, Codable {
     public static let minimumWallSamples = 3
     public static let wallGrowth = 0.05
     public static let wallDeviations = 3.0
+    /// The default of `wallFloor`: 5 ms (`vloop report --wall-floor`).
+    public static let defaultWallFloor = 0.005
 
     public var hasRegressions: Bool { !regressions.isEmpty }
 }
@@ -53,6 +70,7 @@ public struct Finding: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case traceFailed = "trace-failed"
         case traceFixed = "trace-fixed"
+        case statusChanged = "status-changed"
         case propertyBroke = "property-broke"
         case propertyFixed = "property-fixed"
         case virtualDuration = "virtual-duration"
@@ -92,9 +110,12 @@ public struct TraceComparison: Sendable, Codable {
     public var tasks: [TaskChange]
     /// Per task name, its completion times across the runs of each side.
     public var latencies: [LatencyDistribution]
-    /// The timelines of the two representative runs (the latest of each side).
+    /// The timelines of the two representative runs (`Comparison.representative`).
     public var baselineTimeline: Timeline?
     public var candidateTimeline: Timeline?
+    /// Each side's explored runs summed up; nil for a side that explored none.
+    public var baselineExplored: ExploredSide?
+    public var candidateExplored: ExploredSide?
 
     /// True when anything about the trace changed.
     public var changed: Bool {
@@ -107,6 +128,7 @@ public struct TraceComparison: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case path, outcome, baseline, candidate, properties, divergence, virtualDuration, wallTime, tasks, latencies
+        case baselineExplored, candidateExplored
     }
 }
 
@@ -116,8 +138,15 @@ public struct TraceSide: Sendable, Codable, Equatable {
     public var passed: Int
     public var statuses: [String]
     public var traceHashes: [String]
-    /// The run the timelines and the divergence use (the latest).
+    /// The run the timelines and the divergence use (`Comparison.representative`).
     public var representativeRun: Int64?
+    /// How the representative run ended when that was not `ok` (an
+    /// exception, a deadlock, a limit): `exception (KeyError: 'b')`; nil otherwise.
+    public var ending: String?
+    /// Its traceback, through the trace's lines, when it ended with an exception.
+    public var traceback: String?
+    /// Its tasks that ended with an exception: `fetch-b fetch('b', 0.15): KeyError: 'b'`.
+    public var taskExceptions: [String] = []
 }
 
 /// A property by name and position among the trace's properties of that name,
@@ -181,14 +210,20 @@ public struct WallTimeComparison: Sendable, Codable, Equatable {
 /// A task's median completion time on each side.
 public struct TaskChange: Sendable, Codable, Equatable {
     public var name: String
+    /// The call that made its coroutine: `fetch('b')`.
+    public var coroutine: String?
     public var baselineDone: Double?
     public var candidateDone: Double?
     public var regression: Bool
     public var improvement: Bool
+
+    /// `Task-3 fetch('b')`.
+    public var label: String { coroutine.map { "\(name) \($0)" } ?? name }
 }
 
 /// A task's completion times across the runs of each side.
 public struct LatencyDistribution: Sendable, Codable, Equatable {
+    /// The task's name, and the call that made its coroutine when known (`Task-3 fetch('b')`).
     public var task: String
     public var baseline: [Double]
     public var candidate: [Double]
@@ -196,23 +231,33 @@ public struct LatencyDistribution: Sendable, Codable, Equatable {
 
 extension Comparison {
     /// Compares two sets of runs.
-    public static func make(baseline: RunSet, candidate: RunSet, threshold: Double = 0.10) -> Comparison {
+    public static func make(
+        baseline: RunSet, candidate: RunSet, threshold: Double = 0.10, wallFloor: Double = defaultWallFloor
+    ) -> Comparison {
         let baseRuns = Dictionary(grouping: baseline.runs, by: \.tracePath)
         let candRuns = Dictionary(grouping: candidate.runs, by: \.tracePath)
         let paths = Set(baseRuns.keys).union(candRuns.keys).sorted()
+        func walls(_ runs: [StoredRun]?) -> [Double] { (runs ?? []).filter { $0.status != "invalid" }.map(\.wallTime) }
+        let shift = SuiteWallShift(
+            medians: paths.compactMap { p in
+                let b = walls(baseRuns[p]), c = walls(candRuns[p])
+                guard b.count >= minimumWallSamples, c.count >= minimumWallSamples else { return nil }
+                return (median(b), median(c))
+            })
         var traces: [TraceComparison] = []
         var regressions: [Finding] = []
         var improvements: [Finding] = []
         for path in paths {
             let (t, worse, better) = compareTrace(
-                path, baseRuns[path] ?? [], candRuns[path] ?? [], threshold: threshold)
+                path, baseRuns[path] ?? [], candRuns[path] ?? [], threshold: threshold, wallFloor: wallFloor,
+                wallShift: shift)
             traces.append(t)
             regressions += worse
             improvements += better
         }
         return Comparison(
-            baseline: summary(baseline), candidate: summary(candidate), threshold: threshold,
-            regressions: regressions, improvements: improvements, traces: traces)
+            baseline: summary(baseline), candidate: summary(candidate), threshold: threshold, wallFloor: wallFloor,
+            wallShift: shift, regressions: regressions, improvements: improvements, traces: traces)
     }
 
     static func summary(_ set: RunSet) -> SideSummary {
@@ -226,7 +271,8 @@ extension Comparison {
     }
 
     static func compareTrace(
-        _ path: String, _ base: [StoredRun], _ cand: [StoredRun], threshold: Double
+        _ path: String, _ base: [StoredRun], _ cand: [StoredRun], threshold: Double, wallFloor: Double,
+        wallShift: SuiteWallShift?
     )
         -> (TraceComparison, [Finding], [Finding])
     {
@@ -246,15 +292,29 @@ extension Comparison {
             case (false, false): outcome = .stillFailing
             }
         }
+        // Another ending than the baseline's: the times measure something else.
+        let baseStatuses = Set(base.map(\.status)), candStatuses = Set(cand.map(\.status))
+        let statusChanged = !base.isEmpty && !cand.isEmpty && baseStatuses != candStatuses
         if outcome == .broke {
             let failing = cand.first { !$0.passed }!
             let why = failing.properties.first { !$0.passed }?.message ?? failing.problems.first ?? failing.status
+            // The ending, unless the reason already says it.
+            let ending = failing.status == "ok" || why.contains(failing.value) ? "" : " (\(endingText(failing)))"
             worse.append(
                 Finding(
                     kind: .traceFailed, trace: path, subject: nil,
                     detail:
-                        "passed on all \(base.count) baseline run\(plural(base.count)), fails on \(cand.filter { !$0.passed }.count) of \(cand.count): \(why)"
+                        "passed on all \(base.count) baseline run\(plural(base.count)), fails on \(cand.filter { !$0.passed }.count) of \(cand.count)\(ending): \(why)"
                 ))
+        } else if statusChanged && !candPassed {
+            let changed = cand.first { !baseStatuses.contains($0.status) } ?? cand[0]
+            let count = cand.filter { !baseStatuses.contains($0.status) }.count
+            worse.append(
+                Finding(
+                    kind: .statusChanged, trace: path, subject: nil,
+                    detail:
+                        "ends with \(endingText(changed)) on \(count) of \(cand.count) candidate run\(plural(cand.count)), "
+                        + "with \(baseStatuses.sorted().map { "'\($0)'" }.joined(separator: " or ")) on the baseline"))
         }
         if outcome == .fixed {
             better.append(
@@ -289,7 +349,7 @@ extension Comparison {
             }
         }
 
-        let baseRep = base.last, candRep = cand.last
+        let baseRep = representative(base), candRep = representative(cand)
         var divergence: Divergence?
         if let b = baseRep, let c = candRep { divergence = firstDivergence(b.events, c.events) }
 
@@ -298,27 +358,30 @@ extension Comparison {
         var tasks: [TaskChange] = []
         var latencies: [LatencyDistribution] = []
         let validBase = base.filter { $0.status != "invalid" }, validCand = cand.filter { $0.status != "invalid" }
+        // The times are shown, but judged only between runs that ended alike.
+        let judged = !statusChanged
         if !validBase.isEmpty && !validCand.isEmpty {
             let change = timeChange(
                 median(validBase.map(\.virtualDuration)), median(validCand.map(\.virtualDuration)),
                 threshold: threshold)
             virtualDuration = change
-            if change.regression {
+            if judged && change.regression {
                 worse.append(
                     Finding(
                         kind: .virtualDuration, trace: path, subject: nil,
                         detail: "virtual duration \(describe(change))"))
-            } else if change.improvement {
+            } else if judged && change.improvement {
                 better.append(
                     Finding(
                         kind: .virtualDuration, trace: path, subject: nil,
                         detail: "virtual duration \(describe(change))"))
             }
-            let wall = compareWallTimes(validBase.map(\.wallTime), validCand.map(\.wallTime))
+            let wall = compareWallTimes(
+                validBase.map(\.wallTime), validCand.map(\.wallTime), floor: wallFloor, shift: wallShift)
             wallTime = wall
-            if wall.verdict == .slower {
+            if judged && wall.verdict == .slower {
                 worse.append(Finding(kind: .wallTime, trace: path, subject: nil, detail: "wall time \(describe(wall))"))
-            } else if wall.verdict == .faster {
+            } else if judged && wall.verdict == .faster {
                 better.append(
                     Finding(kind: .wallTime, trace: path, subject: nil, detail: "wall time \(describe(wall))"))
             }
@@ -333,16 +396,18 @@ extension Comparison {
                 }
             }
             let baseDone = completionTimes(validBase), candDone = completionTimes(validCand)
+            let calls = coroutines(validCand).merging(coroutines(validBase)) { c, _ in c }
+            func label(_ name: String) -> String { calls[name].map { "\(name) \($0)" } ?? name }
             for name in unique(baseDone.map(\.0) + candDone.map(\.0)) {
                 let b = baseDone.first { $0.0 == name }?.1 ?? [], c = candDone.first { $0.0 == name }?.1 ?? []
                 if !b.isEmpty || !c.isEmpty {
-                    latencies.append(LatencyDistribution(task: name, baseline: b, candidate: c))
+                    latencies.append(LatencyDistribution(task: label(name), baseline: b, candidate: c))
                 }
                 guard !b.isEmpty || !c.isEmpty else { continue }
                 if b.isEmpty || c.isEmpty {
                     tasks.append(
                         TaskChange(
-                            name: name, baselineDone: b.isEmpty ? nil : median(b),
+                            name: name, coroutine: calls[name], baselineDone: b.isEmpty ? nil : median(b),
                             candidateDone: c.isEmpty ? nil : median(c), regression: false, improvement: false))
                     continue
                 }
@@ -350,13 +415,14 @@ extension Comparison {
                 if change.baseline != change.candidate {
                     tasks.append(
                         TaskChange(
-                            name: name, baselineDone: change.baseline, candidateDone: change.candidate,
+                            name: name, coroutine: calls[name], baselineDone: change.baseline,
+                            candidateDone: change.candidate,
                             regression: change.regression, improvement: change.improvement))
                 }
-                if change.regression {
-                    group(&taskWorse, change, name)
-                } else if change.improvement {
-                    group(&taskBetter, change, name)
+                if judged && change.regression {
+                    group(&taskWorse, change, label(name))
+                } else if judged && change.improvement {
+                    group(&taskBetter, change, label(name))
                 }
             }
             for (change, names) in taskWorse {
@@ -374,19 +440,30 @@ extension Comparison {
         }
 
         func side(_ runs: [StoredRun]) -> TraceSide? {
-            runs.isEmpty
-                ? nil
-                : TraceSide(
-                    runs: runs.count, passed: runs.filter(\.passed).count,
-                    statuses: unique(runs.map(\.status)), traceHashes: unique(runs.map(\.traceHash)),
-                    representativeRun: runs.last?.id)
+            guard let last = representative(runs) else { return nil }
+            return TraceSide(
+                runs: runs.count, passed: runs.filter(\.passed).count,
+                statuses: unique(runs.map(\.status)), traceHashes: unique(runs.map(\.traceHash)),
+                representativeRun: last.id, ending: last.passed || last.status == "ok" ? nil : endingText(last),
+                traceback: last.traceback,
+                taskExceptions: last.tasks.compactMap { t in t.exception.map { "\(t.label): \($0)" } })
         }
         let comparison = TraceComparison(
             path: path, outcome: outcome, baseline: side(base), candidate: side(cand), properties: properties,
             divergence: divergence, virtualDuration: virtualDuration, wallTime: wallTime, tasks: tasks,
             latencies: latencies, baselineTimeline: baseRep.map(Timeline.init),
-            candidateTimeline: candRep.map(Timeline.init))
+            candidateTimeline: candRep.map(Timeline.init), baselineExplored: ExploredSide(base),
+            candidateExplored: ExploredSide(cand))
         return (comparison, worse, better)
+    }
+
+    /// The run that stands for a side (its timeline, its ending, the
+    /// divergence): of a side that explored, its first failing explored run
+    /// (with the perturbations that broke it), else its latest nominal run;
+    /// otherwise its latest run.
+    static func representative(_ runs: [StoredRun]) -> StoredRun? {
+        if let failing = runs.first(where: { $0.runIndex > 0 && !$0.passed }) { return failing }
+        return runs.last { $0.runIndex == 0 } ?? runs.last
     }
 
     /// Per property key: its name, line, whether it held on every run, and a failure message.
@@ -425,6 +502,17 @@ extension Comparison {
         return order.map { ($0, times[$0]!) }
     }
 
+    /// Per task name, the call that made its coroutine, as the first run that knows it says.
+    static func coroutines(_ runs: [StoredRun]) -> [String: String] {
+        var calls: [String: String] = [:]
+        for run in runs {
+            for t in run.tasks where calls[t.name] == nil {
+                if let c = t.coroutine, !c.isEmpty { calls[t.name] = c }
+            }
+        }
+        return calls
+    }
+
     static func timeChange(_ b: Double, _ c: Double, threshold: Double) -> Change {
         // A float's last bits are not a change of time.
         let tolerance = 1e-9
@@ -434,17 +522,21 @@ extension Comparison {
             improvement: b - c > tolerance && b > c * (1 + threshold))
     }
 
-    static func compareWallTimes(_ b: [Double], _ c: [Double]) -> WallTimeComparison {
+    static func compareWallTimes(
+        _ b: [Double], _ c: [Double], floor: Double = defaultWallFloor, shift: SuiteWallShift? = nil
+    ) -> WallTimeComparison {
         let mb = median(b), mc = median(c)
         let madB = medianAbsoluteDeviation(b), madC = medianAbsoluteDeviation(c)
         var verdict = WallTimeComparison.Verdict.unchanged
         if b.count < minimumWallSamples || c.count < minimumWallSamples {
             verdict = .tooFewSamples
         } else {
-            let noise = wallDeviations * max(madB, madC)
-            if mc - mb > wallGrowth * mb && mc - mb > noise {
+            let noise = max(wallDeviations * max(madB, madC), floor)
+            if mc - mb > wallGrowth * mb && mc - mb >= noise && shift?.slower(baseline: mb, candidate: mc) ?? true {
                 verdict = .slower
-            } else if mb - mc > wallGrowth * mc && mb - mc > noise {
+            } else if mb - mc > wallGrowth * mc && mb - mc >= noise
+                && shift?.faster(baseline: mb, candidate: mc) ?? true
+            {
                 verdict = .faster
             }
         }
@@ -483,6 +575,11 @@ func unique<T: Hashable>(_ xs: [T]) -> [T] {
 
 func plural(_ n: Int) -> String { n == 1 ? "" : "s" }
 
+/// How a run ended: `exception (KeyError: 'b')`, `limit ('max-steps')`, `ok`.
+func endingText(_ run: StoredRun) -> String {
+    run.value.isEmpty || run.status == "ok" ? run.status : "\(run.status) (\(run.value))"
+}
+
 /// `2.0 s → 2.5 s (+25.0%)`.
 func describe(_ c: Change) -> String {
     var s = "\(seconds(c.baseline)) → \(seconds(c.candidate))"
@@ -499,7 +596,7 @@ func describe(_ w: WallTimeComparison) -> String {
 }
 
 /// A virtual time as Python prints it: `2.0 s`.
-func seconds(_ t: Double) -> String { floatRepr(t) + " s" }
+func seconds(_ t: Double) -> String { virtualTimeText(t) + " s" }
 
 func percent(_ x: Double) -> String {
     String(format: "%@%.1f%%", x >= 0 ? "+" : "", x * 100)

@@ -34,6 +34,7 @@ func htmlPage(title: String, body: String) -> String {
     th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
     code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 12.5px; }
+    pre.traceback { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 12.5px; white-space: pre-wrap; overflow-wrap: anywhere; background: #fef2f2; border-left: 3px solid #dc2626; padding: 8px 12px; margin: 8px 0; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; }
     .b-pass { background: #dcfce7; color: #166534; } .b-fail { background: #fee2e2; color: #991b1b; }
     .b-broke { background: #dc2626; color: #fff; } .b-fixed { background: #16a34a; color: #fff; }
@@ -100,6 +101,6 @@ func eventCells(_ e: TraceEvent?) -> String {
     var what = e.text ?? ""
     if e.kind == .taskDone { what = "\(e.state ?? ""): \(e.value ?? "")" }
     if e.kind == .runEnd { what = "\(e.status ?? ""): \(e.value ?? "")" }
-    return "<td class=\"num mono\">\(floatRepr(e.t))</td><td class=\"mono\">\(htmlEscaped(e.ctx ?? ""))</td>"
+    return "<td class=\"num mono\">\(virtualTimeText(e.t))</td><td class=\"mono\">\(htmlEscaped(e.ctx ?? ""))</td>"
         + "<td class=\"mono\"><span class=\"muted\">\(e.kind.rawValue)</span> \(htmlEscaped(what))</td>"
 }

@@ -38,6 +38,9 @@ public struct JUnitReport: ComparisonRenderer {
                 if r.status != "invalid" { failed += 1 }
                 var failures = r.properties.filter { !$0.passed }.map(\.message) + r.problems
                 if failures.isEmpty { failures = note?.failures ?? [] }
+                // The traceback (in the trace's lines) and the tasks that raised, after the reasons.
+                if let tb = r.traceback { failures.append(tb) }
+                failures += r.tasks.compactMap { t in t.exception.map { "task \(t.label): \($0)" } }.prefix(20)
                 let kind = r.status == "invalid" ? "error" : "failure"
                 cases +=
                     "      <\(kind) message=\"\(xml(failures.first ?? "failed with status \(r.status)"))\" type=\"\(xml(r.status))\">"
@@ -72,7 +75,9 @@ public struct JUnitReport: ComparisonRenderer {
             cases += "    <testcase classname=\"vloop.report\" name=\"\(xml(t.path))\">\n"
             if !found.isEmpty {
                 failures += 1
-                let lines = found.map { "\($0.subject.map { "\($0): " } ?? "")\($0.detail)" }
+                let lines =
+                    found.map { "\($0.subject.map { "\($0): " } ?? "")\($0.detail)" }
+                    + (t.candidate.map { failureLines($0, role: "candidate") } ?? [])
                 cases +=
                     "      <failure message=\"\(xml(lines[0]))\" type=\"regression\">\(xml(lines.joined(separator: "\n")))</failure>\n"
             }

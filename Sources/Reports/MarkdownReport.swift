@@ -18,6 +18,9 @@ public struct MarkdownReport: ComparisonRenderer {
             out +=
                 "| \(role): \(md(s.name)) | \(s.runs) | \(s.passed) | \(s.failed) | \(md(s.commits.joined(separator: ", "))) |\n"
         }
+        if let w = c.wallShift {
+            out += "\nWall time: the candidate took \(md(w.summary)); each trace's is judged against that.\n"
+        }
         if !c.regressions.isEmpty {
             out += "\n### Regressions\n\n"
             for f in c.regressions { out += "- ❌ \(findingLine(f))\n" }
@@ -45,14 +48,32 @@ public struct MarkdownReport: ComparisonRenderer {
                 out += "| \(md(t.path)) | \(outcomeWord(t.outcome)) | \(md(v)) | \(w) | \(e) |\n"
             }
             for t in changed {
+                for (role, side) in [("baseline", t.baseline), ("candidate", t.candidate)] {
+                    guard let side, let ending = side.ending else { continue }
+                    out += "\n<details><summary>\(md(t.path)): the \(role) ended with \(md(ending))</summary>\n\n"
+                    out += "```\n"
+                    for l in (side.traceback ?? "").split(separator: "\n") { out += "\(fence(String(l)))\n" }
+                    for e in side.taskExceptions.prefix(20) { out += "task \(fence(e))\n" }
+                    out += "```\n\n</details>\n"
+                }
+            }
+            for t in changed {
                 guard let d = t.divergence else { continue }
                 out +=
-                    "\n<details><summary>\(md(t.path)): first divergence at event \(d.index + 1), t=\(floatRepr(d.time))</summary>\n\n"
+                    "\n<details><summary>\(md(t.path)): first divergence at event \(d.index + 1), t=\(virtualTimeText(d.time))</summary>\n\n"
                 out += "```diff\n"
                 for e in d.context { out += "  \(fence(e.jsonLine))\n" }
                 out += "- \(fence(d.baselineEvent?.jsonLine ?? "(the log had ended)"))\n"
                 out += "+ \(fence(d.candidateEvent?.jsonLine ?? "(the log had ended)"))\n"
                 out += "```\n\n</details>\n"
+            }
+        }
+        for t in c.traces {
+            for (role, explored) in [("baseline", t.baselineExplored), ("candidate", t.candidateExplored)] {
+                guard let explored else { continue }
+                out += "\n<details><summary>\(md(t.path)): the \(role)'s \(md(explored.lines[0]))</summary>\n\n"
+                for l in explored.lines.dropFirst() { out += "- \(md(l))\n" }
+                out += "\n</details>\n"
             }
         }
         let unchanged = c.traces.count - changed.count

@@ -48,15 +48,21 @@ public struct RunTextReport: RunRenderer {
             }
         }
         for p in r.problems { out += "  problem: \(p)\n" }
+        if let tb = r.traceback {
+            out += "\nTraceback\n"
+            for l in tb.split(separator: "\n", omittingEmptySubsequences: false) { out += "  \(l)\n" }
+        }
         if !r.tasks.isEmpty {
             out += "\nTasks\n"
-            let w = min(max(r.tasks.map(\.name.count).max() ?? 4, 4), 40)
-            out +=
-                "  \("name".padding(toLength: w, withPad: " ", startingAt: 0))  created  first step  done      steps  state\n"
-            for t in r.tasks.prefix(200) {
-                out += "  \(t.name.padding(toLength: max(w, t.name.count), withPad: " ", startingAt: 0))  "
-                out += "\(col(floatRepr(t.created), 7))  \(col(t.firstStep.map(floatRepr) ?? "—", 10))  "
-                out += "\(col(t.done.map(floatRepr) ?? "—", 8))  \(col(String(t.steps), 5))  \(t.state)\n"
+            let shown = r.tasks.prefix(200)
+            let w = min(max(shown.map(\.label.count).max() ?? 4, 4), 48)
+            out += "  \(col("task", w))  created  first step  done      steps  state\n"
+            for t in shown {
+                out += "  \(col(t.label, w))  "
+                out += "\(col(virtualTimeText(t.created), 7))  \(col(t.firstStep.map(virtualTimeText) ?? "—", 10))  "
+                out += "\(col(t.done.map(virtualTimeText) ?? "—", 8))  \(col(String(t.steps), 5))  \(t.state)"
+                out += t.exception.map { ": \($0)" } ?? ""
+                out += "\n"
             }
             if r.tasks.count > 200 { out += "  … and \(r.tasks.count - 200) more tasks\n" }
         }
@@ -64,8 +70,9 @@ public struct RunTextReport: RunRenderer {
             out += "\nJobs\n"
             for j in r.jobs {
                 let call = j.job.isEmpty ? "" : "\(j.job) "
-                out += "  \(call)\(j.executor) on \(j.worker ?? "no worker"): queued \(floatRepr(j.queued)), "
-                out += "started \(j.started.map(floatRepr) ?? "—"), finished \(j.finished.map(floatRepr) ?? "—")\n"
+                out += "  \(call)\(j.executor) on \(j.worker ?? "no worker"): queued \(virtualTimeText(j.queued)), "
+                out +=
+                    "started \(j.started.map(virtualTimeText) ?? "—"), finished \(j.finished.map(virtualTimeText) ?? "—")\n"
             }
         }
         if !r.events.isEmpty {
@@ -101,7 +108,7 @@ public struct RunHTMLReport: RunRenderer {
         b +=
             "<div class=\"stat\"><div class=\"num \(r.passed ? "good" : "bad")\">\(r.passed ? "PASS" : "FAIL")</div><div class=\"what\">status \(htmlEscaped(r.status)), value \(htmlEscaped(r.value))</div></div>"
         b +=
-            "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(floatRepr(r.virtualDuration))) s</div><div class=\"what\">virtual duration</div></div>"
+            "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(virtualTimeText(r.virtualDuration))) s</div><div class=\"what\">virtual duration</div></div>"
         b += "<div class=\"stat\"><div class=\"num\">\(r.steps)</div><div class=\"what\">loop steps</div></div>"
         b +=
             "<div class=\"stat\"><div class=\"num\">\(r.tasks.count)</div><div class=\"what\">task\(plural(r.tasks.count)) · \(r.jobs.count) job\(plural(r.jobs.count))</div></div>"
@@ -148,16 +155,22 @@ public struct RunHTMLReport: RunRenderer {
             }
             b += "</tbody></table></section>\n"
         }
+        if let tb = r.traceback {
+            b +=
+                "<section class=\"card\"><h2>Traceback</h2><pre class=\"traceback\">\(htmlEscaped(tb))</pre></section>\n"
+        }
         if !r.tasks.isEmpty {
             b +=
                 "<section class=\"card\"><h2>Tasks</h2><table><thead><tr><th>task</th><th class=\"num\">created</th><th class=\"num\">first step</th>"
             b += "<th class=\"num\">done</th><th class=\"num\">steps</th><th>state</th></tr></thead><tbody>\n"
             for t in r.tasks.prefix(500) {
-                b += "<tr><td class=\"mono\">\(htmlEscaped(t.name))</td><td class=\"num\">\(floatRepr(t.created))</td>"
                 b +=
-                    "<td class=\"num\">\(t.firstStep.map(floatRepr) ?? "—")</td><td class=\"num\">\(t.done.map(floatRepr) ?? "—")</td>"
+                    "<tr><td class=\"mono\">\(htmlEscaped(t.label))</td><td class=\"num\">\(virtualTimeText(t.created))</td>"
                 b +=
-                    "<td class=\"num\">\(t.steps)</td><td><span style=\"color:\(Palette.state(t.state))\">●</span> \(htmlEscaped(t.state))</td></tr>\n"
+                    "<td class=\"num\">\(t.firstStep.map(virtualTimeText) ?? "—")</td><td class=\"num\">\(t.done.map(virtualTimeText) ?? "—")</td>"
+                b +=
+                    "<td class=\"num\">\(t.steps)</td><td><span style=\"color:\(Palette.state(t.state))\">●</span> \(htmlEscaped(t.state))"
+                b += "\(t.exception.map { ": <span class=\"mono\">\(htmlEscaped($0))</span>" } ?? "")</td></tr>\n"
             }
             b += "</tbody></table></section>\n"
         }
@@ -171,8 +184,8 @@ public struct RunHTMLReport: RunRenderer {
                 b +=
                     "<td class=\"mono\">\(htmlEscaped(j.executor))</td><td class=\"mono\">\(htmlEscaped(j.worker ?? "—"))</td>"
                 b +=
-                    "<td class=\"num\">\(floatRepr(j.queued))</td><td class=\"num\">\(j.started.map(floatRepr) ?? "—")</td>"
-                b += "<td class=\"num\">\(j.finished.map(floatRepr) ?? "—")</td></tr>\n"
+                    "<td class=\"num\">\(virtualTimeText(j.queued))</td><td class=\"num\">\(j.started.map(virtualTimeText) ?? "—")</td>"
+                b += "<td class=\"num\">\(j.finished.map(virtualTimeText) ?? "—")</td></tr>\n"
             }
             b += "</tbody></table></section>\n"
         }
@@ -210,10 +223,13 @@ public struct ChromeTrace: RunRenderer {
         for (i, t) in r.tasks.enumerated() {
             let tid = i + 1
             if tidOf[t.name] == nil { tidOf[t.name] = tid }
-            meta(1, tid, "thread_name", t.name)
+            meta(1, tid, "thread_name", t.label)
             let end = t.done ?? r.virtualDuration
+            var args = "\"state\":\(jsonString(t.state)),\"steps\":\(t.steps)"
+            if let c = t.coroutine { args += ",\"coroutine\":\(jsonString(c))" }
+            if let e = t.exception { args += ",\"exception\":\(jsonString(e))" }
             events.append(
-                "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t.created)),\"dur\":\(us(end - t.created)),\"name\":\(jsonString(t.name)),\"cat\":\"task\",\"args\":{\"state\":\(jsonString(t.state)),\"steps\":\(t.steps)}}"
+                "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t.created)),\"dur\":\(us(end - t.created)),\"name\":\(jsonString(t.label)),\"cat\":\"task\",\"args\":{\(args)}}"
             )
             for s in t.stepTimes.prefix(10_000) {
                 events.append(

@@ -65,7 +65,7 @@ func ticks(upTo max: Double, count: Int = 6) -> [Double] {
 
 /// A virtual time for an axis label: `0`, `0.5 s`, `120 s`.
 func tickLabel(_ t: Double) -> String {
-    t == 0 ? "0" : floatRepr((t * 1e6).rounded() / 1e6) + " s"
+    t == 0 ? "0" : virtualTimeText((t * 1e6).rounded() / 1e6) + " s"
 }
 
 /// Draws a run's timeline as an SVG: a lane per task (a line from creation
@@ -80,7 +80,8 @@ struct TimelineSVG {
     var highlight: (index: Int, t: Double, ctx: String?)?
     var maxLanes = 40
 
-    static let gutter = 132.0
+    /// Room for a lane's label: about 28 characters of 11 px monospace.
+    static let gutter = 196.0
     static let laneHeight = 24.0
     static let top = 26.0
 
@@ -111,10 +112,11 @@ struct TimelineSVG {
                 s +=
                     "<rect x=\"0\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(Self.laneHeight))\" fill=\"#f8fafc\"/>"
             }
-            let name = lane.name.count > 18 ? String(lane.name.prefix(17)) + "…" : lane.name
+            let label = lane.label
+            let name = label.count > 28 ? String(label.prefix(27)) + "…" : label
             s +=
                 "<text x=\"\(n(Self.gutter - 8))\" y=\"\(n(mid + 4))\" class=\"lane-name\" text-anchor=\"end\">"
-                + "<title>\(htmlEscaped(lane.name))</title>\(htmlEscaped(name))</text>\n"
+                + "<title>\(htmlEscaped(label))</title>\(htmlEscaped(name))</text>\n"
             switch lane.kind {
             case .task:
                 let start = lane.start ?? 0
@@ -126,19 +128,20 @@ struct TimelineSVG {
                 for t in lane.steps.prefix(2000) {
                     s +=
                         "<rect x=\"\(n(x(t) - 1.5))\" y=\"\(n(mid - 7))\" width=\"3\" height=\"14\" fill=\"\(Palette.step)\">"
-                        + "<title>\(htmlEscaped(lane.name)) steps at \(floatRepr(t)) s</title></rect>"
+                        + "<title>\(htmlEscaped(lane.name)) steps at \(virtualTimeText(t)) s</title></rect>"
                 }
                 let endX = x(end)
                 s +=
                     "<circle cx=\"\(n(endX))\" cy=\"\(n(mid))\" r=\"5\" fill=\"\(Palette.state(lane.state))\" stroke=\"#fff\" stroke-width=\"1.5\">"
-                    + "<title>\(htmlEscaped(lane.name)): \(htmlEscaped(lane.state))\(lane.end.map { " at \(floatRepr($0)) s" } ?? " at the end")</title></circle>\n"
+                    + "<title>\(htmlEscaped(lane.label)): \(htmlEscaped(lane.state))\(lane.exception.map { " (\(htmlEscaped($0)))" } ?? "")"
+                    + "\(lane.end.map { " at \(virtualTimeText($0)) s" } ?? " at the end")</title></circle>\n"
             case .worker:
                 for b in lane.bars {
                     let x0 = x(b.start), x1 = max(x(b.end ?? timeline.duration), x0 + 2)
                     let fill = b.kind == "job" ? Palette.job : Palette.queued
                     s +=
                         "<rect x=\"\(n(x0))\" y=\"\(n(mid - 6))\" width=\"\(n(x1 - x0))\" height=\"12\" rx=\"2\" fill=\"\(fill)\">"
-                        + "<title>\(htmlEscaped(b.label)) \(floatRepr(b.start))–\(b.end.map { floatRepr($0) } ?? "end") s</title></rect>"
+                        + "<title>\(htmlEscaped(b.label)) \(virtualTimeText(b.start))–\(b.end.map { virtualTimeText($0) } ?? "end") s</title></rect>"
                 }
                 s += "\n"
             case .thread:
@@ -150,13 +153,13 @@ struct TimelineSVG {
                 let color = m.kind == "log" ? Palette.log : Palette.print
                 s +=
                     "<circle cx=\"\(n(x(m.t)))\" cy=\"\(n(mid - 8))\" r=\"3.2\" fill=\"\(color)\">"
-                    + "<title>\(htmlEscaped(m.kind)) at \(floatRepr(m.t)) s (event \(m.index + 1)): \(htmlEscaped(m.text))</title></circle>"
+                    + "<title>\(htmlEscaped(m.kind)) at \(virtualTimeText(m.t)) s (event \(m.index + 1)): \(htmlEscaped(m.text))</title></circle>"
             }
             // A perturbation: a small triangle under the lane's line, pointing at the instant it was drawn.
             for p in lane.perturbations.prefix(2000) {
                 s +=
                     "<path class=\"perturbation\" d=\"M\(n(x(p.t))) \(n(mid + 2))l4.5 8h-9z\" fill=\"\(Palette.perturbation)\">"
-                    + "<title>perturbation \(p.index + 1) (\(htmlEscaped(p.kind))) at \(floatRepr(p.t)) s: \(htmlEscaped(p.text))</title></path>"
+                    + "<title>perturbation \(p.index + 1) (\(htmlEscaped(p.kind))) at \(virtualTimeText(p.t)) s: \(htmlEscaped(p.text))</title></path>"
             }
             s += "\n"
         }
@@ -164,7 +167,7 @@ struct TimelineSVG {
             let hx = x(h.t)
             s +=
                 "<line x1=\"\(n(hx))\" y1=\"\(n(Self.top - 4))\" x2=\"\(n(hx))\" y2=\"\(n(height - 4))\" stroke=\"\(Palette.divergence)\" "
-                + "stroke-width=\"2\" stroke-dasharray=\"5 3\"><title>first divergence: event \(h.index + 1) at \(floatRepr(h.t)) s</title></line>"
+                + "stroke-width=\"2\" stroke-dasharray=\"5 3\"><title>first divergence: event \(h.index + 1) at \(virtualTimeText(h.t)) s</title></line>"
             if let i = shown.firstIndex(where: { $0.name == (h.ctx ?? "MainThread") }) {
                 let y = Self.top + Double(i) * Self.laneHeight
                 s +=
@@ -222,7 +225,7 @@ struct HistogramSVG {
                 let x0 = left + Double(i) * bw + offset * bw * 0.9 + bw * 0.05
                 s +=
                     "<rect x=\"\(n(x0))\" y=\"\(n(top + plotH - h))\" width=\"\(n(bw * 0.45))\" height=\"\(n(h))\" fill=\"\(color)\">"
-                    + "<title>\(k) run\(plural(k)) in \(floatRepr(lo + Double(i) * (hi - lo) / Double(bins)))–\(floatRepr(lo + Double(i + 1) * (hi - lo) / Double(bins))) s</title></rect>"
+                    + "<title>\(k) run\(plural(k)) in \(virtualTimeText(lo + Double(i) * (hi - lo) / Double(bins)))–\(virtualTimeText(lo + Double(i + 1) * (hi - lo) / Double(bins))) s</title></rect>"
             }
         }
         s += "\n<text x=\"\(n(left))\" y=\"\(n(height - 12))\" class=\"tick\">\(tickLabel(lo))</text>"

@@ -14,7 +14,9 @@ public struct TextReport: ComparisonRenderer {
     public func render(_ c: Comparison) -> String {
         var out = "vloop report: \(c.baseline.name) (baseline) → \(c.candidate.name) (candidate)\n"
         out += "  baseline:  \(sideLine(c.baseline))\n"
-        out += "  candidate: \(sideLine(c.candidate))\n\n"
+        out += "  candidate: \(sideLine(c.candidate))\n"
+        if let w = c.wallShift { out += "  wall time: candidate \(w.summary)\n" }
+        out += "\n"
         out += headline(c) + "\n"
         if !c.regressions.isEmpty {
             out += "\n" + paint("Regressions", "1;31") + "\n"
@@ -31,7 +33,10 @@ public struct TextReport: ComparisonRenderer {
             out +=
                 "  \(outcomeWord(t.outcome).padding(toLength: 8, withPad: " ", startingAt: 0)) \(path)  \(traceNumbers(t))\n"
         }
-        for t in c.traces where t.changed && t.baseline != nil && t.candidate != nil {
+        for t in c.traces
+        where (t.changed || t.baselineExplored != nil || t.candidateExplored != nil) && t.baseline != nil
+            && t.candidate != nil
+        {
             out += "\n" + paint(t.path, "1") + "\n"
             for p in t.properties where p.changed {
                 if p.candidateHeld == false && !p.message.isEmpty {
@@ -41,15 +46,23 @@ public struct TextReport: ComparisonRenderer {
                         "  \(p.candidateHeld == true ? "fixed" : "broke")  \(p.name) (line \(p.candidateLine ?? p.baselineLine ?? 0))\n"
                 }
             }
+            for (role, side) in [("baseline", t.baseline), ("candidate", t.candidate)] {
+                for l in side.map({ failureLines($0, role: role) }) ?? [] { out += "  \(l)\n" }
+            }
+            for (role, explored) in [("baseline", t.baselineExplored), ("candidate", t.candidateExplored)] {
+                guard let explored else { continue }
+                out += "  \(role): " + explored.lines[0] + "\n"
+                for l in explored.lines.dropFirst() { out += "    \(l)\n" }
+            }
             if let d = t.divergence {
-                out += "  first divergence at event \(d.index + 1) (t=\(floatRepr(d.time))):\n"
+                out += "  first divergence at event \(d.index + 1) (t=\(virtualTimeText(d.time))):\n"
                 for e in d.context { out += "      \(e.jsonLine)\n" }
                 out += "    - \(d.baselineEvent?.jsonLine ?? "(the log had ended)")\n"
                 out += "    + \(d.candidateEvent?.jsonLine ?? "(the log had ended)")\n"
             }
             for task in t.tasks where task.baselineDone != nil || task.candidateDone != nil {
                 let b = task.baselineDone.map(seconds) ?? "—", cand = task.candidateDone.map(seconds) ?? "—"
-                out += "  task \(task.name) done at \(b) → \(cand)\(task.regression ? "  (regression)" : "")\n"
+                out += "  task \(task.label) done at \(b) → \(cand)\(task.regression ? "  (regression)" : "")\n"
             }
             if let w = t.wallTime, w.verdict == .slower || w.verdict == .faster {
                 out += "  wall time \(describe(w))\n"
@@ -98,6 +111,20 @@ public struct TextReport: ComparisonRenderer {
         if t.divergence != nil { parts.append("events diverge") }
         return parts.joined(separator: ", ")
     }
+}
+
+/// How one side's representative run failed, for the reports in text:
+/// `candidate ended with exception (KeyError: 'b')`, its traceback indented,
+/// then each task that raised.
+func failureLines(_ side: TraceSide, role: String, maxTasks: Int = 5) -> [String] {
+    guard let ending = side.ending else { return [] }
+    var lines = ["\(role) ended with \(ending)\(side.representativeRun.map { " (run \($0))" } ?? "")"]
+    if let tb = side.traceback { lines += tb.split(separator: "\n").map { "  " + $0 } }
+    for e in side.taskExceptions.prefix(maxTasks) { lines.append("\(role) task \(e)") }
+    if side.taskExceptions.count > maxTasks {
+        lines.append("… and \(side.taskExceptions.count - maxTasks) more tasks that raised")
+    }
+    return lines
 }
 
 func outcomeWord(_ o: TraceComparison.Outcome) -> String {

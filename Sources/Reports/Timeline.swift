@@ -36,6 +36,10 @@ public struct Timeline: Sendable, Codable, Equatable {
         public enum Kind: String, Sendable, Codable { case task, worker, thread }
 
         public var name: String
+        /// For a task: the call that made its coroutine (`fetch('b')`), when known.
+        public var call: String? = nil
+        /// For a task that raised: `KeyError: 'b'`.
+        public var exception: String? = nil
         public var kind: Kind
         /// A task's creation (a worker's first job); nil for the main thread.
         public var start: Double?
@@ -49,6 +53,9 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var bars: [Bar]
         /// The perturbations this lane's task caused (those outside tasks are on `MainThread`).
         public var perturbations: [Perturbed] = []
+
+        /// `Task-3 fetch('b')`: the name, and the call when known.
+        public var label: String { call.map { "\(name) \($0)" } ?? name }
     }
 
     public var runID: Int64?
@@ -71,8 +78,8 @@ extension Timeline {
     public init(_ run: StoredRun) {
         var lanes: [Lane] = run.tasks.map { t in
             Lane(
-                name: t.name, kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes,
-                marks: [], bars: [])
+                name: t.name, call: t.coroutine.flatMap { $0.isEmpty ? nil : $0 }, exception: t.exception,
+                kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes, marks: [], bars: [])
         }
         var laneOf: [String: Int] = [:]
         for (i, l) in lanes.enumerated() where laneOf[l.name] == nil { laneOf[l.name] = i }

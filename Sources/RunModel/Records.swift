@@ -34,11 +34,19 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// The distinct instants at which it stepped, in order; between two of
     /// them the task was waiting.
     public var stepTimes: [Double]
+    /// The call that made its coroutine (`fetch('b', 0.15)`; objects other
+    /// than numbers and text by their type, `<Conn>`); nil when not known
+    /// (another awaitable, or a run recorded by an older vloop).
+    public var coroutine: String?
+    /// How it ended when it raised: `KeyError: 'b'`.
+    public var exception: String?
 
     public init(
         name: String, created: Double, firstStep: Double?, done: Double?, state: String,
-        steps: Int, stepTimes: [Double]
+        steps: Int, stepTimes: [Double], coroutine: String? = nil, exception: String? = nil
     ) {
+        self.coroutine = coroutine
+        self.exception = exception
         self.name = name
         self.created = created
         self.firstStep = firstStep
@@ -46,6 +54,12 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.state = state
         self.steps = steps
         self.stepTimes = stepTimes
+    }
+
+    /// `Task-3 fetch('b')`: the name, and the call when it says more.
+    public var label: String {
+        guard let coroutine, !coroutine.isEmpty else { return name }
+        return "\(name) \(coroutine)"
     }
 }
 

@@ -99,3 +99,15 @@ public func firstDifference(
     while i < n && same(a[i], b[i]) { i += 1 }
     return i == n && a.count == b.count ? nil : i
 }
+
+extension TraceEvent {
+    /// `print 'text' by Task-2`, `task_done Task-2 result None`, `run_end ok None`:
+    /// the event in words, for messages and reports.
+    public var summary: String {
+        switch kind {
+        case .print, .log: return "\(kind.rawValue) \(stringRepr(text ?? "")) by \(ctx ?? "-")"
+        case .taskDone: return "task_done \(ctx ?? "-") \(state ?? "") \(value ?? "")"
+        case .runEnd: return "run_end \(status ?? "") \(value ?? "")"
+        }
+    }
+}

@@ -77,14 +77,20 @@ public struct StoredRun: Sendable, Codable {
     public var explored: ExploredRun?
     /// What an explored run perturbed, in the order it was drawn; empty for the nominal replay.
     public var perturbations: [StoredPerturbation]
+    /// For a run that ended with an exception: its traceback through the
+    /// trace's files, as `vloop run` prints it (nil otherwise, and for runs
+    /// recorded by an older vloop).
+    public var traceback: String?
 
     public init(
         id: Int64? = nil, suiteRunID: Int64? = nil, label: String = "", tracePath: String,
         traceHash: String, seed: Int64, runIndex: Int, status: String, value: String, passed: Bool,
         virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
         events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult],
-        modules: [StoredModule] = [], explored: ExploredRun? = nil, perturbations: [StoredPerturbation] = []
+        modules: [StoredModule] = [], explored: ExploredRun? = nil, perturbations: [StoredPerturbation] = [],
+        traceback: String? = nil
     ) {
+        self.traceback = traceback
         self.id = id
         self.suiteRunID = suiteRunID
         self.label = label

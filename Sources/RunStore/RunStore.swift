@@ -119,13 +119,14 @@ public final class RunStore {
         try db.execute(
             sql: """
                 INSERT INTO run (suite_run_id, trace_path, trace_hash, seed, run_index, status, value, passed,
-                                 virtual_duration, wall_time, steps, problems, started_at, strategy, explore_flags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 virtual_duration, wall_time, steps, problems, started_at, strategy, explore_flags,
+                                 traceback)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 suiteRunID, r.tracePath, r.traceHash, r.seed, r.runIndex, r.status, r.value, r.passed,
                 r.virtualDuration, r.wallTime, r.steps, jsonArray(r.problems), Timestamp.string(r.startedAt),
-                r.explored?.strategy, r.explored?.flags,
+                r.explored?.strategy, r.explored?.flags, r.traceback,
             ])
         let id = db.lastInsertedRowID
         try BatchInsert(
@@ -141,14 +142,17 @@ public final class RunStore {
             })
         try BatchInsert(
             db, table: "task",
-            columns: ["run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times"]
+            columns: [
+                "run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times", "coroutine",
+                "exception",
+            ]
         )
         .insert(
             r.tasks.enumerated().map { i, t in
                 [
                     .int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done),
                     .text(t.state),
-                    .int(t.steps), .blob(encodeDoubles(t.stepTimes)),
+                    .int(t.steps), .blob(encodeDoubles(t.stepTimes)), .text(t.coroutine), .text(t.exception),
                 ]
             })
         try BatchInsert(
@@ -393,7 +397,7 @@ public final class RunStore {
             sql: """
                 SELECT run.id, run.suite_run_id, suite_run.label, run.trace_path, run.trace_hash, run.seed, run.run_index,
                        run.status, run.value, run.passed, run.virtual_duration, run.wall_time, run.steps, run.problems,
-                       run.started_at, run.strategy, run.explore_flags
+                       run.started_at, run.strategy, run.explore_flags, run.traceback
                 FROM run JOIN suite_run ON suite_run.id = run.suite_run_id
                 WHERE \(condition) ORDER BY run.id
                 """, arguments: StatementArguments(arguments))
@@ -403,7 +407,8 @@ public final class RunStore {
                 """)
         let tasks = try db.cachedStatement(
             sql: """
-                SELECT name, created, first_step, done, state, steps, step_times FROM task WHERE run_id = ? ORDER BY seq
+                SELECT name, created, first_step, done, state, steps, step_times, coroutine, exception
+                FROM task WHERE run_id = ? ORDER BY seq
                 """)
         let jobs = try db.cachedStatement(
             sql: """
@@ -437,7 +442,7 @@ public final class RunStore {
                 tasks: try Row.fetchAll(tasks, arguments: [id]).map { t in
                     TaskRecord(
                         name: t[0], created: t[1], firstStep: t[2], done: t[3], state: t[4], steps: t[5],
-                        stepTimes: decodeDoubles(t[6]))
+                        stepTimes: decodeDoubles(t[6]), coroutine: t[7], exception: t[8])
                 },
                 jobs: try Row.fetchAll(jobs, arguments: [id]).map { j in
                     JobRecord(
@@ -453,7 +458,8 @@ public final class RunStore {
                     StoredPerturbation(
                         kind: p[0], draw: p[1], t: p[2], task: p[3], coroutine: p[4], position: p[5], amount: p[6],
                         nominal: p[7], description: p[8])
-                })
+                },
+                traceback: row[17])
         }
     }
 

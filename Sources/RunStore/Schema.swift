@@ -11,7 +11,7 @@ enum Schema {
     /// The migrations in order; the names are what `grdb_migrations` records.
     static let names = [
         "v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules",
-        "v5-explorations", "v6-run-perturbations",
+        "v5-explorations", "v6-run-perturbations", "v7-tracebacks-and-task-calls",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -159,6 +159,14 @@ enum Schema {
                         description TEXT NOT NULL,
                         PRIMARY KEY (run_id, seq)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration(names[6]) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE run ADD COLUMN traceback TEXT;   -- of a run that ended with an exception
+                    ALTER TABLE task ADD COLUMN coroutine TEXT;  -- the call that made it: fetch('b', 0.15)
+                    ALTER TABLE task ADD COLUMN exception TEXT;  -- KeyError: 'b', when it raised
                     """)
         }
         return m

@@ -1,17 +1,19 @@
 import Foundation
 import RunModel
 import RunStore
+import TraceLanguage
 import VirtualLoop
 
 extension StoredRun {
     /// The run of a valid trace, from its report and its verdict; without
     /// `detail`, its events, tasks, jobs and perturbations are left out (for a
     /// run that is only summed up, not stored). `explored` is how an
-    /// explored run was made (nil for the nominal replay).
+    /// explored run was made (nil for the nominal replay). `sources` are
+    /// the files of the trace and its modules, for the lines of a traceback.
     public init(
         tracePath: String, traceHash: String, seed: Int64, runIndex: Int, report: RunReport,
         verdict: Verdict, wallTime: Double, startedAt: Date, detail: Bool = true, modules: [StoredModule] = [],
-        explored: ExploredRun? = nil
+        explored: ExploredRun? = nil, sources: [SourceFile] = []
     ) {
         var problems = verdict.problems
         if !verdict.passed && report.status == .deadlock {
@@ -24,6 +26,7 @@ extension StoredRun {
             startedAt: startedAt, events: detail ? report.events : [], tasks: detail ? report.tasks : [],
             jobs: detail ? report.jobs : [],
             properties: verdict.results, modules: modules, explored: explored,
-            perturbations: detail ? report.perturbations.map(StoredPerturbation.init) : [])
+            perturbations: detail ? report.perturbations.map(StoredPerturbation.init) : [],
+            traceback: detail && report.status == .exception ? report.traceback(files: sources) : nil)
     }
 }

@@ -130,7 +130,7 @@ public struct TraceResult: Sendable {
         }
         let wallText = duration(wallTime) + (repetitions > 1 ? " (median of \(repetitions))" : "")
         var line =
-            "\(passed ? "PASS" : "FAIL")  \(path)  \(self.status), \(floatRepr(virtualDuration)) s virtual, \(steps) steps"
+            "\(passed ? "PASS" : "FAIL")  \(path)  \(self.status), \(virtualTimeText(virtualDuration)) s virtual, \(steps) steps"
         if let e = exploration {
             line += ", \(e.runsLine)"
         } else if let r = replayedRun {

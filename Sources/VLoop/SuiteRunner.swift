@@ -262,7 +262,8 @@ public struct SuiteRunner: Sendable {
                         startedAt: runStarted, detail: recorder != nil || options.junitPath != nil,
                         modules: modules ?? [],
                         explored: replayFile.map { ExploredRun(perturbationFile: explore.perturbationFile ?? "", $0) }
-                            ?? settings.flatMap { ExploredRun(settings: $0, run: runIndex) }))
+                            ?? settings.flatMap { ExploredRun(settings: $0, run: runIndex) },
+                        sources: trace.sourceFiles))
                 lastTrace = trace
                 retained?.reports.append(report)
                 lastVerdict = verdict
@@ -307,7 +308,7 @@ public struct SuiteRunner: Sendable {
                         tracePath: String(storedPath), traceHash: hash, seed: Int64(seed), runIndex: i,
                         report: report, verdict: verdict, wallTime: wall,
                         startedAt: Date(), detail: recorder != nil, modules: storedModules,
-                        explored: ExploredRun(settings: s, run: i))
+                        explored: ExploredRun(settings: s, run: i), sources: trace.sourceFiles)
                     collected.add(run, recorder: recorder)
                 },
                 sources: trace.sourceFiles,

@@ -11,10 +11,14 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             The baseline and the candidate are each a label (every run recorded under it) or a run id; \
             by default the two most recent labels (older as baseline). A regression is a trace that \
-            passed and now fails; a property that held and now breaks; a virtual duration or a task's \
-            completion time whose median grew by more than --threshold; or a wall time whose median grew \
-            by more than 5% and three median absolute deviations, with at least 3 samples per side \
-            (`vloop run --repeat 5`).
+            passed and now fails; a trace that ends with another status than on the baseline (an \
+            exception, a deadlock, a limit: never an improvement, and its times are then not judged); a \
+            property that held and now breaks; a virtual duration or a task's completion time whose \
+            median grew by more than --threshold; or a wall time whose median grew by at least \
+            --wall-floor (5 ms), by more than 5% and by more than three median absolute deviations, with \
+            at least 3 samples per side (`vloop run --repeat 5`). The floor is what keeps the gate quiet \
+            on a shared machine: there, whole stretches of repeats of a millisecond trace move together, \
+            so the two labels of one binary differ by tenths of a millisecond however many repeats run.
 
             text, markdown and json print to stdout; html writes a self-contained page with the \
             timelines side by side to reports/ (junit: JUnit XML of the candidate with its regressions). \
@@ -53,6 +57,12 @@ struct ReportCommand: ParsableCommand {
             valueName: "percent"))
     var threshold: String = "10%"
 
+    @Option(
+        help: ArgumentHelp(
+            "The least change of a trace's median wall time that is judged at all, in milliseconds (e.g. 5, 5ms, 0.5).",
+            valueName: "ms"))
+    var wallFloor: String = "5"
+
     @Flag(
         help:
             "Report the explorations of one label instead, each joined over its shards: runs, shards, failing runs, the first failure's replay command. Exits 1 when a run failed or a shard is missing."
@@ -70,7 +80,17 @@ struct ReportCommand: ParsableCommand {
         return v / 100
     }
 
+    /// --wall-floor in seconds.
+    var wallFloorSeconds: Double? {
+        let t = wallFloor.hasSuffix("ms") ? String(wallFloor.dropLast(2)) : wallFloor
+        guard let v = Double(t.trimmingCharacters(in: .whitespaces)), v >= 0, v.isFinite else { return nil }
+        return v / 1000
+    }
+
     func validate() throws {
+        if wallFloorSeconds == nil {
+            throw ValidationError("--wall-floor must be milliseconds such as 5 or 5ms (got '\(wallFloor)')")
+        }
         if thresholdFraction == nil {
             throw ValidationError("--threshold must be a percentage such as 10 or 10% (got '\(threshold)')")
         }
@@ -110,7 +130,8 @@ struct ReportCommand: ParsableCommand {
         }
         let baseSet = orExit { try db.runSet(base!) }
         let candSet = orExit { try db.runSet(cand!) }
-        let comparison = Comparison.make(baseline: baseSet, candidate: candSet, threshold: thresholdFraction!)
+        let comparison = Comparison.make(
+            baseline: baseSet, candidate: candSet, threshold: thresholdFraction!, wallFloor: wallFloorSeconds!)
         let text: String
         if format == .text {
             text = TextReport(color: out == nil && colourTerminal).render(comparison)

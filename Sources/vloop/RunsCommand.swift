@@ -90,7 +90,7 @@ struct RunsCommand: ParsableCommand {
                 "\(String(r.id).leftPad(idW))  \(clip(r.label, labelW))  \(clip(r.tracePath, traceW))  \(String(r.runIndex).leftPad(runW))  "
                 + "\((r.passed ? "PASS" : "FAIL").padding(toLength: 6, withPad: " ", startingAt: 0))  "
                 + "\(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  "
-                + "\((floatRepr(r.virtualDuration) + " s").padding(toLength: 9, withPad: " ", startingAt: 0))  "
+                + "\((virtualTimeText(r.virtualDuration) + " s").padding(toLength: 9, withPad: " ", startingAt: 0))  "
                 + "\(duration(r.wallTime).padding(toLength: 8, withPad: " ", startingAt: 0))  \(utcTimestamp(r.startedAt))"
             print(line)
         }

@@ -75,7 +75,7 @@ struct StoreCommandTests {
         let show = try w.vloop("show", "1")
         #expect(show.status == 0)
         #expect(show.stdout.hasPrefix("run 1  fixtures/seed/ensure-future-done-callback.trace  PASS"))
-        #expect(show.stdout.contains("Task-1  0.0      0.0         2.0       2      result"))
+        #expect(show.stdout.contains("Task-1 test()  0.0      0.0         2.0       2      result"))
         #expect(show.stdout.contains(#"{"t":2.0,"kind":"run_end","status":"ok","value":"None"}"#))
         let labels = try w.vloop("runs", "--labels")
         #expect(labels.stdout.split(separator: "\n").count == 2)
@@ -160,11 +160,13 @@ struct StoreCommandTests {
         let names = events.filter { $0["name"] as? String == "thread_name" }.compactMap {
             ($0["args"] as? [String: Any])?["name"] as? String
         }
-        #expect(names == ["Task-1", "Task-2"])
+        // Each track and slice is named by the task and the call that made its coroutine.
+        #expect(names == ["Task-1 test()", "Task-2 test2()"])
         let slices = events.filter { $0["ph"] as? String == "X" && $0["cat"] as? String == "task" }
         #expect(slices.count == 2)
-        #expect(slices.first { $0["name"] as? String == "Task-1" }?["dur"] as? Double == 2_000_000)
-        #expect(slices.first { $0["name"] as? String == "Task-2" }?["dur"] as? Double == 0)
+        #expect(slices.first { $0["name"] as? String == "Task-1 test()" }?["dur"] as? Double == 2_000_000)
+        #expect(slices.first { $0["name"] as? String == "Task-2 test2()" }?["dur"] as? Double == 0)
+        #expect(slices.allSatisfy { ($0["args"] as? [String: Any])?["coroutine"] is String })
         let prints = events.filter { $0["name"] as? String == "print" }
         #expect(prints.map { ($0["args"] as? [String: Any])?["text"] as? String } == ["1", "2", "3"])
     }

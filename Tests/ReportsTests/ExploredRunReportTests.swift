@@ -122,7 +122,10 @@ struct ExploredRunReportTests {
         let marks = events.filter { $0["cat"] as? String == "perturbation" }
         #expect(marks.count == 3)
         #expect(marks.allSatisfy { $0["ph"] as? String == "i" })
-        #expect(marks.map { $0["tid"] as? Int } == [tracks["Task-3"], tracks["MainThread"], tracks["<i>watcher</i>"]])
+        #expect(
+            marks.map { $0["tid"] as? Int } == [
+                tracks["Task-3 fetch('b', 2.5)"], tracks["MainThread"], tracks["<i>watcher</i>"],
+            ])
         #expect(marks.map { $0["ts"] as? Double } == [0, 250_000.4, 1_500_000])
         #expect((marks[1]["args"] as? [String: Any])?["nominal"] as? Double == 0.8)
     }

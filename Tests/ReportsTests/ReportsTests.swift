@@ -95,7 +95,7 @@ struct ComparisonTests {
         #expect(Comparison.timeChange(2.5, 2.0, threshold: 0.10).improvement == true)
         let c = Sample.comparison
         let tasks = c.regressions.filter { $0.kind == .taskCompletion }
-        #expect(tasks.map(\.subject) == ["Task-1", "Task-3"])
+        #expect(tasks.map(\.subject) == ["Task-1", "Task-3 fetch('b', 2.5)"])
         #expect(c.regressions.contains { $0.kind == .virtualDuration && $0.detail.contains("2.0 s → 2.5 s (+25.0%)") })
     }
 
@@ -157,7 +157,7 @@ struct ComparisonTests {
     @Test("latency distributions hold each task's completion times across runs")
     func latencies() throws {
         let t = try #require(Sample.comparison.traces.first { $0.path == "fixtures/demo/fetch.trace" })
-        let b = try #require(t.latencies.first { $0.task == "Task-3" })
+        let b = try #require(t.latencies.first { $0.task == "Task-3 fetch('b', 2.5)" })
         #expect(b.baseline == [1, 1, 1] && b.candidate == [2.5, 2.5, 2.5])
         #expect(t.latencies.first { $0.task == "<b>sneaky</b>" } == nil)  // never finished
     }

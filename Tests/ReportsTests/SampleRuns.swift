@@ -50,10 +50,11 @@ enum Sample {
                 TaskRecord(
                     name: "Task-1", created: 0, firstStep: 0, done: end, state: "result", steps: 2, stepTimes: [0, end]),
                 TaskRecord(
-                    name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2]),
+                    name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2],
+                    coroutine: "fetch('a', 2.0)"),
                 TaskRecord(
                     name: "Task-3", created: 0, firstStep: 0, done: bDone, state: "result", steps: 3,
-                    stepTimes: [0, 0.5, bDone]),
+                    stepTimes: [0, 0.5, bDone], coroutine: "fetch('b', \(bDone))"),
                 TaskRecord(
                     name: "<b>sneaky</b>", created: 0.5, firstStep: 0.5, done: nil, state: "pending", steps: 1,
                     stepTimes: [0.5]),
@@ -94,11 +95,67 @@ enum Sample {
             properties: [PropertyResult(name: "expect.elapsed", line: 9, column: 1, passed: true, message: "")])
     }
 
+    /// `cache.trace`: passes on the baseline at 0.05 + 0.1 s (a float of
+    /// 0.15000000000000002); on the candidate the cache raises `KeyError`
+    /// early, which ends the run sooner: a regression, never an improvement.
+    static func cache(label: String, id: Int64, crash: Bool, wall: Double) -> StoredRun {
+        let end = crash ? 0.1 : 0.05 + 0.1
+        var events = [TraceEvent(t: 0.1, ctx: "fetch-b", kind: .print, text: "looking up b")]
+        if crash {
+            events += [
+                TraceEvent(t: 0.1, ctx: "fetch-b", kind: .taskDone, state: "exception", value: "KeyError: 'b'"),
+                TraceEvent(t: 0.1, ctx: "Task-1", kind: .taskDone, state: "exception", value: "KeyError: 'b'"),
+                TraceEvent(t: 0.1, ctx: nil, kind: .runEnd, value: "KeyError: 'b'", status: "exception"),
+            ]
+        } else {
+            events += [
+                TraceEvent(t: 0.1, ctx: "fetch-b", kind: .taskDone, state: "result", value: "'B'"),
+                TraceEvent(t: end, ctx: "Task-1", kind: .taskDone, state: "result", value: "None"),
+                TraceEvent(t: end, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
+            ]
+        }
+        let traceback = """
+            Traceback (most recent call last):
+              File "fixtures/demo/cache.trace", line 21, in <module>
+                asyncio.run(main())
+              File "fixtures/demo/cache.trace", line 16, in main
+                print(await b)
+              File "fixtures/demo/cache.trace", line 8, in fetch
+                return cache[key]
+            KeyError: 'b'
+            """
+        return StoredRun(
+            id: id, suiteRunID: label == "main" ? 1 : 2, label: label, tracePath: "fixtures/demo/cache.trace",
+            traceHash: "sha256:" + String(repeating: crash ? "e" : "d", count: 64), seed: 0, runIndex: 0,
+            status: crash ? "exception" : "ok", value: crash ? "KeyError: 'b'" : "None", passed: !crash,
+            virtualDuration: end, wallTime: wall, steps: crash ? 5 : 6,
+            problems: crash
+                ? [
+                    "the run ended with status 'exception' (KeyError: 'b') and no property expected it: add expect.raises('KeyError') if the trace means to raise, or catch it"
+                ] : [],
+            startedAt: date.addingTimeInterval(Double(id)), events: events,
+            tasks: [
+                TaskRecord(
+                    name: "Task-1", created: 0, firstStep: 0, done: end, state: crash ? "exception" : "result",
+                    steps: 2, stepTimes: [0, 0.1], coroutine: "main()", exception: crash ? "KeyError: 'b'" : nil),
+                TaskRecord(
+                    name: "fetch-b", created: 0, firstStep: 0, done: 0.1, state: crash ? "exception" : "result",
+                    steps: 2, stepTimes: [0, 0.1], coroutine: "fetch('b', 0.1)",
+                    exception: crash ? "KeyError: 'b'" : nil),
+            ],
+            jobs: [],
+            properties: [PropertyResult(name: "expect.elapsed", line: 22, column: 1, passed: true, message: "")],
+            traceback: crash ? traceback : nil)
+    }
+
     static var baseline: RunSet {
         let walls = [0.0020, 0.0021, 0.0019]
         var runs: [StoredRun] = []
         for (i, w) in walls.enumerated() { runs.append(fetch(label: "main", id: Int64(1 + i), slowB: false, wall: w)) }
-        for (i, w) in walls.enumerated() { runs.append(steady(label: "main", id: Int64(4 + i), wall: w / 2)) }
+        for (i, w) in [0.020, 0.021, 0.020].enumerated() {
+            runs.append(steady(label: "main", id: Int64(4 + i), wall: w))
+        }
+        for (i, w) in walls.enumerated() { runs.append(cache(label: "main", id: Int64(13 + i), crash: false, wall: w)) }
         return RunSet(selector: .label("main"), suiteRuns: [suite("main", id: 1)], runs: runs)
     }
 
@@ -107,8 +164,11 @@ enum Sample {
         for (i, w) in [0.0020, 0.0022, 0.0021].enumerated() {
             runs.append(fetch(label: "pr-7", id: Int64(7 + i), slowB: true, wall: w))
         }
-        for (i, w) in [0.0015, 0.0016, 0.0015].enumerated() {
+        for (i, w) in [0.030, 0.031, 0.030].enumerated() {
             runs.append(steady(label: "pr-7", id: Int64(10 + i), wall: w))
+        }
+        for (i, w) in [0.0011, 0.0012, 0.0011].enumerated() {
+            runs.append(cache(label: "pr-7", id: Int64(16 + i), crash: true, wall: w))
         }
         return RunSet(selector: .label("pr-7"), suiteRuns: [suite("pr-7", id: 2)], runs: runs)
     }

@@ -39,7 +39,12 @@ func sampleRun(_ path: String = "a.trace", passed: Bool = true, wall: Double = 0
             TraceEvent(t: 2, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
         ],
         tasks: [
-            TaskRecord(name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2])
+            TaskRecord(
+                name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2],
+                coroutine: "fetch('a', 2)"),
+            TaskRecord(
+                name: "Task-3", created: 0, firstStep: 0, done: 1, state: "exception", steps: 2, stepTimes: [0, 1],
+                coroutine: nil, exception: "KeyError: 'b'"),
         ],
         jobs: [JobRecord(executor: "asyncio", worker: "asyncio_0", queued: 0.5, started: 0.5, finished: 1.5)],
         properties: [
@@ -65,6 +70,23 @@ struct RunStoreTests {
         #expect(read.jobs == written.jobs)
         #expect(read.properties.map(\.name) == ["expect.at"] && read.properties[0].line == 9)
         #expect(read.startedAt == written.startedAt)
+        #expect(read.traceback == nil)
+    }
+
+    @Test("a run's traceback, and each task's call and exception, are read back as written")
+    func tracebackAndCalls() throws {
+        let dir = try TempFolder()
+        let store = try RunStore.open(path: dir.path("runs.sqlite"), mode: .create)
+        let suite = try store.beginSuiteRun(sampleSuite("main"))
+        var written = sampleRun(passed: false)
+        written.status = "exception"
+        written.traceback =
+            "Traceback (most recent call last):\n  File \"a.trace\", line 3, in f\n    x()\nKeyError: 'b'"
+        let read = try store.run(id: try store.write(written, suiteRunID: suite))
+        #expect(read.traceback == written.traceback)
+        #expect(read.tasks.map(\.coroutine) == ["fetch('a', 2)", nil])
+        #expect(read.tasks.map(\.exception) == [nil, "KeyError: 'b'"])
+        #expect(read.tasks.map(\.label) == ["Task-2 fetch('a', 2)", "Task-3"])
     }
 
     @Test("many events are written in batches and come back in order")
@@ -112,7 +134,7 @@ struct RunStoreTests {
         try reader.close()
         let store = try RunStore.open(path: path, mode: .create)
         let id = try store.write(sampleRun(), suiteRunID: try store.beginSuiteRun(sampleSuite("new")))
-        #expect(try store.run(id: id).tasks.count == 1)
+        #expect(try store.run(id: id).tasks == sampleRun().tasks)
         #expect(try store.labels().map(\.label) == ["new", "old-label"])
     }
 
@@ -154,7 +176,7 @@ struct RunStoreTests {
             try target.merge(from: dir.path("1.sqlite")) == RunStore.MergeSummary(suiteRuns: 0, runs: 0, skipped: 1))
         let merged = try target.runSet("c1")
         #expect(merged.runs.map(\.tracePath) == ["a.trace", "b.trace"])
-        #expect(merged.runs[1].events.count == 3 && merged.runs[1].tasks.count == 1)
+        #expect(merged.runs[1].events.count == 3 && merged.runs[1].tasks == sampleRun().tasks)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("1.sqlite"))) == before)
     }
 }

@@ -33,6 +33,12 @@ public final class PyTask: PyFuture {
     /// it alive), and where the task's next step reads, for prefetching.
     package let hintFrame: Unmanaged<Frame>?
     @exclusivity(unchecked) package var hints = StepHints()
+    /// The call that made the coroutine, for the reports (taken only when
+    /// the run keeps task records for the store).
+    package let call: TaskCall?
+    /// `KeyError: 'b'` when the task ended with an exception (its `task_done`
+    /// event's value, kept for the task's record).
+    @exclusivity(unchecked) package var exceptionText: String?
 
     package init(coro: SendableIterator, loop: EventLoop, name: String, world: World) {
         self.coro = coro
@@ -41,6 +47,7 @@ public final class PyTask: PyFuture {
         self.serial = world.nextTaskSerial()
         self.createdAt = world.clock
         self.hintFrame = ((coro as? PyGenerator)?.frame).map { .passUnretained($0) }
+        self.call = world.recorder.recordsTaskSteps ? TaskCall(coro) : nil
         super.init(loop: loop)
     }
 

@@ -78,7 +78,7 @@ extension World {
         TaskRecord(
             name: t.name, created: t.createdAt, firstStep: t.firstStepAt.isNaN ? nil : t.firstStepAt,
             done: t.doneAt.isNaN ? nil : t.doneAt, state: t.lifecycleState, steps: t.stepCount,
-            stepTimes: stepTimes)
+            stepTimes: stepTimes, coroutine: t.call?.text, exception: t.exceptionText)
     }
 }
 
@@ -163,6 +163,7 @@ extension World {
 
     package func taskFinished(_ t: PyTask) {
         let (state, value) = t.outcome(vm)
+        if state == "exception" { t.exceptionText = value }
         record(TraceEvent(t: clock, ctx: t.name, kind: .taskDone, state: state, value: value))
     }
 
