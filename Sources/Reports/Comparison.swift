@@ -363,7 +363,7 @@ extension Comparison {
         if !validBase.isEmpty && !validCand.isEmpty {
             let change = timeChange(
                 median(validBase.map(\.virtualDuration)), median(validCand.map(\.virtualDuration)),
-                threshold: threshold)
+                threshold: threshold, judged: judged)
             virtualDuration = change
             if judged && change.regression {
                 worse.append(
@@ -411,7 +411,7 @@ extension Comparison {
                             candidateDone: c.isEmpty ? nil : median(c), regression: false, improvement: false))
                     continue
                 }
-                let change = timeChange(median(b), median(c), threshold: threshold)
+                let change = timeChange(median(b), median(c), threshold: threshold, judged: judged)
                 if change.baseline != change.candidate {
                     tasks.append(
                         TaskChange(
@@ -513,13 +513,14 @@ extension Comparison {
         return calls
     }
 
-    static func timeChange(_ b: Double, _ c: Double, threshold: Double) -> Change {
+    /// Not `judged`: the times of runs that ended otherwise, shown as neither.
+    static func timeChange(_ b: Double, _ c: Double, threshold: Double, judged: Bool = true) -> Change {
         // A float's last bits are not a change of time.
         let tolerance = 1e-9
         return Change(
             baseline: b, candidate: c,
-            regression: c - b > tolerance && c > b * (1 + threshold),
-            improvement: b - c > tolerance && b > c * (1 + threshold))
+            regression: judged && c - b > tolerance && c > b * (1 + threshold),
+            improvement: judged && b - c > tolerance && b > c * (1 + threshold))
     }
 
     static func compareWallTimes(

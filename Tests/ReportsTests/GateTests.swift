@@ -98,6 +98,10 @@ struct GateTests {
         #expect(
             t.candidate?.taskExceptions == ["Task-1 main(): KeyError: 'b'", "fetch-b fetch('b', 0.1): KeyError: 'b'"])
         #expect(t.baseline?.ending == nil)
+        // Its times are shown, neither better nor worse: they measure another ending.
+        #expect(t.virtualDuration?.candidate == 0.1 && t.virtualDuration?.improvement == false)
+        #expect(!t.tasks.isEmpty && t.tasks.allSatisfy { !$0.regression && !$0.improvement })
+        #expect(!HTMLReport().render(c).contains("improvement</span>"))
     }
 
     @Test("a failing trace that ends with another status than on the baseline is a regression")
