@@ -299,7 +299,8 @@ extension Comparison {
             let failing = cand.first { !$0.passed }!
             let why = failing.properties.first { !$0.passed }?.message ?? failing.problems.first ?? failing.status
             // The ending, unless the reason already says it.
-            let ending = failing.status == "ok" || why.contains(failing.value) ? "" : " (\(endingText(failing)))"
+            let said = !failing.value.isEmpty && why.contains(failing.value)
+            let ending = failing.status == "ok" || said ? "" : " (\(endingText(failing)))"
             worse.append(
                 Finding(
                     kind: .traceFailed, trace: path, subject: nil,
