@@ -19,9 +19,9 @@ package struct TaskCall {
         case keywordOpaque(String, String)
     }
 
-    /// The coroutine function's qualified name without its enclosing
-    /// functions (`Worker.run`, `fetch` for `main.<locals>.fetch`).
-    package let function: String
+    /// The coroutine function's code: its name is worked out only when the
+    /// text is asked for (once per task, when the run's records are stored).
+    package let code: CodeObject
     package let arguments: [Argument]
 
     /// Texts longer than this are cut (`'aaaa…'`), and so is the whole call.
@@ -33,9 +33,7 @@ package struct TaskCall {
     package init?(_ coro: SendableIterator) {
         guard let frame = (coro as? PyGenerator)?.frame else { return nil }
         let code = frame.code
-        var name = code.qualifiedName
-        if let r = name.range(of: "<locals>.", options: .backwards) { name = String(name[r.upperBound...]) }
-        function = name
+        self.code = code
         var arguments: [Argument] = []
         // vloop's own coroutines (asyncio's shutdown steps): their arguments are its objects.
         guard !code.isInternal else {
@@ -43,6 +41,7 @@ package struct TaskCall {
             return
         }
         let np = code.positionalCount
+        arguments.reserveCapacity(np)
         func capture(_ v: Value, keyword: String?) {
             if Self.isPlain(v) {
                 arguments.append(keyword.map { .keyword($0, v) } ?? .value(v))
@@ -75,18 +74,50 @@ package struct TaskCall {
         self.arguments = arguments
     }
 
-    /// `fetch('b', 0.15)`.
-    package var text: String {
-        let parts = arguments.map { a -> String in
-            switch a {
-            case .value(let v): return Self.text(v)
-            case .keyword(let k, let v): return "\(k)=\(Self.text(v))"
-            case .opaque(let o): return o
-            case .keywordOpaque(let k, let o): return "\(k)=\(o)"
+    /// The coroutine function's qualified name without the functions it is
+    /// nested in: `Worker.run`, and `fetch` for `main.<locals>.fetch`.
+    package var function: String {
+        // After the last `<locals>.`, found byte by byte (most names have none).
+        let name = code.qualifiedName
+        guard name.utf8.contains(UInt8(ascii: "<")) else { return name }
+        let marker = Array("<locals>.".utf8)
+        let bytes = Array(name.utf8)
+        var start = 0
+        var i = 0
+        while i + marker.count <= bytes.count {
+            if bytes[i] == UInt8(ascii: "<") && bytes[i..<(i + marker.count)].elementsEqual(marker) {
+                i += marker.count
+                start = i
+            } else {
+                i += 1
             }
         }
-        let call = "\(function)(\(parts.joined(separator: ", ")))"
-        return call.count <= Self.maximumCall ? call : String(call.prefix(Self.maximumCall - 2)) + "…)"
+        return start == 0 ? name : String(decoding: bytes[start...], as: UTF8.self)
+    }
+
+    /// `fetch('b', 0.15)`.
+    package var text: String {
+        var call = function
+        call.append("(")
+        for (i, a) in arguments.enumerated() {
+            if i > 0 { call.append(", ") }
+            switch a {
+            case .value(let v): call.append(Self.text(v))
+            case .keyword(let k, let v):
+                call.append(k)
+                call.append("=")
+                call.append(Self.text(v))
+            case .opaque(let o): call.append(o)
+            case .keywordOpaque(let k, let o):
+                call.append(k)
+                call.append("=")
+                call.append(o)
+            }
+        }
+        call.append(")")
+        // Bytes first: counting characters walks the text.
+        guard call.utf8.count > Self.maximumCall, call.count > Self.maximumCall else { return call }
+        return String(call.prefix(Self.maximumCall - 2)) + "…)"
     }
 
     /// A value kept as it is: one whose repr runs no trace code.
@@ -104,7 +135,7 @@ package struct TaskCall {
         case .int(let i): return String(i)
         case .float(let d): return floatRepr(d)
         case .str(let s):
-            if s.count <= maximumText { return stringRepr(s) }
+            if s.utf8.count <= maximumText || s.count <= maximumText { return stringRepr(s) }
             let cut = stringRepr(String(s.prefix(maximumText)))
             return String(cut.dropLast()) + "…" + String(cut.last!)
         case .obj, .undefined: return "?"
