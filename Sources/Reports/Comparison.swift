@@ -218,7 +218,7 @@ public struct TaskChange: Sendable, Codable, Equatable {
     public var improvement: Bool
 
     /// `Task-3 fetch('b')`.
-    public var label: String { coroutine.map { "\(name) \($0)" } ?? name }
+    public var label: String { taskLabel(name, call: coroutine) }
 }
 
 /// A task's completion times across the runs of each side.
@@ -398,7 +398,7 @@ extension Comparison {
             }
             let baseDone = completionTimes(validBase), candDone = completionTimes(validCand)
             let calls = coroutines(validCand).merging(coroutines(validBase)) { c, _ in c }
-            func label(_ name: String) -> String { calls[name].map { "\(name) \($0)" } ?? name }
+            func label(_ name: String) -> String { taskLabel(name, call: calls[name]) }
             for name in unique(baseDone.map(\.0) + candDone.map(\.0)) {
                 let b = baseDone.first { $0.0 == name }?.1 ?? [], c = candDone.first { $0.0 == name }?.1 ?? []
                 if !b.isEmpty || !c.isEmpty {

@@ -55,7 +55,7 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var perturbations: [Perturbed] = []
 
         /// `Task-3 fetch('b')`: the name, and the call when known.
-        public var label: String { call.map { "\(name) \($0)" } ?? name }
+        public var label: String { taskLabel(name, call: call) }
     }
 
     public var runID: Int64?

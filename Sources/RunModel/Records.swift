@@ -57,10 +57,14 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     }
 
     /// `Task-3 fetch('b')`: the name, and the call when it says more.
-    public var label: String {
-        guard let coroutine, !coroutine.isEmpty else { return name }
-        return "\(name) \(coroutine)"
-    }
+    public var label: String { taskLabel(name, call: coroutine) }
+}
+
+/// How every report names a task: `Task-3 fetch('b')`, the name alone when
+/// the call is not known (nil or empty).
+public func taskLabel(_ name: String, call: String?) -> String {
+    guard let call, !call.isEmpty else { return name }
+    return "\(name) \(call)"
 }
 
 /// A job of a pool: when it was queued, started on which worker, and finished.
