@@ -40,13 +40,26 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var coroutine: String?
     /// How it ended when it raised: `KeyError: 'b'`.
     public var exception: String?
+    /// What created it (Causality.swift); nil when not recorded.
+    public var creator: Cause?
+    /// The step (loop callback) during which it was created, and during
+    /// which it finished; nil when not recorded (or, for `doneStep`, pending).
+    public var createdStep: Int?
+    public var doneStep: Int?
+    /// Each of its steps and what woke it, in order; empty when not recorded.
+    public var wakes: [Wake]
 
     public init(
         name: String, created: Double, firstStep: Double?, done: Double?, state: String,
-        steps: Int, stepTimes: [Double], coroutine: String? = nil, exception: String? = nil
+        steps: Int, stepTimes: [Double], coroutine: String? = nil, exception: String? = nil,
+        creator: Cause? = nil, createdStep: Int? = nil, doneStep: Int? = nil, wakes: [Wake] = []
     ) {
         self.coroutine = coroutine
         self.exception = exception
+        self.creator = creator
+        self.createdStep = createdStep
+        self.doneStep = doneStep
+        self.wakes = wakes
         self.name = name
         self.created = created
         self.firstStep = firstStep
@@ -82,11 +95,20 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var finished: Double?
     /// False when the job raised.
     public var succeeded: Bool?
+    /// The steps (loop callbacks, Causality.swift) during which it was
+    /// queued, started and finished; nil when not recorded or not yet.
+    public var queuedStep: Int?
+    public var startedStep: Int?
+    public var finishedStep: Int?
 
     public init(
         executor: String, job: String = "", worker: String? = nil, queued: Double, started: Double? = nil,
-        finished: Double? = nil, succeeded: Bool? = nil
+        finished: Double? = nil, succeeded: Bool? = nil, queuedStep: Int? = nil, startedStep: Int? = nil,
+        finishedStep: Int? = nil
     ) {
+        self.queuedStep = queuedStep
+        self.startedStep = startedStep
+        self.finishedStep = finishedStep
         self.executor = executor
         self.job = job
         self.worker = worker

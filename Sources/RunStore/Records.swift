@@ -81,6 +81,10 @@ public struct StoredRun: Sendable, Codable {
     /// trace's files, as `vloop run` prints it (nil otherwise, and for runs
     /// recorded by an older vloop).
     public var traceback: String?
+    /// The step (loop callback, RunModel/Causality.swift) of each of `events`;
+    /// empty when not recorded (a run stored by a vloop before causality).
+    /// Invariant: empty or as long as `events`.
+    public var eventSteps: [Int]
 
     public init(
         id: Int64? = nil, suiteRunID: Int64? = nil, label: String = "", tracePath: String,
@@ -88,9 +92,11 @@ public struct StoredRun: Sendable, Codable {
         virtualDuration: Double, wallTime: Double, steps: Int, problems: [String], startedAt: Date,
         events: [TraceEvent], tasks: [TaskRecord], jobs: [JobRecord], properties: [PropertyResult],
         modules: [StoredModule] = [], explored: ExploredRun? = nil, perturbations: [StoredPerturbation] = [],
-        traceback: String? = nil
+        traceback: String? = nil, eventSteps: [Int] = []
     ) {
+        assert(eventSteps.isEmpty || eventSteps.count == events.count, "eventSteps must match events")
         self.traceback = traceback
+        self.eventSteps = eventSteps
         self.id = id
         self.suiteRunID = suiteRunID
         self.label = label

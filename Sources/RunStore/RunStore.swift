@@ -130,21 +130,23 @@ public final class RunStore {
             ])
         let id = db.lastInsertedRowID
         try BatchInsert(
-            db, table: "event", columns: ["run_id", "seq", "t", "ctx", "kind", "text", "state", "value", "status"]
+            db, table: "event",
+            columns: ["run_id", "seq", "t", "ctx", "kind", "text", "state", "value", "status", "step"]
         )
         .insert(
             r.events.enumerated().map { i, e in
                 [
                     .int(id), .int(i), .double(e.t), .text(e.ctx), .text(e.kind.rawValue), .text(e.text),
                     .text(e.state),
-                    .text(e.value), .text(e.status),
+                    .text(e.value), .text(e.status), i < r.eventSteps.count ? .int(r.eventSteps[i]) : .null,
                 ]
             })
         try BatchInsert(
             db, table: "task",
             columns: [
                 "run_id", "seq", "name", "created", "first_step", "done", "state", "steps", "step_times", "coroutine",
-                "exception",
+                "exception", "created_step", "done_step", "creator_kind", "creator_source", "creator_step",
+                "creator_t", "wakes",
             ]
         )
         .insert(
@@ -153,13 +155,16 @@ public final class RunStore {
                     .int(id), .int(i), .text(t.name), .double(t.created), .double(t.firstStep), .double(t.done),
                     .text(t.state),
                     .int(t.steps), .blob(encodeDoubles(t.stepTimes)), .text(t.coroutine), .text(t.exception),
+                    .int(t.createdStep), .int(t.doneStep), .text(t.creator?.kind.rawValue), .int(t.creator?.source),
+                    .int(t.creator?.step), .double(t.creator?.t),
+                    t.wakes.isEmpty ? .null : .blob(WakeEncoding.encode(t.wakes)),
                 ]
             })
         try BatchInsert(
             db, table: "job",
             columns: [
                 "run_id", "seq", "executor", "worker", "queued", "started", "finished",
-                "call", "succeeded",
+                "call", "succeeded", "queued_step", "started_step", "finished_step",
             ]
         )
         .insert(
@@ -167,7 +172,8 @@ public final class RunStore {
                 [
                     .int(id), .int(i), .text(j.executor), .text(j.worker), .double(j.queued), .double(j.started),
                     .double(j.finished),
-                    .text(j.job), j.succeeded.map { .bool($0) } ?? .null,
+                    .text(j.job), j.succeeded.map { .bool($0) } ?? .null, .int(j.queuedStep), .int(j.startedStep),
+                    .int(j.finishedStep),
                 ]
             })
         try BatchInsert(
@@ -403,16 +409,19 @@ public final class RunStore {
                 """, arguments: StatementArguments(arguments))
         let events = try db.cachedStatement(
             sql: """
-                SELECT t, ctx, kind, text, state, value, status FROM event WHERE run_id = ? ORDER BY seq
+                SELECT t, ctx, kind, text, state, value, status, step FROM event WHERE run_id = ? ORDER BY seq
                 """)
         let tasks = try db.cachedStatement(
             sql: """
-                SELECT name, created, first_step, done, state, steps, step_times, coroutine, exception
+                SELECT name, created, first_step, done, state, steps, step_times, coroutine, exception,
+                       created_step, done_step, creator_kind, creator_source, creator_step, creator_t, wakes
                 FROM task WHERE run_id = ? ORDER BY seq
                 """)
         let jobs = try db.cachedStatement(
             sql: """
-                SELECT executor, worker, queued, started, finished, call, succeeded FROM job WHERE run_id = ? ORDER BY seq
+                SELECT executor, worker, queued, started, finished, call, succeeded, queued_step, started_step,
+                       finished_step
+                FROM job WHERE run_id = ? ORDER BY seq
                 """)
         let properties = try db.cachedStatement(
             sql: """
@@ -429,12 +438,15 @@ public final class RunStore {
                 """)
         return try rows.map { row in
             let id: Int64 = row[0]
+            let eventRows = try Row.fetchAll(events, arguments: [id])
+            // Steps of the events only when every event has one (a run stored before v8 has none).
+            let eventSteps = eventRows.compactMap { $0[7] as Int? }
             return StoredRun(
                 id: id, suiteRunID: row[1], label: row[2], tracePath: row[3], traceHash: row[4], seed: row[5],
                 runIndex: row[6], status: row[7], value: row[8], passed: row[9], virtualDuration: row[10],
                 wallTime: row[11], steps: row[12], problems: parseJSONArray(row[13]),
                 startedAt: Timestamp.date(row[14]),
-                events: try Row.fetchAll(events, arguments: [id]).map { e in
+                events: eventRows.map { e in
                     TraceEvent(
                         t: e[0], ctx: e[1], kind: TraceEvent.Kind(rawValue: e[2]) ?? .print, text: e[3],
                         state: e[4], value: e[5], status: e[6])
@@ -442,12 +454,16 @@ public final class RunStore {
                 tasks: try Row.fetchAll(tasks, arguments: [id]).map { t in
                     TaskRecord(
                         name: t[0], created: t[1], firstStep: t[2], done: t[3], state: t[4], steps: t[5],
-                        stepTimes: decodeDoubles(t[6]), coroutine: t[7], exception: t[8])
+                        stepTimes: decodeDoubles(t[6]), coroutine: t[7], exception: t[8],
+                        creator: (t[11] as String?).flatMap(Cause.Kind.init(rawValue:)).map {
+                            Cause(kind: $0, source: t[12] ?? -1, step: t[13] ?? 0, t: t[14] ?? 0)
+                        },
+                        createdStep: t[9], doneStep: t[10], wakes: (t[15] as Data?).flatMap(WakeEncoding.decode) ?? [])
                 },
                 jobs: try Row.fetchAll(jobs, arguments: [id]).map { j in
                     JobRecord(
                         executor: j[0], job: j[5], worker: j[1], queued: j[2], started: j[3], finished: j[4],
-                        succeeded: j[6])
+                        succeeded: j[6], queuedStep: j[7], startedStep: j[8], finishedStep: j[9])
                 },
                 properties: try Row.fetchAll(properties, arguments: [id]).map { p in
                     PropertyResult(name: p[0], line: p[1], column: p[2], passed: p[3], message: p[4])
@@ -459,7 +475,7 @@ public final class RunStore {
                         kind: p[0], draw: p[1], t: p[2], task: p[3], coroutine: p[4], position: p[5], amount: p[6],
                         nominal: p[7], description: p[8])
                 },
-                traceback: row[17])
+                traceback: row[17], eventSteps: eventSteps.count == eventRows.count ? eventSteps : [])
         }
     }
 
@@ -487,6 +503,7 @@ enum SQLValue {
     case null
 
     static func int(_ i: Int) -> SQLValue { .int(Int64(i)) }
+    static func int(_ i: Int?) -> SQLValue { i.map { .int(Int64($0)) } ?? .null }
     static func bool(_ b: Bool) -> SQLValue { .int(b ? 1 : 0) }
     static func double(_ d: Double?) -> SQLValue { d.map { .double($0) } ?? .null }
     static func text(_ s: String?) -> SQLValue { s.map { .text($0) } ?? .null }

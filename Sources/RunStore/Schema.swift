@@ -12,6 +12,7 @@ enum Schema {
     static let names = [
         "v1-suite-runs-runs-events-properties", "v2-tasks-and-jobs", "v3-job-calls", "v4-run-modules",
         "v5-explorations", "v6-run-perturbations", "v7-tracebacks-and-task-calls",
+        "v8-causality",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -167,6 +168,25 @@ enum Schema {
                     ALTER TABLE run ADD COLUMN traceback TEXT;   -- of a run that ended with an exception
                     ALTER TABLE task ADD COLUMN coroutine TEXT;  -- the call that made it: fetch('b', 0.15)
                     ALTER TABLE task ADD COLUMN exception TEXT;  -- KeyError: 'b', when it raised
+                    """)
+        }
+        // Causality (RunModel/Causality.swift): the step (loop callback) of
+        // each event, task and job moment; what created each task and what
+        // woke each of its steps. NULL in runs stored before.
+        m.registerMigration(names[7]) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN step INTEGER;
+                    ALTER TABLE task ADD COLUMN created_step INTEGER;
+                    ALTER TABLE task ADD COLUMN done_step INTEGER;
+                    ALTER TABLE task ADD COLUMN creator_kind TEXT;      -- outside, task, timer, job, socket
+                    ALTER TABLE task ADD COLUMN creator_source INTEGER; -- a task's seq, a job's, a connection's; -1
+                    ALTER TABLE task ADD COLUMN creator_step INTEGER;
+                    ALTER TABLE task ADD COLUMN creator_t REAL;
+                    ALTER TABLE task ADD COLUMN wakes BLOB;             -- RunStore/WakeEncoding.swift
+                    ALTER TABLE job ADD COLUMN queued_step INTEGER;
+                    ALTER TABLE job ADD COLUMN started_step INTEGER;
+                    ALTER TABLE job ADD COLUMN finished_step INTEGER;
                     """)
         }
         return m

@@ -27,6 +27,7 @@ extension StoredRun {
             jobs: detail ? report.jobs : [],
             properties: verdict.results, modules: modules, explored: explored,
             perturbations: detail ? report.perturbations.map(StoredPerturbation.init) : [],
-            traceback: detail && report.status == .exception ? report.traceback(files: sources) : nil)
+            traceback: detail && report.status == .exception ? report.traceback(files: sources) : nil,
+            eventSteps: detail ? report.eventSteps : [])
     }
 }

@@ -25,10 +25,16 @@ public final class PyTask: PyFuture {
     @exclusivity(unchecked) package var doneAt = Double.nan
     /// The first instant the task stepped at (kept whether or not steps are logged).
     @exclusivity(unchecked) package var firstStepAt = Double.nan
-    /// The last instant the task stepped at; each new one goes to the
-    /// recorder's `stepLog` when it records task steps.
+    /// The last instant the task stepped at.
     @exclusivity(unchecked) package var lastStepAt = Double.nan
+    /// Its steps; each goes to the recorder's `stepLog`, with what woke it,
+    /// when it records task steps.
     @exclusivity(unchecked) package var stepCount = 0
+    /// What created it (`World.context` then), and during which step; the
+    /// step during which it finished.
+    package let creator: Cause
+    package let createdStep: Int
+    @exclusivity(unchecked) package var doneStep = -1
     /// The frame of `coro` when it is a generator or coroutine (which keeps
     /// it alive), and where the task's next step reads, for prefetching.
     package let hintFrame: Unmanaged<Frame>?
@@ -46,6 +52,8 @@ public final class PyTask: PyFuture {
         self.world = world
         self.serial = world.nextTaskSerial()
         self.createdAt = world.clock
+        self.creator = world.cause
+        self.createdStep = world.steps
         self.hintFrame = ((coro as? PyGenerator)?.frame).map { .passUnretained($0) }
         self.call = world.recorder.recordsTaskSteps ? TaskCall(coro) : nil
         super.init(loop: loop)
@@ -66,6 +74,7 @@ public final class PyTask: PyFuture {
 
     package override func didFinish() {
         doneAt = world.clock
+        doneStep = world.steps
         world.taskFinished(self)
     }
 
@@ -121,8 +130,8 @@ public final class PyTask: PyFuture {
         if now != lastStepAt {
             if lastStepAt.isNaN { firstStepAt = now }
             lastStepAt = now
-            if world.recorder.recordsTaskSteps { world.recorder.stepLog.append(StepMark(task: serial, t: now)) }
         }
+        Unmanaged.passUnretained(world)._withUnsafeGuaranteedRef { $0.noteWake(task: serial, at: now) }
         if world.currentTask != nil {
             throw vm.error(
                 .runtimeError,

@@ -113,6 +113,8 @@ public final class EventLoop: PyObject {
     package func callSoon(_ cb: consuming Callback) throws -> Handle {
         if closed { throw world.vm.error(.runtimeError, "Event loop is closed") }
         let h = handlePool.make(cb, loop: self)
+        // Through an unretained reference: `world` would be retained around the read.
+        h.origin = Unmanaged.passUnretained(world)._withUnsafeGuaranteedRef { $0.cause }
         ready.append(h)
         return h
     }
@@ -120,6 +122,7 @@ public final class EventLoop: PyObject {
     package func callAt(_ when: Double, _ cb: consuming Callback, _ vm: Interpreter) throws -> TimerHandle {
         try checkClosed(vm)
         let timer = TimerHandle(when: when + timerLateness(when), cb, loop: self)
+        timer.origin = Unmanaged.passUnretained(world)._withUnsafeGuaranteedRef { $0.timerCause }
         scheduled.push(timer)
         timer.scheduled = true
         return timer
@@ -140,6 +143,7 @@ public final class EventLoop: PyObject {
         timer.when = when + timerLateness(when)
         timer.setCallback(cb)
         timer.cancelled = false
+        timer.origin = Unmanaged.passUnretained(world)._withUnsafeGuaranteedRef { $0.timerCause }
         scheduled.push(timer)
         timer.scheduled = true
         return timer
@@ -262,11 +266,22 @@ public final class EventLoop: PyObject {
     private func processEvents(_ events: [(socket: SimSocket, mask: Int)]) {
         for (socket, mask) in events {
             guard let key = selectorKeys[socket.fd] else { continue }
+            let origin = Cause(kind: .socket, source: socket.record ?? -1, step: world.steps, t: world.clock)
             if mask & 1 != 0, let reader = key.reader {
-                if reader.cancelled { removeHandler(socket.fd, write: false) } else { ready.append(reader) }
+                if reader.cancelled {
+                    removeHandler(socket.fd, write: false)
+                } else {
+                    reader.origin = origin
+                    ready.append(reader)
+                }
             }
             if mask & 2 != 0, let writer = selectorKeys[socket.fd]?.writer {
-                if writer.cancelled { removeHandler(socket.fd, write: true) } else { ready.append(writer) }
+                if writer.cancelled {
+                    removeHandler(socket.fd, write: true)
+                } else {
+                    writer.origin = origin
+                    ready.append(writer)
+                }
             }
         }
     }
@@ -311,6 +326,7 @@ public final class EventLoop: PyObject {
         defer {
             stopping = false
             running = false
+            world.context = .outside
             world.runningLoopOrNil = previous
             vm.asyncGenHooks = previousHooks
         }

@@ -8,6 +8,8 @@ public class Handle: PyObject {
     @exclusivity(unchecked) package private(set) var callback: Callback
     @exclusivity(unchecked) package var cancelled = false
     package unowned(unsafe) let loop: EventLoop
+    /// What scheduled it (`World.context` then): the cause of what it runs.
+    @exclusivity(unchecked) package var origin = Cause.outside
     /// The task and the future the callback names, for prefetching
     /// (`Prefetch.swift`) and for running a wake-up without copying its
     /// callback; valid exactly as long as the callback holds them.
@@ -127,6 +129,7 @@ extension World {
         steps += 1
         if steps > stepCheck { try checkStep(h) }
         vm.beginCounting()
+        context = h.origin
         let start = clock
         do {
             switch h.callback {

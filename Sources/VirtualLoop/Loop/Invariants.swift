@@ -35,6 +35,20 @@ extension EventLoop {
         // event's due time, time.sleep) takes a finite, checked value.
         assert(world.clock.isFinite, "the virtual clock became \(world.clock): a delay reached it unchecked")
 
+        // Causality (Recording.swift): one step per event, and no cause from the future.
+        let recorder = world.recorder
+        assert(
+            !recorder.recordsTaskSteps || recorder.eventSteps.count == recorder.events.count,
+            "\(recorder.eventSteps.count) event steps for \(recorder.events.count) events: record events only through `record`"
+        )
+        assert(
+            world.context.step <= world.steps, "the context's step \(world.context.step) is after step \(world.steps)")
+        if let last = recorder.stepLog.last {
+            assert(
+                last.cause.step <= last.step,
+                "a step was woken by a cause of a later step (\(last.cause.step) > \(last.step))")
+        }
+
         // The heap: its order, its timers' flags, the counter's bound.
         var cancelledInHeap = 0
         var inHeap = Set<ObjectIdentifier>()

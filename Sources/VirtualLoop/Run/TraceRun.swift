@@ -38,6 +38,9 @@ public struct RunReport {
     /// Every task's lifecycle, in creation order (computed when asked for:
     /// a run that is not stored does not pay for it).
     public var tasks: [TaskRecord] { world.taskRecords }
+    /// The step of each event (RunModel/Causality.swift); empty when the
+    /// run kept no task records.
+    public var eventSteps: [Int] { world.recorder.eventSteps }
     /// Every executor job, in order of submission.
 
     /// The traceback of the escaped exception, innermost last, as Python
@@ -187,6 +190,7 @@ public enum TraceRunner {
         vm.pendingCloses.stop()
         world.recorder.events.append(
             TraceEvent(t: world.clock, ctx: nil, kind: .runEnd, value: value, status: status.rawValue))
+        if world.recorder.recordsTaskSteps { world.recorder.eventSteps.append(world.steps) }
 
         // The expect statements the trace did not reach still run.
         for i in world.expectations.expectStatements.indices where !world.expectations.expectsRun.contains(i) {

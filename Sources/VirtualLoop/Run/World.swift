@@ -48,6 +48,12 @@ public final class World: InterpreterHost {
 
     /// The task whose step is running, nil between steps.
     @exclusivity(unchecked) package unowned(unsafe) var currentTask: PyTask?
+    /// What is running now, as the cause of what it schedules (Causality.swift):
+    /// a handle takes it when scheduled (`Handle.origin`) and gives it back
+    /// when it runs; a task's step, a finishing job and a ready socket set
+    /// their own. A task's `source` here is its serial (`taskRecords` makes
+    /// it a place in creation order).
+    @exclusivity(unchecked) package var context = Cause.outside
     /// The tasks of the run and the event loop policy (AsyncioState.swift).
     package let asyncio = AsyncioState()
 

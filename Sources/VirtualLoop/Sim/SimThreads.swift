@@ -30,6 +30,8 @@ package final class SimWorker: PyObject {
     @exclusivity(unchecked) package var jobLabel = ""
     /// Who submitted the job it runs, for PCT's priorities and the words of a perturbation.
     @exclusivity(unchecked) package var jobCause: PerturbationCause?
+    /// The job it runs (its index in the recorder's `jobs`), the cause of what it schedules.
+    @exclusivity(unchecked) package var job = -1
     /// Its external events keep their order among themselves (`scheduleExternal`).
     package var channel: Int { PerturbationCause.otherSources + ordinal }
     /// Its place among the run's workers, from 0.
@@ -158,10 +160,12 @@ extension World {
         let mine = vm.threadState
         let loop = runningLoopOrNil
         let task = currentTask
+        let cause = context
         worker.resumer = me
         threads.currentWorker = worker
         runningLoopOrNil = nil
         currentTask = nil
+        context = Cause(kind: .job, source: worker.job, step: steps, t: clock)
         vm.threadState = worker.saved
         worker.wake.signal()
         (me?.wake ?? threads.mainWake).wait()
@@ -170,6 +174,7 @@ extension World {
         threads.currentWorker = me
         runningLoopOrNil = loop
         currentTask = task
+        context = cause
         if let stop = threads.pendingStop {
             if me == nil { threads.pendingStop = nil }
             throw stop
@@ -284,10 +289,17 @@ extension World {
             "_complete_later": preludeBuiltin("_complete_later") { [unowned self] args, vm in
                 let fn = args[0]
                 let worker = self.threads.currentWorker
+                let job = worker?.job ?? -1
                 self.scheduleExternal(
                     self.clock, .worker, channel: worker?.channel ?? 0,
                     describe: { "the completion of job \(worker?.jobLabel ?? "?")" }
-                ) { _ = try vm.call(fn, Args()) }
+                ) {
+                    // What the completion schedules (the wake-up of the awaiting task) was caused by the job.
+                    let saved = self.context
+                    self.context = Cause(kind: .job, source: job, step: self.steps, t: self.clock)
+                    defer { self.context = saved }
+                    _ = try vm.call(fn, Args())
+                }
                 return .none
             },
             "_as_worker": preludeBuiltin("_as_worker") { [unowned self] args, vm in
