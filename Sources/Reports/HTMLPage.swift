@@ -46,6 +46,7 @@ func htmlPage(title: String, body: String) -> String {
     svg text { font: 11px system-ui, "DejaVu Sans", sans-serif; fill: #334155; }
     svg text.tick { fill: #64748b; font-size: 10px; }
     svg text.lane-name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px; }
+    tr:target td { background: #fef9c3; } a.event-link { color: inherit; text-decoration: underline dotted; }
     .diverge td { background: #fff1f2; } .diverge td.sign { color: var(--bad); font-weight: 700; }
     .legend { display: flex; gap: 14px; flex-wrap: wrap; color: var(--muted); font-size: 12px; margin: 6px 0; }
     .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
@@ -64,13 +65,43 @@ func htmlPage(title: String, body: String) -> String {
     """
 }
 
-/// The legend of the timelines; with `perturbations`, the marker of an explored run's perturbations too.
-func timelineLegend(perturbations: Bool = false) -> String {
-    let marker =
+/// The legend of the timelines; with `perturbations`, the marker of an
+/// explored run's perturbations too; with `arrows`, the arrows of causality.
+func timelineLegend(perturbations: Bool = false, arrows: Bool = false) -> String {
+    var extra =
         perturbations
         ? "<span><i style=\"background:\(Palette.perturbation);border-radius:0;clip-path:polygon(50% 0,100% 100%,0 100%)\"></i>perturbation</span>"
         : ""
-    return timelineLegendItems.replacingOccurrences(of: "</div>", with: marker + "</div>")
+    if arrows {
+        for (kind, words) in [
+            (Timeline.Arrow.Kind.created, "created"), (.task, "woken by a task"), (.timer, "woken by a timer"),
+            (.job, "woken by a job"), (.socket, "woken by a socket"),
+        ] {
+            extra +=
+                "<span><i style=\"background:\(Palette.arrow(kind));border-radius:0;height:2px;width:14px;vertical-align:3px\"></i>→ \(words)</span>"
+        }
+    }
+    return timelineLegendItems.replacingOccurrences(of: "</div>", with: extra + "</div>")
+}
+
+/// The step-axis view of a timeline, folded: what happened at one instant,
+/// in the ready queue's order (StepAxis.swift). Empty when the run did not
+/// record its steps.
+func stepAxisDetails(_ timelines: [(title: String, timeline: Timeline, id: String)], width: Double) -> String {
+    guard timelines.allSatisfy({ $0.timeline.hasSteps }), !timelines.isEmpty else { return "" }
+    var s =
+        "<details class=\"steps\"><summary>Along the steps: each loop callback in the order it ran, so that what happened at one instant is apart</summary>"
+    s += timelines.count > 1 ? "<div class=\"sides\">" : ""
+    for t in timelines {
+        s += timelines.count > 1 ? "<div class=\"side\"><h3>\(htmlEscaped(t.title))</h3>" : ""
+        s +=
+            TimelineSVG(
+                timeline: t.timeline, width: width, until: t.timeline.duration, highlight: nil, maxLanes: 80,
+                axis: .steps, id: t.id
+            ).render()
+        s += timelines.count > 1 ? "</div>" : ""
+    }
+    return s + (timelines.count > 1 ? "</div>" : "") + "</details>\n"
 }
 
 private let timelineLegendItems = """
@@ -103,4 +134,22 @@ func eventCells(_ e: TraceEvent?) -> String {
     if e.kind == .runEnd { what = "\(e.status ?? ""): \(e.value ?? "")" }
     return "<td class=\"num mono\">\(virtualTimeText(e.t))</td><td class=\"mono\">\(htmlEscaped(e.ctx ?? ""))</td>"
         + "<td class=\"mono\"><span class=\"muted\">\(e.kind.rawValue)</span> \(htmlEscaped(what))</td>"
+}
+
+/// `text`, escaped, with each event it cites (`event 3`, as property
+/// messages do) linked to `anchor(index)` (the event's index in the log,
+/// from 0) where that is not nil.
+func linkingEvents(_ text: String, anchor: (Int) -> String?) -> String {
+    var out = ""
+    var rest = Substring(text)
+    while let r = rest.range(of: "event ") {
+        let digits = rest[r.upperBound...].prefix { $0.isASCII && $0.isNumber }
+        out += htmlEscaped(String(rest[..<r.upperBound]))
+        rest = rest[r.upperBound...]
+        guard !digits.isEmpty, let n = Int(digits), n >= 1, let target = anchor(n - 1) else { continue }
+        out.removeLast("event ".count)
+        out += "<a class=\"event-link\" href=\"#\(target)\">event \(digits)</a>"
+        rest = rest.dropFirst(digits.count)
+    }
+    return out + htmlEscaped(String(rest))
 }

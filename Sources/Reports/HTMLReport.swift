@@ -114,14 +114,20 @@ public struct HTMLReport: ComparisonRenderer {
             let hb = t.divergence.flatMap { d in d.baselineEvent.map { (d.index, $0.t, $0.ctx) } }
             let hc = t.divergence.flatMap { d in d.candidateEvent.map { (d.index, $0.t, $0.ctx) } }
             s +=
-                "<h3>Timelines</h3>" + timelineLegend(perturbations: bt.hasPerturbations || ct.hasPerturbations)
-                + "<div class=\"sides\">"
+                "<h3>Timelines</h3>"
+                + timelineLegend(
+                    perturbations: bt.hasPerturbations || ct.hasPerturbations,
+                    arrows: !bt.arrows.isEmpty || !ct.arrows.isEmpty) + "<div class=\"sides\">"
+            let id = anchorID(t.path)
             s +=
                 "<div class=\"side base\"><h3>baseline\(bt.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(bt.status)) at \(virtualTimeText(bt.duration)) s</h3>"
-            s += TimelineSVG(timeline: bt, width: 580, until: until, highlight: hb).render() + "</div>"
+            s += TimelineSVG(timeline: bt, width: 580, until: until, highlight: hb, id: "\(id)-b").render() + "</div>"
             s +=
                 "<div class=\"side cand\"><h3>candidate\(ct.runID.map { " · run \($0)" } ?? "") · \(htmlEscaped(ct.status)) at \(virtualTimeText(ct.duration)) s</h3>"
-            s += TimelineSVG(timeline: ct, width: 580, until: until, highlight: hc).render() + "</div></div>\n"
+            s +=
+                TimelineSVG(timeline: ct, width: 580, until: until, highlight: hc, id: "\(id)-c").render()
+                + "</div></div>\n"
+            s += stepAxisDetails([("baseline", bt, "\(id)-bs"), ("candidate", ct, "\(id)-cs")], width: 580)
         }
         for (role, side) in [("baseline", t.baseline), ("candidate", t.candidate)] {
             guard let side, let ending = side.ending else { continue }
@@ -158,6 +164,13 @@ public struct HTMLReport: ComparisonRenderer {
             s += "\n"
         }
         let props = t.properties.filter(\.changed)
+        /// The candidate timeline's mark of a print or log event, which a failure's message cites.
+        func candidateMark(_ i: Int) -> String? {
+            guard let ct = t.candidateTimeline, ct.lanes.contains(where: { $0.marks.contains { $0.index == i } }) else {
+                return nil
+            }
+            return "\(anchorID(t.path))-c-e\(i + 1)"
+        }
         if !props.isEmpty {
             s +=
                 "<h3>Properties that changed</h3><table><thead><tr><th>property</th><th>baseline</th><th>candidate</th><th>failure</th></tr></thead><tbody>\n"
@@ -165,7 +178,7 @@ public struct HTMLReport: ComparisonRenderer {
                 s +=
                     "<tr><td class=\"mono\">\(htmlEscaped(p.name)) (line \(p.candidateLine ?? p.baselineLine ?? 0))</td>"
                 s +=
-                    "<td>\(held(p.baselineHeld))</td><td>\(held(p.candidateHeld))</td><td class=\"mono\">\(htmlEscaped(p.message))</td></tr>\n"
+                    "<td>\(held(p.baselineHeld))</td><td>\(held(p.candidateHeld))</td><td class=\"mono\">\(linkingEvents(p.message, anchor: candidateMark))</td></tr>\n"
             }
             s += "</tbody></table>\n"
         }

@@ -100,6 +100,8 @@ public struct RunHTMLReport: RunRenderer {
 
     public func render(_ r: StoredRun, suite: SuiteRun?) -> String {
         let timeline = Timeline(r)
+        /// The row of an event in the page's table, when it is there.
+        func eventAnchor(_ i: Int) -> String? { i < min(r.events.count, maxEvents) ? "event-\(i + 1)" : nil }
         var b =
             "<header class=\"top\"><h1>run \(r.id.map(String.init) ?? "?"): <span class=\"mono\">\(htmlEscaped(r.tracePath))</span></h1>"
         b += "<div class=\"sub\">label <b>\(htmlEscaped(r.label))</b> · \(htmlEscaped(dateText(r.startedAt)))"
@@ -115,9 +117,11 @@ public struct RunHTMLReport: RunRenderer {
         b +=
             "<div class=\"stat\"><div class=\"num\">\(htmlEscaped(duration(r.wallTime)))</div><div class=\"what\">wall time · seed \(r.seed), run \(r.runIndex)</div></div>"
         b += "</div>\n"
-        b += "<section class=\"card\"><h2>Timeline</h2>\(timelineLegend(perturbations: timeline.hasPerturbations))"
+        b +=
+            "<section class=\"card\"><h2>Timeline</h2>\(timelineLegend(perturbations: timeline.hasPerturbations, arrows: !timeline.arrows.isEmpty))"
         b += TimelineSVG(timeline: timeline, width: 1160, until: r.virtualDuration, highlight: nil, maxLanes: 80)
             .render()
+        b += stepAxisDetails([("", timeline, "steps")], width: 1160)
         b += "</section>\n"
         if let e = r.explored {
             b +=
@@ -148,7 +152,7 @@ public struct RunHTMLReport: RunRenderer {
             for p in r.properties {
                 b += "<tr><td class=\"mono\">\(htmlEscaped(p.name))</td><td class=\"num\">\(p.line)</td>"
                 b +=
-                    "<td>\(p.passed ? "<span class=\"good\">held</span>" : "<span class=\"bad\">broke</span>")</td><td class=\"mono\">\(htmlEscaped(p.message))</td></tr>\n"
+                    "<td>\(p.passed ? "<span class=\"good\">held</span>" : "<span class=\"bad\">broke</span>")</td><td class=\"mono\">\(linkingEvents(p.message, anchor: eventAnchor))</td></tr>\n"
             }
             for p in r.problems {
                 b += "<tr><td colspan=\"3\" class=\"bad\">problem</td><td class=\"mono\">\(htmlEscaped(p))</td></tr>\n"
@@ -192,7 +196,7 @@ public struct RunHTMLReport: RunRenderer {
         b +=
             "<section class=\"card\"><h2>Events</h2><table class=\"events\"><thead><tr><th class=\"num\">#</th><th class=\"num\">t</th><th>ctx</th><th>event</th></tr></thead><tbody>\n"
         for (i, e) in r.events.prefix(maxEvents).enumerated() {
-            b += "<tr><td class=\"num muted\">\(i + 1)</td>\(eventCells(e))</tr>\n"
+            b += "<tr id=\"event-\(i + 1)\"><td class=\"num muted\">\(i + 1)</td>\(eventCells(e))</tr>\n"
         }
         b += "</tbody></table>"
         if r.events.count > maxEvents { b += "<p class=\"muted\">… and \(r.events.count - maxEvents) more events.</p>" }
@@ -204,14 +208,36 @@ public struct RunHTMLReport: RunRenderer {
 /// `vloop show RUN --format chrome-trace`: the run in the Trace Event Format
 /// (JSON), which Perfetto and chrome://tracing open. Process 1 holds one
 /// track per task (its lifetime, its steps, its prints, the perturbations
-/// it caused in an explored run), process 2 one per
-/// executor worker (its jobs); timestamps are virtual microseconds.
+/// it caused in an explored run), process 2 one per executor worker (its
+/// jobs). What caused what is drawn as flows (arrows): each arrow of the
+/// timeline (TimelineArrows.swift) joins a `cause` slice on the track of the
+/// cause to a `wake` slice on the track of the effect, both of zero length.
+///
+/// Along `.time`, timestamps are virtual microseconds. Along `.steps`, one
+/// microsecond is one step (loop callback), in the order they ran, so that
+/// what happened at one virtual instant is laid out apart; each slice's
+/// `args.t` keeps its virtual time.
 public struct ChromeTrace: RunRenderer {
-    public init() {}
+    public var axis: TimelineAxis
+
+    public init(axis: TimelineAxis = .time) { self.axis = axis }
 
     public func render(_ r: StoredRun, suite: SuiteRun?) -> String {
+        let timeline = Timeline(r)
+        let steps = axis == .steps && timeline.hasSteps ? StepAxis(timeline) : nil
         var events: [String] = []
         func us(_ t: Double) -> String { String(format: "%.3f", t * 1e6) }
+        /// The timestamp of what happened at `t`, during `step`.
+        func ts(_ t: Double, _ step: Int?) -> String {
+            guard let steps else { return us(t) }
+            return String(step ?? steps.steps[min(steps.slot(at: t), max(steps.count - 1, 0))])
+        }
+        /// The length of what lasted from (t0, step0) to (t1, step1); a step lasts 1 on the step axis.
+        func dur(_ t0: Double, _ s0: Int?, _ t1: Double, _ s1: Int?) -> String {
+            guard steps != nil, let s0, let s1 else { return us(t1 - t0) }
+            return String(max(s1 - s0, 0) + 1)
+        }
+        let lastStep = steps?.steps.last
         func meta(_ pid: Int, _ tid: Int?, _ name: String, _ value: String) {
             events.append(
                 "{\"ph\":\"M\",\"pid\":\(pid)\(tid.map { ",\"tid\":\($0)" } ?? ""),\"name\":\(jsonString(name)),\"args\":{\"name\":\(jsonString(value))}}"
@@ -229,16 +255,25 @@ public struct ChromeTrace: RunRenderer {
             if let c = t.coroutine { args += ",\"coroutine\":\(jsonString(c))" }
             if let e = t.exception { args += ",\"exception\":\(jsonString(e))" }
             events.append(
-                "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t.created)),\"dur\":\(us(end - t.created)),\"name\":\(jsonString(t.label)),\"cat\":\"task\",\"args\":{\(args)}}"
+                "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(ts(t.created, t.createdStep)),\"dur\":\(dur(t.created, t.createdStep, end, t.doneStep ?? lastStep)),\"name\":\(jsonString(t.label)),\"cat\":\"task\",\"args\":{\(args)}}"
             )
-            for s in t.stepTimes.prefix(10_000) {
-                events.append(
-                    "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(s)),\"name\":\"step\",\"cat\":\"step\"}"
-                )
+            if steps != nil {
+                for w in t.wakes.prefix(10_000) {
+                    events.append(
+                        "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(w.step),\"dur\":1,\"name\":\"step\",\"cat\":\"step\",\"args\":{\"t\":\(floatRepr(w.t))}}"
+                    )
+                }
+            } else {
+                for s in t.stepTimes.prefix(10_000) {
+                    events.append(
+                        "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(s)),\"name\":\"step\",\"cat\":\"step\"}"
+                    )
+                }
             }
         }
         var nextTid = r.tasks.count + 1
         for (i, e) in r.events.enumerated() {
+            let step = i < r.eventSteps.count ? r.eventSteps[i] : nil
             switch e.kind {
             case .print, .log:
                 let ctx = e.ctx ?? "MainThread"
@@ -250,11 +285,11 @@ public struct ChromeTrace: RunRenderer {
                     meta(1, tid, "thread_name", ctx)
                 }
                 events.append(
-                    "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(e.t)),\"name\":\(jsonString(e.kind.rawValue)),\"cat\":\"event\",\"args\":{\"text\":\(jsonString(e.text ?? "")),\"event\":\(i + 1)}}"
+                    "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(ts(e.t, step)),\"name\":\(jsonString(e.kind.rawValue)),\"cat\":\"event\",\"args\":{\"text\":\(jsonString(e.text ?? "")),\"event\":\(i + 1),\"t\":\(floatRepr(e.t))}}"
                 )
             case .runEnd:
                 events.append(
-                    "{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"ts\":\(us(e.t)),\"name\":\"run_end\",\"cat\":\"event\",\"args\":{\"status\":\(jsonString(e.status ?? "")),\"value\":\(jsonString(e.value ?? ""))}}"
+                    "{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"ts\":\(ts(e.t, step)),\"name\":\"run_end\",\"cat\":\"event\",\"args\":{\"status\":\(jsonString(e.status ?? "")),\"value\":\(jsonString(e.value ?? ""))}}"
                 )
             case .taskDone:
                 break  // the end of the task's slice
@@ -276,7 +311,7 @@ public struct ChromeTrace: RunRenderer {
             if let nominal = p.nominal, nominal.isFinite { args += ",\"nominal\":\(floatRepr(nominal))" }
             if let pos = p.position { args += ",\"position\":\(jsonString(pos))" }
             events.append(
-                "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(us(t)),\"name\":\"perturbation\",\"cat\":\"perturbation\",\"args\":{\(args),\"perturbation\":\(i + 1)}}"
+                "{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":\(tid),\"ts\":\(ts(t, nil)),\"name\":\"perturbation\",\"cat\":\"perturbation\",\"args\":{\(args),\"perturbation\":\(i + 1)}}"
             )
         }
         var workerTid: [String: Int] = [:]
@@ -292,16 +327,43 @@ public struct ChromeTrace: RunRenderer {
             if let s = j.started {
                 if s > j.queued {
                     events.append(
-                        "{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(j.queued)),\"dur\":\(us(s - j.queued)),\"name\":\"queued\",\"cat\":\"queue\",\"args\":{\"executor\":\(jsonString(j.executor))}}"
+                        "{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(ts(j.queued, j.queuedStep)),\"dur\":\(dur(j.queued, j.queuedStep, s, j.startedStep)),\"name\":\"queued\",\"cat\":\"queue\",\"args\":{\"executor\":\(jsonString(j.executor))}}"
                     )
                 }
                 events.append(
-                    "{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(us(s)),\"dur\":\(us((j.finished ?? r.virtualDuration) - s)),\"name\":\(jsonString(j.job.isEmpty ? "job" : j.job)),\"cat\":\"job\",\"args\":{\"executor\":\(jsonString(j.executor))}}"
+                    "{\"ph\":\"X\",\"pid\":2,\"tid\":\(tid),\"ts\":\(ts(s, j.startedStep)),\"dur\":\(dur(s, j.startedStep, j.finished ?? r.virtualDuration, j.finishedStep ?? lastStep)),\"name\":\(jsonString(j.job.isEmpty ? "job" : j.job)),\"cat\":\"job\",\"args\":{\"executor\":\(jsonString(j.executor))}}"
+                )
+            }
+        }
+        // Causality: a zero-length slice at each end of each arrow, joined by a flow.
+        func track(_ lane: Int) -> (pid: Int, tid: Int)? {
+            guard timeline.lanes.indices.contains(lane) else { return nil }
+            let l = timeline.lanes[lane]
+            switch l.kind {
+            case .task: return (1, lane + 1)
+            case .worker: return workerTid[l.name].map { (2, $0) }
+            case .thread: return tidOf[l.name].map { (1, $0) }
+            }
+        }
+        for (k, a) in timeline.arrows.prefix(20_000).enumerated() {
+            guard let to = track(a.to) else { continue }
+            let text = jsonString(a.text)
+            if let fromLane = a.from, let from = track(fromLane) {
+                events.append(
+                    "{\"ph\":\"X\",\"pid\":\(from.pid),\"tid\":\(from.tid),\"ts\":\(ts(a.fromT, a.fromStep)),\"dur\":0,\"name\":\"cause\",\"cat\":\(jsonString(a.kind.rawValue)),\"bind_id\":\(k + 1),\"flow_out\":true,\"args\":{\"text\":\(text)}}"
+                )
+                events.append(
+                    "{\"ph\":\"X\",\"pid\":\(to.pid),\"tid\":\(to.tid),\"ts\":\(ts(a.toT, a.toStep)),\"dur\":0,\"name\":\"\(a.kind == .created ? "created" : "wake")\",\"cat\":\(jsonString(a.kind.rawValue)),\"bind_id\":\(k + 1),\"flow_in\":true,\"args\":{\"text\":\(text)}}"
+                )
+            } else {
+                // A cause without a track (a socket): the wake alone, saying what woke it.
+                events.append(
+                    "{\"ph\":\"X\",\"pid\":\(to.pid),\"tid\":\(to.tid),\"ts\":\(ts(a.toT, a.toStep)),\"dur\":0,\"name\":\"wake\",\"cat\":\(jsonString(a.kind.rawValue)),\"args\":{\"text\":\(text)}}"
                 )
             }
         }
         let meta =
-            "{\"run\":\(r.id.map(String.init) ?? "null"),\"trace\":\(jsonString(r.tracePath)),\"label\":\(jsonString(r.label)),\"status\":\(jsonString(r.status)),\"clock\":\"virtual\"}"
+            "{\"run\":\(r.id.map(String.init) ?? "null"),\"trace\":\(jsonString(r.tracePath)),\"label\":\(jsonString(r.label)),\"status\":\(jsonString(r.status)),\"clock\":\"\(steps != nil ? "steps" : "virtual")\"}"
         return "{\"displayTimeUnit\":\"ms\",\"otherData\":\(meta),\"traceEvents\":[\n" + events.joined(separator: ",\n")
             + "\n]}\n"
     }

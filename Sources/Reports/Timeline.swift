@@ -10,6 +10,8 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var index: Int
         public var kind: String
         public var text: String
+        /// The step (loop callback) during which it happened, when recorded.
+        public var step: Int? = nil
     }
 
     public struct Bar: Sendable, Codable, Equatable {
@@ -19,6 +21,9 @@ public struct Timeline: Sendable, Codable, Equatable {
         /// Nil when it had not ended when the run did.
         public var end: Double?
         public var label: String
+        /// The steps of its start and end, when recorded.
+        public var startStep: Int? = nil
+        public var endStep: Int? = nil
     }
 
     /// A perturbation of an explored run, on the lane of the task that caused it.
@@ -53,6 +58,11 @@ public struct Timeline: Sendable, Codable, Equatable {
         public var bars: [Bar]
         /// The perturbations this lane's task caused (those outside tasks are on `MainThread`).
         public var perturbations: [Perturbed] = []
+        /// For a task: the steps of its creation and its end, and each of its
+        /// steps with what woke it, when recorded (RunModel/Causality.swift).
+        public var startStep: Int? = nil
+        public var endStep: Int? = nil
+        public var wakes: [Wake] = []
 
         /// `Task-3 fetch('b')`: the name, and the call when known.
         public var label: String { taskLabel(name, call: call) }
@@ -66,6 +76,11 @@ public struct Timeline: Sendable, Codable, Equatable {
     public var lanes: [Lane]
     /// How many events the run's log has (`run_end` included).
     public var eventCount: Int
+    /// What caused what, drawn as arrows (TimelineArrows.swift).
+    public var arrows: [Arrow] = []
+    /// Whether the run recorded the step of everything drawn, so that it
+    /// can be laid out along a step axis (StepAxis.swift).
+    public var hasSteps = false
 
     /// Whether any lane has a perturbation to draw (the legend then explains the marker).
     public var hasPerturbations: Bool { lanes.contains { !$0.perturbations.isEmpty } }
@@ -79,31 +94,41 @@ extension Timeline {
         var lanes: [Lane] = run.tasks.map { t in
             Lane(
                 name: t.name, call: t.coroutine.flatMap { $0.isEmpty ? nil : $0 }, exception: t.exception,
-                kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes, marks: [], bars: [])
+                kind: .task, start: t.created, end: t.done, state: t.state, steps: t.stepTimes, marks: [], bars: [],
+                startStep: t.createdStep, endStep: t.doneStep, wakes: t.wakes)
         }
         var laneOf: [String: Int] = [:]
         for (i, l) in lanes.enumerated() where laneOf[l.name] == nil { laneOf[l.name] = i }
         var workerOrder: [String] = []
         var jobsOf: [String: [JobRecord]] = [:]
+        var workerOfJob: [String] = []
         for j in run.jobs {
             let w = j.worker ?? "\(j.executor) (queued)"
             if jobsOf[w] == nil { workerOrder.append(w) }
             jobsOf[w, default: []].append(j)
+            workerOfJob.append(w)
         }
         for w in workerOrder {
             let jobs = jobsOf[w]!
             var bars: [Bar] = []
             for j in jobs {
                 if let s = j.started, s > j.queued {
-                    bars.append(Bar(kind: "queued", start: j.queued, end: s, label: "\(j.executor): queued"))
+                    bars.append(
+                        Bar(
+                            kind: "queued", start: j.queued, end: s, label: "\(j.executor): queued",
+                            startStep: j.queuedStep, endStep: j.startedStep))
                 }
                 if let s = j.started {
                     bars.append(
                         Bar(
                             kind: "job", start: s, end: j.finished,
-                            label: "\(j.executor): \(j.job.isEmpty ? "job" : j.job)"))
+                            label: "\(j.executor): \(j.job.isEmpty ? "job" : j.job)", startStep: j.startedStep,
+                            endStep: j.finishedStep))
                 } else {
-                    bars.append(Bar(kind: "queued", start: j.queued, end: nil, label: "\(j.executor): never started"))
+                    bars.append(
+                        Bar(
+                            kind: "queued", start: j.queued, end: nil, label: "\(j.executor): never started",
+                            startStep: j.queuedStep))
                 }
             }
             laneOf[w] = lanes.count
@@ -121,7 +146,9 @@ extension Timeline {
         }
         for (i, e) in run.events.enumerated() where e.kind == .print || e.kind == .log {
             lanes[lane(e.ctx ?? "MainThread")].marks.append(
-                Mark(t: e.t, index: i, kind: e.kind.rawValue, text: e.text ?? ""))
+                Mark(
+                    t: e.t, index: i, kind: e.kind.rawValue, text: e.text ?? "",
+                    step: i < run.eventSteps.count ? run.eventSteps[i] : nil))
         }
         // A perturbation recorded without its time (by a vloop before they had one) is not drawn.
         for (i, p) in run.perturbations.enumerated() {
@@ -132,6 +159,8 @@ extension Timeline {
         self.init(
             runID: run.id, tracePath: run.tracePath, status: run.status, duration: run.virtualDuration,
             lanes: lanes, eventCount: run.events.count)
+        arrows = Self.arrows(run, workerLane: workerOfJob.map { laneOf[$0]! })
+        hasSteps = !run.eventSteps.isEmpty && run.tasks.allSatisfy { $0.createdStep != nil }
     }
 
     /// The lane an event of the log belongs to, for highlighting it.

@@ -3,6 +3,7 @@ import Foundation
 import Reports
 
 extension ShowFormat: ExpressibleByArgument {}
+extension TimelineAxis: ExpressibleByArgument {}
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,11 +19,19 @@ struct ShowCommand: ParsableCommand {
             An explored run's perturbations are marked on the task that caused each (a triangle on \
             the page's timeline, an instant event in the trace). --out names another file or folder; --out - prints to stdout.
 
+            Both draw what caused what as arrows: a task created by another, a step woken by another \
+            task (a future it completed, an event it set, a queue it fed, its end, a cancel), by a \
+            timer, by a job's completion or by a socket. Many steps run at one virtual instant; the \
+            page also lays the run out along its steps (folded, under the timeline), and \
+            --axis steps does so in the trace: one microsecond per loop callback, in the order they \
+            ran, each slice keeping its virtual time in args.t.
+
             Examples:
               vloop show 12
               vloop show 12 --json | jq '.perturbations'
               vloop show 12 --format html
               vloop show 12 --format chrome-trace --out run12.json
+              vloop show 12 --format chrome-trace --axis steps
               vloop show 12 --format html --out - > run12.html
             """
     )
@@ -32,6 +41,9 @@ struct ShowCommand: ParsableCommand {
 
     @Option(help: "text, json, html or chrome-trace.")
     var format: ShowFormat = .text
+
+    @Option(help: "For chrome-trace: time (virtual microseconds) or steps (one microsecond per loop callback).")
+    var axis: TimelineAxis = .time
 
     @Flag(help: "The same as --format json.")
     var json = false
@@ -52,7 +64,16 @@ struct ShowCommand: ParsableCommand {
         let db = store.open(.existing)
         let stored = orExit { try db.run(id: id) }
         let suite = stored.suiteRunID.flatMap { try? db.suiteRun(id: $0) }
-        let text = format.renderer.render(stored, suite: suite)
+        if axis == .steps && format != .chromeTrace {
+            exitUsage("--axis steps is for --format chrome-trace (the html page draws both axes)")
+        }
+        if axis == .steps && !Timeline(stored).hasSteps {
+            exitUsage(
+                "run \(id) has no steps to lay out: it was stored by a vloop before causality (schema v8); run its trace again"
+            )
+        }
+        let renderer: any RunRenderer = format == .chromeTrace ? ChromeTrace(axis: axis) : format.renderer
+        let text = renderer.render(stored, suite: suite)
         let defaultName = format == .chromeTrace ? "run-\(id).trace.json" : "run-\(id).\(format.fileExtension)"
         let target = outputPath(
             out, defaultFolder: format == .text || format == .json ? nil : "reports/", defaultName: defaultName)

@@ -41,6 +41,32 @@ enum Sample {
             TraceEvent(t: end, ctx: nil, kind: .runEnd, value: "None", status: "ok"),
         ]
         let orderHeld = !slowB
+        // Steps (loop callbacks) and causes: each event in a step of its own, in order.
+        let eventSteps = events.indices.map { $0 + 2 }
+        func step(_ text: String) -> Int { eventSteps[events.firstIndex { $0.text == text || $0.value == text }!] }
+        let outside = Cause(kind: .outside, source: -1, step: 0, t: 0)
+        let byMain = Cause(kind: .task, source: 0, step: 1, t: 0)
+        let bDoneCause =
+            slowB
+            ? Cause(kind: .job, source: 0, step: 6, t: 1.5)
+            : Cause(kind: .timer, source: 2, step: step("<script>alert('b')</script>"), t: 0.5)
+        let mainWakes = [
+            Wake(step: 1, t: 0, cause: outside),
+            Wake(
+                step: step("None"), t: end,
+                cause: Cause(kind: .task, source: slowB ? 2 : 1, step: step("None") - 1, t: end)),
+        ]
+        let aWakes = [
+            Wake(step: 2, t: 0, cause: byMain),
+            Wake(step: step("a finished"), t: 2, cause: Cause(kind: .timer, source: 1, step: 2, t: 0)),
+        ]
+        let bWakes = [
+            Wake(step: 3, t: 0, cause: byMain),
+            Wake(
+                step: step("<script>alert('b')</script>"), t: 0.5, cause: Cause(kind: .timer, source: 2, step: 3, t: 0)),
+            Wake(step: step("b finished"), t: bDone, cause: bDoneCause),
+        ]
+        let sneakyCause = Cause(kind: .task, source: 2, step: step("<script>alert('b')</script>"), t: 0.5)
         return StoredRun(
             id: id, suiteRunID: label == "main" ? 1 : 2, label: label, tracePath: "fixtures/demo/fetch.trace",
             traceHash: "sha256:" + String(repeating: slowB ? "b" : "a", count: 64), seed: 0, runIndex: 0, status: "ok",
@@ -48,21 +74,26 @@ enum Sample {
             problems: [], startedAt: date.addingTimeInterval(Double(id)), events: events,
             tasks: [
                 TaskRecord(
-                    name: "Task-1", created: 0, firstStep: 0, done: end, state: "result", steps: 2, stepTimes: [0, end]),
+                    name: "Task-1", created: 0, firstStep: 0, done: end, state: "result", steps: 2,
+                    stepTimes: [0, end],
+                    creator: outside, createdStep: 0, doneStep: step("None"), wakes: mainWakes),
                 TaskRecord(
                     name: "Task-2", created: 0, firstStep: 0, done: 2, state: "result", steps: 2, stepTimes: [0, 2],
-                    coroutine: "fetch('a', 2.0)"),
+                    coroutine: "fetch('a', 2.0)", creator: byMain, createdStep: 1, doneStep: step("a finished"),
+                    wakes: aWakes),
                 TaskRecord(
                     name: "Task-3", created: 0, firstStep: 0, done: bDone, state: "result", steps: 3,
-                    stepTimes: [0, 0.5, bDone], coroutine: "fetch('b', \(bDone))"),
+                    stepTimes: [0, 0.5, bDone], coroutine: "fetch('b', \(bDone))", creator: byMain, createdStep: 1,
+                    doneStep: step("b finished"), wakes: bWakes),
                 TaskRecord(
                     name: "<b>sneaky</b>", created: 0.5, firstStep: 0.5, done: nil, state: "pending", steps: 1,
-                    stepTimes: [0.5]),
+                    stepTimes: [0.5], creator: sneakyCause, createdStep: sneakyCause.step,
+                    wakes: [Wake(step: sneakyCause.step + 1, t: 0.5, cause: sneakyCause)]),
             ],
             jobs: [
                 JobRecord(
                     executor: "asyncio", job: "fetch('<a>', 1)", worker: "asyncio_0", queued: 0.25, started: 0.5,
-                    finished: 1.5, succeeded: true)
+                    finished: 1.5, succeeded: true, queuedStep: 4, startedStep: 5, finishedStep: 6)
             ],
             properties: [
                 PropertyResult(
@@ -72,7 +103,7 @@ enum Sample {
                         : "expect.order (line 14): 'a finished' (first at t=2.0, event 4) came before 'b finished' (first at t=2.5, event 6)"
                 ),
                 PropertyResult(name: "expect.elapsed", line: 15, column: 1, passed: true, message: ""),
-            ])
+            ], eventSteps: eventSteps)
     }
 
     /// `steady.trace`: the same on both sides, but slower in wall time on the candidate.
