@@ -143,13 +143,15 @@ func linkingEvents(_ text: String, anchor: (Int) -> String?) -> String {
     var out = ""
     var rest = Substring(text)
     while let r = rest.range(of: "event ") {
-        let digits = rest[r.upperBound...].prefix { $0.isASCII && $0.isNumber }
-        out += htmlEscaped(String(rest[..<r.upperBound]))
+        out += htmlEscaped(String(rest[..<r.lowerBound]))
         rest = rest[r.upperBound...]
-        guard !digits.isEmpty, let n = Int(digits), n >= 1, let target = anchor(n - 1) else { continue }
-        out.removeLast("event ".count)
-        out += "<a class=\"event-link\" href=\"#\(target)\">event \(digits)</a>"
-        rest = rest.dropFirst(digits.count)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        if let n = Int(digits), n >= 1, let target = anchor(n - 1) {
+            out += "<a class=\"event-link\" href=\"#\(target)\">event \(digits)</a>"
+            rest = rest.dropFirst(digits.count)
+        } else {
+            out += "event "
+        }
     }
     return out + htmlEscaped(String(rest))
 }

@@ -6,6 +6,7 @@ extension Timeline {
     /// by another, a step woken by another task, by a timer, by a job's
     /// completion or by a socket (RunModel/Causality.swift).
     public struct Arrow: Sendable, Codable, Equatable {
+        /// Apart from `created`, the kinds of `Cause.Kind` that have a place to come from, by the same names.
         public enum Kind: String, Sendable, Codable {
             /// A task's creation (its first step follows).
             case created
@@ -59,14 +60,6 @@ extension Timeline {
             case .socket: return (nil, c.t, c.step)
             }
         }
-        func kind(_ c: Cause) -> Arrow.Kind {
-            switch c.kind {
-            case .outside, .task: return .task
-            case .timer: return .timer
-            case .job: return .job
-            case .socket: return .socket
-            }
-        }
         for (i, t) in run.tasks.enumerated() {
             if let c = t.creator, let o = origin(c) {
                 arrows.append(
@@ -79,10 +72,11 @@ extension Timeline {
             for w in t.wakes.dropFirst() {
                 let c = w.cause
                 if c.kind == .task && c.source == i { continue }
-                guard let o = origin(c) else { continue }
+                // A wake's arrow is of its cause's kind (`origin` has no place for one outside any task).
+                guard let o = origin(c), let kind = Arrow.Kind(rawValue: c.kind.rawValue) else { continue }
                 arrows.append(
                     Arrow(
-                        kind: kind(c), from: o.lane, fromT: o.t, fromStep: o.step, to: i, toT: w.t, toStep: w.step,
+                        kind: kind, from: o.lane, fromT: o.t, fromStep: o.step, to: i, toT: w.t, toStep: w.step,
                         text: "\(words(c)) woke \(t.label) at \(virtualTimeText(w.t)) s (step \(w.step))"))
             }
         }

@@ -25,7 +25,7 @@ public final class Recorder {
     @exclusivity(unchecked) public package(set) var blockings: [Blocking] = []
     /// Every task step, in order, with what woke it (see `taskRecords`),
     /// when `recordsTaskSteps`.
-    @exclusivity(unchecked) package var stepLog = ChunkedLog<StepMark>()
+    @exclusivity(unchecked) package var stepLog: [StepMark] = []
     /// The step (`World.steps`) during which each event of `events` was
     /// recorded, when `recordsTaskSteps`: where the event stands on a step axis.
     /// Invariant (asserted by `EventLoop.checkInvariants`): as long as
@@ -86,18 +86,14 @@ extension World {
             return placed
         }
         var counts = [Int](repeating: 0, count: asyncio.allTasks.count)
-        recorder.stepLog.forEach { mark in
-            if slot[Int(mark.task)] >= 0 { counts[slot[Int(mark.task)]] += 1 }
-        }
+        for mark in recorder.stepLog where slot[Int(mark.task)] >= 0 { counts[slot[Int(mark.task)]] += 1 }
         var wakes = counts.map { n -> [Wake] in
             var a: [Wake] = []
             a.reserveCapacity(n)
             return a
         }
-        recorder.stepLog.forEach { mark in
-            if slot[Int(mark.task)] >= 0 {
-                wakes[slot[Int(mark.task)]].append(Wake(step: mark.step, t: mark.t, cause: placed(mark.cause)))
-            }
+        for mark in recorder.stepLog where slot[Int(mark.task)] >= 0 {
+            wakes[slot[Int(mark.task)]].append(Wake(step: mark.step, t: mark.t, cause: placed(mark.cause)))
         }
         return asyncio.allTasks.enumerated().map { i, t in
             var instants: [Double] = []
