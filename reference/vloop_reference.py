@@ -922,6 +922,8 @@ class SimNetwork:
         self.sockets = {}
         self.ready_serial = 0
         self.newly_ready = []
+        # Connection attempts so far to each (address, port): see peer_answering.
+        self.attempts = {}
 
     def address_of(self, host):
         if _is_ipv4(host):
@@ -936,11 +938,16 @@ class SimNetwork:
                 return p.dns
         return 0
 
-    def peer_at(self, ip, port):
-        for p in self.peers:
-            if p.port == port and self.address_of(p.host) == ip:
-                return p
-        return None
+    def peer_answering(self, ip, port):
+        """Who answers a connection attempt to ip:port, which this counts: the
+        n-th attempt there (refused ones too) is answered by the n-th peer
+        declared at that address and port, and the last one declared answers
+        every later attempt. A host name and the IP literal it resolves to are
+        one address."""
+        n = self.attempts.get((ip, port), 0)
+        self.attempts[(ip, port)] = n + 1
+        declared = [p for p in self.peers if p.port == port and self.address_of(p.host) == ip]
+        return declared[min(n, len(declared) - 1)] if declared else None
 
     def declare(self, host, port, connect=0.0, dns=0.0, replies=(), close=None):
         if not isinstance(host, str) or not host:
@@ -972,8 +979,6 @@ class SimNetwork:
                     data = bytes(data)
                 return (float(d), data)
             parsed.append([chunk(c) for c in reply] if isinstance(reply, list) else [chunk(reply)])
-        if any(p.host == host and p.port == port for p in self.peers):
-            raise ValueError(f'sim.peer(): {host}:{port} is already declared')
         if not _is_ipv4(host):
             self.address_of(host)
         self.peers.append(SimPeer(host, port, connect, dns, parsed, close))
@@ -1071,7 +1076,7 @@ class SimSocket:
     def connect(self, address):
         ip, port = address
         self.remote = (ip, port)
-        self.peer = NET.peer_at(ip, port)
+        self.peer = NET.peer_answering(ip, port)
         delay = self.peer.connect if self.peer is not None else 0.0
 
         def done():

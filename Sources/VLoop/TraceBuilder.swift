@@ -223,6 +223,9 @@ public struct TraceBuilder: Sendable {
 
     /// Declares a peer on the simulated network:
     /// `sim.peer(host, port, connect=, dns=, replies=[...], close=)`.
+    /// Declaring the same host and port again answers the next connection:
+    /// the n-th connection is answered by the n-th declaration, and the last
+    /// one answers every later connection.
     ///
     /// - Parameters:
     ///   - host: the name or address connections open.

@@ -29,6 +29,7 @@ package struct SimPeer {
 }
 
 package final class SimNetwork {
+    /// Every declared peer, in order; a host and port declared again has several.
     @exclusivity(unchecked) package var peers: [SimPeer] = []
     /// Host names and their addresses `198.51.100.N`, N counting hosts in order.
     @exclusivity(unchecked) package var addresses: [String: String] = [:]
@@ -39,6 +40,13 @@ package final class SimNetwork {
     @exclusivity(unchecked) package var readySerial = 0
     /// Sockets that deliveries of the current select step made ready, in order.
     @exclusivity(unchecked) package var newlyReady: [SimSocket] = []
+    /// Connection attempts so far to each address and port (`answeringPeer`).
+    @exclusivity(unchecked) package var attempts: [Endpoint: Int] = [:]
+
+    package struct Endpoint: Hashable {
+        package let ip: String
+        package let port: Int
+    }
 
     /// The address of `host`: itself for an IPv4 literal, else 198.51.100.N
     /// (a host name nobody declared gets the next N when first resolved).
@@ -60,8 +68,23 @@ package final class SimNetwork {
         peers.first { $0.host == host }
     }
 
-    package func peer(at ip: String, _ port: Int) -> SimPeer? {
-        peers.first { $0.port == port && address(of: $0.host) == ip }
+    /// Who answers a connection attempt to `ip`:`port`, which this counts:
+    /// the n-th attempt there (refused ones too) is answered by the n-th peer
+    /// declared at that address and port, and the last one declared answers
+    /// every later attempt. A host name and the IP literal it resolves to
+    /// are one address.
+    package func answeringPeer(_ ip: String, _ port: Int) -> SimPeer? {
+        let key = Endpoint(ip: ip, port: port)
+        let n = attempts[key, default: 0]
+        attempts[key] = n + 1
+        var answering: SimPeer?
+        var k = 0
+        for p in peers where p.port == port && address(of: p.host) == ip {
+            answering = p
+            if k == n { break }
+            k += 1
+        }
+        return answering
     }
 
     /// What `inet_pton(AF_INET, s)` accepts: four decimal parts up to 255, no leading zeros.
@@ -181,7 +204,7 @@ package final class SimSocket: PyObject {
             throw vm.error(.typeError, "connect(): an (ip, port) tuple is required")
         }
         remote = (ip, port)
-        peer = world.network.peer(at: ip, port)
+        peer = world.network.answeringPeer(ip, port)
         world.recorder.connections.append(
             ConnectionRecord(host: peer?.host ?? ip, address: ip, port: port, opened: world.clock))
         let record = world.recorder.connections.count - 1
@@ -279,6 +302,8 @@ package final class SimSocket: PyObject {
 
 extension SimObject {
     /// `sim.peer(host, port, connect=0.0, dns=0.0, replies=[], close=None)`.
+    /// A host and port declared again answer the next connection
+    /// (`SimNetwork.answeringPeer`); the host's DNS delay stays its first peer's.
     package func declarePeer(_ args: Args, _ vm: Interpreter) throws -> Value {
         let names = ["host", "port", "connect", "dns", "replies", "close"]
         var values: [String: Value] = [:]
@@ -316,9 +341,6 @@ extension SimObject {
             for (k, reply) in try vm.iterate(r).enumerated() {
                 replies.append(try chunks(reply, k, vm))
             }
-        }
-        if world.network.peers.contains(where: { $0.host == host && $0.port == port }) {
-            throw vm.error(.valueError, "sim.peer(): \(host):\(port) is already declared")
         }
         world.network.declare(
             SimPeer(
