@@ -29,7 +29,8 @@ struct Vloop: ParsableCommand {
             """,
         version: vloopVersion,
         subcommands: [
-            RunCommand.self, CheckCommand.self, VerifyCommand.self, RunsCommand.self, ShowCommand.self,
+            RunCommand.self, CheckCommand.self, VerifyCommand.self, RecordCommand.self, RunsCommand.self,
+            ShowCommand.self,
             ReportCommand.self, MergeCommand.self, MigrateCommand.self,
         ]
     )

@@ -1,0 +1,1 @@
+../../../reference/vloop_record.py
