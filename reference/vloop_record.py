@@ -51,7 +51,6 @@ import keyword
 import logging
 import os
 import platform
-import runpy
 import signal
 import threading
 import time
@@ -152,8 +151,6 @@ class Recorder:
         self.external_iterations = set()
         self.main_thread = threading.main_thread()
         self.status = 'running'
-        self.finish_text = None
-        self.result = None
         self.started_wall = datetime.datetime.now(datetime.timezone.utc)
         self.started = now()
 
@@ -343,10 +340,14 @@ def install():
     orig_step = tasks._PyTask._Task__step
 
     def step(self, exc=None):
+        name = self.get_name()
+        acts = R.steps.get(name)
+        if acts and acts[-1][0] == 'await' and not acts[-1][4]:
+            acts[-1][4].append(R.t())  # when the await it ended its last step with was over
         orig_step(self, exc)
         waiter = self._fut_waiter
-        if waiter is not None and not self.done() and self.get_name() not in R.waiting:
-            R.steps.setdefault(self.get_name(), []).append(('await', waiter))
+        if waiter is not None and not self.done() and name not in R.waiting:
+            R.steps.setdefault(name, []).append(('await', waiter, R.t(), safe_repr(waiter), []))
     tasks._PyTask._Task__step = step
 
     # asyncio.sleep: the lateness of each timer is the run's scheduling noise.
@@ -430,6 +431,9 @@ def install():
         R.connections.append(conn)
         R.act(('connect', conn))
         token = CONNECTION.set(conn)
+        task = R.current_task()
+        if task is not None:
+            R.waiting[task.get_name()] = 'connect'
         try:
             reader, writer = await orig_open(host, port, **kwds)
         except OSError as e:
@@ -437,6 +441,8 @@ def install():
             raise
         finally:
             CONNECTION.reset(token)
+            if task is not None:
+                R.waiting.pop(task.get_name(), None)
         if conn.connected is None:
             conn.connected = R.t()
         reader._vloop_conn = conn
@@ -575,14 +581,16 @@ def install_read(name):
     async def read(self, *a, **k):
         conn = getattr(self, '_vloop_conn', None)
         task = R.current_task()
-        if conn is not None:
+        # read() reads through read(n): only the outer call is the program's.
+        outer = conn is not None and (task is None or task.get_name() not in R.waiting)
+        if outer:
             R.act(('read', conn, name, a, k))
             if task is not None:
                 R.waiting[task.get_name()] = 'read'
         try:
             return await orig(self, *a, **k)
         finally:
-            if conn is not None and task is not None:
+            if outer and task is not None:
                 R.waiting.pop(task.get_name(), None)
     functools.update_wrapper(read, orig)
     setattr(streams.StreamReader, name, read)
@@ -907,8 +915,8 @@ class Writer:
             w(f'sim.peer({", ".join(args)})')
 
     def stand_ins(self):
-        """Jobs whose bodies vloop cannot run: the functions replaced, and
-        the lines that replace them."""
+        """Writes the stand-ins of the jobs whose bodies vloop cannot run,
+        and assigns them over the functions they replace."""
         rec = self.rec
         groups = {}
         for j in rec.jobs:
@@ -924,7 +932,7 @@ class Writer:
                 fn = fn.func
             groups.setdefault(id(fn), (fn, []))[1].append((j, args, bad))
         if not groups:
-            return []
+            return
         w = self.w
         w()
         w('# Executor jobs vloop cannot run (they called into the modules named), replaced by stand-ins that')
@@ -949,7 +957,6 @@ class Writer:
         w('        if error is not None:')
         w('            raise error')
         w('        return value')
-        patches = []
         for fn, calls in groups.values():
             var = '_recorded_' + getattr(fn, '__name__', 'job').strip('_')
             w()
@@ -980,12 +987,10 @@ class Writer:
                 w(line)
             w('])')
             for target in self.places_of(fn):
-                patches.append(f'{target} = {var}')
                 w(f'{target} = {var}')
             if not self.places_of(fn):
                 rec.problem('job', f'{getattr(fn, "__qualname__", fn)} could not be found in the program\'s '
                             'modules to be replaced; the replay runs its body')
-        return patches
 
     @staticmethod
     def is_self(fn, a):
@@ -1021,7 +1026,7 @@ class Writer:
                     found.append(f'{alias}.{k}')
         return sorted(set(found))
 
-    def program_lines(self, argv):
+    def program_lines(self):
         """Runs the program from its own module: `import` it, then run its
         `if __name__ == '__main__':` block."""
         w = self.w
@@ -1052,7 +1057,10 @@ class Writer:
         rec = self.rec
         w = self.w
         evs = sorted(rec.events, key=lambda e: e['t'])
-        shown = [e for e in evs if e['kind'] in ('print', 'log', 'task_done')]
+        # asyncio.run's own tasks (shutting down async generators and the
+        # default executor) are not the program's: their ends are not pinned.
+        shown = [e for e in evs if e['kind'] in ('print', 'log')
+                 or (e['kind'] == 'task_done' and not self.internal(e['ctx']))]
         if not shown:
             return
         one, _, _ = self.noise()
@@ -1133,8 +1141,7 @@ class Writer:
         else:
             w()
             w(f'sys.argv = {[os.path.basename(self.program)] + argv!r}')
-            prog = self.program_lines(argv)
-            stand = []
+            prog = self.program_lines()
             if prog is None:
                 if self.stand_ins_needed():
                     rec.problem('job', 'the program has no `if __name__ == \'__main__\':` block, so the jobs that '
@@ -1143,7 +1150,7 @@ class Writer:
                 w(f'import {self.module}')
             else:
                 w(f'import {self.module}')
-                stand = self.stand_ins()
+                self.stand_ins()
                 names, body = prog
                 w()
                 w('# The program, as its `if __name__ == \'__main__\':` block runs it.')
@@ -1160,6 +1167,12 @@ class Writer:
         out = '\n'.join(self.lines) + '\n'
         with open(self.out, 'w', encoding='utf-8') as f:
             f.write(out)
+
+    def internal(self, task):
+        """Whether the task ran asyncio's own code (asyncio.run's shutdown tasks)."""
+        info = self.rec.tasks.get(task)
+        code_file = getattr(info and info.get('code'), 'co_filename', '') or ''
+        return code_file.startswith(os.path.dirname(asyncio.__file__) + os.sep) or code_file == __file__
 
     def stand_ins_needed(self):
         return any(not j.dns and any(self.unrunnable(m) for m in j.modules) for j in self.rec.jobs)
@@ -1187,6 +1200,8 @@ class Writer:
                 args.append(f'thread_name_prefix={prefix!r}')
             w(f'{name} = concurrent.futures.ThreadPoolExecutor({", ".join(args)})')
         w()
+        w('tasks = {}  # the tasks the model created, by their recorded names')
+        w()
         w('def job(seconds, prints, value):')
         w('    spent = 0.0')
         w('    for at, text in prints:')
@@ -1195,10 +1210,7 @@ class Writer:
         w('        print(text)')
         w('    time.sleep(seconds - spent)')
         w('    return value')
-        asyncio_dir = os.path.dirname(asyncio.__file__)
-        modelled = [n for n in rec.task_order
-                    if not (getattr(rec.tasks[n]['code'], 'co_filename', '') or '').startswith(asyncio_dir)
-                    and getattr(rec.tasks[n]['code'], 'co_filename', '') != __file__]
+        modelled = [n for n in rec.task_order if not self.internal(n)]
         fn_names = {}
         for i, name in enumerate(modelled):
             coro = rec.tasks[name]['coro'].rsplit('.', 1)[-1]
@@ -1224,7 +1236,6 @@ class Writer:
     def model_body(self, name, fn_names, pool_names):
         rec = self.rec
         out = []
-        vars_ = {}
         uses_loop = False
         for action in rec.steps.get(name, []):
             kind = action[0]
@@ -1237,11 +1248,13 @@ class Writer:
             elif kind == 'create':
                 child = action[1]
                 info = rec.tasks.get(child, {})
+                if child not in fn_names:
+                    continue
                 var = fn_names[child]
-                vars_[child] = var
-                named = f', name={child!r}' if info.get('named') else ''
-                out.append(f'{var}_task = asyncio.ensure_future({var}(){named})' if not named else
-                           f'{var}_task = asyncio.create_task({var}(){named})')
+                if info.get('named'):
+                    out.append(f'tasks[{child!r}] = asyncio.create_task({var}(), name={child!r})')
+                else:
+                    out.append(f'tasks[{child!r}] = asyncio.ensure_future({var}())')
             elif kind == 'job':
                 j = action[1]
                 if not uses_loop:
@@ -1274,7 +1287,7 @@ class Writer:
             elif kind == 'wait_closed':
                 out.append(f'await writer_{action[1].id}.wait_closed()')
             elif kind == 'await':
-                line = self.model_await(name, action[1], fn_names)
+                line = self.model_await(name, action, fn_names)
                 if line is not None:
                     out.append(line)
         info = rec.tasks.get(name, {})
@@ -1297,22 +1310,27 @@ class Writer:
             out.append(line)
         return out
 
-    def model_await(self, name, waiter, fn_names):
+    def model_await(self, name, action, fn_names):
         rec = self.rec
+        _, waiter, began, desc, ended = action
         if isinstance(waiter, tasks._PyTask):
             other = waiter.get_name()
-            return f'await {fn_names.get(other, "?")}_task' if other in fn_names else None
+            return f'await tasks[{other!r}]' if other in fn_names else None
         if isinstance(waiter, tasks._GatheringFuture):
             children = [c.get_name() for c in waiter._children if isinstance(c, tasks._PyTask)]
-            parts = ', '.join(f'{fn_names[c]}_task' for c in children if c in fn_names)
+            parts = ', '.join(f'tasks[{c!r}]' for c in children if c in fn_names)
             return f'await asyncio.gather({parts})'
         job = getattr(waiter, '_vloop_job', None)
         if job is not None:
             return f'# await job {job.id}'
-        desc = safe_repr(waiter)
+        if not ended:
+            rec.problem('model', f'{name} awaited {desc[:100]}, which the recorder does not know, and never resumed')
+            return f'# {name} awaited {desc[:100]} here, which the recorder does not know, and never resumed'
+        waited = self.sec(ended[0] - began)
         rec.problem('model', f'{name} awaited {desc[:100]}, which the recorder does not know; '
-                    'the model does not wait for it')
-        return f'# {name} awaited {desc[:100]} here: not modelled'
+                    f'the model sleeps as long as it waited ({waited} s)')
+        return (f'await asyncio.sleep({waited})  # {name} awaited {desc[:100]} here, which the recorder '
+                'does not know: the model waits as long as it did')
 
 
 def describe(e):
