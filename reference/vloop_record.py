@@ -127,7 +127,7 @@ class Recorder:
         self.program = program
         self.argv = argv
         self.resolution = resolution
-        self.origin = None  # perf_counter of the first event loop's creation
+        self.origin = None  # perf_counter at the start of the first loop iteration
         self.lock = threading.Lock()
         self.events = []  # dicts as vloop's event log: t, ctx, kind, text/state/value
         self.tasks = {}  # name -> dict
@@ -239,27 +239,20 @@ def install():
         orig_emit(self, record)
     logging.StreamHandler.emit = emit
 
-    # The clock's origin: the first event loop (imports take real time that
-    # vloop does not model).
-    orig_loop_init = base_events.BaseEventLoop.__init__
-
-    def loop_init(self, *a, **k):
-        if R.origin is None:
-            R.origin = now()
-        orig_loop_init(self, *a, **k)
-    base_events.BaseEventLoop.__init__ = loop_init
-
     def watch_selector(loop):
         """Notes the iterations that begin with something from outside."""
         selector = loop._selector
         orig_select = selector.select
 
         def select(timeout=None):
+            # Waiting is what the loop was told to do: up to the timeout
+            # (for none, all of it). Beyond it, the process was not run: noise.
             start = now()
             try:
                 ready = orig_select(timeout)
             finally:
-                R.waited += now() - start
+                spent = now() - start
+                R.waited += spent if timeout is None else min(spent, max(0.0, timeout))
             due = loop._scheduled and loop._scheduled[0]._when <= loop.time() + loop._clock_resolution
             if ready or due:
                 R.external.append(R.t())
@@ -283,6 +276,10 @@ def install():
     def run_once(self):
         # An iteration's time, but for the wait in select, is the loop's
         # own work and the program's callbacks: virtual time counts none of it.
+        if R.origin is None:
+            # The clock's origin: the loop's first iteration (imports and
+            # setting the loop up take real time that vloop does not count).
+            R.origin = now()
         R.iteration += 1
         if not getattr(self, '_vloop_watched', False) and getattr(self, '_selector', None) is not None:
             watch_selector(self)
@@ -781,6 +778,7 @@ class Writer:
         self.res = rec.resolution
         self.lines = []
         self.classes = []  # exception classes written for stand-ins
+        self.replayed = None  # vloop's replay of the trace: its events, once replayed
         folder = os.path.dirname(os.path.abspath(program))
         self.program_dir = folder
         stem = os.path.splitext(os.path.basename(program))[0]
@@ -831,7 +829,8 @@ class Writer:
         py = platform.python_version()
         one, summed, n = self.noise()
         jobs = [j for j in rec.jobs if not j.dns]
-        self.tolerance = self.res + summed + rec.work
+        rounded = self.rounded_on_chain()
+        self.tolerance = self.res + rounded * self.res / 2 + summed + rec.work
         w = self.w
         w(f'# Recorded by vloop record from `python3 {" ".join([os.path.basename(self.program)] + argv)}`')
         w(f'# on {rec.started_wall.strftime("%Y-%m-%d %H:%M:%S UTC")}, with CPython {py} ({sys.executable}), '
@@ -845,12 +844,37 @@ class Writer:
         w(f'# Durations are rounded to {self.res:g} s (--resolution). Scheduling noise of the real run: '
           f'timers and jobs were {summed * 1000:.2f} ms late in all ({n} measured, at most {one * 1000:.2f} ms each),')
         w(f'# and the program\'s code ran {rec.work * 1000:.2f} ms in the loop\'s thread (virtual time does not count it): '
+          f'with the rounding of {rounded} durations along the longest chain of tasks, '
           f'a replay\'s events should be within {self.tolerance * 1000:.2f} ms of the recorded times.')
         if self.model:
             w('# Mode: --model (one straight-line coroutine per recorded task; the program\'s code is not run).')
-        w('# Replay with `vloop run THIS.trace`; explore with `vloop run --runs 200 THIS.trace`.')
+        path = ''
         if os.path.dirname(os.path.abspath(self.out)) != self.program_dir and not self.model:
-            w(f'# The program\'s modules are in {self.program_dir}: replay with --path {self.program_dir}.')
+            path = f'--path {os.path.relpath(self.program_dir)} '
+        w(f'# Replay with `vloop run {path}{self.out}`; explore with `vloop run {path}--runs 200 {self.out}`'
+          + (' (the program\'s modules are in that folder).' if path else '.'))
+
+    def rounded_on_chain(self):
+        """The most rounded durations (a connect, a DNS lookup, a reply, a
+        close, a stand-in's time) that one chain of tasks waits on: a task's
+        own, plus the most of the tasks it created. Each rounding is off by
+        up to half the resolution."""
+        rec = self.rec
+        own = {}
+        for c in rec.connections:
+            own[c.ctx] = own.get(c.ctx, 0) + 1 + (c.dns is not None) + len(c.writes) + (c.eof is not None)
+        for j in rec.jobs:
+            if not j.dns and any(self.unrunnable(m) for m in j.modules):
+                own[j.ctx] = own.get(j.ctx, 0) + 1
+        children = {}
+        for name in rec.task_order:
+            children.setdefault(rec.tasks[name]['creator'], []).append(name)
+
+        def chain(task, depth=0):
+            if depth > 100:
+                return own.get(task, 0)
+            return own.get(task, 0) + max((chain(c, depth + 1) for c in children.get(task, ())), default=0)
+        return chain('MainThread')
 
     def problems(self):
         if self.rec.problems:
@@ -1065,20 +1089,28 @@ class Writer:
             return
         one, _, _ = self.noise()
         close = self.res + one
-        # Two events of different contexts closer than that, near something
+        # Two events of different contexts that the replay puts within the
+        # resolution of each other (or, before a replay, that the real run
+        # had closer than the resolution plus the noise), near something
         # that came from outside (I/O, a job's end, a timer), may have been
         # ordered by a race: their order is not pinned.
         externals = rec.external
+        ideal = self.ideal_times(shown)
 
         def raced(a, b):
-            if a['ctx'] == b['ctx'] or b['t'] - a['t'] >= close:
+            if a['ctx'] == b['ctx']:
+                return False
+            if id(a) in ideal and id(b) in ideal:
+                if abs(ideal[id(b)] - ideal[id(a)]) > self.res:
+                    return False
+            elif b['t'] - a['t'] >= close:
                 return False
             ia, ib = a.get('iteration'), b.get('iteration')
             if ia is None or ib is None:
                 return True  # a worker thread's event races with the loop's
             if ia is not None and ia == ib and ia not in rec.external_iterations:
                 return False  # one pass of the ready queue ordered them
-            return any(a['t'] - close <= x <= b['t'] for x in externals)
+            return any(a['t'] - close <= x <= b['t'] + close for x in externals)
         # Each event once, by a pattern that matches only it: a pattern
         # seen before is left out of the order (its first event is there).
         counts = {}
@@ -1092,7 +1124,7 @@ class Writer:
             if counts[p] > 1 and p in seen:
                 continue
             seen.add(p)
-            if previous is not None and raced(previous, e) and groups:
+            if groups and any(raced(x, e) for x in groups[-1]):
                 groups[-1].append(e)
             else:
                 groups.append([e])
@@ -1100,9 +1132,11 @@ class Writer:
         w()
         w(f'# The recorded order of prints, log records and task completions ({len(shown)} events).')
         races = [g for g in groups if len(g) > 1]
+        how = (f'the replay puts them within {self.res:g} s of each other' if ideal else
+               f'the real run had them within {close * 1000:.2f} ms')
         for g in races:
-            w('# Not pinned (a race: ' + ', '.join(describe(e) for e in g) + f' within {close * 1000:.2f} ms, '
-              'closer than the resolution and the noise can order): ' + ' / '.join(pattern(e) for e in g))
+            w('# Not pinned, a race: ' + ', '.join(describe(e) for e in g) + f' ({how}, near something from '
+              'outside whose timing decided their order): ' + ' / '.join(pattern(e) for e in g))
         texts = [e['text'] for e in shown if e['kind'] in ('print', 'log')]
         output_raced = any(sum(1 for e in g if e['kind'] != 'task_done') > 1 for g in races)
         if texts and not output_raced:
@@ -1129,7 +1163,31 @@ class Writer:
         if rec.status == 'ok' and all('done' in info for info in rec.tasks.values()):
             w('expect.all_done()')
 
+    def ideal_times(self, shown):
+        """id(event) -> its virtual time in the replay, for the recorded
+        events the replay also has (the n-th of each kind, context and text
+        against the n-th); empty before a replay."""
+        if not self.replayed:
+            return {}
+
+        def key(e):
+            return (e['kind'], e.get('ctx'), e.get('text') if e['kind'] != 'task_done' else e.get('state'))
+        times = {}
+        for e in self.replayed:
+            times.setdefault(key(e), []).append(e['t'])
+        seen = {}
+        out = {}
+        for e in shown:
+            k = key(e)
+            n = seen.get(k, 0)
+            seen[k] = n + 1
+            if n < len(times.get(k, ())):
+                out[id(e)] = times[k][n]
+        return out
+
     def write(self, status, text, argv):
+        self.lines = []
+        self.classes = []
         self.header(status, text, argv)
         rec = self.rec
         w = self.w
@@ -1374,14 +1432,15 @@ def fail(text):
 
 
 def parse(argv):
-    opts = {'out': None, 'resolution': 0.001, 'timeout': 60.0, 'model': False, 'recording': None}
+    opts = {'out': None, 'resolution': 0.001, 'timeout': 60.0, 'model': False, 'recording': None, 'vloop': None,
+            'path': []}
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == '--model':
             opts['model'] = True
             i += 1
-        elif a in ('--out', '--resolution', '--timeout', '--recording'):
+        elif a in ('--out', '--resolution', '--timeout', '--recording', '--vloop', '--path'):
             if i + 1 >= len(argv):
                 fail(f'{a} needs a value\n{USAGE}')
             v = argv[i + 1]
@@ -1392,7 +1451,10 @@ def parse(argv):
                     fail(f'{a} takes seconds, not {v!r}')
                 if not (v > 0 and v < float('inf')):
                     fail(f'{a} must be a positive number of seconds, not {argv[i + 1]}')
-            opts[a[2:]] = v
+            if a == '--path':
+                opts['path'].append(v)
+            else:
+                opts[a[2:]] = v
             i += 2
         elif a == '--':
             i += 1
@@ -1453,6 +1515,12 @@ def main(argv):
             real_exit(PARTIAL_EXIT)
         try:
             writer.write(status, text, args)
+            if status == 'ok' and opts['vloop']:
+                # Replay it once, and write it again with the replay's times:
+                # events the replay cannot tell apart are the races.
+                writer.replayed = replay(opts['vloop'], out, program, opts['path'])
+                if writer.replayed:
+                    writer.write(status, text, args)
         except Exception:
             sys.stderr.write('vloop record: could not write the trace (a bug of the recorder):\n'
                              + traceback.format_exc())
@@ -1460,9 +1528,7 @@ def main(argv):
             real_exit(PARTIAL_EXIT)
         if opts['recording']:
             with open(opts['recording'], 'w', encoding='utf-8') as f:
-                json.dump({'status': status, 'text': text, 'resolution': R.resolution,
-                           'tolerance': writer.tolerance, 'events': R.events,
-                           'problems': [list(p) for p in R.problems]}, f, indent=1)
+                json.dump(raw_recording(R, writer, status, text), f, indent=1)
                 f.write('\n')
         for what, detail in R.problems:
             sys.stderr.write(f'vloop record: warning: {what}: {detail}\n')
@@ -1479,6 +1545,54 @@ def main(argv):
 
     status, text = run_program(program, args, opts['timeout'], finish)
     finish(status, text)
+
+
+def replay(vloop, trace, program, paths):
+    """The event log of `vloop run` of the trace (None when it cannot run)."""
+    import subprocess
+    folder = os.path.dirname(os.path.abspath(program))
+    command = [vloop, 'run', '--no-store', '--events', '--path', folder]
+    for p in paths:
+        command += ['--path', p]
+    try:
+        done = subprocess.run(command + [trace], capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    events = []
+    for line in done.stdout.splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            pass
+    ok = any(e.get('kind') == 'run_end' and e.get('status') == 'ok' for e in events)
+    return events if ok else None
+
+
+def raw_recording(rec, writer, status, text):
+    """What `--recording FILE` writes: everything observed, with real times
+    (seconds from the first loop iteration)."""
+    def job(j):
+        kind, value = j.outcome if j.outcome is not None else (None, None)
+        return {'id': j.id, 'function': job_name(j), 'args': [safe_repr(a) for a in j.args],
+                'kwargs': {k: safe_repr(v) for k, v in j.kwargs.items()}, 'task': j.ctx, 'worker': j.worker,
+                'queued': j.queued, 'started': j.started, 'finished': j.finished, 'slept': j.slept,
+                'dns': j.dns, 'stand_in': any(writer.unrunnable(m) for m in j.modules),
+                'returned' if kind == 'return' else 'raised': safe_repr(value) if kind else None}
+
+    def connection(c):
+        return {'id': c.id, 'host': c.host, 'port': c.port, 'task': c.ctx, 'started': c.started, 'dns': c.dns,
+                'connect_started': c.connect_start, 'connected': c.connected, 'refused': c.refused,
+                'writes': [{'t': t, 'bytes': len(b)} for t, b in c.writes],
+                'arrivals': [{'t': t, 'bytes': len(b)} for t, b in c.arrivals], 'eof': c.eof}
+
+    tasks_ = [{k: v for k, v in rec.tasks[n].items() if k not in ('code', 'result')} for n in rec.task_order]
+    one, total, measured = writer.noise()
+    return {'status': status, 'text': text, 'python': platform.python_version(),
+            'resolution': rec.resolution, 'tolerance': writer.tolerance,
+            'noise': {'largest': one, 'total': total, 'measured': measured, 'loop_work': rec.work},
+            'events': rec.events, 'tasks': tasks_, 'jobs': [job(j) for j in rec.jobs],
+            'connections': [connection(c) for c in rec.connections],
+            'problems': [list(p) for p in rec.problems]}
 
 
 ORIGINAL_PRINT = builtins.print

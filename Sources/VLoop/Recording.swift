@@ -27,10 +27,17 @@ public struct Recording: Sendable {
     public var model: Bool
     /// Where to write the raw recording (JSON: the events with their real times); nil for nowhere.
     public var recordingFile: String?
+    /// The `vloop` executable the recorder replays the trace with, to tell which
+    /// events only a race ordered (those the replay puts at one instant); nil to
+    /// judge by the real times alone.
+    public var replayer: String?
+    /// Folders, besides the program's, that the replay imports modules from (`--path`).
+    public var modulePaths: [String]
 
     public init(
         python: String, program: String, arguments: [String] = [], out: String? = nil, resolution: Double = 0.001,
-        timeout: Double = 60, model: Bool = false, recordingFile: String? = nil
+        timeout: Double = 60, model: Bool = false, recordingFile: String? = nil, replayer: String? = nil,
+        modulePaths: [String] = []
     ) {
         self.python = python
         self.program = program
@@ -40,6 +47,8 @@ public struct Recording: Sendable {
         self.timeout = timeout
         self.model = model
         self.recordingFile = recordingFile
+        self.replayer = replayer
+        self.modulePaths = modulePaths
     }
 
     /// How a recording ended.
@@ -90,6 +99,8 @@ public struct Recording: Sendable {
         var command = [python, script, "--out", trace, "--resolution", "\(resolution)", "--timeout", "\(timeout)"]
         if model { command.append("--model") }
         if let recordingFile { command += ["--recording", recordingFile] }
+        if let replayer { command += ["--vloop", replayer] }
+        for folder in modulePaths { command += ["--path", folder] }
         command += ["--", program] + arguments
 
         let p = Process()

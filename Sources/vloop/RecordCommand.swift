@@ -79,7 +79,9 @@ struct RecordCommand: ParsableCommand {
         }
         let recording = Recording(
             python: interpreter, program: command[1], arguments: Array(command.dropFirst(2)), out: out,
-            resolution: resolution, timeout: timeout, model: model, recordingFile: recording)
+            resolution: resolution, timeout: timeout, model: model, recordingFile: recording,
+            replayer: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            modulePaths: modulePaths.resolved)
         let ending: Recording.Ending
         do { ending = try recording.run() } catch let failure as Recording.Failure { exitUsage(failure.description) }
         switch ending {

@@ -100,11 +100,19 @@ struct RecordTests {
         // The body of blocking_fetch runs in vloop: no stand-in.
         #expect(!r.text.contains("_Recorded"))
         // A worker thread's print races with the loop's: said in a comment, and not pinned.
-        #expect(r.text.contains("# Not pinned (a race: print 'a started' (Task-2), print 'a fetching' (asyncio_0)"))
+        #expect(r.text.contains("# Not pinned, a race: print 'a started' (Task-2), print 'a fetching' (asyncio_0)"))
         #expect(r.text.contains("expect.order(\n    'a started',"))
         #expect(r.text.contains("    'tick 2',\n"))
         #expect(r.text.contains("expect.all_done()"))
         #expect(try replayMatches(r) == 16)
+        // The raw recording: each job with its worker, times, time slept and value.
+        let raw = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: r.json))) as? [String: Any])
+        let jobs = try #require(raw["jobs"] as? [[String: Any]])
+        #expect(jobs.map { $0["function"] as? String } == ["blocking_fetch", "blocking_fetch"])
+        #expect(jobs.map { $0["returned"] as? String } == ["'A'", "'B'"])
+        #expect(jobs.map { $0["slept"] as? Double } == [0.2, 0.1])
+        #expect(jobs.allSatisfy { ($0["worker"] as? String)?.hasPrefix("asyncio_") == true })
     }
 
     @Test("a client of a real HTTP server: each connection becomes a sim.peer with its recorded timings and bytes")
@@ -212,6 +220,33 @@ struct RecordTests {
         #expect(r.output.stderr.contains("wrote a PARTIAL trace"))
         #expect(r.text.contains("# PARTIAL: the program raised ValueError"))
         #expect(r.text.contains("expect.raises('ValueError')"))
+    }
+
+    @Test("a program that exits early with a non-zero status leaves a partial trace, and exit 2")
+    func exitsEarly() throws {
+        let r = try record("exits_early.py")
+        #expect(r.output.status == 2)
+        #expect(r.output.stderr.contains("the program exited with status 3; wrote a PARTIAL trace"))
+        #expect(r.text.contains("# PARTIAL: the program exited with status 3"))
+        #expect(r.text.contains("expect.output([\n    'working',\n])"))
+    }
+
+    @Test("a program that replaces asyncio's event loop is refused: exit 2, and what was seen marked partial")
+    func foreignLoop() throws {
+        let folder = scratch.appendingPathComponent("foreign")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // A stand-in for the real uvloop, which is not installed here: its name is what counts.
+        try "def install():\n    pass\n".write(
+            to: folder.appendingPathComponent("uvloop.py"), atomically: true, encoding: .utf8)
+        let program = folder.appendingPathComponent("app.py").path
+        try "import asyncio\nimport uvloop\n\nasync def main():\n    print('hi')\n\nasyncio.run(main())\n".write(
+            toFile: program, atomically: true, encoding: .utf8)
+        let r = try vloop(["record", "--", ReferenceTests.python, program])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("the program imports uvloop, which replaces asyncio's event loop"))
+        let trace = try String(
+            contentsOfFile: folder.appendingPathComponent("app.recorded.trace").path, encoding: .utf8)
+        #expect(trace.contains("# PARTIAL: the program imports uvloop"))
     }
 
     @Test("--timeout stops a program that never ends: a partial trace of what it did, and exit 2")
