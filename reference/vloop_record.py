@@ -2,7 +2,11 @@
 that vloop replays deterministically.
 
     python3 vloop_record.py [--out FILE] [--resolution S] [--timeout S]
-                            [--model] [--recording FILE] PROGRAM [ARGS...]
+                            [--model] [--recording FILE] [--vloop BINARY]
+                            [--path DIR]... [--] PROGRAM [ARGS...]
+
+(`--vloop` names the vloop that replays the trace once it is written, to
+tell races from orders the world decides; `--path`, its module folders.)
 
 `vloop record -- python3 PROGRAM [ARGS]` runs this file (it is built into
 vloop). Standard library only. The program runs unchanged, as `__main__`,
@@ -137,6 +141,7 @@ class Recorder:
         self.lateness = []  # (ctx, seconds) of every asyncio.sleep
         self.work = 0.0  # seconds the loop worked, outside select (vloop counts none)
         self.waited = 0.0  # seconds the loop waited in select
+        self.callbacks = []  # (how, qualname, ctx, t) of the program's own loop callbacks
         self.shutdowns = []  # (ctx, seconds) the loop waited for its default executor's threads to end
         self.problems = []  # (what, detail): what the trace cannot say faithfully
         self.pools = {}  # id(executor) -> (index, max_workers, prefix)
@@ -332,6 +337,30 @@ def install():
                 info['result'] = self._result if state == 'result' else None
         orig_sched(self)
     futures._PyFuture._Future__schedule_callbacks = schedule_callbacks
+
+    # Callbacks the program schedules itself (call_soon, call_later, call_at):
+    # its code runs them in a replay; a model has no place for them.
+    orig_call_at = base_events.BaseEventLoop.call_at
+    orig_call_soon = base_events.BaseEventLoop.call_soon
+
+    def note_callback(callback, how):
+        fn = callback.func if isinstance(callback, functools.partial) else callback
+        fn = getattr(fn, '__func__', fn)
+        code = getattr(fn, '__code__', None)
+        if code is not None and code.co_filename != __file__ \
+                and not code.co_filename.startswith(os.path.dirname(asyncio.__file__) + os.sep) \
+                and not code.co_filename.startswith(os.path.dirname(concurrent.futures.__file__) + os.sep):
+            R.callbacks.append((how, getattr(fn, '__qualname__', safe_repr(fn)), R.ctx(), R.t()))
+
+    def call_at(self, when, callback, *args, context=None):
+        note_callback(callback, 'call_at')
+        return orig_call_at(self, when, callback, *args, context=context)
+    base_events.BaseEventLoop.call_at = call_at
+
+    def call_soon(self, callback, *args, context=None):
+        note_callback(callback, 'call_soon')
+        return orig_call_soon(self, callback, *args, context=context)
+    base_events.BaseEventLoop.call_soon = call_soon
 
     # What each step of a task waited for (for --model).
     orig_step = tasks._PyTask._Task__step
@@ -1240,6 +1269,11 @@ class Writer:
     def write_model(self):
         rec = self.rec
         w = self.w
+        names = sorted({name for _, name, _, _ in rec.callbacks})
+        if names:
+            rec.problem('model', f'the program scheduled {len(rec.callbacks)} loop callbacks of its own '
+                        f'({", ".join(names[:5])}{", ..." if len(names) > 5 else ""}); the model has no place for '
+                        'them: what they printed is in the expect lines, but no task of the model prints it')
         w('import asyncio')
         w('import concurrent.futures')
         w()
@@ -1423,7 +1457,7 @@ def is_main_test(test):
 # -- the command -----------------------------------------------------------
 
 USAGE = ('usage: vloop_record.py [--out FILE] [--resolution S] [--timeout S] [--model] '
-         '[--recording FILE] PROGRAM [ARGS...]')
+         '[--recording FILE] [--vloop BINARY] [--path DIR]... [--] PROGRAM [ARGS...]')
 
 
 def fail(text):
