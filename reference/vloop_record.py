@@ -1523,6 +1523,9 @@ def main(argv):
              'rename it or use --model')
     out = opts['out'] or os.path.join(os.path.dirname(program) or '.', f'{stem}.recorded.trace')
     R = Recorder(program, args, opts['resolution'])
+    if platform.python_implementation() != 'CPython' or platform.python_version() != '3.11.7':
+        R.problem('python', f'recorded with {platform.python_implementation()} {platform.python_version()}; '
+                  'vloop replays in the order CPython 3.11.7 gives, which other versions may not')
     install()
     real_exit = os._exit
     finishing = []
