@@ -75,6 +75,56 @@ public struct Recording: Sendable {
         return ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent("\(stem).recorded.trace")
     }
 
+    /// What replaying a written trace says of it.
+    public enum Replay: Sendable, Equatable {
+        /// The replay holds every recorded property: the recorded order holds. `events` counts its events.
+        case holds(events: Int)
+        /// The replay's properties broke: each failure, then each problem of the run.
+        case differs([String])
+        /// vloop cannot run the program's code (the trace's errors, or an import it does not
+        /// provide, each as `file:line:column` where known): record with `model` instead.
+        case cannotRun([String])
+    }
+
+    /// The folders a replay imports the program's modules from: the program's own, then `modulePaths`.
+    public var searchPaths: [String] {
+        let folder = (program as NSString).deletingLastPathComponent
+        return [folder.isEmpty ? "." : folder] + modulePaths
+    }
+
+    /// Loads the trace as `vloop run` would, with ``searchPaths``, and replays it once.
+    public func replay(trace: String) -> Replay {
+        let absolute = Self.absolute(trace)
+        let loaded: Trace
+        do { loaded = try Trace(file: absolute, searchPaths: searchPaths) } catch {
+            return .cannotRun([error.description])
+        }
+        let run = loaded.replay()
+        if run.passed { return .holds(events: run.events.filter { $0.kind != .runEnd }.count) }
+        if run.status == .exception, run.value.hasPrefix("ModuleNotFoundError") || run.value.hasPrefix("ImportError") {
+            if case .success(let checked) = SuiteRunner.load(path: absolute, modulePaths: searchPaths),
+                let errors = ImportCheck.unavailableImports(of: checked)
+            {
+                return .cannotRun(errors.shown.map(\.rendered))
+            }
+            return .cannotRun([run.value])
+        }
+        return .differs(run.failedProperties.map(\.message) + run.problems)
+    }
+
+    /// The trace's errors when vloop cannot compile it (or a module it imports), each
+    /// with its file:line:column; empty when it compiles. Nothing runs.
+    public func errors(trace: String) -> [String] {
+        do { _ = try Trace(file: Self.absolute(trace), searchPaths: searchPaths) } catch {
+            return [error.description]
+        }
+        return []
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
     /// The recorder built into vloop.
     public static var builtInRecorder: String {
         String(decoding: PackageResources.vloop_record_py, as: UTF8.self)

@@ -88,65 +88,28 @@ struct RecordCommand: ParsableCommand {
         case .nothingWritten:
             throw ExitCode(2)
         case .partial(let trace):
-            checkOrExit(trace, recording)
+            // A partial trace is not replayed (it may never end), only compiled.
+            let errors = recording.errors(trace: trace)
+            if !errors.isEmpty { cannotRun(trace, errors) }
             throw ExitCode(2)
         case .complete(let trace):
-            let loaded = checkOrExit(trace, recording)
-            let run = loaded.replay()
-            let events = run.events.filter { $0.kind != .runEnd }.count
-            if run.passed {
+            switch recording.replay(trace: trace) {
+            case .holds(let events):
                 printError("vloop record: replayed \(trace): PASS, the recorded order holds (\(events) events)")
-                return
+            case .cannotRun(let errors):
+                cannotRun(trace, errors)
+            case .differs(let failures):
+                printError("vloop record: replayed \(trace): FAIL, the replay does not reproduce the recording:")
+                for failure in failures { printError("  \(failure)") }
+                throw ExitCode(1)
             }
-            if run.status == .exception,
-                run.value.hasPrefix("ModuleNotFoundError") || run.value.hasPrefix("ImportError")
-            {
-                if let errors = importErrors(trace, recording) {
-                    for shown in errors { printError(shown) }
-                } else {
-                    printError(run.value)
-                }
-                exitUsage(
-                    "\(trace) was written, but vloop cannot run the program's code (above); "
-                        + "record again with --model for a model of each task instead")
-            }
-            printError("vloop record: replayed \(trace): FAIL, the replay does not reproduce the recording:")
-            for p in run.failedProperties { printError("  \(p.message)") }
-            for p in run.problems { printError("  \(p)") }
-            throw ExitCode(1)
         }
     }
 
-    /// The folders a replay of the trace imports the program's modules from:
-    /// the program's own, then --path (the trace's own folder comes first anyway).
-    private func searchPaths(_ recording: Recording) -> [String] {
-        let programFolder = (recording.program as NSString).deletingLastPathComponent
-        return [programFolder.isEmpty ? "." : programFolder] + modulePaths.resolved
-    }
-
-    /// Loads the written trace as `vloop run` would; exits 2 with vloop's
-    /// errors when it cannot be compiled.
-    @discardableResult
-    private func checkOrExit(_ trace: String, _ recording: Recording) -> Trace {
-        let absolute =
-            trace.hasPrefix("/")
-            ? trace : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(trace)
-        do {
-            return try Trace(file: absolute, searchPaths: searchPaths(recording))
-        } catch {
-            printError(error.description)
-            exitUsage(
-                "\(trace) was written, but vloop cannot run the program's code (above); "
-                    + "record again with --model for a model of each task instead")
-        }
-    }
-
-    /// `vloop check`'s errors for the imports vloop cannot provide, each with
-    /// its file:line:column; nil when it finds none.
-    private func importErrors(_ trace: String, _ recording: Recording) -> [String]? {
-        guard case .success(let loaded) = SuiteRunner.load(path: trace, modulePaths: searchPaths(recording)),
-            let errors = ImportCheck.unavailableImports(of: loaded)
-        else { return nil }
-        return errors.shown.map(\.rendered)
+    private func cannotRun(_ trace: String, _ errors: [String]) -> Never {
+        for error in errors { printError(error) }
+        exitUsage(
+            "\(trace) was written, but vloop cannot run the program's code (above); "
+                + "record again with --model for a model of each task instead")
     }
 }
