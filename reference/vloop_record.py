@@ -127,9 +127,7 @@ class Connection:
 
 
 class Recorder:
-    def __init__(self, program, argv, resolution):
-        self.program = program
-        self.argv = argv
+    def __init__(self, resolution):
         self.resolution = resolution
         self.origin = None  # perf_counter at the start of the first loop iteration
         self.lock = threading.Lock()
@@ -990,6 +988,9 @@ class Writer:
         w()
         w('# Executor jobs vloop cannot run (they called into the modules named), replaced by stand-ins that')
         w('# take the recorded time and return (or raise) what the recorded call did.')
+        # Private names: the program's `__main__` block imports its own after these.
+        self.job_helper('_recorded_job')
+        w()
         w('class _Recorded:')
         w('    def __init__(self, calls):')
         w('        self.calls = calls')
@@ -1001,15 +1002,7 @@ class Writer:
         w('                pick = i')
         w('                break')
         w('        _, seconds, prints, value, error = self.calls.pop(pick)')
-        w('        spent = 0.0')
-        w('        for at, text in prints:')
-        w('            time.sleep(at - spent)')
-        w('            spent = at')
-        w('            print(text)')
-        w('        time.sleep(seconds - spent)')
-        w('        if error is not None:')
-        w('            raise error')
-        w('        return value')
+        w('        return _recorded_job(seconds, prints, value, error)')
         for fn, calls in groups.values():
             var = '_recorded_' + getattr(fn, '__name__', 'job').strip('_')
             w()
@@ -1031,7 +1024,7 @@ class Writer:
                     if klass and klass not in self.classes:
                         self.classes.append(klass)
                         w(klass)
-                prints = '[' + ', '.join(f'({self.sec(t - j.started)}, {text!r})' for t, text in j.prints) + ']'
+                prints = self.job_prints(j)
                 dur = self.sec(j.finished - j.started)
                 entries.append(f'    ({a or "None"}, {dur}, {prints}, {value}, {error}),'
                                + (f'  # {note}' if note else ''))
@@ -1044,6 +1037,27 @@ class Writer:
             if not self.places_of(fn):
                 rec.problem('job', f'{getattr(fn, "__qualname__", fn)} could not be found in the program\'s '
                             'modules to be replaced; the replay runs its body')
+
+    def job_helper(self, name):
+        """`NAME(seconds, prints, value, error)`: a recorded job's body in the
+        trace (a stand-in's, or a model's job)."""
+        w = self.w
+        w(f'def {name}(seconds, prints, value=None, error=None):')
+        w('    """Takes the recorded time, printing what the job printed when it did, and returns')
+        w('    (or raises) what it did."""')
+        w('    spent = 0.0')
+        w('    for at, text in prints:')
+        w('        time.sleep(at - spent)')
+        w('        spent = at')
+        w('        print(text)')
+        w('    time.sleep(seconds - spent)')
+        w('    if error is not None:')
+        w('        raise error')
+        w('    return value')
+
+    def job_prints(self, j):
+        """A job's prints as `[(seconds after its start, text), ...]`."""
+        return '[' + ', '.join(f'({self.sec(t - j.started)}, {text!r})' for t, text in j.prints) + ']'
 
     @staticmethod
     def is_self(fn, a):
@@ -1252,6 +1266,7 @@ class Writer:
             w(f'expect.raises({exc!r})')
         self.problems()
         out = '\n'.join(self.lines) + '\n'
+        os.makedirs(os.path.dirname(os.path.abspath(self.out)), exist_ok=True)
         with open(self.out, 'w', encoding='utf-8') as f:
             f.write(out)
 
@@ -1294,14 +1309,7 @@ class Writer:
         w()
         w('tasks = {}  # the tasks the model created, by their recorded names')
         w()
-        w('def job(seconds, prints, value):')
-        w('    spent = 0.0')
-        w('    for at, text in prints:')
-        w('        time.sleep(at - spent)')
-        w('        spent = at')
-        w('        print(text)')
-        w('    time.sleep(seconds - spent)')
-        w('    return value')
+        self.job_helper('job')
         modelled = [n for n in rec.task_order if not self.internal(n)]
         fn_names = {}
         for i, name in enumerate(modelled):
@@ -1359,7 +1367,7 @@ class Writer:
                 value = 'None'
                 if j.outcome[0] == 'return' and literal(j.outcome[1]) is not None:
                     value = literal(j.outcome[1])
-                prints = '[' + ', '.join(f'({self.sec(t - j.started)}, {text!r})' for t, text in j.prints) + ']'
+                prints = self.job_prints(j)
                 pool = pool_names.get(j.executor, 'None')
                 out.append(f'loop.run_in_executor({pool}, job, {self.sec(j.finished - j.started)}, {prints}, {value})'
                            f'  # {job_name(j)}')
@@ -1522,7 +1530,7 @@ def main(argv):
         fail(f'{program}: the trace imports the program as a module, and {stem!r} is not a module name; '
              'rename it or use --model')
     out = opts['out'] or os.path.join(os.path.dirname(program) or '.', f'{stem}.recorded.trace')
-    R = Recorder(program, args, opts['resolution'])
+    R = Recorder(opts['resolution'])
     if platform.python_implementation() != 'CPython' or platform.python_version() != '3.11.7':
         R.problem('python', f'recorded with {platform.python_implementation()} {platform.python_version()}; '
                   'vloop replays in the order CPython 3.11.7 gives, which other versions may not')
