@@ -1,5 +1,5 @@
 # The usual commands; each is a script under scripts/ that CI and the README share.
-.PHONY: run test bench explore-bench check verify regen-golden fuzz format check-dependents
+.PHONY: run test bench bench-suite explore-bench check verify regen-golden fuzz format check-dependents
 
 run:            ## build (release) and replay the bundled fixtures
 	scripts/run-fixtures
@@ -9,6 +9,9 @@ test:           ## build and run every test
 
 bench:          ## vloop against CPython's stock asyncio on fixtures/bench/sleepers.trace
 	scripts/bench
+
+bench-suite:    ## every workload of fixtures/bench against its baseline, one table (release build)
+	scripts/bench-suite
 
 explore-bench:  ## runs each strategy needs to find each planted bug of fixtures/explore (release build)
 	swift build -c release && scripts/explore-bench

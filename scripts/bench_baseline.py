@@ -8,10 +8,16 @@ Stock means the C accelerated Task and Future (`_asyncio`), CPython's own
 the ones a virtual clock needs: the loop's time() reads a float, and the
 selector never waits but jumps that clock by the select timeout (a run that
 would block forever stops as a deadlock). `sim` and `expect` are no-op stubs,
-so the trace's own prints are its only output. Timed as a whole process by
-scripts/bench (interpreter start-up and parsing included).
+so the trace's own prints are its only output (`from vloop import sim,
+expect` gets the same stubs, and the trace's folder is first on sys.path,
+for its own modules). Timed as a whole process by scripts/bench and
+scripts/bench-suite (interpreter start-up and parsing included). A trace that
+needs the simulated world (threads that sleep, sim.peer) cannot run here:
+scripts/bench-suite runs those under the CPython reference instead.
 """
+import os
 import sys
+import types
 
 if tuple(sys.version_info[:3]) != (3, 11, 7):
     sys.exit('bench_baseline: CPython 3.11.7 is required, this is ' + sys.version.split()[0])
@@ -76,7 +82,11 @@ def main():
         source = f.read()
     code = compile(source, path, 'exec')
     asyncio.set_event_loop_policy(Policy())
-    g = {'__name__': '__main__', '__file__': path, 'sim': _Stub(), 'expect': _Stub()}
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    stubs = types.ModuleType('vloop')
+    stubs.sim, stubs.expect = _Stub(), _Stub()
+    sys.modules['vloop'] = stubs
+    g = {'__name__': '__main__', '__file__': path, 'sim': stubs.sim, 'expect': stubs.expect}
     exec(code, g)
 
 
