@@ -31,8 +31,12 @@ let package = Package(
         .target(name: "PyRuntime", dependencies: ["TraceLanguage", "RunModel", "CSupport"]),
         .target(
             name: "VirtualLoop", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "CSupport"],
-            // The Python preludes, compiled into the binary as `PackageResources.<file>_py` byte arrays.
-            resources: [.embedInCode("Asyncio/Python"), .embedInCode("Sim/Python"), .embedInCode("Stdlib/Python")]
+            // The Python preludes, compiled into the binary as `PackageResources.<file>_py` byte arrays,
+            // and their compiled snapshots (`PackageResources.<module>_vlc`, PreludeSnapshots.swift).
+            resources: [
+                .embedInCode("Asyncio/Python"), .embedInCode("Sim/Python"), .embedInCode("Stdlib/Python"),
+                .embedInCode("Snapshots"),
+            ]
         ),
         .target(name: "Properties", dependencies: ["TraceLanguage", "RunModel", "PyRuntime", "VirtualLoop"]),
         .target(

@@ -50,7 +50,9 @@ package enum AsyncioPrelude {
         PreludeFile("protocols.py", PackageResources.protocols_py),
     ]
 
-    package static let compiled = compilePrelude(asyncioPreludeSource, module: "asyncio")
+    package static let compiled = PreludeSnapshots.compiled("asyncio", source: asyncioPreludeSource) {
+        compilePrelude($0, module: "asyncio")
+    }
 
     /// What the prelude adds to the `asyncio` module.
     package static let exports = [
@@ -133,17 +135,19 @@ extension World {
     /// `exports` to `m`. Returns its globals.
     @discardableResult
     package func runPrelude(
-        _ compiled: CompiledModule, into m: PyModule, seeds: [String: Value],
+        _ prelude: CompiledPrelude, into m: PyModule, seeds: [String: Value],
         exports: [String]
     ) throws -> Globals {
-        let globals = Globals(names: compiled.globalNames)
-        let builtins = preludeBuiltins
-        for (i, name) in globals.names.enumerated() {
-            if let v = m.attributes[name] ?? seeds[name] ?? builtins[name] { globals.values[i] = v }
-        }
-        _ = try vm.runModuleCode(compiled.code, globals: globals)
+        let globals = Globals(names: prelude.module.globalNames)
+        // A name the module has wins over a seed, which wins over a prelude
+        // builtin: the three are written in the opposite order. Each is looked
+        // up in the prelude's index, rather than each of its globals in them.
+        for (name, v) in preludeBuiltins { if let i = prelude.index[name] { globals.values[i] = v } }
+        for (name, v) in seeds { if let i = prelude.index[name] { globals.values[i] = v } }
+        for (name, v) in m.attributes { if let i = prelude.index[name] { globals.values[i] = v } }
+        _ = try vm.runModuleCode(prelude.module.code, globals: globals)
         for name in exports {
-            guard let i = globals.names.firstIndex(of: name) else { preconditionFailure("prelude lacks \(name)") }
+            guard let i = prelude.index[name] else { preconditionFailure("prelude lacks \(name)") }
             m.attributes[name] = globals.values[i]
         }
         return globals

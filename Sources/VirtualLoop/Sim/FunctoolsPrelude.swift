@@ -8,7 +8,9 @@ import TraceLanguage
 package enum FunctoolsPrelude {
     package static let files = [PreludeFile("functools.py", PackageResources.functools_py)]
 
-    package static let compiled = compilePrelude(preludeSource(files), module: "functools")
+    package static let compiled = PreludeSnapshots.compiled("functools", source: preludeSource(files)) {
+        compilePrelude($0, module: "functools")
+    }
 
     package static let exports = [
         "WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "update_wrapper", "wraps", "total_ordering", "cmp_to_key",

@@ -53,10 +53,7 @@ package enum PythonModules {
     ]
 
     /// A module compiled once per process, and the slot of each global name.
-    package struct Compiled: @unchecked Sendable {
-        package let module: CompiledModule
-        package let index: [String: Int]
-    }
+    package typealias Compiled = CompiledPrelude
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cache: [String: Compiled] = [:]
@@ -68,21 +65,27 @@ package enum PythonModules {
         lock.lock()
         defer { lock.unlock() }
         if let c = cache[name] { return c }
+        let c = PreludeSnapshots.compiled(name, source: sourceText(name)) { compile(name, source: $0) }
+        cache[name] = c
+        return c
+    }
+
+    /// The module's source text (a module that is not in `sources` is a bug of vloop).
+    package static func sourceText(_ name: String) -> String {
         guard let source = sources[name] else { preconditionFailure("no Python module \(name)") }
-        let text = String(decoding: sourceBytes(source), as: UTF8.self)
+        return String(decoding: sourceBytes(source), as: UTF8.self)
+    }
+
+    /// The module compiled from `text` (a module that does not compile is a bug of vloop).
+    package static func compile(_ name: String, source text: String) -> CompiledModule {
         let file = SourceFile(path: "<\(name)>", text: text)
-        let module: CompiledModule
         do {
-            module = try Compiler.compile(
+            return try Compiler.compile(
                 try Parser.parse(file), file: file, internalModule: name,
-                target: .module(name: name, isPackage: source.isPackage))
+                target: .module(name: name, isPackage: sources[name]?.isPackage ?? false))
         } catch {
             fatalError("the \(name) module does not compile: \(error)")
         }
-        let index = Dictionary(module.globalNames.enumerated().map { ($1, $0) }) { a, _ in a }
-        let c = Compiled(module: module, index: index)
-        cache[name] = c
-        return c
     }
 
     private static func sourceBytes(_ source: Source) -> [UInt8] {
