@@ -14,7 +14,7 @@ bench-suite:    ## every workload of fixtures/bench against its baseline, one ta
 	scripts/bench-suite
 
 explore-bench:  ## runs each strategy needs to find each planted bug of fixtures/explore (release build)
-	swift build -c release && scripts/explore-bench
+	swift build -c release --static-swift-stdlib --product vloop && scripts/explore-bench
 
 check:          ## parse and validate every fixture
 	swift run vloop check fixtures/seed fixtures/conformance fixtures/programs
