@@ -1,5 +1,5 @@
 # The usual commands; each is a script under scripts/ that CI and the README share.
-.PHONY: run test bench bench-suite explore-bench check verify regen-golden fuzz format check-dependents
+.PHONY: run test bench bench-suite bench-micro explore-bench check verify regen-golden fuzz format check-dependents
 
 run:            ## build (release) and replay the bundled fixtures
 	scripts/run-fixtures
@@ -12,6 +12,9 @@ bench:          ## vloop against CPython's stock asyncio on fixtures/bench/sleep
 
 bench-suite:    ## every workload of fixtures/bench against its baseline, one table (release build)
 	scripts/bench-suite
+
+bench-micro:    ## package-benchmark's micro-benchmarks of the loop's parts (timer heap, ready queue, calls, attributes)
+	scripts/bench-micro
 
 explore-bench:  ## runs each strategy needs to find each planted bug of fixtures/explore (release build)
 	swift build -c release --static-swift-stdlib --product vloop && scripts/explore-bench
