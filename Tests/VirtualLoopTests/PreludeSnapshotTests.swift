@@ -106,7 +106,7 @@ struct PreludeSnapshotTable {
 func deepDescription(_ value: Any) -> String {
     var seen = Set<ObjectIdentifier>()
     var out = ""
-    func walk(_ v: Any, _ depth: Int) {
+    func walk(_ v: Any) {
         let mirror = Mirror(reflecting: v)
         if type(of: v) is AnyClass {
             let id = ObjectIdentifier(v as AnyObject)
@@ -122,11 +122,11 @@ func deepDescription(_ value: Any) -> String {
         out += "\(mirror.subjectType)("
         for child in mirror.children {
             out += "\(child.label ?? "_"): "
-            walk(child.value, depth + 1)
+            walk(child.value)
             out += ", "
         }
         out += ")"
     }
-    walk(value, 0)
+    walk(value)
     return out
 }

@@ -50,9 +50,7 @@ package enum AsyncioPrelude {
         PreludeFile("protocols.py", PackageResources.protocols_py),
     ]
 
-    package static let compiled = PreludeSnapshots.compiled("asyncio", source: asyncioPreludeSource) {
-        compilePrelude($0, module: "asyncio")
-    }
+    package static let compiled = PreludeSnapshots.asyncio.load()
 
     /// What the prelude adds to the `asyncio` module.
     package static let exports = [

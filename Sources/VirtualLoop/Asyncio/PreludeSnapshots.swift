@@ -20,49 +20,44 @@ package enum PreludeSnapshots {
         package let source: @Sendable () -> String
         package let compile: @Sendable (String) -> CompiledModule
 
+        /// A prelude of the loop (`compilePrelude`), or a module compiled by `compile`.
+        init(
+            _ module: String, compile: (@Sendable (String) -> CompiledModule)? = nil,
+            source: @escaping @Sendable () -> String
+        ) {
+            self.module = module
+            self.source = source
+            self.compile = compile ?? { compilePrelude($0, module: module) }
+        }
+
         /// The file its snapshot is kept in, under `Sources/VirtualLoop/Snapshots/`.
         package var snapshotFile: String { module.replacingOccurrences(of: ".", with: "_") + ".vlc" }
+
+        /// The module read from its snapshot when that was made from this
+        /// very source, else compiled from the source.
+        package func load() -> CompiledPrelude {
+            let text = source()
+            if let bytes = embedded[module],
+                let snapshot = CompiledModuleCodec.decode(bytes, sourceHash: CompiledModuleCodec.sourceHash(text))
+            {
+                return CompiledPrelude(snapshot)
+            }
+            return CompiledPrelude(compile(text))
+        }
+    }
+
+    static let asyncio = Prelude("asyncio") { asyncioPreludeSource }
+    static let futures = Prelude("concurrent.futures") { futuresPreludeSource }
+    static let functools = Prelude("functools") { preludeSource(FunctoolsPrelude.files) }
+
+    /// A standard-library module of `PythonModules`.
+    static func stdlib(_ name: String) -> Prelude {
+        Prelude(name, compile: { PythonModules.compile(name, source: $0) }) { PythonModules.sourceText(name) }
     }
 
     /// Every module with a snapshot, in a fixed order.
     package static var all: [Prelude] {
-        var list = [
-            Prelude(module: "asyncio", source: { asyncioPreludeSource }) { compilePrelude($0, module: "asyncio") },
-            Prelude(module: "concurrent.futures", source: { futuresPreludeSource }) {
-                compilePrelude($0, module: "concurrent.futures")
-            },
-            Prelude(module: "functools", source: { preludeSource(FunctoolsPrelude.files) }) {
-                compilePrelude($0, module: "functools")
-            },
-        ]
-        for name in PythonModules.sources.keys.sorted() {
-            list.append(
-                Prelude(module: name, source: { PythonModules.sourceText(name) }) {
-                    PythonModules.compile(name, source: $0)
-                })
-        }
-        return list
-    }
-
-    /// The module compiled from `source`, read from its snapshot when that
-    /// was made from this very source.
-    package static func compiled(
-        _ module: String, source: String, compile: (String) -> CompiledModule
-    ) -> CompiledPrelude {
-        if let bytes = embedded[module],
-            let snapshot = CompiledModuleCodec.decode(bytes, sourceHash: CompiledModuleCodec.sourceHash(source))
-        {
-            return CompiledPrelude(snapshot)
-        }
-        return CompiledPrelude(compile(source))
-    }
-
-    /// Whether the binary holds a snapshot of `module` that is current for its source.
-    package static func isCurrent(_ prelude: Prelude) -> Bool {
-        guard let bytes = embedded[prelude.module] else { return false }
-        return bytes
-            == CompiledModuleCodec.encode(
-                prelude.compile(prelude.source()), sourceHash: CompiledModuleCodec.sourceHash(prelude.source()))
+        [asyncio, futures, functools] + PythonModules.sources.keys.sorted().map(stdlib)
     }
 }
 

@@ -8,9 +8,7 @@ import TraceLanguage
 package enum FunctoolsPrelude {
     package static let files = [PreludeFile("functools.py", PackageResources.functools_py)]
 
-    package static let compiled = PreludeSnapshots.compiled("functools", source: preludeSource(files)) {
-        compilePrelude($0, module: "functools")
-    }
+    package static let compiled = PreludeSnapshots.functools.load()
 
     package static let exports = [
         "WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "update_wrapper", "wraps", "total_ordering", "cmp_to_key",

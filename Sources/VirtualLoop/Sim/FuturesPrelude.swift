@@ -18,9 +18,7 @@ package enum FuturesPrelude {
         PreludeFile("pools.py", PackageResources.pools_py),
     ]
 
-    package static let compiled = PreludeSnapshots.compiled("concurrent.futures", source: futuresPreludeSource) {
-        compilePrelude($0, module: "concurrent.futures")
-    }
+    package static let compiled = PreludeSnapshots.futures.load()
 
     package static let exports = [
         "Future", "Executor", "ThreadPoolExecutor", "ProcessPoolExecutor", "FIRST_COMPLETED", "FIRST_EXCEPTION",

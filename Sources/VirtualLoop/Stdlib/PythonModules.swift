@@ -65,7 +65,7 @@ package enum PythonModules {
         lock.lock()
         defer { lock.unlock() }
         if let c = cache[name] { return c }
-        let c = PreludeSnapshots.compiled(name, source: sourceText(name)) { compile(name, source: $0) }
+        let c = PreludeSnapshots.stdlib(name).load()
         cache[name] = c
         return c
     }
